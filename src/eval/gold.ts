@@ -1,0 +1,223 @@
+/**
+ * Reading a gold set and the articles it judges, both JSON Lines. Pure: text in, data out;
+ * the file name is only used to make error messages point at the right line.
+ *
+ * Gold lines come in two shapes:
+ * - the dev format `{"id","tags":[{"tag","label":"must"|"ok","entity"}]}` — tags naming the same
+ *   thing share an `entity` key, and an article's entity is `must` when any of its tags is;
+ * - the simple publisher format `{"id","tags":["…","…"]}` — every listed tag is `must` and is its
+ *   own entity (tags that fold alike are one entity).
+ * A tag object may also carry `"label":"no"`: an explicit judgement that the tag is wrong, which
+ * scores exactly as if it were not listed.
+ */
+import { WasimError } from '../core/errors.js';
+import type { Article } from '../core/types.js';
+import { foldForScoring } from './fold.js';
+
+export type GoldLabel = 'must' | 'ok' | 'no';
+
+export interface GoldTag {
+  tag: string;
+  /** foldForScoring(tag): the key predictions are compared on. */
+  key: string;
+  label: GoldLabel;
+  entity: string;
+}
+
+export interface GoldArticle {
+  id: string;
+  /** 1-based line in the gold file, for messages. */
+  line: number;
+  tags: GoldTag[];
+}
+
+export interface GoldSet {
+  source: string;
+  articles: GoldArticle[];
+}
+
+export interface ArticleRecord extends Article {
+  id: string;
+  line: number;
+}
+
+interface JsonLine {
+  line: number;
+  value: unknown;
+}
+
+function where(source: string, line: number): string {
+  return `${source}: line ${line}`;
+}
+
+/** Non-blank lines parsed as JSON; a BOM and CRLF line ends are tolerated. */
+function readJsonLines(text: string, source: string, emptyCode: 'BAD_GOLD' | 'BAD_ARTICLE', what: string): JsonLine[] {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const out: JsonLine[] = [];
+  lines.forEach((raw, index) => {
+    if (raw.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      throw new WasimError('BAD_JSON', `${where(source, index + 1)}: not valid JSON (${reason})`, {
+        file: source,
+        line: index + 1,
+      });
+    }
+    out.push({ line: index + 1, value });
+  });
+  if (out.length === 0) {
+    throw new WasimError(emptyCode, `${source}: empty file (no ${what} lines)`, { file: source });
+  }
+  return out;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Ids are compared as strings; integer ids are accepted because many exports write them. */
+function readId(
+  obj: Record<string, unknown>,
+  source: string,
+  line: number,
+  code: 'BAD_GOLD' | 'BAD_ARTICLE',
+): string {
+  const id = obj.id;
+  if (typeof id === 'string' && id.trim() !== '') return id;
+  if (typeof id === 'number' && Number.isInteger(id)) return String(id);
+  const problem = id === undefined ? 'missing "id"' : '"id" must be a non-empty string or an integer';
+  throw new WasimError(code, `${where(source, line)}: ${problem}`, { file: source, line });
+}
+
+function checkUnique(
+  seen: Map<string, number>,
+  id: string,
+  source: string,
+  line: number,
+  code: 'BAD_GOLD' | 'BAD_ARTICLE',
+): void {
+  const first = seen.get(id);
+  if (first !== undefined) {
+    throw new WasimError(code, `${where(source, line)}: duplicate id "${id}" (first on line ${first})`, {
+      file: source,
+      line,
+    });
+  }
+  seen.set(id, line);
+}
+
+export function parseGold(text: string, source: string): GoldSet {
+  const seen = new Map<string, number>();
+  const articles: GoldArticle[] = [];
+  for (const { line, value } of readJsonLines(text, source, 'BAD_GOLD', 'gold')) {
+    const fail = (problem: string): never => {
+      throw new WasimError('BAD_GOLD', `${where(source, line)}: ${problem}`, { file: source, line });
+    };
+    if (!isObject(value)) fail('expected an object {"id","tags":[…]}');
+    const obj = value as Record<string, unknown>;
+    const id = readId(obj, source, line, 'BAD_GOLD');
+    checkUnique(seen, id, source, line, 'BAD_GOLD');
+    if (!Array.isArray(obj.tags)) fail(obj.tags === undefined ? 'missing "tags"' : '"tags" must be an array');
+    const tags: GoldTag[] = [];
+    const byKey = new Map<string, GoldTag>();
+    (obj.tags as unknown[]).forEach((item, n) => {
+      const at = `tags[${n}]`;
+      let tag: GoldTag;
+      if (typeof item === 'string') {
+        const key = foldForScoring(item);
+        tag = { tag: item, key, label: 'must', entity: key };
+      } else if (isObject(item)) {
+        if (typeof item.tag !== 'string') fail(`${at}: "tag" must be a string`);
+        const label = item.label;
+        if (label !== 'must' && label !== 'ok' && label !== 'no') {
+          fail(`${at}: "label" must be "must", "ok" or "no"`);
+        }
+        if (item.entity !== undefined && (typeof item.entity !== 'string' || item.entity === '')) {
+          fail(`${at}: "entity" must be a non-empty string`);
+        }
+        const key = foldForScoring(item.tag as string);
+        tag = {
+          tag: item.tag as string,
+          key,
+          label: label as GoldLabel,
+          entity: (item.entity as string | undefined) ?? key,
+        };
+      } else {
+        return fail(`${at}: expected a tag string or {"tag","label","entity"}`);
+      }
+      if (tag.key === '') fail(`${at}: empty tag`);
+      // The same tag spelled twice (أ/ا, ة/ه …) is fine; judged two ways it is a contradiction.
+      const earlier = byKey.get(tag.key);
+      if (earlier && (earlier.label !== tag.label || earlier.entity !== tag.entity)) {
+        fail(`${at}: "${tag.tag}" is judged twice differently (as "${earlier.tag}": ${earlier.label}/${earlier.entity})`);
+      }
+      byKey.set(tag.key, tag);
+      tags.push(tag);
+    });
+    articles.push({ id, line, tags });
+  }
+  return { source, articles };
+}
+
+export function parseArticles(text: string, source: string): ArticleRecord[] {
+  const seen = new Map<string, number>();
+  const out: ArticleRecord[] = [];
+  for (const { line, value } of readJsonLines(text, source, 'BAD_ARTICLE', 'article')) {
+    const fail = (problem: string): never => {
+      throw new WasimError('BAD_ARTICLE', `${where(source, line)}: ${problem}`, { file: source, line });
+    };
+    if (!isObject(value)) fail('expected an object {"id","title","body"}');
+    const obj = value as Record<string, unknown>;
+    const id = readId(obj, source, line, 'BAD_ARTICLE');
+    checkUnique(seen, id, source, line, 'BAD_ARTICLE');
+    for (const field of ['title', 'body'] as const) {
+      if (obj[field] !== undefined && obj[field] !== null && typeof obj[field] !== 'string') {
+        fail(`"${field}" must be a string`);
+      }
+    }
+    const title = (obj.title as string | undefined | null) ?? '';
+    const body = (obj.body as string | undefined | null) ?? '';
+    if (title.trim() === '' && body.trim() === '') fail('the article has no "title" and no "body" text');
+    out.push({ id, line, title, body });
+  }
+  return out;
+}
+
+export interface Alignment {
+  /** Gold articles that have text to tag, in gold-file order. */
+  pairs: { gold: GoldArticle; article: ArticleRecord }[];
+  /** Judged in the gold file but absent from the articles: not scored. */
+  goldWithoutArticle: string[];
+  /** Present in the articles but not judged: not scored. */
+  articlesWithoutGold: string[];
+  warnings: string[];
+}
+
+export function alignGold(gold: GoldSet, articles: readonly ArticleRecord[], articlesSource = 'articles'): Alignment {
+  const byId = new Map(articles.map((a) => [a.id, a]));
+  const goldIds = new Set(gold.articles.map((g) => g.id));
+  const pairs: Alignment['pairs'] = [];
+  const goldWithoutArticle: string[] = [];
+  for (const g of gold.articles) {
+    const article = byId.get(g.id);
+    if (article) pairs.push({ gold: g, article });
+    else goldWithoutArticle.push(g.id);
+  }
+  const articlesWithoutGold = articles.filter((a) => !goldIds.has(a.id)).map((a) => a.id);
+  const warnings: string[] = [];
+  const sample = (ids: string[]) => ids.slice(0, 5).join(', ') + (ids.length > 5 ? ', …' : '');
+  if (goldWithoutArticle.length > 0) {
+    warnings.push(
+      `${goldWithoutArticle.length} gold id(s) not found in ${articlesSource}, not scored: ${sample(goldWithoutArticle)}`,
+    );
+  }
+  if (articlesWithoutGold.length > 0) {
+    warnings.push(
+      `${articlesWithoutGold.length} article(s) in ${articlesSource} have no gold judgement, not scored: ${sample(articlesWithoutGold)}`,
+    );
+  }
+  return { pairs, goldWithoutArticle, articlesWithoutGold, warnings };
+}
