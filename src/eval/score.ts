@@ -118,12 +118,11 @@ export function metricsOf(c: Counts): Metrics {
   };
 }
 
-/** Folded, deduplicated predictions in rank order, keeping the first spelling of each. */
-export function dedupePredictions(ranked: readonly string[]): { tag: string; key: string }[] {
+/** Deduplicated after folding, in rank order, keeping the first spelling of each. */
+function dedupe(ranked: readonly KeyedTag[]): KeyedTag[] {
   const seen = new Set<string>();
-  const out: { tag: string; key: string }[] = [];
-  for (const tag of ranked) {
-    const key = foldForScoring(tag);
+  const out: KeyedTag[] = [];
+  for (const { tag, key } of ranked) {
     if (key === '' || seen.has(key)) continue;
     seen.add(key);
     out.push({ tag, key });
@@ -131,7 +130,21 @@ export function dedupePredictions(ranked: readonly string[]): { tag: string; key
   return out;
 }
 
+/** Predictions already folded: lets a caller scoring many cuts of one list fold each tag once. */
+export interface KeyedTag {
+  tag: string;
+  key: string;
+}
+
+export function keyTags(ranked: readonly string[]): KeyedTag[] {
+  return ranked.map((tag) => ({ tag, key: foldForScoring(tag) }));
+}
+
 export function scoreArticle(gold: GoldArticle, ranked: readonly string[]): ArticleScore {
+  return scoreKeyedArticle(gold, keyTags(ranked));
+}
+
+export function scoreKeyedArticle(gold: GoldArticle, ranked: readonly KeyedTag[]): ArticleScore {
   const byKey = new Map(gold.tags.map((t) => [t.key, t]));
   const entityLabel = new Map<string, 'must' | 'ok'>();
   const entityTags = new Map<string, string[]>();
@@ -143,7 +156,7 @@ export function scoreArticle(gold: GoldArticle, ranked: readonly string[]): Arti
     entityTags.set(t.entity, spellings);
   }
 
-  const predicted = dedupePredictions(ranked);
+  const predicted = dedupe(ranked);
   const correct: string[] = [];
   const falsePositives: string[] = [];
   const found = new Set<string>();
