@@ -1,0 +1,142 @@
+/**
+ * Arabic folding for matching. The caller's text is never altered: folding produces keys,
+ * and tokens keep offsets into the original string.
+ *
+ * Two levels:
+ * - the *light* form keeps the distinctions a writer makes on purpose — hamza on alef
+ *   (أ إ آ) and alif maqsura (ى) — so that a marked letter in the text can refuse a tag
+ *   spelled with a conflicting one (text أمام never matches the tag إمام; text على never
+ *   matches the tag علي);
+ * - the *key* (full fold) erases them too, so that one hash lookup finds every candidate;
+ *   candidates are then checked letter by letter on their light forms (see `compatible`).
+ * Light and key forms always have the same length, letter for letter.
+ */
+
+/** Characters dropped entirely: tashkeel, Quranic marks, superscript alef, tatweel, format marks. */
+export function isIgnorable(c: number): boolean {
+  return (
+    (c >= 0x0610 && c <= 0x061a) ||
+    (c >= 0x064b && c <= 0x065f) ||
+    c === 0x0670 ||
+    (c >= 0x06d6 && c <= 0x06ed) ||
+    c === 0x0640 || // tatweel
+    c === 0x061c || // Arabic letter mark
+    c === 0x00ad || // soft hyphen
+    (c >= 0x200b && c <= 0x200f) ||
+    (c >= 0x202a && c <= 0x202e) ||
+    (c >= 0x2066 && c <= 0x2069) ||
+    c === 0xfeff ||
+    (c >= 0xfe00 && c <= 0xfe0f) // variation selectors
+  );
+}
+
+/** One code unit → its light form, or '' to drop it. Presentation forms are decomposed first. */
+const LIGHT_MAP: Record<string, string> = {
+  'ٱ': 'ا', // alef wasla: no hamza written
+  'ٲ': 'أ',
+  'ٳ': 'إ',
+  'ٵ': 'أ',
+  'ة': 'ه', // taa marbuta and final ha are confused in informal text
+  'ۀ': 'ه',
+  'ە': 'ه',
+  'ھ': 'ه',
+  'ۃ': 'ه',
+  'ؤ': 'و',
+  'ئ': 'ي',
+  'ی': 'ي', // Persian/Urdu yeh: its final form looks like ى but writers mean ي
+  'ې': 'ي',
+  'ێ': 'ي',
+  'ے': 'ي',
+  'ک': 'ك',
+  'ڪ': 'ك',
+  'گ': 'ك',
+};
+
+const KEY_MAP: Record<string, string> = { 'أ': 'ا', 'إ': 'ا', 'آ': 'ا', 'ى': 'ي' };
+
+function mapLightChar(ch: string): string {
+  const c = ch.charCodeAt(0);
+  if (isIgnorable(c)) return '';
+  if (c >= 0x0660 && c <= 0x0669) return String.fromCharCode(c - 0x0660 + 48);
+  if (c >= 0x06f0 && c <= 0x06f9) return String.fromCharCode(c - 0x06f0 + 48);
+  const m = LIGHT_MAP[ch];
+  if (m !== undefined) return m;
+  if (c < 0x80) return c >= 65 && c <= 90 ? String.fromCharCode(c + 32) : ch;
+  return ch;
+}
+
+/** Presentation forms (U+FB50–FDFF, U+FE70–FEFF) and other compatibility characters. */
+function decompose(ch: string): string {
+  const c = ch.charCodeAt(0);
+  if ((c >= 0xfb50 && c <= 0xfdff) || (c >= 0xfe70 && c <= 0xfefe) || (c >= 0xff00 && c <= 0xffef)) {
+    return ch.normalize('NFKC');
+  }
+  return ch;
+}
+
+const lightCache = new Map<string, string>();
+/** Light form of one UTF-16 code unit (possibly several letters for a ligature, possibly ''). */
+export function lightOfUnit(ch: string): string {
+  let r = lightCache.get(ch);
+  if (r === undefined) {
+    const d = decompose(ch);
+    if (d === ch) {
+      r = mapLightChar(ch);
+      if (r === ch && ch.toLowerCase() !== ch) r = ch.toLowerCase();
+    } else {
+      r = '';
+      for (const x of d) r += mapLightChar(x);
+    }
+    lightCache.set(ch, r);
+  }
+  return r;
+}
+
+/** Light form of a whole string (keeps hamza on alef and ى). */
+export function foldLight(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length; i++) out += lightOfUnit(s[i]!);
+  return out;
+}
+
+/** Full key of a light form: hamza on alef and alif maqsura erased too. Same length. */
+export function keyOfLight(light: string): string {
+  let out = '';
+  for (let i = 0; i < light.length; i++) {
+    const ch = light[i]!;
+    out += KEY_MAP[ch] ?? ch;
+  }
+  return out;
+}
+
+/** Full fold of a string: the matching key. Whitespace runs become one space, trimmed. */
+export function foldKey(s: string): string {
+  return keyOfLight(foldLight(s)).replace(/\s+/g, ' ').trim();
+}
+
+const BARE_ALEF = 'ا';
+const HAMZA_ALEFS = 'أإآ';
+
+/**
+ * May a tag letter (light form) stand for a text letter (light form)?
+ * Equal letters do. A bare alef on either side is compatible with any hamza seat on alef,
+ * because writers — and dirty vocabularies — drop hamza freely but rarely add a wrong one.
+ * A tag ى accepts a text ي (Egyptian style writes ي for ى), but a tag ي refuses a text ى:
+ * a writer who wrote ى meant it.
+ */
+export function compatibleLetter(tagCh: string, textCh: string): boolean {
+  if (tagCh === textCh) return true;
+  if (tagCh === BARE_ALEF) return HAMZA_ALEFS.includes(textCh);
+  if (textCh === BARE_ALEF) return HAMZA_ALEFS.includes(tagCh);
+  return tagCh === 'ى' && textCh === 'ي';
+}
+
+/** Light forms of equal length compared letter by letter (see compatibleLetter). */
+export function compatible(tagLight: string, textLight: string): boolean {
+  if (tagLight === textLight) return true;
+  if (tagLight.length !== textLight.length) return false;
+  for (let i = 0; i < tagLight.length; i++) {
+    if (!compatibleLetter(tagLight[i]!, textLight[i]!)) return false;
+  }
+  return true;
+}

@@ -1,0 +1,19 @@
+/**
+ * wasim core: pure TypeScript, no I/O, no Node-only APIs.
+ *   parseVocabulary → compileVocabulary → createTagger(...).tag(article)
+ */
+export * from './types.js';
+export * from './errors.js';
+export { foldKey, foldLight, keyOfLight, compatible, compatibleLetter } from './fold.js';
+export { tokenize, type Token, type Script } from './tokenize.js';
+export { parseVocabulary, type VocabFormat, type ParsedVocabulary, type VocabWarning } from './vocabulary.js';
+export {
+  compileVocabulary,
+  serializeCompiled,
+  deserializeCompiled,
+  type CompiledVocabulary,
+  type CompiledTag,
+  type CompileOptions,
+} from './compile.js';
+export { matchText, type Match } from './match.js';
+export { createTagger, type Tagger, type TaggerOptions } from './pipeline.js';

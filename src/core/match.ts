@@ -1,0 +1,261 @@
+/**
+ * Whole-token matching of a compiled vocabulary against tokenised text.
+ *
+ * The first token of a candidate span is analysed backwards — proclitics and the article
+ * stripped, inflection and nisba endings removed — and each analysis costs one hash probe.
+ * Following tokens of a multi-word tag must be the tag's tokens after folding. Letters are
+ * then checked on light forms, so a hamza or ى the writer put in refuses a conflicting tag.
+ * Finally the longest match wins: a match lying wholly inside another is dropped, and
+ * among matches of one span only the strongest kind of analysis survives.
+ */
+import type { CompiledVocabulary, Pattern } from './compile.js';
+import { EDGE_BASE } from './compile.js';
+import { compatible } from './fold.js';
+import { ARTICLE, ARTICLE_PREFIXES, INFLECTION_ENDINGS, MIN_BASE, MIN_INFLECTION_BASE, MIN_STEM, NISBA_ENDINGS, POSSESSIVE_SUFFIXES, PROCLITICS } from './morph.js';
+import type { Token } from './tokenize.js';
+import type { MatchKind } from './types.js';
+import { canonicalKey } from './variants.js';
+
+export interface Match {
+  pattern: number;
+  tag: number;
+  /** Token indices, end exclusive. */
+  start: number;
+  end: number;
+  kind: MatchKind;
+}
+
+export const KIND_RANK: Readonly<Record<MatchKind, number>> = { exact: 0, variant: 1, clitic: 2, inflected: 3, nisba: 4 };
+
+export function weaker(a: MatchKind, b: MatchKind): MatchKind {
+  return KIND_RANK[a] >= KIND_RANK[b] ? a : b;
+}
+
+/** A token as the matcher sees it: canonical key (spelling variants rewritten) and its light form. */
+export interface MatchToken {
+  key: string;
+  light: string;
+  rewritten: boolean;
+}
+
+export function matchTokens(tokens: readonly Token[]): MatchToken[] {
+  return tokens.map((t) => {
+    const key = canonicalKey(t.key);
+    return key === t.key ? { key, light: t.light, rewritten: false } : { key, light: key, rewritten: true };
+  });
+}
+
+interface Stem {
+  key: string;
+  light: string;
+}
+
+interface Candidate extends Stem {
+  kind: MatchKind;
+}
+
+/** The readings of a token with its proclitics and article removed (the token itself first). */
+export function stemsOf(key: string, light: string): Stem[] {
+  const stems: Stem[] = [{ key, light }];
+  for (const p of PROCLITICS) {
+    if (key.length - p.length >= MIN_STEM && key.startsWith(p)) stems.push({ key: key.slice(p.length), light: light.slice(p.length) });
+  }
+  for (const a of ARTICLE_PREFIXES) {
+    if (key.length - a.length >= MIN_STEM && key.startsWith(a)) {
+      stems.push({ key: key.slice(a.length), light: light.slice(a.length) });
+      // ل + اللجنة → للجنة: the article's lam merged with the stem's.
+      if (a.endsWith('لل')) stems.push({ key: key.slice(a.length - 1), light: light.slice(a.length - 1) });
+    }
+  }
+  return stems;
+}
+
+function addCandidate(list: Candidate[], key: string, light: string, kind: MatchKind): void {
+  for (const c of list) {
+    if (c.key === key && c.light === light) {
+      if (KIND_RANK[kind] < KIND_RANK[c.kind]) c.kind = kind;
+      return;
+    }
+  }
+  list.push({ key, light, kind });
+}
+
+/** Keys under which the first token of a tag may appear in this text token. */
+export function firstTokenCandidates(key: string, light: string): Candidate[] {
+  const out: Candidate[] = [{ key, light, kind: 'exact' }];
+  if (!key.startsWith(ARTICLE)) addCandidate(out, ARTICLE + key, ARTICLE + light, 'inflected');
+  for (const p of PROCLITICS) {
+    if (key.length - p.length >= MIN_STEM && key.startsWith(p)) {
+      const s = key.slice(p.length);
+      const l = light.slice(p.length);
+      addCandidate(out, s, l, 'clitic');
+      if (!s.startsWith(ARTICLE)) addCandidate(out, ARTICLE + s, ARTICLE + l, 'inflected');
+    }
+  }
+  for (const a of ARTICLE_PREFIXES) {
+    if (key.length - a.length >= MIN_STEM && key.startsWith(a)) {
+      const s = key.slice(a.length);
+      const l = light.slice(a.length);
+      addCandidate(out, s, l, 'clitic');
+      if (a !== ARTICLE) addCandidate(out, ARTICLE + s, ARTICLE + l, 'clitic');
+      if (a.endsWith('لل')) {
+        const s1 = key.slice(a.length - 1);
+        const l1 = light.slice(a.length - 1);
+        addCandidate(out, s1, l1, 'clitic');
+        addCandidate(out, ARTICLE + s1, ARTICLE + l1, 'clitic');
+      }
+    }
+  }
+  return out;
+}
+
+/** Bases of a stem with possessive suffixes removed (حكومتها → حكومة) and the stem itself. */
+function possessiveReadings(s: Stem): Stem[] {
+  const out: Stem[] = [s];
+  for (const p of POSSESSIVE_SUFFIXES) {
+    if (s.key.length - p.length >= MIN_INFLECTION_BASE && s.key.endsWith(p)) {
+      let k = s.key.slice(0, -p.length);
+      let l = s.light.slice(0, -p.length);
+      // The taa marbuta is written ت before a suffix: حكومتها ← حكومة.
+      if (k.endsWith('ت')) {
+        k = k.slice(0, -1) + 'ه';
+        l = l.slice(0, -1) + 'ه';
+      }
+      out.push({ key: k, light: l });
+    }
+  }
+  return out;
+}
+
+function lightsAgree(p: Pattern, pos: number, tokenLight: string, tokenRewritten: boolean): boolean {
+  if (p.rewritten[pos] || tokenRewritten) return true;
+  return compatible(p.lights[pos]!, tokenLight);
+}
+
+/** All raw matches (before longest-match resolution) of the vocabulary in the tokens. */
+export function findMatches(cv: CompiledVocabulary, tokens: readonly MatchToken[]): Match[] {
+  const out: Match[] = [];
+  const n = tokens.length;
+  const exactIds = new Int32Array(n).fill(-2);
+  const idAt = (j: number): number => {
+    let id = exactIds[j]!;
+    if (id === -2) {
+      id = cv.tokenIds.get(tokens[j]!.key) ?? -1;
+      exactIds[j] = id;
+    }
+    return id;
+  };
+  for (let i = 0; i < n; i++) {
+    const tok = tokens[i]!;
+    for (const c of firstTokenCandidates(tok.key, tok.light)) {
+      const id = c.key === tok.key ? idAt(i) : cv.tokenIds.get(c.key) ?? -1;
+      if (id < 0) continue;
+      let node = cv.edges.get(id);
+      let j = i;
+      while (node !== undefined) {
+        const ends = cv.terminals.get(node);
+        if (ends !== undefined) {
+          for (const pid of ends) {
+            const p = cv.patterns[pid]!;
+            if (j > i && c.kind === 'inflected') continue;
+            let ok = lightsAgree(p, 0, c.light, tok.rewritten);
+            let kind: MatchKind = c.kind;
+            if (tok.rewritten !== p.rewritten[0]) kind = weaker(kind, 'variant');
+            for (let k = 1; ok && k <= j - i; k++) {
+              const t = tokens[i + k]!;
+              ok = lightsAgree(p, k, t.light, t.rewritten);
+              if (t.rewritten !== p.rewritten[k]) kind = weaker(kind, 'variant');
+            }
+            if (ok) out.push({ pattern: pid, tag: p.tag, start: i, end: j + 1, kind: p.nisba ? 'nisba' : kind });
+          }
+        }
+        j++;
+        if (j >= n) break;
+        const next = idAt(j);
+        if (next < 0) break;
+        node = cv.edges.get(node * EDGE_BASE + next);
+      }
+    }
+    if (cv.inflection.size === 0 && cv.nisbaBases.size === 0) continue;
+    for (const stem of stemsOf(tok.key, tok.light)) {
+      if (cv.inflection.size > 0) {
+        for (const s of possessiveReadings(stem)) {
+          for (const e of INFLECTION_ENDINGS) {
+            if (s.key.length - e.length < MIN_INFLECTION_BASE || !s.key.endsWith(e)) continue;
+            const base = s.key.slice(0, s.key.length - e.length);
+            const pids = cv.inflection.get(base);
+            if (pids === undefined) continue;
+            const baseLight = s.light.slice(0, base.length);
+            for (const pid of pids) {
+              const p = cv.patterns[pid]!;
+              if (tok.rewritten || p.rewritten[0] || compatible(p.inflectionBaseLight!, baseLight)) {
+                out.push({ pattern: pid, tag: p.tag, start: i, end: i + 1, kind: 'inflected' });
+              }
+            }
+          }
+        }
+      }
+      if (cv.nisbaBases.size > 0) {
+        for (const e of NISBA_ENDINGS) {
+          if (stem.key.length - e.length < MIN_BASE || !stem.key.endsWith(e)) continue;
+          const base = stem.key.slice(0, stem.key.length - e.length);
+          const pids = cv.nisbaBases.get(base);
+          if (pids === undefined) continue;
+          const baseLight = stem.light.slice(0, base.length);
+          for (const pid of pids) {
+            const p = cv.patterns[pid]!;
+            if (tok.rewritten || p.rewritten[0] || compatible(p.nisbaBaseLight!, baseLight)) {
+              out.push({ pattern: pid, tag: p.tag, start: i, end: i + 1, kind: 'nisba' });
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Longest match wins. Per tag and span the strongest analysis is kept; per span only the
+ * matches of the strongest kind (the tag the vocabulary supports without stripping beats a
+ * stripped reading: لبنان is Lebanon, not ل + بنان); a span wholly inside another
+ * match's span is dropped (المتحدة inside الأمم المتحدة).
+ */
+const SPAN = 2 ** 23;
+
+export function resolveMatches(raw: readonly Match[]): Match[] {
+  if (raw.length === 0) return [];
+  const bySpan = new Map<number, Match[]>();
+  for (const m of raw) {
+    const key = m.start * SPAN + m.end;
+    const list = bySpan.get(key);
+    if (list === undefined) bySpan.set(key, [m]);
+    else list.push(m);
+  }
+  const spans = [...bySpan.keys()].sort((a, b) => {
+    const sa = Math.floor(a / SPAN);
+    const sb = Math.floor(b / SPAN);
+    return sa !== sb ? sa - sb : (b % SPAN) - (a % SPAN);
+  });
+  const out: Match[] = [];
+  let maxEnd = -1;
+  for (const span of spans) {
+    const end = span % SPAN;
+    const list = bySpan.get(span)!;
+    if (end <= maxEnd) continue;
+    maxEnd = end;
+    let best = 99;
+    for (const m of list) best = Math.min(best, KIND_RANK[m.kind]);
+    const perTag = new Map<number, Match>();
+    for (const m of list) {
+      if (KIND_RANK[m.kind] !== best) continue;
+      if (!perTag.has(m.tag)) perTag.set(m.tag, m);
+    }
+    out.push(...perTag.values());
+  }
+  return out;
+}
+
+export function matchText(cv: CompiledVocabulary, tokens: readonly Token[]): Match[] {
+  return resolveMatches(findMatches(cv, matchTokens(tokens)));
+}

@@ -1,0 +1,64 @@
+/**
+ * The Arabic morphology wasim needs for matching, on folded keys: proclitics, the article,
+ * inflectional endings of topic nouns and nisba endings of place adjectives. Everything is
+ * expressed on full-fold keys (ة is ه, ى is ي, hamza seats erased), so the tables are small.
+ */
+
+/** Proclitic strings without the article: conjunction (و ف) + preposition (ب ك ل). */
+export const PROCLITICS: readonly string[] = ['و', 'ف', 'ب', 'ك', 'ل', 'وب', 'وك', 'ول', 'فب', 'فك', 'فل'];
+
+/**
+ * Proclitics ending in the article. With ل the article loses its alef (ل + القاهرة → للقاهرة),
+ * and before a stem starting with ل the article's lam merges too (ل + اللجنة → للجنة).
+ */
+export const ARTICLE_PREFIXES: readonly string[] = ['ال', 'وال', 'فال', 'بال', 'كال', 'وبال', 'وكال', 'فبال', 'فكال', 'لل', 'ولل', 'فلل'];
+
+export const ARTICLE = 'ال';
+
+/** Never strip so much that fewer letters than this remain. */
+export const MIN_STEM = 2;
+/** Nisba bases shorter than this are too ambiguous to analyse (قطر and مصر are three letters). */
+export const MIN_BASE = 3;
+/**
+ * Inflection bases shorter than this are not analysed: three-letter nouns mostly take broken
+ * plurals, so a sound ending on a three-letter base is usually another word (عملات is not
+ * عمل + ات, بكافة is not كاف + ة).
+ */
+export const MIN_INFLECTION_BASE = 4;
+
+/** Sound plural, dual and feminine endings of nouns (ة is ه after folding). '' = the bare base. */
+export const INFLECTION_ENDINGS: readonly string[] = ['', 'ون', 'ين', 'ان', 'ات', 'ه', 'تان', 'تين'];
+/** Possessive pronoun suffixes attached to nouns (حكومتها، رئيسهم). ـه alone is left out: it is also a folded ة. */
+export const POSSESSIVE_SUFFIXES: readonly string[] = ['ها', 'هم', 'هما', 'هن', 'كم', 'كما', 'نا'];
+/** Nisba (relational adjective) endings: masculine, feminine, plurals, duals. */
+export const NISBA_ENDINGS: readonly string[] = ['ي', 'يه', 'يون', 'يين', 'يات', 'يان', 'يتان', 'يتين'];
+
+export function endsWithLam(prefix: string): boolean {
+  return prefix.endsWith('لل');
+}
+
+/** The base a topic-noun tag token shares with its inflected forms: no article, no ending. */
+/** Where the base of a tag token starts: after its article, if it has one. */
+export function articleOffset(key: string): number {
+  return key.startsWith(ARTICLE) && key.length - ARTICLE.length >= MIN_BASE ? ARTICLE.length : 0;
+}
+
+export function inflectionBase(key: string): string {
+  const s = key.slice(articleOffset(key));
+  for (const e of ['تان', 'تين', 'ون', 'ين', 'ان', 'ات', 'ه']) {
+    if (s.endsWith(e) && s.length - e.length >= MIN_INFLECTION_BASE) return s.slice(0, s.length - e.length);
+  }
+  return s;
+}
+
+/**
+ * The base a place name shares with its nisba adjectives: drop the article and a final
+ * ـيا / ـية / ـا / ـة (سوريا→سور، السعودية→سعود، أمريكا→أمريك، غزة→غز), keep the rest
+ * (مصر، لبنان، إسرائيل، الإمارات→إمارات). Returns '' when too short to be safe.
+ */
+export function nisbaBase(key: string): string {
+  let s = key.slice(articleOffset(key));
+  if (s.endsWith('يا') || s.endsWith('يه')) s = s.slice(0, -2);
+  else if (s.endsWith('ا') || s.endsWith('ه')) s = s.slice(0, -1);
+  return s.length >= MIN_BASE ? s : '';
+}

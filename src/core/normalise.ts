@@ -1,0 +1,40 @@
+/**
+ * The first pipeline stage: checks that an article is text worth tagging. Nothing is
+ * rewritten — offsets must index the caller's strings — it is only validated.
+ */
+import { WasimError } from './errors.js';
+import type { Article } from './types.js';
+
+export interface NormaliseLimits {
+  /** Longest title + body accepted, in UTF-16 code units. */
+  maxChars: number;
+}
+
+export const DEFAULT_LIMITS: NormaliseLimits = { maxChars: 2_000_000 };
+
+// Binary data decoded as text shows up as NULs, other C0 controls and U+FFFD.
+const JUNK = /[\u0000-\u0008\u000e-\u001f\ufffd]/g;
+
+function junkShare(s: string): number {
+  if (s.length === 0) return 0;
+  const sample = s.length > 20000 ? s.slice(0, 20000) : s;
+  const hits = sample.match(JUNK);
+  return hits ? hits.length / sample.length : 0;
+}
+
+export function normaliseArticle(input: unknown, limits: NormaliseLimits = DEFAULT_LIMITS): Required<Pick<Article, 'title' | 'body'>> & { id?: string } {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) throw new WasimError('BAD_ARTICLE');
+  const a = input as Record<string, unknown>;
+  const title = a.title ?? '';
+  const body = a.body ?? '';
+  if (typeof title !== 'string' || typeof body !== 'string') throw new WasimError('BAD_ARTICLE', '"title" and "body" must be strings.');
+  if (a.id !== undefined && a.id !== null && typeof a.id !== 'string' && typeof a.id !== 'number') throw new WasimError('BAD_ARTICLE', '"id" must be a string or a number.');
+  if (title.length + body.length > limits.maxChars) {
+    throw new WasimError('INPUT_TOO_LARGE', `The article has ${title.length + body.length} characters; the limit is ${limits.maxChars}.`);
+  }
+  if (title.trim() === '' && body.trim() === '') throw new WasimError('EMPTY_INPUT');
+  if (junkShare(title) > 0.01 || junkShare(body) > 0.01) throw new WasimError('NOT_TEXT');
+  const out: { id?: string; title: string; body: string } = { title, body };
+  if (a.id !== undefined && a.id !== null) out.id = String(a.id);
+  return out;
+}

@@ -1,0 +1,54 @@
+/**
+ * The one place where the pipeline is wired: normalise → tokenise → match → disambiguate → score.
+ */
+import { collectCandidates, type FieldText } from './candidates.js';
+import type { CompiledVocabulary } from './compile.js';
+import { matchText } from './match.js';
+import { DEFAULT_LIMITS, normaliseArticle, type NormaliseLimits } from './normalise.js';
+import { scoreCandidates } from './rank.js';
+import { tokenize } from './tokenize.js';
+import type { Field, TagOptions, TagResult } from './types.js';
+
+export interface TaggerOptions {
+  limits?: NormaliseLimits;
+  /** The cut applied when a call does not give one. */
+  defaults?: TagOptions;
+}
+
+export interface Tagger {
+  readonly vocabulary: CompiledVocabulary;
+  /** Tags an article ({title, body}); throws WasimError on input that is not an article. */
+  tag(article: unknown, options?: TagOptions): TagResult[];
+}
+
+export const DEFAULT_CUT: Required<Pick<TagOptions, 'top' | 'minScore'>> = { top: 20, minScore: 0 };
+
+export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOptions = {}): Tagger {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const defaults = { ...DEFAULT_CUT, ...options.defaults };
+  return {
+    vocabulary,
+    tag(input: unknown, callOptions: TagOptions = {}): TagResult[] {
+      const article = normaliseArticle(input, limits);
+      const fields: FieldText[] = (['title', 'body'] as Field[]).map((field) => {
+        const text = article[field];
+        const tokens = tokenize(text);
+        return { field, text, tokens, matches: matchText(vocabulary, tokens) };
+      });
+      const candidates = collectCandidates(fields);
+      const scored = scoreCandidates(vocabulary, candidates, fields);
+      const top = callOptions.top ?? defaults.top;
+      const minScore = callOptions.minScore ?? defaults.minScore;
+      return scored
+        .filter((s) => s.score >= minScore)
+        .sort((a, b) => b.score - a.score || a.candidate.mentions[0]!.start - b.candidate.mentions[0]!.start)
+        .slice(0, top)
+        .map((s) => {
+          const tag = vocabulary.tags[s.candidate.tag]!;
+          const result: TagResult = { tag: tag.label, id: tag.id, score: s.score, ...(tag.type ? { type: tag.type } : {}), mentions: s.candidate.mentions };
+          if (callOptions.explain) result.evidence = s.evidence;
+          return result;
+        });
+    },
+  };
+}

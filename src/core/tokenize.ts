@@ -1,0 +1,124 @@
+/**
+ * Offset-preserving tokeniser. A token is a maximal run of letters of one script family
+ * (Arabic letters; other letters with ASCII digits, as in G20 or COVID19) or of digits
+ * next to Arabic letters (بـ2015 → ب | 2015). Diacritics, tatweel and zero-width / bidi
+ * marks inside a word are skipped without breaking it. Offsets index the original string.
+ */
+import { isIgnorable, keyOfLight, lightOfUnit } from './fold.js';
+
+export type Script = 'arabic' | 'latin' | 'digit';
+
+export interface Token {
+  /** UTF-16 offsets in the original string; [start, end) covers the word as written. */
+  start: number;
+  end: number;
+  /** Light fold (keeps أ إ آ ى). */
+  light: string;
+  /** Full fold: the lookup key. Same length as light. */
+  key: string;
+  script: Script;
+  /** Ends in a tatweel joining it to what follows (بـ2015، الـ«فيفا»). */
+  joiner: boolean;
+}
+
+const C_SEP = 1;
+const C_ARABIC = 2;
+const C_LATIN = 3;
+const C_DIGIT = 4; // Arabic-Indic or ASCII digit
+const C_MARK = 5; // diacritic / tatweel: belongs to the letter before it
+const C_FORMAT = 6; // zero-width and bidi marks: skipped, never part of a span's edge
+
+const classTable = new Uint8Array(0x10000);
+const LETTER_RE = /\p{L}/u;
+
+function classify(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return C_DIGIT;
+  if ((c >= 0x0660 && c <= 0x0669) || (c >= 0x06f0 && c <= 0x06f9)) return C_DIGIT;
+  if (isIgnorable(c)) {
+    if ((c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0xfeff || c === 0x061c || c === 0x00ad) {
+      return C_FORMAT;
+    }
+    return C_MARK;
+  }
+  if (
+    (c >= 0x0621 && c <= 0x064a) ||
+    (c >= 0x066e && c <= 0x06d3) ||
+    c === 0x06d5 ||
+    (c >= 0x06ee && c <= 0x06ef) ||
+    (c >= 0x06fa && c <= 0x06ff) ||
+    (c >= 0x0750 && c <= 0x077f) ||
+    (c >= 0x08a0 && c <= 0x08ff) ||
+    (c >= 0xfb50 && c <= 0xfdfb && c !== 0xfd3e && c !== 0xfd3f) ||
+    (c >= 0xfe70 && c <= 0xfefc)
+  ) {
+    return C_ARABIC;
+  }
+  if (c >= 0xd800 && c <= 0xdfff) return C_SEP;
+  if (c >= 0xff10 && c <= 0xff19) return C_DIGIT;
+  if (c < 0x80) return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ? C_LATIN : C_SEP;
+  return LETTER_RE.test(String.fromCharCode(c)) ? C_LATIN : C_SEP;
+}
+
+export function charClass(c: number): number {
+  let k = classTable[c]!;
+  if (k === 0) {
+    k = classify(c);
+    classTable[c] = k;
+  }
+  return k;
+}
+
+const scriptOf = (cls: number): Script => (cls === C_ARABIC ? 'arabic' : cls === C_DIGIT ? 'digit' : 'latin');
+
+/** Can a letter of class `next` continue a token whose letters so far are of class `cur`? */
+function continues(cur: number, next: number): boolean {
+  if (cur === next) return true;
+  // Latin words carry ASCII digits (G20, COVID19); Arabic words and numbers are split.
+  return (cur === C_LATIN && next === C_DIGIT) || (cur === C_DIGIT && next === C_LATIN);
+}
+
+export function tokenize(text: string): Token[] {
+  const tokens: Token[] = [];
+  let cls = 0; // class of the open token, 0 when none
+  let start = 0;
+  let end = 0;
+  let light = '';
+  let sawLatin = false;
+  let joiner = false;
+  const close = (): void => {
+    if (cls !== 0) {
+      tokens.push({ start, end, light, key: keyOfLight(light), script: sawLatin ? 'latin' : scriptOf(cls), joiner });
+    }
+    cls = 0;
+    light = '';
+    sawLatin = false;
+    joiner = false;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const k = charClass(c);
+    if (k === C_MARK) {
+      if (cls !== 0) {
+        end = i + 1;
+        joiner = c === 0x0640;
+      }
+      continue;
+    }
+    if (k === C_FORMAT) continue;
+    if (k === C_SEP) {
+      close();
+      continue;
+    }
+    if (cls !== 0 && !continues(cls, k)) close();
+    if (cls === 0) {
+      cls = k;
+      start = i;
+    }
+    if (k === C_LATIN) sawLatin = true;
+    light += lightOfUnit(text[i]!);
+    end = i + 1;
+    joiner = false;
+  }
+  close();
+  return tokens;
+}

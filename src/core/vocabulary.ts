@@ -1,0 +1,255 @@
+/**
+ * Reading vocabularies as publishers export them: plain text (one tag per line, as WordPress
+ * exports), CSV with a header, JSON arrays and JSONL. Dirty input is cleaned with warnings;
+ * a line that cannot be read is an error naming the source and the line.
+ */
+import { WasimError } from './errors.js';
+import { foldKey, isIgnorable } from './fold.js';
+import { TAG_TYPES, type TagType, type VocabEntry } from './types.js';
+
+export type VocabFormat = 'txt' | 'csv' | 'json' | 'jsonl';
+export const VOCAB_FORMATS: readonly VocabFormat[] = ['txt', 'csv', 'json', 'jsonl'];
+
+export interface VocabWarning {
+  line: number;
+  message: string;
+}
+
+export interface ParsedVocabulary {
+  entries: VocabEntry[];
+  warnings: VocabWarning[];
+}
+
+const MAX_LABEL = 200;
+// Control characters (other than tab) and U+FFFD mean the file is binary or mis-decoded.
+const BROKEN_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/;
+const HAS_LETTER = /[\p{L}\p{N}]/u;
+
+function lineError(source: string, line: number, reason: string): WasimError {
+  return new WasimError('BAD_VOCAB_LINE', `${source}:${line}: ${reason}`, { source, line });
+}
+
+/** Removes what a CMS copy-paste leaves in a label: bidi/zero-width marks, tashkeel, tatweel, doubled spaces. */
+export function cleanLabel(raw: string): { label: string; changes: string[] } {
+  const changes: string[] = [];
+  let out = '';
+  let marks = false;
+  let formats = false;
+  for (const ch of raw) {
+    const c = ch.charCodeAt(0);
+    if (ch.length === 1 && isIgnorable(c)) {
+      if ((c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0xfeff || c === 0x061c || c === 0x00ad) formats = true;
+      else marks = true;
+      continue;
+    }
+    out += ch;
+  }
+  const spaced = out.replace(/[\s\u00a0]+/g, ' ').trim();
+  if (formats) changes.push('removed zero-width/bidi marks');
+  if (marks) changes.push('removed diacritics/tatweel');
+  if (spaced !== out.trim() || /[\s\u00a0]{2,}/.test(out)) changes.push('collapsed spaces');
+  return { label: spaced, changes };
+}
+
+function checkLabel(source: string, line: number, raw: string, warnings: VocabWarning[], what = 'label'): string {
+  if (BROKEN_CHARS.test(raw)) throw lineError(source, line, `${what} contains control or replacement characters (binary data or a wrong encoding?)`);
+  const { label, changes } = cleanLabel(raw);
+  if (label.length === 0) throw lineError(source, line, `empty ${what}`);
+  if (label.length > MAX_LABEL) throw lineError(source, line, `${what} longer than ${MAX_LABEL} characters`);
+  if (!HAS_LETTER.test(label)) throw lineError(source, line, `${what} "${label}" has no letters or digits`);
+  if (foldKey(label).length === 0) throw lineError(source, line, `${what} "${label}" is empty after folding`);
+  for (const c of changes) warnings.push({ line, message: `${what} "${label}": ${c}` });
+  return label;
+}
+
+function parseBool(v: unknown, source: string, line: number): boolean | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'number') return v !== 0;
+  if (typeof v === 'string') {
+    const s = v.trim().toLowerCase();
+    if (['true', 'yes', '1', 'y', 'نعم'].includes(s)) return true;
+    if (['false', 'no', '0', 'n', 'لا'].includes(s)) return false;
+  }
+  throw lineError(source, line, `"ambiguous" must be true or false, got ${JSON.stringify(v)}`);
+}
+
+function parseList(v: unknown, field: string, source: string, line: number): string[] {
+  if (v === undefined || v === null || v === '') return [];
+  if (typeof v === 'string') return v.split('|').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return (v as string[]).map((s) => s.trim()).filter((s) => s.length > 0);
+  throw lineError(source, line, `"${field}" must be a list of strings or a "|"-separated string`);
+}
+
+function optString(v: unknown, field: string, source: string, line: number): string | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v === 'number') return String(v);
+  if (typeof v !== 'string') throw lineError(source, line, `"${field}" must be a string`);
+  return v.trim() || undefined;
+}
+
+/** Builds an entry from a record (CSV row or JSON object) and validates every field. */
+function entryFromRecord(rec: Record<string, unknown>, source: string, line: number, warnings: VocabWarning[]): VocabEntry {
+  const rawLabel = rec.label ?? rec.name ?? rec.tag;
+  if (typeof rawLabel !== 'string') throw lineError(source, line, 'missing "label" (a string)');
+  const label = checkLabel(source, line, rawLabel, warnings);
+  const entry: VocabEntry = { label };
+  const id = optString(rec.id, 'id', source, line);
+  if (id !== undefined) entry.id = id;
+  const aliases = parseList(rec.aliases, 'aliases', source, line).map((a) => checkLabel(source, line, a, warnings, 'alias'));
+  if (aliases.length) entry.aliases = aliases;
+  const nisba = parseList(rec.nisba, 'nisba', source, line).map((a) => checkLabel(source, line, a, warnings, 'nisba form'));
+  if (nisba.length) entry.nisba = nisba;
+  const type = optString(rec.type, 'type', source, line);
+  if (type !== undefined) {
+    const t = type.toLowerCase() === 'organization' ? 'organisation' : type.toLowerCase();
+    if (!TAG_TYPES.includes(t as TagType)) throw lineError(source, line, `unknown type "${type}" (expected one of ${TAG_TYPES.join(', ')})`);
+    entry.type = t as TagType;
+  }
+  const parent = optString(rec.parent, 'parent', source, line);
+  if (parent !== undefined) entry.parent = parent;
+  const ambiguous = parseBool(rec.ambiguous, source, line);
+  if (ambiguous !== undefined) entry.ambiguous = ambiguous;
+  const note = optString(rec.note, 'note', source, line);
+  if (note !== undefined) entry.note = note;
+  return entry;
+}
+
+/** Minimal RFC 4180 reader: quoted fields, doubled quotes, newlines inside quotes. Returns rows with their first line number. */
+export function parseCsvRows(text: string, source: string): { line: number; cells: string[] }[] {
+  const rows: { line: number; cells: string[] }[] = [];
+  let line = 1;
+  let rowLine = 1;
+  let cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let atCellStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          cell += '"';
+          i++;
+        } else quoted = false;
+      } else {
+        if (ch === '\n') line++;
+        cell += ch;
+      }
+      continue;
+    }
+    if (ch === '"' && atCellStart) {
+      quoted = true;
+      atCellStart = false;
+    } else if (ch === ',') {
+      cells.push(cell);
+      cell = '';
+      atCellStart = true;
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      cells.push(cell);
+      if (cells.some((c) => c.trim() !== '')) rows.push({ line: rowLine, cells });
+      cells = [];
+      cell = '';
+      atCellStart = true;
+      line++;
+      rowLine = line;
+    } else {
+      if (ch === '"') throw lineError(source, line, 'stray quote inside an unquoted CSV field');
+      cell += ch;
+      atCellStart = false;
+    }
+  }
+  if (quoted) throw lineError(source, rowLine, 'unterminated quoted CSV field');
+  cells.push(cell);
+  if (cells.some((c) => c.trim() !== '')) rows.push({ line: rowLine, cells });
+  return rows;
+}
+
+function parseTxt(text: string, source: string, warnings: VocabWarning[]): VocabEntry[] {
+  const entries: VocabEntry[] = [];
+  const lines = text.split(/\r\n|\n|\r/);
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]!;
+    const trimmed = raw.replace(/^[\s\ufeff\u200e\u200f]+/, '');
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    if (cleanLabel(raw).label === '' && !BROKEN_CHARS.test(raw)) continue;
+    // WordPress exports sometimes prefix tags with "- " (a list).
+    const label = checkLabel(source, i + 1, trimmed.replace(/^-\s+/, ''), warnings);
+    entries.push({ label });
+  }
+  return entries;
+}
+
+function parseCsv(text: string, source: string, warnings: VocabWarning[]): VocabEntry[] {
+  const rows = parseCsvRows(text, source);
+  if (rows.length === 0) return [];
+  const header = rows[0]!.cells.map((h) => h.trim().toLowerCase().replace(/^\ufeff/, ''));
+  if (!header.includes('label')) throw lineError(source, rows[0]!.line, 'CSV header must name a "label" column (columns: label, aliases, type, id, parent, ambiguous, nisba, note)');
+  const entries: VocabEntry[] = [];
+  for (const row of rows.slice(1)) {
+    if (row.cells.length > header.length) throw lineError(source, row.line, `${row.cells.length} fields but the header has ${header.length}`);
+    const rec: Record<string, unknown> = {};
+    header.forEach((h, k) => (rec[h] = row.cells[k] ?? ''));
+    entries.push(entryFromRecord(rec, source, row.line, warnings));
+  }
+  return entries;
+}
+
+function parseJsonValue(text: string, source: string, line: number): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw lineError(source, line, `invalid JSON (${(e as Error).message})`);
+  }
+}
+
+function parseJsonl(text: string, source: string, warnings: VocabWarning[]): VocabEntry[] {
+  const entries: VocabEntry[] = [];
+  const lines = text.split(/\r\n|\n|\r/);
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]!.trim();
+    if (raw === '' || raw.startsWith('#') || raw.startsWith('//')) continue;
+    const v = parseJsonValue(raw, source, i + 1);
+    if (typeof v === 'string') entries.push({ label: checkLabel(source, i + 1, v, warnings) });
+    else if (v && typeof v === 'object' && !Array.isArray(v)) entries.push(entryFromRecord(v as Record<string, unknown>, source, i + 1, warnings));
+    else throw lineError(source, i + 1, 'expected a JSON object with a "label"');
+  }
+  return entries;
+}
+
+function parseJson(text: string, source: string, warnings: VocabWarning[]): VocabEntry[] {
+  const v = parseJsonValue(text, source, 1);
+  const list = Array.isArray(v) ? v : v && typeof v === 'object' && Array.isArray((v as { entries?: unknown }).entries) ? (v as { entries: unknown[] }).entries : null;
+  if (!list) throw lineError(source, 1, 'expected a JSON array of entries (or {"entries": [...]})');
+  return list.map((item, k) => {
+    if (typeof item === 'string') return { label: checkLabel(source, k + 1, item, warnings, `entry ${k + 1} label`) };
+    if (!item || typeof item !== 'object' || Array.isArray(item)) throw lineError(source, 1, `entry ${k + 1} is not an object`);
+    return entryFromRecord(item as Record<string, unknown>, source, k + 1, warnings);
+  });
+}
+
+/**
+ * Parses a vocabulary. Exact duplicates (same folded label, no distinct id) are dropped with
+ * a warning; entries that merely fold alike are kept — the compiler makes them one tag.
+ */
+export function parseVocabulary(text: string, format: VocabFormat, source = 'vocabulary'): ParsedVocabulary {
+  if (!VOCAB_FORMATS.includes(format)) throw new WasimError('BAD_VOCAB_FORMAT', `${source}: unknown vocabulary format "${format}" (use txt, csv, json or jsonl)`);
+  const warnings: VocabWarning[] = [];
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const parsed =
+    format === 'txt' ? parseTxt(body, source, warnings) : format === 'csv' ? parseCsv(body, source, warnings) : format === 'jsonl' ? parseJsonl(body, source, warnings) : parseJson(body, source, warnings);
+  const seen = new Map<string, number>();
+  const entries: VocabEntry[] = [];
+  parsed.forEach((e, k) => {
+    const key = (e.id ?? '') + '\u0000' + foldKey(e.label);
+    const first = seen.get(key);
+    if (first !== undefined && e.id === undefined && !e.aliases && !e.type) {
+      warnings.push({ line: k + 1, message: `duplicate of entry ${first + 1} ("${e.label}"), dropped` });
+      return;
+    }
+    if (first === undefined) seen.set(key, k);
+    entries.push(e);
+  });
+  return { entries, warnings };
+}
