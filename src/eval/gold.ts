@@ -47,7 +47,7 @@ interface JsonLine {
 }
 
 function where(source: string, line: number): string {
-  return `${source}: line ${line}`;
+  return `${source}:${line}`;
 }
 
 /** Non-blank lines parsed as JSON; a BOM and CRLF line ends are tolerated. */
