@@ -18,6 +18,30 @@ export interface VocabWarning {
 export interface ParsedVocabulary {
   entries: VocabEntry[];
   warnings: VocabWarning[];
+  /** Source line of each entry (parallel to entries). */
+  lines: number[];
+  /** Lines that could not be read, when parsing with { collectErrors: true }. */
+  errors: WasimError[];
+}
+
+export interface ParseOptions {
+  /** Keep going past broken lines and report them all (for `wasim vocab lint`). */
+  collectErrors?: boolean;
+}
+
+type Sink = { entries: VocabEntry[]; lines: number[]; warnings: VocabWarning[]; errors: WasimError[] | null };
+
+function attempt(sink: Sink, line: number, build: () => VocabEntry | undefined): void {
+  try {
+    const e = build();
+    if (e) {
+      sink.entries.push(e);
+      sink.lines.push(line);
+    }
+  } catch (err) {
+    if (sink.errors && err instanceof WasimError) sink.errors.push(err);
+    else throw err;
+  }
 }
 
 const MAX_LABEL = 200;
@@ -166,8 +190,7 @@ export function parseCsvRows(text: string, source: string): { line: number; cell
   return rows;
 }
 
-function parseTxt(text: string, source: string, warnings: VocabWarning[]): VocabEntry[] {
-  const entries: VocabEntry[] = [];
+function parseTxt(text: string, source: string, sink: Sink): void {
   const lines = text.split(/\r\n|\n|\r/);
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!;
@@ -175,25 +198,23 @@ function parseTxt(text: string, source: string, warnings: VocabWarning[]): Vocab
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     if (cleanLabel(raw).label === '' && !BROKEN_CHARS.test(raw)) continue;
     // WordPress exports sometimes prefix tags with "- " (a list).
-    const label = checkLabel(source, i + 1, trimmed.replace(/^-\s+/, ''), warnings);
-    entries.push({ label });
+    attempt(sink, i + 1, () => ({ label: checkLabel(source, i + 1, trimmed.replace(/^-\s+/, ''), sink.warnings) }));
   }
-  return entries;
 }
 
-function parseCsv(text: string, source: string, warnings: VocabWarning[]): VocabEntry[] {
+function parseCsv(text: string, source: string, sink: Sink): void {
   const rows = parseCsvRows(text, source);
-  if (rows.length === 0) return [];
+  if (rows.length === 0) return;
   const header = rows[0]!.cells.map((h) => h.trim().toLowerCase().replace(/^\ufeff/, ''));
   if (!header.includes('label')) throw lineError(source, rows[0]!.line, 'CSV header must name a "label" column (columns: label, aliases, type, id, parent, ambiguous, nisba, note)');
-  const entries: VocabEntry[] = [];
   for (const row of rows.slice(1)) {
-    if (row.cells.length > header.length) throw lineError(source, row.line, `${row.cells.length} fields but the header has ${header.length}`);
-    const rec: Record<string, unknown> = {};
-    header.forEach((h, k) => (rec[h] = row.cells[k] ?? ''));
-    entries.push(entryFromRecord(rec, source, row.line, warnings));
+    attempt(sink, row.line, () => {
+      if (row.cells.length > header.length) throw lineError(source, row.line, `${row.cells.length} fields but the header has ${header.length}`);
+      const rec: Record<string, unknown> = {};
+      header.forEach((h, k) => (rec[h] = row.cells[k] ?? ''));
+      return entryFromRecord(rec, source, row.line, sink.warnings);
+    });
   }
-  return entries;
 }
 
 function parseJsonValue(text: string, source: string, line: number): unknown {
@@ -204,52 +225,60 @@ function parseJsonValue(text: string, source: string, line: number): unknown {
   }
 }
 
-function parseJsonl(text: string, source: string, warnings: VocabWarning[]): VocabEntry[] {
-  const entries: VocabEntry[] = [];
+function parseJsonl(text: string, source: string, sink: Sink): void {
   const lines = text.split(/\r\n|\n|\r/);
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!.trim();
     if (raw === '' || raw.startsWith('#') || raw.startsWith('//')) continue;
-    const v = parseJsonValue(raw, source, i + 1);
-    if (typeof v === 'string') entries.push({ label: checkLabel(source, i + 1, v, warnings) });
-    else if (v && typeof v === 'object' && !Array.isArray(v)) entries.push(entryFromRecord(v as Record<string, unknown>, source, i + 1, warnings));
-    else throw lineError(source, i + 1, 'expected a JSON object with a "label"');
+    attempt(sink, i + 1, () => {
+      const v = parseJsonValue(raw, source, i + 1);
+      if (typeof v === 'string') return { label: checkLabel(source, i + 1, v, sink.warnings) };
+      if (v && typeof v === 'object' && !Array.isArray(v)) return entryFromRecord(v as Record<string, unknown>, source, i + 1, sink.warnings);
+      throw lineError(source, i + 1, 'expected a JSON object with a "label"');
+    });
   }
-  return entries;
 }
 
-function parseJson(text: string, source: string, warnings: VocabWarning[]): VocabEntry[] {
+/** In a JSON array the "line" of an entry is its position in the array (1-based). */
+function parseJson(text: string, source: string, sink: Sink): void {
   const v = parseJsonValue(text, source, 1);
   const list = Array.isArray(v) ? v : v && typeof v === 'object' && Array.isArray((v as { entries?: unknown }).entries) ? (v as { entries: unknown[] }).entries : null;
   if (!list) throw lineError(source, 1, 'expected a JSON array of entries (or {"entries": [...]})');
-  return list.map((item, k) => {
-    if (typeof item === 'string') return { label: checkLabel(source, k + 1, item, warnings, `entry ${k + 1} label`) };
-    if (!item || typeof item !== 'object' || Array.isArray(item)) throw lineError(source, 1, `entry ${k + 1} is not an object`);
-    return entryFromRecord(item as Record<string, unknown>, source, k + 1, warnings);
-  });
+  list.forEach((item, k) =>
+    attempt(sink, k + 1, () => {
+      if (typeof item === 'string') return { label: checkLabel(source, k + 1, item, sink.warnings, `entry ${k + 1} label`) };
+      if (!item || typeof item !== 'object' || Array.isArray(item)) throw lineError(source, k + 1, `entry ${k + 1} is not an object`);
+      return entryFromRecord(item as Record<string, unknown>, source, k + 1, sink.warnings);
+    }),
+  );
 }
 
 /**
  * Parses a vocabulary. Exact duplicates (same folded label, no distinct id) are dropped with
  * a warning; entries that merely fold alike are kept — the compiler makes them one tag.
  */
-export function parseVocabulary(text: string, format: VocabFormat, source = 'vocabulary'): ParsedVocabulary {
+export function parseVocabulary(text: string, format: VocabFormat, source = 'vocabulary', options: ParseOptions = {}): ParsedVocabulary {
   if (!VOCAB_FORMATS.includes(format)) throw new WasimError('BAD_VOCAB_FORMAT', `${source}: unknown vocabulary format "${format}" (use txt, csv, json or jsonl)`);
-  const warnings: VocabWarning[] = [];
+  const sink: Sink = { entries: [], lines: [], warnings: [], errors: options.collectErrors ? [] : null };
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const parsed =
-    format === 'txt' ? parseTxt(body, source, warnings) : format === 'csv' ? parseCsv(body, source, warnings) : format === 'jsonl' ? parseJsonl(body, source, warnings) : parseJson(body, source, warnings);
-  const seen = new Map<string, number>();
+  if (format === 'txt') parseTxt(body, source, sink);
+  else if (format === 'csv') parseCsv(body, source, sink);
+  else if (format === 'jsonl') parseJsonl(body, source, sink);
+  else parseJson(body, source, sink);
+  const seenAt = new Map<string, number>();
   const entries: VocabEntry[] = [];
-  parsed.forEach((e, k) => {
+  const lines: number[] = [];
+  sink.entries.forEach((e, k) => {
+    const line = sink.lines[k]!;
     const key = (e.id ?? '') + '\u0000' + foldKey(e.label);
-    const first = seen.get(key);
-    if (first !== undefined && e.id === undefined && !e.aliases && !e.type) {
-      warnings.push({ line: k + 1, message: `duplicate of entry ${first + 1} ("${e.label}"), dropped` });
+    const firstLine = seenAt.get(key);
+    if (firstLine !== undefined && e.id === undefined && !e.aliases && !e.type) {
+      sink.warnings.push({ line, message: `"${e.label}" duplicates line ${firstLine}, dropped` });
       return;
     }
-    if (first === undefined) seen.set(key, k);
+    if (firstLine === undefined) seenAt.set(key, line);
     entries.push(e);
+    lines.push(line);
   });
-  return { entries, warnings };
+  return { entries, warnings: sink.warnings, lines, errors: sink.errors ?? [] };
 }

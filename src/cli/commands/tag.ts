@@ -1,0 +1,118 @@
+/**
+ * `wasim tag`: one article from a text file (first non-empty line the title, the rest the body)
+ * or many from JSONL (--input/--output).
+ */
+import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { createTagger, WasimError, type TagOptions, type TagResult, type Tagger } from '../../core/index.js';
+import { tagJsonlStream } from '../../node/batch.js';
+import { toOutputLine } from '../../node/output.js';
+import { loadVocabulary, readTextFile } from '../../node/vocab-file.js';
+import { EXIT_INPUT_FAILED, EXIT_OK, parseIntOption, parseScoreOption, parseVocabFormat, reportError, usageError } from '../common.js';
+
+interface TagCliOptions {
+  vocab?: string;
+  vocabFormat?: string;
+  hints?: boolean;
+  top?: string;
+  minScore?: string;
+  format?: string;
+  explain?: boolean;
+  input?: string;
+  output?: string;
+  jobs?: string;
+  progress?: boolean;
+}
+
+/** Splits a plain-text article: the first non-empty line is the title, the rest the body. */
+export function splitTextArticle(text: string): { title: string; body: string } {
+  const clean = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const m = /^[ \t\r\n\u200e\u200f]*([^\r\n]*)(?:\r\n|\n|\r)?([\s\S]*)$/.exec(clean);
+  return { title: (m?.[1] ?? '').trim(), body: (m?.[2] ?? '').replace(/^\s+|\s+$/g, '') };
+}
+
+function readStdin(): string {
+  return readFileSync(0, 'utf8');
+}
+
+function formatText(results: TagResult[], explain: boolean): string {
+  if (results.length === 0) return '(no tags)\n';
+  const lines = results.map((r) => {
+    const forms = [...new Set(r.mentions.map((m) => m.text))].join('، ');
+    const type = r.type ? ` [${r.type}]` : '';
+    let line = `${r.score.toFixed(3)}\t${r.tag}${type}\t×${r.mentions.length}\t${forms}`;
+    if (explain && r.evidence) line += `\n\t${Object.entries(r.evidence).map(([k, v]) => `${k}=${typeof v === 'number' ? +v.toFixed(3) : v}`).join(' ')}`;
+    return line;
+  });
+  return lines.join('\n') + '\n';
+}
+
+export function buildTagger(opts: TagCliOptions): Tagger {
+  const { compiled, warnings, source } = loadVocabulary({ path: opts.vocab, format: parseVocabFormat(opts.vocabFormat), hints: opts.hints !== false });
+  if (warnings.length > 0 && process.env.WASIM_QUIET !== '1') {
+    process.stderr.write(`wasim: ${source}: ${warnings.length} vocabulary warning(s) (cleaned; see \`wasim vocab lint\`)\n`);
+  }
+  return createTagger(compiled);
+}
+
+async function runBatch(opts: TagCliOptions, tagOptions: TagOptions): Promise<number> {
+  const jobs = parseIntOption('--jobs', opts.jobs, 1);
+  if (!opts.output) throw usageError('--input needs --output (a file, or - for stdout)');
+  const input = opts.input === '-' ? process.stdin : createReadStream(opts.input!);
+  const inputOpened = new Promise<void>((resolve, reject) => {
+    if (opts.input === '-') return resolve();
+    input.once('open', () => resolve());
+    input.once('error', (e: NodeJS.ErrnoException) => reject(new WasimError('FILE_NOT_FOUND', `${opts.input}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`)));
+  });
+  await inputOpened;
+  const output = opts.output === '-' ? process.stdout : createWriteStream(opts.output);
+  void jobs;
+  const stats = await tagJsonlStream(buildTagger(opts), input, output, tagOptions);
+  if (output !== process.stdout) await new Promise<void>((resolve) => output.end(resolve));
+  if (stats.failed > 0) process.stderr.write(`wasim tag: ${stats.failed} of ${stats.lines} line(s) failed (see their "error" fields)\n`);
+  return stats.failed > 0 ? EXIT_INPUT_FAILED : EXIT_OK;
+}
+
+export async function runTag(file: string | undefined, opts: TagCliOptions): Promise<number> {
+  const format = opts.format ?? 'text';
+  if (!['text', 'json'].includes(format)) throw usageError(`--format must be text or json, got "${format}"`);
+  const tagOptions: TagOptions = { top: parseIntOption('--top', opts.top, 1), minScore: parseScoreOption('--min-score', opts.minScore), explain: !!opts.explain };
+  if (opts.input !== undefined) {
+    if (file !== undefined) throw usageError('give either FILE or --input, not both');
+    return runBatch(opts, tagOptions);
+  }
+  if (opts.output !== undefined) throw usageError('--output goes with --input');
+  if (file === undefined && process.stdin.isTTY) throw usageError('give an article FILE, - for standard input, or --input IN.jsonl --output OUT.jsonl');
+  const raw = file === undefined || file === '-' ? readStdin() : readTextFile(file, 64 * 1024 * 1024);
+  if (raw.includes('\u0000')) throw new WasimError('NOT_TEXT', `${file ?? 'standard input'} contains NUL bytes: it is not a text file`);
+  const tagger = buildTagger(opts);
+  const article = splitTextArticle(raw);
+  const results = tagger.tag(article, tagOptions);
+  process.stdout.write(format === 'json' ? JSON.stringify(toOutputLine(null, results, tagOptions.explain), null, 2) + '\n' : formatText(results, !!tagOptions.explain));
+  return EXIT_OK;
+}
+
+export function registerTag(program: Command): Command {
+  return program
+    .command('tag')
+    .description('tag an article (plain text: first line title, rest body) or a JSONL batch')
+    .argument('[file]', 'article text file, or - for standard input')
+    .option('--vocab <path>', 'vocabulary file (txt, csv, json, jsonl, or a compiled .compiled.json); default: the embedded vocabulary')
+    .option('--vocab-format <format>', 'txt, csv, json or jsonl when the extension does not say')
+    .option('--no-hints', "do not lend the default vocabulary's types and ambiguity flags to an untyped vocabulary")
+    .option('--top <k>', 'keep at most k tags')
+    .option('--min-score <s>', 'drop tags scoring below s (0..1)')
+    .option('--format <format>', 'text or json', 'text')
+    .option('--explain', 'show the evidence behind each score')
+    .option('--input <jsonl>', 'batch: JSONL of {"id","title","body"} (- for stdin)')
+    .option('--output <jsonl>', 'batch: where to write one result per line (- for stdout)')
+    .option('--jobs <n>', 'batch: worker threads (default: all cores)')
+    .option('--no-progress', 'batch: no progress bar')
+    .action(async (file: string | undefined, opts: TagCliOptions) => {
+      try {
+        process.exitCode = await runTag(file, opts);
+      } catch (e) {
+        process.exitCode = reportError('tag', e);
+      }
+    });
+}

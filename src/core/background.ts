@@ -1,0 +1,208 @@
+/**
+ * The background model: how Arabic news in general uses a word, so the ranker can tell a
+ * name from a common word and weigh evidence (a rare multi-word tag seen once is strong; a
+ * frequent single word seen once is weak).
+ *
+ * Statistics are kept per *canonical token key* — exactly the keys the matcher sees
+ * (`matchTokens(tokenize(text))[i].key`): full fold plus spelling-variant rewrites. Clitics
+ * are not stripped: والهلال and الهلال are different keys, as they are to the matcher's
+ * first lookup. Use `backgroundKeys` to turn a word or phrase into keys.
+ *
+ * This module is pure (no I/O): the Node loader in src/node/background.ts parses the
+ * committed files in data/background/ and hands the result to `createBackgroundModel`.
+ */
+import { matchTokens } from './match.js';
+import { tokenize } from './tokenize.js';
+
+/** [document frequency, title document frequency, collection frequency] of one key. */
+export type UnigramStats = readonly [df: number, titleDf: number, cf: number];
+
+export interface BackgroundData {
+  /** Number of (deduplicated) documents the statistics were counted over. */
+  documents: number;
+  unigrams: ReadonlyMap<string, UnigramStats>;
+  /** Keyed by `bigramKey(a, b)`; value is the number of documents containing the pair. */
+  bigrams: ReadonlyMap<string, number>;
+}
+
+export interface BackgroundModel {
+  /** Number of documents; 0 for the empty model (statistics missing), where every lookup is 0. */
+  readonly documents: number;
+  /** Documents containing the key anywhere (title or body). */
+  df(key: string): number;
+  /** Documents containing the key in the title. */
+  titleDf(key: string): number;
+  /** Total occurrences of the key. */
+  cf(key: string): number;
+  /**
+   * Documents where token `a` is immediately followed by token `b` in the same field with
+   * only white space between them. Pairs below the build threshold (see
+   * data/background/meta.json) read as 0.
+   */
+  bigramDf(a: string, b: string): number;
+  /**
+   * Smoothed inverse document frequency, ln((N + 1) / (df + 1)): ≥ 0, largest for unseen
+   * keys (ln(N + 1)), near 0 for words in almost every article, and 0 for the empty model.
+   */
+  idf(key: string): number;
+  /**
+   * Share of the documents containing the key that have it in the title, shrunk towards
+   * the corpus-wide share (`titleRatePrior`) with the weight of TITLE_RATE_PRIOR_WEIGHT
+   * pseudo-documents, so a word seen in 2 documents does not get an extreme rate.
+   * Names of places, people and organisations make titles; function words rarely do.
+   */
+  titleRate(key: string): number;
+  /** Corpus-wide share of key–document pairs that are title occurrences (0 for the empty model). */
+  readonly titleRatePrior: number;
+  /**
+   * How often the key sits inside the phrase it forms with the given neighbour(s):
+   * max(bigramDf(prev, key), bigramDf(key, next)) / df(key), in [0, 1]. Document-level: the
+   * share of the key's documents in which the pair occurs. A high share means the word is
+   * usually a fragment of a longer phrase (المتحدة after الأمم or الولايات); a missing
+   * neighbour is passed as undefined or null. 0 when the key is unseen.
+   */
+  fragmentShare(prev: string | null | undefined, key: string, next?: string | null): number;
+}
+
+/** Pseudo-documents of prior in `titleRate`. */
+export const TITLE_RATE_PRIOR_WEIGHT = 5;
+
+/** Separator inside a bigram key; never part of a token key (tokens hold no white space). */
+export const BIGRAM_SEPARATOR = ' ';
+
+export function bigramKey(a: string, b: string): string {
+  return a + BIGRAM_SEPARATOR + b;
+}
+
+/** The canonical keys of the tokens of a word or phrase, as the matcher and the model see them. */
+export function backgroundKeys(text: string): string[] {
+  return matchTokens(tokenize(text)).map((t) => t.key);
+}
+
+const NO_STATS: UnigramStats = [0, 0, 0];
+
+export function createBackgroundModel(data: BackgroundData): BackgroundModel {
+  const { documents, unigrams, bigrams } = data;
+  let dfSum = 0;
+  let titleSum = 0;
+  for (const s of unigrams.values()) {
+    dfSum += s[0];
+    titleSum += s[1];
+  }
+  const titleRatePrior = dfSum > 0 ? titleSum / dfSum : 0;
+  const stats = (key: string): UnigramStats => unigrams.get(key) ?? NO_STATS;
+  const df = (key: string): number => stats(key)[0];
+  const bigramDf = (a: string, b: string): number => bigrams.get(bigramKey(a, b)) ?? 0;
+  return {
+    documents,
+    titleRatePrior,
+    df,
+    titleDf: (key) => stats(key)[1],
+    cf: (key) => stats(key)[2],
+    bigramDf,
+    idf: (key) => Math.log((documents + 1) / (df(key) + 1)),
+    titleRate: (key) => {
+      const s = stats(key);
+      return (s[1] + TITLE_RATE_PRIOR_WEIGHT * titleRatePrior) / (s[0] + TITLE_RATE_PRIOR_WEIGHT);
+    },
+    fragmentShare: (prev, key, next) => {
+      const d = df(key);
+      if (d === 0) return 0;
+      const left = prev == null ? 0 : bigramDf(prev, key);
+      const right = next == null ? 0 : bigramDf(key, next);
+      return Math.min(1, Math.max(left, right) / d);
+    },
+  };
+}
+
+/** The model of no data: documents 0, every lookup 0. Used when the statistics are missing. */
+export function emptyBackgroundModel(): BackgroundModel {
+  return createBackgroundModel({ documents: 0, unigrams: new Map(), bigrams: new Map() });
+}
+
+/**
+ * Text formats of the committed statistics (gzipped on disk), one record a line, sorted by
+ * key in UTF-16 code-unit order:
+ *   unigrams: `key\tdf\ttitleDf\tcf`
+ *   bigrams:  `a b\tdf`
+ * Parsers throw on a malformed line with its number, so a damaged file is never half-read.
+ */
+export function parseUnigramTsv(text: string): Map<string, UnigramStats> {
+  const out = new Map<string, UnigramStats>();
+  let pos = 0;
+  let line = 0;
+  const n = text.length;
+  while (pos < n) {
+    let eol = text.indexOf('\n', pos);
+    if (eol < 0) eol = n;
+    line++;
+    if (eol > pos) {
+      const t1 = text.indexOf('\t', pos);
+      const t2 = t1 < 0 ? -1 : text.indexOf('\t', t1 + 1);
+      const t3 = t2 < 0 ? -1 : text.indexOf('\t', t2 + 1);
+      if (t1 <= pos || t3 < 0 || t3 >= eol) throw new Error(`unigrams line ${line}: expected key\\tdf\\ttdf\\tcf`);
+      const df = parseCount(text, t1 + 1, t2);
+      const tdf = parseCount(text, t2 + 1, t3);
+      const cf = parseCount(text, t3 + 1, eol);
+      if (df < 0 || tdf < 0 || cf < 0) throw new Error(`unigrams line ${line}: counts must be non-negative integers`);
+      out.set(text.slice(pos, t1), [df, tdf, cf]);
+    }
+    pos = eol + 1;
+  }
+  return out;
+}
+
+export function parseBigramTsv(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  let pos = 0;
+  let line = 0;
+  const n = text.length;
+  while (pos < n) {
+    let eol = text.indexOf('\n', pos);
+    if (eol < 0) eol = n;
+    line++;
+    if (eol > pos) {
+      const t = text.indexOf('\t', pos);
+      const sp = text.indexOf(BIGRAM_SEPARATOR, pos);
+      if (t < 0 || t >= eol || sp <= pos || sp >= t - 1) throw new Error(`bigrams line ${line}: expected "a b\\tdf"`);
+      const df = parseCount(text, t + 1, eol);
+      if (df < 0) throw new Error(`bigrams line ${line}: df must be a non-negative integer`);
+      out.set(text.slice(pos, t), df);
+    }
+    pos = eol + 1;
+  }
+  return out;
+}
+
+/** Decimal digits in text[from, to) as a number; -1 when empty or not all digits. */
+function parseCount(text: string, from: number, to: number): number {
+  if (to <= from || to - from > 15) return -1;
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+export function formatUnigramTsv(unigrams: ReadonlyMap<string, UnigramStats>, minDf = 1): string {
+  const keys = [...unigrams.keys()].filter((k) => unigrams.get(k)![0] >= minDf).sort(compareCodeUnits);
+  let out = '';
+  for (const k of keys) {
+    const [df, tdf, cf] = unigrams.get(k)!;
+    out += `${k}\t${df}\t${tdf}\t${cf}\n`;
+  }
+  return out;
+}
+
+export function formatBigramTsv(bigrams: ReadonlyMap<string, number>, minDf = 1): string {
+  const keys = [...bigrams.keys()].filter((k) => bigrams.get(k)! >= minDf).sort(compareCodeUnits);
+  let out = '';
+  for (const k of keys) out += `${k}\t${bigrams.get(k)!}\n`;
+  return out;
+}
+
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,61 @@
+/**
+ * JSONL batch tagging: one article per input line, one result per output line in input order.
+ * A bad line yields {"id", "error"} and processing continues. Streams: memory does not grow
+ * with the input.
+ */
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { once } from 'node:events';
+import { WasimError, type TagOptions, type Tagger } from '../core/index.js';
+import { errorLine, toOutputLine } from './output.js';
+
+export interface BatchStats {
+  lines: number;
+  tagged: number;
+  failed: number;
+}
+
+export interface BatchOptions extends TagOptions {
+  onProgress?: (stats: BatchStats) => void;
+}
+
+/** Tags one JSONL input line; never throws. */
+export function tagLine(tagger: Tagger, line: string, lineNo: number, options: TagOptions): { out: string; ok: boolean } {
+  let id: unknown = null;
+  try {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch (e) {
+      throw new WasimError('BAD_JSON', `line ${lineNo}: invalid JSON (${(e as Error).message})`);
+    }
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) id = (parsed as { id?: unknown }).id ?? null;
+    const results = tagger.tag(parsed, options);
+    return { out: JSON.stringify(toOutputLine(id, results, options.explain)), ok: true };
+  } catch (e) {
+    const err = e instanceof WasimError ? e : new WasimError('INTERNAL', `line ${lineNo}: ${(e as Error).message}`);
+    const withLine = err.message.startsWith('line ') ? err : new WasimError(err.code, `line ${lineNo}: ${err.message}`);
+    return { out: JSON.stringify(errorLine(id, withLine)), ok: false };
+  }
+}
+
+async function write(output: Writable, chunk: string): Promise<void> {
+  if (!output.write(chunk)) await once(output, 'drain');
+}
+
+export async function tagJsonlStream(tagger: Tagger, input: Readable, output: Writable, options: BatchOptions = {}): Promise<BatchStats> {
+  const stats: BatchStats = { lines: 0, tagged: 0, failed: 0 };
+  const rl = createInterface({ input, crlfDelay: Infinity });
+  let lineNo = 0;
+  for await (const line of rl) {
+    lineNo++;
+    if (line.trim() === '') continue;
+    stats.lines++;
+    const { out, ok } = tagLine(tagger, line, lineNo, options);
+    if (ok) stats.tagged++;
+    else stats.failed++;
+    await write(output, out + '\n');
+    options.onProgress?.(stats);
+  }
+  return stats;
+}

@@ -1,0 +1,127 @@
+/**
+ * Node-side vocabulary loading: files in any supported format, compiled vocabularies, and the
+ * embedded default vocabulary (built from vocab/*.jsonl into dist/vocab/).
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  compileVocabulary,
+  deserializeCompiled,
+  foldKey,
+  parseVocabulary,
+  WasimError,
+  type CompiledVocabulary,
+  type CompileOptions,
+  type TagType,
+  type VocabEntry,
+  type VocabFormat,
+  type VocabWarning,
+} from '../core/index.js';
+
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const DEFAULT_VOCAB_JSONL = join(PACKAGE_ROOT, 'dist', 'vocab', 'default.jsonl');
+export const DEFAULT_VOCAB_COMPILED = join(PACKAGE_ROOT, 'dist', 'vocab', 'default.compiled.json');
+export const VOCAB_SOURCE_DIR = join(PACKAGE_ROOT, 'vocab');
+
+const MAX_VOCAB_BYTES = 512 * 1024 * 1024;
+
+export function formatFromPath(path: string): VocabFormat | 'compiled' {
+  if (path.endsWith('.compiled.json') || path.endsWith('.wasim')) return 'compiled';
+  const ext = extname(path).toLowerCase().replace('.', '');
+  if (ext === 'txt' || ext === 'csv' || ext === 'json' || ext === 'jsonl') return ext;
+  if (ext === 'ndjson') return 'jsonl';
+  return 'txt';
+}
+
+export function readTextFile(path: string, maxBytes = MAX_VOCAB_BYTES): string {
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) throw new WasimError('FILE_NOT_FOUND', `${path} is a directory, not a file`);
+    size = st.size;
+  } catch (e) {
+    if (e instanceof WasimError) throw e;
+    throw new WasimError('FILE_NOT_FOUND', `${path}: no such file`);
+  }
+  if (size > maxBytes) throw new WasimError('INPUT_TOO_LARGE', `${path} is ${size} bytes; the limit is ${maxBytes}`);
+  const buf = readFileSync(path);
+  if (buf.includes(0)) throw new WasimError('NOT_TEXT', `${path} contains NUL bytes: it is not a text file`);
+  return new TextDecoder('utf-8', { fatal: false }).decode(buf);
+}
+
+export interface LoadedVocabulary {
+  entries: VocabEntry[];
+  warnings: VocabWarning[];
+  source: string;
+}
+
+export function readVocabularyFile(path: string, format?: VocabFormat): LoadedVocabulary {
+  const fmt = format ?? formatFromPath(path);
+  if (fmt === 'compiled') throw new WasimError('BAD_VOCAB_FORMAT', `${path} is a compiled vocabulary; it has no entries to read`);
+  const { entries, warnings } = parseVocabulary(readTextFile(path), fmt, path);
+  return { entries, warnings, source: path };
+}
+
+/** Entries of the embedded default vocabulary (the built file, or the sources when not built). */
+export function readDefaultEntries(): VocabEntry[] {
+  if (existsSync(DEFAULT_VOCAB_JSONL)) return parseVocabulary(readTextFile(DEFAULT_VOCAB_JSONL), 'jsonl', DEFAULT_VOCAB_JSONL).entries;
+  if (!existsSync(VOCAB_SOURCE_DIR)) return [];
+  const entries: VocabEntry[] = [];
+  for (const name of readdirSync(VOCAB_SOURCE_DIR).filter((n) => n.endsWith('.jsonl')).sort()) {
+    const path = join(VOCAB_SOURCE_DIR, name);
+    entries.push(...parseVocabulary(readTextFile(path), 'jsonl', path).entries);
+  }
+  return entries;
+}
+
+let hintsCache: CompileOptions | undefined;
+/**
+ * What the default vocabulary knows about labels — their types and whether they are also
+ * common words — lent to untyped publisher vocabularies (a plain tag list says nothing of
+ * whether مطروح is a place or قنا an agency).
+ */
+export function defaultHints(): CompileOptions {
+  if (hintsCache) return hintsCache;
+  const typeHints = new Map<string, TagType>();
+  const ambiguousHints = new Set<string>();
+  for (const e of readDefaultEntries()) {
+    for (const form of [e.label, ...(e.aliases ?? [])]) {
+      const key = foldKey(form);
+      if (e.type && !typeHints.has(key)) typeHints.set(key, e.type);
+      if (e.ambiguous) ambiguousHints.add(key);
+    }
+  }
+  hintsCache = { typeHints, ambiguousHints };
+  return hintsCache;
+}
+
+let defaultCache: CompiledVocabulary | undefined;
+export function loadDefaultVocabulary(): CompiledVocabulary {
+  if (defaultCache) return defaultCache;
+  if (existsSync(DEFAULT_VOCAB_COMPILED)) {
+    defaultCache = deserializeCompiled(readFileSync(DEFAULT_VOCAB_COMPILED, 'utf8'));
+  } else {
+    const entries = readDefaultEntries();
+    if (entries.length === 0) throw new WasimError('EMPTY_VOCAB', 'The default vocabulary is missing: run `npm run build`.');
+    defaultCache = compileVocabulary(entries);
+  }
+  return defaultCache;
+}
+
+export interface VocabularyChoice {
+  path?: string;
+  format?: VocabFormat;
+  /** Use the default vocabulary's knowledge of types and ambiguity (default true). */
+  hints?: boolean;
+}
+
+/** The compiled vocabulary a command or service asked for: a file, a compiled file, or the default. */
+export function loadVocabulary(choice: VocabularyChoice = {}): { compiled: CompiledVocabulary; warnings: VocabWarning[]; source: string } {
+  if (!choice.path) return { compiled: loadDefaultVocabulary(), warnings: [], source: 'default' };
+  const fmt = choice.format ?? formatFromPath(choice.path);
+  if (fmt === 'compiled') return { compiled: deserializeCompiled(readTextFile(choice.path)), warnings: [], source: choice.path };
+  const { entries, warnings } = readVocabularyFile(choice.path, fmt);
+  if (entries.length === 0) throw new WasimError('EMPTY_VOCAB', `${choice.path}: the vocabulary has no entries`);
+  return { compiled: compileVocabulary(entries, choice.hints === false ? {} : defaultHints()), warnings, source: choice.path };
+}
