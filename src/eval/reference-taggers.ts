@@ -21,6 +21,8 @@ export interface EvalMention {
   end: number;
   text: string;
   kind?: string;
+  /** The whole word when the match is only part of one (substring matches inside words). */
+  inWord?: string;
 }
 
 /** One tag as the evaluation sees it, whichever tagger produced it. */
@@ -70,10 +72,18 @@ function prepare(article: Article): PreparedField[] {
   });
 }
 
+const WORD_CHAR = /[\p{L}\p{M}\p{N}\u200c\u200d]/u;
+
 function mentionOf(f: PreparedField, foldedStart: number, foldedEnd: number, kind: string): EvalMention {
   const start = f.folded.sourceStart[foldedStart]!;
   const end = f.folded.sourceEnd[foldedEnd - 1]!;
-  return { field: f.field, start, end, text: f.original.slice(start, end), kind };
+  const mention: EvalMention = { field: f.field, start, end, text: f.original.slice(start, end), kind };
+  let wordStart = start;
+  let wordEnd = end;
+  while (wordStart > 0 && WORD_CHAR.test(f.original[wordStart - 1]!)) wordStart--;
+  while (wordEnd < f.original.length && WORD_CHAR.test(f.original[wordEnd]!)) wordEnd++;
+  if (wordStart < start || wordEnd > end) mention.inWord = f.original.slice(wordStart, wordEnd);
+  return mention;
 }
 
 type Finder = (f: PreparedField, foldedForm: string) => [number, number][];

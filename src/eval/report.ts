@@ -62,7 +62,9 @@ export function markdownTable(rows: readonly TaggerRow[]): string {
 
 function mentionList(mentions: ArticleErrors['falsePositives'][number]['mentions'], max = 3): string {
   if (mentions.length === 0) return '';
-  const shown = mentions.slice(0, max).map((m) => `${m.field}[${m.start}:${m.end}] «${m.text}»`);
+  const shown = mentions
+    .slice(0, max)
+    .map((m) => `${m.field}[${m.start}:${m.end}] «${m.text}»${m.inWord ? ` in «${m.inWord}»` : ''}`);
   if (mentions.length > max) shown.push(`+${mentions.length - max}`);
   return shown.join(', ');
 }
