@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { evaluate } from './evaluate.js';
-import { loadArticlesFile, loadGoldFile, loadVocabulary } from './files.js';
+import { readVocabularyFile } from '../node/vocab-file.js';
+import { loadArticlesFile, loadGoldFile } from './files.js';
 
 // dist/eval/ → repository root → ../shared/data/dev/
 const REPO_ROOT = new URL('../../', import.meta.url);
@@ -29,11 +30,9 @@ test('reference taggers reproduce the README numbers on the dev set (±0.01)', a
     t.skip('shared dev set (../shared/data/dev) absent');
     return;
   }
-  const [gold, articles, vocabulary] = await Promise.all([
-    loadGoldFile(files.gold),
-    loadArticlesFile(files.articles),
-    loadVocabulary(files.vocab),
-  ]);
+  const gold = loadGoldFile(files.gold);
+  const articles = loadArticlesFile(files.articles);
+  const vocabulary = readVocabularyFile(files.vocab);
   const report = evaluate({ gold, articles, entries: vocabulary.entries, taggers: ['substring', 'wholeword'] });
   assert.equal(report.scored, 13);
   assert.deepEqual(report.warnings, []);

@@ -2,7 +2,9 @@
  * One evaluation: the chosen taggers run over the judged articles and are scored; optionally
  * wasim's cut is optimised and each tagger's mistakes are listed. Pure given loaded inputs.
  */
+import { compileVocabulary, type CompiledVocabulary } from '../core/index.js';
 import type { TagOptions, VocabEntry } from '../core/types.js';
+import { WasimError } from '../core/errors.js';
 import { alignGold, type Alignment, type ArticleRecord, type GoldSet } from './gold.js';
 import { applyCutToRun, optimizeCut, type Cut, type OptimizeResult } from './optimize.js';
 import { createReferenceTagger, type EvalMention, type EvalTagger, type RankedTag } from './reference-taggers.js';
@@ -19,7 +21,10 @@ export interface EvaluateOptions {
   gold: GoldSet;
   articles: readonly ArticleRecord[];
   articlesSource?: string;
-  entries: readonly VocabEntry[];
+  /** The vocabulary's entries: what the reference taggers match. */
+  entries?: readonly VocabEntry[];
+  /** wasim's compiled vocabulary; compiled from `entries` without hints when absent. */
+  compiled?: CompiledVocabulary;
   taggers: readonly TaggerName[];
   /** wasim's cut; fields left undefined use the tagger's defaults. */
   wasimCut?: TagOptions;
@@ -106,8 +111,12 @@ export function evaluate(options: EvaluateOptions): EvaluationReport {
   let optimized: OptimizeResult | undefined;
   const gold = alignment.pairs.map((p) => p.gold);
 
+  let compiled = options.compiled;
   for (const name of options.taggers) {
     if (name !== 'wasim') {
+      if (!options.entries) {
+        throw new WasimError('USAGE', `the ${name} tagger needs a vocabulary's entries, not a compiled vocabulary`);
+      }
       const tagger: EvalTagger = createReferenceTagger(name, options.entries);
       const run = runTagger(tagger, alignment, source);
       const report = scoreRun(alignment, run);
@@ -119,12 +128,16 @@ export function evaluate(options: EvaluateOptions): EvaluationReport {
       });
       continue;
     }
+    if (!compiled) {
+      if (!options.entries) throw new WasimError('USAGE', 'the wasim tagger needs a vocabulary');
+      compiled = compileVocabulary(options.entries);
+    }
     const cut = options.wasimCut ?? {};
-    const run = runTagger(createWasimEvalTagger(options.entries, cut), alignment, source);
+    const run = runTagger(createWasimEvalTagger(compiled, cut), alignment, source);
     const report = scoreRun(alignment, run);
     // The uncut run explains misses (ranked below the cut) and feeds the optimiser.
     const needUncut = options.errors || options.optimize;
-    const uncut = needUncut ? runTagger(createWasimEvalTagger(options.entries, NO_CUT), alignment, source) : undefined;
+    const uncut = needUncut ? runTagger(createWasimEvalTagger(compiled, NO_CUT), alignment, source) : undefined;
     rows.push({
       label: 'wasim',
       tagger: 'wasim',

@@ -1,6 +1,6 @@
 /** wasim itself, seen through the evaluation's tagger interface. */
-import { compileVocabulary, createTagger } from '../core/index.js';
-import type { TagOptions, VocabEntry } from '../core/types.js';
+import { createTagger, type CompiledVocabulary } from '../core/index.js';
+import type { TagOptions } from '../core/types.js';
 import type { EvalTagger } from './reference-taggers.js';
 
 /** The cut that keeps every scored tag, for --optimize (which applies cuts itself). */
@@ -10,8 +10,8 @@ export const NO_CUT: TagOptions = { top: Infinity, minScore: 0 };
  * `cut` fields left undefined fall back to the tagger's defaults, so that the evaluation
  * measures what `wasim tag` would print.
  */
-export function createWasimEvalTagger(entries: readonly VocabEntry[], cut: TagOptions = {}): EvalTagger {
-  const tagger = createTagger(compileVocabulary(entries));
+export function createWasimEvalTagger(compiled: CompiledVocabulary, cut: TagOptions = {}): EvalTagger {
+  const tagger = createTagger(compiled);
   const options: TagOptions = {};
   if (cut.top !== undefined) options.top = cut.top;
   if (cut.minScore !== undefined) options.minScore = cut.minScore;

@@ -112,7 +112,7 @@ const USAGE_CASES: [string, Record<string, unknown>, RegExp][] = [
   ['no --gold', { gold: undefined }, /--gold/],
   ['no --input', { input: undefined }, /--input/],
   ['unknown tagger', { tagger: 'bm25' }, /unknown tagger "bm25"/],
-  ['bad --top', { top: '0' }, /--top must be a positive integer/],
+  ['bad --top', { top: '0' }, /--top must be a whole number ≥ 1/],
   ['bad --min-score', { minScore: 'high' }, /--min-score must be a number/],
   ['bad --format', { format: 'xml' }, /--format/],
   ['bad --vocab-format', { vocabFormat: 'xlsx' }, /--vocab-format/],
@@ -138,7 +138,7 @@ test('bad files: exit 1 with one line naming the file and line', async () => {
 
   const missing = await runEval({ ...base(), input: path('nope.jsonl') });
   assert.equal(missing.exitCode, 1);
-  assert.match(missing.stderr, /nope\.jsonl: file not found/);
+  assert.match(missing.stderr, /nope\.jsonl: no such file/);
 
   const swapped = await runEval({ ...base(), gold: path('articles.jsonl') });
   assert.equal(swapped.exitCode, 1);
