@@ -81,25 +81,22 @@ export function backgroundKeys(text: string): string[] {
 
 const NO_STATS: UnigramStats = [0, 0, 0];
 
-export function createBackgroundModel(data: BackgroundData): BackgroundModel {
-  const { documents, unigrams, bigrams } = data;
-  let dfSum = 0;
-  let titleSum = 0;
-  for (const s of unigrams.values()) {
-    dfSum += s[0];
-    titleSum += s[1];
-  }
-  const titleRatePrior = dfSum > 0 ? titleSum / dfSum : 0;
-  const stats = (key: string): UnigramStats => unigrams.get(key) ?? NO_STATS;
+/** Builds the model from two lookups; both constructors below share it. */
+function modelOf(
+  documents: number,
+  unigram: (key: string) => UnigramStats | undefined,
+  bigram: (a: string, b: string) => number,
+  titleRatePrior: number,
+): BackgroundModel {
+  const stats = (key: string): UnigramStats => unigram(key) ?? NO_STATS;
   const df = (key: string): number => stats(key)[0];
-  const bigramDf = (a: string, b: string): number => bigrams.get(bigramKey(a, b)) ?? 0;
   return {
     documents,
     titleRatePrior,
     df,
     titleDf: (key) => stats(key)[1],
     cf: (key) => stats(key)[2],
-    bigramDf,
+    bigramDf: bigram,
     idf: (key) => Math.log((documents + 1) / (df(key) + 1)),
     titleRate: (key) => {
       const s = stats(key);
@@ -108,11 +105,28 @@ export function createBackgroundModel(data: BackgroundData): BackgroundModel {
     fragmentShare: (prev, key, next) => {
       const d = df(key);
       if (d === 0) return 0;
-      const left = prev == null ? 0 : bigramDf(prev, key);
-      const right = next == null ? 0 : bigramDf(key, next);
+      const left = prev == null ? 0 : bigram(prev, key);
+      const right = next == null ? 0 : bigram(key, next);
       return Math.min(1, Math.max(left, right) / d);
     },
   };
+}
+
+/** The model of parsed statistics held in maps (small data, tests, tools). */
+export function createBackgroundModel(data: BackgroundData): BackgroundModel {
+  const { documents, unigrams, bigrams } = data;
+  let dfSum = 0;
+  let titleSum = 0;
+  for (const s of unigrams.values()) {
+    dfSum += s[0];
+    titleSum += s[1];
+  }
+  return modelOf(
+    documents,
+    (key) => unigrams.get(key),
+    (a, b) => bigrams.get(bigramKey(a, b)) ?? 0,
+    dfSum > 0 ? titleSum / dfSum : 0,
+  );
 }
 
 /** The model of no data: documents 0, every lookup 0. Used when the statistics are missing. */
@@ -205,4 +219,141 @@ export function formatBigramTsv(bigrams: ReadonlyMap<string, number>, minDf = 1)
 
 function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The committed statistics as UTF-8 bytes of the two TSV texts (gunzipped, not decoded). */
+export interface BackgroundTables {
+  documents: number;
+  unigrams: Uint8Array;
+  bigrams: Uint8Array;
+}
+
+/**
+ * The model over the raw TSV bytes, searched in place. Decoding hundreds of thousands of
+ * lines into a Map of strings costs about 300 ms and 150 MB at start-up; indexing the line
+ * offsets of the sorted bytes costs a few tens of ms, and a lookup is a binary search.
+ * UTF-8 byte order equals the files' UTF-16 code-unit order because keys hold no
+ * characters outside the BMP (the tokeniser splits at surrogates); the order is checked.
+ */
+export function createBackgroundModelFromTsv(tables: BackgroundTables): BackgroundModel {
+  const uni = new SortedTsvTable(tables.unigrams, 3, 'unigrams');
+  const bi = new SortedTsvTable(tables.bigrams, 1, 'bigrams');
+  let dfSum = 0;
+  let titleSum = 0;
+  for (let i = 0; i < uni.size; i++) {
+    dfSum += uni.values[i * 3]!;
+    titleSum += uni.values[i * 3 + 1]!;
+  }
+  return modelOf(
+    tables.documents,
+    (key) => {
+      const i = uni.find(key);
+      return i < 0 ? undefined : [uni.values[i * 3]!, uni.values[i * 3 + 1]!, uni.values[i * 3 + 2]!];
+    },
+    (a, b) => {
+      const i = bi.find(bigramKey(a, b));
+      return i < 0 ? 0 : bi.values[i]!;
+    },
+    dfSum > 0 ? titleSum / dfSum : 0,
+  );
+}
+
+const NEWLINE = 10;
+const TAB = 9;
+const utf8 = new TextEncoder();
+
+/** Lines `key\tn1[\tn2…]` sorted by key, indexed by offsets into the bytes. */
+class SortedTsvTable {
+  readonly size: number;
+  /** `columns` counts per line. */
+  readonly values: Uint32Array;
+  private readonly keyStart: Int32Array;
+  private readonly keyEnd: Int32Array;
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    columns: number,
+    name: string,
+  ) {
+    let lines = 0;
+    for (let p = bytes.indexOf(NEWLINE); p >= 0; p = bytes.indexOf(NEWLINE, p + 1)) lines++;
+    if (bytes.length > 0 && bytes[bytes.length - 1] !== NEWLINE) lines++;
+    this.keyStart = new Int32Array(lines);
+    this.keyEnd = new Int32Array(lines);
+    this.values = new Uint32Array(lines * columns);
+    let n = 0;
+    let pos = 0;
+    let line = 0;
+    while (pos < bytes.length) {
+      line++;
+      let eol = bytes.indexOf(NEWLINE, pos);
+      if (eol < 0) eol = bytes.length;
+      if (eol > pos) {
+        const tab = bytes.indexOf(TAB, pos);
+        if (tab <= pos || tab >= eol) throw new Error(`${name} line ${line}: no key and tab`);
+        let p = tab + 1;
+        for (let c = 0; c < columns; c++) {
+          let v = 0;
+          const from = p;
+          while (p < eol && bytes[p] !== TAB) {
+            const d = bytes[p]! - 48;
+            if (d < 0 || d > 9) throw new Error(`${name} line ${line}: column ${c + 2} is not a count`);
+            v = v * 10 + d;
+            p++;
+          }
+          if (p === from || p - from > 10 || (c < columns - 1 && p === eol)) throw new Error(`${name} line ${line}: expected ${columns} counts`);
+          this.values[n * columns + c] = v;
+          p++;
+        }
+        if (p <= eol) throw new Error(`${name} line ${line}: more than ${columns} counts`);
+        this.keyStart[n] = pos;
+        this.keyEnd[n] = tab;
+        if (n > 0 && this.compareLines(n - 1, n) >= 0) throw new Error(`${name} line ${line}: keys are not sorted or repeat`);
+        n++;
+      }
+      pos = eol + 1;
+    }
+    this.size = n;
+  }
+
+  /** Line index of the key, or -1. */
+  find(key: string): number {
+    const q = utf8.encode(key);
+    let lo = 0;
+    let hi = this.size - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = this.compareKey(q, mid);
+      if (c === 0) return mid;
+      if (c < 0) hi = mid - 1;
+      else lo = mid + 1;
+    }
+    return -1;
+  }
+
+  private compareKey(q: Uint8Array, line: number): number {
+    const b = this.bytes;
+    const start = this.keyStart[line]!;
+    const len = this.keyEnd[line]! - start;
+    const m = Math.min(q.length, len);
+    for (let i = 0; i < m; i++) {
+      const d = q[i]! - b[start + i]!;
+      if (d !== 0) return d;
+    }
+    return q.length - len;
+  }
+
+  private compareLines(a: number, b: number): number {
+    const bytes = this.bytes;
+    const sa = this.keyStart[a]!;
+    const sb = this.keyStart[b]!;
+    const la = this.keyEnd[a]! - sa;
+    const lb = this.keyEnd[b]! - sb;
+    const m = Math.min(la, lb);
+    for (let i = 0; i < m; i++) {
+      const d = bytes[sa + i]! - bytes[sb + i]!;
+      if (d !== 0) return d;
+    }
+    return la - lb;
+  }
 }

@@ -34,6 +34,8 @@ const LETTER_RE = /\p{L}/u;
 function classify(c: number): number {
   if (c >= 0x30 && c <= 0x39) return C_DIGIT;
   if ((c >= 0x0660 && c <= 0x0669) || (c >= 0x06f0 && c <= 0x06f9)) return C_DIGIT;
+  // A zero-width space separates words; the other format marks sit inside them.
+  if (c === 0x200b) return C_SEP;
   if (isIgnorable(c)) {
     if ((c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0xfeff || c === 0x061c || c === 0x00ad) {
       return C_FORMAT;
