@@ -110,7 +110,8 @@ export function textReport(report: EvaluationReport, header: ReportHeader, withE
   if (report.optimized) {
     const c = report.optimized.cut;
     const flags = [`--top ${Number.isFinite(c.top) ? c.top : 'Infinity'}`, `--min-score ${c.minScore}`].join(' ');
-    out.push(`optimised cut (best F1 of ${report.optimized.evaluated} tried on this gold set): ${flags}`);
+    const perType = c.minScoreByType && Object.keys(c.minScoreByType).length > 0 ? ', with the per-type thresholds above' : '';
+    out.push(`optimised cut (best F1 of ${report.optimized.evaluated} tried on this gold set): ${flags}${perType}`);
   }
   out.push('', 'P: correct tags / predicted tags; R(must): must entities found; R(all): must+ok entities found;');
   out.push('P@k: correct among the first k / k (fewer than k predictions count as misses). Micro-averaged.');
