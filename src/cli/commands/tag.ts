@@ -4,9 +4,10 @@
  */
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { createTagger, WasimError, type TagOptions, type TagResult, type Tagger } from '../../core/index.js';
+import { WasimError, type TagOptions, type TagResult, type Tagger } from '../../core/index.js';
 import { tagJsonlStream } from '../../node/batch.js';
 import { toOutputLine } from '../../node/output.js';
+import { createNodeTagger } from '../../node/tagger.js';
 import { loadVocabulary, readTextFile } from '../../node/vocab-file.js';
 import { EXIT_INPUT_FAILED, EXIT_OK, parseIntOption, parseScoreOption, parseVocabFormat, reportError, usageError } from '../common.js';
 
@@ -52,7 +53,7 @@ export function buildTagger(opts: TagCliOptions): Tagger {
   if (warnings.length > 0 && process.env.WASIM_QUIET !== '1') {
     process.stderr.write(`wasim: ${source}: ${warnings.length} vocabulary warning(s) (cleaned; see \`wasim vocab lint\`)\n`);
   }
-  return createTagger(compiled);
+  return createNodeTagger(compiled);
 }
 
 async function runBatch(opts: TagCliOptions, tagOptions: TagOptions): Promise<number> {
@@ -66,8 +67,49 @@ async function runBatch(opts: TagCliOptions, tagOptions: TagOptions): Promise<nu
   });
   await inputOpened;
   const output = opts.output === '-' ? process.stdout : createWriteStream(opts.output);
-  void jobs;
-  const stats = await tagJsonlStream(buildTagger(opts), input, output, tagOptions);
+  const { availableParallelism } = await import('node:os');
+  const { statSync } = await import('node:fs');
+  type BatchStats = import('../../node/batch.js').BatchStats;
+  const { createBatchProgress, tagJsonlParallel } = await import('../../node/parallel.js');
+  const showProgress = opts.progress !== false && !!process.stderr.isTTY;
+  const totalBytes = showProgress && opts.input !== '-' ? statSync(opts.input!).size : undefined;
+  const readStream = input as Partial<ReturnType<typeof createReadStream>>;
+  // Started on the first result, so vocabulary warnings print before the bar.
+  let progress: ReturnType<typeof createBatchProgress> | undefined;
+  let lastDrawn = 0;
+  let latest: BatchStats | undefined;
+  const onProgress = (s: BatchStats): void => {
+    latest = s;
+    if (!showProgress) return;
+    const now = Date.now();
+    if (now - lastDrawn < 100) return;
+    lastDrawn = now;
+    progress ??= createBatchProgress(totalBytes, () => readStream.bytesRead ?? 0);
+    progress.update(s);
+  };
+  const workers = jobs ?? availableParallelism();
+  let stats: BatchStats;
+  try {
+    if (workers === 1) {
+      stats = await tagJsonlStream(buildTagger(opts), input, output, { ...tagOptions, onProgress });
+    } else {
+      const vocabulary = { path: opts.vocab, format: parseVocabFormat(opts.vocabFormat), hints: opts.hints !== false };
+      stats = await tagJsonlParallel(input, output, {
+        ...tagOptions,
+        jobs: workers,
+        vocabulary,
+        onProgress,
+        onVocabularyLoaded: ({ warnings, source }) => {
+          if (warnings > 0 && process.env.WASIM_QUIET !== '1') {
+            process.stderr.write(`wasim: ${source}: ${warnings} vocabulary warning(s) (cleaned; see \`wasim vocab lint\`)\n`);
+          }
+        },
+      });
+    }
+  } finally {
+    if (latest) progress?.update(latest);
+    progress?.stop();
+  }
   if (output !== process.stdout) await new Promise<void>((resolve) => output.end(resolve));
   if (stats.failed > 0) process.stderr.write(`wasim tag: ${stats.failed} of ${stats.lines} line(s) failed (see their "error" fields)\n`);
   return stats.failed > 0 ? EXIT_INPUT_FAILED : EXIT_OK;

@@ -1,0 +1,194 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { unzipSync, strFromU8 } from 'fflate';
+import { createTagger, isWasimError, parseVocabulary, compileVocabulary } from '../core/index.js';
+import { tagJsonlStream } from './batch.js';
+import { tagJsonlParallel } from './parallel.js';
+
+const REPO = new URL('../../', import.meta.url);
+const BIN = fileURLToPath(new URL('bin/wasim.js', REPO));
+const SHARED = new URL('../shared/data/', REPO);
+
+/** A small seeded generator (mulberry32): the same articles on every run. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PLACES = ['الرياض', 'جدة', 'مكة المكرمة', 'القاهرة', 'دبي', 'بيروت', 'عمّان', 'الدوحة', 'تونس', 'بغداد', 'الخرطوم', 'المدينة المنورة'];
+const COUNTRIES = ['السعودية', 'مصر', 'الأردن', 'لبنان', 'الإمارات', 'قطر', 'العراق', 'المغرب', 'اليمن', 'سوريا'];
+const NISBA = ['السعودي', 'المصرية', 'الأردنيون', 'اللبنانية', 'الإماراتي', 'القطرية', 'العراقيين', 'المغربي'];
+const PEOPLE = ['محمد بن سلمان', 'عبدالله الثاني', 'أحمد أبو الغيط', 'سلمان بن عبدالعزيز', 'تميم بن حمد', 'إيمانويل ماكرون'];
+const ORGS = ['الأمم المتحدة', 'جامعة الدول العربية', 'مجلس التعاون الخليجي', 'منظمة الصحة العالمية', 'صندوق النقد الدولي', 'الاتحاد الأوروبي', 'فيفا'];
+const TOPICS = ['الاقتصاد', 'التعليم', 'الصحة', 'كرة القدم', 'الطاقة المتجددة', 'النفط', 'السياحة', 'الإسكان', 'الانتخابات', 'المياه'];
+const VERBS = ['أعلن', 'ناقش', 'استقبل', 'بحث', 'أكّد', 'افتتح', 'وقّع', 'زار'];
+const LINKS = ['وفي سياق متصل', 'من جهة أخرى', 'وأضاف', 'وقال مصدر مطلع إن', 'وبحسب البيان فإن', 'في حين'];
+const TAILS = ['خلال الأسبوع الجاري', 'في مؤتمر صحفي عُقد اليوم', 'بحضور عدد من المسؤولين', 'ضمن خطة تمتد حتى عام 2030', 'وسط اهتمام إعلامي واسع', 'بـ2015 مليون ريال'];
+
+function pick<T>(rnd: () => number, list: readonly T[]): T {
+  return list[Math.floor(rnd() * list.length)]!;
+}
+
+function sentence(rnd: () => number): string {
+  const kind = Math.floor(rnd() * 5);
+  switch (kind) {
+    case 0:
+      return `${pick(rnd, VERBS)} ${pick(rnd, PEOPLE)} في ${pick(rnd, PLACES)} ملف ${pick(rnd, TOPICS)} مع وفد من ${pick(rnd, ORGS)} ${pick(rnd, TAILS)}.`;
+    case 1:
+      return `${pick(rnd, LINKS)} الحكومة ${pick(rnd, NISBA)} تعمل مع ${pick(rnd, ORGS)} على دعم ${pick(rnd, TOPICS)} وبال${pick(rnd, ['تعاون', 'شراكة'])} مع ${pick(rnd, COUNTRIES)}.`;
+    case 2:
+      return `وصل الوفد إلى ${pick(rnd, PLACES)} قادماً من ${pick(rnd, COUNTRIES)}، و${pick(rnd, VERBS)} رئيسه أن «${pick(rnd, TOPICS)}» أولوية ${pick(rnd, TAILS)}.`;
+    case 3:
+      return `قال وزير ${pick(rnd, TOPICS).replace(/^ال/, '')} إن ${pick(rnd, ORGS)} ستدعم بلاده، مشيراً إلى أن المواطنين ${pick(rnd, NISBA)} ينتظرون النتائج (${Math.floor(rnd() * 900 + 100)} مشروع).`;
+    default:
+      return `وللمرة الأولى تستضيف ${pick(rnd, PLACES)} اجتماعاً حول ${pick(rnd, TOPICS)} يشارك فيه ممثلو ${pick(rnd, COUNTRIES)} و${pick(rnd, COUNTRIES)} وG20.`;
+  }
+}
+
+/** Arabic news-like articles written by us, so the test runs without the shared corpus. */
+function generatedArticles(count: number, seed: number): { id: string; title: string; body: string }[] {
+  const rnd = random(seed);
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    const title = `${pick(rnd, PLACES)}: ${pick(rnd, PEOPLE)} ${pick(rnd, VERBS)} ${pick(rnd, TOPICS)}`;
+    const paragraphs: string[] = [];
+    const n = 3 + Math.floor(rnd() * 12);
+    for (let k = 0; k < n; k++) paragraphs.push(sentence(rnd));
+    out.push({ id: `gen-${i}`, title, body: paragraphs.join(rnd() < 0.3 ? '\n' : ' ') });
+  }
+  return out;
+}
+
+/** Lines that fail, blank lines and odd ids: error lines and line numbers must agree too. */
+function withTroubleLines(articles: readonly object[]): string {
+  const lines = articles.map((a) => JSON.stringify(a));
+  lines.splice(7, 0, '{"id": "broken", "title": ');
+  lines.splice(40, 0, '', '   ');
+  lines.splice(90, 0, JSON.stringify({ id: 'empty', title: '', body: '' }));
+  lines.splice(150, 0, '[1, 2, 3]');
+  lines.splice(200, 0, JSON.stringify({ id: 7, title: 42 }));
+  return lines.join('\n') + '\n';
+}
+
+function runCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, WASIM_QUIET: '' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function compareJobs(dir: string, inputPath: string, vocabArgs: string[]): { lines: number } {
+  const out1 = join(dir, 'out-1.jsonl');
+  const out2 = join(dir, 'out-2.jsonl');
+  const one = runCli(['tag', '--input', inputPath, '--output', out1, '--jobs', '1', ...vocabArgs]);
+  const two = runCli(['tag', '--input', inputPath, '--output', out2, '--jobs', '2', ...vocabArgs]);
+  assert.equal(two.status, one.status, `exit codes differ: ${two.stderr}`);
+  assert.equal(two.stderr, one.stderr);
+  assert.doesNotMatch(two.stderr, /articles\/s/, 'no progress bar when stderr is not a terminal');
+  const a = readFileSync(out1);
+  const b = readFileSync(out2);
+  assert.ok(a.length > 0);
+  assert.ok(a.equals(b), '--jobs 2 output differs from --jobs 1 output');
+  return { lines: a.toString('utf8').split('\n').length - 1 };
+}
+
+test('--jobs 2 writes byte for byte what --jobs 1 writes (generated articles, default and txt vocabularies)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wasim-parallel-'));
+  try {
+    const input = join(dir, 'in.jsonl');
+    writeFileSync(input, withTroubleLines(generatedArticles(300, 20240601)));
+    const { lines } = compareJobs(dir, input, []);
+    assert.equal(lines, 304, 'one output line per non-blank input line');
+    const out = readFileSync(join(dir, 'out-2.jsonl'), 'utf8').split('\n');
+    assert.match(out[7]!, /"code":"BAD_JSON".*line 8:/);
+    assert.ok(out.filter((l) => l.includes('"tags":[{')).length > 250, 'most generated articles get tags');
+
+    const vocab = join(dir, 'vocab.txt');
+    writeFileSync(vocab, [...PLACES, ...COUNTRIES, ...PEOPLE, ...ORGS, ...TOPICS, 'الرياض', 'ﺍﻟﺮﻳﺎﺽ'].join('\n') + '\n');
+    compareJobs(dir, input, ['--vocab', vocab, '--top', '5', '--explain']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--jobs 2 writes byte for byte what --jobs 1 writes (SaudiNewsNet articles, dev vocabulary)', (t) => {
+  const corpus = new URL('saudinewsnet/dataset/', SHARED);
+  const devVocab = new URL('dev/vocab.txt', SHARED);
+  if (!existsSync(corpus) || !existsSync(devVocab)) {
+    t.skip('shared data (../shared/data/saudinewsnet, dev/vocab.txt) absent');
+    return;
+  }
+  const zip = readdirSync(corpus).filter((n) => n.endsWith('.zip')).sort()[0]!;
+  const files = unzipSync(readFileSync(new URL(zip, corpus)));
+  const raw = JSON.parse(strFromU8(Object.values(files)[0]!)) as { title?: string; content?: string; url?: string }[];
+  const articles = raw.slice(0, 400).map((a, i) => ({ id: `${zip}-${i}`, title: a.title ?? '', body: a.content ?? '' }));
+  const devPath = new URL('dev/articles.jsonl', SHARED);
+  const dev = existsSync(devPath) ? readFileSync(devPath, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as object) : [];
+  const dir = mkdtempSync(join(tmpdir(), 'wasim-parallel-'));
+  try {
+    const input = join(dir, 'in.jsonl');
+    writeFileSync(input, withTroubleLines([...dev, ...articles]));
+    compareJobs(dir, input, ['--vocab', fileURLToPath(devVocab)]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+function collector(): { stream: Writable; text: () => string } {
+  const parts: string[] = [];
+  // A small buffer and a slow sink make the writer wait for 'drain' (backpressure path).
+  const stream = new Writable({
+    highWaterMark: 1024,
+    write(chunk: Buffer, _enc, done) {
+      parts.push(chunk.toString('utf8'));
+      setImmediate(done);
+    },
+  });
+  return { stream, text: () => parts.join('') };
+}
+
+test('tagJsonlParallel keeps input order with tiny chunks, three workers and one chunk in flight each', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wasim-parallel-'));
+  try {
+    const vocabPath = join(dir, 'vocab.txt');
+    writeFileSync(vocabPath, [...PLACES, ...COUNTRIES, ...ORGS, ...TOPICS].join('\n'));
+    const text = withTroubleLines(generatedArticles(240, 7));
+    const cv = compileVocabulary(parseVocabulary(readFileSync(vocabPath, 'utf8'), 'txt', vocabPath).entries);
+    const expected = collector();
+    const s1 = await tagJsonlStream(createTagger(cv), Readable.from([text]), expected.stream, { top: 3 });
+    const actual = collector();
+    const progress: number[] = [];
+    const s2 = await tagJsonlParallel(Readable.from([text]), actual.stream, {
+      jobs: 3,
+      top: 3,
+      vocabulary: { path: vocabPath, hints: false },
+      chunkLines: 5,
+      chunksPerWorker: 1,
+      onProgress: (s) => progress.push(s.lines),
+    });
+    assert.deepEqual(s2, s1);
+    assert.equal(actual.text(), expected.text());
+    assert.ok(progress.length >= 40 && progress.every((v, i) => i === 0 || v > progress[i - 1]!), 'progress grows chunk by chunk');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a vocabulary the workers cannot load fails with the same error as the in-thread path, before any output', async () => {
+  const sink = collector();
+  await assert.rejects(
+    tagJsonlParallel(Readable.from(['{"title":"الرياض"}\n']), sink.stream, { jobs: 2, vocabulary: { path: join(tmpdir(), 'wasim-no-such-vocab.txt') } }),
+    (e: unknown) => isWasimError(e) && e.code === 'FILE_NOT_FOUND' && /no such file/.test(e.message),
+  );
+  assert.equal(sink.text(), '');
+});
