@@ -62,6 +62,15 @@ export interface BackgroundModel {
    * neighbour is passed as undefined or null. 0 when the key is unseen.
    */
   fragmentShare(prev: string | null | undefined, key: string, next?: string | null): number;
+  /**
+   * The other direction: how bound the neighbour is to the key,
+   * max(bigramDf(prev, key) / df(prev), bigramDf(key, next) / df(next)), in [0, 1]. High
+   * when the neighbour hardly occurs without the key (الأمم → المتحدة, الولايات → المتحدة,
+   * بغض → النظر, الأمين → العام): the pair is a fixed phrase even when the key, being
+   * common, has many other contexts and so a modest fragmentShare. Low for a free
+   * neighbour (نادي before الهلال, في before anything).
+   */
+  neighbourBond(prev: string | null | undefined, key: string, next?: string | null): number;
 }
 
 /** Pseudo-documents of prior in `titleRate`. */
@@ -108,6 +117,12 @@ function modelOf(
       const left = prev == null ? 0 : bigram(prev, key);
       const right = next == null ? 0 : bigram(key, next);
       return Math.min(1, Math.max(left, right) / d);
+    },
+    neighbourBond: (prev, key, next) => {
+      const share = (pair: number, neighbourDf: number): number => (pair === 0 || neighbourDf === 0 ? 0 : Math.min(1, pair / neighbourDf));
+      const left = prev == null ? 0 : share(bigram(prev, key), df(prev));
+      const right = next == null ? 0 : share(bigram(key, next), df(next));
+      return Math.max(left, right);
     },
   };
 }
