@@ -1,0 +1,30 @@
+/** Opens the repository a DATABASE_URL names: `sqlite:PATH` (or a bare path) or `postgres://…`. */
+import { WasimError } from '../core/index.js';
+import { openPostgres, type PostgresOptions } from './postgres.js';
+import { openSqlite } from './sqlite.js';
+import type { Repository } from './types.js';
+
+export * from './types.js';
+export { entryId } from './kysely-repository.js';
+
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/wasim.db';
+
+export function describeDatabaseUrl(url: string): string {
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  }
+  return url;
+}
+
+export function openRepository(url: string = DEFAULT_DATABASE_URL, options: PostgresOptions = {}): Repository {
+  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options);
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (!path) throw new WasimError('USAGE', 'DATABASE_URL "sqlite:" needs a file path, e.g. sqlite:./data/wasim.db');
+    return openSqlite(path);
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) throw new WasimError('USAGE', `Unsupported DATABASE_URL "${describeDatabaseUrl(url)}": use sqlite:PATH or postgres://…`);
+  return openSqlite(url);
+}

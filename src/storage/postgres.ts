@@ -1,0 +1,39 @@
+/**
+ * The shared backend: PostgreSQL through a `pg` pool. Several service instances may point at the
+ * same database (the scale-out path): migrations take an advisory lock, article writes are
+ * idempotent under concurrency, and the vocabulary version lives in the database.
+ */
+import pg from 'pg';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { WasimError } from '../core/index.js';
+import { KyselyRepository } from './kysely-repository.js';
+import type { Database } from './schema.js';
+
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+export interface PostgresOptions {
+  /** Pool size per instance. */
+  poolSize?: number;
+}
+
+/**
+ * `postgres://user@host:port/db` — optionally `?schema=name` to keep wasim's tables in their own
+ * schema (created when missing), e.g. to share a database with the CMS or to isolate test runs.
+ */
+export function openPostgres(url: string, options: PostgresOptions = {}): KyselyRepository {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema');
+  parsed.searchParams.delete('schema');
+  if (schema !== null && !SCHEMA_NAME.test(schema)) throw new WasimError('USAGE', `Invalid PostgreSQL schema name "${schema}" in DATABASE_URL.`);
+  const pool = new pg.Pool({
+    connectionString: parsed.toString(),
+    max: options.poolSize ?? 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // An idle client losing its server (restart, network) must not crash the process.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new KyselyRepository('postgres', db, async () => {
+    if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+  });
+}
