@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { unzipSync, strFromU8 } from 'fflate';
-import { createTagger, isWasimError, parseVocabulary, compileVocabulary } from '../core/index.js';
+import { isWasimError, parseVocabulary, compileVocabulary } from '../core/index.js';
 import { tagJsonlStream } from './batch.js';
 import { tagJsonlParallel } from './parallel.js';
+import { createNodeTagger } from './tagger.js';
 
 const REPO = new URL('../../', import.meta.url);
 const BIN = fileURLToPath(new URL('bin/wasim.js', REPO));
@@ -165,7 +166,7 @@ test('tagJsonlParallel keeps input order with tiny chunks, three workers and one
     const text = withTroubleLines(generatedArticles(240, 7));
     const cv = compileVocabulary(parseVocabulary(readFileSync(vocabPath, 'utf8'), 'txt', vocabPath).entries);
     const expected = collector();
-    const s1 = await tagJsonlStream(createTagger(cv), Readable.from([text]), expected.stream, { top: 3 });
+    const s1 = await tagJsonlStream(createNodeTagger(cv), Readable.from([text]), expected.stream, { top: 3 });
     const actual = collector();
     const progress: number[] = [];
     const s2 = await tagJsonlParallel(Readable.from([text]), actual.stream, {

@@ -14,7 +14,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import cliProgress from 'cli-progress';
-import { createTagger, WasimError, type ErrorCode, type TagOptions } from '../core/index.js';
+import { WasimError, type ErrorCode, type TagOptions } from '../core/index.js';
 import { tagLine, type BatchStats } from './batch.js';
 import { loadVocabulary, type VocabularyChoice } from './vocab-file.js';
 import { createNodeTagger } from './tagger.js';
