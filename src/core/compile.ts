@@ -21,6 +21,11 @@ export interface CompiledTag {
   key: string;
   /** Number of tokens of the label (a multi-word name is stronger evidence). */
   labelTokens: number;
+  /**
+   * What the tag names: tags with one entity are twins (حماس / حركة حماس, مفاوضات / المفاوضات)
+   * and the ranker reports only the best of them.
+   */
+  entity: string;
 }
 
 export interface Pattern {
@@ -41,6 +46,15 @@ export interface CompileOptions {
   typeHints?: ReadonlyMap<string, TagType>;
   /** Labels known to be ambiguous (common words), by folded label. */
   ambiguousHints?: ReadonlySet<string>;
+  /** Entity known for a folded form (label, alias or nisba form of one default-vocabulary entry). */
+  entityHints?: ReadonlyMap<string, string>;
+  /** Nisba forms known for an entity (from the default vocabulary), lent to tags of that entity. */
+  nisbaHints?: ReadonlyMap<string, readonly string[]>;
+}
+
+/** The entity of a tag without hints: its folded label without the article (مفاوضات = المفاوضات). */
+export function entityOfKey(key: string): string {
+  return key.startsWith('ال') && key.length >= 5 && !key.includes(' ') ? key.slice(2) : key;
 }
 
 export interface CompiledVocabulary {
@@ -111,7 +125,11 @@ function addPattern(cv: CompiledVocabulary, tagIndex: number, form: string, isNi
   if (INFLECTABLE_TYPES.has(tag.type)) {
     const base = inflectionBase(key);
     const offset = articleOffset(key);
-    pattern.inflectionBaseLight = light.slice(offset, offset + base.length);
+    let baseLight = light.slice(offset, offset + base.length);
+    // A ي that ends the base but not the tag (مستشفيات) is not a final ya: the text's singular may
+    // write it ى (مستشفى). Stored as ى, it accepts both.
+    if (offset + base.length < key.length && baseLight.endsWith('ي')) baseLight = baseLight.slice(0, -1) + 'ى';
+    pattern.inflectionBaseLight = baseLight;
     pushTo(cv.inflection, base, patternId);
   }
   if (tag.type === 'place') {
@@ -149,6 +167,7 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
         ambiguous: e.ambiguous ?? options.ambiguousHints?.has(key) ?? false,
         key,
         labelTokens: tokenize(e.label).length,
+        entity: e.id !== undefined && e.type ? e.id : (options.entityHints?.get(key) ?? 'key:' + entityOfKey(key)),
       });
       forms.push({ names: [], nisba: [] });
       if (e.id !== undefined) byId.set(e.id, index);
@@ -162,6 +181,12 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
     const f = forms[index]!;
     f.names.push(e.label, ...(e.aliases ?? []));
     f.nisba.push(...(e.nisba ?? []));
+  }
+  if (options.nisbaHints) {
+    cv.tags.forEach((tag, index) => {
+      const lent = options.nisbaHints!.get(tag.entity);
+      if (lent && tag.type === 'place') forms[index]!.nisba.push(...lent);
+    });
   }
   cv.tags.forEach((_, index) => {
     const seen = new Set<string>();

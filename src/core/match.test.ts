@@ -60,6 +60,7 @@ const table: Row[] = [
   ['nisba of لبنان', [place('لبنان')], 'على الحدود اللبنانية', { لبنان: 'nisba' }, []],
   ['nisba drops ـيا', [place('سوريا')], 'الحكومة السورية', { سوريا: 'nisba' }, []],
   ['nisba drops ـية', [place('السعودية')], 'الوفد السعودي', { السعودية: 'nisba' }, []],
+  ['no nisba from a three-letter remainder of ـة', [place('حماة')], 'حماية المدنيين', {}, ['حماة']],
   ['nisba plural', [place('قطر')], 'المسؤولون القطريون', { قطر: 'nisba' }, []],
   ['no nisba for non-places', ['الدول'], 'القانون الدولي', {}, ['الدول']],
   ['listed nisba forms are nisba', [{ label: 'الولايات المتحدة', type: 'place', nisba: ['الأمريكي', 'الأمريكية'] }], 'الموقف الأمريكية', { 'الولايات المتحدة': 'nisba' }, []],

@@ -53,12 +53,13 @@ export function inflectionBase(key: string): string {
 
 /**
  * The base a place name shares with its nisba adjectives: drop the article and a final
- * ـيا / ـية / ـا / ـة (سوريا→سور، السعودية→سعود، أمريكا→أمريك، غزة→غز), keep the rest
+ * ـيا / ـية / ـا / ـة (سوريا→سور، السعودية→سعود، أمريكا→أمريك), keep the rest
  * (مصر، لبنان، إسرائيل، الإمارات→إمارات). Returns '' when too short to be safe.
  */
 export function nisbaBase(key: string): string {
   let s = key.slice(articleOffset(key));
-  if (s.endsWith('يا') || s.endsWith('يه')) s = s.slice(0, -2);
-  else if (s.endsWith('ا') || s.endsWith('ه')) s = s.slice(0, -1);
+  if (s.endsWith('يا') || s.endsWith('يه')) return s.length - 2 >= MIN_BASE ? s.slice(0, -2) : '';
+  // Without the ي of ـيا / ـية a three-letter remainder is too often another word (حماة → حماية).
+  if (s.endsWith('ا') || s.endsWith('ه')) return s.length - 1 > MIN_BASE ? s.slice(0, -1) : '';
   return s.length >= MIN_BASE ? s : '';
 }

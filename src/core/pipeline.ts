@@ -7,12 +7,15 @@ import { matchText } from './match.js';
 import { DEFAULT_LIMITS, normaliseArticle, type NormaliseLimits } from './normalise.js';
 import { scoreCandidates } from './rank.js';
 import { tokenize } from './tokenize.js';
+import type { BackgroundModel } from './background.js';
 import type { Field, TagOptions, TagResult } from './types.js';
 
 export interface TaggerOptions {
   limits?: NormaliseLimits;
   /** The cut applied when a call does not give one. */
   defaults?: TagOptions;
+  /** Word statistics of Arabic news: tells names from common words (see src/node/background.ts). */
+  background?: BackgroundModel;
 }
 
 export interface Tagger {
@@ -36,16 +39,16 @@ export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOpti
         return { field, text, tokens, matches: matchText(vocabulary, tokens) };
       });
       const candidates = collectCandidates(fields);
-      const scored = scoreCandidates(vocabulary, candidates, fields);
+      const scored = scoreCandidates(vocabulary, candidates, fields, options.background);
       const top = callOptions.top ?? defaults.top;
       const minScore = callOptions.minScore ?? defaults.minScore;
       return scored
         .filter((s) => s.score >= minScore)
-        .sort((a, b) => b.score - a.score || a.candidate.mentions[0]!.start - b.candidate.mentions[0]!.start)
+        .sort((a, b) => b.score - a.score || a.mentions[0]!.start - b.mentions[0]!.start)
         .slice(0, top)
         .map((s) => {
-          const tag = vocabulary.tags[s.candidate.tag]!;
-          const result: TagResult = { tag: tag.label, id: tag.id, score: s.score, ...(tag.type ? { type: tag.type } : {}), mentions: s.candidate.mentions };
+          const tag = vocabulary.tags[s.tag]!;
+          const result: TagResult = { tag: tag.label, id: tag.id, score: s.score, ...(tag.type ? { type: tag.type } : {}), mentions: s.mentions };
           if (callOptions.explain) result.evidence = s.evidence;
           return result;
         });

@@ -1,32 +1,245 @@
 /**
- * The disambiguation and scoring stages. Each candidate tag gets named features from its
- * mentions; the score is a squashed weighted sum of them, so every score can be explained.
+ * Disambiguation and scoring. Candidates naming one entity are grouped (twins such as
+ * حماس / حركة حماس or مفاوضات / المفاوضات), each group gets named features from its mentions
+ * and from the background model of Arabic news, and the score is a logistic function of a
+ * weighted sum of those features — so every score can be explained feature by feature.
  */
+import type { BackgroundModel } from './background.js';
 import type { Candidate, FieldText } from './candidates.js';
-import type { CompiledVocabulary } from './compile.js';
-import { KIND_RANK } from './match.js';
-import type { Evidence, MatchKind } from './types.js';
+import type { CompiledTag, CompiledVocabulary } from './compile.js';
+import type { Match } from './match.js';
+import { foldKey } from './fold.js';
+import type { Evidence, MatchKind, Mention, TagType } from './types.js';
 
 export interface Scored {
-  candidate: Candidate;
+  /** The tag reported for the group: the best-evidenced of the twins. */
+  tag: number;
+  mentions: Mention[];
   score: number;
   evidence: Evidence;
 }
 
-export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Candidate[], fields: readonly FieldText[]): Scored[] {
-  const bodyLength = fields.find((f) => f.field === 'body')?.text.length ?? 0;
-  return candidates.map((c) => {
-    const tag = cv.tags[c.tag]!;
-    let best: MatchKind = 'nisba';
-    for (const m of c.mentions) if (KIND_RANK[m.kind] < KIND_RANK[best]) best = m.kind;
-    const inTitle = c.mentions.some((m) => m.field === 'title');
-    const firstBody = c.mentions.find((m) => m.field === 'body');
-    const lead = firstBody !== undefined && bodyLength > 0 && firstBody.start < Math.max(300, bodyLength * 0.2);
-    const count = c.mentions.length;
-    let raw = 0.25 + 0.3 * (inTitle ? 1 : 0) + 0.15 * (lead ? 1 : 0) + 0.2 * Math.log2(1 + count) + (tag.labelTokens > 1 ? 0.1 : 0);
-    if (best === 'nisba') raw *= 0.5;
-    if (tag.ambiguous) raw *= 0.6;
-    const score = Math.round(Math.min(1, raw / 1.5) * 1000) / 1000;
-    return { candidate: c, score, evidence: { mentions: count, inTitle, lead, bestKind: best, multiword: tag.labelTokens > 1, ambiguous: tag.ambiguous } };
-  });
+/** Feature weights of the logistic scorer; fitted on the dev set with src/tools/fit-ranker.ts. */
+export const WEIGHTS = {
+  bias: -1.40,
+  titleStrong: 1.72,
+  titleWeak: 0.35,
+  lead: -0.22,
+  logStrong: 0.41,
+  logWeak: 0.86,
+  spread: -0.35,
+  specificity: 1.49,
+  titleRate: 3.47,
+  multiword: 2.24,
+  fragment: -1.54,
+  ambiguous: -2.04,
+  context: 1.14,
+  typed: 1.22,
+  nisbaOnly: -0.23,
+  weakOnly: -1.35,
+  nameFragment: -2.09,
+  rareNeighbour: -0.64,
+} as const;
+
+export type FeatureName = keyof typeof WEIGHTS;
+export type Features = Record<FeatureName, number>;
+
+const STRONG: ReadonlySet<MatchKind> = new Set(['exact', 'clitic', 'variant']);
+
+/** Words near a mention that confirm the sense of a tag of that type (folded keys). */
+const CONTEXT_CUES: Readonly<Record<TagType, readonly string[]>> = {
+  organisation: ['نادي', 'النادي', 'لنادي', 'فريق', 'الفريق', 'لفريق', 'مدرب', 'لاعب', 'لاعبي', 'مباراة', 'المباراة', 'الدوري', 'بطولة', 'صحيفة', 'الصحيفة', 'لصحيفة', 'جريدة', 'وكالة', 'حركة', 'منظمة', 'شركة', 'حزب', 'جماعة', 'تنظيم', 'هيئة', 'مجلس', 'وزارة'],
+  place: ['مدينة', 'محافظة', 'منطقة', 'إمارة', 'بلدة', 'عاصمة', 'قرية', 'ولاية', 'دولة', 'جمهورية', 'مملكة', 'في', 'إلى', 'من', 'بمدينة', 'بمحافظة', 'بمنطقة'],
+  person: ['الرئيس', 'الأمير', 'الملك', 'الشيخ', 'السيد', 'الدكتور', 'وزير', 'الوزير', 'قال', 'أكد', 'صرح', 'اللاعب', 'المدرب', 'الفنان', 'النجم', 'المرشح', 'المرشحة'],
+  topic: [],
+  event: ['موسم', 'عيد', 'احتفالات', 'بطولة', 'كأس', 'قمة'],
+};
+const CUE_SETS = Object.fromEntries(Object.entries(CONTEXT_CUES).map(([t, words]) => [t, new Set(words.map(foldKey))])) as unknown as Record<TagType, ReadonlySet<string>>;
+const CUE_WINDOW = 3;
+
+/** Words that bind a name into a longer personal name (عبد الله بن سعود، الملك فهد، أبو محمد). */
+const NAME_LINKS: ReadonlySet<string> = new Set(['بن', 'ابن', 'بنت', 'أبو', 'أبي', 'أم', 'آل', 'الملك', 'الأمير', 'الأميرة', 'الشيخ', 'عبد', 'ولد'].map(foldKey));
+
+function logistic(z: number): number {
+  return 1 / (1 + Math.exp(-z));
+}
+
+export function scoreOf(f: Features): number {
+  let z = 0;
+  for (const k of Object.keys(WEIGHTS) as FeatureName[]) z += WEIGHTS[k] * (f[k] ?? 0);
+  return Math.round(logistic(z) * 1000) / 1000;
+}
+
+interface GroupMention {
+  mention: Mention;
+  match: Match;
+  tag: number;
+}
+
+/** Background statistics of a tag's words: how specific (rare) and how title-worthy they are. */
+function tagStatistics(tag: CompiledTag, keys: string[], bg: BackgroundModel | undefined): { specificity: number; titleRate: number } {
+  if (!bg || bg.documents === 0 || keys.length === 0) return { specificity: 0.5, titleRate: bg?.titleRatePrior ?? 0.2 };
+  const maxIdf = Math.log(bg.documents + 1);
+  if (keys.length === 1) return { specificity: bg.idf(keys[0]!) / maxIdf, titleRate: bg.titleRate(keys[0]!) };
+  // A multi-word tag is as common as its rarest adjacent pair (pairs below the threshold count as rare).
+  let df = Infinity;
+  for (let i = 0; i + 1 < keys.length; i++) df = Math.min(df, bg.bigramDf(keys[i]!, keys[i + 1]!));
+  const specificity = Math.log((bg.documents + 1) / (df + 1)) / maxIdf;
+  const titleRate = Math.max(...keys.map((k) => bg.titleRate(k)));
+  void tag;
+  return { specificity, titleRate };
+}
+
+/** A mention whose words sit inside a longer phrase this often is a fragment, not evidence. */
+const FRAGMENT_LIMIT = 0.3;
+
+/**
+ * How often, in news at large, the mentioned word is part of the phrase it forms here with a
+ * neighbour. Only adjective agreement counts — both words definite, as in الأمم المتحدة,
+ * الضفة الغربية, الشعب الفلسطيني — where the word is a modifier or a head cut from its name.
+ * A name after a head noun (قطاع غزة, حالة الطقس, الملك سلمان) is the meaningful word itself.
+ */
+function fragmentShare(bg: BackgroundModel, toks: readonly { key: string }[], m: Match): number {
+  const key = toks[m.start]!.key;
+  if (!key.startsWith('ال')) return 0;
+  const prev = m.start > 0 ? toks[m.start - 1]!.key : null;
+  const next = m.end < toks.length ? toks[m.end]!.key : null;
+  const left = prev !== null && prev.startsWith('ال') ? prev : null;
+  const right = next !== null && next.startsWith('ال') ? next : null;
+  return left === null && right === null ? 0 : bg.fragmentShare(left, key, right);
+}
+
+/**
+ * A neighbour the background has rarely seen, and never beside this word, is most likely
+ * the other half of a foreign or compound name (هاريسون فورد for the tag فورد).
+ */
+function rareNeighbour(bg: BackgroundModel, toks: readonly { key: string; script?: string }[], m: Match): boolean {
+  const key = toks[m.start]!.key;
+  const check = (k: string | undefined, pair: () => number): boolean => k !== undefined && k.length > 2 && bg.df(k) < RARE_DF && pair() === 0;
+  return check(toks[m.start - 1]?.key, () => bg.bigramDf(toks[m.start - 1]!.key, key)) || check(toks[m.end]?.key, () => bg.bigramDf(toks[m.end - 1]!.key, toks[m.end]!.key));
+}
+
+const RARE_DF = 20;
+
+/**
+ * A reading that strips or adds letters is doubtful when the whole token is itself a common
+ * word far more frequent than the tag: وكيل is "agent", not و + كيل; الخميس is Thursday, not
+ * ال + خميس; الداخلي is "internal", not the nisba of الداخلة.
+ */
+function readingDoubt(bg: BackgroundModel, tokenKey: string, tagKey: string): boolean {
+  const whole = bg.df(tokenKey);
+  return whole >= 30 && whole > 2 * bg.df(tagKey);
+}
+
+function fieldOf(fields: readonly FieldText[], name: 'title' | 'body'): FieldText | undefined {
+  return fields.find((f) => f.field === name);
+}
+
+export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Candidate[], fields: readonly FieldText[], background?: BackgroundModel): Scored[] {
+  const body = fieldOf(fields, 'body');
+  const bodyLength = body?.text.length ?? 0;
+  const leadEnd = Math.max(400, bodyLength * 0.25);
+  const groups = new Map<string, GroupMention[]>();
+  for (const c of candidates) {
+    const entity = cv.tags[c.tag]!.entity;
+    let g = groups.get(entity);
+    if (g === undefined) groups.set(entity, (g = []));
+    c.mentions.forEach((m, k) => g!.push({ mention: m, match: c.matches[k]!.match, tag: c.tag }));
+  }
+  const out: Scored[] = [];
+  for (const members of groups.values()) {
+    // The reported twin: most strong mentions in the title, then overall, then the longer name.
+    const perTag = new Map<number, { title: number; strong: number; all: number }>();
+    for (const gm of members) {
+      const s = perTag.get(gm.tag) ?? { title: 0, strong: 0, all: 0 };
+      const strong = STRONG.has(gm.mention.kind);
+      if (strong && gm.mention.field === 'title') s.title++;
+      if (strong) s.strong++;
+      s.all++;
+      perTag.set(gm.tag, s);
+    }
+    let bestTag = members[0]!.tag;
+    for (const [t, s] of perTag) {
+      const b = perTag.get(bestTag)!;
+      const better = s.title - b.title || s.strong - b.strong || s.all - b.all || cv.tags[t]!.labelTokens - cv.tags[bestTag]!.labelTokens || bestTag - t;
+      if (better > 0) bestTag = t;
+    }
+    const tag = cv.tags[bestTag]!;
+    // One mention per span: twins can both match the same words (حماس inside حركة حماس is already gone, but مفاوضات and المفاوضات are not).
+    const bySpan = new Map<string, GroupMention>();
+    for (const gm of members) {
+      const k = `${gm.mention.field}:${gm.mention.start}`;
+      if (!bySpan.has(k)) bySpan.set(k, gm);
+    }
+    const ms = [...bySpan.values()].sort((a, b) => (a.mention.field === b.mention.field ? a.mention.start - b.mention.start : a.mention.field === 'title' ? -1 : 1));
+    const keys = tag.key.split(' ');
+    const stats = tagStatistics(tag, keys, background);
+    const cues = tag.type ? CUE_SETS[tag.type] : undefined;
+    let fragment = 0;
+    let context = 0;
+    let doubtful = 0;
+    let nameFragments = 0;
+    let rare = 0;
+    // Mentions that are not doubtful readings: the evidence, strong or weak.
+    const usable: GroupMention[] = [];
+    const strong: GroupMention[] = [];
+    for (const m of ms) {
+      const f = m.mention.field === 'title' ? fieldOf(fields, 'title') : body;
+      if (!f) continue;
+      const toks = f.tokens;
+      let share = 0;
+      let doubt = false;
+      if (background && background.documents > 0 && m.match.end - m.match.start === 1) {
+        share = fragmentShare(background, toks, m.match);
+        if (tag.type !== 'person' && rareNeighbour(background, toks, m.match)) rare++;
+        // Listed nisba forms are known to name the place; derived ones and stripped readings are checked.
+        const listed = m.mention.kind === 'nisba' && cv.patterns[m.match.pattern]!.nisba;
+        doubt = m.mention.kind !== 'exact' && m.mention.kind !== 'variant' && !listed && readingDoubt(background, toks[m.match.start]!.key, tag.key);
+      }
+      fragment += share;
+      if (doubt) doubtful++;
+      else usable.push(m);
+      // A bare name inside a longer personal name (الملك فهد، عبد الله بن سعود) is not that tag —
+      // unless the tag is known to be a person, whose titles and patronyms are normal context.
+      if (tag.type !== 'person' && (NAME_LINKS.has(toks[m.match.start - 1]?.key ?? '') || NAME_LINKS.has(toks[m.match.end]?.key ?? ''))) nameFragments++;
+      if (STRONG.has(m.mention.kind) && !doubt && share < FRAGMENT_LIMIT) strong.push(m);
+      if (cues && cues.size > 0 && !context) {
+        for (let i = Math.max(0, m.match.start - CUE_WINDOW); i < Math.min(toks.length, m.match.end + CUE_WINDOW); i++) {
+          if ((i < m.match.start || i >= m.match.end) && cues.has(toks[i]!.key)) {
+            context = 1;
+            break;
+          }
+        }
+      }
+    }
+    const weak = usable.length - strong.length;
+    const titleStrong = strong.some((m) => m.mention.field === 'title') ? 1 : 0;
+    const titleWeak = !titleStrong && usable.some((m) => m.mention.field === 'title') ? 1 : 0;
+    const lead = strong.some((m) => m.mention.field === 'body' && m.mention.start < leadEnd) ? 1 : 0;
+    const thirds = new Set(ms.filter((m) => m.mention.field === 'body' && bodyLength > 0).map((m) => Math.min(2, Math.floor((3 * m.mention.start) / bodyLength))));
+    const features: Features = {
+      bias: 1,
+      titleStrong,
+      titleWeak,
+      lead,
+      logStrong: Math.log2(1 + strong.length),
+      logWeak: Math.log2(1 + weak),
+      spread: thirds.size / 3,
+      specificity: stats.specificity,
+      titleRate: stats.titleRate,
+      multiword: tag.labelTokens > 1 ? 1 : 0,
+      fragment: ms.length > 0 ? fragment / ms.length : 0,
+      ambiguous: tag.ambiguous ? 1 : 0,
+      context,
+      typed: tag.type ? 1 : 0,
+      nisbaOnly: ms.every((m) => m.mention.kind === 'nisba') ? 1 : 0,
+      weakOnly: strong.length === 0 ? 1 : 0,
+      nameFragment: ms.length > 0 ? nameFragments / ms.length : 0,
+      rareNeighbour: ms.length > 0 ? rare / ms.length : 0,
+    };
+    const evidence: Evidence = { ...features, twins: perTag.size, doubtfulClitics: doubtful, bestKind: strong.length ? strong[0]!.mention.kind : ms[0]!.mention.kind };
+    delete (evidence as Record<string, unknown>).bias;
+    out.push({ tag: bestTag, mentions: ms.map((m) => m.mention), score: scoreOf(features), evidence });
+  }
+  return out;
 }

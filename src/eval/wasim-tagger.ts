@@ -1,5 +1,6 @@
 /** wasim itself, seen through the evaluation's tagger interface. */
-import { createTagger, type CompiledVocabulary } from '../core/index.js';
+import type { CompiledVocabulary } from '../core/index.js';
+import { createNodeTagger } from '../node/tagger.js';
 import type { TagOptions } from '../core/types.js';
 import type { EvalTagger } from './reference-taggers.js';
 
@@ -11,7 +12,7 @@ export const NO_CUT: TagOptions = { top: Infinity, minScore: 0 };
  * measures what `wasim tag` would print.
  */
 export function createWasimEvalTagger(compiled: CompiledVocabulary, cut: TagOptions = {}): EvalTagger {
-  const tagger = createTagger(compiled);
+  const tagger = createNodeTagger(compiled);
   const options: TagOptions = {};
   if (cut.top !== undefined) options.top = cut.top;
   if (cut.minScore !== undefined) options.minScore = cut.minScore;

@@ -85,14 +85,26 @@ export function defaultHints(): CompileOptions {
   if (hintsCache) return hintsCache;
   const typeHints = new Map<string, TagType>();
   const ambiguousHints = new Set<string>();
+  const entityHints = new Map<string, string>();
+  const nisbaHints = new Map<string, string[]>();
+  const conflicted = new Set<string>();
   for (const e of readDefaultEntries()) {
+    if (e.nisba?.length) nisbaHints.set(e.id ?? foldKey(e.label), e.nisba);
     for (const form of [e.label, ...(e.aliases ?? [])]) {
       const key = foldKey(form);
       if (e.type && !typeHints.has(key)) typeHints.set(key, e.type);
       if (e.ambiguous) ambiguousHints.add(key);
     }
+    for (const form of [e.label, ...(e.aliases ?? []), ...(e.nisba ?? [])]) {
+      const key = foldKey(form);
+      const id = e.id ?? foldKey(e.label);
+      // A form two entries claim (عمان: Oman and Amman) says nothing about which one is meant.
+      if (entityHints.has(key) && entityHints.get(key) !== id) conflicted.add(key);
+      else entityHints.set(key, id);
+    }
   }
-  hintsCache = { typeHints, ambiguousHints };
+  for (const key of conflicted) entityHints.delete(key);
+  hintsCache = { typeHints, ambiguousHints, entityHints, nisbaHints };
   return hintsCache;
 }
 

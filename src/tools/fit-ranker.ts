@@ -1,0 +1,56 @@
+/**
+ * Fits the ranker's feature weights (src/core/rank.ts WEIGHTS) by L2-regularised logistic
+ * regression on a gold set: every candidate tag the matcher finds is an example, labelled by
+ * whether the gold set counts it as correct (must or ok). The strong regularisation keeps the
+ * weights near what the features mean in general rather than what one article needs.
+ *
+ *   node dist/tools/fit-ranker.js --gold G.jsonl --input A.jsonl --vocab V [--lambda 2]
+ */
+import { parseArgs } from 'node:util';
+import { WEIGHTS, type FeatureName } from '../core/rank.js';
+import { foldForScoring } from '../eval/fold.js';
+import { loadArticlesFile, loadGoldFile } from '../eval/files.js';
+import { createNodeTagger } from '../node/tagger.js';
+import { loadVocabulary } from '../node/vocab-file.js';
+
+const { values } = parseArgs({ options: { gold: { type: 'string' }, input: { type: 'string' }, vocab: { type: 'string' }, lambda: { type: 'string', default: '2' }, 'must-weight': { type: 'string', default: '2' } } });
+if (!values.gold || !values.input || !values.vocab) {
+  console.error('usage: fit-ranker --gold G.jsonl --input A.jsonl --vocab V');
+  process.exit(2);
+}
+const names = Object.keys(WEIGHTS) as FeatureName[];
+const gold = loadGoldFile(values.gold);
+const articles = loadArticlesFile(values.input);
+const tagger = createNodeTagger(loadVocabulary({ path: values.vocab }).compiled);
+const X: number[][] = [];
+const y: number[] = [];
+const w8: number[] = [];
+const goldById = new Map(gold.articles.map((g) => [g.id, g]));
+for (const a of articles) {
+  const g = goldById.get(a.id);
+  if (!g) continue;
+  const labels = new Map(g.tags.map((t) => [t.key, t.label]));
+  for (const r of tagger.tag(a, { top: Infinity, minScore: 0, explain: true })) {
+    const ev = r.evidence as Record<string, number>;
+    X.push(names.map((n) => (n === 'bias' ? 1 : Number(ev[n] ?? 0))));
+    const label = labels.get(foldForScoring(r.tag));
+    y.push(label === 'must' || label === 'ok' ? 1 : 0);
+    w8.push(label === 'must' ? Number(values['must-weight']) : 1);
+  }
+}
+const lambda = Number(values.lambda);
+let w = names.map((n) => WEIGHTS[n] as number);
+const prior = [...w];
+for (let it = 0; it < 20000; it++) {
+  const grad = new Array(w.length).fill(0);
+  X.forEach((x, i) => {
+    const p = 1 / (1 + Math.exp(-x.reduce((s, v, k) => s + v * w[k]!, 0)));
+    x.forEach((v, k) => (grad[k] += w8[i]! * (p - y[i]!) * v));
+  });
+  // Shrink towards the hand-set weights, not towards 0: they encode what each feature means.
+  w = w.map((v, k) => v - 0.3 * (grad[k] / X.length + (lambda / X.length) * (v - prior[k]!)));
+}
+console.log(`${X.length} examples, ${y.filter((v) => v === 1).length} positive`);
+console.log('export const WEIGHTS = {');
+names.forEach((n, k) => console.log(`  ${n}: ${w[k]!.toFixed(2)},`));
+console.log('} as const;');
