@@ -173,6 +173,10 @@ test('TSV: a damaged file is refused with its line number, never half-read', () 
   assert.doesNotThrow(() => createBackgroundModelFromTsv({ documents: 1, unigrams: encode(ok), bigrams: encode('') }));
   assert.doesNotThrow(() => createBackgroundModelFromTsv({ documents: 1, unigrams: encode(ok.trimEnd()), bigrams: encode('') }), 'no final newline');
   assert.throws(() => parseBigramTsv(`${key('مصر')}\t3\n`), /bigrams line 1/);
+  assert.throws(
+    () => createBackgroundModelFromTsv({ documents: 1, unigrams: encode(ok), bigrams: encode(`${key('مصر')}\t3\n`) }),
+    /bigrams line 1: the key is not a pair/,
+  );
 });
 
 test('property: the in-place TSV model equals the map model for any data', () => {

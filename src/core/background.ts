@@ -251,8 +251,8 @@ export interface BackgroundTables {
  * characters outside the BMP (the tokeniser splits at surrogates); the order is checked.
  */
 export function createBackgroundModelFromTsv(tables: BackgroundTables): BackgroundModel {
-  const uni = new SortedTsvTable(tables.unigrams, 3, 'unigrams');
-  const bi = new SortedTsvTable(tables.bigrams, 1, 'bigrams');
+  const uni = new SortedTsvTable(tables.unigrams, 3, 'unigrams', false);
+  const bi = new SortedTsvTable(tables.bigrams, 1, 'bigrams', true);
   let dfSum = 0;
   let titleSum = 0;
   for (let i = 0; i < uni.size; i++) {
@@ -275,6 +275,7 @@ export function createBackgroundModelFromTsv(tables: BackgroundTables): Backgrou
 
 const NEWLINE = 10;
 const TAB = 9;
+const SEPARATOR_BYTE = BIGRAM_SEPARATOR.charCodeAt(0);
 const utf8 = new TextEncoder();
 
 /** Lines `key\tn1[\tn2…]` sorted by key, indexed by offsets into the bytes. */
@@ -289,6 +290,7 @@ class SortedTsvTable {
     private readonly bytes: Uint8Array,
     columns: number,
     name: string,
+    pairKeys: boolean,
   ) {
     let lines = 0;
     for (let p = bytes.indexOf(NEWLINE); p >= 0; p = bytes.indexOf(NEWLINE, p + 1)) lines++;
@@ -306,6 +308,10 @@ class SortedTsvTable {
       if (eol > pos) {
         const tab = bytes.indexOf(TAB, pos);
         if (tab <= pos || tab >= eol) throw new Error(`${name} line ${line}: no key and tab`);
+        if (pairKeys) {
+          const sep = bytes.indexOf(SEPARATOR_BYTE, pos);
+          if (sep <= pos || sep >= tab - 1) throw new Error(`${name} line ${line}: the key is not a pair "a b"`);
+        }
         let p = tab + 1;
         for (let c = 0; c < columns; c++) {
           let v = 0;
