@@ -186,7 +186,8 @@ test('property: the in-place TSV model equals the map model for any data', () =>
   fc.assert(
     fc.property(
       fc.uniqueArray(keyArb, { minLength: 0, maxLength: 30 }),
-      fc.array(fc.tuple(count, count, count)),
+      // Consistent counts: 1 ≤ df, tdf ≤ df ≤ cf (formatUnigramTsv drops df 0 by default).
+      fc.array(fc.tuple(fc.integer({ min: 1, max: 5_000_000 }), fc.nat(), fc.nat()).map(([df, t, extra]) => [df, t % (df + 1), df + extra] as const)),
       fc.array(fc.tuple(fc.nat(), fc.nat(), count)),
       keyArb,
       (keys, counts, pairs, probe) => {
