@@ -26,6 +26,8 @@ export interface CompiledTag {
    * and the ranker reports only the best of them.
    */
   entity: string;
+  /** The label is a nisba adjective of its entity (المصري for Egypt): never the name to report. */
+  nisbaLabel?: boolean;
 }
 
 export interface Pattern {
@@ -185,7 +187,9 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
   if (options.nisbaHints) {
     cv.tags.forEach((tag, index) => {
       const lent = options.nisbaHints!.get(tag.entity);
-      if (lent && tag.type === 'place') forms[index]!.nisba.push(...lent);
+      if (!lent) return;
+      if (lent.some((n) => foldKey(n) === tag.key)) tag.nisbaLabel = true;
+      else if (tag.type === 'place') forms[index]!.nisba.push(...lent);
     });
   }
   cv.tags.forEach((_, index) => {

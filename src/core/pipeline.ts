@@ -24,7 +24,8 @@ export interface Tagger {
   tag(article: unknown, options?: TagOptions): TagResult[];
 }
 
-export const DEFAULT_CUT: Required<Pick<TagOptions, 'top' | 'minScore'>> = { top: 20, minScore: 0 };
+/** The shipped cut, chosen with `wasim eval --optimize` on the dev set (see README, Quality). */
+export const DEFAULT_CUT: Required<Pick<TagOptions, 'top' | 'minScore'>> = { top: 10, minScore: 0.34 };
 
 export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOptions = {}): Tagger {
   const limits = options.limits ?? DEFAULT_LIMITS;

@@ -21,24 +21,26 @@ export interface Scored {
 
 /** Feature weights of the logistic scorer; fitted on the dev set with src/tools/fit-ranker.ts. */
 export const WEIGHTS = {
-  bias: -1.40,
-  titleStrong: 1.72,
-  titleWeak: 0.35,
-  lead: -0.22,
-  logStrong: 0.41,
-  logWeak: 0.86,
-  spread: -0.35,
-  specificity: 1.49,
-  titleRate: 3.47,
-  multiword: 2.24,
-  fragment: -1.54,
-  ambiguous: -2.04,
-  context: 1.14,
-  typed: 1.22,
-  nisbaOnly: -0.23,
-  weakOnly: -1.35,
-  nameFragment: -2.09,
-  rareNeighbour: -0.64,
+  bias: -2.25,
+  titleStrong: 1.58,
+  titleWeak: 0.43,
+  lead: 0.12,
+  logStrong: 0.33,
+  logWeak: 0.57,
+  spread: 0.11,
+  specificity: 1.85,
+  titleRate: 2.53,
+  multiword: 0.83,
+  fragment: -2.00,
+  ambiguous: -1.53,
+  context: 0.81,
+  typed: 0.75,
+  nisbaOnly: -0.41,
+  weakOnly: -1.14,
+  nameFragment: -2.01,
+  rareNeighbour: -0.80,
+  coordination: -2.50,
+  headAnaphor: -2.00,
 } as const;
 
 export type FeatureName = keyof typeof WEIGHTS;
@@ -122,6 +124,23 @@ function rareNeighbour(bg: BackgroundModel, toks: readonly { key: string; script
 const RARE_DF = 20;
 
 /**
+ * «الإسرائيلي والفلسطيني» is two words joined by و, a list cut from a sentence rather than a
+ * name: a definite word followed by و + a definite word.
+ */
+function articleAdded(tokenKey: string, tagKey: string): boolean {
+  return tagKey.startsWith('ال') && tokenKey.endsWith(tagKey.slice(2)) && !tokenKey.endsWith(tagKey);
+}
+
+function withoutArticle(key: string): string {
+  return key.startsWith('ال') && key.length > 4 ? key.slice(2) : key;
+}
+
+function isCoordination(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i]!.startsWith('وال') && keys[i - 1]!.startsWith('ال')) return true;
+  return false;
+}
+
+/**
  * A reading that strips or adds letters is doubtful when the whole token is itself a common
  * word far more frequent than the tag: وكيل is "agent", not و + كيل; الخميس is Thursday, not
  * ال + خميس; الداخلي is "internal", not the nisba of الداخلة.
@@ -146,6 +165,12 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
     if (g === undefined) groups.set(entity, (g = []));
     c.mentions.forEach((m, k) => g!.push({ mention: m, match: c.matches[k]!.match, tag: c.tag }));
   }
+  // Head nouns of the multi-word tags found here: «القطاع» after «قطاع غزة» refers back to it.
+  const heads = new Set<string>();
+  for (const c of candidates) {
+    const t = cv.tags[c.tag]!;
+    if (t.labelTokens > 1) heads.add(withoutArticle(t.key.split(' ')[0]!));
+  }
   const out: Scored[] = [];
   for (const members of groups.values()) {
     // The reported twin: most strong mentions in the title, then overall, then the longer name.
@@ -161,7 +186,7 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
     let bestTag = members[0]!.tag;
     for (const [t, s] of perTag) {
       const b = perTag.get(bestTag)!;
-      const better = s.title - b.title || s.strong - b.strong || s.all - b.all || cv.tags[t]!.labelTokens - cv.tags[bestTag]!.labelTokens || bestTag - t;
+      const better = Number(!cv.tags[t]!.nisbaLabel) - Number(!cv.tags[bestTag]!.nisbaLabel) || s.title - b.title || s.strong - b.strong || s.all - b.all || cv.tags[t]!.labelTokens - cv.tags[bestTag]!.labelTokens || bestTag - t;
       if (better > 0) bestTag = t;
     }
     const tag = cv.tags[bestTag]!;
@@ -195,6 +220,11 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
         // Listed nisba forms are known to name the place; derived ones and stripped readings are checked.
         const listed = m.mention.kind === 'nisba' && cv.patterns[m.match.pattern]!.nisba;
         doubt = m.mention.kind !== 'exact' && m.mention.kind !== 'variant' && !listed && readingDoubt(background, toks[m.match.start]!.key, tag.key);
+      }
+      // The article added to a bare word (وحدة → الوحدة, شباب → الشباب) reads a name into a common
+      // word: only topic nouns keep their meaning without the article.
+      if (m.mention.kind === 'inflected' && tag.type && tag.type !== 'topic' && articleAdded(toks[m.match.start]!.key, tag.key)) {
+        doubt = true;
       }
       fragment += share;
       if (doubt) doubtful++;
@@ -236,6 +266,8 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
       weakOnly: strong.length === 0 ? 1 : 0,
       nameFragment: ms.length > 0 ? nameFragments / ms.length : 0,
       rareNeighbour: ms.length > 0 ? rare / ms.length : 0,
+      coordination: isCoordination(keys) ? 1 : 0,
+      headAnaphor: keys.length === 1 && heads.has(withoutArticle(keys[0]!)) ? 1 : 0,
     };
     const evidence: Evidence = { ...features, twins: perTag.size, doubtfulClitics: doubtful, bestKind: strong.length ? strong[0]!.mention.kind : ms[0]!.mention.kind };
     delete (evidence as Record<string, unknown>).bias;

@@ -13,7 +13,7 @@ import { loadArticlesFile, loadGoldFile } from '../eval/files.js';
 import { createNodeTagger } from '../node/tagger.js';
 import { loadVocabulary } from '../node/vocab-file.js';
 
-const { values } = parseArgs({ options: { gold: { type: 'string' }, input: { type: 'string' }, vocab: { type: 'string' }, lambda: { type: 'string', default: '2' }, 'must-weight': { type: 'string', default: '2' } } });
+const { values } = parseArgs({ options: { gold: { type: 'string' }, input: { type: 'string' }, vocab: { type: 'string' }, lambda: { type: 'string', default: '2' }, 'ok-target': { type: 'string', default: '0.6' } } });
 if (!values.gold || !values.input || !values.vocab) {
   console.error('usage: fit-ranker --gold G.jsonl --input A.jsonl --vocab V');
   process.exit(2);
@@ -34,8 +34,10 @@ for (const a of articles) {
     const ev = r.evidence as Record<string, number>;
     X.push(names.map((n) => (n === 'bias' ? 1 : Number(ev[n] ?? 0))));
     const label = labels.get(foldForScoring(r.tag));
-    y.push(label === 'must' || label === 'ok' ? 1 : 0);
-    w8.push(label === 'must' ? Number(values['must-weight']) : 1);
+    // Soft targets: a must tag is central, an ok tag is acceptable but less so, so the score
+    // orders must above ok above wrong; the cut (eval --optimize) then decides how deep to go.
+    y.push(label === 'must' ? 1 : label === 'ok' ? Number(values['ok-target']) : 0);
+    w8.push(1);
   }
 }
 const lambda = Number(values.lambda);
