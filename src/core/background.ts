@@ -36,7 +36,8 @@ export interface BackgroundModel {
   cf(key: string): number;
   /**
    * Documents where token `a` is immediately followed by token `b` in the same field with
-   * only white space between them. Pairs below the build threshold (see
+   * only white space or quotation marks between them (صحيفة «الحياة» is a pair; الأمم، المتحدة
+   * is not). Pairs below the build threshold (see
    * data/background/meta.json) read as 0.
    */
   bigramDf(a: string, b: string): number;

@@ -21,7 +21,7 @@ const ARTICLES = [
   {
     source: 'test',
     title: 'الهلال يفوز على النصر',
-    content: 'فاز فريق الهلال على النصر في الرياض. والهلال يتصدر الدوري.',
+    content: 'فاز فريق الهلال على النصر في الرياض. والهلال يتصدر الدوري بحسب صحيفة «الرياض».',
   },
   {
     source: 'test',
@@ -48,6 +48,7 @@ test('BackgroundCounter: df, title df, cf and bigram df per canonical key; bigra
   assert.equal(bi('اليمن', 'الهلال'), undefined, 'never across articles');
   assert.equal(bi('اليمن', 'دعت'), undefined, 'never from title into body');
   assert.equal(bi('الرياض', 'والهلال'), undefined, 'never across a full stop');
+  assert.equal(bi('صحيفة', 'الرياض'), 1, 'quotation marks wrap a name: the pair stands');
   assert.equal(c.tokens, [...c.unigrams.values()].reduce((s, x) => s + x[2], 0));
 });
 

@@ -7,7 +7,7 @@
  *
  * Identical articles (same title and content) are counted once. Titles and contents are
  * tokenised with the core tokeniser and counted under the matcher's canonical keys; bigrams
- * never cross a field or punctuation. Only counts are written, never article text.
+ * never cross a field or punctuation other than quotation marks. Only counts are written, never article text.
  * Output is deterministic: the same corpus gives byte-identical files.
  */
 import { createHash } from 'node:crypto';
@@ -35,18 +35,22 @@ export interface CorpusArticle {
   [field: string]: unknown;
 }
 
-/** A field's token keys, and for each token whether only white space separates it from the previous one. */
+/** A field's token keys, and for each token whether it forms a pair with the previous one. */
 interface FieldTokens {
   keys: string[];
   joined: boolean[];
 }
 
-const WHITE_SPACE_ONLY = /^\s*$/;
+/**
+ * What may stand between the two tokens of a pair: white space and quotation marks, which
+ * wrap a name (صحيفة «الحياة») rather than end a clause. Any other punctuation breaks the pair.
+ */
+const PAIR_GAP = /^[\s«»"“”„‹›'‘’]*$/;
 
 export function fieldTokens(text: string): FieldTokens {
   const tokens = tokenize(text);
   const keys = matchTokens(tokens).map((t) => t.key);
-  const joined = tokens.map((t, i) => i > 0 && WHITE_SPACE_ONLY.test(text.slice(tokens[i - 1]!.end, t.start)));
+  const joined = tokens.map((t, i) => i > 0 && PAIR_GAP.test(text.slice(tokens[i - 1]!.end, t.start)));
   return { keys, joined };
 }
 
