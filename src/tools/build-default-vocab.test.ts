@@ -75,6 +75,7 @@ test('places: no two place labels fold alike, and no form carries brackets the m
     const k = foldKey(e.label);
     assert.equal(owner.get(k), undefined, `«${e.label}» of ${e.id} folds like the label of ${owner.get(k)}`);
     owner.set(k, e.id);
+    assert.match(e.label, /[\u0621-\u064a]/, `${e.id}: the label is Arabic`);
     for (const a of [...(e.aliases ?? []), ...(e.nisba ?? [])]) {
       assert.ok(!/[()]/.test(a), `${e.id}: form «${a}» has brackets`);
     }
