@@ -774,4 +774,14 @@ export class KyselyRepository implements Repository {
     const row = await this.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? jobFromRow(row) : undefined;
   }
+
+  async failUnfinishedJobs(reason: string): Promise<number> {
+    const at = now();
+    const res = await this.db
+      .updateTable('jobs')
+      .set({ status: 'failed', error: reason, updated_at: at, finished_at: at })
+      .where('status', 'in', ['queued', 'running'])
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows);
+  }
 }

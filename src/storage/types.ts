@@ -229,4 +229,6 @@ export interface Repository {
   createJob(kind: string, params: Record<string, unknown>): Promise<Job>;
   updateJob(id: number, patch: Partial<Pick<Job, 'status' | 'total' | 'done' | 'error'>>): Promise<void>;
   getJob(id: number): Promise<Job | undefined>;
+  /** Marks queued and running jobs failed (after a restart of the only instance); returns how many. */
+  failUnfinishedJobs(reason: string): Promise<number>;
 }

@@ -1,0 +1,12 @@
+/** Worker thread: compiles a vocabulary off the service's event loop and sends it back serialized. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { compileVocabulary, serializeCompiled, type VocabEntry } from '../core/index.js';
+import { defaultHints } from '../node/vocab-file.js';
+
+const { entries, hints } = workerData as { entries: VocabEntry[]; hints: boolean };
+try {
+  const compiled = compileVocabulary(entries, hints ? defaultHints() : {});
+  parentPort!.postMessage({ ok: true, compiled: serializeCompiled(compiled) });
+} catch (e) {
+  parentPort!.postMessage({ ok: false, error: (e as Error).message });
+}

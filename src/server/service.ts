@@ -1,0 +1,302 @@
+/**
+ * What the service does, apart from HTTP: tag, store, correct, re-tag, edit the vocabulary.
+ * Routes translate requests into these calls; the newsroom UI (src/ui) calls them directly.
+ */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { foldKey, parseVocabulary, WasimError, type TagOptions, type TagResult, type TagType, type VocabEntry, type VocabFormat } from '../core/index.js';
+import { toOutputLine } from '../node/output.js';
+import { entryId, type ArticleFilter, type ArticleInput, type ImportSummary, type Job, type NewTag, type Repository, type StoredArticle, type StoreResult, type VocabularyRecord } from '../storage/index.js';
+import type { ServerConfig } from './config.js';
+import type { Metrics } from './metrics.js';
+import type { TaggerService } from './tagger-service.js';
+import { exportVocabulary, type ExportFormat } from './vocab-io.js';
+
+/** An article as clients send it. `id` is accepted as the external id, as in the CLI's JSONL input. */
+export interface ArticleRequest {
+  id?: string | number;
+  externalId?: string;
+  url?: string;
+  title?: string;
+  body?: string;
+  publishedAt?: string;
+}
+
+export interface TagDecisionRequest {
+  accept?: string[];
+  reject?: string[];
+  add?: string[];
+}
+
+export interface RetagRequest {
+  tag?: string;
+  q?: string;
+  from?: string;
+  to?: string;
+  ids?: number[];
+}
+
+export interface VocabularyInput {
+  id?: string;
+  label?: string;
+  aliases?: string[] | null;
+  nisba?: string[] | null;
+  type?: TagType | null;
+  parent?: string | null;
+  ambiguous?: boolean | null;
+  note?: string | null;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/**
+ * An ISO 8601 date or date-time as a UTC timestamp string (stored and compared as text).
+ * A bare date is its first millisecond, or with `endOfDay` its last (for inclusive ranges).
+ */
+export function parseDate(value: string, field: string, endOfDay = false): string {
+  const m = ISO_DATE.exec(value.trim());
+  const dateOnly = m !== null && m[4] === undefined;
+  const text = dateOnly ? `${value.trim()}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}Z` : m && !m[7] ? `${value.trim()}Z` : value.trim();
+  const time = m ? Date.parse(text.replace(' ', 'T')) : NaN;
+  if (Number.isNaN(time)) throw new WasimError('VALIDATION', `${field} must be an ISO 8601 date such as 2024-05-01 or 2024-05-01T09:30:00Z, got ${JSON.stringify(value)}.`);
+  return new Date(time).toISOString();
+}
+
+export function toNewTags(results: readonly TagResult[]): NewTag[] {
+  return results.map((r) => ({ tagId: r.id, label: r.tag, score: r.score, ...(r.type ? { type: r.type } : {}), mentions: r.mentions, ...(r.evidence ? { evidence: r.evidence } : {}) }));
+}
+
+function validateEntry(raw: Record<string, unknown>): VocabEntry {
+  const clean = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== null));
+  const { entries } = parseVocabulary(JSON.stringify(clean), 'jsonl', 'entry');
+  if (entries.length !== 1) throw new WasimError('BAD_VOCAB_LINE', 'entry: expected one vocabulary entry');
+  return entries[0]!;
+}
+
+export class WasimService {
+  private readonly jobs = new Set<Promise<void>>();
+  private closing = false;
+
+  constructor(
+    readonly repo: Repository,
+    readonly tagger: TaggerService,
+    readonly config: ServerConfig,
+    readonly metrics: Metrics,
+    private readonly log: { error(obj: unknown, msg?: string): void },
+  ) {}
+
+  private storeCut(): TagOptions {
+    return { explain: true, ...(this.config.tagTop !== undefined ? { top: this.config.tagTop } : {}), ...(this.config.tagMinScore !== undefined ? { minScore: this.config.tagMinScore } : {}) };
+  }
+
+  /** Checks an article before any work: text present, within the length limit. */
+  normaliseArticle(a: ArticleRequest): ArticleInput {
+    const title = a.title ?? '';
+    const body = a.body ?? '';
+    if (typeof title !== 'string' || typeof body !== 'string') throw new WasimError('BAD_ARTICLE', '"title" and "body" must be strings.');
+    if (title.length + body.length > this.config.maxArticleChars) {
+      throw new WasimError('INPUT_TOO_LARGE', `The article has ${title.length + body.length} characters; the limit is ${this.config.maxArticleChars}.`);
+    }
+    if (title.trim() === '' && body.trim() === '') throw new WasimError('EMPTY_INPUT');
+    const fromId = a.id === undefined || a.id === null ? undefined : String(a.id);
+    if (a.externalId !== undefined && fromId !== undefined && a.externalId !== fromId) {
+      throw new WasimError('VALIDATION', '"id" and "externalId" name the same thing and differ; send one of them.');
+    }
+    const input: ArticleInput = { title, body };
+    const externalId = a.externalId ?? fromId;
+    if (externalId !== undefined && externalId.trim() !== '') input.externalId = externalId.trim();
+    if (a.url !== undefined && a.url.trim() !== '') input.url = a.url.trim();
+    if (a.publishedAt !== undefined && a.publishedAt !== '') input.publishedAt = parseDate(a.publishedAt, 'publishedAt');
+    return input;
+  }
+
+  /** POST /v1/tag: the CLI's output line for one article, nothing stored. */
+  async tag(article: ArticleRequest, options: TagOptions): Promise<ReturnType<typeof toOutputLine>> {
+    const input = this.normaliseArticle(article);
+    const { tagger } = await this.tagger.get();
+    const results = tagger.tag({ title: input.title, body: input.body }, options);
+    this.metrics.countTagged();
+    return toOutputLine(article.id ?? article.externalId ?? null, results, !!options.explain);
+  }
+
+  /** Tags and stores articles in one transaction; articles stored before come back unchanged. */
+  async store(articles: ArticleRequest[]): Promise<StoreResult[]> {
+    if (articles.length > this.config.maxBatch) throw new WasimError('BATCH_TOO_LARGE', `${articles.length} articles in one request; the limit is ${this.config.maxBatch}.`);
+    if (articles.length === 0) throw new WasimError('VALIDATION', 'The batch is empty.');
+    const inputs = articles.map((a) => this.normaliseArticle(a));
+    const serving = await this.tagger.get();
+    const items: { input: ArticleInput; tags: NewTag[] }[] = [];
+    for (const input of inputs) {
+      // A retried request (the CMS did not see our answer) costs a lookup, not a tagging.
+      const known = input.externalId !== undefined || input.url !== undefined ? await this.repo.findArticle(input) : undefined;
+      if (known) {
+        items.push({ input, tags: [] });
+        continue;
+      }
+      items.push({ input, tags: toNewTags(serving.tagger.tag({ title: input.title, body: input.body }, this.storeCut())) });
+      this.metrics.countTagged();
+    }
+    const results = await this.repo.storeArticles(items, serving.version);
+    this.metrics.countStored(results.filter((r) => r.created).length);
+    return results;
+  }
+
+  async getArticle(id: number): Promise<StoredArticle> {
+    const article = await this.repo.getArticle(id);
+    if (!article) throw new WasimError('NOT_FOUND', `No article with id ${id}.`);
+    return article;
+  }
+
+  /** Applies an editor's accept/reject/add decisions; tags are named by id or by label. */
+  async decide(articleId: number, request: TagDecisionRequest, editor: string): Promise<StoredArticle> {
+    const article = await this.getArticle(articleId);
+    const onArticle = (ref: string) => article.tags.find((t) => t.id === ref) ?? article.tags.find((t) => foldKey(t.tag) === foldKey(ref));
+    const decisions: { action: 'accept' | 'reject' | 'add'; tagId: string; found?: Omit<NewTag, 'tagId' | 'label'> }[] = [];
+    const seen = new Map<string, string>();
+    const note = (tagId: string, action: string) => {
+      const prev = seen.get(tagId);
+      if (prev && prev !== action) throw new WasimError('VALIDATION', `Tag "${tagId}" is both ${prev}ed and ${action}ed in one request.`);
+      seen.set(tagId, action);
+    };
+    for (const action of ['accept', 'reject'] as const) {
+      for (const ref of request[action] ?? []) {
+        const tag = onArticle(ref);
+        if (!tag) throw new WasimError('NOT_FOUND', `Article ${articleId} has no tag "${ref}" to ${action}.`);
+        note(tag.id, action);
+        decisions.push({ action, tagId: tag.id });
+      }
+    }
+    let everything: TagResult[] | undefined;
+    for (const ref of request.add ?? []) {
+      const entry = onArticle(ref) ?? (await this.repo.resolveVocabulary(ref));
+      if (!entry) throw new WasimError('NOT_FOUND', `No tag "${ref}" in the vocabulary.`);
+      note(entry.id, 'add');
+      if (!everything) {
+        // Where the tagger sees the added tag, even below the cut: the UI highlights it.
+        const { tagger } = await this.tagger.get();
+        everything = tagger.tag({ title: article.title, body: article.body }, { top: Number.MAX_SAFE_INTEGER, minScore: -Infinity, explain: true });
+      }
+      const hit = everything.find((r) => r.id === entry.id);
+      decisions.push({ action: 'add', tagId: entry.id, ...(hit ? { found: { score: hit.score, mentions: hit.mentions, ...(hit.evidence ? { evidence: hit.evidence } : {}) } } : {}) });
+    }
+    if (decisions.length === 0) throw new WasimError('VALIDATION', 'Nothing to do: give tags to "accept", "reject" or "add".');
+    return this.repo.decideTags(articleId, decisions, editor);
+  }
+
+  async retagFilter(request: RetagRequest): Promise<ArticleFilter> {
+    const filter: ArticleFilter = {};
+    if (request.tag !== undefined) {
+      const entry = await this.repo.resolveVocabulary(request.tag);
+      filter.tags = [entry?.id ?? request.tag];
+    }
+    if (request.q !== undefined) filter.q = request.q;
+    if (request.from !== undefined) filter.from = parseDate(request.from, 'from');
+    if (request.to !== undefined) filter.to = parseDate(request.to, 'to', true);
+    if (request.ids !== undefined) filter.ids = request.ids;
+    return filter;
+  }
+
+  /** Starts re-tagging the articles a filter selects (all when empty); progress is in the job. */
+  async startRetag(request: RetagRequest): Promise<Job> {
+    const filter = await this.retagFilter(request);
+    const job = await this.repo.createJob('retag', { ...request });
+    const run = this.runRetag(job.id, filter).finally(() => this.jobs.delete(run));
+    this.jobs.add(run);
+    return job;
+  }
+
+  private async runRetag(jobId: number, filter: ArticleFilter): Promise<void> {
+    try {
+      await this.repo.updateJob(jobId, { status: 'running', total: await this.repo.countArticles(filter) });
+      // Vocabulary edits committed before the job started must be in the tagger it uses.
+      await this.tagger.upToDate();
+      let after = 0;
+      let done = 0;
+      for (;;) {
+        if (this.closing) throw new WasimError('INTERNAL', 'The service stopped before the job finished.');
+        const batch = await this.repo.articlesAfter(filter, after, 50);
+        if (batch.length === 0) break;
+        const serving = this.tagger.current!;
+        for (const a of batch) {
+          const results = serving.tagger.tag({ title: a.title, body: a.body }, this.storeCut());
+          await this.repo.retagArticle(a.id, toNewTags(results), serving.version);
+          this.metrics.countTagged();
+          done++;
+        }
+        after = batch[batch.length - 1]!.id;
+        await this.repo.updateJob(jobId, { done });
+        await yieldToEventLoop();
+      }
+      await this.repo.updateJob(jobId, { status: 'done', done });
+    } catch (e) {
+      this.log.error(e, `job ${jobId} failed`);
+      await this.repo.updateJob(jobId, { status: 'failed', error: (e as Error).message || 'failed' }).catch(() => {});
+    }
+  }
+
+  async getJob(id: number): Promise<Job> {
+    const job = await this.repo.getJob(id);
+    if (!job) throw new WasimError('NOT_FOUND', `No job with id ${id}.`);
+    return job;
+  }
+
+  // ---- vocabulary
+
+  /** Recompiles after a vocabulary change; with `wait`, returns once the new tagger serves. */
+  async vocabularyChanged(wait: boolean): Promise<void> {
+    const compiled = this.tagger.refresh();
+    if (wait) await compiled;
+  }
+
+  async getEntry(id: string): Promise<VocabularyRecord> {
+    const entry = await this.repo.getVocabulary(id);
+    if (!entry) throw new WasimError('NOT_FOUND', `No vocabulary entry with id "${id}".`);
+    return entry;
+  }
+
+  async addEntry(input: VocabularyInput, wait: boolean): Promise<VocabularyRecord> {
+    const entry = validateEntry({ ...input });
+    const record = await this.repo.addVocabulary({ ...entry, id: entryId(entry) });
+    await this.vocabularyChanged(wait);
+    return record;
+  }
+
+  async updateEntry(id: string, patch: VocabularyInput, wait: boolean): Promise<VocabularyRecord> {
+    const current = await this.getEntry(id);
+    const merged: Record<string, unknown> = { label: current.label, aliases: current.aliases, nisba: current.nisba, type: current.type, parent: current.parent, ambiguous: current.ambiguous, note: current.note };
+    for (const [k, v] of Object.entries(patch)) if (k !== 'id' && v !== undefined) merged[k] = v;
+    if (patch.id !== undefined && patch.id !== id) throw new WasimError('VALIDATION', 'An entry keeps its id; merge it into another entry instead.');
+    const entry = validateEntry(merged);
+    const record = await this.repo.updateVocabulary(id, { ...entry, id });
+    await this.vocabularyChanged(wait);
+    return record;
+  }
+
+  async deleteEntry(id: string, wait: boolean): Promise<void> {
+    if (!(await this.repo.deleteVocabulary(id))) throw new WasimError('NOT_FOUND', `No vocabulary entry with id "${id}".`);
+    await this.vocabularyChanged(wait);
+  }
+
+  async mergeEntries(from: string, into: string, wait: boolean): Promise<VocabularyRecord> {
+    const record = await this.repo.mergeVocabulary(from, into);
+    await this.vocabularyChanged(wait);
+    return record;
+  }
+
+  async importText(text: string, format: VocabFormat, mode: 'merge' | 'replace', wait: boolean): Promise<ImportSummary & { entries: number; warnings: { line: number; message: string }[] }> {
+    const { entries, warnings } = parseVocabulary(text, format, 'import');
+    if (entries.length === 0) throw new WasimError('EMPTY_VOCAB', 'The imported vocabulary has no entries.');
+    const summary = await this.repo.importVocabulary(entries, mode);
+    await this.vocabularyChanged(wait);
+    return { ...summary, entries: entries.length, warnings: warnings.slice(0, 200) };
+  }
+
+  async exportText(format: ExportFormat): Promise<string> {
+    return exportVocabulary(await this.repo.allVocabulary(), format);
+  }
+
+  /** Stops background jobs (they are marked failed) and waits for them. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.allSettled([...this.jobs]);
+  }
+}
