@@ -1,0 +1,212 @@
+/**
+ * One measurement in a fresh process, so that heap and RSS figures belong to it alone:
+ *   node --expose-gc dist/bench/child.js <mode> <json-args>
+ * Modes: compile (text vocabulary → compiled, then serialised to the cache), tag (serialised
+ * form loaded, full pipeline over the articles), substring and regex (the reference methods).
+ * Prints one JSON line on stdout; progress goes to stderr.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { compileVocabulary, deserializeCompiled, foldKey, parseVocabulary, serializeCompiled, type CompiledVocabulary } from '../core/index.js';
+import { createNodeTagger } from '../node/tagger.js';
+import { defaultHints } from '../node/vocab-file.js';
+import { loadCorpus, utf8Bytes, type BenchArticle } from './corpus.js';
+
+interface ChildArgs {
+  vocabPath: string;
+  compiledPath: string;
+  articles: number;
+  warmup: number;
+  /** Seconds a reference method may spend before it stops and its speed is extrapolated. */
+  budgetSeconds: number;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc ?? ((): void => {});
+const MB = 1024 * 1024;
+const now = (): number => Number(process.hrtime.bigint()) / 1e6;
+
+function settledHeap(): number {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+function memory(baseHeap: number): { heapMB: number; rssMB: number; peakRssMB: number } {
+  const heap = settledHeap();
+  return {
+    heapMB: (heap - baseHeap) / MB,
+    rssMB: process.memoryUsage().rss / MB,
+    peakRssMB: (process.resourceUsage().maxRSS * 1024) / MB,
+  };
+}
+
+function log(message: string): void {
+  process.stderr.write(`  · ${message}\n`);
+}
+
+function compileMode(a: ChildArgs): object {
+  const tHints = now();
+  const hints = defaultHints();
+  const hintsMs = now() - tHints;
+  const text = readFileSync(a.vocabPath, 'utf8');
+  const base = settledHeap();
+  const t0 = now();
+  let parsed: ReturnType<typeof parseVocabulary> | undefined = parseVocabulary(text, 'txt', a.vocabPath);
+  const t1 = now();
+  const compiled = compileVocabulary(parsed.entries, hints);
+  const t2 = now();
+  const entries = parsed.entries.length;
+  const warnings = parsed.warnings.length;
+  parsed = undefined;
+  const mem = memory(base);
+  const t3 = now();
+  const serialised = serializeCompiled(compiled);
+  const t4 = now();
+  writeFileSync(a.compiledPath, serialised);
+  return {
+    entries,
+    warnings,
+    tags: compiled.tags.length,
+    patterns: compiled.patterns.length,
+    distinctTokens: compiled.tokenIds.size,
+    trieNodes: compiled.nodeCount,
+    hintsMs,
+    parseMs: t1 - t0,
+    compileMs: t2 - t1,
+    ...mem,
+    serializeMs: t4 - t3,
+    serialisedMB: Buffer.byteLength(serialised, 'utf8') / MB,
+  };
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+function tagMode(a: ChildArgs): object {
+  const base = settledHeap();
+  const t0 = now();
+  const compiled: CompiledVocabulary = deserializeCompiled(readFileSync(a.compiledPath, 'utf8'));
+  const loadMs = now() - t0;
+  const loadMem = memory(base);
+  const t1 = now();
+  const tagger = createNodeTagger(compiled);
+  tagger.tag({ title: 'الرياض', body: '' });
+  const backgroundMs = now() - t1;
+  const { articles } = loadCorpus(undefined, a.articles);
+  log(`tagging ${articles.length} articles`);
+  for (let i = 0; i < Math.min(a.warmup, articles.length); i++) tagger.tag(articles[i]!);
+  const latencies = new Float64Array(articles.length);
+  let tags = 0;
+  let mentions = 0;
+  let bytes = 0;
+  const start = now();
+  for (let i = 0; i < articles.length; i++) {
+    const article = articles[i]!;
+    const s = now();
+    const results = tagger.tag(article);
+    latencies[i] = now() - s;
+    tags += results.length;
+    for (const r of results) mentions += r.mentions.length;
+  }
+  const seconds = (now() - start) / 1000;
+  for (const article of articles) bytes += utf8Bytes(article);
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    loadMs,
+    loadHeapMB: loadMem.heapMB,
+    loadRssMB: loadMem.rssMB,
+    backgroundMs,
+    articles: articles.length,
+    bytes,
+    seconds,
+    mbPerSecond: bytes / MB / seconds,
+    articlesPerSecond: articles.length / seconds,
+    p50Ms: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+    maxMs: sorted[sorted.length - 1] ?? 0,
+    tagsPerArticle: tags / articles.length,
+    mentionsPerArticle: mentions / articles.length,
+    // Per-article times (µs), so the reference methods' samples can be compared on the very same articles.
+    latenciesUs: Array.from(latencies, (ms) => Math.round(ms * 1000)),
+  };
+}
+
+function readTags(path: string): string[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
+}
+
+/** Runs `tagOne` over articles in order until the budget is spent; the speed is then extrapolated. */
+function sampled(articles: readonly BenchArticle[], budgetSeconds: number, tagOne: (a: BenchArticle) => number): object {
+  let done = 0;
+  let found = 0;
+  let bytes = 0;
+  const start = now();
+  const deadline = start + budgetSeconds * 1000;
+  while (done < articles.length && (done === 0 || now() < deadline)) {
+    found += tagOne(articles[done]!);
+    bytes += utf8Bytes(articles[done]!);
+    done++;
+  }
+  const seconds = (now() - start) / 1000;
+  return { articles: done, sampled: done < articles.length, bytes, seconds, mbPerSecond: bytes / MB / seconds, articlesPerSecond: done / seconds, tagsPerArticle: found / done };
+}
+
+/** The old systems' method: a tag applies when its folded form occurs anywhere in the folded text. */
+function substringMode(a: ChildArgs): object {
+  const t0 = now();
+  const folded = [...new Set(readTags(a.vocabPath).map(foldKey).filter((k) => k !== ''))];
+  const prepareMs = now() - t0;
+  const { articles } = loadCorpus(undefined, a.articles);
+  log(`substring tagger, ${folded.length} tags, up to ${a.budgetSeconds}s`);
+  const run = sampled(articles, a.budgetSeconds, (article) => {
+    const title = foldKey(article.title);
+    const body = foldKey(article.body);
+    let n = 0;
+    for (const tag of folded) if (title.includes(tag) || body.includes(tag)) n++;
+    return n;
+  });
+  return { prepareMs, ...run };
+}
+
+const REGEX_SPECIAL = /[\\^$.*+?()[\]{}|/-]/g;
+
+/** One alternation of every folded tag, longest first, bounded by lookarounds for word edges. */
+function regexMode(a: ChildArgs): object {
+  const t0 = now();
+  const folded = [...new Set(readTags(a.vocabPath).map(foldKey).filter((k) => k !== ''))].sort((x, y) => y.length - x.length || (x < y ? -1 : 1));
+  const source = `(?<![\\p{L}\\p{N}])(?:${folded.map((t) => t.replace(REGEX_SPECIAL, '\\$&')).join('|')})(?![\\p{L}\\p{N}])`;
+  let re: RegExp;
+  try {
+    re = new RegExp(source, 'gu');
+    // V8 compiles a pattern on its first use: include that in the build time.
+    re.test('تجربة');
+    re.lastIndex = 0;
+  } catch (e) {
+    return { failed: `cannot build: ${(e as Error).message}`, sourceChars: source.length, buildMs: now() - t0 };
+  }
+  const buildMs = now() - t0;
+  const { articles } = loadCorpus(undefined, a.articles);
+  log(`alternation regex, ${folded.length} tags (${(source.length / MB).toFixed(1)}M chars), up to ${a.budgetSeconds}s`);
+  const run = sampled(articles, a.budgetSeconds, (article) => {
+    const seen = new Set<string>();
+    for (const text of [foldKey(article.title), foldKey(article.body)]) {
+      re.lastIndex = 0;
+      for (const m of text.matchAll(re)) seen.add(m[0]);
+    }
+    return seen.size;
+  });
+  return { buildMs, sourceChars: source.length, ...run };
+}
+
+const [mode, json] = process.argv.slice(2);
+const args = JSON.parse(json ?? '{}') as ChildArgs;
+const modes: Record<string, (a: ChildArgs) => object> = { compile: compileMode, tag: tagMode, substring: substringMode, regex: regexMode };
+const run = modes[mode ?? ''];
+if (!run) {
+  process.stderr.write(`bench child: unknown mode ${mode}\n`);
+  process.exit(2);
+}
+process.stdout.write(JSON.stringify(run(args)) + '\n');
