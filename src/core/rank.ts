@@ -21,24 +21,25 @@ export interface Scored {
 
 /** Feature weights of the logistic scorer; fitted on the dev set with src/tools/fit-ranker.ts. */
 export const WEIGHTS = {
-  bias: -2.25,
+  bias: -2.27,
   titleStrong: 1.58,
-  titleWeak: 0.43,
-  lead: 0.12,
-  logStrong: 0.33,
-  logWeak: 0.57,
-  spread: 0.11,
-  specificity: 1.85,
-  titleRate: 2.53,
+  titleWeak: 0.44,
+  lead: 0.07,
+  logStrong: 0.24,
+  logStrongTyped: 0.44,
+  logWeak: 0.67,
+  spread: 0.08,
+  specificity: 1.82,
+  titleRate: 2.54,
   multiword: 0.83,
   fragment: -2.00,
-  ambiguous: -1.53,
+  ambiguous: -1.52,
   context: 0.81,
-  typed: 0.75,
-  nisbaOnly: -0.41,
-  weakOnly: -1.14,
+  typed: 0.72,
+  nisbaOnly: -0.38,
+  weakOnly: -1.12,
   nameFragment: -2.01,
-  rareNeighbour: -0.80,
+  rareNeighbour: -0.79,
   coordination: -2.50,
   headAnaphor: -2.00,
 } as const;
@@ -253,6 +254,8 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
       titleWeak,
       lead,
       logStrong: Math.log2(1 + strong.length),
+      // Repetition says more of a known entity than of a word that may be just a word.
+      logStrongTyped: tag.type ? Math.log2(1 + strong.length) : 0,
       logWeak: Math.log2(1 + weak),
       spread: thirds.size / 3,
       specificity: stats.specificity,
@@ -273,5 +276,19 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
     delete (evidence as Record<string, unknown>).bias;
     out.push({ tag: bestTag, mentions: ms.map((m) => m.mention), score: scoreOf(features), evidence });
   }
-  return out;
+  return dropHomonyms(out);
+}
+
+/**
+ * Two entries can share a name (a generic وزارة الصحة and the Saudi one): when two groups rest
+ * on exactly the same words, they are readings of one mention — keep the better-scored one.
+ */
+function dropHomonyms(scored: Scored[]): Scored[] {
+  const best = new Map<string, Scored>();
+  for (const s of scored) {
+    const key = s.mentions.map((m) => `${m.field}${m.start}-${m.end}`).join(',');
+    const prev = best.get(key);
+    if (!prev || s.score > prev.score) best.set(key, s);
+  }
+  return [...best.values()];
 }
