@@ -159,12 +159,16 @@ export class KyselyRepository implements Repository {
   constructor(
     readonly kind: DialectKind,
     private readonly db: Kysely<Database>,
-    private readonly beforeMigrate: () => Promise<void> = async () => {},
+    private readonly options: { migrationTableSchema?: string; beforeMigrate?: () => Promise<void> } = {},
   ) {}
 
   async migrate(): Promise<string[]> {
-    await this.beforeMigrate();
-    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.kind) });
+    await this.options.beforeMigrate?.();
+    const migrator = new Migrator({
+      db: this.db,
+      provider: migrationProvider(this.kind),
+      ...(this.options.migrationTableSchema ? { migrationTableSchema: this.options.migrationTableSchema } : {}),
+    });
     const { error, results } = await migrator.migrateToLatest();
     if (error) throw error instanceof Error ? error : new Error(String(error));
     await this.db

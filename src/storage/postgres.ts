@@ -22,18 +22,23 @@ export interface PostgresOptions {
  */
 export function openPostgres(url: string, options: PostgresOptions = {}): KyselyRepository {
   const parsed = new URL(url);
-  const schema = parsed.searchParams.get('schema');
+  // One schema, named in full: tables and kysely's migration bookkeeping must live together, and
+  // kysely would take another schema's migration table for ours if it went by name alone.
+  const schema = parsed.searchParams.get('schema') ?? 'public';
   parsed.searchParams.delete('schema');
-  if (schema !== null && !SCHEMA_NAME.test(schema)) throw new WasimError('USAGE', `Invalid PostgreSQL schema name "${schema}" in DATABASE_URL.`);
+  if (!SCHEMA_NAME.test(schema)) throw new WasimError('USAGE', `Invalid PostgreSQL schema name "${schema}" in DATABASE_URL.`);
   const pool = new pg.Pool({
     connectionString: parsed.toString(),
     max: options.poolSize ?? 10,
-    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    options: `-c search_path=${schema}`,
   });
   // An idle client losing its server (restart, network) must not crash the process.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return new KyselyRepository('postgres', db, async () => {
-    if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+  return new KyselyRepository('postgres', db, {
+    migrationTableSchema: schema,
+    beforeMigrate: async () => {
+      await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+    },
   });
 }
