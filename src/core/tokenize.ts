@@ -42,6 +42,8 @@ function classify(c: number): number {
     }
     return C_MARK;
   }
+  // Ligatures of whole phrases (ﷺ, ﷻ, ﷽) expand to several words: they are not one token.
+  if (c >= 0xfdf0 && c <= 0xfdff && String.fromCharCode(c).normalize('NFKC').includes(' ')) return C_SEP;
   if (
     (c >= 0x0621 && c <= 0x064a) ||
     (c >= 0x066e && c <= 0x06d3) ||
