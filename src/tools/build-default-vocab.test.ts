@@ -103,17 +103,19 @@ interface Expectation {
   label?: string;
   aliases?: string[];
   nisba?: string[];
+  parent?: string;
   chainTo?: string;
   ambiguous?: boolean;
 }
 
 const expected: Expectation[] = [
-  { id: 'place-eg', label: 'مصر', nisba: ['المصرية', 'المصريين', 'مصري'] },
+  { id: 'place-eg', label: 'مصر', nisba: ['المصرية', 'المصريين', 'مصري', 'مصريا'] },
   { id: 'place-sa', label: 'السعودية', aliases: ['المملكة العربية السعودية'], nisba: ['السعودي', 'السعوديون'] },
-  { id: 'place-sa-riyadh', label: 'الرياض', chainTo: 'place-sa', ambiguous: true },
+  { id: 'place-sa-riyadh', label: 'الرياض', parent: 'place-sa-riyadh-region', chainTo: 'place-sa', ambiguous: true },
   { id: 'place-sa-jeddah', label: 'جدة', chainTo: 'place-sa-makkah-region', ambiguous: true },
   { id: 'place-sa-khobar', label: 'الخبر', ambiguous: true },
-  { id: 'place-ps-gaza-strip', label: 'قطاع غزة', aliases: ['غزة'], chainTo: 'place-ps' },
+  { id: 'place-ps-gaza-strip', label: 'قطاع غزة', aliases: ['غزة'], nisba: ['الغزيين'], chainTo: 'place-ps' },
+  { id: 'place-ps-gaza', label: 'مدينة غزة', chainTo: 'place-ps-gaza-strip' },
   { id: 'place-ps-rafah-crossing', label: 'معبر رفح', chainTo: 'place-ps-gaza-strip' },
   { id: 'place-ps-al-aqsa', label: 'المسجد الأقصى', chainTo: 'place-ps-jerusalem' },
   { id: 'place-ps-west-bank', label: 'الضفة الغربية' },
@@ -130,9 +132,9 @@ const expected: Expectation[] = [
   { id: 'place-eg-matrouh-governorate', aliases: ['مطروح'], ambiguous: true },
   { id: 'place-suez-canal', label: 'قناة السويس', chainTo: 'place-eg' },
   { id: 'place-middle-east', label: 'الشرق الأوسط' },
-  { id: 'place-dz-oran', label: 'وهران', chainTo: 'place-dz' },
+  { id: 'place-dz-oran', label: 'وهران', parent: 'place-dz-oran-province', chainTo: 'place-dz' },
   { id: 'place-ma-casablanca', label: 'الدار البيضاء', chainTo: 'place-ma' },
-  { id: 'place-us-washington', label: 'واشنطن', chainTo: 'place-us' },
+  { id: 'place-us-washington', label: 'واشنطن', chainTo: 'place-us', ambiguous: false },
   // from CLDR at build time
   { id: 'place-fr-paris', label: 'باريس', chainTo: 'place-fr' },
   { id: 'place-cd', aliases: ['الكونغو كينشاسا'] },
@@ -147,6 +149,7 @@ for (const x of expected) {
     if (x.label !== undefined) assert.equal(e.label, x.label);
     for (const a of x.aliases ?? []) assert.ok(e.aliases?.includes(a), `${x.id} has alias ${a}`);
     for (const n of x.nisba ?? []) assert.ok(e.nisba?.includes(n), `${x.id} has nisba ${n}`);
+    if (x.parent !== undefined) assert.equal(e.parent, x.parent);
     if (x.chainTo !== undefined) assert.ok(chain(x.id).includes(x.chainTo), `${x.id} → … → ${x.chainTo}: ${chain(x.id).join(' → ')}`);
     if (x.ambiguous !== undefined) assert.equal(e.ambiguous === true, x.ambiguous);
   });
