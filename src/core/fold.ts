@@ -3,10 +3,10 @@
  * and tokens keep offsets into the original string.
  *
  * Two levels:
- * - the *light* form keeps the distinctions a writer makes on purpose — hamza on alef
- *   (أ إ آ) and alif maqsura (ى) — so that a marked letter in the text can refuse a tag
+ * - the *light* form keeps the distinctions a writer makes on purpose — hamza on its seats
+ *   (أ إ آ ؤ ئ) and alif maqsura (ى) — so that a marked letter in the text can refuse a tag
  *   spelled with a conflicting one (text أمام never matches the tag إمام; text على never
- *   matches the tag علي);
+ *   matches the tag علي; text تؤتي never matches the tag توتي);
  * - the *key* (full fold) erases them too, so that one hash lookup finds every candidate;
  *   candidates are then checked letter by letter on their light forms (see `compatible`).
  * Light and key forms always have the same length, letter for letter.
@@ -41,8 +41,6 @@ const LIGHT_MAP: Record<string, string> = {
   'ە': 'ه',
   'ھ': 'ه',
   'ۃ': 'ه',
-  'ؤ': 'و',
-  'ئ': 'ي',
   'ی': 'ي', // Persian/Urdu yeh: its final form looks like ى but writers mean ي
   'ې': 'ي',
   'ێ': 'ي',
@@ -52,7 +50,7 @@ const LIGHT_MAP: Record<string, string> = {
   'گ': 'ك',
 };
 
-const KEY_MAP: Record<string, string> = { 'أ': 'ا', 'إ': 'ا', 'آ': 'ا', 'ى': 'ي' };
+const KEY_MAP: Record<string, string> = { 'أ': 'ا', 'إ': 'ا', 'آ': 'ا', 'ى': 'ي', 'ؤ': 'و', 'ئ': 'ي' };
 
 function mapLightChar(ch: string): string {
   const c = ch.charCodeAt(0);
@@ -119,7 +117,7 @@ const HAMZA_ALEFS = 'أإآ';
 
 /**
  * May a tag letter (light form) stand for a text letter (light form)?
- * Equal letters do. A bare alef on either side is compatible with any hamza seat on alef,
+ * Equal letters do. A bare alef on either side is compatible with any hamza on alef,
  * because writers — and dirty vocabularies — drop hamza freely but rarely add a wrong one.
  * A tag ى accepts a text ي (Egyptian style writes ي for ى), but a tag ي refuses a text ى:
  * a writer who wrote ى meant it.
@@ -128,6 +126,9 @@ export function compatibleLetter(tagCh: string, textCh: string): boolean {
   if (tagCh === textCh) return true;
   if (tagCh === BARE_ALEF) return HAMZA_ALEFS.includes(textCh);
   if (textCh === BARE_ALEF) return HAMZA_ALEFS.includes(tagCh);
+  // Hamza on و / ي: vocabularies do not drop it as they drop it on alef, so a text ؤ or ئ
+  // needs a tag with a hamza (either seat: مسؤول / مسئول); a text that dropped it is accepted.
+  if (tagCh === 'ؤ' || tagCh === 'ئ') return textCh === 'و' || textCh === 'ي' || textCh === 'ؤ' || textCh === 'ئ';
   return tagCh === 'ى' && textCh === 'ي';
 }
 
