@@ -61,6 +61,7 @@ const table: Row[] = [
   ['nisba drops ـيا', [place('سوريا')], 'الحكومة السورية', { سوريا: 'nisba' }, []],
   ['nisba drops ـية', [place('السعودية')], 'الوفد السعودي', { السعودية: 'nisba' }, []],
   ['no nisba from a three-letter remainder of ـة', [place('حماة')], 'حماية المدنيين', {}, ['حماة']],
+  ['accusative nisba', [place('مصر')], 'أرسلت وفدا مصريا', { مصر: 'nisba' }, []],
   ['nisba plural', [place('قطر')], 'المسؤولون القطريون', { قطر: 'nisba' }, []],
   ['no nisba for non-places', ['الدول'], 'القانون الدولي', {}, ['الدول']],
   ['listed nisba forms are nisba', [{ label: 'الولايات المتحدة', type: 'place', nisba: ['الأمريكي', 'الأمريكية'] }], 'الموقف الأمريكية', { 'الولايات المتحدة': 'nisba' }, []],

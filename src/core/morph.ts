@@ -30,8 +30,8 @@ export const MIN_INFLECTION_BASE = 4;
 export const INFLECTION_ENDINGS: readonly string[] = ['', 'ون', 'ين', 'ان', 'ات', 'ه', 'تان', 'تين'];
 /** Possessive pronoun suffixes attached to nouns (حكومتها، رئيسهم). ـه alone is left out: it is also a folded ة. */
 export const POSSESSIVE_SUFFIXES: readonly string[] = ['ها', 'هم', 'هما', 'هن', 'كم', 'كما', 'نا'];
-/** Nisba (relational adjective) endings: masculine, feminine, plurals, duals. */
-export const NISBA_ENDINGS: readonly string[] = ['ي', 'يه', 'يون', 'يين', 'يات', 'يان', 'يتان', 'يتين'];
+/** Nisba endings: masculine, feminine, accusative (وفدا مصريا), plurals, duals. */
+export const NISBA_ENDINGS: readonly string[] = ['ي', 'يه', 'يا', 'يون', 'يين', 'يات', 'يان', 'يتان', 'يتين'];
 
 export function endsWithLam(prefix: string): boolean {
   return prefix.endsWith('لل');

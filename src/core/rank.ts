@@ -109,7 +109,10 @@ function fragmentShare(bg: BackgroundModel, toks: readonly { key: string }[], m:
   const next = m.end < toks.length ? toks[m.end]!.key : null;
   const left = prev !== null && prev.startsWith('ال') ? prev : null;
   const right = next !== null && next.startsWith('ال') ? next : null;
-  return left === null && right === null ? 0 : bg.fragmentShare(left, key, right);
+  if (left === null && right === null) return 0;
+  // After its head, a modifier is bound when the head rarely goes without it (الأمم → المتحدة),
+  // however many other heads the modifier serves.
+  return Math.max(bg.fragmentShare(left, key, right), left === null ? 0 : bg.neighbourBond(left, key, null));
 }
 
 /**
@@ -260,9 +263,10 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
       spread: thirds.size / 3,
       specificity: stats.specificity,
       titleRate: stats.titleRate,
-      multiword: tag.labelTokens > 1 ? 1 : 0,
+      // Judged on the forms the text used: صحيفة الحياة is unambiguous where الحياة alone is not.
+      multiword: strong.some((m) => m.match.end - m.match.start > 1) ? 1 : 0,
       fragment: ms.length > 0 ? fragment / ms.length : 0,
-      ambiguous: tag.ambiguous ? 1 : 0,
+      ambiguous: tag.ambiguous && !strong.some((m) => m.match.end - m.match.start > 1) ? 1 : 0,
       context,
       typed: tag.type ? 1 : 0,
       nisbaOnly: ms.every((m) => m.mention.kind === 'nisba') ? 1 : 0,

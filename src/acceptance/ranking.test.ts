@@ -1,0 +1,78 @@
+/**
+ * Each kind of ranking evidence on real Arabic sentences, through the full pipeline with the
+ * background model of Arabic news.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { compileVocabulary, type TagResult, type VocabEntry } from '../core/index.js';
+import { DEFAULT_CUT } from '../core/pipeline.js';
+import { createNodeTagger } from '../node/tagger.js';
+import { defaultHints } from '../node/vocab-file.js';
+
+function tagWith(vocab: VocabEntry[], title: string, body: string, hints = false): TagResult[] {
+  return createNodeTagger(compileVocabulary(vocab, hints ? defaultHints() : {})).tag({ title, body }, { top: 100, minScore: 0, explain: true });
+}
+const find = (rs: TagResult[], label: string): TagResult | undefined => rs.find((r) => r.tag === label);
+const kept = (r: TagResult | undefined): boolean => r !== undefined && r.score >= DEFAULT_CUT.minScore;
+
+test('club vs word: الاتحاد the club with sports context, not the word "union"', () => {
+  const vocab: VocabEntry[] = [{ label: 'الاتحاد', type: 'organisation', ambiguous: true }];
+  const club = tagWith(vocab, 'الاتحاد يتغلب على الهلال', 'تغلب فريق الاتحاد على ضيفه الهلال بهدفين في الدوري، وأشاد مدرب الاتحاد بلاعبيه بعد المباراة، فيما احتفل جمهور الاتحاد بالفوز.');
+  const word = tagWith(vocab, 'دعوات إلى الوحدة', 'دعا المجلس الفصائل إلى الاتحاد ونبذ الخلاف، مؤكدا أن الاتحاد قوة في مواجهة التحديات.');
+  assert.ok(kept(find(club, 'الاتحاد')), 'the club is tagged');
+  assert.ok(!kept(find(word, 'الاتحاد')), `the word is not (${find(word, 'الاتحاد')?.score})`);
+  assert.equal(find(club, 'الاتحاد')!.evidence!.context, 1);
+});
+
+test('newspaper vs word: الحياة named as a newspaper, not "life"', () => {
+  const vocab: VocabEntry[] = [{ label: 'الحياة', aliases: ['صحيفة الحياة'], type: 'organisation', ambiguous: true }];
+  const paper = tagWith(vocab, 'صحيفة الحياة: مفاوضات جديدة في الدوحة', 'ذكرت صحيفة الحياة في عددها الصادر اليوم أن جولة جديدة من المفاوضات ستعقد الأسبوع المقبل، ونقلت الحياة عن مصادر مطلعة أن الوفود وصلت.');
+  const word = tagWith(vocab, 'عودة الهدوء إلى المدينة', 'عادت الحياة إلى طبيعتها في المدينة بعد أيام من الأمطار، وفتحت المحال أبوابها وعادت الحياة إلى الأسواق.');
+  assert.ok(kept(find(paper, 'الحياة')), 'the newspaper is tagged');
+  assert.ok(!kept(find(word, 'الحياة')), `life is not a newspaper (${find(word, 'الحياة')?.score})`);
+});
+
+test('علي vs على: the preposition never stands for the name', () => {
+  const vocab: VocabEntry[] = [{ label: 'علي', type: 'person' }];
+  const prep = tagWith(vocab, 'الوزير يوافق على الخطة', 'وافق الوزير على الخطة الجديدة وعلى الميزانية، وأكد على أهمية التنفيذ.');
+  assert.equal(find(prep, 'علي'), undefined);
+  const name = tagWith(vocab, 'علي يفوز بالجائزة', 'فاز علي بالجائزة الأولى، وقال علي إنه سعيد بهذا التكريم.');
+  assert.ok(kept(find(name, 'علي')));
+});
+
+test('a country seen only through nisba adjectives ranks below one named outright', () => {
+  const vocab: VocabEntry[] = [
+    { label: 'مصر', type: 'place' },
+    { label: 'السعودية', type: 'place' },
+  ];
+  const rs = tagWith(vocab, 'السعودية تستضيف قمة للطاقة', 'تستضيف السعودية الأسبوع المقبل قمة للطاقة بمشاركة وفود عربية، بينها الوفد المصري، وقالت وزارة الطاقة في السعودية إن الشركات المصرية مدعوة.');
+  const eg = find(rs, 'مصر')!;
+  const sa = find(rs, 'السعودية')!;
+  assert.ok(eg.mentions.every((m) => m.kind === 'nisba'), 'Egypt only through nisba');
+  assert.ok(eg.score < sa.score, `${eg.score} < ${sa.score}`);
+});
+
+test('twins are collapsed: one tag per entity, with the name preferred to its nisba', () => {
+  const vocab: VocabEntry[] = ['حماس', 'حركة حماس', 'مفاوضات', 'المفاوضات', 'مصر', 'المصري'].map((label) => ({ label }));
+  const rs = tagWith(vocab, 'مفاوضات جديدة بين إسرائيل وحماس', 'استؤنفت المفاوضات بين إسرائيل وحركة حماس في القاهرة بوساطة مصرية، وقال مسؤول مصري إن مصر تأمل في التوصل إلى اتفاق، فيما أكدت حماس استعدادها.', true);
+  const labels = rs.map((r) => r.tag);
+  assert.equal(labels.filter((l) => l === 'حماس' || l === 'حركة حماس').length, 1, labels.join('، '));
+  assert.equal(labels.filter((l) => l === 'مفاوضات' || l === 'المفاوضات').length, 1, labels.join('، '));
+  assert.ok(labels.includes('مصر') && !labels.includes('المصري'), labels.join('، '));
+});
+
+test('a fragment of a longer name is not evidence: المتحدة in الأمم المتحدة without that tag', () => {
+  const rs = tagWith([{ label: 'المتحدة' }, { label: 'جنيف', type: 'place' }], 'الأمم المتحدة تحذر من المجاعة', 'حذرت الأمم المتحدة في تقرير صدر في جنيف من مجاعة وشيكة، ودعت الأمم المتحدة المانحين إلى التحرك.');
+  assert.ok(!kept(find(rs, 'المتحدة')), `fragment ${find(rs, 'المتحدة')?.score}`);
+});
+
+test('a rare multi-word tag seen once outranks a frequent single word seen once', () => {
+  const rs = tagWith([{ label: 'العام' }, { label: 'البنك الإسلامي للتنمية' }], 'تمويل جديد للمشاريع', 'وقع البنك الإسلامي للتنمية اتفاقية تمويل جديدة خلال العام الحالي لدعم مشاريع المياه.');
+  assert.ok(find(rs, 'البنك الإسلامي للتنمية')!.score > (find(rs, 'العام')?.score ?? 0));
+  assert.ok(!kept(find(rs, 'العام')));
+});
+
+test('a doubtful clitic reading is not evidence: وكيل is not و + كيل', () => {
+  const rs = tagWith([{ label: 'كيل' }], 'تعيين وكيل جديد للوزارة', 'أصدر الوزير قرارا بتعيين وكيل جديد للوزارة، وقال الوكيل إنه سيعمل على تطوير الخدمات.');
+  assert.ok(!kept(find(rs, 'كيل')), `${find(rs, 'كيل')?.score}`);
+});
