@@ -21,7 +21,6 @@ import {
 
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DEFAULT_VOCAB_JSONL = join(PACKAGE_ROOT, 'dist', 'vocab', 'default.jsonl');
-export const DEFAULT_VOCAB_COMPILED = join(PACKAGE_ROOT, 'dist', 'vocab', 'default.compiled.json');
 export const VOCAB_SOURCE_DIR = join(PACKAGE_ROOT, 'vocab');
 
 const MAX_VOCAB_BYTES = 512 * 1024 * 1024;
@@ -111,13 +110,10 @@ export function defaultHints(): CompileOptions {
 let defaultCache: CompiledVocabulary | undefined;
 export function loadDefaultVocabulary(): CompiledVocabulary {
   if (defaultCache) return defaultCache;
-  if (existsSync(DEFAULT_VOCAB_COMPILED)) {
-    defaultCache = deserializeCompiled(readFileSync(DEFAULT_VOCAB_COMPILED, 'utf8'));
-  } else {
-    const entries = readDefaultEntries();
-    if (entries.length === 0) throw new WasimError('EMPTY_VOCAB', 'The default vocabulary is missing: run `npm run build`.');
-    defaultCache = compileVocabulary(entries);
-  }
+  // Compiling the few thousand default entries takes tens of milliseconds: no cache file needed.
+  const entries = readDefaultEntries();
+  if (entries.length === 0) throw new WasimError('EMPTY_VOCAB', 'The default vocabulary is missing: run `npm run build`.');
+  defaultCache = compileVocabulary(entries);
   return defaultCache;
 }
 

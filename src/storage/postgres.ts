@@ -38,7 +38,13 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Kysely
   return new KyselyRepository('postgres', db, {
     migrationTableSchema: schema,
     beforeMigrate: async () => {
-      await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+      try {
+        await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+      } catch (e) {
+        // Two instances starting together race on "if not exists"; the loser finds it made.
+        const found = await sql<{ n: number }>`select count(*)::int as n from pg_namespace where nspname = ${schema}`.execute(db);
+        if (found.rows[0]?.n !== 1) throw e;
+      }
     },
   });
 }
