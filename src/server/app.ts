@@ -118,7 +118,8 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     logController: new LogController({ disableRequestLogging: true }),
-    return503OnClosing: true,
+    // Refused in our own error shape instead (see the preClose hook).
+    return503OnClosing: false,
     schemaErrorFormatter: formatValidationErrors,
   });
 
@@ -161,7 +162,16 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
     });
   }
 
-  app.addHook('onRequest', async (req) => {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    if (closing) {
+      reply.header('connection', 'close');
+      throw new WasimError('NOT_READY', 'The service is shutting down; retry on another instance or in a moment.');
+    }
     const access = req.routeOptions.config?.access ?? 'public';
     if (access === 'public' || (access === 'read' && !config.readTokenRequired)) return;
     const presented = TokenCheck.fromHeader(req.headers.authorization);
