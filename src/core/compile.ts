@@ -6,7 +6,7 @@
  */
 import { WasimError } from './errors.js';
 import { foldKey } from './fold.js';
-import { articleOffset, inflectionBase, nisbaBase } from './morph.js';
+import { articleOffset, inflectionBase, nisbaBaseFor } from './morph.js';
 import { tokenize } from './tokenize.js';
 import type { TagType, VocabEntry } from './types.js';
 import { canonicalKey } from './variants.js';
@@ -134,8 +134,8 @@ function addPattern(cv: CompiledVocabulary, tagIndex: number, form: string, isNi
     pattern.inflectionBaseLight = baseLight;
     pushTo(cv.inflection, base, patternId);
   }
-  if (tag.type === 'place') {
-    const base = nisbaBase(key);
+  {
+    const base = nisbaBaseFor(key, tag.type);
     if (base) {
       const offset = articleOffset(key);
       pattern.nisbaBaseLight = light.slice(offset, offset + base.length);

@@ -63,7 +63,9 @@ const table: Row[] = [
   ['no nisba from a three-letter remainder of ـة', [place('حماة')], 'حماية المدنيين', {}, ['حماة']],
   ['accusative nisba', [place('مصر')], 'أرسلت وفدا مصريا', { مصر: 'nisba' }, []],
   ['nisba plural', [place('قطر')], 'المسؤولون القطريون', { قطر: 'nisba' }, []],
-  ['no nisba for non-places', ['الدول'], 'القانون الدولي', {}, ['الدول']],
+  ['no nisba for untyped tags', ['الدول'], 'القانون الدولي', {}, ['الدول']],
+  ['relational adjective of a topic noun', [topic('السياحة')], 'المواقع السياحية', { السياحة: 'nisba' }, []],
+  ['relational adjective of a topic on a two-letter stem', [topic('الصحة')], 'الخدمات الصحية', { الصحة: 'nisba' }, []],
   ['listed nisba forms are nisba', [{ label: 'الولايات المتحدة', type: 'place', nisba: ['الأمريكي', 'الأمريكية'] }], 'الموقف الأمريكية', { 'الولايات المتحدة': 'nisba' }, []],
   // Orthography: hamza and final ya.
   ['إمام refuses أمام', ['إمام'], 'وقف أمام المبنى', {}, ['إمام']],

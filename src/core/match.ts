@@ -197,7 +197,7 @@ export function findMatches(cv: CompiledVocabulary, tokens: readonly MatchToken[
       }
       if (cv.nisbaBases.size > 0) {
         for (const e of NISBA_ENDINGS) {
-          if (stem.key.length - e.length < MIN_BASE || !stem.key.endsWith(e)) continue;
+          if (stem.key.length - e.length < 2 || !stem.key.endsWith(e)) continue;
           const base = stem.key.slice(0, stem.key.length - e.length);
           const pids = cv.nisbaBases.get(base);
           if (pids === undefined) continue;

@@ -63,3 +63,23 @@ export function nisbaBase(key: string): string {
   if (s.endsWith('ا') || s.endsWith('ه')) return s.length - 1 > MIN_BASE ? s.slice(0, -1) : '';
   return s.length >= MIN_BASE ? s : '';
 }
+
+/**
+ * The base a topic noun shares with its relational adjective: السياحة → السياحية، الصحة →
+ * الصحية، التعليم → التعليمية. Only the taa marbuta is dropped; two letters may remain when it
+ * was (صحة → صح), since the adjective ending then follows a real noun stem.
+ */
+export function topicNisbaBase(key: string): string {
+  const s = key.slice(articleOffset(key));
+  if (s.endsWith('ه')) return s.length - 1 >= 2 ? s.slice(0, -1) : '';
+  return s.length >= MIN_BASE ? s : '';
+}
+
+/** The nisba base of a single-token tag of a type, or '' when its type has none. */
+export function nisbaBaseFor(key: string, type: string | undefined): string {
+  if (type === 'place') return nisbaBase(key);
+  // Only for tags known to be topics: in an untyped list the same rule reads المدنيين as the
+  // adjective of المدن and الرئيسية as that of الرئيس.
+  if (type === 'topic') return topicNisbaBase(key);
+  return '';
+}

@@ -14,7 +14,7 @@ import {
   MIN_BASE,
   MIN_INFLECTION_BASE,
   MIN_STEM,
-  nisbaBase,
+  nisbaBaseFor,
   NISBA_ENDINGS,
   POSSESSIVE_SUFFIXES,
   PROCLITICS,
@@ -80,12 +80,12 @@ function inflects(p: Pattern, tagKey: string, t: MatchToken): boolean {
   return false;
 }
 
-function nisbaOf(p: Pattern, tagKey: string, t: MatchToken): boolean {
-  const base = nisbaBase(tagKey);
+function nisbaOf(p: Pattern, tagKey: string, type: string | undefined, t: MatchToken): boolean {
+  const base = nisbaBaseFor(tagKey, type);
   if (!base) return false;
   for (const c of cuts(t)) {
     for (const e of NISBA_ENDINGS) {
-      if (c.key === base + e && base.length >= MIN_BASE && (t.rewritten || p.rewritten[0] || compatible(p.nisbaBaseLight!, c.light.slice(0, base.length)))) return true;
+      if (c.key === base + e && (t.rewritten || p.rewritten[0] || compatible(p.nisbaBaseLight!, c.light.slice(0, base.length)))) return true;
     }
   }
   return false;
@@ -117,7 +117,7 @@ export function referenceMatch(cv: CompiledVocabulary, tokens: readonly Token[])
         if (ok) raw.push({ pattern: pid, tag: p.tag, start: i, end: i + n, kind: p.nisba ? 'nisba' : kind });
       }
       if (n === 1 && p.inflectionBaseLight !== undefined && inflects(p, keys[0]!, text[i]!)) raw.push({ pattern: pid, tag: p.tag, start: i, end: i + 1, kind: 'inflected' });
-      if (n === 1 && p.nisbaBaseLight !== undefined && nisbaOf(p, keys[0]!, text[i]!)) raw.push({ pattern: pid, tag: p.tag, start: i, end: i + 1, kind: 'nisba' });
+      if (n === 1 && p.nisbaBaseLight !== undefined && nisbaOf(p, keys[0]!, cv.tags[p.tag]!.type, text[i]!)) raw.push({ pattern: pid, tag: p.tag, start: i, end: i + 1, kind: 'nisba' });
     }
   });
   // Longest match: drop spans strictly inside another span; per span keep the strongest kind, one per tag.
