@@ -127,11 +127,14 @@ describe(`API over HTTP (${process.env.TEST_DATABASE_URL ?? process.env.DATABASE
     );
   });
 
-  test('GET /v1/articles/:id returns the article with mentions that index its text', async () => {
+  test('GET /v1/articles/:id returns the article with mentions that index its text, and evidence on request', async () => {
     const r = await server.request('GET', `/v1/articles/${stored.nile.id}`, { token: false });
     assert.equal(r.status, 200);
     assert.equal(r.json.body, ARTICLES.nile.body);
     for (const t of r.json.tags) for (const m of t.mentions) assert.equal(r.json[m.field].slice(m.start, m.end), m.text);
+    assert.ok(r.json.tags.every((t: any) => t.evidence === undefined));
+    const explained = await server.request('GET', `/v1/articles/${stored.nile.id}?explain=true`, { token: false });
+    assert.ok(explained.json.tags.length > 0 && explained.json.tags.every((t: any) => typeof t.evidence === 'object'));
   });
 
   test('editors accept, reject and add tags; every decision is logged', async () => {

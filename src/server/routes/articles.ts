@@ -76,6 +76,17 @@ export async function listArticlesPage(ctx: AppContext, filter: ArticleFilter, q
   return { items: result.items, total: result.total, limit: q.limit, offset: q.cursor !== undefined ? 0 : q.offset, nextCursor: result.nextBefore === null ? null : encodeCursor(result.nextBefore) };
 }
 
+const explainQuery = {
+  type: 'object',
+  properties: { explain: { type: 'boolean', default: false, description: 'Include the evidence behind each score' } },
+  additionalProperties: false,
+} as const;
+
+/** Evidence is bulky: sent only to those who ask (the UI's "why this tag"). */
+export function withEvidence<T extends { tags: { evidence?: unknown }[] }>(article: T, explain: boolean): T {
+  return explain ? article : { ...article, tags: article.tags.map(({ evidence: _evidence, ...t }) => t) };
+}
+
 export function editorOf(header: unknown, body: string | undefined): string {
   const fromHeader = typeof header === 'string' ? header.trim() : '';
   return (body?.trim() || fromHeader || 'anonymous').slice(0, 200);
@@ -112,7 +123,7 @@ export async function articleRoutes(app: FastifyInstance, { context: ctx }: { co
     },
   );
 
-  app.post<{ Body: ArticleRequest | ArticleRequest[] }>(
+  app.post<{ Body: ArticleRequest | ArticleRequest[]; Querystring: { explain: boolean } }>(
     '/v1/articles',
     {
       config: { access: 'write' },
@@ -124,6 +135,7 @@ export async function articleRoutes(app: FastifyInstance, { context: ctx }: { co
           'An array stores a batch in one transaction (all or nothing) and answers {items: [{created, article}]}.',
         security: bearer,
         body: { anyOf: [articleInputSchema, { type: 'array', items: articleInputSchema }] },
+        querystring: explainQuery,
         response: { 200: { anyOf: [articleSchema, articleBatchResultSchema] }, 201: { anyOf: [articleSchema, articleBatchResultSchema] }, ...errors(401, 409, 413, 415) },
       },
     },
@@ -134,7 +146,8 @@ export async function articleRoutes(app: FastifyInstance, { context: ctx }: { co
       const first = results[0]!;
       if (!batch) reply.header('location', `/v1/articles/${first.article.id}`);
       reply.code(created ? 201 : 200);
-      return batch ? { items: results } : first.article;
+      const explain = req.query.explain;
+      return batch ? { items: results.map((r) => ({ created: r.created, article: withEvidence(r.article, explain) })) } : withEvidence(first.article, explain);
     },
   );
 
@@ -147,10 +160,13 @@ export async function articleRoutes(app: FastifyInstance, { context: ctx }: { co
     async (req) => listArticlesPage(ctx, listFilter(req.query), req.query),
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get<{ Params: { id: number }; Querystring: { explain: boolean } }>(
     '/v1/articles/:id',
-    { config: { access: 'read' }, schema: { tags: ['articles'], summary: 'One article with its tags', params: idParam, response: { 200: articleSchema, ...errors(401, 404) } } },
-    async (req) => ctx.service.getArticle(req.params.id),
+    {
+      config: { access: 'read' },
+      schema: { tags: ['articles'], summary: 'One article with its tags', params: idParam, querystring: explainQuery, response: { 200: articleSchema, ...errors(401, 404) } },
+    },
+    async (req) => withEvidence(await ctx.service.getArticle(req.params.id), req.query.explain),
   );
 
   app.delete<{ Params: { id: number } }>(
@@ -165,7 +181,7 @@ export async function articleRoutes(app: FastifyInstance, { context: ctx }: { co
     },
   );
 
-  app.patch<{ Params: { id: number }; Body: TagDecisionRequest & { editor?: string } }>(
+  app.patch<{ Params: { id: number }; Body: TagDecisionRequest & { editor?: string }; Querystring: { explain: boolean } }>(
     '/v1/articles/:id/tags',
     {
       config: { access: 'write' },
@@ -176,10 +192,11 @@ export async function articleRoutes(app: FastifyInstance, { context: ctx }: { co
         security: bearer,
         params: idParam,
         body: decisionRequestSchema,
+        querystring: explainQuery,
         response: { 200: articleSchema, ...errors(401, 404) },
       },
     },
-    async (req) => ctx.service.decide(req.params.id, req.body, editorOf(req.headers['x-wasim-editor'], req.body.editor)),
+    async (req) => withEvidence(await ctx.service.decide(req.params.id, req.body, editorOf(req.headers['x-wasim-editor'], req.body.editor)), req.query.explain),
   );
 
   const decisionPage = {
