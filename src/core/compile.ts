@@ -38,6 +38,8 @@ export interface Pattern {
   rewritten: boolean[];
   /** A listed nisba form rather than a name. */
   nisba: boolean;
+  /** Not the tag's own label: an alias (for a topic, a word that signals it). */
+  alias?: boolean;
   /** Light form of the single token's inflection or nisba base, when it has one. */
   inflectionBaseLight?: string;
   nisbaBaseLight?: string;
@@ -52,6 +54,8 @@ export interface CompileOptions {
   entityHints?: ReadonlyMap<string, string>;
   /** Nisba forms known for an entity (from the default vocabulary), lent to tags of that entity. */
   nisbaHints?: ReadonlyMap<string, readonly string[]>;
+  /** Names known for an entity (label and aliases), lent to tags of that entity: أمريكا ← الولايات المتحدة. */
+  aliasHints?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** The entity of a tag without hints: its folded label without the article (مفاوضات = المفاوضات). */
@@ -92,7 +96,7 @@ function pushTo<K>(map: Map<K, number[]>, key: K, value: number): void {
   else if (!list.includes(value)) list.push(value);
 }
 
-function addPattern(cv: CompiledVocabulary, tagIndex: number, form: string, isNisba: boolean, seen: Set<string>): void {
+function addPattern(cv: CompiledVocabulary, tagIndex: number, form: string, isNisba: boolean, seen: Set<string>, isAlias = false): void {
   const tokens = tokenize(form);
   if (tokens.length === 0) return;
   const keys = tokens.map((t) => canonicalKey(t.key));
@@ -102,6 +106,7 @@ function addPattern(cv: CompiledVocabulary, tagIndex: number, form: string, isNi
   seen.add(dedupe);
   const patternId = cv.patterns.length;
   const pattern: Pattern = { tag: tagIndex, lights, rewritten: tokens.map((t, k) => keys[k] !== t.key), nisba: isNisba };
+  if (isAlias) pattern.alias = true;
   cv.patterns.push(pattern);
   let node = 0;
   for (const key of keys) {
@@ -184,6 +189,13 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
     f.names.push(e.label, ...(e.aliases ?? []));
     f.nisba.push(...(e.nisba ?? []));
   }
+  if (options.aliasHints) {
+    cv.tags.forEach((tag, index) => {
+      // A topic's aliases are the words that signal it, not other names for it: not lent.
+      const lent = tag.type === 'topic' ? undefined : options.aliasHints!.get(tag.entity);
+      if (lent && !tag.nisbaLabel) forms[index]!.names.push(...lent);
+    });
+  }
   if (options.nisbaHints) {
     cv.tags.forEach((tag, index) => {
       const lent = options.nisbaHints!.get(tag.entity);
@@ -194,7 +206,8 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
   }
   cv.tags.forEach((_, index) => {
     const seen = new Set<string>();
-    for (const name of forms[index]!.names) addPattern(cv, index, name, false, seen);
+    const labelKey = cv.tags[index]!.key;
+    for (const name of forms[index]!.names) addPattern(cv, index, name, false, seen, foldKey(name) !== labelKey);
     for (const n of forms[index]!.nisba) addPattern(cv, index, n, true, seen);
   });
   if (cv.tags.length === 0) throw new WasimError('EMPTY_VOCAB');

@@ -21,27 +21,28 @@ export interface Scored {
 
 /** Feature weights of the logistic scorer; fitted on the dev set with src/tools/fit-ranker.ts. */
 export const WEIGHTS = {
-  bias: -2.27,
-  titleStrong: 1.58,
-  titleWeak: 0.44,
-  lead: 0.07,
-  logStrong: 0.24,
-  logStrongTyped: 0.44,
-  logWeak: 0.67,
-  spread: 0.08,
-  specificity: 1.82,
-  titleRate: 2.54,
-  multiword: 0.83,
-  fragment: -2.00,
-  ambiguous: -1.52,
-  context: 0.81,
-  typed: 0.72,
-  nisbaOnly: -0.38,
-  weakOnly: -1.12,
-  nameFragment: -2.01,
-  rareNeighbour: -0.79,
+  bias: -2.41,
+  titleStrong: 1.57,
+  titleWeak: 0.45,
+  lead: -0.04,
+  logStrong: 0.03,
+  logStrongTyped: 0.47,
+  logWeak: 0.73,
+  spread: -0.02,
+  specificity: 1.70,
+  titleRate: 2.57,
+  multiword: 0.80,
+  fragment: -1.98,
+  ambiguous: -1.40,
+  context: 0.83,
+  typed: 0.91,
+  listedNisba: 0.53,
+  nisbaOnly: -0.31,
+  weakOnly: -1.13,
+  nameFragment: -1.96,
+  rareNeighbour: -0.76,
   coordination: -2.50,
-  headAnaphor: -2.00,
+  headAnaphor: -1.97,
 } as const;
 
 export type FeatureName = keyof typeof WEIGHTS;
@@ -238,7 +239,9 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
       // A bare name inside a longer personal name (الملك فهد، عبد الله بن سعود) is not that tag —
       // unless the tag is known to be a person, whose titles and patronyms are normal context.
       if (tag.type !== 'person' && (NAME_LINKS.has(toks[m.match.start - 1]?.key ?? '') || NAME_LINKS.has(toks[m.match.end]?.key ?? ''))) nameFragments++;
-      if (STRONG.has(m.mention.kind) && !doubt && share < FRAGMENT_LIMIT) strong.push(m);
+      // A topic named by one of the words that signal it (صحيفة for الصحافة) is weaker than by its name.
+      const signalWord = tag.type === 'topic' && cv.patterns[m.match.pattern]!.alias === true;
+      if (STRONG.has(m.mention.kind) && !doubt && !signalWord && share < FRAGMENT_LIMIT) strong.push(m);
       if (cues && cues.size > 0 && !context) {
         for (let i = Math.max(0, m.match.start - CUE_WINDOW); i < Math.min(toks.length, m.match.end + CUE_WINDOW); i++) {
           if ((i < m.match.start || i >= m.match.end) && cues.has(toks[i]!.key)) {
@@ -272,6 +275,8 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
       context,
       typed: tag.type ? 1 : 0,
       nisbaOnly: ms.every((m) => m.mention.kind === 'nisba') ? 1 : 0,
+      // Nisba forms a vocabulary lists (الإيرانية for إيران) are reliable; derived ones less so.
+      listedNisba: Math.log2(1 + usable.filter((m) => cv.patterns[m.match.pattern]!.nisba).length),
       weakOnly: strong.length === 0 ? 1 : 0,
       nameFragment: ms.length > 0 ? nameFragments / ms.length : 0,
       rareNeighbour: ms.length > 0 ? rare / ms.length : 0,

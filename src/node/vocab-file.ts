@@ -86,9 +86,11 @@ export function defaultHints(): CompileOptions {
   const ambiguousHints = new Set<string>();
   const entityHints = new Map<string, string>();
   const nisbaHints = new Map<string, string[]>();
+  const aliasHints = new Map<string, string[]>();
   const conflicted = new Set<string>();
   for (const e of readDefaultEntries()) {
     if (e.nisba?.length) nisbaHints.set(e.id ?? foldKey(e.label), e.nisba);
+    aliasHints.set(e.id ?? foldKey(e.label), [e.label, ...(e.aliases ?? [])]);
     for (const form of [e.label, ...(e.aliases ?? [])]) {
       const key = foldKey(form);
       if (e.type && !typeHints.has(key)) typeHints.set(key, e.type);
@@ -103,7 +105,7 @@ export function defaultHints(): CompileOptions {
     }
   }
   for (const key of conflicted) entityHints.delete(key);
-  hintsCache = { typeHints, ambiguousHints, entityHints, nisbaHints };
+  hintsCache = { typeHints, ambiguousHints, entityHints, nisbaHints, aliasHints };
   return hintsCache;
 }
 
