@@ -134,6 +134,8 @@ export class WasimService {
       }
       items.push({ input, tags: toNewTags(serving.tagger.tag({ title: input.title, body: input.body }, this.storeCut())) });
       this.metrics.countTagged();
+      // Tagging is CPU work on the event loop: let other requests in between the articles of a batch.
+      if (inputs.length > 1) await yieldToEventLoop();
     }
     const results = await this.repo.storeArticles(items, serving.version);
     this.metrics.countStored(results.filter((r) => r.created).length);
