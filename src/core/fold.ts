@@ -51,6 +51,13 @@ const LIGHT_MAP: Record<string, string> = {
 };
 
 const KEY_MAP: Record<string, string> = { 'أ': 'ا', 'إ': 'ا', 'آ': 'ا', 'ى': 'ي', 'ؤ': 'و', 'ئ': 'ي' };
+const KEY_CODES = new Uint16Array(0x10000).map((_, c) => c);
+for (const [from, to] of Object.entries(KEY_MAP)) KEY_CODES[from.charCodeAt(0)] = to.charCodeAt(0);
+
+/** The key code unit of a light code unit (KEY_MAP applied to one unit). */
+export function keyCodeOfLight(c: number): number {
+  return KEY_CODES[c]!;
+}
 
 function mapLightChar(ch: string): string {
   const c = ch.charCodeAt(0);
@@ -88,6 +95,21 @@ export function lightOfUnit(ch: string): string {
     lightCache.set(ch, r);
   }
   return r;
+}
+
+// Per code unit, the light form when it is exactly one code unit (code + 2), 1 when it is
+// empty or several units, 0 when not yet computed: the tokeniser's per-letter fast path.
+const lightCodes = new Int32Array(0x10000);
+
+/** Light form of one code unit as one code unit, or -1 when it is '' or several units (see lightOfUnit). */
+export function lightCodeOfUnit(c: number): number {
+  let v = lightCodes[c]!;
+  if (v === 0) {
+    const s = lightOfUnit(String.fromCharCode(c));
+    v = s.length === 1 ? s.charCodeAt(0) + 2 : 1;
+    lightCodes[c] = v;
+  }
+  return v - 2;
 }
 
 /** Light form of a whole string (keeps hamza on alef and ى). */

@@ -4,7 +4,7 @@
  * next to Arabic letters (بـ2015 → ب | 2015). Diacritics, tatweel and zero-width / bidi
  * marks inside a word are skipped without breaking it. Offsets index the original string.
  */
-import { isIgnorable, keyOfLight, lightOfUnit } from './fold.js';
+import { isIgnorable, keyCodeOfLight, lightCodeOfUnit, lightOfUnit } from './fold.js';
 
 export type Script = 'arabic' | 'latin' | 'digit';
 
@@ -81,22 +81,50 @@ function continues(cur: number, next: number): boolean {
   return (cur === C_LATIN && next === C_DIGIT) || (cur === C_DIGIT && next === C_LATIN);
 }
 
+// Code units of the open token's light and key forms, reused from token to token.
+const lightBuf: number[] = [];
+const keyBuf: number[] = [];
+const MAX_APPLY = 4096;
+
+function stringOf(codes: number[]): string {
+  if (codes.length <= MAX_APPLY) return String.fromCharCode.apply(null, codes);
+  let s = '';
+  for (let i = 0; i < codes.length; i += MAX_APPLY) s += String.fromCharCode.apply(null, codes.slice(i, i + MAX_APPLY));
+  return s;
+}
+
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   let cls = 0; // class of the open token, 0 when none
   let start = 0;
   let end = 0;
-  let light = '';
   let sawLatin = false;
   let joiner = false;
+  // Most words fold to themselves: their light form is then a slice of the text, and their
+  // key the light form itself, with no string built letter by letter.
+  let lightIsText = true;
+  let keyIsLight = true;
+  lightBuf.length = 0;
+  keyBuf.length = 0;
   const close = (): void => {
     if (cls !== 0) {
-      tokens.push({ start, end, light, key: keyOfLight(light), script: sawLatin ? 'latin' : scriptOf(cls), joiner });
+      const light = lightIsText ? text.slice(start, end) : stringOf(lightBuf);
+      const key = keyIsLight ? light : stringOf(keyBuf);
+      tokens.push({ start, end, light, key, script: sawLatin ? 'latin' : scriptOf(cls), joiner });
     }
     cls = 0;
-    light = '';
     sawLatin = false;
     joiner = false;
+    lightIsText = true;
+    keyIsLight = true;
+    lightBuf.length = 0;
+    keyBuf.length = 0;
+  };
+  const push = (lc: number): void => {
+    lightBuf.push(lc);
+    const kc = keyCodeOfLight(lc);
+    keyBuf.push(kc);
+    if (kc !== lc) keyIsLight = false;
   };
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -105,10 +133,14 @@ export function tokenize(text: string): Token[] {
       if (cls !== 0) {
         end = i + 1;
         joiner = c === 0x0640;
+        lightIsText = false;
       }
       continue;
     }
-    if (k === C_FORMAT) continue;
+    if (k === C_FORMAT) {
+      if (cls !== 0) lightIsText = false;
+      continue;
+    }
     if (k === C_SEP) {
       close();
       continue;
@@ -119,7 +151,15 @@ export function tokenize(text: string): Token[] {
       start = i;
     }
     if (k === C_LATIN) sawLatin = true;
-    light += lightOfUnit(text[i]!);
+    const lc = lightCodeOfUnit(c);
+    if (lc >= 0) {
+      if (lc !== c) lightIsText = false;
+      push(lc);
+    } else {
+      lightIsText = false;
+      const light = lightOfUnit(text[i]!);
+      for (let u = 0; u < light.length; u++) push(light.charCodeAt(u));
+    }
     end = i + 1;
     joiner = false;
   }
