@@ -25,7 +25,7 @@ export interface Tagger {
 }
 
 /** The shipped cut, chosen with `wasim eval --optimize` on the dev set (see README, Quality). */
-export const DEFAULT_CUT: Required<Pick<TagOptions, 'top' | 'minScore'>> = { top: 15, minScore: 0.3 };
+export const DEFAULT_CUT: Required<Pick<TagOptions, 'top' | 'minScore'>> = { top: 12, minScore: 0.36 };
 
 export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOptions = {}): Tagger {
   const limits = options.limits ?? DEFAULT_LIMITS;
