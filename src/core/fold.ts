@@ -154,12 +154,22 @@ export function compatibleLetter(tagCh: string, textCh: string): boolean {
   return tagCh === 'ى' && textCh === 'ي';
 }
 
-/** Light forms of equal length compared letter by letter (see compatibleLetter). */
+/**
+ * Light forms of equal length compared letter by letter (see compatibleLetter). One exception:
+ * Egyptian typography writes every final ي as ى (السيسى، المصرى), so a word of four letters or
+ * more accepts a final ى for its ي. Short words keep the distinction, which is where it
+ * matters: على is the preposition, علي the name.
+ */
 export function compatible(tagLight: string, textLight: string): boolean {
   if (tagLight === textLight) return true;
-  if (tagLight.length !== textLight.length) return false;
-  for (let i = 0; i < tagLight.length; i++) {
-    if (!compatibleLetter(tagLight[i]!, textLight[i]!)) return false;
+  const n = tagLight.length;
+  if (n !== textLight.length) return false;
+  for (let i = 0; i < n; i++) {
+    const t = tagLight[i]!;
+    const x = textLight[i]!;
+    if (compatibleLetter(t, x)) continue;
+    if (i === n - 1 && n >= 4 && t === 'ي' && x === 'ى') continue;
+    return false;
   }
   return true;
 }
