@@ -179,3 +179,16 @@ test('vocab lint reports every broken line and missing parents; stats count type
   assert.equal(stats.byType.place, 8);
   assert.equal(stats.ambiguous, 1);
 });
+
+test('--with-default merges a publisher list with the default vocabulary; the publisher spelling is reported', () => {
+  const mine = join(tmp, 'mine.txt');
+  writeFileSync(mine, 'القاهره\nمفاوضات السلام\n');
+  const r = wasim(['tag', ARTICLE, '--vocab', mine, '--with-default', '--format', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  const tags = (JSON.parse(r.stdout) as { tags: { tag: string; type?: string }[] }).tags;
+  const cairo = tags.find((t) => t.tag === 'القاهره');
+  assert.ok(cairo, tags.map((t) => t.tag).join('، '));
+  assert.equal(cairo.type, 'place', 'the default entry lends its type');
+  assert.ok(!tags.some((t) => t.tag === 'القاهرة'), 'no twin in the default spelling');
+  assert.ok(tags.some((t) => t.tag === 'قطر'), 'default entries are there too');
+});

@@ -158,11 +158,17 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
   const byId = new Map<string, number>();
   const byKey = new Map<string, number>();
   const forms: { names: string[]; nisba: string[] }[] = [];
+  const hasId: boolean[] = [];
   for (const e of entries) {
     const key = foldKey(e.label);
     if (!key) continue;
     let index = e.id !== undefined ? byId.get(e.id) : byKey.get(key);
-    if (index === undefined && e.id === undefined) index = byKey.get(key);
+    // An entry with an id joins a tag of the same name that has none (a publisher's plain tag
+    // merged with the default vocabulary's entry): the publisher's spelling stays the label.
+    if (index === undefined && e.id !== undefined) {
+      const named = byKey.get(key);
+      if (named !== undefined && !hasId[named]) index = named;
+    }
     if (index === undefined) {
       index = cv.tags.length;
       const type = e.type ?? options.typeHints?.get(key);
@@ -178,7 +184,17 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
       });
       forms.push({ names: [], nisba: [] });
       if (e.id !== undefined) byId.set(e.id, index);
+      hasId.push(e.id !== undefined);
       if (!byKey.has(key)) byKey.set(key, index);
+    } else if (e.id !== undefined && !hasId[index]) {
+      const tag = cv.tags[index]!;
+      byId.set(e.id, index);
+      hasId[index] = true;
+      tag.id = e.id;
+      tag.entity = e.type ? e.id : tag.entity;
+      if (!tag.type && e.type) tag.type = e.type;
+      if (!tag.parent && e.parent) tag.parent = e.parent;
+      if (e.ambiguous) tag.ambiguous = true;
     } else if (e.id === undefined || byId.get(e.id) === index) {
       const tag = cv.tags[index]!;
       if (e.label !== tag.label) cv.warnings.push(`"${e.label}" folds like "${tag.label}": one tag, reported as "${tag.label}"`);

@@ -122,6 +122,8 @@ export function loadDefaultVocabulary(): CompiledVocabulary {
 export interface VocabularyChoice {
   path?: string;
   format?: VocabFormat;
+  /** Merge the file with the embedded default vocabulary (the file's spellings win). */
+  withDefault?: boolean;
   /** Use the default vocabulary's knowledge of types and ambiguity (default true). */
   hints?: boolean;
 }
@@ -133,5 +135,6 @@ export function loadVocabulary(choice: VocabularyChoice = {}): { compiled: Compi
   if (fmt === 'compiled') return { compiled: deserializeCompiled(readTextFile(choice.path)), warnings: [], source: choice.path };
   const { entries, warnings } = readVocabularyFile(choice.path, fmt);
   if (entries.length === 0) throw new WasimError('EMPTY_VOCAB', `${choice.path}: the vocabulary has no entries`);
-  return { compiled: compileVocabulary(entries, choice.hints === false ? {} : defaultHints()), warnings, source: choice.path };
+  const all = choice.withDefault ? [...entries, ...readDefaultEntries()] : entries;
+  return { compiled: compileVocabulary(all, choice.hints === false ? {} : defaultHints()), warnings, source: choice.withDefault ? `${choice.path} + default` : choice.path };
 }

@@ -15,6 +15,7 @@ interface TagCliOptions {
   vocab?: string;
   vocabFormat?: string;
   hints?: boolean;
+  withDefault?: boolean;
   top?: string;
   minScore?: string;
   format?: string;
@@ -49,7 +50,7 @@ function formatText(results: TagResult[], explain: boolean): string {
 }
 
 export function buildTagger(opts: TagCliOptions): Tagger {
-  const { compiled, warnings, source } = loadVocabulary({ path: opts.vocab, format: parseVocabFormat(opts.vocabFormat), hints: opts.hints !== false });
+  const { compiled, warnings, source } = loadVocabulary({ path: opts.vocab, format: parseVocabFormat(opts.vocabFormat), hints: opts.hints !== false, withDefault: !!opts.withDefault });
   if (warnings.length > 0 && process.env.WASIM_QUIET !== '1') {
     process.stderr.write(`wasim: ${source}: ${warnings.length} vocabulary warning(s) (cleaned; see \`wasim vocab lint\`)\n`);
   }
@@ -93,7 +94,7 @@ async function runBatch(opts: TagCliOptions, tagOptions: TagOptions): Promise<nu
     if (workers === 1) {
       stats = await tagJsonlStream(buildTagger(opts), input, output, { ...tagOptions, onProgress });
     } else {
-      const vocabulary = { path: opts.vocab, format: parseVocabFormat(opts.vocabFormat), hints: opts.hints !== false };
+      const vocabulary = { path: opts.vocab, format: parseVocabFormat(opts.vocabFormat), hints: opts.hints !== false, withDefault: !!opts.withDefault };
       stats = await tagJsonlParallel(input, output, {
         ...tagOptions,
         jobs: workers,
@@ -141,6 +142,7 @@ export function registerTag(program: Command): Command {
     .argument('[file]', 'article text file, or - for standard input')
     .option('--vocab <path>', 'vocabulary file (txt, csv, json, jsonl, or a compiled .compiled.json); default: the embedded vocabulary')
     .option('--vocab-format <format>', 'txt, csv, json or jsonl when the extension does not say')
+    .option('--with-default', 'merge --vocab with the embedded default vocabulary (your spellings win)')
     .option('--no-hints', "do not lend the default vocabulary's types and ambiguity flags to an untyped vocabulary")
     .option('--top <k>', 'keep at most k tags')
     .option('--min-score <s>', 'drop tags scoring below s (0..1)')
