@@ -132,85 +132,246 @@ function lightsAgree(p: Pattern, pos: number, tokenLight: string, tokenRewritten
   return compatible(p.lights[pos]!, tokenLight);
 }
 
+/** A match of a single token, found from the token alone. */
+interface Hit {
+  pattern: number;
+  tag: number;
+  kind: MatchKind;
+}
+
+/** A reading of a token under which a tag may start there: its trie node and its matches as a one-token span. */
+interface Start {
+  node: number;
+  kind: MatchKind;
+  light: string;
+  hits: Hit[];
+}
+
+/**
+ * Everything the matcher derives from one text token alone. Words recur (a news article
+ * repeats its names, and the language its words), so this is computed once per distinct
+ * token and vocabulary, and the per-token cost becomes one hash probe.
+ */
+interface Analysis {
+  light: string;
+  rewritten: boolean;
+  /** Token id of the token as written, -1 when the vocabulary has no such token. */
+  exactId: number;
+  starts: Start[];
+  /** Inflected and nisba readings. */
+  singles: Hit[];
+  /** Another token with the same key (different letters on the light level, or rewritten). */
+  next: Analysis | undefined;
+}
+
+/**
+ * The trie's edges below the root in compressed rows: the children of node v are
+ * childToken/childNode[childStart[v] .. childStart[v + 1]), sorted by token id, so a step is a
+ * short binary search instead of a hash probe on a key beyond the small-integer range.
+ */
+interface TrieRows {
+  childStart: Int32Array;
+  childToken: Int32Array;
+  childNode: Int32Array;
+}
+
+const trieRowsOf = new WeakMap<CompiledVocabulary, TrieRows>();
+
+function trieRows(cv: CompiledVocabulary): TrieRows {
+  let rows = trieRowsOf.get(cv);
+  if (rows !== undefined) return rows;
+  const nodes = cv.nodeCount;
+  const counts = new Int32Array(nodes + 1);
+  for (const k of cv.edges.keys()) counts[Math.floor(k / EDGE_BASE) + 1]!++;
+  for (let v = 0; v < nodes; v++) counts[v + 1]! += counts[v]!;
+  const childStart = counts;
+  const fill = childStart.slice(0, nodes);
+  const childToken = new Int32Array(cv.edges.size);
+  const childNode = new Int32Array(cv.edges.size);
+  for (const [k, child] of cv.edges) {
+    const at = fill[Math.floor(k / EDGE_BASE)]!++;
+    childToken[at] = k % EDGE_BASE;
+    childNode[at] = child;
+  }
+  for (let v = 0; v < nodes; v++) {
+    // Insertion sort: a node has few children (the root's are never searched here).
+    const a = childStart[v]!;
+    const b = childStart[v + 1]!;
+    for (let x = a + 1; x < b; x++) {
+      const t = childToken[x]!;
+      const c = childNode[x]!;
+      let y = x - 1;
+      while (y >= a && childToken[y]! > t) {
+        childToken[y + 1] = childToken[y]!;
+        childNode[y + 1] = childNode[y]!;
+        y--;
+      }
+      childToken[y + 1] = t;
+      childNode[y + 1] = c;
+    }
+  }
+  rows = { childStart, childToken, childNode };
+  trieRowsOf.set(cv, rows);
+  return rows;
+}
+
+/** Child of a trie node (not the root) by token id, or -1. */
+function childOf(rows: TrieRows, node: number, token: number): number {
+  let lo = rows.childStart[node]!;
+  let hi = rows.childStart[node + 1]! - 1;
+  const tokens = rows.childToken;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const t = tokens[mid]!;
+    if (t === token) return rows.childNode[mid]!;
+    if (t < token) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** Distinct tokens remembered per vocabulary before the memory is cleared and refilled. */
+const ANALYSIS_CACHE_LIMIT = 200_000;
+const analysisCaches = new WeakMap<CompiledVocabulary, AnalysisCache>();
+
+/** A flat copy: a long token's strings may be slices that would keep a whole article alive in the cache. */
+function ownString(s: string): string {
+  if (s.length < 13) return s;
+  let out = '';
+  for (let i = 0; i < s.length; i++) out += String.fromCharCode(s.charCodeAt(i));
+  return out;
+}
+
+function analyse(cv: CompiledVocabulary, key: string, light: string, rewritten: boolean): Analysis {
+  const exactId = cv.tokenIds.get(key) ?? -1;
+  const starts: Start[] = [];
+  for (const c of firstTokenCandidates(key, light)) {
+    const id = c.key === key ? exactId : cv.tokenIds.get(c.key) ?? -1;
+    if (id < 0) continue;
+    const node = cv.edges.get(id);
+    if (node === undefined) continue;
+    const hits: Hit[] = [];
+    const ends = cv.terminals.get(node);
+    if (ends !== undefined) {
+      for (const pid of ends) {
+        const p = cv.patterns[pid]!;
+        if (!lightsAgree(p, 0, c.light, rewritten)) continue;
+        const kind: MatchKind = rewritten !== p.rewritten[0] ? weaker(c.kind, 'variant') : c.kind;
+        hits.push({ pattern: pid, tag: p.tag, kind: p.nisba ? 'nisba' : kind });
+      }
+    }
+    starts.push({ node, kind: c.kind, light: c.light, hits });
+  }
+  return { light, rewritten, exactId, starts, singles: singleTokenHits(cv, key, light, rewritten), next: undefined };
+}
+
+/** Two generations: when the young one is full it becomes the old one, and what is still used moves back. */
+interface AnalysisCache {
+  young: Map<string, Analysis>;
+  old: Map<string, Analysis>;
+}
+
+function find(map: Map<string, Analysis>, tok: MatchToken): Analysis | undefined {
+  for (let a = map.get(tok.key); a !== undefined; a = a.next) {
+    if (a.rewritten === tok.rewritten && a.light === tok.light) return a;
+  }
+  return undefined;
+}
+
+function analysisOf(cv: CompiledVocabulary, cache: AnalysisCache, tok: MatchToken): Analysis {
+  const hit = find(cache.young, tok);
+  if (hit !== undefined) return hit;
+  if (cache.young.size >= ANALYSIS_CACHE_LIMIT) {
+    cache.old = cache.young;
+    cache.young = new Map();
+  }
+  const key = ownString(tok.key);
+  const a = find(cache.old, tok) ?? analyse(cv, key, ownString(tok.light), tok.rewritten);
+  a.next = cache.young.get(key);
+  cache.young.set(key, a);
+  return a;
+}
+
+/** Inflected and nisba readings of one token (single-token tags only). */
+function singleTokenHits(cv: CompiledVocabulary, key: string, light: string, rewritten: boolean): Hit[] {
+  const out: Hit[] = [];
+  if (cv.inflection.size === 0 && cv.nisbaBases.size === 0) return out;
+  for (const stem of stemsOf(key, light)) {
+    if (cv.inflection.size > 0) {
+      for (const s of possessiveReadings(stem)) {
+        for (const e of INFLECTION_ENDINGS) {
+          if (s.key.length - e.length < MIN_INFLECTION_BASE || !s.key.endsWith(e)) continue;
+          const base = s.key.slice(0, s.key.length - e.length);
+          const pids = cv.inflection.get(base);
+          if (pids === undefined) continue;
+          const baseLight = s.light.slice(0, base.length);
+          for (const pid of pids) {
+            const p = cv.patterns[pid]!;
+            if (rewritten || p.rewritten[0] || compatible(p.inflectionBaseLight!, baseLight)) {
+              out.push({ pattern: pid, tag: p.tag, kind: 'inflected' });
+            }
+          }
+        }
+      }
+    }
+    if (cv.nisbaBases.size > 0) {
+      for (const e of NISBA_ENDINGS) {
+        if (stem.key.length - e.length < 2 || !stem.key.endsWith(e)) continue;
+        const base = stem.key.slice(0, stem.key.length - e.length);
+        const pids = cv.nisbaBases.get(base);
+        if (pids === undefined) continue;
+        const baseLight = stem.light.slice(0, base.length);
+        for (const pid of pids) {
+          const p = cv.patterns[pid]!;
+          if (rewritten || p.rewritten[0] || compatible(p.nisbaBaseLight!, baseLight)) {
+            out.push({ pattern: pid, tag: p.tag, kind: 'nisba' });
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
 /** All raw matches (before longest-match resolution) of the vocabulary in the tokens. */
 export function findMatches(cv: CompiledVocabulary, tokens: readonly MatchToken[]): Match[] {
   const out: Match[] = [];
   const n = tokens.length;
-  const exactIds = new Int32Array(n).fill(-2);
-  const idAt = (j: number): number => {
-    let id = exactIds[j]!;
-    if (id === -2) {
-      id = cv.tokenIds.get(tokens[j]!.key) ?? -1;
-      exactIds[j] = id;
-    }
-    return id;
-  };
+  let cache = analysisCaches.get(cv);
+  if (cache === undefined) analysisCaches.set(cv, (cache = { young: new Map(), old: new Map() }));
+  const analyses: Analysis[] = new Array(n);
+  const analysisAt = (j: number): Analysis => (analyses[j] ??= analysisOf(cv, cache, tokens[j]!));
+  const rows = trieRows(cv);
   for (let i = 0; i < n; i++) {
     const tok = tokens[i]!;
-    for (const c of firstTokenCandidates(tok.key, tok.light)) {
-      const id = c.key === tok.key ? idAt(i) : cv.tokenIds.get(c.key) ?? -1;
-      if (id < 0) continue;
-      let node = cv.edges.get(id);
-      let j = i;
-      while (node !== undefined) {
-        const ends = cv.terminals.get(node);
-        if (ends !== undefined) {
-          for (const pid of ends) {
-            const p = cv.patterns[pid]!;
-            if (j > i && c.kind === 'inflected') continue;
-            let ok = lightsAgree(p, 0, c.light, tok.rewritten);
-            let kind: MatchKind = c.kind;
-            if (tok.rewritten !== p.rewritten[0]) kind = weaker(kind, 'variant');
-            for (let k = 1; ok && k <= j - i; k++) {
-              const t = tokens[i + k]!;
-              ok = lightsAgree(p, k, t.light, t.rewritten);
-              if (t.rewritten !== p.rewritten[k]) kind = weaker(kind, 'variant');
-            }
-            if (ok) out.push({ pattern: pid, tag: p.tag, start: i, end: j + 1, kind: p.nisba ? 'nisba' : kind });
-          }
-        }
-        j++;
-        if (j >= n) break;
-        const next = idAt(j);
+    const a = analysisAt(i);
+    for (const c of a.starts) {
+      for (const h of c.hits) out.push({ pattern: h.pattern, tag: h.tag, start: i, end: i + 1, kind: h.kind });
+      // A reading that adds the article (تجارة → التجارة) only stands for one-word tags.
+      if (c.kind === 'inflected') continue;
+      let node = c.node;
+      for (let j = i + 1; j < n && rows.childStart[node + 1]! > rows.childStart[node]!; j++) {
+        const next = analysisAt(j).exactId;
         if (next < 0) break;
-        node = cv.edges.get(node * EDGE_BASE + next);
-      }
-    }
-    if (cv.inflection.size === 0 && cv.nisbaBases.size === 0) continue;
-    for (const stem of stemsOf(tok.key, tok.light)) {
-      if (cv.inflection.size > 0) {
-        for (const s of possessiveReadings(stem)) {
-          for (const e of INFLECTION_ENDINGS) {
-            if (s.key.length - e.length < MIN_INFLECTION_BASE || !s.key.endsWith(e)) continue;
-            const base = s.key.slice(0, s.key.length - e.length);
-            const pids = cv.inflection.get(base);
-            if (pids === undefined) continue;
-            const baseLight = s.light.slice(0, base.length);
-            for (const pid of pids) {
-              const p = cv.patterns[pid]!;
-              if (tok.rewritten || p.rewritten[0] || compatible(p.inflectionBaseLight!, baseLight)) {
-                out.push({ pattern: pid, tag: p.tag, start: i, end: i + 1, kind: 'inflected' });
-              }
-            }
+        node = childOf(rows, node, next);
+        if (node < 0) break;
+        const ends = cv.terminals.get(node);
+        if (ends === undefined) continue;
+        for (const pid of ends) {
+          const p = cv.patterns[pid]!;
+          let ok = lightsAgree(p, 0, c.light, tok.rewritten);
+          let kind: MatchKind = c.kind;
+          if (tok.rewritten !== p.rewritten[0]) kind = weaker(kind, 'variant');
+          for (let k = 1; ok && k <= j - i; k++) {
+            const t = tokens[i + k]!;
+            ok = lightsAgree(p, k, t.light, t.rewritten);
+            if (t.rewritten !== p.rewritten[k]) kind = weaker(kind, 'variant');
           }
-        }
-      }
-      if (cv.nisbaBases.size > 0) {
-        for (const e of NISBA_ENDINGS) {
-          if (stem.key.length - e.length < 2 || !stem.key.endsWith(e)) continue;
-          const base = stem.key.slice(0, stem.key.length - e.length);
-          const pids = cv.nisbaBases.get(base);
-          if (pids === undefined) continue;
-          const baseLight = stem.light.slice(0, base.length);
-          for (const pid of pids) {
-            const p = cv.patterns[pid]!;
-            if (tok.rewritten || p.rewritten[0] || compatible(p.nisbaBaseLight!, baseLight)) {
-              out.push({ pattern: pid, tag: p.tag, start: i, end: i + 1, kind: 'nisba' });
-            }
-          }
+          if (ok) out.push({ pattern: pid, tag: p.tag, start: i, end: j + 1, kind: p.nisba ? 'nisba' : kind });
         }
       }
     }
+    for (const h of a.singles) out.push({ pattern: h.pattern, tag: h.tag, start: i, end: i + 1, kind: h.kind });
   }
   return out;
 }
