@@ -24,8 +24,8 @@ export interface Tagger {
   tag(article: unknown, options?: TagOptions): TagResult[];
 }
 
-/** The shipped cut, chosen with `wasim eval --optimize` on the dev set (see README, Quality). */
-export const DEFAULT_CUT: Required<Pick<TagOptions, 'top' | 'minScore'>> = { top: 12, minScore: 0.36 };
+/** The shipped cut: `wasim eval --optimize --min-precision 0.9` on the dev set (see README, Quality). */
+export const DEFAULT_CUT: Required<Pick<TagOptions, 'top' | 'minScore'>> = { top: 11, minScore: 0.4 };
 
 export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOptions = {}): Tagger {
   const limits = options.limits ?? DEFAULT_LIMITS;

@@ -23,26 +23,26 @@ export interface Scored {
 export const WEIGHTS = {
   bias: -2.42,
   titleStrong: 1.57,
-  titleWeak: 0.46,
-  lead: -0.06,
-  logStrong: 0.01,
-  logStrongTyped: 0.50,
-  logWeak: 0.76,
-  spread: -0.04,
-  specificity: 1.67,
-  titleRate: 2.58,
-  multiword: 0.79,
+  titleWeak: 0.48,
+  lead: -0.10,
+  logStrong: -0.01,
+  logStrongTyped: 0.57,
+  logWeak: 0.82,
+  spread: -0.08,
+  specificity: 1.63,
+  titleRate: 2.60,
+  multiword: 0.77,
   fragment: -1.97,
-  ambiguous: -1.39,
-  context: 0.82,
-  typed: 0.99,
-  listedNisba: 0.56,
-  nisbaOnly: -0.30,
-  weakOnly: -1.14,
-  nameFragment: -1.94,
-  rareNeighbour: -0.75,
+  ambiguous: -1.37,
+  context: 0.80,
+  typed: 1.02,
+  listedNisba: 0.60,
+  nisbaOnly: -0.28,
+  weakOnly: -1.15,
+  nameFragment: -1.90,
+  rareNeighbour: -0.73,
   coordination: -2.50,
-  headAnaphor: -1.96,
+  headAnaphor: -1.94,
 } as const;
 
 export type FeatureName = keyof typeof WEIGHTS;
@@ -222,7 +222,8 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
       let share = 0;
       let doubt = false;
       if (background && background.documents > 0 && m.match.end - m.match.start === 1) {
-        share = fragmentShare(background, toks, m.match);
+        // A nisba is an adjective by nature: following its noun is how it is used, not a fragment.
+        share = m.mention.kind === 'nisba' ? 0 : fragmentShare(background, toks, m.match);
         if (tag.type !== 'person' && rareNeighbour(background, toks, m.match)) rare++;
         // Listed nisba forms are known to name the place; derived ones and stripped readings are checked.
         const listed = m.mention.kind === 'nisba' && cv.patterns[m.match.pattern]!.nisba;

@@ -31,6 +31,8 @@ export interface EvaluateOptions {
   optimize?: boolean;
   /** With optimize: also search one threshold per tag type. */
   optimizePerType?: boolean;
+  /** With optimize: the precision a cut must reach to compete on F1. */
+  optimizeMinPrecision?: number;
   errors?: boolean;
 }
 
@@ -146,7 +148,7 @@ export function evaluate(options: EvaluateOptions): EvaluationReport {
       ...(options.errors ? { errors: errorsOf(alignment, run, report.perArticle, uncut) } : {}),
     });
     if (options.optimize && uncut) {
-      optimized = optimizeCut(gold, uncut, { perType: options.optimizePerType ?? false });
+      optimized = optimizeCut(gold, uncut, { perType: options.optimizePerType ?? false, ...(options.optimizeMinPrecision !== undefined ? { minPrecision: options.optimizeMinPrecision } : {}) });
       rows.push({ label: 'wasim (no cut)', tagger: 'wasim', cut: { top: Infinity, minScore: 0 }, metrics: optimized.uncut });
       const optimisedRun = applyCutToRun(uncut, optimized.cut);
       rows.push({

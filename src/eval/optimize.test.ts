@@ -79,3 +79,18 @@ test('reported thresholds are round numbers in (next lower score, chosen score]'
   const r = roundThreshold(0.5000002, 0.5000001);
   assert.ok(r > 0.5000001 && r <= 0.5000002);
 });
+
+test('a precision floor: only cuts at least that precise compete on F1', () => {
+  // A right tag below a wrong one: best F1 keeps both (precision 4/5), a floor of 0.9 keeps neither.
+  const noisy = new Map<string, RankedTag[]>([
+    ['a', scored(['تبوك', 0.9], ['وزارة الصحة', 0.8], ['الرياض', 0.5], ['المستشفيات', 0.3])],
+    ['b', scored(['الباحة', 0.7])],
+  ]);
+  const free = optimizeCut(GOLD, noisy);
+  assert.equal(free.metrics.mustRecall, 1);
+  assert.ok(free.metrics.precision < 0.9);
+  const floored = optimizeCut(GOLD, noisy, { minPrecision: 0.9 });
+  assert.equal(floored.metrics.precision, 1);
+  assert.equal(floored.metrics.mustRecall, 3 / 4);
+  assert.ok(floored.cut.minScore > 0.5 && floored.cut.minScore <= 0.7, String(floored.cut.minScore));
+});

@@ -36,6 +36,11 @@ export interface OptimizeOptions {
   maxTop?: number;
   /** Also search one threshold per tag type, starting from the best global cut. */
   perType?: boolean;
+  /**
+   * Only cuts reaching this precision compete on F1 (a publisher who prefers fewer wrong tags
+   * to more found ones). When no cut reaches it, the most precise cut wins.
+   */
+  minPrecision?: number;
 }
 
 export interface OptimizeResult {
@@ -105,7 +110,11 @@ function emptyCounts(): Counts {
   };
 }
 
-function better(a: Metrics, b: Metrics): boolean {
+function better(a: Metrics, b: Metrics, minPrecision = 0): boolean {
+  const aOk = a.precision + EPSILON >= minPrecision;
+  const bOk = b.precision + EPSILON >= minPrecision;
+  if (aOk !== bOk) return aOk;
+  if (!aOk && Math.abs(a.precision - b.precision) > EPSILON) return a.precision > b.precision;
   if (Math.abs(a.f1 - b.f1) > EPSILON) return a.f1 > b.f1;
   if (Math.abs(a.precision - b.precision) > EPSILON) return a.precision > b.precision;
   return a.predicted < b.predicted;
@@ -167,7 +176,7 @@ export function optimizeCut(
     for (const minScore of thresholds) {
       const cut = { top, minScore };
       const metrics = measure(cut);
-      if (better(metrics, best.metrics)) best = { cut, metrics };
+      if (better(metrics, best.metrics, options.minPrecision)) best = { cut, metrics };
     }
   }
 
@@ -182,7 +191,7 @@ export function optimizeCut(
         for (const threshold of candidateThresholds(typeScores)) {
           const cut: Cut = { ...best.cut, minScoreByType: { ...byType, [type]: threshold } };
           const metrics = measure(cut);
-          if (better(metrics, best.metrics)) {
+          if (better(metrics, best.metrics, options.minPrecision)) {
             best = { cut, metrics };
             byType[type] = threshold;
             improved = true;

@@ -34,6 +34,7 @@ export interface EvalCommandOptions {
   errors?: boolean;
   optimize?: boolean;
   perType?: boolean;
+  minPrecision?: string;
 }
 
 export interface EvalCommandResult {
@@ -123,6 +124,7 @@ export async function runEval(options: EvalCommandOptions): Promise<EvalCommandR
       wasimCut,
       optimize: options.optimize ?? false,
       optimizePerType: options.perType ?? false,
+      ...(options.minPrecision !== undefined ? { optimizeMinPrecision: parseScoreOption('--min-precision', options.minPrecision)! } : {}),
       errors: options.errors ?? false,
     });
     const header = { gold: options.gold, input: options.input, vocabulary: vocabPath, entries: vocabulary.size };
@@ -177,6 +179,7 @@ export function registerEval(program: Command, ctx: EvalCliContext = {}): Comman
     .option('--errors', 'list each article\'s false positives and missed must entities, with mentions')
     .option('--optimize', 'search the top-k / min-score cut that maximises F1 on this gold set')
     .option('--per-type', 'with --optimize: also search one min-score per tag type')
+    .option('--min-precision <p>', 'with --optimize: only cuts with at least this precision compete on F1')
     .action(async (opts: EvalCommandOptions) => {
       const result = await runEval(opts);
       if (result.stdout) (ctx.write ?? ((s) => process.stdout.write(s)))(result.stdout);
