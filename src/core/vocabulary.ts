@@ -71,7 +71,8 @@ export function cleanLabel(raw: string): { label: string; changes: string[] } {
   const spaced = out.replace(/[\s\u00a0]+/g, ' ').trim();
   if (formats) changes.push('removed zero-width/bidi marks');
   if (marks) changes.push('removed diacritics/tatweel');
-  if (spaced !== out.trim() || /[\s\u00a0]{2,}/.test(out)) changes.push('collapsed spaces');
+  // Surrounding white space is just trimmed; doubled or odd spaces inside a name are dirt worth saying.
+  if (spaced !== out.trim().replace(/ /g, ' ') || /\S[\s\u00a0]{2,}\S/.test(out)) changes.push('collapsed spaces');
   return { label: spaced, changes };
 }
 

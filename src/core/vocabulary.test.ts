@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { WasimError } from './errors.js';
+import { parseVocabulary } from './vocabulary.js';
+
+test('plain text: one tag per line, # comments and blank lines skipped, WordPress "- " lists', () => {
+  const { entries, warnings } = parseVocabulary('# وسوم الموقع\nمصر\n\n- قطر\n  غزة  \n', 'txt', 'tags.txt');
+  assert.deepEqual(entries.map((e) => e.label), ['مصر', 'قطر', 'غزة']);
+  assert.deepEqual(warnings, []);
+});
+
+test('dirty labels are cleaned with a warning each: bidi marks, diacritics, tatweel, doubled spaces, duplicates', () => {
+  const text = ['\u200fالأمم  المتحدة\u200e', 'مُحَمَّد', 'الــقاهرة', 'مصر', 'مصر', 'مَصر'].join('\n');
+  const { entries, warnings, lines } = parseVocabulary(text, 'txt', 'dirty.txt');
+  assert.deepEqual(entries.map((e) => e.label), ['الأمم المتحدة', 'محمد', 'القاهرة', 'مصر']);
+  assert.deepEqual(lines, [1, 2, 3, 4]);
+  const messages = warnings.map((w) => `${w.line}: ${w.message}`).join('\n');
+  assert.match(messages, /^1: .*zero-width\/bidi/m);
+  assert.match(messages, /^1: .*collapsed spaces/m);
+  assert.match(messages, /^2: .*diacritics/m);
+  assert.match(messages, /^3: .*tatweel/m);
+  assert.match(messages, /^5: "مصر" duplicates line 4, dropped/m);
+  assert.match(messages, /^6: "مصر" duplicates line 4, dropped/m);
+});
+
+test('CSV: header, quoted fields with commas and quotes, aliases separated by |, every column', () => {
+  const csv = [
+    'label,aliases,type,id,parent,ambiguous,nisba,note',
+    'مصر,"جمهورية مصر العربية|أرض الكنانة",place,eg,,,"المصري|المصرية",',
+    'الحياة,صحيفة الحياة,organisation,alhayat,,yes,,"also ""life"", a common noun"',
+    'القاهرة,,place,cairo,eg,false,,',
+  ].join('\r\n');
+  const { entries } = parseVocabulary(csv, 'csv', 'v.csv');
+  assert.deepEqual(entries[0], { label: 'مصر', id: 'eg', aliases: ['جمهورية مصر العربية', 'أرض الكنانة'], nisba: ['المصري', 'المصرية'], type: 'place' });
+  assert.equal(entries[1]!.ambiguous, true);
+  assert.equal(entries[1]!.note, 'also "life", a common noun');
+  assert.equal(entries[2]!.parent, 'eg');
+  assert.equal(entries[2]!.ambiguous, false);
+});
+
+test('JSON and JSONL: objects with the same fields, or bare strings', () => {
+  const json = parseVocabulary('[{"label":"قطر","type":"place","aliases":["دولة قطر"]},"الدوحة"]', 'json', 'v.json');
+  assert.deepEqual(json.entries, [{ label: 'قطر', type: 'place', aliases: ['دولة قطر'] }, { label: 'الدوحة' }]);
+  const jsonl = parseVocabulary('{"id":"hamas","label":"حماس","type":"organization"}\n\n"الأمم المتحدة"\n', 'jsonl', 'v.jsonl');
+  assert.deepEqual(jsonl.entries, [{ label: 'حماس', id: 'hamas', type: 'organisation' }, { label: 'الأمم المتحدة' }]);
+  assert.deepEqual(jsonl.lines, [1, 3]);
+});
+
+test('a broken line is an error naming the source and the line', () => {
+  const cases: [string, 'txt' | 'csv' | 'json' | 'jsonl', RegExp][] = [
+    ['مصر\nقطر\u0000\u0001\n', 'txt', /^v:2: .*control or replacement/],
+    ['مصر\n---\n', 'txt', /^v:2: .*no letters/],
+    ['label,type\nمصر,place\n"قطر,place\n', 'csv', /^v:3: unterminated quoted/],
+    ['label,type\nمصر,place,extra\n', 'csv', /^v:2: 3 fields but the header has 2/],
+    ['name_only\nمصر\n', 'csv', /^v:1: CSV header must name a "label" column/],
+    ['{"label":"مصر"}\n{"label":\n', 'jsonl', /^v:2: invalid JSON/],
+    ['{"label":"مصر","type":"planet"}\n', 'jsonl', /^v:1: unknown type "planet"/],
+    ['{"label":"مصر","aliases":5}\n', 'jsonl', /^v:1: "aliases" must be a list/],
+    ['{"label":"مصر","ambiguous":"maybe"}\n', 'jsonl', /^v:1: "ambiguous" must be true or false/],
+    ['[1, {"label":"x"}]', 'json', /^v:1: entry 1 is not an object/],
+    ['{"entries": 3}', 'json', /^v:1: expected a JSON array/],
+    ['{"label":""}\n', 'jsonl', /^v:1: empty label/],
+  ];
+  for (const [text, format, message] of cases) {
+    assert.throws(() => parseVocabulary(text, format, 'v'), (e: unknown) => e instanceof WasimError && e.code === 'BAD_VOCAB_LINE' && message.test(e.message), `${format}: ${JSON.stringify(text)}`);
+  }
+});
+
+test('collecting errors reports every broken line and keeps the good ones', () => {
+  const { entries, errors } = parseVocabulary('{"label":"مصر"}\n{broken\n{"label":"قطر","type":"x"}\n{"label":"غزة"}\n', 'jsonl', 'v', { collectErrors: true });
+  assert.deepEqual(entries.map((e) => e.label), ['مصر', 'غزة']);
+  assert.deepEqual(errors.map((e) => e.details?.line), [2, 3]);
+});
+
+test('an unknown format is refused', () => {
+  assert.throws(() => parseVocabulary('مصر', 'xml' as 'txt', 'v'), (e: unknown) => e instanceof WasimError && e.code === 'BAD_VOCAB_FORMAT');
+});
