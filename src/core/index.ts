@@ -16,4 +16,6 @@ export {
   type CompileOptions,
 } from './compile.js';
 export { matchText, type Match } from './match.js';
-export { createTagger, type Tagger, type TaggerOptions } from './pipeline.js';
+export { createTagger, DEFAULT_CUT, type Tagger, type TaggerOptions } from './pipeline.js';
+export { WEIGHTS, type FeatureName } from './rank.js';
+export { createBackgroundModel, emptyBackgroundModel, type BackgroundModel } from './background.js';

@@ -4,7 +4,7 @@
  */
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { WasimError, type TagOptions, type TagResult, type Tagger } from '../../core/index.js';
+import { WasimError, WEIGHTS, type TagOptions, type TagResult, type Tagger } from '../../core/index.js';
 import { tagJsonlStream } from '../../node/batch.js';
 import { toOutputLine } from '../../node/output.js';
 import { createNodeTagger } from '../../node/tagger.js';
@@ -37,13 +37,27 @@ function readStdin(): string {
   return readFileSync(0, 'utf8');
 }
 
+/** Features that moved the score, largest effect first: `titleStrong +1.58`, then the rest as facts. */
+export function explainEvidence(evidence: Record<string, unknown>): string {
+  const weights = WEIGHTS as Record<string, number>;
+  const effects = Object.entries(evidence)
+    .filter(([k, v]) => typeof v === 'number' && k in weights && v !== 0)
+    .map(([k, v]) => [k, (v as number) * weights[k]!, v as number] as const)
+    .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
+  const facts = Object.entries(evidence).filter(([k]) => !(k in weights));
+  return [
+    ...effects.map(([k, e, v]) => `${k}${v === 1 ? '' : `=${+v.toFixed(2)}`} ${e >= 0 ? '+' : ''}${e.toFixed(2)}`),
+    ...facts.map(([k, v]) => `${k}=${String(v)}`),
+  ].join(' · ');
+}
+
 function formatText(results: TagResult[], explain: boolean): string {
   if (results.length === 0) return '(no tags)\n';
   const lines = results.map((r) => {
     const forms = [...new Set(r.mentions.map((m) => m.text))].join('، ');
     const type = r.type ? ` [${r.type}]` : '';
     let line = `${r.score.toFixed(3)}\t${r.tag}${type}\t×${r.mentions.length}\t${forms}`;
-    if (explain && r.evidence) line += `\n\t${Object.entries(r.evidence).map(([k, v]) => `${k}=${typeof v === 'number' ? +v.toFixed(3) : v}`).join(' ')}`;
+    if (explain && r.evidence) line += `\n\t${explainEvidence(r.evidence)}`;
     return line;
   });
   return lines.join('\n') + '\n';
