@@ -67,6 +67,7 @@ function editorForms(view: PageView): SafeHtml {
   <form method="post" action="/ui/vocabulary">
     <div class="field"><label for="new-id">المعرّف <span class="hint">(اختياري؛ يُشتق من الاسم)</span></label><input type="text" id="new-id" name="id" dir="ltr"></div>
     ${entryFields(view, {}, 'new')}
+    <label class="check"><input type="checkbox" name="retag" value="1" checked> أعد وسم المقالات التي فيها الاسم</label>
     <div class="actions"><button type="submit">أضف</button></div>
   </form>
 </details>

@@ -1,0 +1,135 @@
+/**
+ * Test support for the newsroom UI: the real service with the UI plugin on a random port of
+ * 127.0.0.1 over a fresh database (SQLite, or PostgreSQL when TEST_DATABASE_URL says so), and a
+ * tiny cookie-keeping client that logs in the way a browser does.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildApp, type WasimApp } from '../server/app.js';
+import { DEFAULT_CONFIG, type ServerConfig } from '../server/config.js';
+import { createTestDatabase, type TestDatabase } from '../storage/testing.js';
+import uiPlugin from './index.js';
+
+export const UI_TEST_TOKEN = 'ui-test-token-1f2e3d4c5b6a';
+
+export interface UiServer {
+  url: string;
+  origin: string;
+  wasim: WasimApp;
+  db: TestDatabase;
+  /** A call to the JSON API with the bearer token. */
+  api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any; text: string }>;
+  close(): Promise<void>;
+}
+
+export interface UiServerOptions {
+  /** JSONL vocabulary to seed from; default: the default vocabulary. */
+  vocabulary?: string;
+  config?: Partial<ServerConfig>;
+}
+
+export async function startUiServer(options: UiServerOptions = {}): Promise<UiServer> {
+  const db = await createTestDatabase('wasim-ui');
+  let vocab: string | undefined;
+  if (options.vocabulary !== undefined) {
+    vocab = join(db.dir, 'vocab.jsonl');
+    writeFileSync(vocab, options.vocabulary);
+  }
+  const config: ServerConfig = { ...DEFAULT_CONFIG, databaseUrl: db.url, token: UI_TEST_TOKEN, rateLimit: false, logLevel: 'silent', vocabPollMs: 0, ...(vocab ? { vocab } : {}), ...options.config };
+  let wasim: WasimApp;
+  try {
+    wasim = await buildApp(config, { logger: false, ui: uiPlugin });
+  } catch (e) {
+    await db.cleanup();
+    throw e;
+  }
+  const url = await wasim.app.listen({ port: 0, host: '127.0.0.1' });
+  await wasim.context.tagger.get();
+  return {
+    url,
+    origin: new URL(url).origin,
+    wasim,
+    db,
+    async api(method, path, body) {
+      const res = await fetch(url + path, {
+        method,
+        headers: { authorization: `Bearer ${UI_TEST_TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await res.text();
+      let json: unknown;
+      try {
+        json = text ? JSON.parse(text) : undefined;
+      } catch {
+        json = undefined;
+      }
+      return { status: res.status, json, text };
+    },
+    async close() {
+      await wasim.app.close();
+      await db.cleanup();
+    },
+  };
+}
+
+export interface PageReply {
+  status: number;
+  headers: Headers;
+  text: string;
+  location: string | null;
+}
+
+/** A browser-like client: keeps cookies, posts forms from the server's own origin. */
+export class FormClient {
+  private cookies = new Map<string, string>();
+  csrf: string | undefined;
+
+  constructor(
+    private readonly server: UiServer,
+    private readonly origin: string = server.origin,
+  ) {}
+
+  private keep(res: Response): void {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const eq = pair!.indexOf('=');
+      const name = pair!.slice(0, eq).trim();
+      const value = pair!.slice(eq + 1).trim();
+      if (value === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(line)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+  }
+
+  get cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  async get(path: string): Promise<PageReply> {
+    const res = await fetch(this.server.url + path, { redirect: 'manual', headers: this.cookies.size ? { cookie: this.cookieHeader } : {} });
+    this.keep(res);
+    const text = await res.text();
+    const m = /<meta name="csrf-token" content="([^"]+)">/.exec(text);
+    if (m) this.csrf = m[1];
+    return { status: res.status, headers: res.headers, text, location: res.headers.get('location') };
+  }
+
+  /** Posts a urlencoded form; the CSRF token of the last page read is added unless `csrf: false`. */
+  async post(path: string, fields: Record<string, string>, options: { csrf?: boolean; origin?: string | null } = {}): Promise<PageReply> {
+    const form = new URLSearchParams(fields);
+    if (options.csrf !== false && this.csrf && !('_csrf' in fields)) form.set('_csrf', this.csrf);
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+    const origin = options.origin === undefined ? this.origin : options.origin;
+    if (origin !== null) headers.origin = origin;
+    if (this.cookies.size) headers.cookie = this.cookieHeader;
+    const res = await fetch(this.server.url + path, { method: 'POST', redirect: 'manual', headers, body: form.toString() });
+    this.keep(res);
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, text, location: res.headers.get('location') };
+  }
+
+  async login(editor = 'محررة الاختبار'): Promise<void> {
+    const res = await this.post('/ui/login', { token: UI_TEST_TOKEN, editor, next: '/' });
+    if (res.status !== 303) throw new Error(`login failed: ${res.status} ${res.text.slice(0, 200)}`);
+    await this.get('/');
+  }
+}
