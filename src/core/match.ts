@@ -162,6 +162,9 @@ interface Analysis {
   singles: Hit[];
   /** Another token with the same key (different letters on the light level, or rewritten). */
   next: Analysis | undefined;
+  /** Key of the tokeniser token this analysis was made for, before spelling variants were rewritten. */
+  tokenKey?: string;
+  tokenKeyIsLight?: boolean;
 }
 
 /**
@@ -269,6 +272,8 @@ function analyse(cv: CompiledVocabulary, key: string, light: string, rewritten: 
 interface AnalysisCache {
   young: Map<string, Analysis>;
   old: Map<string, Analysis>;
+  /** Tokeniser tokens by light form (matchText). */
+  byLight: Map<string, Analysis>;
 }
 
 function find(map: Map<string, Analysis>, tok: MatchToken): Analysis | undefined {
@@ -333,20 +338,20 @@ function singleTokenHits(cv: CompiledVocabulary, key: string, light: string, rew
   return out;
 }
 
-/** All raw matches (before longest-match resolution) of the vocabulary in the tokens. */
-export function findMatches(cv: CompiledVocabulary, tokens: readonly MatchToken[]): Match[] {
-  const out: Match[] = [];
-  const n = tokens.length;
-  let cache = analysisCaches.get(cv);
-  if (cache === undefined) analysisCaches.set(cv, (cache = { young: new Map(), old: new Map() }));
-  const analyses: Analysis[] = new Array(n);
-  const analysisAt = (j: number): Analysis => (analyses[j] ??= analysisOf(cv, cache, tokens[j]!));
+/** Receives the matches of a scan, all those starting at token i before any starting later. */
+interface MatchSink {
+  add(pattern: number, tag: number, start: number, end: number, kind: MatchKind): void;
+  /** No more matches start at token i. */
+  done(i: number): void;
+}
+
+/** The matching proper, over tokens given by their analyses. */
+function scan(cv: CompiledVocabulary, n: number, analysisAt: (j: number) => Analysis, sink: MatchSink): void {
   const rows = trieRows(cv);
   for (let i = 0; i < n; i++) {
-    const tok = tokens[i]!;
     const a = analysisAt(i);
     for (const c of a.starts) {
-      for (const h of c.hits) out.push({ pattern: h.pattern, tag: h.tag, start: i, end: i + 1, kind: h.kind });
+      for (const h of c.hits) sink.add(h.pattern, h.tag, i, i + 1, h.kind);
       // A reading that adds the article (تجارة → التجارة) only stands for one-word tags.
       if (c.kind === 'inflected') continue;
       let node = c.node;
@@ -359,21 +364,44 @@ export function findMatches(cv: CompiledVocabulary, tokens: readonly MatchToken[
         if (ends === undefined) continue;
         for (const pid of ends) {
           const p = cv.patterns[pid]!;
-          let ok = lightsAgree(p, 0, c.light, tok.rewritten);
+          let ok = lightsAgree(p, 0, c.light, a.rewritten);
           let kind: MatchKind = c.kind;
-          if (tok.rewritten !== p.rewritten[0]) kind = weaker(kind, 'variant');
+          if (a.rewritten !== p.rewritten[0]) kind = weaker(kind, 'variant');
           for (let k = 1; ok && k <= j - i; k++) {
-            const t = tokens[i + k]!;
+            const t = analysisAt(i + k);
             ok = lightsAgree(p, k, t.light, t.rewritten);
             if (t.rewritten !== p.rewritten[k]) kind = weaker(kind, 'variant');
           }
-          if (ok) out.push({ pattern: pid, tag: p.tag, start: i, end: j + 1, kind: p.nisba ? 'nisba' : kind });
+          if (ok) sink.add(pid, p.tag, i, j + 1, p.nisba ? 'nisba' : kind);
         }
       }
     }
-    for (const h of a.singles) out.push({ pattern: h.pattern, tag: h.tag, start: i, end: i + 1, kind: h.kind });
+    for (const h of a.singles) sink.add(h.pattern, h.tag, i, i + 1, h.kind);
+    sink.done(i);
   }
-  return out;
+}
+
+class RawMatches implements MatchSink {
+  readonly out: Match[] = [];
+  add(pattern: number, tag: number, start: number, end: number, kind: MatchKind): void {
+    this.out.push({ pattern, tag, start, end, kind });
+  }
+  done(): void {}
+}
+
+function analysesCache(cv: CompiledVocabulary): AnalysisCache {
+  let cache = analysisCaches.get(cv);
+  if (cache === undefined) analysisCaches.set(cv, (cache = { young: new Map(), old: new Map(), byLight: new Map() }));
+  return cache;
+}
+
+/** All raw matches (before longest-match resolution) of the vocabulary in the tokens. */
+export function findMatches(cv: CompiledVocabulary, tokens: readonly MatchToken[]): Match[] {
+  const cache = analysesCache(cv);
+  const analyses: Analysis[] = new Array(tokens.length);
+  const sink = new RawMatches();
+  scan(cv, tokens.length, (j) => (analyses[j] ??= analysisOf(cv, cache, tokens[j]!)), sink);
+  return sink.out;
 }
 
 /**
@@ -417,6 +445,75 @@ export function resolveMatches(raw: readonly Match[]): Match[] {
   return out;
 }
 
+/**
+ * resolveMatches applied as the matches arrive. Spans are taken by start, longest first, and
+ * a span ending within the furthest end kept so far is dropped: so of all the spans starting
+ * at one token only the longest can survive, and only when it reaches past that end. Only its
+ * matches are kept (in arrival order), and no object is made for the others.
+ */
+class LongestMatches implements MatchSink {
+  readonly out: Match[] = [];
+  private maxEnd = -1;
+  private end = -1;
+  private readonly patterns: number[] = [];
+  private readonly tags: number[] = [];
+  private readonly kinds: MatchKind[] = [];
+  add(pattern: number, tag: number, _start: number, end: number, kind: MatchKind): void {
+    if (end <= this.maxEnd || end < this.end) return;
+    if (end > this.end) {
+      this.end = end;
+      this.patterns.length = 0;
+      this.tags.length = 0;
+      this.kinds.length = 0;
+    }
+    this.patterns.push(pattern);
+    this.tags.push(tag);
+    this.kinds.push(kind);
+  }
+  done(i: number): void {
+    const count = this.tags.length;
+    if (count === 0) return;
+    let best = 99;
+    for (let k = 0; k < count; k++) best = Math.min(best, KIND_RANK[this.kinds[k]!]);
+    const first = this.out.length;
+    for (let k = 0; k < count; k++) {
+      if (KIND_RANK[this.kinds[k]!] !== best) continue;
+      const tag = this.tags[k]!;
+      let seen = false;
+      for (let m = first; m < this.out.length && !seen; m++) seen = this.out[m]!.tag === tag;
+      if (!seen) this.out.push({ pattern: this.patterns[k]!, tag, start: i, end: this.end, kind: this.kinds[k]! });
+    }
+    this.maxEnd = this.end;
+    this.end = -1;
+    this.patterns.length = 0;
+    this.tags.length = 0;
+    this.kinds.length = 0;
+  }
+}
+
+/** The analysis of a tokeniser token, remembered by its light form (which determines its key). */
+function analysisOfToken(cv: CompiledVocabulary, cache: AnalysisCache, t: Token): Analysis {
+  const hit = cache.byLight.get(t.light);
+  // Most tokens fold to their light form (the tokeniser then gives one string for both): no letter-by-letter comparison.
+  if (hit !== undefined && (t.key === t.light ? hit.tokenKeyIsLight : hit.tokenKey === t.key)) return hit;
+  const [m] = matchTokens([t]);
+  const a = analysisOf(cv, cache, m!);
+  if (hit === undefined) {
+    if (cache.byLight.size >= ANALYSIS_CACHE_LIMIT) cache.byLight.clear();
+    if (a.tokenKey === undefined) {
+      a.tokenKey = ownString(t.key);
+      a.tokenKeyIsLight = t.key === t.light;
+    }
+    if (a.tokenKey === t.key) cache.byLight.set(ownString(t.light), a);
+  }
+  return a;
+}
+
+/** The matches of the vocabulary in the tokens, longest match resolved: resolveMatches(findMatches(…)). */
 export function matchText(cv: CompiledVocabulary, tokens: readonly Token[]): Match[] {
-  return resolveMatches(findMatches(cv, matchTokens(tokens)));
+  const cache = analysesCache(cv);
+  const analyses: Analysis[] = new Array(tokens.length);
+  const sink = new LongestMatches();
+  scan(cv, tokens.length, (j) => (analyses[j] ??= analysisOfToken(cv, cache, tokens[j]!)), sink);
+  return sink.out;
 }
