@@ -5,6 +5,7 @@ import { formatDate, formatNumber, formatScore, statusLabel, typeLabel } from '.
 
 export const tagHref = (id: string): string => `/ui/tags/${encodeURIComponent(id)}`;
 export const articleHref = (id: number): string => `/ui/articles/${id}`;
+export const entryHref = (id: string): string => `/ui/vocabulary/entries/${encodeURIComponent(id)}`;
 
 export function typeClass(type: string | undefined | null): string {
   return type ? ` type-${type.replace(/[^a-z]/g, '')}` : '';

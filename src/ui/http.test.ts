@@ -243,7 +243,12 @@ describe('editing through the pages', () => {
     assert.equal(added.location, `/ui/vocabulary/entries/${encodeURIComponent(entry.id)}?msg=created`);
 
     // An alias that the stored article uses; saving re-tags it as a job.
-    await client.get(`/ui/vocabulary/entries/${encodeURIComponent(entry.id)}`);
+    const listed = await client.get('/ui/vocabulary?q=' + encodeURIComponent('الخارجية'));
+    assert.ok(listed.text.includes(`<a class="small" href="/ui/vocabulary/entries/${encodeURIComponent(entry.id)}" aria-label="تعديل وزارة الخارجية">`), 'the list links to the edit page');
+    const form = await client.get(`/ui/vocabulary/entries/${encodeURIComponent(entry.id)}`);
+    assert.ok(form.text.includes(`<form method="post" action="/ui/vocabulary/entries/${encodeURIComponent(entry.id)}" class="card">`), 'the edit form posts where the test posts');
+    assert.ok(form.text.includes(`action="/ui/vocabulary/entries/${encodeURIComponent(entry.id)}/delete"`));
+    assert.ok(form.text.includes(`action="/ui/vocabulary/entries/${encodeURIComponent(entry.id)}/merge"`));
     const saved = await client.post(`/ui/vocabulary/entries/${encodeURIComponent(entry.id)}`, { label: 'وزارة الخارجية', type: 'organisation', aliases: 'وزير الخارجية\nالخارجية', nisba: '', parent: 'eg', note: '', retag: '1' });
     assert.equal(saved.status, 303);
     const job = /^\/ui\/jobs\/(\d+)\?then=/.exec(saved.location ?? '');

@@ -19,7 +19,7 @@ import type { VocabularyInput } from '../server/service.js';
 import type { ArticleFilter, VocabularyRecord } from '../storage/index.js';
 import { CLIENT_JS } from './assets/client.js';
 import { CSS } from './assets/styles.js';
-import { pageNumber } from './components.js';
+import { entryHref, pageNumber } from './components.js';
 import type { SafeHtml } from './html.js';
 import { typeLabel, TYPES } from './labels.js';
 import type { Flash, PageView } from './layout.js';
@@ -355,6 +355,16 @@ async function uiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, 
       const text = q.q?.trim().slice(0, 200) || undefined;
       const type = q.type && TYPES.includes(q.type as TagType) ? (q.type as TagType) : undefined;
       const { items, total } = await ctx.repo.listVocabulary({ ...(text ? { q: text } : {}), ...(type ? { type } : {}) }, { limit: ENTRIES_PER_PAGE, offset });
+      // Results come in label order; the entry named exactly what was searched for leads the first page.
+      if (text && page === 1) {
+        const exact = await ctx.repo.resolveVocabulary(text);
+        if (exact && (!type || exact.type === type)) {
+          const at = items.findIndex((e) => e.id === exact.id);
+          if (at >= 0) items.splice(at, 1);
+          else if (items.length >= ENTRIES_PER_PAGE) items.pop();
+          items.unshift(exact);
+        }
+      }
       const parents = [...new Set(items.map((e) => e.parent).filter((p): p is string => !!p))];
       const found = await Promise.all(parents.map((p) => ctx.repo.getVocabulary(p)));
       const parentLabels = new Map(found.filter((e): e is VocabularyRecord => !!e).map((e) => [e.id, e.label]));
@@ -405,7 +415,6 @@ async function uiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, 
     return seeOther(reply, `/ui/jobs/${job.id}?then=${encodeURIComponent(then)}`);
   };
   const formsOf = (e: Pick<VocabularyRecord, 'label' | 'aliases' | 'nisba'>) => [e.label, ...e.aliases, ...e.nisba];
-  const entryHref = (id: string) => `/ui/vocabulary/entries/${encodeURIComponent(id)}`;
 
   ui.post('/vocabulary', { schema: { hide: true } }, async (req, reply) => {
     editor(req);

@@ -1,6 +1,6 @@
 /** One tag: what it is (type, parent, aliases), how often it is used over time, and its articles. */
 import type { ArticleSummary, TagDetail, VocabularyRecord } from '../../storage/index.js';
-import { articleList, pager, tagChip, tagHref } from '../components.js';
+import { articleList, entryHref, pager, tagChip, tagHref } from '../components.js';
 import { html, raw, type SafeHtml } from '../html.js';
 import { formatMonth, formatNumber, textDir, typeLabel } from '../labels.js';
 import { page, type PageView } from '../layout.js';
@@ -49,7 +49,7 @@ export function renderTag(view: PageView, v: TagView): SafeHtml {
     </dl>
     <div class="actions">
       <a class="button secondary" href="/?tag=${encodeURIComponent(t.id)}">ابحث في مقالاته</a>
-      ${view.session ? html`<a class="button secondary" href="/ui/vocabulary/${encodeURIComponent(t.id)}">عدّل في المعجم</a>` : ''}
+      ${view.session ? html`<a class="button secondary" href="${entryHref(t.id)}">عدّل في المعجم</a>` : ''}
     </div>
   </section>
   <section class="card" aria-labelledby="months-heading">

@@ -1,6 +1,6 @@
 /** The vocabulary: search, add, edit, merge, delete, import, and the tags never or too often used. */
 import type { TagUsage, VocabularyRecord } from '../../storage/index.js';
-import { pager, tagChip, tagHref } from '../components.js';
+import { entryHref, pager, tagChip, tagHref } from '../components.js';
 import { html, raw, type SafeHtml } from '../html.js';
 import { formatNumber, TYPE_LABELS, typeLabel } from '../labels.js';
 import { csrfField, page, type Flash, type PageView } from '../layout.js';
@@ -32,7 +32,7 @@ function typeOptions(selected: string | undefined, emptyLabel: string): SafeHtml
 function entryCard(e: VocabularyRecord, editor: boolean, parentLabels: ReadonlyMap<string, string>): SafeHtml {
   return html`<li>
   <div class="entry-head"><h3><a href="${tagHref(e.id)}">${e.label}</a></h3><span class="badge">${typeLabel(e.type)}</span>${e.ambiguous ? html`<span class="badge warn">ملتبس</span>` : ''}<span class="small muted ltr">${e.id}</span>
-  ${editor ? html`<a class="small" href="/ui/vocabulary/${encodeURIComponent(e.id)}" aria-label="تعديل ${e.label}">تعديل</a>` : ''}</div>
+  ${editor ? html`<a class="small" href="${entryHref(e.id)}" aria-label="تعديل ${e.label}">تعديل</a>` : ''}</div>
   ${e.aliases.length ? html`<div class="small">أسماء أخرى: ${e.aliases.join('، ')}</div>` : ''}
   ${e.nisba.length ? html`<div class="small muted">النسبة: ${e.nisba.join('، ')}</div>` : ''}
   ${e.parent ? html`<div class="small muted">يتبع: <a href="${tagHref(e.parent)}">${parentLabels.get(e.parent) ?? e.parent}</a></div>` : ''}
@@ -56,7 +56,7 @@ export function entryFields(view: PageView, e: Partial<VocabularyRecord>, idPref
   <div class="field"><label for="${idPrefix}-parent">يتبع <span class="hint">(معرّف الأصل أو اسمه)</span></label><input type="text" id="${idPrefix}-parent" name="parent" value="${e.parent ?? ''}" list="${idPrefix}-parents" data-vocab data-vocab-id autocomplete="off"><datalist id="${idPrefix}-parents"></datalist></div>
   <div class="field"><label class="check"><input type="checkbox" name="ambiguous" value="1"${e.ambiguous ? raw(' checked') : ''}> ملتبس (كلمة شائعة أيضًا)</label></div>
 </div>
-<div class="field"><label for="${idPrefix}-note">ملاحظة</label><input type="text" id="${idPrefix}-note" name="note" value="${e.note ?? ''}"></div>
+<div class="field"><label for="${idPrefix}-note">ملاحظة</label><input type="text" id="${idPrefix}-note" name="note" value="${e.note ?? ''}" dir="auto"></div>
 ${csrfField(view)}`;
 }
 
@@ -136,7 +136,7 @@ export interface EntryView {
 }
 
 export function renderEntry(view: PageView, { entry, count, flash }: EntryView): SafeHtml {
-  const action = `/ui/vocabulary/${encodeURIComponent(entry.id)}`;
+  const action = entryHref(entry.id);
   const content = html`<div class="crumbs"><a href="/ui/vocabulary">المعجم</a> › ${entry.label}</div>
 <h1>تعديل «${entry.label}»</h1>
 <p class="muted small">المعرّف <span class="ltr">${entry.id}</span> · ${formatNumber(count)} مقالة · <a href="${tagHref(entry.id)}">صفحة الوسم</a></p>
