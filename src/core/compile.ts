@@ -275,8 +275,9 @@ export function deserializeCompiled(text: string): CompiledVocabulary {
   }
   if (!data || data.format !== 'wasim-compiled' || data.version !== FORMAT_VERSION) throw new WasimError('BAD_COMPILED_VOCAB');
   const cv = emptyCompiled();
-  cv.tags.push(...data.tags);
-  cv.patterns.push(...data.patterns);
+  // A loop, not push(...): a spread of a million tags overflows the call stack.
+  for (const tag of data.tags) cv.tags.push(tag);
+  for (const pattern of data.patterns) cv.patterns.push(pattern);
   data.tokens.split('\n').forEach((k, id) => cv.tokenIds.set(k, id));
   const e = data.edges;
   for (let i = 0; i < e.length; i += 3) cv.edges.set(e[i]! * EDGE_BASE + e[i + 1]!, e[i + 2]!);
