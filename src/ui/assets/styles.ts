@@ -73,7 +73,8 @@ p { margin: 0 0 0.9rem; }
 code, .ltr { direction: ltr; unicode-bidi: isolate; font-family: ui-monospace, 'DejaVu Sans Mono', monospace; font-size: 0.85em; }
 .muted { color: var(--muted); }
 .small { font-size: 0.9rem; }
-@media (min-width: 60rem) { .only-narrow { display: none; } }
+/* On wide screens the tags sit beside the text: the link to them only shows for keyboard users. */
+@media (min-width: 60rem) { .to-tags:not(:focus-within) { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); } }
 .visually-hidden { position: absolute !important; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 
 .skip { position: absolute; inset-inline-start: 0.5rem; top: -3rem; background: var(--accent); color: var(--accent-ink); padding: 0.4rem 0.8rem; border-radius: var(--radius); z-index: 20; }

@@ -83,12 +83,12 @@ export function renderArticle(view: PageView, { article, decisions, flash }: Art
   <article class="article-text card" aria-labelledby="article-title">
     <h1 id="article-title">${article.title.trim() ? highlightLine(article.title, 'title', tags) : title}</h1>
     <div class="meta"><span>${formatDate(article.publishedAt ?? article.createdAt)}</span>${article.externalId ? html`<span>المعرّف <span class="ltr">${article.externalId}</span></span>` : ''}${link ? html`<a href="${link}" rel="noopener noreferrer nofollow" class="ltr">${link}</a>` : ''}</div>
-    <p class="only-narrow small"><a href="#tags">الوسوم (${live.length}) ↓</a></p>
+    <p class="to-tags small"><a href="#tags-heading">إلى الوسوم (${live.length}) ↓</a></p>
     <div class="body">${highlightParagraphs(article.body, 'body', tags)}</div>
   </article>
   <aside aria-labelledby="tags-heading">
     <section class="card" id="tags">
-      <h2 id="tags-heading">الوسوم (${live.length})</h2>
+      <h2 id="tags-heading" tabindex="-1">الوسوم (${live.length})</h2>
       ${tagPanel(tags, editor ? { decide: (t) => decideForm(view, article.id, t) } : {})}
       ${rejectedList}
     </section>
