@@ -112,21 +112,44 @@ export function lightCodeOfUnit(c: number): number {
   return v - 2;
 }
 
+// Code units of a fold being built, reused from call to call.
+const codes: number[] = [];
+const MAX_APPLY = 4096;
+
+function stringOfCodes(): string {
+  if (codes.length <= MAX_APPLY) return String.fromCharCode.apply(null, codes);
+  let out = '';
+  for (let i = 0; i < codes.length; i += MAX_APPLY) out += String.fromCharCode.apply(null, codes.slice(i, i + MAX_APPLY));
+  return out;
+}
+
 /** Light form of a whole string (keeps hamza on alef and ى). */
 export function foldLight(s: string): string {
-  let out = '';
-  for (let i = 0; i < s.length; i++) out += lightOfUnit(s[i]!);
-  return out;
+  let i = 0;
+  // Most strings are their own light form: find the first unit that changes, if any.
+  while (i < s.length && lightCodeOfUnit(s.charCodeAt(i)) === s.charCodeAt(i)) i++;
+  if (i === s.length) return s;
+  codes.length = 0;
+  for (let k = 0; k < i; k++) codes.push(s.charCodeAt(k));
+  for (; i < s.length; i++) {
+    const lc = lightCodeOfUnit(s.charCodeAt(i));
+    if (lc >= 0) codes.push(lc);
+    else {
+      const light = lightOfUnit(s[i]!);
+      for (let u = 0; u < light.length; u++) codes.push(light.charCodeAt(u));
+    }
+  }
+  return stringOfCodes();
 }
 
 /** Full key of a light form: hamza on alef and alif maqsura erased too. Same length. */
 export function keyOfLight(light: string): string {
-  let out = '';
-  for (let i = 0; i < light.length; i++) {
-    const ch = light[i]!;
-    out += KEY_MAP[ch] ?? ch;
-  }
-  return out;
+  let i = 0;
+  while (i < light.length && KEY_CODES[light.charCodeAt(i)] === light.charCodeAt(i)) i++;
+  if (i === light.length) return light;
+  codes.length = 0;
+  for (let k = 0; k < light.length; k++) codes.push(KEY_CODES[light.charCodeAt(k)]!);
+  return stringOfCodes();
 }
 
 /** Full fold of a string: the matching key. Whitespace runs become one space, trimmed. */
