@@ -222,6 +222,17 @@ test('newsroom in Chromium: log in, tag, decide, tag page, vocabulary edit and r
       assert.ok(!egypt.mentions.some((m) => m.text === alias), 'not yet a mention of مصر');
 
       await page.getByRole('link', { name: 'المعجم', exact: true }).click();
+      // Import a file: the page reads it in the browser and posts its text.
+      await page.locator('#import > summary').click();
+      const csv = 'id,label,type,aliases\nevent-wasim-press-festival,مهرجان واسم للصحافة,event,مهرجان واسم\n';
+      await page.locator('#import-file').setInputFiles({ name: 'newsroom.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      await page.waitForFunction(() => document.querySelector('#import-text').value.includes('مهرجان واسم للصحافة'));
+      assert.equal(await page.locator('#import-format').inputValue(), 'csv');
+      await page.getByRole('button', { name: 'استورد' }).click();
+      await page.waitForURL(/msg=imported&added=1&updated=0&removed=0/);
+      await page.getByText('أُضيف 1، وحُدّث 0، وحُذف 0').waitFor();
+      assert.equal((await server.api('GET', '/v1/vocabulary/event-wasim-press-festival')).json.label, 'مهرجان واسم للصحافة');
+
       await page.locator('#vq').fill('مصر');
       await page.getByRole('button', { name: 'ابحث' }).click();
       await page.waitForURL(/\/ui\/vocabulary\?q=/);

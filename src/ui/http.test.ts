@@ -266,6 +266,10 @@ describe('editing through the pages', () => {
       assert.ok(i < 200, 'job finishes');
       await new Promise((r) => setTimeout(r, 25));
     }
+    const finished = await client.get(saved.location!);
+    assert.match(finished.text, /اكتمل — 1 \/ 1/);
+    assert.doesNotMatch(finished.text, /data-job-id/, 'a finished job is not polled');
+    assert.ok(finished.text.includes(`<a class="button" href="/ui/vocabulary/entries/${encodeURIComponent(entry.id)}?msg=saved">`));
     const retagged = (await server.api('GET', `/v1/articles/${nileId}`)).json;
     const ministry = retagged.tags.find((t: { id: string }) => t.id === entry.id);
     assert.ok(ministry, JSON.stringify(retagged.tags.map((t: { tag: string }) => t.tag)));

@@ -59,11 +59,12 @@ export const CLIENT_JS = String.raw`(function () {
   // Job progress without reloading; the page's meta refresh is the fallback.
   document.querySelectorAll('[data-job-id]').forEach(function (box) {
     var id = box.getAttribute('data-job-id');
+    if (!id) return;
     var bar = box.querySelector('progress');
     var text = box.querySelector('[data-job-text]');
     function poll() {
       fetch('/ui/api/jobs/' + encodeURIComponent(id), { headers: { accept: 'application/json' }, credentials: 'same-origin' })
-        .then(function (r) { return r.json(); })
+        .then(function (r) { if (!r.ok) throw new Error('job ' + r.status); return r.json(); })
         .then(function (job) {
           if (bar && job.total) { bar.max = job.total; bar.value = job.done; }
           if (text) text.textContent = job.statusLabel + ' — ' + job.done + ' / ' + job.total;

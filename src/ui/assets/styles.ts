@@ -240,5 +240,5 @@ mark.hl:hover::after, mark.hl:focus::after {
 .tools details > summary { color: var(--accent); }
 .grid-2 { display: grid; gap: 1rem; grid-template-columns: minmax(0, 1fr); }
 @media (min-width: 50rem) { .grid-2 { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); } }
-.progress { width: 100%; height: 1rem; }
+.progress { width: 100%; height: 1rem; accent-color: var(--accent); }
 `;

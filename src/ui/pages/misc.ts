@@ -22,7 +22,7 @@ export const JOB_STATUS_LABELS: Record<string, string> = { queued: 'في الا�
 
 export function renderJob(view: PageView, { job, then }: { job: Job; then: string }): SafeHtml {
   const finished = job.status === 'done' || job.status === 'failed';
-  const content = html`<section class="card" aria-labelledby="job-title" data-job-id="${finished ? '' : String(job.id)}" data-then="${then}">
+  const content = html`<section class="card" aria-labelledby="job-title"${finished ? '' : html` data-job-id="${job.id}"`} data-then="${then}">
   <h1 id="job-title">إعادة الوسم</h1>
   <progress class="progress" max="${Math.max(1, job.total)}" value="${job.done}"></progress>
   <p data-job-text aria-live="polite">${JOB_STATUS_LABELS[job.status] ?? job.status} — ${formatNumber(job.done)} / ${formatNumber(job.total)}</p>
