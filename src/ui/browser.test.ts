@@ -85,6 +85,9 @@ test('newsroom in Chromium: log in, tag, decide, tag page, vocabulary edit and r
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
     page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`console: ${m.text()} (${m.location().url})`);
+    });
     page.on('dialog', (d) => {
       dialogs.push(d.message());
       void d.dismiss();
@@ -285,7 +288,7 @@ test('newsroom in Chromium: log in, tag, decide, tag page, vocabulary edit and r
       await shot('articles');
     });
 
-    assert.deepEqual(errors, [], 'no script errors on the pages');
+    assert.deepEqual(errors, [], 'no script errors, failed loads or CSP violations on the pages');
   } finally {
     await browser.close();
     await server.close();

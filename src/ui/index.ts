@@ -18,7 +18,7 @@ import { mapError } from '../server/http-errors.js';
 import type { VocabularyInput } from '../server/service.js';
 import type { ArticleFilter, VocabularyRecord } from '../storage/index.js';
 import { CLIENT_JS } from './assets/client.js';
-import { CSS } from './assets/styles.js';
+import { CSS, ICON_SVG } from './assets/styles.js';
 import { entryHref, pageNumber } from './components.js';
 import type { SafeHtml } from './html.js';
 import { typeLabel, TYPES } from './labels.js';
@@ -200,6 +200,7 @@ async function uiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, 
   // ---- assets
   ui.get('/assets/ui.css', { schema: { hide: true } }, async (_req, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=86400').send(CSS));
   ui.get('/assets/ui.js', { schema: { hide: true } }, async (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(CLIENT_JS));
+  ui.get('/assets/icon.svg', { schema: { hide: true } }, async (_req, reply) => reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(ICON_SVG));
   ui.get<{ Params: { file: string } }>('/assets/fonts/:file', { schema: { hide: true } }, async (req, reply) => {
     const name = req.params.file;
     if (!FONT_NAME.test(name)) throw new WasimError('NOT_FOUND', `No font ${name}.`);

@@ -62,6 +62,7 @@ export function page(view: PageView, options: PageOptions): SafeHtml {
 <title>${options.title} — واسم</title>
 <link rel="preload" href="/ui/assets/fonts/${FONT_FILES.arabic400}" as="font" type="font/woff2" crossorigin>
 <link rel="stylesheet" href="/ui/assets/ui.css?v=${v}">
+<link rel="icon" href="/ui/assets/icon.svg?v=${v}" type="image/svg+xml">
 ${view.session ? html`<meta name="csrf-token" content="${view.session.csrf}">` : ''}
 ${options.head ?? ''}
 <script src="/ui/assets/ui.js?v=${v}" defer></script>

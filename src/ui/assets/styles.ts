@@ -22,6 +22,9 @@ const fontFace = (file: string, weight: number, range: string) => `@font-face {
   unicode-range: ${range};
 }`;
 
+/** The tab icon: و in the site's colours (an SVG, so no binary asset to ship). */
+export const ICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#0b5f5a"/><text x="32" y="46" text-anchor="middle" font-family="Noto Naskh Arabic, serif" font-size="40" font-weight="700" fill="#fff">و</text></svg>`;
+
 export const CSS = `${fontFace(FONT_FILES.arabic400, 400, ARABIC_RANGE)}
 ${fontFace(FONT_FILES.arabic700, 700, ARABIC_RANGE)}
 ${fontFace(FONT_FILES.latin400, 400, LATIN_RANGE)}

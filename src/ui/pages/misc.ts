@@ -10,8 +10,8 @@ export function renderLogin(view: PageView, { next, flash, editor }: { next: str
   <p class="muted">أدخل رمز الكتابة نفسه الذي تستعمله واجهة البرمجة. يُحفظ في ملف تعريف (كوكي) محمي لا تقرؤه الصفحات.</p>
   <form method="post" action="/ui/login">
     <input type="hidden" name="next" value="${next}">
-    <div class="field"><label for="token">الرمز</label><input type="password" id="token" name="token" dir="ltr" autocomplete="current-password" required autofocus></div>
-    <div class="field"><label for="editor">اسمك <span class="hint">(يُسجَّل مع كل قرار)</span></label><input type="text" id="editor" name="editor" value="${editor ?? ''}" autocomplete="name"></div>
+    <div class="field"><label for="editor">اسمك <span class="hint">(يُسجَّل مع كل قرار)</span></label><input type="text" id="editor" name="editor" value="${editor ?? ''}" autocomplete="username"></div>
+    <div class="field"><label for="token">الرمز</label><input type="password" id="token" name="token" dir="ltr" autocomplete="current-password" required></div>
     <div class="actions"><button type="submit">ادخل</button></div>
   </form>
 </section>`;
