@@ -234,6 +234,7 @@ mark.hl:hover::after, mark.hl:focus::after {
 .entries > li { background: var(--card); border: 1px solid var(--line); border-radius: var(--radius); padding: 0.7rem 1rem; margin-bottom: 0.6rem; }
 .entry-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.3rem 0.7rem; }
 .entry-head h3 { margin: 0; font-size: 1.1rem; }
+.entry-head .ltr { font-size: 0.75rem; }
 .tabs { display: flex; flex-wrap: wrap; gap: 0.4rem; list-style: none; padding: 0; margin: 0 0 1rem; }
 .tabs a { display: inline-block; padding: 0.2rem 0.8rem; border-radius: 999px; border: 1px solid var(--line); background: #fff; text-decoration: none; }
 .tabs a[aria-current="page"] { background: var(--accent); color: var(--accent-ink); border-color: var(--accent); }
