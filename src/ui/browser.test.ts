@@ -256,7 +256,8 @@ test('newsroom in Chromium: log in, tag, decide, tag page, vocabulary edit and r
       assert.ok(after.find((x) => x.id === egypt.id)!.mentions.some((m) => m.text === alias), 'the re-tag found the new alias');
       assert.equal(after.find((x) => x.id === rejected!.id)?.status, 'rejected', 'decisions survive the re-tag');
       assert.equal(after.find((x) => x.id === accepted!.id)?.status, 'accepted');
-      // The page as an editor sees it after a morning's work (docs/screenshot-article.png is this one).
+      // The page as an editor sees it after a morning's work. docs/screenshot-article.png is this one
+      // taken without ../shared (on the test's own article): nothing of the shared data is committed.
       await page.locator('mark.hl').first().focus();
       await page.evaluate(() => window.scrollTo(0, 0));
       await shot('article');
