@@ -18,6 +18,7 @@ export const ERRORS = {
   BAD_GOLD: { status: 400, message: 'A gold-standard line could not be read.' },
   VALIDATION: { status: 400, message: 'The request does not match the schema.' },
   UNAUTHORIZED: { status: 401, message: 'A valid bearer token is required for this action.' },
+  FORBIDDEN: { status: 403, message: 'This request is refused: it did not come from this site or its form has expired.' },
   NOT_FOUND: { status: 404, message: 'No such resource.' },
   ROUTE_NOT_FOUND: { status: 404, message: 'No such route.' },
   CONFLICT: { status: 409, message: 'The request conflicts with the current state.' },

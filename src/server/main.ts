@@ -48,6 +48,7 @@ async function main(argv: string[]): Promise<void> {
   const address = await app.listen({ port: config.port, host: config.host });
   const lines = [
     `wasim listening on ${address}`,
+    `  newsroom:   ${address}/`,
     `  API docs:   ${address}/docs`,
     `  database:   ${describeDatabaseUrl(config.databaseUrl)}${startup.migrations.length ? ` (migrated: ${startup.migrations.join(', ')})` : ''}`,
     `  vocabulary: ${startup.vocabularySource}${startup.seeded ? ' (loaded into the database)' : ''}`,

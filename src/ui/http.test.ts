@@ -179,11 +179,11 @@ describe('login and the CSRF guard', () => {
     const client = new FormClient(server);
     await client.login();
     const noCsrf = await client.post(`/ui/articles/${nileId}/tags`, { tag: 'eg', action: 'reject' }, { csrf: false });
-    assert.equal(noCsrf.status, 401);
+    assert.equal(noCsrf.status, 403);
     const badCsrf = await client.post(`/ui/articles/${nileId}/tags`, { tag: 'eg', action: 'reject', _csrf: 'forged' });
-    assert.equal(badCsrf.status, 401);
+    assert.equal(badCsrf.status, 403);
     const crossSite = await client.post(`/ui/articles/${nileId}/tags`, { tag: 'eg', action: 'reject' }, { origin: 'https://evil.example' });
-    assert.equal(crossSite.status, 401);
+    assert.equal(crossSite.status, 403);
     const stored = (await server.api('GET', `/v1/articles/${nileId}`)).json;
     assert.equal(stored.tags.find((t: { id: string }) => t.id === 'eg').status, 'suggested', 'nothing changed');
   });
