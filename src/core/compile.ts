@@ -1,8 +1,9 @@
 /**
  * Compiles a vocabulary into a token trie over canonical folded tokens. Lookup cost per text
- * token is a handful of hash probes whatever the vocabulary size: token → id in one hash,
- * (trie node, token id) → child in another. Inflection and nisba bases have their own
- * hashes for single-token tags. The compiled form serialises to plain JSON-able data.
+ * token is a handful of probes whatever the vocabulary size: token → id in one hash, then
+ * (trie node, token id) → child by binary search in the node's row of a compressed trie held
+ * in typed arrays (no per-edge objects, fast to serialise and load). Inflection and nisba
+ * bases have their own hashes for single-token tags. The compiled form serialises to JSON.
  */
 import { WasimError } from './errors.js';
 import { foldKey } from './fold.js';
@@ -68,10 +69,8 @@ export interface CompiledVocabulary {
   readonly patterns: Pattern[];
   /** canonical token key → token id */
   readonly tokenIds: Map<string, number>;
-  /** node * EDGE_BASE + token id → child node; the root is node 0 */
-  readonly edges: Map<number, number>;
-  /** node → ids of patterns ending there */
-  readonly terminals: Map<number, number[]>;
+  /** The token trie; the root is node 0. */
+  trie: Trie;
   /** inflection base key → ids of single-token patterns open to inflection */
   readonly inflection: Map<string, number[]>;
   /** nisba base key → ids of single-token place-name patterns */
@@ -81,13 +80,137 @@ export interface CompiledVocabulary {
   readonly warnings: string[];
 }
 
-export const EDGE_BASE = 2 ** 24;
-export const FORMAT_VERSION = 1;
+/**
+ * The token trie in compressed rows. The children of node v are
+ * childToken / childNode[childStart[v] .. childStart[v + 1]), sorted by token id; the patterns
+ * ending at v are terminalPattern[terminalStart[v] .. terminalStart[v + 1]), in pattern order.
+ */
+export interface Trie {
+  childStart: Int32Array;
+  childToken: Int32Array;
+  childNode: Int32Array;
+  terminalStart: Int32Array;
+  terminalPattern: Int32Array;
+}
+
+/** Child of a trie node by token id, or -1. */
+export function trieChild(trie: Trie, node: number, token: number): number {
+  let lo = trie.childStart[node]!;
+  let hi = trie.childStart[node + 1]! - 1;
+  const tokens = trie.childToken;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const t = tokens[mid]!;
+    if (t === token) return trie.childNode[mid]!;
+    if (t < token) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** The trie while patterns are added: (node, token) → child in an open-addressing hash, and the end node of each pattern. */
+class TrieBuilder {
+  nodeCount = 1;
+  private mask = (1 << 12) - 1;
+  private parents = new Int32Array(1 << 12).fill(-1);
+  private tokens = new Int32Array(1 << 12);
+  private children = new Int32Array(1 << 12);
+  private size = 0;
+  readonly ends: number[] = [];
+
+  private slot(node: number, token: number): number {
+    let h = Math.imul(node, 0x9e3779b1) ^ Math.imul(token + 1, 0x85ebca77);
+    h ^= h >>> 15;
+    let i = h & this.mask;
+    while (this.parents[i] !== -1 && (this.parents[i] !== node || this.tokens[i] !== token)) i = (i + 1) & this.mask;
+    return i;
+  }
+
+  child(node: number, token: number): number {
+    let i = this.slot(node, token);
+    if (this.parents[i] !== -1) return this.children[i]!;
+    if ((this.size + 1) * 2 > this.mask + 1) {
+      this.grow();
+      i = this.slot(node, token);
+    }
+    this.parents[i] = node;
+    this.tokens[i] = token;
+    this.children[i] = this.nodeCount++;
+    this.size++;
+    return this.children[i]!;
+  }
+
+  private grow(): void {
+    const { parents, tokens, children } = this;
+    const capacity = (this.mask + 1) * 2;
+    this.mask = capacity - 1;
+    this.parents = new Int32Array(capacity).fill(-1);
+    this.tokens = new Int32Array(capacity);
+    this.children = new Int32Array(capacity);
+    for (let k = 0; k < parents.length; k++) {
+      if (parents[k] === -1) continue;
+      const i = this.slot(parents[k]!, tokens[k]!);
+      this.parents[i] = parents[k]!;
+      this.tokens[i] = tokens[k]!;
+      this.children[i] = children[k]!;
+    }
+  }
+
+  /** Edges as (parent, token, child) triples, in no particular order. */
+  edges(): Int32Array {
+    const out = new Int32Array(this.size * 3);
+    let o = 0;
+    for (let k = 0; k < this.parents.length; k++) {
+      if (this.parents[k] === -1) continue;
+      out[o++] = this.parents[k]!;
+      out[o++] = this.tokens[k]!;
+      out[o++] = this.children[k]!;
+    }
+    return out;
+  }
+}
+
+/** The compressed trie of edges given as (parent, token, child) triples and of each pattern's end node. */
+export function buildTrie(nodeCount: number, tokenCount: number, edges: Int32Array, ends: ArrayLike<number>): Trie {
+  const edgeCount = edges.length / 3;
+  // Edges ordered by token id (a counting sort), then dealt to their parents' rows: each row comes out sorted.
+  const byToken = new Int32Array(tokenCount + 1);
+  for (let e = 0; e < edgeCount; e++) byToken[edges[3 * e + 1]! + 1]!++;
+  for (let t = 0; t < tokenCount; t++) byToken[t + 1]! += byToken[t]!;
+  const order = new Int32Array(edgeCount);
+  for (let e = 0; e < edgeCount; e++) order[byToken[edges[3 * e + 1]!]!++] = e;
+  const childStart = new Int32Array(nodeCount + 1);
+  for (let e = 0; e < edgeCount; e++) childStart[edges[3 * e]! + 1]!++;
+  for (let v = 0; v < nodeCount; v++) childStart[v + 1]! += childStart[v]!;
+  const fill = childStart.slice(0, nodeCount);
+  const childToken = new Int32Array(edgeCount);
+  const childNode = new Int32Array(edgeCount);
+  for (const e of order) {
+    const at = fill[edges[3 * e]!]!++;
+    childToken[at] = edges[3 * e + 1]!;
+    childNode[at] = edges[3 * e + 2]!;
+  }
+  const terminalStart = new Int32Array(nodeCount + 1);
+  for (let p = 0; p < ends.length; p++) terminalStart[ends[p]! + 1]!++;
+  for (let v = 0; v < nodeCount; v++) terminalStart[v + 1]! += terminalStart[v]!;
+  const at = terminalStart.slice(0, nodeCount);
+  const terminalPattern = new Int32Array(ends.length);
+  for (let p = 0; p < ends.length; p++) terminalPattern[at[ends[p]!]!++] = p;
+  return { childStart, childToken, childNode, terminalStart, terminalPattern };
+}
+
+const builders = new WeakMap<CompiledVocabulary, TrieBuilder>();
+
+/** Token ids beyond this many would not fit the serialised form's expectations (and no vocabulary needs them). */
+const MAX_TOKENS = 2 ** 24;
+export const FORMAT_VERSION = 2;
 
 const INFLECTABLE_TYPES = new Set<TagType | undefined>(['topic', 'event', undefined]);
 
+const EMPTY_TRIE: Trie = buildTrie(1, 0, new Int32Array(0), []);
+
 function emptyCompiled(): CompiledVocabulary {
-  return { tags: [], patterns: [], tokenIds: new Map(), edges: new Map(), terminals: new Map(), inflection: new Map(), nisbaBases: new Map(), nodeCount: 1, warnings: [] };
+  return { tags: [], patterns: [], tokenIds: new Map(), trie: EMPTY_TRIE, inflection: new Map(), nisbaBases: new Map(), nodeCount: 1, warnings: [] };
 }
 
 function pushTo<K>(map: Map<K, number[]>, key: K, value: number): void {
@@ -108,23 +231,18 @@ function addPattern(cv: CompiledVocabulary, tagIndex: number, form: string, isNi
   const pattern: Pattern = { tag: tagIndex, lights, rewritten: tokens.map((t, k) => keys[k] !== t.key), nisba: isNisba };
   if (isAlias) pattern.alias = true;
   cv.patterns.push(pattern);
+  const trie = builders.get(cv)!;
   let node = 0;
   for (const key of keys) {
     let id = cv.tokenIds.get(key);
     if (id === undefined) {
       id = cv.tokenIds.size;
-      if (id >= EDGE_BASE) throw new WasimError('INPUT_TOO_LARGE', `vocabulary has more than ${EDGE_BASE} distinct tokens`);
+      if (id >= MAX_TOKENS) throw new WasimError('INPUT_TOO_LARGE', `vocabulary has more than ${MAX_TOKENS} distinct tokens`);
       cv.tokenIds.set(key, id);
     }
-    const edge = node * EDGE_BASE + id;
-    let child = cv.edges.get(edge);
-    if (child === undefined) {
-      child = cv.nodeCount++;
-      cv.edges.set(edge, child);
-    }
-    node = child;
+    node = trie.child(node, id);
   }
-  pushTo(cv.terminals, node, patternId);
+  trie.ends[patternId] = node;
   if (keys.length !== 1 || isNisba) return;
   const tag = cv.tags[tagIndex]!;
   const key = keys[0]!;
@@ -155,6 +273,8 @@ function addPattern(cv: CompiledVocabulary, tagIndex: number, form: string, isNi
  */
 export function compileVocabulary(entries: readonly VocabEntry[], options: CompileOptions = {}): CompiledVocabulary {
   const cv = emptyCompiled();
+  const trie = new TrieBuilder();
+  builders.set(cv, trie);
   const byId = new Map<string, number>();
   const byKey = new Map<string, number>();
   const forms: { names: string[]; nisba: string[] }[] = [];
@@ -226,13 +346,96 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
     for (const name of forms[index]!.names) addPattern(cv, index, name, false, seen, foldKey(name) !== labelKey);
     for (const n of forms[index]!.nisba) addPattern(cv, index, n, true, seen);
   });
+  builders.delete(cv);
   if (cv.tags.length === 0) throw new WasimError('EMPTY_VOCAB');
+  cv.nodeCount = trie.nodeCount;
+  cv.trie = buildTrie(trie.nodeCount, cv.tokenIds.size, trie.edges(), trie.ends);
   return cv;
 }
 
+/**
+ * Rows of objects as columns, for a smaller and faster-to-load serialised form: each field's
+ * values in one array, the field order of each row as a shape, and a string equal to an
+ * earlier field of the same row (a tag's id is usually its key) as that field's index.
+ */
+interface Columns {
+  rows: number;
+  shapes: string[][];
+  shape: number[];
+  columns: Record<string, unknown[]>;
+  /** Fields whose values are all strings: a number in them refers to an earlier field of the row. */
+  textFields: string[];
+}
+
+function toColumns(rows: readonly object[]): Columns {
+  const shapes: string[][] = [];
+  const shapeIds = new Map<string, number>();
+  const shape: number[] = [];
+  const columns: Record<string, unknown[]> = {};
+  const textual = new Map<string, boolean>();
+  for (const row of rows) {
+    // As JSON.stringify would: a field set to undefined is no field.
+    const fields = Object.keys(row).filter((f) => (row as Record<string, unknown>)[f] !== undefined);
+    const sig = fields.join('\u0000');
+    let id = shapeIds.get(sig);
+    if (id === undefined) {
+      id = shapes.length;
+      shapes.push(fields);
+      shapeIds.set(sig, id);
+    }
+    shape.push(id);
+    for (const f of fields) {
+      const v = (row as Record<string, unknown>)[f];
+      textual.set(f, (textual.get(f) ?? true) && typeof v === 'string');
+    }
+  }
+  for (const f of textual.keys()) columns[f] = new Array<unknown>(rows.length).fill(0);
+  rows.forEach((row, r) => {
+    const fields = shapes[shape[r]!]!;
+    const values = row as Record<string, unknown>;
+    fields.forEach((f, k) => {
+      const v = values[f];
+      let ref = -1;
+      if (textual.get(f)) for (let g = 0; g < k && ref < 0; g++) if (textual.get(fields[g]!) && values[fields[g]!] === v) ref = g;
+      columns[f]![r] = ref >= 0 ? ref : v;
+    });
+  });
+  return { rows: rows.length, shapes, shape, columns, textFields: [...textual].filter(([, t]) => t).map(([f]) => f) };
+}
+
+function fromColumns<T>(c: Columns): T[] {
+  const out = new Array<T>(c.rows);
+  const text = new Set(c.textFields);
+  const plans = c.shapes.map((fields) => fields.map((f) => ({ name: f, values: c.columns[f]!, text: text.has(f) })));
+  for (let r = 0; r < c.rows; r++) {
+    const plan = plans[c.shape[r]!]!;
+    const row: Record<string, unknown> = {};
+    for (let k = 0; k < plan.length; k++) {
+      const f = plan[k]!;
+      const v = f.values[r];
+      row[f.name] = f.text && typeof v === 'number' ? row[plan[v]!.name] : v;
+    }
+    out[r] = row as T;
+  }
+  return out;
+}
+
+interface SerializedV2 {
+  format: 'wasim-compiled';
+  version: 2;
+  tags: Columns;
+  patterns: Columns;
+  tokens: string;
+  nodeCount: number;
+  trie: { childStart: number[]; childToken: number[]; childNode: number[]; terminalStart: number[]; terminalPattern: number[] };
+  inflection: [string, number[]][];
+  nisbaBases: [string, number[]][];
+}
+
+/** The first serialised form (edges and terminal lists as flat number lists), still read. */
 interface SerializedV1 {
   format: 'wasim-compiled';
-  version: number;
+  version: 1;
   tags: CompiledTag[];
   patterns: Pattern[];
   tokens: string;
@@ -247,49 +450,71 @@ interface SerializedV1 {
 export function serializeCompiled(cv: CompiledVocabulary): string {
   const tokens = new Array<string>(cv.tokenIds.size);
   for (const [k, id] of cv.tokenIds) tokens[id] = k;
-  const edges: number[] = [];
-  for (const [k, child] of cv.edges) edges.push(Math.floor(k / EDGE_BASE), k % EDGE_BASE, child);
-  const terminals: number[] = [];
-  for (const [node, list] of cv.terminals) terminals.push(node, list.length, ...list);
-  const data: SerializedV1 = {
+  const t = cv.trie;
+  const data: SerializedV2 = {
     format: 'wasim-compiled',
     version: FORMAT_VERSION,
-    tags: cv.tags,
-    patterns: cv.patterns,
+    tags: toColumns(cv.tags),
+    patterns: toColumns(cv.patterns),
     tokens: tokens.join('\n'),
-    edges,
-    terminals,
+    nodeCount: cv.nodeCount,
+    trie: {
+      childStart: Array.from(t.childStart),
+      childToken: Array.from(t.childToken),
+      childNode: Array.from(t.childNode),
+      terminalStart: Array.from(t.terminalStart),
+      terminalPattern: Array.from(t.terminalPattern),
+    },
     inflection: [...cv.inflection],
     nisbaBases: [...cv.nisbaBases],
-    nodeCount: cv.nodeCount,
   };
   return JSON.stringify(data);
 }
 
-export function deserializeCompiled(text: string): CompiledVocabulary {
-  let data: SerializedV1;
-  try {
-    data = JSON.parse(text) as SerializedV1;
-  } catch {
-    throw new WasimError('BAD_COMPILED_VOCAB');
-  }
-  if (!data || data.format !== 'wasim-compiled' || data.version !== FORMAT_VERSION) throw new WasimError('BAD_COMPILED_VOCAB');
-  const cv = emptyCompiled();
-  // A loop, not push(...): a spread of a million tags overflows the call stack.
-  for (const tag of data.tags) cv.tags.push(tag);
-  for (const pattern of data.patterns) cv.patterns.push(pattern);
-  data.tokens.split('\n').forEach((k, id) => cv.tokenIds.set(k, id));
+function trieFromV1(data: SerializedV1, tokenCount: number): Trie {
   const e = data.edges;
-  for (let i = 0; i < e.length; i += 3) cv.edges.set(e[i]! * EDGE_BASE + e[i + 1]!, e[i + 2]!);
+  const edges = new Int32Array(e.length);
+  for (let i = 0; i < e.length; i++) edges[i] = e[i]!;
+  const ends = new Int32Array(data.patterns.length);
   const t = data.terminals;
   for (let i = 0; i < t.length; ) {
     const node = t[i]!;
     const n = t[i + 1]!;
-    cv.terminals.set(node, t.slice(i + 2, i + 2 + n));
+    for (let k = 0; k < n; k++) ends[t[i + 2 + k]!] = node;
     i += 2 + n;
+  }
+  return buildTrie(data.nodeCount, tokenCount, edges, ends);
+}
+
+export function deserializeCompiled(text: string): CompiledVocabulary {
+  let data: SerializedV1 | SerializedV2;
+  try {
+    data = JSON.parse(text) as SerializedV1 | SerializedV2;
+  } catch {
+    throw new WasimError('BAD_COMPILED_VOCAB');
+  }
+  if (!data || data.format !== 'wasim-compiled' || (data.version !== 1 && data.version !== FORMAT_VERSION)) throw new WasimError('BAD_COMPILED_VOCAB');
+  const cv = emptyCompiled();
+  const tags = data.version === 1 ? data.tags : fromColumns<CompiledTag>(data.tags);
+  const patterns = data.version === 1 ? data.patterns : fromColumns<Pattern>(data.patterns);
+  // A loop, not push(...): a spread of a million tags overflows the call stack.
+  for (const tag of tags) cv.tags.push(tag);
+  for (const pattern of patterns) cv.patterns.push(pattern);
+  const tokens = data.tokens.split('\n');
+  for (let id = 0; id < tokens.length; id++) cv.tokenIds.set(tokens[id]!, id);
+  cv.nodeCount = data.nodeCount;
+  if (data.version === 1) cv.trie = trieFromV1(data, tokens.length);
+  else {
+    const t = data.trie;
+    cv.trie = {
+      childStart: Int32Array.from(t.childStart),
+      childToken: Int32Array.from(t.childToken),
+      childNode: Int32Array.from(t.childNode),
+      terminalStart: Int32Array.from(t.terminalStart),
+      terminalPattern: Int32Array.from(t.terminalPattern),
+    };
   }
   for (const [k, v] of data.inflection) cv.inflection.set(k, v);
   for (const [k, v] of data.nisbaBases) cv.nisbaBases.set(k, v);
-  cv.nodeCount = data.nodeCount;
   return cv;
 }

@@ -9,7 +9,7 @@
  * among matches of one span only the strongest kind of analysis survives.
  */
 import type { CompiledVocabulary, Pattern } from './compile.js';
-import { EDGE_BASE } from './compile.js';
+import { trieChild } from './compile.js';
 import { compatible } from './fold.js';
 import { ARTICLE, ARTICLE_PREFIXES, INFLECTION_ENDINGS, MIN_BASE, MIN_INFLECTION_BASE, MIN_STEM, NISBA_ENDINGS, POSSESSIVE_SUFFIXES, PROCLITICS } from './morph.js';
 import type { Token } from './tokenize.js';
@@ -167,72 +167,6 @@ interface Analysis {
   tokenKeyIsLight?: boolean;
 }
 
-/**
- * The trie's edges below the root in compressed rows: the children of node v are
- * childToken/childNode[childStart[v] .. childStart[v + 1]), sorted by token id, so a step is a
- * short binary search instead of a hash probe on a key beyond the small-integer range.
- */
-interface TrieRows {
-  childStart: Int32Array;
-  childToken: Int32Array;
-  childNode: Int32Array;
-}
-
-const trieRowsOf = new WeakMap<CompiledVocabulary, TrieRows>();
-
-function trieRows(cv: CompiledVocabulary): TrieRows {
-  let rows = trieRowsOf.get(cv);
-  if (rows !== undefined) return rows;
-  const nodes = cv.nodeCount;
-  const counts = new Int32Array(nodes + 1);
-  for (const k of cv.edges.keys()) counts[Math.floor(k / EDGE_BASE) + 1]!++;
-  for (let v = 0; v < nodes; v++) counts[v + 1]! += counts[v]!;
-  const childStart = counts;
-  const fill = childStart.slice(0, nodes);
-  const childToken = new Int32Array(cv.edges.size);
-  const childNode = new Int32Array(cv.edges.size);
-  for (const [k, child] of cv.edges) {
-    const at = fill[Math.floor(k / EDGE_BASE)]!++;
-    childToken[at] = k % EDGE_BASE;
-    childNode[at] = child;
-  }
-  for (let v = 0; v < nodes; v++) {
-    // Insertion sort: a node has few children (the root's are never searched here).
-    const a = childStart[v]!;
-    const b = childStart[v + 1]!;
-    for (let x = a + 1; x < b; x++) {
-      const t = childToken[x]!;
-      const c = childNode[x]!;
-      let y = x - 1;
-      while (y >= a && childToken[y]! > t) {
-        childToken[y + 1] = childToken[y]!;
-        childNode[y + 1] = childNode[y]!;
-        y--;
-      }
-      childToken[y + 1] = t;
-      childNode[y + 1] = c;
-    }
-  }
-  rows = { childStart, childToken, childNode };
-  trieRowsOf.set(cv, rows);
-  return rows;
-}
-
-/** Child of a trie node (not the root) by token id, or -1. */
-function childOf(rows: TrieRows, node: number, token: number): number {
-  let lo = rows.childStart[node]!;
-  let hi = rows.childStart[node + 1]! - 1;
-  const tokens = rows.childToken;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const t = tokens[mid]!;
-    if (t === token) return rows.childNode[mid]!;
-    if (t < token) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
-}
-
 /** Distinct tokens remembered per vocabulary before the memory is cleared and refilled. */
 const ANALYSIS_CACHE_LIMIT = 200_000;
 const analysisCaches = new WeakMap<CompiledVocabulary, AnalysisCache>();
@@ -251,17 +185,16 @@ function analyse(cv: CompiledVocabulary, key: string, light: string, rewritten: 
   for (const c of firstTokenCandidates(key, light)) {
     const id = c.key === key ? exactId : cv.tokenIds.get(c.key) ?? -1;
     if (id < 0) continue;
-    const node = cv.edges.get(id);
-    if (node === undefined) continue;
+    const trie = cv.trie;
+    const node = trieChild(trie, 0, id);
+    if (node < 0) continue;
     const hits: Hit[] = [];
-    const ends = cv.terminals.get(node);
-    if (ends !== undefined) {
-      for (const pid of ends) {
-        const p = cv.patterns[pid]!;
-        if (!lightsAgree(p, 0, c.light, rewritten)) continue;
-        const kind: MatchKind = rewritten !== p.rewritten[0] ? weaker(c.kind, 'variant') : c.kind;
-        hits.push({ pattern: pid, tag: p.tag, kind: p.nisba ? 'nisba' : kind });
-      }
+    for (let e = trie.terminalStart[node]!; e < trie.terminalStart[node + 1]!; e++) {
+      const pid = trie.terminalPattern[e]!;
+      const p = cv.patterns[pid]!;
+      if (!lightsAgree(p, 0, c.light, rewritten)) continue;
+      const kind: MatchKind = rewritten !== p.rewritten[0] ? weaker(c.kind, 'variant') : c.kind;
+      hits.push({ pattern: pid, tag: p.tag, kind: p.nisba ? 'nisba' : kind });
     }
     starts.push({ node, kind: c.kind, light: c.light, hits });
   }
@@ -347,7 +280,7 @@ interface MatchSink {
 
 /** The matching proper, over tokens given by their analyses. */
 function scan(cv: CompiledVocabulary, n: number, analysisAt: (j: number) => Analysis, sink: MatchSink): void {
-  const rows = trieRows(cv);
+  const trie = cv.trie;
   for (let i = 0; i < n; i++) {
     const a = analysisAt(i);
     for (const c of a.starts) {
@@ -355,14 +288,13 @@ function scan(cv: CompiledVocabulary, n: number, analysisAt: (j: number) => Anal
       // A reading that adds the article (تجارة → التجارة) only stands for one-word tags.
       if (c.kind === 'inflected') continue;
       let node = c.node;
-      for (let j = i + 1; j < n && rows.childStart[node + 1]! > rows.childStart[node]!; j++) {
+      for (let j = i + 1; j < n && trie.childStart[node + 1]! > trie.childStart[node]!; j++) {
         const next = analysisAt(j).exactId;
         if (next < 0) break;
-        node = childOf(rows, node, next);
+        node = trieChild(trie, node, next);
         if (node < 0) break;
-        const ends = cv.terminals.get(node);
-        if (ends === undefined) continue;
-        for (const pid of ends) {
+        for (let e = trie.terminalStart[node]!; e < trie.terminalStart[node + 1]!; e++) {
+          const pid = trie.terminalPattern[e]!;
           const p = cv.patterns[pid]!;
           let ok = lightsAgree(p, 0, c.light, a.rewritten);
           let kind: MatchKind = c.kind;
