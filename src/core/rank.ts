@@ -6,7 +6,7 @@
  */
 import type { BackgroundModel } from './background.js';
 import type { Candidate, FieldText } from './candidates.js';
-import type { CompiledTag, CompiledVocabulary } from './compile.js';
+import type { CompiledVocabulary } from './compile.js';
 import type { Match } from './match.js';
 import { foldKey } from './fold.js';
 import type { Evidence, MatchKind, Mention, TagType } from './types.js';
@@ -19,28 +19,32 @@ export interface Scored {
   evidence: Evidence;
 }
 
-/** Feature weights of the logistic scorer; fitted on the dev set with src/tools/fit-ranker.ts. */
+/**
+ * Feature weights of the logistic scorer: fitted on the dev set with src/tools/fit-ranker.ts
+ * from hand-set values (which it keeps the signs of). A weight of 0 is a feature the dev set
+ * found no use for beside the others; it is still reported in the evidence.
+ */
 export const WEIGHTS = {
-  bias: -2.42,
-  titleStrong: 1.57,
-  titleWeak: 0.48,
-  lead: -0.10,
-  logStrong: -0.01,
-  logStrongTyped: 0.57,
-  logWeak: 0.82,
-  spread: -0.08,
-  specificity: 1.63,
-  titleRate: 2.60,
-  multiword: 0.77,
-  fragment: -1.97,
-  ambiguous: -1.37,
-  context: 0.80,
-  typed: 1.02,
-  listedNisba: 0.60,
-  nisbaOnly: -0.28,
-  weakOnly: -1.15,
-  nameFragment: -1.90,
-  rareNeighbour: -0.73,
+  bias: -2.44,
+  titleStrong: 1.56,
+  titleWeak: 0.49,
+  lead: 0.00,
+  logStrong: 0.00,
+  logStrongTyped: 0.46,
+  logWeak: 0.66,
+  spread: 0.00,
+  specificity: 1.59,
+  titleRate: 2.56,
+  multiword: 0.63,
+  fragment: -2.00,
+  ambiguous: -1.48,
+  context: 0.71,
+  typed: 1.31,
+  listedNisba: 0.76,
+  nisbaOnly: -0.42,
+  weakOnly: -1.23,
+  nameFragment: -1.78,
+  rareNeighbour: -0.68,
   coordination: -2.50,
   headAnaphor: -1.94,
 } as const;
@@ -83,7 +87,7 @@ interface GroupMention {
 }
 
 /** Background statistics of a tag's words: how specific (rare) and how title-worthy they are. */
-function tagStatistics(tag: CompiledTag, keys: string[], bg: BackgroundModel | undefined): { specificity: number; titleRate: number } {
+function tagStatistics(keys: string[], bg: BackgroundModel | undefined): { specificity: number; titleRate: number } {
   if (!bg || bg.documents === 0 || keys.length === 0) return { specificity: 0.5, titleRate: bg?.titleRatePrior ?? 0.2 };
   const maxIdf = Math.log(bg.documents + 1);
   if (keys.length === 1) return { specificity: bg.idf(keys[0]!) / maxIdf, titleRate: bg.titleRate(keys[0]!) };
@@ -92,7 +96,6 @@ function tagStatistics(tag: CompiledTag, keys: string[], bg: BackgroundModel | u
   for (let i = 0; i + 1 < keys.length; i++) df = Math.min(df, bg.bigramDf(keys[i]!, keys[i + 1]!));
   const specificity = Math.log((bg.documents + 1) / (df + 1)) / maxIdf;
   const titleRate = Math.max(...keys.map((k) => bg.titleRate(k)));
-  void tag;
   return { specificity, titleRate };
 }
 
@@ -205,7 +208,7 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
     }
     const ms = [...bySpan.values()].sort((a, b) => (a.mention.field === b.mention.field ? a.mention.start - b.mention.start : a.mention.field === 'title' ? -1 : 1));
     const keys = tag.key.split(' ');
-    const stats = tagStatistics(tag, keys, background);
+    const stats = tagStatistics(keys, background);
     const cues = tag.type ? CUE_SETS[tag.type] : undefined;
     let fragment = 0;
     let context = 0;

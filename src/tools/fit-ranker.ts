@@ -4,7 +4,9 @@
  * whether the gold set counts it as correct (must or ok). The strong regularisation keeps the
  * weights near what the features mean in general rather than what one article needs.
  *
- *   node dist/tools/fit-ranker.js --gold G.jsonl --input A.jsonl --vocab V [--lambda 2]
+ *   node dist/tools/fit-ranker.js --gold G.jsonl --input A.jsonl --vocab V [--lambda 5] [--ok-target 0.6]
+ *
+ * prints the WEIGHTS to paste into src/core/rank.ts (the shipped ones: the dev set, defaults).
  */
 import { parseArgs } from 'node:util';
 import { WEIGHTS, type FeatureName } from '../core/rank.js';
@@ -13,11 +15,39 @@ import { loadArticlesFile, loadGoldFile } from '../eval/files.js';
 import { createNodeTagger } from '../node/tagger.js';
 import { loadVocabulary } from '../node/vocab-file.js';
 
-const { values } = parseArgs({ options: { gold: { type: 'string' }, input: { type: 'string' }, vocab: { type: 'string' }, lambda: { type: 'string', default: '2' }, 'ok-target': { type: 'string', default: '0.6' } } });
+const { values } = parseArgs({ options: { gold: { type: 'string' }, input: { type: 'string' }, vocab: { type: 'string' }, lambda: { type: 'string', default: '5' }, 'ok-target': { type: 'string', default: '0.6' } } });
 if (!values.gold || !values.input || !values.vocab) {
   console.error('usage: fit-ranker --gold G.jsonl --input A.jsonl --vocab V');
   process.exit(2);
 }
+/**
+ * What each feature should weigh before any gold set is seen: the direction and rough size an
+ * editor would give it. Fitting starts here, is pulled back here (--lambda), and never flips a sign.
+ */
+const HAND_SET: Record<FeatureName, number> = {
+  bias: -2.0,
+  titleStrong: 1.6,
+  titleWeak: 0.4,
+  lead: 0.4,
+  logStrong: 0.5,
+  logStrongTyped: 0.5,
+  logWeak: 0.3,
+  spread: 0.3,
+  specificity: 2.0,
+  titleRate: 2.5,
+  multiword: 0.8,
+  fragment: -2.0,
+  ambiguous: -1.5,
+  context: 0.8,
+  typed: 0.8,
+  listedNisba: 0.5,
+  nisbaOnly: -0.5,
+  weakOnly: -1.2,
+  nameFragment: -2.0,
+  rareNeighbour: -0.8,
+  coordination: -2.5,
+  headAnaphor: -2.0,
+};
 const names = Object.keys(WEIGHTS) as FeatureName[];
 const gold = loadGoldFile(values.gold);
 const articles = loadArticlesFile(values.input);
@@ -41,7 +71,7 @@ for (const a of articles) {
   }
 }
 const lambda = Number(values.lambda);
-let w = names.map((n) => WEIGHTS[n] as number);
+let w = names.map((n) => HAND_SET[n]);
 const prior = [...w];
 for (let it = 0; it < 20000; it++) {
   const grad = new Array(w.length).fill(0);
@@ -51,6 +81,9 @@ for (let it = 0; it < 20000; it++) {
   });
   // Shrink towards the hand-set weights, not towards 0: they encode what each feature means.
   w = w.map((v, k) => v - 0.3 * (grad[k] / X.length + (lambda / X.length) * (v - prior[k]!)));
+  // Evidence keeps its direction: a feature meant to raise a score never lowers it, and the
+  // reverse, whatever the few articles of a gold set suggest (the bias is free).
+  w = w.map((v, k) => (names[k] === 'bias' ? v : prior[k]! > 0 ? Math.max(0, v) : prior[k]! < 0 ? Math.min(0, v) : v));
 }
 console.log(`${X.length} examples, ${y.filter((v) => v === 1).length} positive`);
 console.log('export const WEIGHTS = {');
