@@ -167,6 +167,9 @@ interface Analysis {
   tokenKeyIsLight?: boolean;
 }
 
+const NO_HITS: Hit[] = [];
+const NO_STARTS: Start[] = [];
+
 /** Distinct tokens remembered per vocabulary before the memory is cleared and refilled. */
 const ANALYSIS_CACHE_LIMIT = 200_000;
 const analysisCaches = new WeakMap<CompiledVocabulary, AnalysisCache>();
@@ -196,9 +199,11 @@ function analyse(cv: CompiledVocabulary, key: string, light: string, rewritten: 
       const kind: MatchKind = rewritten !== p.rewritten[0] ? weaker(c.kind, 'variant') : c.kind;
       hits.push({ pattern: pid, tag: p.tag, kind: p.nisba ? 'nisba' : kind });
     }
-    starts.push({ node, kind: c.kind, light: c.light, hits });
+    starts.push({ node, kind: c.kind, light: c.light, hits: hits.length > 0 ? hits : NO_HITS });
   }
-  return { light, rewritten, exactId, starts, singles: singleTokenHits(cv, key, light, rewritten), next: undefined };
+  // Most words start no tag: their analyses share the empty lists (the cache holds hundreds of thousands).
+  const singles = singleTokenHits(cv, key, light, rewritten);
+  return { light, rewritten, exactId, starts: starts.length > 0 ? starts : NO_STARTS, singles: singles.length > 0 ? singles : NO_HITS, next: undefined };
 }
 
 /** Two generations: when the young one is full it becomes the old one, and what is still used moves back. */
