@@ -6,7 +6,7 @@
  * Prints one JSON line on stdout; progress goes to stderr.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { compileVocabulary, deserializeCompiled, foldKey, matchText, parseVocabulary, serializeCompiled, tokenize, type CompiledVocabulary } from '../core/index.js';
+import { compileVocabulary, deserializeCompiled, foldKey, isWasimError, matchText, parseVocabulary, serializeCompiled, tokenize, type CompiledVocabulary, type TagResult } from '../core/index.js';
 import { createNodeTagger } from '../node/tagger.js';
 import { defaultHints } from '../node/vocab-file.js';
 import { loadCorpus, utf8Bytes, type BenchArticle } from './corpus.js';
@@ -97,7 +97,17 @@ function tagMode(a: ChildArgs): object {
   const backgroundMs = now() - t1;
   const { articles } = loadCorpus(undefined, a.articles);
   log(`tagging ${articles.length} articles`);
-  for (let i = 0; i < Math.min(a.warmup, articles.length); i++) tagger.tag(articles[i]!);
+  // Articles the tagger refuses (a few crawled pages hold control characters) cost their time and count as rejected, as in a batch.
+  const tagOrReject = (article: BenchArticle): TagResult[] | undefined => {
+    try {
+      return tagger.tag(article);
+    } catch (e) {
+      if (isWasimError(e)) return undefined;
+      throw e;
+    }
+  };
+  for (let i = 0; i < Math.min(a.warmup, articles.length); i++) tagOrReject(articles[i]!);
+  let rejected = 0;
   const all = new Float64Array(articles.length);
   let tags = 0;
   let mentions = 0;
@@ -108,8 +118,12 @@ function tagMode(a: ChildArgs): object {
   for (; done < articles.length && (done % 64 !== 0 || now() < deadline); done++) {
     const article = articles[done]!;
     const s = now();
-    const results = tagger.tag(article);
+    const results = tagOrReject(article);
     all[done] = now() - s;
+    if (results === undefined) {
+      rejected++;
+      continue;
+    }
     tags += results.length;
     for (const r of results) mentions += r.mentions.length;
   }
@@ -129,6 +143,7 @@ function tagMode(a: ChildArgs): object {
     loadRssMB: loadMem.rssMB,
     backgroundMs,
     articles: done,
+    rejected,
     sampled: done < articles.length,
     bytes,
     seconds,
