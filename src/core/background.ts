@@ -157,8 +157,8 @@ export function emptyBackgroundModel(): BackgroundModel {
  *   bigrams:  `a b\tdf`
  * Parsers throw on a malformed line with its number, so a damaged file is never half-read.
  */
-export function parseUnigramTsv(text: string): Map<string, UnigramStats> {
-  const out = new Map<string, UnigramStats>();
+/** Calls `row(from, to, line)` for every non-empty line of text (1-based line numbers). */
+function forEachLine(text: string, row: (from: number, to: number, line: number) => void): void {
   let pos = 0;
   let line = 0;
   const n = text.length;
@@ -166,41 +166,37 @@ export function parseUnigramTsv(text: string): Map<string, UnigramStats> {
     let eol = text.indexOf('\n', pos);
     if (eol < 0) eol = n;
     line++;
-    if (eol > pos) {
-      const t1 = text.indexOf('\t', pos);
-      const t2 = t1 < 0 ? -1 : text.indexOf('\t', t1 + 1);
-      const t3 = t2 < 0 ? -1 : text.indexOf('\t', t2 + 1);
-      if (t1 <= pos || t3 < 0 || t3 >= eol) throw new Error(`unigrams line ${line}: expected key\\tdf\\ttdf\\tcf`);
-      const df = parseCount(text, t1 + 1, t2);
-      const tdf = parseCount(text, t2 + 1, t3);
-      const cf = parseCount(text, t3 + 1, eol);
-      if (df < 0 || tdf < 0 || cf < 0) throw new Error(`unigrams line ${line}: counts must be non-negative integers`);
-      out.set(text.slice(pos, t1), [df, tdf, cf]);
-    }
+    if (eol > pos) row(pos, eol, line);
     pos = eol + 1;
   }
+}
+
+export function parseUnigramTsv(text: string): Map<string, UnigramStats> {
+  const out = new Map<string, UnigramStats>();
+  forEachLine(text, (pos, eol, line) => {
+    const t1 = text.indexOf('\t', pos);
+    const t2 = t1 < 0 ? -1 : text.indexOf('\t', t1 + 1);
+    const t3 = t2 < 0 ? -1 : text.indexOf('\t', t2 + 1);
+    if (t1 <= pos || t3 < 0 || t3 >= eol) throw new Error(`unigrams line ${line}: expected key\\tdf\\ttdf\\tcf`);
+    const df = parseCount(text, t1 + 1, t2);
+    const tdf = parseCount(text, t2 + 1, t3);
+    const cf = parseCount(text, t3 + 1, eol);
+    if (df < 0 || tdf < 0 || cf < 0) throw new Error(`unigrams line ${line}: counts must be non-negative integers`);
+    out.set(text.slice(pos, t1), [df, tdf, cf]);
+  });
   return out;
 }
 
 export function parseBigramTsv(text: string): Map<string, number> {
   const out = new Map<string, number>();
-  let pos = 0;
-  let line = 0;
-  const n = text.length;
-  while (pos < n) {
-    let eol = text.indexOf('\n', pos);
-    if (eol < 0) eol = n;
-    line++;
-    if (eol > pos) {
-      const t = text.indexOf('\t', pos);
-      const sp = text.indexOf(BIGRAM_SEPARATOR, pos);
-      if (t < 0 || t >= eol || sp <= pos || sp >= t - 1) throw new Error(`bigrams line ${line}: expected "a b\\tdf"`);
-      const df = parseCount(text, t + 1, eol);
-      if (df < 0) throw new Error(`bigrams line ${line}: df must be a non-negative integer`);
-      out.set(text.slice(pos, t), df);
-    }
-    pos = eol + 1;
-  }
+  forEachLine(text, (pos, eol, line) => {
+    const t = text.indexOf('\t', pos);
+    const sp = text.indexOf(BIGRAM_SEPARATOR, pos);
+    if (t < 0 || t >= eol || sp <= pos || sp >= t - 1) throw new Error(`bigrams line ${line}: expected "a b\\tdf"`);
+    const df = parseCount(text, t + 1, eol);
+    if (df < 0) throw new Error(`bigrams line ${line}: df must be a non-negative integer`);
+    out.set(text.slice(pos, t), df);
+  });
   return out;
 }
 

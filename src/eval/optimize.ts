@@ -16,7 +16,7 @@
 import type { GoldArticle } from './gold.js';
 import type { RankedTag } from './reference-taggers.js';
 import type { RankedRun } from './run.js';
-import { addCounts, keyTags, metricsOf, scoreKeyedArticle, type Counts, type KeyedTag, type Metrics } from './score.js';
+import { addCounts, keyTags, metricsOf, scoreKeyedArticle, zeroCounts, type Counts, type KeyedTag, type Metrics } from './score.js';
 
 export const MAX_TOP = 20;
 const MAX_THRESHOLDS = 200;
@@ -94,20 +94,7 @@ function countsFor(prepared: readonly PreparedArticle[], cut: Cut): Counts {
     const c = scoreKeyedArticle(a.gold, applyCut(a.tags, cut)).counts;
     total = total ? addCounts(total, c) : { ...c, correctAt: { ...c.correctAt } };
   }
-  return total ?? emptyCounts();
-}
-
-function emptyCounts(): Counts {
-  return {
-    articles: 0,
-    predicted: 0,
-    correct: 0,
-    mustEntities: 0,
-    mustFound: 0,
-    entities: 0,
-    entitiesFound: 0,
-    correctAt: { 1: 0, 3: 0, 5: 0 },
-  };
+  return total ?? zeroCounts();
 }
 
 function better(a: Metrics, b: Metrics, minPrecision = 0): boolean {

@@ -75,7 +75,7 @@ export function harmonicMean(a: number, b: number): number {
   return a + b === 0 ? 0 : (2 * a * b) / (a + b);
 }
 
-function zeroCounts(): Counts {
+export function zeroCounts(): Counts {
   return {
     articles: 0,
     predicted: 0,
