@@ -92,13 +92,35 @@ export function backgroundKeys(text: string): string[] {
 const NO_STATS: UnigramStats = [0, 0, 0];
 
 /** Builds the model from two lookups; both constructors below share it. */
+/** Lookups remembered per model: news words repeat, and a search in the sorted bytes costs an encode. */
+const MEMO_LIMIT = 1 << 18;
+
+function memoised<V>(lookup: (key: string) => V): (key: string) => V {
+  let memo = new Map<string, V>();
+  return (key) => {
+    let v = memo.get(key);
+    if (v === undefined && !memo.has(key)) {
+      v = lookup(key);
+      // Dropping everything at the limit keeps memory bounded without bookkeeping per entry.
+      if (memo.size >= MEMO_LIMIT) memo = new Map();
+      memo.set(key, v);
+    }
+    return v as V;
+  };
+}
+
 function modelOf(
   documents: number,
-  unigram: (key: string) => UnigramStats | undefined,
-  bigram: (a: string, b: string) => number,
+  unigramLookup: (key: string) => UnigramStats | undefined,
+  bigramLookup: (a: string, b: string) => number,
   titleRatePrior: number,
 ): BackgroundModel {
-  const stats = (key: string): UnigramStats => unigram(key) ?? NO_STATS;
+  const stats = memoised((key: string): UnigramStats => unigramLookup(key) ?? NO_STATS);
+  const pairs = memoised((pair: string): number => {
+    const sep = pair.indexOf(BIGRAM_SEPARATOR);
+    return bigramLookup(pair.slice(0, sep), pair.slice(sep + 1));
+  });
+  const bigram = (a: string, b: string): number => pairs(bigramKey(a, b));
   const df = (key: string): number => stats(key)[0];
   return {
     documents,

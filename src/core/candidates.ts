@@ -1,6 +1,7 @@
 /**
- * The disambiguation stage's input: every tag a text mentions, with its mentions in both
- * fields, in the order the scorer needs.
+ * The disambiguation stage's input: every tag a text mentions, with the matches behind it in
+ * both fields. Mentions (with their text) are built only for the tags that are output: a big
+ * vocabulary finds hundreds of candidates in an article, most of which are scored and dropped.
  */
 import type { Match } from './match.js';
 import type { Token } from './tokenize.js';
@@ -13,11 +14,17 @@ export interface FieldText {
   matches: Match[];
 }
 
+/** A match with its UTF-16 offsets in its field. */
+export interface MatchRef {
+  field: Field;
+  match: Match;
+  start: number;
+  end: number;
+}
+
 export interface Candidate {
   tag: number;
-  mentions: Mention[];
-  /** The matches behind the mentions, parallel to `mentions`. */
-  matches: { field: Field; match: Match }[];
+  refs: MatchRef[];
 }
 
 export function collectCandidates(fields: readonly FieldText[]): Candidate[] {
@@ -26,14 +33,16 @@ export function collectCandidates(fields: readonly FieldText[]): Candidate[] {
     for (const m of f.matches) {
       let c = byTag.get(m.tag);
       if (c === undefined) {
-        c = { tag: m.tag, mentions: [], matches: [] };
+        c = { tag: m.tag, refs: [] };
         byTag.set(m.tag, c);
       }
-      const start = f.tokens[m.start]!.start;
-      const end = f.tokens[m.end - 1]!.end;
-      c.mentions.push({ field: f.field, start, end, text: f.text.slice(start, end), kind: m.kind });
-      c.matches.push({ field: f.field, match: m });
+      c.refs.push({ field: f.field, match: m, start: f.tokens[m.start]!.start, end: f.tokens[m.end - 1]!.end });
     }
   }
   return [...byTag.values()];
+}
+
+export function mentionOf(fields: readonly FieldText[], ref: MatchRef): Mention {
+  const text = fields.find((f) => f.field === ref.field)!.text;
+  return { field: ref.field, start: ref.start, end: ref.end, text: text.slice(ref.start, ref.end), kind: ref.match.kind };
 }

@@ -1,11 +1,11 @@
 /**
  * The one place where the pipeline is wired: normalise → tokenise → match → disambiguate → score.
  */
-import { collectCandidates, type FieldText } from './candidates.js';
+import { collectCandidates, mentionOf, type FieldText } from './candidates.js';
 import type { CompiledVocabulary } from './compile.js';
 import { matchText } from './match.js';
 import { DEFAULT_LIMITS, normaliseArticle, type NormaliseLimits } from './normalise.js';
-import { scoreCandidates } from './rank.js';
+import { evidenceOf, scoreCandidates } from './rank.js';
 import { tokenize } from './tokenize.js';
 import type { BackgroundModel } from './background.js';
 import type { Field, TagOptions, TagResult } from './types.js';
@@ -45,12 +45,13 @@ export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOpti
       const minScore = callOptions.minScore ?? defaults.minScore;
       return scored
         .filter((s) => s.score >= minScore)
-        .sort((a, b) => b.score - a.score || a.mentions[0]!.start - b.mentions[0]!.start)
+        .sort((a, b) => b.score - a.score || a.refs[0]!.start - b.refs[0]!.start)
         .slice(0, top)
         .map((s) => {
           const tag = vocabulary.tags[s.tag]!;
-          const result: TagResult = { tag: tag.label, id: tag.id, score: s.score, ...(tag.type ? { type: tag.type } : {}), mentions: s.mentions };
-          if (callOptions.explain) result.evidence = s.evidence;
+          const mentions = s.refs.map((r) => mentionOf(fields, r));
+          const result: TagResult = { tag: tag.label, id: tag.id, score: s.score, ...(tag.type ? { type: tag.type } : {}), mentions };
+          if (callOptions.explain) result.evidence = evidenceOf(s);
           return result;
         });
     },

@@ -5,18 +5,21 @@
  * weighted sum of those features — so every score can be explained feature by feature.
  */
 import type { BackgroundModel } from './background.js';
-import type { Candidate, FieldText } from './candidates.js';
+import type { Candidate, FieldText, MatchRef } from './candidates.js';
 import type { CompiledVocabulary } from './compile.js';
 import type { Match } from './match.js';
 import { foldKey } from './fold.js';
-import type { Evidence, MatchKind, Mention, TagType } from './types.js';
+import type { Evidence, MatchKind, TagType } from './types.js';
 
 export interface Scored {
   /** The tag reported for the group: the best-evidenced of the twins. */
   tag: number;
-  mentions: Mention[];
+  /** The group's matches, one per span, title first then in text order. */
+  refs: MatchRef[];
   score: number;
-  evidence: Evidence;
+  features: Features;
+  twins: number;
+  doubtfulClitics: number;
 }
 
 /**
@@ -74,16 +77,54 @@ function logistic(z: number): number {
   return 1 / (1 + Math.exp(-z));
 }
 
+const FEATURE_NAMES = Object.keys(WEIGHTS) as FeatureName[];
+const WEIGHT_VALUES = FEATURE_NAMES.map((k) => WEIGHTS[k] as number);
+
 export function scoreOf(f: Features): number {
   let z = 0;
-  for (const k of Object.keys(WEIGHTS) as FeatureName[]) z += WEIGHTS[k] * (f[k] ?? 0);
+  for (let i = 0; i < FEATURE_NAMES.length; i++) z += WEIGHT_VALUES[i]! * (f[FEATURE_NAMES[i]!] ?? 0);
   return Math.round(logistic(z) * 1000) / 1000;
 }
 
+/** The features behind a score, as reported by --explain and the evidence field. */
+export function evidenceOf(s: Scored): Evidence {
+  const evidence: Evidence = {};
+  for (const k of FEATURE_NAMES) if (k !== 'bias') evidence[k] = s.features[k];
+  evidence.twins = s.twins;
+  evidence.doubtfulClitics = s.doubtfulClitics;
+  evidence.bestKind = s.refs.find((r) => STRONG.has(r.match.kind))?.match.kind ?? s.refs[0]!.match.kind;
+  return evidence;
+}
+
 interface GroupMention {
-  mention: Mention;
-  match: Match;
+  ref: MatchRef;
   tag: number;
+}
+
+/** What a tag's words are like in news at large: the same in every article, so computed once. */
+interface TagInfo {
+  keys: string[];
+  specificity: number;
+  titleRate: number;
+  coordination: number;
+}
+
+const tagInfoCache = new WeakMap<CompiledVocabulary, { background: BackgroundModel | undefined; infos: (TagInfo | undefined)[] }>();
+
+function tagInfo(cv: CompiledVocabulary, index: number, background: BackgroundModel | undefined): TagInfo {
+  let cache = tagInfoCache.get(cv);
+  if (cache === undefined || cache.background !== background) {
+    cache = { background, infos: [] };
+    tagInfoCache.set(cv, cache);
+  }
+  let info = cache.infos[index];
+  if (info === undefined) {
+    const keys = cv.tags[index]!.key.split(' ');
+    const stats = tagStatistics(keys, background);
+    info = { keys, specificity: stats.specificity, titleRate: stats.titleRate, coordination: isCoordination(keys) ? 1 : 0 };
+    cache.infos[index] = info;
+  }
+  return info;
 }
 
 /** Background statistics of a tag's words: how specific (rare) and how title-worthy they are. */
@@ -165,131 +206,157 @@ function fieldOf(fields: readonly FieldText[], name: 'title' | 'body'): FieldTex
 }
 
 export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Candidate[], fields: readonly FieldText[], background?: BackgroundModel): Scored[] {
+  const title = fieldOf(fields, 'title');
   const body = fieldOf(fields, 'body');
   const bodyLength = body?.text.length ?? 0;
   const leadEnd = Math.max(400, bodyLength * 0.25);
+  const bg = background && background.documents > 0 ? background : undefined;
   const groups = new Map<string, GroupMention[]>();
-  for (const c of candidates) {
-    const entity = cv.tags[c.tag]!.entity;
-    let g = groups.get(entity);
-    if (g === undefined) groups.set(entity, (g = []));
-    c.mentions.forEach((m, k) => g!.push({ mention: m, match: c.matches[k]!.match, tag: c.tag }));
-  }
   // Head nouns of the multi-word tags found here: «القطاع» after «قطاع غزة» refers back to it.
   const heads = new Set<string>();
   for (const c of candidates) {
     const t = cv.tags[c.tag]!;
-    if (t.labelTokens > 1) heads.add(withoutArticle(t.key.split(' ')[0]!));
+    let g = groups.get(t.entity);
+    if (g === undefined) groups.set(t.entity, (g = []));
+    for (const ref of c.refs) g.push({ ref, tag: c.tag });
+    if (t.labelTokens > 1) heads.add(withoutArticle(tagInfo(cv, c.tag, background).keys[0]!));
   }
   const out: Scored[] = [];
   for (const members of groups.values()) {
-    // The reported twin: most strong mentions in the title, then overall, then the longer name.
-    const perTag = new Map<number, { title: number; strong: number; all: number }>();
-    for (const gm of members) {
-      const s = perTag.get(gm.tag) ?? { title: 0, strong: 0, all: 0 };
-      const strong = STRONG.has(gm.mention.kind);
-      if (strong && gm.mention.field === 'title') s.title++;
-      if (strong) s.strong++;
-      s.all++;
-      perTag.set(gm.tag, s);
-    }
+    // The reported twin: a name before a nisba-named tag, then most strong mentions in the
+    // title, then overall, then the longer name.
     let bestTag = members[0]!.tag;
-    for (const [t, s] of perTag) {
-      const b = perTag.get(bestTag)!;
-      const better = Number(!cv.tags[t]!.nisbaLabel) - Number(!cv.tags[bestTag]!.nisbaLabel) || s.title - b.title || s.strong - b.strong || s.all - b.all || cv.tags[t]!.labelTokens - cv.tags[bestTag]!.labelTokens || bestTag - t;
-      if (better > 0) bestTag = t;
+    let twins = 1;
+    if (members.some((gm) => gm.tag !== bestTag)) {
+      const perTag = new Map<number, { title: number; strong: number; all: number }>();
+      for (const gm of members) {
+        let s = perTag.get(gm.tag);
+        if (s === undefined) perTag.set(gm.tag, (s = { title: 0, strong: 0, all: 0 }));
+        const strong = STRONG.has(gm.ref.match.kind);
+        if (strong && gm.ref.field === 'title') s.title++;
+        if (strong) s.strong++;
+        s.all++;
+      }
+      twins = perTag.size;
+      for (const [t, s] of perTag) {
+        const b = perTag.get(bestTag)!;
+        const better = Number(!cv.tags[t]!.nisbaLabel) - Number(!cv.tags[bestTag]!.nisbaLabel) || s.title - b.title || s.strong - b.strong || s.all - b.all || cv.tags[t]!.labelTokens - cv.tags[bestTag]!.labelTokens || bestTag - t;
+        if (better > 0) bestTag = t;
+      }
     }
     const tag = cv.tags[bestTag]!;
-    // One mention per span: twins can both match the same words (حماس inside حركة حماس is already gone, but مفاوضات and المفاوضات are not).
-    const bySpan = new Map<string, GroupMention>();
-    for (const gm of members) {
-      const k = `${gm.mention.field}:${gm.mention.start}`;
-      if (!bySpan.has(k)) bySpan.set(k, gm);
+    const info = tagInfo(cv, bestTag, background);
+    // One mention per span: twins can both match the same words (مفاوضات and المفاوضات).
+    let ms: MatchRef[];
+    if (twins === 1) ms = members.map((gm) => gm.ref);
+    else {
+      const seen = new Set<number>();
+      ms = [];
+      for (const gm of members) {
+        const k = (gm.ref.field === 'title' ? 0 : 1) + 2 * gm.ref.start;
+        if (!seen.has(k)) {
+          seen.add(k);
+          ms.push(gm.ref);
+        }
+      }
     }
-    const ms = [...bySpan.values()].sort((a, b) => (a.mention.field === b.mention.field ? a.mention.start - b.mention.start : a.mention.field === 'title' ? -1 : 1));
-    const keys = tag.key.split(' ');
-    const stats = tagStatistics(keys, background);
+    ms.sort((a, b) => (a.field === b.field ? a.start - b.start : a.field === 'title' ? -1 : 1));
     const cues = tag.type ? CUE_SETS[tag.type] : undefined;
     let fragment = 0;
     let context = 0;
     let doubtful = 0;
     let nameFragments = 0;
     let rare = 0;
-    // Mentions that are not doubtful readings: the evidence, strong or weak.
-    const usable: GroupMention[] = [];
-    const strong: GroupMention[] = [];
+    // Mentions that are not doubtful readings are the evidence, strong or weak.
+    let usable = 0;
+    let usableInTitle = false;
+    let listedNisba = 0;
+    let strong = 0;
+    let strongInTitle = false;
+    let strongInLead = false;
+    let strongMultiword = false;
+    let allNisba = true;
+    let thirds = 0;
     for (const m of ms) {
-      const f = m.mention.field === 'title' ? fieldOf(fields, 'title') : body;
+      const f = m.field === 'title' ? title : body;
       if (!f) continue;
       const toks = f.tokens;
+      const match = m.match;
+      const kind = match.kind;
+      const single = match.end - match.start === 1;
+      const pattern = cv.patterns[match.pattern]!;
       let share = 0;
       let doubt = false;
-      if (background && background.documents > 0 && m.match.end - m.match.start === 1) {
+      if (bg && single) {
         // A nisba is an adjective by nature: following its noun is how it is used, not a fragment.
-        share = m.mention.kind === 'nisba' ? 0 : fragmentShare(background, toks, m.match);
-        if (tag.type !== 'person' && rareNeighbour(background, toks, m.match)) rare++;
+        share = kind === 'nisba' ? 0 : fragmentShare(bg, toks, match);
+        if (tag.type !== 'person' && rareNeighbour(bg, toks, match)) rare++;
         // Listed nisba forms are known to name the place; derived ones and stripped readings are checked.
-        const listed = m.mention.kind === 'nisba' && cv.patterns[m.match.pattern]!.nisba;
-        doubt = m.mention.kind !== 'exact' && m.mention.kind !== 'variant' && !listed && readingDoubt(background, toks[m.match.start]!.key, tag.key);
+        const listed = kind === 'nisba' && pattern.nisba;
+        doubt = kind !== 'exact' && kind !== 'variant' && !listed && readingDoubt(bg, toks[match.start]!.key, tag.key);
       }
       // The article added to a bare word (وحدة → الوحدة, شباب → الشباب) reads a name into a common
       // word: only topic nouns keep their meaning without the article.
-      if (m.mention.kind === 'inflected' && tag.type && tag.type !== 'topic' && articleAdded(toks[m.match.start]!.key, tag.key)) {
-        doubt = true;
-      }
+      if (kind === 'inflected' && tag.type && tag.type !== 'topic' && articleAdded(toks[match.start]!.key, tag.key)) doubt = true;
       fragment += share;
+      if (kind !== 'nisba') allNisba = false;
+      if (m.field === 'body' && bodyLength > 0) thirds |= 1 << Math.min(2, Math.floor((3 * m.start) / bodyLength));
       if (doubt) doubtful++;
-      else usable.push(m);
+      else {
+        usable++;
+        if (m.field === 'title') usableInTitle = true;
+        if (pattern.nisba) listedNisba++;
+      }
       // A bare name inside a longer personal name (الملك فهد، عبد الله بن سعود) is not that tag —
       // unless the tag is known to be a person, whose titles and patronyms are normal context.
-      if (tag.type !== 'person' && (NAME_LINKS.has(toks[m.match.start - 1]?.key ?? '') || NAME_LINKS.has(toks[m.match.end]?.key ?? ''))) nameFragments++;
+      if (tag.type !== 'person' && (NAME_LINKS.has(toks[match.start - 1]?.key ?? '') || NAME_LINKS.has(toks[match.end]?.key ?? ''))) nameFragments++;
       // A topic named by one of the words that signal it (صحيفة for الصحافة) is weaker than by its name.
-      const signalWord = tag.type === 'topic' && cv.patterns[m.match.pattern]!.alias === true;
-      if (STRONG.has(m.mention.kind) && !doubt && !signalWord && share < FRAGMENT_LIMIT) strong.push(m);
+      const signalWord = tag.type === 'topic' && pattern.alias === true;
+      if (STRONG.has(kind) && !doubt && !signalWord && share < FRAGMENT_LIMIT) {
+        strong++;
+        if (m.field === 'title') strongInTitle = true;
+        else if (m.start < leadEnd) strongInLead = true;
+        if (!single) strongMultiword = true;
+      }
       if (cues && cues.size > 0 && !context) {
-        for (let i = Math.max(0, m.match.start - CUE_WINDOW); i < Math.min(toks.length, m.match.end + CUE_WINDOW); i++) {
-          if ((i < m.match.start || i >= m.match.end) && cues.has(toks[i]!.key)) {
+        const to = Math.min(toks.length, match.end + CUE_WINDOW);
+        for (let i = Math.max(0, match.start - CUE_WINDOW); i < to; i++) {
+          if ((i < match.start || i >= match.end) && cues.has(toks[i]!.key)) {
             context = 1;
             break;
           }
         }
       }
     }
-    const weak = usable.length - strong.length;
-    const titleStrong = strong.some((m) => m.mention.field === 'title') ? 1 : 0;
-    const titleWeak = !titleStrong && usable.some((m) => m.mention.field === 'title') ? 1 : 0;
-    const lead = strong.some((m) => m.mention.field === 'body' && m.mention.start < leadEnd) ? 1 : 0;
-    const thirds = new Set(ms.filter((m) => m.mention.field === 'body' && bodyLength > 0).map((m) => Math.min(2, Math.floor((3 * m.mention.start) / bodyLength))));
+    const n = ms.length;
     const features: Features = {
       bias: 1,
-      titleStrong,
-      titleWeak,
-      lead,
-      logStrong: Math.log2(1 + strong.length),
+      titleStrong: strongInTitle ? 1 : 0,
+      titleWeak: !strongInTitle && usableInTitle ? 1 : 0,
+      lead: strongInLead ? 1 : 0,
+      logStrong: Math.log2(1 + strong),
       // Repetition says more of a known entity than of a word that may be just a word.
-      logStrongTyped: tag.type ? Math.log2(1 + strong.length) : 0,
-      logWeak: Math.log2(1 + weak),
-      spread: thirds.size / 3,
-      specificity: stats.specificity,
-      titleRate: stats.titleRate,
+      logStrongTyped: tag.type ? Math.log2(1 + strong) : 0,
+      logWeak: Math.log2(1 + usable - strong),
+      spread: ((thirds & 1) + ((thirds >> 1) & 1) + ((thirds >> 2) & 1)) / 3,
+      specificity: info.specificity,
+      titleRate: info.titleRate,
       // Judged on the forms the text used: صحيفة الحياة is unambiguous where الحياة alone is not.
-      multiword: strong.some((m) => m.match.end - m.match.start > 1) ? 1 : 0,
-      fragment: ms.length > 0 ? fragment / ms.length : 0,
-      ambiguous: tag.ambiguous && !strong.some((m) => m.match.end - m.match.start > 1) ? 1 : 0,
+      multiword: strongMultiword ? 1 : 0,
+      fragment: n > 0 ? fragment / n : 0,
+      ambiguous: tag.ambiguous && !strongMultiword ? 1 : 0,
       context,
       typed: tag.type ? 1 : 0,
-      nisbaOnly: ms.every((m) => m.mention.kind === 'nisba') ? 1 : 0,
+      nisbaOnly: allNisba ? 1 : 0,
       // Nisba forms a vocabulary lists (الإيرانية for إيران) are reliable; derived ones less so.
-      listedNisba: Math.log2(1 + usable.filter((m) => cv.patterns[m.match.pattern]!.nisba).length),
-      weakOnly: strong.length === 0 ? 1 : 0,
-      nameFragment: ms.length > 0 ? nameFragments / ms.length : 0,
-      rareNeighbour: ms.length > 0 ? rare / ms.length : 0,
-      coordination: isCoordination(keys) ? 1 : 0,
-      headAnaphor: keys.length === 1 && heads.has(withoutArticle(keys[0]!)) ? 1 : 0,
+      listedNisba: Math.log2(1 + listedNisba),
+      weakOnly: strong === 0 ? 1 : 0,
+      nameFragment: n > 0 ? nameFragments / n : 0,
+      rareNeighbour: n > 0 ? rare / n : 0,
+      coordination: info.coordination,
+      headAnaphor: info.keys.length === 1 && heads.has(withoutArticle(info.keys[0]!)) ? 1 : 0,
     };
-    const evidence: Evidence = { ...features, twins: perTag.size, doubtfulClitics: doubtful, bestKind: strong.length ? strong[0]!.mention.kind : ms[0]!.mention.kind };
-    delete (evidence as Record<string, unknown>).bias;
-    out.push({ tag: bestTag, mentions: ms.map((m) => m.mention), score: scoreOf(features), evidence });
+    out.push({ tag: bestTag, refs: ms, score: scoreOf(features), features, twins, doubtfulClitics: doubtful });
   }
   return dropHomonyms(out);
 }
@@ -301,7 +368,7 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
 function dropHomonyms(scored: Scored[]): Scored[] {
   const best = new Map<string, Scored>();
   for (const s of scored) {
-    const key = s.mentions.map((m) => `${m.field}${m.start}-${m.end}`).join(',');
+    const key = s.refs.map((m) => `${m.field}${m.start}-${m.end}`).join(',');
     const prev = best.get(key);
     if (!prev || s.score > prev.score) best.set(key, s);
   }
