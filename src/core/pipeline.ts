@@ -40,9 +40,9 @@ export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOpti
         return { field, text, tokens, matches: matchText(vocabulary, tokens) };
       });
       const candidates = collectCandidates(fields);
-      const scored = scoreCandidates(vocabulary, candidates, fields, options.background);
       const top = callOptions.top ?? defaults.top;
       const minScore = callOptions.minScore ?? defaults.minScore;
+      const scored = scoreCandidates(vocabulary, candidates, fields, options.background, minScore);
       return scored
         .filter((s) => s.score >= minScore)
         .sort((a, b) => b.score - a.score || a.refs[0]!.start - b.refs[0]!.start)
