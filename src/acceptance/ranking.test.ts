@@ -76,3 +76,22 @@ test('a doubtful clitic reading is not evidence: وكيل is not و + كيل', (
   const rs = tagWith([{ label: 'كيل' }], 'تعيين وكيل جديد للوزارة', 'أصدر الوزير قرارا بتعيين وكيل جديد للوزارة، وقال الوكيل إنه سيعمل على تطوير الخدمات.');
   assert.ok(!kept(find(rs, 'كيل')), `${find(rs, 'كيل')?.score}`);
 });
+
+test('dropping hopeless candidates early changes nothing: the cut output equals the full ranking cut afterwards', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { loadDefaultVocabulary } = await import('../node/vocab-file.js');
+  const tagger = createNodeTagger(loadDefaultVocabulary());
+  const lines = readFileSync(new URL('../../examples/articles.jsonl', import.meta.url), 'utf8').trim().split('\n');
+  const articles = [...lines.map((l) => { try { return JSON.parse(l) as { title: string; body: string }; } catch { return undefined; } }), { title: 'x', body: readFileSync(new URL('../../examples/gaza-talks.txt', import.meta.url), 'utf8') }];
+  let compared = 0;
+  for (const a of articles) {
+    if (!a || !(a.title + a.body).trim()) continue;
+    for (const minScore of [0.2, DEFAULT_CUT.minScore, 0.6]) {
+      const cut = tagger.tag(a, { minScore, top: 12 });
+      const full = tagger.tag(a, { minScore: 0, top: 10_000 }).filter((r) => r.score >= minScore).slice(0, 12);
+      assert.deepEqual(cut, full);
+      compared++;
+    }
+  }
+  assert.ok(compared >= 9);
+});
