@@ -34,15 +34,20 @@ export interface BenchResult {
   totalSeconds: number;
 }
 
-export function machine(): { cpu: string; cores: number; availableParallelism: number; memoryGB: number; node: string; os: string; commit: string } {
-  let commit = 'unknown';
+function commitOfCheckout(): string {
   try {
-    commit = execSync('git rev-parse --short HEAD', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    let commit = execSync('git rev-parse --short HEAD', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     const dirty = execSync('git status --porcelain -- src', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     if (dirty) commit += ' (+ uncommitted changes in src/)';
+    return commit;
   } catch {
-    // not a git checkout
+    return 'unknown (not a git checkout)';
   }
+}
+
+export function machine(): { cpu: string; cores: number; availableParallelism: number; memoryGB: number; node: string; os: string; commit: string } {
+  // A run from a clean export of a commit (so that nothing rebuilds dist/ under it) names that commit.
+  const commit = process.env.WASIM_BENCH_COMMIT ?? commitOfCheckout();
   const cpus = os.cpus();
   return {
     cpu: cpus[0]?.model.trim() ?? 'unknown',
