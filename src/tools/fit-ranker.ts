@@ -7,15 +7,20 @@
  *   node dist/tools/fit-ranker.js --gold G.jsonl --input A.jsonl --vocab V [--lambda 5] [--ok-target 0.6]
  *
  * prints the WEIGHTS to paste into src/core/rank.ts (the shipped ones: the dev set, defaults).
+ * With --loo it instead estimates how the whole procedure generalises: for each article, fit on
+ * the others, choose the cut on them (eval --optimize --min-precision 0.9) and score the one left out.
  */
 import { parseArgs } from 'node:util';
 import { WEIGHTS, type FeatureName } from '../core/rank.js';
 import { foldForScoring } from '../eval/fold.js';
 import { loadArticlesFile, loadGoldFile } from '../eval/files.js';
+import type { GoldArticle } from '../eval/gold.js';
+import { applyCut, optimizeCut } from '../eval/optimize.js';
+import { addCounts, metricsOf, scoreArticle, zeroCounts } from '../eval/score.js';
 import { createNodeTagger } from '../node/tagger.js';
 import { loadVocabulary } from '../node/vocab-file.js';
 
-const { values } = parseArgs({ options: { gold: { type: 'string' }, input: { type: 'string' }, vocab: { type: 'string' }, lambda: { type: 'string', default: '5' }, 'ok-target': { type: 'string', default: '0.6' } } });
+const { values } = parseArgs({ options: { gold: { type: 'string' }, input: { type: 'string' }, vocab: { type: 'string' }, lambda: { type: 'string', default: '5' }, 'ok-target': { type: 'string', default: '0.6' }, loo: { type: 'boolean', default: false } } });
 if (!values.gold || !values.input || !values.vocab) {
   console.error('usage: fit-ranker --gold G.jsonl --input A.jsonl --vocab V');
   process.exit(2);
@@ -55,37 +60,69 @@ const tagger = createNodeTagger(loadVocabulary({ path: values.vocab }).compiled)
 const X: number[][] = [];
 const y: number[] = [];
 const w8: number[] = [];
+interface Example {
+  tag: string;
+  type?: string;
+  x: number[];
+  y: number;
+}
+
 const goldById = new Map(gold.articles.map((g) => [g.id, g]));
+const perArticle: { gold: GoldArticle; examples: Example[] }[] = [];
 for (const a of articles) {
   const g = goldById.get(a.id);
   if (!g) continue;
   const labels = new Map(g.tags.map((t) => [t.key, t.label]));
+  const examples: Example[] = [];
   for (const r of tagger.tag(a, { top: Infinity, minScore: 0, explain: true })) {
     const ev = r.evidence as Record<string, number>;
-    X.push(names.map((n) => (n === 'bias' ? 1 : Number(ev[n] ?? 0))));
     const label = labels.get(foldForScoring(r.tag));
     // Soft targets: a must tag is central, an ok tag is acceptable but less so, so the score
     // orders must above ok above wrong; the cut (eval --optimize) then decides how deep to go.
-    y.push(label === 'must' ? 1 : label === 'ok' ? Number(values['ok-target']) : 0);
-    w8.push(1);
+    const y = label === 'must' ? 1 : label === 'ok' ? Number(values['ok-target']) : 0;
+    examples.push({ tag: r.tag, ...(r.type ? { type: r.type } : {}), x: names.map((n) => (n === 'bias' ? 1 : Number(ev[n] ?? 0))), y });
   }
+  perArticle.push({ gold: g, examples });
 }
 const lambda = Number(values.lambda);
-let w = names.map((n) => HAND_SET[n]);
-const prior = [...w];
-for (let it = 0; it < 20000; it++) {
-  const grad = new Array(w.length).fill(0);
-  X.forEach((x, i) => {
-    const p = 1 / (1 + Math.exp(-x.reduce((s, v, k) => s + v * w[k]!, 0)));
-    x.forEach((v, k) => (grad[k] += w8[i]! * (p - y[i]!) * v));
-  });
-  // Shrink towards the hand-set weights, not towards 0: they encode what each feature means.
-  w = w.map((v, k) => v - 0.3 * (grad[k] / X.length + (lambda / X.length) * (v - prior[k]!)));
-  // Evidence keeps its direction: a feature meant to raise a score never lowers it, and the
-  // reverse, whatever the few articles of a gold set suggest (the bias is free).
-  w = w.map((v, k) => (names[k] === 'bias' ? v : prior[k]! > 0 ? Math.max(0, v) : prior[k]! < 0 ? Math.min(0, v) : v));
+
+function fit(examples: readonly Example[]): number[] {
+  let w = names.map((n) => HAND_SET[n]);
+  const prior = [...w];
+  for (let it = 0; it < 20000; it++) {
+    const grad = new Array<number>(w.length).fill(0);
+    for (const e of examples) {
+      const p = 1 / (1 + Math.exp(-e.x.reduce((s, v, k) => s + v * w[k]!, 0)));
+      e.x.forEach((v, k) => (grad[k]! += (p - e.y) * v));
+    }
+    // Shrink towards the hand-set weights, not towards 0: they encode what each feature means.
+    w = w.map((v, k) => v - 0.3 * (grad[k]! / examples.length + (lambda / examples.length) * (v - prior[k]!)));
+    // Evidence keeps its direction: a feature meant to raise a score never lowers it, and the
+    // reverse, whatever the few articles of a gold set suggest (the bias is free).
+    w = w.map((v, k) => (names[k] === 'bias' ? v : prior[k]! > 0 ? Math.max(0, v) : prior[k]! < 0 ? Math.min(0, v) : v));
+  }
+  return w;
 }
-console.log(`${X.length} examples, ${y.filter((v) => v === 1).length} positive`);
-console.log('export const WEIGHTS = {');
-names.forEach((n, k) => console.log(`  ${n}: ${w[k]!.toFixed(2)},`));
-console.log('} as const;');
+
+const scoreWith = (w: number[], e: Example): number => 1 / (1 + Math.exp(-e.x.reduce((s, v, k) => s + v * w[k]!, 0)));
+const ranked = (w: number[], examples: readonly Example[]) => examples.map((e) => ({ tag: e.tag, type: e.type, score: scoreWith(w, e), mentions: [] })).sort((a, b) => b.score - a.score);
+
+if (values.loo) {
+  let total = zeroCounts();
+  for (let i = 0; i < perArticle.length; i++) {
+    const train = perArticle.filter((_, j) => j !== i);
+    const w = fit(train.flatMap((a) => a.examples));
+    const { cut } = optimizeCut(train.map((a) => a.gold), new Map(train.map((a) => [a.gold.id, ranked(w, a.examples)])), { minPrecision: 0.9 });
+    const left = perArticle[i]!;
+    total = addCounts(total, scoreArticle(left.gold, applyCut(ranked(w, left.examples), cut).map((t) => t.tag)).counts);
+  }
+  const m = metricsOf(total);
+  console.log(`leave-one-article-out over ${perArticle.length} articles (lambda ${lambda}): P ${m.precision.toFixed(3)} must-recall ${m.mustRecall.toFixed(3)} F1 ${m.f1.toFixed(3)} (${m.predicted} tags, ${m.mustFound}/${m.mustEntities} must entities)`);
+} else {
+  const all = perArticle.flatMap((a) => a.examples);
+  const w = fit(all);
+  console.log(`${all.length} examples, ${all.filter((e) => e.y === 1).length} must`);
+  console.log('export const WEIGHTS = {');
+  names.forEach((n, k) => console.log(`  ${n}: ${w[k]!.toFixed(2)},`));
+  console.log('} as const;');
+}
