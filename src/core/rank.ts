@@ -96,11 +96,6 @@ export function evidenceOf(s: Scored): Evidence {
   return evidence;
 }
 
-interface GroupMention {
-  ref: MatchRef;
-  tag: number;
-}
-
 /** What a tag's words are like in news at large: the same in every article, so computed once. */
 interface TagInfo {
   keys: string[];
@@ -265,56 +260,56 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
   const bodyLength = body?.text.length ?? 0;
   const leadEnd = Math.max(400, bodyLength * 0.25);
   const bg = background && background.documents > 0 ? background : undefined;
-  const groups = new Map<string, GroupMention[]>();
+  const groups = new Map<string, Candidate[]>();
   // Head nouns of the multi-word tags found here: «القطاع» after «قطاع غزة» refers back to it.
   const heads = new Set<string>();
   for (const c of candidates) {
     const t = cv.tags[c.tag]!;
-    let g = groups.get(t.entity);
-    if (g === undefined) groups.set(t.entity, (g = []));
-    for (const ref of c.refs) g.push({ ref, tag: c.tag });
+    const g = groups.get(t.entity);
+    if (g === undefined) groups.set(t.entity, [c]);
+    else g.push(c);
     if (t.labelTokens > 1) heads.add(withoutArticle(tagInfo(cv, c.tag, background).keys[0]!));
   }
   const out: Scored[] = [];
   for (const members of groups.values()) {
-    // The reported twin: a name before a nisba-named tag, then most strong mentions in the
-    // title, then overall, then the longer name.
     let bestTag = members[0]!.tag;
-    let twins = 1;
-    if (members.some((gm) => gm.tag !== bestTag)) {
-      const perTag = new Map<number, { title: number; strong: number; all: number }>();
-      for (const gm of members) {
-        let s = perTag.get(gm.tag);
-        if (s === undefined) perTag.set(gm.tag, (s = { title: 0, strong: 0, all: 0 }));
-        const strong = STRONG.has(gm.ref.match.kind);
-        if (strong && gm.ref.field === 'title') s.title++;
-        if (strong) s.strong++;
-        s.all++;
+    const twins = members.length;
+    // A lone candidate's matches are already in text order, title first.
+    let ms: MatchRef[] = members[0]!.refs;
+    if (twins > 1) {
+      // The reported twin: a name before a nisba-named tag, then most strong mentions in the
+      // title, then overall, then the longer name.
+      let best = { title: -1, strong: -1, all: -1 };
+      for (const c of members) {
+        const s = { title: 0, strong: 0, all: c.refs.length };
+        for (const r of c.refs) {
+          if (!STRONG.has(r.match.kind)) continue;
+          s.strong++;
+          if (r.field === 'title') s.title++;
+        }
+        const t = c.tag;
+        const better = best.all < 0 ? 1 : Number(!cv.tags[t]!.nisbaLabel) - Number(!cv.tags[bestTag]!.nisbaLabel) || s.title - best.title || s.strong - best.strong || s.all - best.all || cv.tags[t]!.labelTokens - cv.tags[bestTag]!.labelTokens || bestTag - t;
+        if (better > 0) {
+          bestTag = t;
+          best = s;
+        }
       }
-      twins = perTag.size;
-      for (const [t, s] of perTag) {
-        const b = perTag.get(bestTag)!;
-        const better = Number(!cv.tags[t]!.nisbaLabel) - Number(!cv.tags[bestTag]!.nisbaLabel) || s.title - b.title || s.strong - b.strong || s.all - b.all || cv.tags[t]!.labelTokens - cv.tags[bestTag]!.labelTokens || bestTag - t;
-        if (better > 0) bestTag = t;
+      // One mention per span: twins can both match the same words (مفاوضات and المفاوضات).
+      const seen = new Set<number>();
+      ms = [];
+      for (const c of members) {
+        for (const r of c.refs) {
+          const k = (r.field === 'title' ? 0 : 1) + 2 * r.start;
+          if (!seen.has(k)) {
+            seen.add(k);
+            ms.push(r);
+          }
+        }
       }
+      ms.sort((a, b) => (a.field === b.field ? a.start - b.start : a.field === 'title' ? -1 : 1));
     }
     const tag = cv.tags[bestTag]!;
     const info = tagInfo(cv, bestTag, background);
-    // One mention per span: twins can both match the same words (مفاوضات and المفاوضات).
-    let ms: MatchRef[];
-    if (twins === 1) ms = members.map((gm) => gm.ref);
-    else {
-      const seen = new Set<number>();
-      ms = [];
-      for (const gm of members) {
-        const k = (gm.ref.field === 'title' ? 0 : 1) + 2 * gm.ref.start;
-        if (!seen.has(k)) {
-          seen.add(k);
-          ms.push(gm.ref);
-        }
-      }
-    }
-    ms.sort((a, b) => (a.field === b.field ? a.start - b.start : a.field === 'title' ? -1 : 1));
     const cues = tag.type ? CUE_SETS[tag.type] : undefined;
     if (minScore > 0 && logistic(upperBound(cv, tag, info, ms, heads, leadEnd, bodyLength, cues)) < minScore) continue;
     let fragment = 0;
