@@ -42,7 +42,7 @@ export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOpti
       const candidates = collectCandidates(fields);
       const top = callOptions.top ?? defaults.top;
       const minScore = callOptions.minScore ?? defaults.minScore;
-      const scored = scoreCandidates(vocabulary, candidates, fields, options.background, minScore);
+      const scored = scoreCandidates(vocabulary, candidates, fields, options.background, minScore, top);
       return scored
         .filter((s) => s.score >= minScore)
         .sort((a, b) => b.score - a.score || a.refs[0]!.start - b.refs[0]!.start)

@@ -249,12 +249,21 @@ function upperBound(cv: CompiledVocabulary, tag: CompiledTag, info: TagInfo, ms:
   return z;
 }
 
+/** A group of twin candidates waiting to be scored, with the best score it could reach. */
+interface Pending {
+  bestTag: number;
+  ms: MatchRef[];
+  twins: number;
+  bound: number;
+}
+
 /**
- * Scores every candidate group; with `minScore` > 0, a group whose most favourable score (every
- * uncertain feature at its best) is below it is dropped unscored — the exact same output, at a
- * fraction of the cost when a big vocabulary finds hundreds of candidates per article.
+ * Scores the candidate groups. A group whose most favourable score (every uncertain feature at
+ * its best) is below `minScore`, or below the `top` groups already scored, is dropped unscored:
+ * the same output as scoring everything, at a fraction of the cost when a big vocabulary finds
+ * hundreds of candidates in an article.
  */
-export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Candidate[], fields: readonly FieldText[], background?: BackgroundModel, minScore = 0): Scored[] {
+export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Candidate[], fields: readonly FieldText[], background?: BackgroundModel, minScore = 0, top = Infinity): Scored[] {
   const title = fieldOf(fields, 'title');
   const body = fieldOf(fields, 'body');
   const bodyLength = body?.text.length ?? 0;
@@ -270,7 +279,7 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
     else g.push(c);
     if (t.labelTokens > 1) heads.add(withoutArticle(tagInfo(cv, c.tag, background).keys[0]!));
   }
-  const out: Scored[] = [];
+  const pending: Pending[] = [];
   for (const members of groups.values()) {
     let bestTag = members[0]!.tag;
     const twins = members.length;
@@ -311,104 +320,127 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
     const tag = cv.tags[bestTag]!;
     const info = tagInfo(cv, bestTag, background);
     const cues = tag.type ? CUE_SETS[tag.type] : undefined;
-    if (minScore > 0 && logistic(upperBound(cv, tag, info, ms, heads, leadEnd, bodyLength, cues)) < minScore) continue;
-    let fragment = 0;
-    let context = 0;
-    let doubtful = 0;
-    let nameFragments = 0;
-    let rare = 0;
-    // Mentions that are not doubtful readings are the evidence, strong or weak.
-    let usable = 0;
-    let usableInTitle = false;
-    let listedNisba = 0;
-    let strong = 0;
-    let strongInTitle = false;
-    let strongInLead = false;
-    let strongMultiword = false;
-    let allNisba = true;
-    let thirds = 0;
-    for (const m of ms) {
-      const f = m.field === 'title' ? title : body;
-      if (!f) continue;
-      const toks = f.tokens;
-      const match = m.match;
-      const kind = match.kind;
-      const single = match.end - match.start === 1;
-      const pattern = cv.patterns[match.pattern]!;
-      let share = 0;
-      let doubt = false;
-      if (bg && single) {
-        // A nisba is an adjective by nature: following its noun is how it is used, not a fragment.
-        share = kind === 'nisba' ? 0 : fragmentShare(bg, toks, match);
-        if (tag.type !== 'person' && rareNeighbour(bg, toks, match)) rare++;
-        // Listed nisba forms are known to name the place; derived ones and stripped readings are checked.
-        const listed = kind === 'nisba' && pattern.nisba;
-        doubt = kind !== 'exact' && kind !== 'variant' && !listed && readingDoubt(bg, toks[match.start]!.key, tag.key);
-      }
-      // The article added to a bare word (وحدة → الوحدة, شباب → الشباب) reads a name into a common
-      // word: only topic nouns keep their meaning without the article.
-      if (kind === 'inflected' && tag.type && tag.type !== 'topic' && articleAdded(toks[match.start]!.key, tag.key)) doubt = true;
-      fragment += share;
-      if (kind !== 'nisba') allNisba = false;
-      if (m.field === 'body' && bodyLength > 0) thirds |= 1 << Math.min(2, Math.floor((3 * m.start) / bodyLength));
-      if (doubt) doubtful++;
-      else {
-        usable++;
-        if (m.field === 'title') usableInTitle = true;
-        if (pattern.nisba) listedNisba++;
-      }
-      // A bare name inside a longer personal name (الملك فهد، عبد الله بن سعود) is not that tag —
-      // unless the tag is known to be a person, whose titles and patronyms are normal context.
-      if (tag.type !== 'person' && (NAME_LINKS.has(toks[match.start - 1]?.key ?? '') || NAME_LINKS.has(toks[match.end]?.key ?? ''))) nameFragments++;
-      // A topic named by one of the words that signal it (صحيفة for الصحافة) is weaker than by its name.
-      const signalWord = tag.type === 'topic' && pattern.alias === true;
-      if (STRONG.has(kind) && !doubt && !signalWord && share < FRAGMENT_LIMIT) {
-        strong++;
-        if (m.field === 'title') strongInTitle = true;
-        else if (m.start < leadEnd) strongInLead = true;
-        if (!single) strongMultiword = true;
-      }
-      if (cues && cues.size > 0 && !context) {
-        const to = Math.min(toks.length, match.end + CUE_WINDOW);
-        for (let i = Math.max(0, match.start - CUE_WINDOW); i < to; i++) {
-          if ((i < match.start || i >= match.end) && cues.has(toks[i]!.key)) {
-            context = 1;
-            break;
+    const bound = minScore > 0 || Number.isFinite(top) ? logistic(upperBound(cv, tag, info, ms, heads, leadEnd, bodyLength, cues)) : 1;
+    if (bound < minScore) continue;
+    pending.push({ bestTag, ms, twins, bound });
+  }
+  if (!Number.isFinite(top) || pending.length <= top) return dropHomonyms(pending.map(scoreGroup));
+  // Only the best `top` are wanted: score the most promising first and stop once `top` distinct
+  // groups score above what any group left could reach.
+  pending.sort((x, y) => y.bound - x.bound);
+  const scored: Scored[] = [];
+  for (const p of pending) {
+    if (scored.length >= top) {
+      // Scores are rounded to three decimals: so is the bound, lest a tie slip past it.
+      const reach = Math.round(p.bound * 1000) / 1000;
+      let above = 0;
+      for (const g of scored) if (g.score > reach) above++;
+      if (above >= top && dropHomonyms(scored.filter((g) => g.score > reach)).length >= top) break;
+    }
+    scored.push(scoreGroup(p));
+  }
+  return dropHomonyms(scored);
+
+  function scoreGroup({ bestTag, ms, twins }: Pending): Scored {
+    const tag = cv.tags[bestTag]!;
+    const info = tagInfo(cv, bestTag, background);
+    const cues = tag.type ? CUE_SETS[tag.type] : undefined;
+      let fragment = 0;
+      let context = 0;
+      let doubtful = 0;
+      let nameFragments = 0;
+      let rare = 0;
+      // Mentions that are not doubtful readings are the evidence, strong or weak.
+      let usable = 0;
+      let usableInTitle = false;
+      let listedNisba = 0;
+      let strong = 0;
+      let strongInTitle = false;
+      let strongInLead = false;
+      let strongMultiword = false;
+      let allNisba = true;
+      let thirds = 0;
+      for (const m of ms) {
+        const f = m.field === 'title' ? title : body;
+        if (!f) continue;
+        const toks = f.tokens;
+        const match = m.match;
+        const kind = match.kind;
+        const single = match.end - match.start === 1;
+        const pattern = cv.patterns[match.pattern]!;
+        let share = 0;
+        let doubt = false;
+        if (bg && single) {
+          // A nisba is an adjective by nature: following its noun is how it is used, not a fragment.
+          share = kind === 'nisba' ? 0 : fragmentShare(bg, toks, match);
+          if (tag.type !== 'person' && rareNeighbour(bg, toks, match)) rare++;
+          // Listed nisba forms are known to name the place; derived ones and stripped readings are checked.
+          const listed = kind === 'nisba' && pattern.nisba;
+          doubt = kind !== 'exact' && kind !== 'variant' && !listed && readingDoubt(bg, toks[match.start]!.key, tag.key);
+        }
+        // The article added to a bare word (وحدة → الوحدة, شباب → الشباب) reads a name into a common
+        // word: only topic nouns keep their meaning without the article.
+        if (kind === 'inflected' && tag.type && tag.type !== 'topic' && articleAdded(toks[match.start]!.key, tag.key)) doubt = true;
+        fragment += share;
+        if (kind !== 'nisba') allNisba = false;
+        if (m.field === 'body' && bodyLength > 0) thirds |= 1 << Math.min(2, Math.floor((3 * m.start) / bodyLength));
+        if (doubt) doubtful++;
+        else {
+          usable++;
+          if (m.field === 'title') usableInTitle = true;
+          if (pattern.nisba) listedNisba++;
+        }
+        // A bare name inside a longer personal name (الملك فهد، عبد الله بن سعود) is not that tag —
+        // unless the tag is known to be a person, whose titles and patronyms are normal context.
+        if (tag.type !== 'person' && (NAME_LINKS.has(toks[match.start - 1]?.key ?? '') || NAME_LINKS.has(toks[match.end]?.key ?? ''))) nameFragments++;
+        // A topic named by one of the words that signal it (صحيفة for الصحافة) is weaker than by its name.
+        const signalWord = tag.type === 'topic' && pattern.alias === true;
+        if (STRONG.has(kind) && !doubt && !signalWord && share < FRAGMENT_LIMIT) {
+          strong++;
+          if (m.field === 'title') strongInTitle = true;
+          else if (m.start < leadEnd) strongInLead = true;
+          if (!single) strongMultiword = true;
+        }
+        if (cues && cues.size > 0 && !context) {
+          const to = Math.min(toks.length, match.end + CUE_WINDOW);
+          for (let i = Math.max(0, match.start - CUE_WINDOW); i < to; i++) {
+            if ((i < match.start || i >= match.end) && cues.has(toks[i]!.key)) {
+              context = 1;
+              break;
+            }
           }
         }
       }
-    }
-    const n = ms.length;
-    const features: Features = {
-      bias: 1,
-      titleStrong: strongInTitle ? 1 : 0,
-      titleWeak: !strongInTitle && usableInTitle ? 1 : 0,
-      lead: strongInLead ? 1 : 0,
-      logStrong: Math.log2(1 + strong),
-      // Repetition says more of a known entity than of a word that may be just a word.
-      logStrongTyped: tag.type ? Math.log2(1 + strong) : 0,
-      logWeak: Math.log2(1 + usable - strong),
-      spread: ((thirds & 1) + ((thirds >> 1) & 1) + ((thirds >> 2) & 1)) / 3,
-      specificity: info.specificity,
-      titleRate: info.titleRate,
-      // Judged on the forms the text used: صحيفة الحياة is unambiguous where الحياة alone is not.
-      multiword: strongMultiword ? 1 : 0,
-      fragment: n > 0 ? fragment / n : 0,
-      ambiguous: tag.ambiguous && !strongMultiword ? 1 : 0,
-      context,
-      typed: tag.type ? 1 : 0,
-      nisbaOnly: allNisba ? 1 : 0,
-      // Nisba forms a vocabulary lists (الإيرانية for إيران) are reliable; derived ones less so.
-      listedNisba: Math.log2(1 + listedNisba),
-      weakOnly: strong === 0 ? 1 : 0,
-      nameFragment: n > 0 ? nameFragments / n : 0,
-      rareNeighbour: n > 0 ? rare / n : 0,
-      coordination: info.coordination,
-      headAnaphor: info.keys.length === 1 && heads.has(withoutArticle(info.keys[0]!)) ? 1 : 0,
-    };
-    out.push({ tag: bestTag, refs: ms, score: scoreOf(features), features, twins, doubtfulClitics: doubtful });
+      const n = ms.length;
+      const features: Features = {
+        bias: 1,
+        titleStrong: strongInTitle ? 1 : 0,
+        titleWeak: !strongInTitle && usableInTitle ? 1 : 0,
+        lead: strongInLead ? 1 : 0,
+        logStrong: Math.log2(1 + strong),
+        // Repetition says more of a known entity than of a word that may be just a word.
+        logStrongTyped: tag.type ? Math.log2(1 + strong) : 0,
+        logWeak: Math.log2(1 + usable - strong),
+        spread: ((thirds & 1) + ((thirds >> 1) & 1) + ((thirds >> 2) & 1)) / 3,
+        specificity: info.specificity,
+        titleRate: info.titleRate,
+        // Judged on the forms the text used: صحيفة الحياة is unambiguous where الحياة alone is not.
+        multiword: strongMultiword ? 1 : 0,
+        fragment: n > 0 ? fragment / n : 0,
+        ambiguous: tag.ambiguous && !strongMultiword ? 1 : 0,
+        context,
+        typed: tag.type ? 1 : 0,
+        nisbaOnly: allNisba ? 1 : 0,
+        // Nisba forms a vocabulary lists (الإيرانية for إيران) are reliable; derived ones less so.
+        listedNisba: Math.log2(1 + listedNisba),
+        weakOnly: strong === 0 ? 1 : 0,
+        nameFragment: n > 0 ? nameFragments / n : 0,
+        rareNeighbour: n > 0 ? rare / n : 0,
+        coordination: info.coordination,
+        headAnaphor: info.keys.length === 1 && heads.has(withoutArticle(info.keys[0]!)) ? 1 : 0,
+      };
+      return { tag: bestTag, refs: ms, score: scoreOf(features), features, twins, doubtfulClitics: doubtful };
   }
-  return dropHomonyms(out);
 }
 
 /**
