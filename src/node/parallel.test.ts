@@ -11,22 +11,13 @@ import { isWasimError, parseVocabulary, compileVocabulary } from '../core/index.
 import { tagJsonlStream } from './batch.js';
 import { tagJsonlParallel } from './parallel.js';
 import { createNodeTagger } from './tagger.js';
+import { seededRandom } from '../bench/vocab-gen.js';
 
 const REPO = new URL('../../', import.meta.url);
 const BIN = fileURLToPath(new URL('bin/wasim.js', REPO));
 const SHARED = new URL('../shared/data/', REPO);
 
-/** A small seeded generator (mulberry32): the same articles on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 const PLACES = ['الرياض', 'جدة', 'مكة المكرمة', 'القاهرة', 'دبي', 'بيروت', 'عمّان', 'الدوحة', 'تونس', 'بغداد', 'الخرطوم', 'المدينة المنورة'];
 const COUNTRIES = ['السعودية', 'مصر', 'الأردن', 'لبنان', 'الإمارات', 'قطر', 'العراق', 'المغرب', 'اليمن', 'سوريا'];
