@@ -38,16 +38,16 @@ export const WEIGHTS = {
   spread: 0.00,
   specificity: 1.59,
   titleRate: 2.56,
-  multiword: 0.63,
+  multiword: 0.62,
   fragment: -2.00,
   ambiguous: -1.48,
-  context: 0.71,
+  context: 0.76,
   typed: 1.31,
-  listedNisba: 0.76,
+  listedNisba: 0.75,
   nisbaOnly: -0.42,
   weakOnly: -1.23,
   nameFragment: -1.78,
-  rareNeighbour: -0.68,
+  rareNeighbour: -0.69,
   coordination: -2.50,
   headAnaphor: -1.94,
 } as const;
@@ -69,6 +69,17 @@ const CONTEXT_CUES: Readonly<Record<TagType, readonly string[]>> = {
 };
 const CUE_SETS = Object.fromEntries(Object.entries(CONTEXT_CUES).map(([t, words]) => [t, new Set(words.map(foldKey))])) as unknown as Record<TagType, ReadonlySet<string>>;
 const CUE_WINDOW = 3;
+
+/** A club or a national team is confirmed by sport, not by a company or a party nearby. */
+const SPORTS_CUES: ReadonlySet<string> = new Set(
+  ['نادي', 'النادي', 'لنادي', 'فريق', 'الفريق', 'لفريق', 'مدرب', 'لاعب', 'لاعبي', 'مباراة', 'المباراة', 'الدوري', 'دوري', 'بطولة', 'جمهور', 'منتخب', 'المنتخب', 'ملعب', 'كأس'].map(foldKey),
+);
+
+/** Default-vocabulary ids of clubs and national teams (org-club-…, org-nt-…). */
+function cuesFor(tag: CompiledTag): ReadonlySet<string> | undefined {
+  if (tag.entity.startsWith('org-club-') || tag.entity.startsWith('org-nt-')) return SPORTS_CUES;
+  return tag.type ? CUE_SETS[tag.type] : undefined;
+}
 
 /** Words that bind a name into a longer personal name (عبد الله بن سعود، الملك فهد، أبو محمد). */
 const NAME_LINKS: ReadonlySet<string> = new Set(['بن', 'ابن', 'بنت', 'أبو', 'أبي', 'أم', 'آل', 'الملك', 'الأمير', 'الأميرة', 'الشيخ', 'عبد', 'ولد'].map(foldKey));
@@ -319,7 +330,7 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
     }
     const tag = cv.tags[bestTag]!;
     const info = tagInfo(cv, bestTag, background);
-    const cues = tag.type ? CUE_SETS[tag.type] : undefined;
+    const cues = cuesFor(tag);
     const bound = minScore > 0 || Number.isFinite(top) ? logistic(upperBound(cv, tag, info, ms, heads, leadEnd, bodyLength, cues)) : 1;
     if (bound < minScore) continue;
     pending.push({ bestTag, ms, twins, bound });
@@ -344,7 +355,7 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
   function scoreGroup({ bestTag, ms, twins }: Pending): Scored {
     const tag = cv.tags[bestTag]!;
     const info = tagInfo(cv, bestTag, background);
-    const cues = tag.type ? CUE_SETS[tag.type] : undefined;
+    const cues = cuesFor(tag);
       let fragment = 0;
       let context = 0;
       let doubtful = 0;
