@@ -104,11 +104,12 @@ export async function request(base: string, method: string, path: string, option
   return { status: res.status, headers: res.headers, text, json };
 }
 
-export async function startTestServer(overrides: Partial<ServerConfig> = {}, options: BuildOptions = {}): Promise<TestServer> {
-  const db = await createTestDatabase('wasim-server');
+/** A fresh database, the app built on it listening on a random port of 127.0.0.1, its tagger ready. */
+export async function listenOnFreshDatabase(label: string, configFor: (db: TestDatabase) => ServerConfig, options: BuildOptions = {}): Promise<{ url: string; db: TestDatabase; wasim: WasimApp; close(): Promise<void> }> {
+  const db = await createTestDatabase(label);
   let wasim: WasimApp;
   try {
-    wasim = await buildApp(testConfig(db, overrides), { logger: false, ...options });
+    wasim = await buildApp(configFor(db), { logger: false, ...options });
   } catch (e) {
     await db.cleanup();
     throw e;
@@ -119,12 +120,16 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}, opt
     url,
     db,
     wasim,
-    request: (method, path, opts) => request(url, method, path, opts),
     async close() {
       await wasim.app.close();
       await db.cleanup();
     },
   };
+}
+
+export async function startTestServer(overrides: Partial<ServerConfig> = {}, options: BuildOptions = {}): Promise<TestServer> {
+  const server = await listenOnFreshDatabase('wasim-server', (db) => testConfig(db, overrides), options);
+  return { ...server, request: (method, path, opts) => request(server.url, method, path, opts) };
 }
 
 /** The one error shape, with the catalogue's status for the code. */

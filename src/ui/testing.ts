@@ -5,9 +5,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildApp, type WasimApp } from '../server/app.js';
+import type { WasimApp } from '../server/app.js';
 import { DEFAULT_CONFIG, type ServerConfig } from '../server/config.js';
-import { createTestDatabase, type TestDatabase } from '../storage/testing.js';
+import { listenOnFreshDatabase, request } from '../server/testing.js';
+import type { TestDatabase } from '../storage/testing.js';
 import uiPlugin from './index.js';
 
 export const UI_TEST_TOKEN = 'ui-test-token-1f2e3d4c5b6a';
@@ -29,45 +30,25 @@ export interface UiServerOptions {
 }
 
 export async function startUiServer(options: UiServerOptions = {}): Promise<UiServer> {
-  const db = await createTestDatabase('wasim-ui');
-  let vocab: string | undefined;
-  if (options.vocabulary !== undefined) {
-    vocab = join(db.dir, 'vocab.jsonl');
-    writeFileSync(vocab, options.vocabulary);
-  }
-  const config: ServerConfig = { ...DEFAULT_CONFIG, databaseUrl: db.url, token: UI_TEST_TOKEN, rateLimit: false, logLevel: 'silent', vocabPollMs: 0, ...(vocab ? { vocab } : {}), ...options.config };
-  let wasim: WasimApp;
-  try {
-    wasim = await buildApp(config, { logger: false, ui: uiPlugin });
-  } catch (e) {
-    await db.cleanup();
-    throw e;
-  }
-  const url = await wasim.app.listen({ port: 0, host: '127.0.0.1' });
-  await wasim.context.tagger.get();
-  return {
-    url,
-    origin: new URL(url).origin,
-    wasim,
-    db,
-    async api(method, path, body) {
-      const res = await fetch(url + path, {
-        method,
-        headers: { authorization: `Bearer ${UI_TEST_TOKEN}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await res.text();
-      let json: unknown;
-      try {
-        json = text ? JSON.parse(text) : undefined;
-      } catch {
-        json = undefined;
+  const server = await listenOnFreshDatabase(
+    'wasim-ui',
+    (db) => {
+      let vocab: string | undefined;
+      if (options.vocabulary !== undefined) {
+        vocab = join(db.dir, 'vocab.jsonl');
+        writeFileSync(vocab, options.vocabulary);
       }
-      return { status: res.status, json, text };
+      return { ...DEFAULT_CONFIG, databaseUrl: db.url, token: UI_TEST_TOKEN, rateLimit: false, logLevel: 'silent', vocabPollMs: 0, ...(vocab ? { vocab } : {}), ...options.config };
     },
-    async close() {
-      await wasim.app.close();
-      await db.cleanup();
+    { ui: uiPlugin },
+  );
+  const url = server.url;
+  return {
+    ...server,
+    origin: new URL(url).origin,
+    async api(method, path, body) {
+      const reply = await request(url, method, path, { token: UI_TEST_TOKEN, ...(body !== undefined ? { body } : {}) });
+      return { status: reply.status, json: reply.json, text: reply.text };
     },
   };
 }
