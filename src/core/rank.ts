@@ -8,7 +8,7 @@ import type { BackgroundModel } from './background.js';
 import type { Candidate, FieldText, MatchRef } from './candidates.js';
 import type { CompiledTag, CompiledVocabulary } from './compile.js';
 import type { Match } from './match.js';
-import { foldKey } from './fold.js';
+import { foldKey, keyOfLight } from './fold.js';
 import type { Evidence, MatchKind, TagType } from './types.js';
 
 export interface Scored {
@@ -29,25 +29,25 @@ export interface Scored {
  */
 export const WEIGHTS = {
   bias: -2.44,
-  titleStrong: 1.56,
+  titleStrong: 1.55,
   titleWeak: 0.49,
   lead: 0.00,
   logStrong: 0.00,
-  logStrongTyped: 0.46,
+  logStrongTyped: 0.47,
   logWeak: 0.66,
   spread: 0.00,
-  specificity: 1.59,
+  specificity: 1.61,
   titleRate: 2.56,
-  multiword: 0.62,
+  multiword: 0.63,
   fragment: -2.00,
   ambiguous: -1.48,
-  context: 0.76,
-  typed: 1.31,
+  context: 0.77,
+  typed: 1.32,
   listedNisba: 0.75,
   nisbaOnly: -0.42,
-  weakOnly: -1.23,
+  weakOnly: -1.24,
   nameFragment: -1.78,
-  rareNeighbour: -0.69,
+  rareNeighbour: -0.67,
   coordination: -2.50,
   headAnaphor: -1.94,
 } as const;
@@ -116,6 +116,29 @@ interface TagInfo {
 }
 
 const tagInfoCache = new WeakMap<CompiledVocabulary, { background: BackgroundModel | undefined; infos: (TagInfo | undefined)[] }>();
+
+const patternStatsCache = new WeakMap<CompiledVocabulary, { background: BackgroundModel | undefined; stats: ({ specificity: number; titleRate: number } | undefined)[] }>();
+
+/**
+ * How specific and how headline-worthy the form a mention used is: قاعدة العديد is a rare name,
+ * its alias العديد ("many") is not. A nisba speaks for its entity, so it takes the tag's label.
+ */
+function formStatistics(cv: CompiledVocabulary, ref: MatchRef, info: TagInfo, background: BackgroundModel | undefined): { specificity: number; titleRate: number } {
+  if (ref.match.kind === 'nisba') return info;
+  let cache = patternStatsCache.get(cv);
+  if (cache === undefined || cache.background !== background) {
+    cache = { background, stats: [] };
+    patternStatsCache.set(cv, cache);
+  }
+  const pid = ref.match.pattern;
+  let st = cache.stats[pid];
+  if (st === undefined) {
+    const p = cv.patterns[pid]!;
+    st = tagStatistics(p.lights.map((l, k) => (p.rewritten[k] ? l : keyOfLight(l))), background);
+    cache.stats[pid] = st;
+  }
+  return st;
+}
 
 function tagInfo(cv: CompiledVocabulary, index: number, background: BackgroundModel | undefined): TagInfo {
   let cache = tagInfoCache.get(cv);
@@ -218,8 +241,11 @@ const plus = (w: number, v: number): number => (w > 0 ? w * v : 0);
  * The highest z a group could reach: features that need the background or the text around a
  * mention (doubtful readings, fragments, name links, context) taken at their most favourable.
  */
-function upperBound(cv: CompiledVocabulary, tag: CompiledTag, info: TagInfo, ms: readonly MatchRef[], heads: ReadonlySet<string>, leadEnd: number, bodyLength: number, cues: ReadonlySet<string> | undefined): number {
+function upperBound(cv: CompiledVocabulary, tag: CompiledTag, info: TagInfo, ms: readonly MatchRef[], heads: ReadonlySet<string>, leadEnd: number, bodyLength: number, cues: ReadonlySet<string> | undefined, background: BackgroundModel | undefined): number {
   let strong = 0;
+  // With no usable mention the label's own statistics stand in: they bound the score too.
+  let specificity = info.specificity;
+  let titleRate = info.titleRate;
   let title = false;
   let strongTitle = false;
   let lead = false;
@@ -229,6 +255,9 @@ function upperBound(cv: CompiledVocabulary, tag: CompiledTag, info: TagInfo, ms:
   let thirds = 0;
   for (const m of ms) {
     const kind = m.match.kind;
+    const form = formStatistics(cv, m, info, background);
+    specificity = Math.max(specificity, form.specificity);
+    titleRate = Math.max(titleRate, form.titleRate);
     if (kind !== 'nisba') allNisba = false;
     if (cv.patterns[m.match.pattern]!.nisba) listed++;
     if (m.field === 'title') title = true;
@@ -247,7 +276,7 @@ function upperBound(cv: CompiledVocabulary, tag: CompiledTag, info: TagInfo, ms:
   z += plus(W.logStrong, Math.log2(1 + strong)) + (tag.type ? plus(W.logStrongTyped, Math.log2(1 + strong)) : 0);
   z += plus(W.logWeak, Math.log2(1 + n));
   z += W.spread * (((thirds & 1) + ((thirds >> 1) & 1) + ((thirds >> 2) & 1)) / 3);
-  z += W.specificity * info.specificity + W.titleRate * info.titleRate;
+  z += plus(W.specificity, specificity) + plus(W.titleRate, titleRate);
   z += plus(W.multiword, multiword ? 1 : 0);
   z += tag.ambiguous && !multiword ? Math.min(0, W.ambiguous) : 0;
   z += cues && cues.size > 0 ? plus(W.context, 1) : 0;
@@ -331,7 +360,7 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
     const tag = cv.tags[bestTag]!;
     const info = tagInfo(cv, bestTag, background);
     const cues = cuesFor(tag);
-    const bound = minScore > 0 || Number.isFinite(top) ? logistic(upperBound(cv, tag, info, ms, heads, leadEnd, bodyLength, cues)) : 1;
+    const bound = minScore > 0 || Number.isFinite(top) ? logistic(upperBound(cv, tag, info, ms, heads, leadEnd, bodyLength, cues, background)) : 1;
     if (bound < minScore) continue;
     pending.push({ bestTag, ms, twins, bound });
   }
@@ -369,6 +398,11 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
       let strongInTitle = false;
       let strongInLead = false;
       let strongMultiword = false;
+      // The most specific form the text used, among strong mentions, else any usable one.
+      let strongSpecificity = -Infinity;
+      let strongTitleRate = -Infinity;
+      let usableSpecificity = -Infinity;
+      let usableTitleRate = -Infinity;
       let allNisba = true;
       let thirds = 0;
       for (const m of ms) {
@@ -400,6 +434,9 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
           usable++;
           if (m.field === 'title') usableInTitle = true;
           if (pattern.nisba) listedNisba++;
+          const form = formStatistics(cv, m, info, background);
+          usableSpecificity = Math.max(usableSpecificity, form.specificity);
+          usableTitleRate = Math.max(usableTitleRate, form.titleRate);
         }
         // A bare name inside a longer personal name (الملك فهد، عبد الله بن سعود) is not that tag —
         // unless the tag is known to be a person, whose titles and patronyms are normal context.
@@ -408,6 +445,9 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
         const signalWord = tag.type === 'topic' && pattern.alias === true;
         if (STRONG.has(kind) && !doubt && !signalWord && share < FRAGMENT_LIMIT) {
           strong++;
+          const form = formStatistics(cv, m, info, background);
+          strongSpecificity = Math.max(strongSpecificity, form.specificity);
+          strongTitleRate = Math.max(strongTitleRate, form.titleRate);
           if (m.field === 'title') strongInTitle = true;
           else if (m.start < leadEnd) strongInLead = true;
           if (!single) strongMultiword = true;
@@ -433,8 +473,8 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
         logStrongTyped: tag.type ? Math.log2(1 + strong) : 0,
         logWeak: Math.log2(1 + usable - strong),
         spread: ((thirds & 1) + ((thirds >> 1) & 1) + ((thirds >> 2) & 1)) / 3,
-        specificity: info.specificity,
-        titleRate: info.titleRate,
+        specificity: strong > 0 ? strongSpecificity : usable > 0 ? usableSpecificity : info.specificity,
+        titleRate: strong > 0 ? strongTitleRate : usable > 0 ? usableTitleRate : info.titleRate,
         // Judged on the forms the text used: صحيفة الحياة is unambiguous where الحياة alone is not.
         multiword: strongMultiword ? 1 : 0,
         fragment: n > 0 ? fragment / n : 0,
