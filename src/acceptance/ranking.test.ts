@@ -72,6 +72,16 @@ test('a rare multi-word tag seen once outranks a frequent single word seen once'
   assert.ok(!kept(find(rs, 'العام')));
 });
 
+test('a name after بن is a father, part of another person\'s name: مشاري بن سعود is not سعود', () => {
+  const vocab: VocabEntry[] = [{ label: 'الملك سعود', aliases: ['سعود بن عبد العزيز'], type: 'person' }];
+  const son = tagWith(vocab, 'أمير المنطقة يوجه بتسريع مشروع الطريق', 'نقل وكيل الإمارة توجيهات أمير المنطقة مشاري بن سعود بن عبد العزيز بأهمية الطريق، وأكد أمير المنطقة متابعته للمشروع.');
+  const king = tagWith(vocab, 'مئوية الملك سعود', 'تحتفي الجامعة بذكرى الملك سعود بن عبد العزيز، وتعرض وثائق من عهد سعود بن عبد العزيز.');
+  const r = find(son, 'الملك سعود');
+  assert.ok(!kept(r), `the father's name (${r?.score})`);
+  assert.equal(r?.evidence?.nameFragment, 1);
+  assert.ok(kept(find(king, 'الملك سعود')), 'the king named for himself');
+});
+
 test('a doubtful clitic reading is not evidence: وكيل is not و + كيل', () => {
   const rs = tagWith([{ label: 'كيل' }], 'تعيين وكيل جديد للوزارة', 'أصدر الوزير قرارا بتعيين وكيل جديد للوزارة، وقال الوكيل إنه سيعمل على تطوير الخدمات.');
   assert.ok(!kept(find(rs, 'كيل')), `${find(rs, 'كيل')?.score}`);

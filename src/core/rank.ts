@@ -84,6 +84,9 @@ function cuesFor(tag: CompiledTag): ReadonlySet<string> | undefined {
 /** Words that bind a name into a longer personal name (عبد الله بن سعود، الملك فهد، أبو محمد). */
 const NAME_LINKS: ReadonlySet<string> = new Set(['بن', 'ابن', 'بنت', 'أبو', 'أبي', 'أم', 'آل', 'الملك', 'الأمير', 'الأميرة', 'الشيخ', 'عبد', 'ولد'].map(foldKey));
 
+/** Words after which a personal name is a father's or ancestor's, part of another person's name. */
+const PATRONYM_LINKS: ReadonlySet<string> = new Set(['بن', 'ابن', 'بنت'].map(foldKey));
+
 function logistic(z: number): number {
   return 1 / (1 + Math.exp(-z));
 }
@@ -441,6 +444,8 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
         // A bare name inside a longer personal name (الملك فهد، عبد الله بن سعود) is not that tag —
         // unless the tag is known to be a person, whose titles and patronyms are normal context.
         if (tag.type !== 'person' && (NAME_LINKS.has(toks[match.start - 1]?.key ?? '') || NAME_LINKS.has(toks[match.end]?.key ?? ''))) nameFragments++;
+        // A person's name after بن is someone's father: مشاري بن سعود بن عبد العزيز is not King Saud.
+        else if (tag.type === 'person' && PATRONYM_LINKS.has(toks[match.start - 1]?.key ?? '')) nameFragments++;
         // A topic named by one of the words that signal it (صحيفة for الصحافة) is weaker than by its name.
         const signalWord = tag.type === 'topic' && pattern.alias === true;
         if (STRONG.has(kind) && !doubt && !signalWord && share < FRAGMENT_LIMIT) {

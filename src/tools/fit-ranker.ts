@@ -20,7 +20,7 @@ import { addCounts, metricsOf, scoreArticle, zeroCounts } from '../eval/score.js
 import { createNodeTagger } from '../node/tagger.js';
 import { loadVocabulary } from '../node/vocab-file.js';
 
-const { values } = parseArgs({ options: { gold: { type: 'string' }, input: { type: 'string' }, vocab: { type: 'string' }, lambda: { type: 'string', default: '5' }, 'ok-target': { type: 'string', default: '0.6' }, loo: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { gold: { type: 'string' }, input: { type: 'string' }, vocab: { type: 'string' }, lambda: { type: 'string', default: '5' }, 'ok-target': { type: 'string', default: '0.6' }, loo: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false } } });
 if (!values.gold || !values.input || !values.vocab) {
   console.error('usage: fit-ranker --gold G.jsonl --input A.jsonl --vocab V');
   process.exit(2);
@@ -114,7 +114,18 @@ if (values.loo) {
     const w = fit(train.flatMap((a) => a.examples));
     const { cut } = optimizeCut(train.map((a) => a.gold), new Map(train.map((a) => [a.gold.id, ranked(w, a.examples)])), { minPrecision: 0.9 });
     const left = perArticle[i]!;
-    total = addCounts(total, scoreArticle(left.gold, applyCut(ranked(w, left.examples), cut).map((t) => t.tag)).counts);
+    const kept = applyCut(ranked(w, left.examples), cut);
+    const scored = scoreArticle(left.gold, kept.map((t) => t.tag));
+    total = addCounts(total, scored.counts);
+    if (values.verbose) {
+      const labels = new Map(left.gold.tags.map((t) => [t.key, t]));
+      const wrong = kept.filter((t) => !labels.has(foldForScoring(t.tag))).map((t) => `${t.tag} ${t.score.toFixed(2)}`);
+      const keptKeys = new Set(kept.map((t) => foldForScoring(t.tag)));
+      const mustEntities = new Set(left.gold.tags.filter((t) => t.label === 'must').map((t) => t.entity));
+      const found = new Set(left.gold.tags.filter((t) => keptKeys.has(t.key)).map((t) => t.entity));
+      const missed = [...mustEntities].filter((e) => !found.has(e));
+      console.log(`${left.gold.id} cut ${JSON.stringify(cut)}  wrong: ${wrong.join(', ') || '-'}  missed: ${missed.join(', ') || '-'}`);
+    }
   }
   const m = metricsOf(total);
   console.log(`leave-one-article-out over ${perArticle.length} articles (lambda ${lambda}): P ${m.precision.toFixed(3)} must-recall ${m.mustRecall.toFixed(3)} F1 ${m.f1.toFixed(3)} (${m.predicted} tags, ${m.mustFound}/${m.mustEntities} must entities)`);
