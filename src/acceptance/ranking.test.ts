@@ -82,6 +82,20 @@ test('a name after بن is a father, part of another person\'s name: مشاري 
   assert.ok(kept(find(king, 'الملك سعود')), 'the king named for himself');
 });
 
+test('a transliterated name spelled with another long vowel: هارسون فورد in the vocabulary, هاريسون فورد in the text', () => {
+  const vocab: VocabEntry[] = [{ label: 'هارسون فورد' }, { label: 'فورد', type: 'organisation' }, { label: 'محمود عباس' }];
+  const title = 'هاريسون فورد يغادر المستشفى بعد حادث طائرته';
+  const body = 'غادر الممثل الأمريكي هاريسون فورد المستشفى بعد أسابيع من تحطم طائرته الصغيرة في لوس أنجلوس، وقال متحدث باسم فورد إن صحته تحسنت. وكان محمد عباس قد شهد الحادث.';
+  const rs = tagWith(vocab, title, body);
+  const actor = find(rs, 'هارسون فورد');
+  assert.ok(kept(actor), rs.map((r) => `${r.tag} ${r.score}`).join('، '));
+  assert.deepEqual(actor!.mentions.map((m) => [m.text, m.kind]), [['هاريسون فورد', 'variant'], ['هاريسون فورد', 'variant']]);
+  // The bare family name refers back to the actor, not to the car maker.
+  assert.ok(!kept(find(rs, 'فورد')), `فورد ${find(rs, 'فورد')?.score}`);
+  // محمد and محمود are two names, both common: never one for the other.
+  assert.equal(find(rs, 'محمود عباس'), undefined);
+});
+
 test('a doubtful clitic reading is not evidence: وكيل is not و + كيل', () => {
   const rs = tagWith([{ label: 'كيل' }], 'تعيين وكيل جديد للوزارة', 'أصدر الوزير قرارا بتعيين وكيل جديد للوزارة، وقال الوكيل إنه سيعمل على تطوير الخدمات.');
   assert.ok(!kept(find(rs, 'كيل')), `${find(rs, 'كيل')?.score}`);

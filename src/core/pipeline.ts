@@ -4,6 +4,7 @@
 import { collectCandidates, mentionOf, type FieldText } from './candidates.js';
 import type { CompiledVocabulary } from './compile.js';
 import { matchText } from './match.js';
+import { withNameVariants } from './names.js';
 import { DEFAULT_LIMITS, normaliseArticle, type NormaliseLimits } from './normalise.js';
 import { evidenceOf, scoreCandidates } from './rank.js';
 import { tokenize } from './tokenize.js';
@@ -25,7 +26,7 @@ export interface Tagger {
 }
 
 /** The shipped cut: `wasim eval --optimize --min-precision 0.9` on the dev set (see README, Quality). */
-export const DEFAULT_CUT: Required<Pick<TagOptions, 'top' | 'minScore'>> = { top: 12, minScore: 0.29 };
+export const DEFAULT_CUT: Required<Pick<TagOptions, 'top' | 'minScore'>> = { top: 12, minScore: 0.3 };
 
 export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOptions = {}): Tagger {
   const limits = options.limits ?? DEFAULT_LIMITS;
@@ -37,7 +38,7 @@ export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOpti
       const fields: FieldText[] = (['title', 'body'] as Field[]).map((field) => {
         const text = article[field];
         const tokens = tokenize(text);
-        return { field, text, tokens, matches: matchText(vocabulary, tokens) };
+        return { field, text, tokens, matches: withNameVariants(vocabulary, tokens, matchText(vocabulary, tokens), options.background) };
       });
       const candidates = collectCandidates(fields);
       const top = callOptions.top ?? defaults.top;

@@ -28,28 +28,28 @@ export interface Scored {
  * found no use for beside the others; it is still reported in the evidence.
  */
 export const WEIGHTS = {
-  bias: -2.44,
-  titleStrong: 1.55,
+  bias: -2.46,
+  titleStrong: 1.71,
   titleWeak: 0.49,
   lead: 0.00,
   logStrong: 0.00,
-  logStrongTyped: 0.47,
+  logStrongTyped: 0.55,
   logWeak: 0.66,
   spread: 0.00,
-  specificity: 1.61,
-  titleRate: 2.56,
-  multiword: 0.63,
+  specificity: 1.65,
+  titleRate: 2.57,
+  multiword: 0.61,
   fragment: -2.00,
-  ambiguous: -1.48,
-  context: 0.77,
-  typed: 1.32,
-  listedNisba: 0.75,
-  nisbaOnly: -0.42,
-  weakOnly: -1.24,
+  ambiguous: -1.45,
+  context: 0.76,
+  typed: 1.29,
+  listedNisba: 0.76,
+  nisbaOnly: -0.41,
+  weakOnly: -1.23,
   nameFragment: -1.78,
-  rareNeighbour: -0.67,
+  rareNeighbour: -0.69,
   coordination: -2.50,
-  headAnaphor: -1.94,
+  headAnaphor: -1.97,
 } as const;
 
 export type FeatureName = keyof typeof WEIGHTS;
@@ -292,6 +292,15 @@ function upperBound(cv: CompiledVocabulary, tag: CompiledTag, info: TagInfo, ms:
   return z;
 }
 
+/**
+ * A multi-word tag known to be a person, or one whose first word news has hardly ever seen: a
+ * foreign given name (هاريسون، بيرني) rather than a head noun (وزارة، قطاع).
+ */
+function isPersonalName(tag: CompiledTag, keys: readonly string[], bg: BackgroundModel | undefined): boolean {
+  if (tag.type === 'person') return true;
+  return tag.type === undefined && bg !== undefined && bg.df(keys[0]!) < RARE_DF;
+}
+
 /** A group of twin candidates waiting to be scored, with the best score it could reach. */
 interface Pending {
   bestTag: number;
@@ -313,14 +322,19 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
   const leadEnd = Math.max(400, bodyLength * 0.25);
   const bg = background && background.documents > 0 ? background : undefined;
   const groups = new Map<string, Candidate[]>();
-  // Head nouns of the multi-word tags found here: «القطاع» after «قطاع غزة» refers back to it.
+  // Words that refer back to a longer name found here: the head noun of a multi-word tag
+  // («القطاع» after «قطاع غزة») and the family name of a personal name («فورد» after «هاريسون فورد»).
   const heads = new Set<string>();
   for (const c of candidates) {
     const t = cv.tags[c.tag]!;
     const g = groups.get(t.entity);
     if (g === undefined) groups.set(t.entity, [c]);
     else g.push(c);
-    if (t.labelTokens > 1) heads.add(withoutArticle(tagInfo(cv, c.tag, background).keys[0]!));
+    if (t.labelTokens > 1) {
+      const keys = tagInfo(cv, c.tag, background).keys;
+      heads.add(withoutArticle(keys[0]!));
+      if (isPersonalName(t, keys, bg)) heads.add(withoutArticle(keys[keys.length - 1]!));
+    }
   }
   const pending: Pending[] = [];
   for (const members of groups.values()) {

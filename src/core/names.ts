@@ -1,0 +1,132 @@
+/**
+ * Transliterated names are spelled with or without their long vowels: هاريسون / هارسون,
+ * لوس أنجلوس / لوس انجليس, كلينتون / كلنتون. A vocabulary holds one spelling, often not the
+ * one the article uses. A multi-word tag therefore also matches a span whose words differ
+ * from its own by one long vowel letter (ا و ي) inside a word — provided another word of the
+ * span is written exactly as in the tag, and the text's word is not a word of the vocabulary
+ * itself (then it is another name, and the trie has already matched what it could). One word
+ * cannot be matched this way: a vowel is what tells many Arabic words apart (كتاب / كتب).
+ * Nor can two spellings both common in news: محمد and محمود, سلمان and سليمان are different
+ * names, while of هاريسون / هارسون one is a rare misspelling. Without word statistics there is
+ * no telling them apart, and no variant is matched.
+ */
+import type { BackgroundModel } from './background.js';
+import type { CompiledVocabulary } from './compile.js';
+import { keyOfLight } from './fold.js';
+import type { Match } from './match.js';
+import type { Token } from './tokenize.js';
+
+/** Shorter words change meaning with a vowel (علم / عالم); transliterated names are longer. */
+const MIN_VARIANT_LENGTH = 4;
+
+/** Fewer news articles than this use a spelling that is a variant rather than a name of its own. */
+const RARE_SPELLING_DF = 20;
+
+const LONG_VOWELS = new Set([0x0627, 0x0648, 0x064a]); // ا و ي (the key fold has turned أ إ آ ى ؤ ئ into them)
+
+/** The word without its long vowels after the first letter: the consonants a transliteration keeps. */
+function skeleton(key: string): string {
+  let out = key[0]!;
+  for (let i = 1; i < key.length; i++) if (!LONG_VOWELS.has(key.charCodeAt(i))) out += key[i];
+  return out;
+}
+
+/** Do two different words differ by exactly one long vowel, added, dropped or exchanged? */
+export function oneVowelApart(a: string, b: string): boolean {
+  if (a === b || a.length < MIN_VARIANT_LENGTH || b.length < MIN_VARIANT_LENGTH || a[0] !== b[0]) return false;
+  if (a.length === b.length) {
+    let diff = -1;
+    for (let i = 0; i < a.length; i++) {
+      if (a.charCodeAt(i) === b.charCodeAt(i)) continue;
+      if (diff >= 0) return false;
+      diff = i;
+    }
+    return LONG_VOWELS.has(a.charCodeAt(diff)) && LONG_VOWELS.has(b.charCodeAt(diff));
+  }
+  const [long, short] = a.length > b.length ? [a, b] : [b, a];
+  if (long.length !== short.length + 1) return false;
+  let i = 0;
+  while (i < short.length && long.charCodeAt(i) === short.charCodeAt(i)) i++;
+  return LONG_VOWELS.has(long.charCodeAt(i)) && long.slice(i + 1) === short.slice(i);
+}
+
+interface Occurrence {
+  pattern: number;
+  /** Position of the word in the pattern. */
+  at: number;
+}
+
+interface NameIndex {
+  /** Skeleton → words of multi-word patterns with that skeleton, and where they occur. */
+  bySkeleton: Map<string, Map<string, Occurrence[]>>;
+  /** Keys of each multi-word pattern's words. */
+  keys: (string[] | undefined)[];
+}
+
+const indexes = new WeakMap<CompiledVocabulary, NameIndex>();
+
+function indexOf(cv: CompiledVocabulary): NameIndex {
+  let index = indexes.get(cv);
+  if (index !== undefined) return index;
+  index = { bySkeleton: new Map(), keys: [] };
+  cv.patterns.forEach((p, pattern) => {
+    if (p.lights.length < 2 || p.nisba) return;
+    const keys = p.lights.map((l, k) => (p.rewritten[k] ? l : keyOfLight(l)));
+    index!.keys[pattern] = keys;
+    keys.forEach((key, at) => {
+      if (key.length < MIN_VARIANT_LENGTH) return;
+      const sk = skeleton(key);
+      let words = index!.bySkeleton.get(sk);
+      if (words === undefined) index!.bySkeleton.set(sk, (words = new Map()));
+      let list = words.get(key);
+      if (list === undefined) words.set(key, (list = []));
+      list.push({ pattern, at });
+    });
+  });
+  indexes.set(cv, index);
+  return index;
+}
+
+/**
+ * The matches of multi-word tags written with another long vowel, merged into the matches the
+ * trie found: a variant span takes the place of the matches inside it (فورد inside هاريسون
+ * فورد), and gives way to a match that already covers it.
+ */
+export function withNameVariants(cv: CompiledVocabulary, tokens: readonly Token[], matches: Match[], background: BackgroundModel | undefined): Match[] {
+  if (background === undefined || background.documents === 0) return matches;
+  const found: Match[] = [];
+  let index: NameIndex | undefined;
+  for (let i = 0; i < tokens.length; i++) {
+    const key = tokens[i]!.key;
+    if (key.length < MIN_VARIANT_LENGTH || tokens[i]!.script !== 'arabic' || cv.tokenIds.has(key)) continue;
+    index ??= indexOf(cv);
+    const words = index.bySkeleton.get(skeleton(key));
+    if (words === undefined) continue;
+    for (const [word, occurrences] of words) {
+      if (!oneVowelApart(word, key) || (background.df(word) >= RARE_SPELLING_DF && background.df(key) >= RARE_SPELLING_DF)) continue;
+      for (const { pattern, at } of occurrences) {
+        const keys = index.keys[pattern]!;
+        const start = i - at;
+        const end = start + keys.length;
+        if (start < 0 || end > tokens.length) continue;
+        let exact = 0;
+        let ok = true;
+        for (let k = 0; k < keys.length && ok; k++) {
+          const text = tokens[start + k]!.key;
+          if (text === keys[k]) exact++;
+          else ok = start + k === i || (oneVowelApart(keys[k]!, text) && (background.df(keys[k]!) < RARE_SPELLING_DF || background.df(text) < RARE_SPELLING_DF));
+        }
+        if (ok && exact > 0 && !found.some((m) => m.pattern === pattern && m.start === start)) {
+          found.push({ pattern, tag: cv.patterns[pattern]!.tag, start, end, kind: 'variant' });
+        }
+      }
+    }
+  }
+  if (found.length === 0) return matches;
+  const within = (m: Match, o: Match): boolean => o.start <= m.start && o.end >= m.end;
+  const longer = (m: Match, o: Match): boolean => within(m, o) && o.end - o.start > m.end - m.start;
+  // A spelling the vocabulary has beats a variant of the same words.
+  const variants = found.filter((m) => !matches.some((o) => within(m, o)) && !found.some((o) => longer(m, o)));
+  if (variants.length === 0) return matches;
+  return [...matches.filter((m) => !variants.some((v) => longer(m, v))), ...variants].sort((a, b) => a.start - b.start || b.end - a.end);
+}
