@@ -96,6 +96,19 @@ test('a transliterated name spelled with another long vowel: هارسون فور
   assert.equal(find(rs, 'محمود عباس'), undefined);
 });
 
+test('«المملكة» is the kingdom the article is set in: Saudi Arabia beside Saudi places, Jordan beside Jordanian ones', () => {
+  const vocab: VocabEntry[] = ['السعودية', 'الأردن', 'أبها', 'إربد'].map((label) => ({ label }));
+  const saudi = tagWith(vocab, 'موجة غبار على جنوب المملكة', 'تشهد أبها ومحافظات المنطقة موجة غبار، وتوقعت الأرصاد أن تمتد إلى أجزاء واسعة من المملكة خلال الأيام المقبلة.', true);
+  const jordan = tagWith(vocab, 'أمطار غزيرة في شمال المملكة', 'شهدت إربد أمطارا غزيرة، وقالت دائرة الأرصاد إن المنخفض سيؤثر على معظم مناطق المملكة حتى نهاية الأسبوع.', true);
+  const none = tagWith(vocab, 'مؤتمر للطاقة المتجددة', 'قال المتحدث إن المملكة تدعم مشاريع الطاقة المتجددة وتسعى إلى زيادة حصتها في السنوات المقبلة.', true);
+  assert.ok(kept(find(saudi, 'السعودية')), saudi.map((r) => `${r.tag} ${r.score}`).join('، '));
+  assert.ok(!kept(find(saudi, 'الأردن')), `${find(saudi, 'الأردن')?.score}`);
+  assert.ok(kept(find(jordan, 'الأردن')), jordan.map((r) => `${r.tag} ${r.score}`).join('، '));
+  assert.ok(!kept(find(jordan, 'السعودية')), `${find(jordan, 'السعودية')?.score}`);
+  // No place to say which kingdom: no tag.
+  assert.ok(!kept(find(none, 'السعودية')) && !kept(find(none, 'الأردن')), none.map((r) => `${r.tag} ${r.score}`).join('، '));
+});
+
 test('a doubtful clitic reading is not evidence: وكيل is not و + كيل', () => {
   const rs = tagWith([{ label: 'كيل' }], 'تعيين وكيل جديد للوزارة', 'أصدر الوزير قرارا بتعيين وكيل جديد للوزارة، وقال الوكيل إنه سيعمل على تطوير الخدمات.');
   assert.ok(!kept(find(rs, 'كيل')), `${find(rs, 'كيل')?.score}`);

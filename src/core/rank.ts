@@ -6,7 +6,7 @@
  */
 import type { BackgroundModel } from './background.js';
 import type { Candidate, FieldText, MatchRef } from './candidates.js';
-import type { CompiledTag, CompiledVocabulary } from './compile.js';
+import type { CompiledTag, CompiledVocabulary, Pattern } from './compile.js';
 import type { Match } from './match.js';
 import { foldKey, keyOfLight } from './fold.js';
 import type { Evidence, MatchKind, TagType } from './types.js';
@@ -83,6 +83,17 @@ function cuesFor(tag: CompiledTag): ReadonlySet<string> | undefined {
 
 /** Words that bind a name into a longer personal name (عبد الله بن سعود، الملك فهد، أبو محمد). */
 const NAME_LINKS: ReadonlySet<string> = new Set(['بن', 'ابن', 'بنت', 'أبو', 'أبي', 'أم', 'آل', 'الملك', 'الأمير', 'الأميرة', 'الشيخ', 'عبد', 'ولد'].map(foldKey));
+
+/**
+ * Words that name a country by its kind: in a kingdom's own press «المملكة» is that kingdom and
+ * «السلطنة» is Oman. They stand for a country only in an article set in it (one of its places or
+ * its name or nisba found too), so a Jordanian article's «المملكة» is Jordan, not Saudi Arabia.
+ */
+const KIND_NAMES: ReadonlySet<string> = new Set(['المملكة', 'السلطنة'].map(foldKey));
+
+function namesByKind(p: Pattern): boolean {
+  return p.alias === true && p.lights.length === 1 && KIND_NAMES.has(keyOfLight(p.lights[0]!));
+}
 
 /** Words after which a personal name is a father's or ancestor's, part of another person's name. */
 const PATRONYM_LINKS: ReadonlySet<string> = new Set(['بن', 'ابن', 'بنت'].map(foldKey));
@@ -336,6 +347,7 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
       if (isPersonalName(t, keys, bg)) heads.add(withoutArticle(keys[keys.length - 1]!));
     }
   }
+  let kingdoms: Map<string, string> | undefined;
   const pending: Pending[] = [];
   for (const members of groups.values()) {
     let bestTag = members[0]!.tag;
@@ -398,6 +410,47 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
   }
   return dropHomonyms(scored);
 
+  /**
+   * The country a word like «المملكة» names here: of the countries it may name, the one the
+   * article is most set in — most mentions of it by name or nisba, or of places inside it
+   * (default-vocabulary ids nest: place-sa-asir is in place-sa).
+   */
+  function kingdomOf(ref: MatchRef): string | undefined {
+    if (kingdoms === undefined) {
+      kingdoms = new Map();
+      const weight = new Map<string, number>();
+      const claims = new Map<string, string[]>();
+      for (const [entity, members] of groups) {
+        for (const c of members) {
+          for (const r of c.refs) {
+            if (!namesByKind(cv.patterns[r.match.pattern]!)) {
+              weight.set(entity, (weight.get(entity) ?? 0) + 1);
+              continue;
+            }
+            const at = `${r.field}${r.start}`;
+            const list = claims.get(at);
+            if (list === undefined) claims.set(at, [entity]);
+            else if (!list.includes(entity)) list.push(entity);
+          }
+        }
+      }
+      for (const [at, entities] of claims) {
+        let best: string | undefined;
+        let bestWeight = 0;
+        for (const country of entities) {
+          let w = 0;
+          for (const [entity, n] of weight) if (entity === country || entity.startsWith(`${country}-`)) w += n;
+          if (w > bestWeight) {
+            best = country;
+            bestWeight = w;
+          }
+        }
+        if (best !== undefined) kingdoms.set(at, best);
+      }
+    }
+    return kingdoms.get(`${ref.field}${ref.start}`);
+  }
+
   function scoreGroup({ bestTag, ms, twins }: Pending): Scored {
     const tag = cv.tags[bestTag]!;
     const info = tagInfo(cv, bestTag, background);
@@ -443,6 +496,7 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
         // The article added to a bare word (وحدة → الوحدة, شباب → الشباب) reads a name into a common
         // word: only topic nouns keep their meaning without the article.
         if (kind === 'inflected' && tag.type && tag.type !== 'topic' && articleAdded(toks[match.start]!.key, tag.key)) doubt = true;
+        if (namesByKind(pattern) && kingdomOf(m) !== tag.entity) doubt = true;
         fragment += share;
         if (kind !== 'nisba') allNisba = false;
         if (m.field === 'body' && bodyLength > 0) thirds |= 1 << Math.min(2, Math.floor((3 * m.start) / bodyLength));
@@ -509,7 +563,8 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
         coordination: info.coordination,
         headAnaphor: info.keys.length === 1 && heads.has(withoutArticle(info.keys[0]!)) ? 1 : 0,
       };
-      return { tag: bestTag, refs: ms, score: scoreOf(features), features, twins, doubtfulClitics: doubtful };
+      // Every mention a doubtful reading (وكيل read as و + كيل, another country's «المملكة»): no evidence at all.
+      return { tag: bestTag, refs: ms, score: usable > 0 ? scoreOf(features) : 0, features, twins, doubtfulClitics: doubtful };
   }
 }
 
