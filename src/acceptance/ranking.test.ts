@@ -109,6 +109,27 @@ test('«المملكة» is the kingdom the article is set in: Saudi Arabia besi
   assert.ok(!kept(find(none, 'السعودية')) && !kept(find(none, 'الأردن')), none.map((r) => `${r.tag} ${r.score}`).join('، '));
 });
 
+test('a name written without the article does not take it: الحماس is enthusiasm, not حماس', () => {
+  const vocab: VocabEntry[] = [{ label: 'حماس', type: 'organisation', ambiguous: true }];
+  const word = tagWith(vocab, 'جماهير النادي تستقبل الفريق', 'استقبلت الجماهير الفريق بالحماس نفسه، وتحدث اللاعبون عن الحماس الكبير الذي رافقهم.');
+  const movement = tagWith(vocab, 'حماس ترحب بالمبادرة', 'رحبت حماس بالمبادرة المصرية، وقال متحدث باسم حماس إن الحركة مستعدة للحوار.');
+  const r = find(word, 'حماس');
+  assert.ok(!kept(r), `enthusiasm ${r?.score}`);
+  assert.equal(r?.evidence?.doubtfulClitics, 2);
+  assert.ok(kept(find(movement, 'حماس')), `the movement ${find(movement, 'حماس')?.score}`);
+});
+
+test('a nisba after a given name is a family name: سعد السويدي is not Sweden', () => {
+  const vocab: VocabEntry[] = [{ label: 'السويد', type: 'place' }];
+  const family = tagWith(vocab, 'فرسان المحافظة يحتفلون بالعيد', 'شارك في الاحتفال الفارس سعد السويدي وعبدالله السويدي، وأكدا أن الفروسية تراث أصيل.', true);
+  const sweden = tagWith(vocab, 'وفد تجاري يزور الرياض', 'وصل الوفد التجاري السويدي إلى الرياض، وقال رئيس الوفد السويدي إن الشركات السويدية تتطلع إلى شراكات جديدة.', true);
+  const r = find(family, 'السويد');
+  assert.equal(r?.evidence?.nameFragment, 1, 'both mentions follow a given name');
+  assert.ok(!kept(r), `family name ${r?.score}`);
+  assert.equal(find(sweden, 'السويد')?.evidence?.nameFragment, 0);
+  assert.ok(find(sweden, 'السويد')!.score > r!.score);
+});
+
 test('a doubtful clitic reading is not evidence: وكيل is not و + كيل', () => {
   const rs = tagWith([{ label: 'كيل' }], 'تعيين وكيل جديد للوزارة', 'أصدر الوزير قرارا بتعيين وكيل جديد للوزارة، وقال الوكيل إنه سيعمل على تطوير الخدمات.');
   assert.ok(!kept(find(rs, 'كيل')), `${find(rs, 'كيل')?.score}`);

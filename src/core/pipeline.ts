@@ -26,7 +26,7 @@ export interface Tagger {
 }
 
 /** The shipped cut: `wasim eval --optimize --min-precision 0.9` on the dev set (see README, Quality). */
-export const DEFAULT_CUT: Required<Pick<TagOptions, 'top' | 'minScore'>> = { top: 12, minScore: 0.3 };
+export const DEFAULT_CUT: Required<Pick<TagOptions, 'top' | 'minScore'>> = { top: 12, minScore: 0.32 };
 
 export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOptions = {}): Tagger {
   const limits = options.limits ?? DEFAULT_LIMITS;

@@ -28,26 +28,26 @@ export interface Scored {
  * found no use for beside the others; it is still reported in the evidence.
  */
 export const WEIGHTS = {
-  bias: -2.46,
-  titleStrong: 1.71,
+  bias: -2.44,
+  titleStrong: 1.72,
   titleWeak: 0.49,
   lead: 0.00,
   logStrong: 0.00,
-  logStrongTyped: 0.55,
-  logWeak: 0.66,
+  logStrongTyped: 0.49,
+  logWeak: 0.57,
   spread: 0.00,
-  specificity: 1.65,
-  titleRate: 2.57,
-  multiword: 0.61,
+  specificity: 1.76,
+  titleRate: 2.54,
+  multiword: 0.59,
   fragment: -2.00,
-  ambiguous: -1.45,
-  context: 0.76,
-  typed: 1.29,
-  listedNisba: 0.76,
-  nisbaOnly: -0.41,
-  weakOnly: -1.23,
-  nameFragment: -1.78,
-  rareNeighbour: -0.69,
+  ambiguous: -1.37,
+  context: 0.80,
+  typed: 1.33,
+  listedNisba: 0.73,
+  nisbaOnly: -0.43,
+  weakOnly: -1.06,
+  nameFragment: -1.69,
+  rareNeighbour: -0.70,
   coordination: -2.50,
   headAnaphor: -1.97,
 } as const;
@@ -94,6 +94,21 @@ const KIND_NAMES: ReadonlySet<string> = new Set(['المملكة', 'السلطن
 function namesByKind(p: Pattern): boolean {
   return p.alias === true && p.lights.length === 1 && KIND_NAMES.has(keyOfLight(p.lights[0]!));
 }
+
+/**
+ * A word news uses as a given name: often followed by بن (سعد بن، فيصل بن، عبدالله بن). A place
+ * or its nisba right after one is a family name (سعد السويدي، محمد المصري), not the place.
+ * Words that are also common words (علي/على، حسن، جمال) are rarely followed by بن, and pass.
+ */
+function isGivenName(bg: BackgroundModel, key: string | undefined): boolean {
+  if (key === undefined) return false;
+  const df = bg.df(key);
+  if (df >= RARE_DF && bg.bigramDf(key, 'بن') >= GIVEN_NAME_SHARE * df) return true;
+  // One name in a list: وعبدالله السويدي.
+  return key.startsWith('و') && key.length > 3 && isGivenName(bg, key.slice(1));
+}
+
+const GIVEN_NAME_SHARE = 0.1;
 
 /** Words after which a personal name is a father's or ancestor's, part of another person's name. */
 const PATRONYM_LINKS: ReadonlySet<string> = new Set(['بن', 'ابن', 'بنت'].map(foldKey));
@@ -217,18 +232,35 @@ function rareNeighbour(bg: BackgroundModel, toks: readonly { key: string; script
 
 const RARE_DF = 20;
 
-/**
- * «الإسرائيلي والفلسطيني» is two words joined by و, a list cut from a sentence rather than a
- * name: a definite word followed by و + a definite word.
- */
+/** The text has the bare word where the tag has the article (وحدة for الوحدة). */
 function articleAdded(tokenKey: string, tagKey: string): boolean {
   return tagKey.startsWith('ال') && tokenKey.endsWith(tagKey.slice(2)) && !tokenKey.endsWith(tagKey);
 }
+
+/**
+ * The text has the article on a form the vocabulary writes without it (الفرسان for فرسان,
+ * بالحماس for حماس, المحمد for محمد). A name without the article never takes it, so the word
+ * is the common noun or another name; ل + ال is written لل (للفرسان).
+ */
+function articleGained(tokenKey: string, formKey: string): boolean {
+  if (formKey.startsWith('ال') || !tokenKey.endsWith(formKey)) return false;
+  const at = tokenKey.length - formKey.length;
+  if (at < 2) return false;
+  const before = tokenKey.slice(at - 2, at);
+  return before === 'ال' || (before === 'لل' && at <= 3);
+}
+
+/** Proper names: they do not take the article they were not written with. */
+const NAME_TYPES: ReadonlySet<TagType | undefined> = new Set(['place', 'person', 'organisation']);
 
 function withoutArticle(key: string): string {
   return key.startsWith('ال') && key.length > 4 ? key.slice(2) : key;
 }
 
+/**
+ * «الإسرائيلي والفلسطيني» is two words joined by و, a list cut from a sentence rather than a
+ * name: a definite word followed by و + a definite word.
+ */
 function isCoordination(keys: readonly string[]): boolean {
   for (let i = 1; i < keys.length; i++) if (keys[i]!.startsWith('وال') && keys[i - 1]!.startsWith('ال')) return true;
   return false;
@@ -496,6 +528,7 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
         // The article added to a bare word (وحدة → الوحدة, شباب → الشباب) reads a name into a common
         // word: only topic nouns keep their meaning without the article.
         if (kind === 'inflected' && tag.type && tag.type !== 'topic' && articleAdded(toks[match.start]!.key, tag.key)) doubt = true;
+        if (single && kind === 'clitic' && NAME_TYPES.has(tag.type) && articleGained(toks[match.start]!.key, keyOfLight(pattern.lights[0]!))) doubt = true;
         if (namesByKind(pattern) && kingdomOf(m) !== tag.entity) doubt = true;
         fragment += share;
         if (kind !== 'nisba') allNisba = false;
@@ -511,7 +544,7 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
         }
         // A bare name inside a longer personal name (الملك فهد، عبد الله بن سعود) is not that tag —
         // unless the tag is known to be a person, whose titles and patronyms are normal context.
-        if (tag.type !== 'person' && (NAME_LINKS.has(toks[match.start - 1]?.key ?? '') || NAME_LINKS.has(toks[match.end]?.key ?? ''))) nameFragments++;
+        if (tag.type !== 'person' && (NAME_LINKS.has(toks[match.start - 1]?.key ?? '') || NAME_LINKS.has(toks[match.end]?.key ?? '') || (bg !== undefined && single && isGivenName(bg, toks[match.start - 1]?.key)))) nameFragments++;
         // A person's name after بن is someone's father: مشاري بن سعود بن عبد العزيز is not King Saud.
         else if (tag.type === 'person' && PATRONYM_LINKS.has(toks[match.start - 1]?.key ?? '')) nameFragments++;
         // A topic named by one of the words that signal it (صحيفة for الصحافة) is weaker than by its name.
