@@ -61,6 +61,14 @@ test('twins are collapsed: one tag per entity, with the name preferred to its ni
   assert.ok(labels.includes('مصر') && !labels.includes('المصري'), labels.join('، '));
 });
 
+test('a country seen only through its nisba is reported by its name when the vocabulary has both', () => {
+  const vocab: VocabEntry[] = ['إيران', 'الإيراني', 'البحرين'].map((label) => ({ label }));
+  const rs = tagWith(vocab, 'البحرين ترفض التصريحات الإيرانية', 'رفضت البحرين تصريحات المرشد الإيراني، وطالبت الحكومة الإيرانية بالكف عن التدخل، وقالت الخارجية البحرينية إن الموقف الإيراني مرفوض.', true);
+  const labels = rs.map((r) => r.tag);
+  assert.ok(labels.includes('إيران') && !labels.includes('الإيراني'), labels.join('، '));
+  assert.ok(find(rs, 'إيران')!.mentions.every((m) => m.text.includes('الإيراني')));
+});
+
 test('a fragment of a longer name is not evidence: المتحدة in الأمم المتحدة without that tag', () => {
   const rs = tagWith([{ label: 'المتحدة' }, { label: 'جنيف', type: 'place' }], 'الأمم المتحدة تحذر من المجاعة', 'حذرت الأمم المتحدة في تقرير صدر في جنيف من مجاعة وشيكة، ودعت الأمم المتحدة المانحين إلى التحرك.');
   assert.ok(!kept(find(rs, 'المتحدة')), `fragment ${find(rs, 'المتحدة')?.score}`);

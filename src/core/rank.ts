@@ -344,6 +344,21 @@ function isPersonalName(tag: CompiledTag, keys: readonly string[], bg: Backgroun
   return tag.type === undefined && bg !== undefined && bg.df(keys[0]!) < RARE_DF;
 }
 
+const namedTwins = new WeakMap<CompiledVocabulary, Map<string, number>>();
+
+/** The vocabulary's tag naming the entity of a nisba-labelled tag (the first listed), else the tag itself. */
+function namedTwin(cv: CompiledVocabulary, index: number): number {
+  let byEntity = namedTwins.get(cv);
+  if (byEntity === undefined) {
+    byEntity = new Map();
+    cv.tags.forEach((t, i) => {
+      if (!t.nisbaLabel && !byEntity!.has(t.entity)) byEntity!.set(t.entity, i);
+    });
+    namedTwins.set(cv, byEntity);
+  }
+  return byEntity.get(cv.tags[index]!.entity) ?? index;
+}
+
 /** A group of twin candidates waiting to be scored, with the best score it could reach. */
 interface Pending {
   bestTag: number;
@@ -418,6 +433,8 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
       }
       ms.sort((a, b) => (a.field === b.field ? a.start - b.start : a.field === 'title' ? -1 : 1));
     }
+    // A country seen only through its nisba is still reported by its name when the vocabulary has it (الإيراني → إيران).
+    if (cv.tags[bestTag]!.nisbaLabel) bestTag = namedTwin(cv, bestTag);
     const tag = cv.tags[bestTag]!;
     const info = tagInfo(cv, bestTag, background);
     const cues = cuesFor(tag);
