@@ -61,6 +61,28 @@ interface NameIndex {
   bySkeleton: Map<string, Map<string, Occurrence[]>>;
   /** Keys of each multi-word pattern's words. */
   keys: (string[] | undefined)[];
+  /**
+   * Text word → the vocabulary words one vowel from it (none for a word of the vocabulary). Words recur, and most have none: one
+   * hash probe then replaces building the skeleton of every word of every article.
+   */
+  near: Map<string, [string, Occurrence[]][] | null>;
+}
+
+/** Distinct text words remembered before the memory is cleared. */
+const NEAR_CACHE_LIMIT = 200_000;
+
+function nearWords(cv: CompiledVocabulary, index: NameIndex, key: string): [string, Occurrence[]][] | null {
+  let near = index.near.get(key);
+  if (near !== undefined) return near;
+  near = null;
+  // A word of the vocabulary is a name of its own, not a variant of another.
+  const words = cv.tokenIds.has(key) ? undefined : index.bySkeleton.get(skeleton(key));
+  if (words !== undefined) {
+    for (const [word, occurrences] of words) if (oneVowelApart(word, key)) (near ??= []).push([word, occurrences]);
+  }
+  if (index.near.size >= NEAR_CACHE_LIMIT) index.near.clear();
+  index.near.set(key, near);
+  return near;
 }
 
 const indexes = new WeakMap<CompiledVocabulary, NameIndex>();
@@ -68,7 +90,7 @@ const indexes = new WeakMap<CompiledVocabulary, NameIndex>();
 function indexOf(cv: CompiledVocabulary): NameIndex {
   let index = indexes.get(cv);
   if (index !== undefined) return index;
-  index = { bySkeleton: new Map(), keys: [] };
+  index = { bySkeleton: new Map(), keys: [], near: new Map() };
   cv.patterns.forEach((p, pattern) => {
     if (p.lights.length < 2 || p.nisba) return;
     const keys = p.lights.map((l, k) => (p.rewritten[k] ? l : keyOfLight(l)));
@@ -98,12 +120,12 @@ export function withNameVariants(cv: CompiledVocabulary, tokens: readonly Token[
   let index: NameIndex | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const key = tokens[i]!.key;
-    if (key.length < MIN_VARIANT_LENGTH || tokens[i]!.script !== 'arabic' || cv.tokenIds.has(key)) continue;
+    if (key.length < MIN_VARIANT_LENGTH || tokens[i]!.script !== 'arabic') continue;
     index ??= indexOf(cv);
-    const words = index.bySkeleton.get(skeleton(key));
-    if (words === undefined) continue;
-    for (const [word, occurrences] of words) {
-      if (!oneVowelApart(word, key) || (background.df(word) >= RARE_SPELLING_DF && background.df(key) >= RARE_SPELLING_DF)) continue;
+    const near = nearWords(cv, index, key);
+    if (near === null) continue;
+    for (const [word, occurrences] of near) {
+      if (background.df(word) >= RARE_SPELLING_DF && background.df(key) >= RARE_SPELLING_DF) continue;
       for (const { pattern, at } of occurrences) {
         const keys = index.keys[pattern]!;
         const start = i - at;
