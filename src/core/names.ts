@@ -12,9 +12,10 @@
  */
 import type { BackgroundModel } from './background.js';
 import type { CompiledVocabulary } from './compile.js';
-import { keyOfLight } from './fold.js';
+import { trieChild } from './compile.js';
 import type { Match } from './match.js';
 import type { Token } from './tokenize.js';
+import { canonicalKey } from './variants.js';
 
 /** Shorter words change meaning with a vowel (علم / عالم); transliterated names are longer. */
 const MIN_VARIANT_LENGTH = 4;
@@ -50,63 +51,54 @@ export function oneVowelApart(a: string, b: string): boolean {
   return LONG_VOWELS.has(long.charCodeAt(i)) && long.slice(i + 1) === short.slice(i);
 }
 
-interface Occurrence {
-  pattern: number;
-  /** Position of the word in the pattern. */
-  at: number;
-}
-
 interface NameIndex {
-  /** Skeleton → words of multi-word patterns with that skeleton, and where they occur. */
-  bySkeleton: Map<string, Map<string, Occurrence[]>>;
-  /** Keys of each multi-word pattern's words. */
-  keys: (string[] | undefined)[];
+  /** Skeleton → words of the vocabulary (of four letters or more) with that skeleton. */
+  bySkeleton: Map<string, string[]>;
   /**
-   * Text word → the vocabulary words one vowel from it (none for a word of the vocabulary). Words recur, and most have none: one
-   * hash probe then replaces building the skeleton of every word of every article.
+   * Text word → the vocabulary words (and their ids) one vowel from it (none for a word of the
+   * vocabulary). Words recur, and most have none: one hash probe then replaces building the
+   * skeleton of every word of every article.
    */
-  near: Map<string, [string, Occurrence[]][] | null>;
+  near: Map<string, [word: string, id: number][] | null>;
 }
 
 /** Distinct text words remembered before the memory is cleared. */
 const NEAR_CACHE_LIMIT = 200_000;
 
-function nearWords(cv: CompiledVocabulary, index: NameIndex, key: string): [string, Occurrence[]][] | null {
+/** Longest name tried, in words, around a word spelled another way. */
+const MAX_NAME_WORDS = 6;
+
+const indexes = new WeakMap<CompiledVocabulary, NameIndex>();
+
+// Only the vocabulary's distinct words are indexed, not its patterns: the trie finds the
+// patterns once a near word turns up, which is rare, and a million-tag vocabulary stays cheap.
+function indexOf(cv: CompiledVocabulary): NameIndex {
+  let index = indexes.get(cv);
+  if (index !== undefined) return index;
+  index = { bySkeleton: new Map(), near: new Map() };
+  for (const key of cv.tokenIds.keys()) {
+    if (key.length < MIN_VARIANT_LENGTH) continue;
+    const sk = skeleton(key);
+    const words = index.bySkeleton.get(sk);
+    if (words === undefined) index.bySkeleton.set(sk, [key]);
+    else words.push(key);
+  }
+  indexes.set(cv, index);
+  return index;
+}
+
+function nearWords(cv: CompiledVocabulary, index: NameIndex, key: string): [word: string, id: number][] | null {
   let near = index.near.get(key);
   if (near !== undefined) return near;
   near = null;
   // A word of the vocabulary is a name of its own, not a variant of another.
   const words = cv.tokenIds.has(key) ? undefined : index.bySkeleton.get(skeleton(key));
   if (words !== undefined) {
-    for (const [word, occurrences] of words) if (oneVowelApart(word, key)) (near ??= []).push([word, occurrences]);
+    for (const word of words) if (oneVowelApart(word, key)) (near ??= []).push([word, cv.tokenIds.get(word)!]);
   }
   if (index.near.size >= NEAR_CACHE_LIMIT) index.near.clear();
   index.near.set(key, near);
   return near;
-}
-
-const indexes = new WeakMap<CompiledVocabulary, NameIndex>();
-
-function indexOf(cv: CompiledVocabulary): NameIndex {
-  let index = indexes.get(cv);
-  if (index !== undefined) return index;
-  index = { bySkeleton: new Map(), keys: [], near: new Map() };
-  cv.patterns.forEach((p, pattern) => {
-    if (p.lights.length < 2 || p.nisba) return;
-    const keys = p.lights.map((l, k) => (p.rewritten[k] ? l : keyOfLight(l)));
-    index!.keys[pattern] = keys;
-    keys.forEach((key, at) => {
-      if (key.length < MIN_VARIANT_LENGTH) return;
-      const sk = skeleton(key);
-      let words = index!.bySkeleton.get(sk);
-      if (words === undefined) index!.bySkeleton.set(sk, (words = new Map()));
-      let list = words.get(key);
-      if (list === undefined) words.set(key, (list = []));
-      list.push({ pattern, at });
-    });
-  });
-  indexes.set(cv, index);
-  return index;
 }
 
 /**
@@ -118,28 +110,37 @@ export function withNameVariants(cv: CompiledVocabulary, tokens: readonly Token[
   if (background === undefined || background.documents === 0) return matches;
   const found: Match[] = [];
   let index: NameIndex | undefined;
+  const trie = cv.trie;
+  const idAt = (k: number): number => cv.tokenIds.get(canonicalKey(tokens[k]!.key)) ?? -1;
+  const add = (node: number, start: number, end: number): void => {
+    if (end - start < 2) return;
+    for (let e = trie.terminalStart[node]!; e < trie.terminalStart[node + 1]!; e++) {
+      const pattern = trie.terminalPattern[e]!;
+      const p = cv.patterns[pattern]!;
+      if (!p.nisba && !found.some((m) => m.pattern === pattern && m.start === start)) found.push({ pattern, tag: p.tag, start, end, kind: 'variant' });
+    }
+  };
   for (let i = 0; i < tokens.length; i++) {
     const key = tokens[i]!.key;
     if (key.length < MIN_VARIANT_LENGTH || tokens[i]!.script !== 'arabic') continue;
     index ??= indexOf(cv);
     const near = nearWords(cv, index, key);
     if (near === null) continue;
-    for (const [word, occurrences] of near) {
+    for (const [word, id] of near) {
       if (background.df(word) >= RARE_SPELLING_DF && background.df(key) >= RARE_SPELLING_DF) continue;
-      for (const { pattern, at } of occurrences) {
-        const keys = index.keys[pattern]!;
-        const start = i - at;
-        const end = start + keys.length;
-        if (start < 0 || end > tokens.length) continue;
-        let exact = 0;
-        let ok = true;
-        for (let k = 0; k < keys.length && ok; k++) {
-          const text = tokens[start + k]!.key;
-          if (text === keys[k]) exact++;
-          else ok = start + k === i || (oneVowelApart(keys[k]!, text) && (background.df(keys[k]!) < RARE_SPELLING_DF || background.df(text) < RARE_SPELLING_DF));
+      // The other words of the name are written as in the vocabulary: walk the trie over them.
+      for (let start = Math.max(0, i - MAX_NAME_WORDS + 1); start <= i; start++) {
+        let node = 0;
+        for (let k = start; k < i && node >= 0; k++) {
+          const t = idAt(k);
+          node = t < 0 ? -1 : trieChild(trie, node, t);
         }
-        if (ok && exact > 0 && !found.some((m) => m.pattern === pattern && m.start === start)) {
-          found.push({ pattern, tag: cv.patterns[pattern]!.tag, start, end, kind: 'variant' });
+        if (node < 0 || (node = trieChild(trie, node, id)) < 0) continue;
+        add(node, start, i + 1);
+        for (let j = i + 1; j < tokens.length && j - start < MAX_NAME_WORDS; j++) {
+          const t = idAt(j);
+          if (t < 0 || (node = trieChild(trie, node, t)) < 0) break;
+          add(node, start, j + 1);
         }
       }
     }
