@@ -142,11 +142,20 @@ interface TagInfo {
   specificity: number;
   titleRate: number;
   coordination: number;
+  /** Words by which a later mention refers back to this multi-word tag (its head, a person's family name). */
+  anaphors: readonly string[];
+  /** A one-word tag's key without the article, as anaphors are kept; else undefined. */
+  bareKey: string | undefined;
 }
 
 const tagInfoCache = new WeakMap<CompiledVocabulary, { background: BackgroundModel | undefined; infos: (TagInfo | undefined)[] }>();
 
-const patternStatsCache = new WeakMap<CompiledVocabulary, { background: BackgroundModel | undefined; stats: ({ specificity: number; titleRate: number } | undefined)[] }>();
+interface PatternStats {
+  background: BackgroundModel | undefined;
+  stats: ({ specificity: number; titleRate: number } | undefined)[];
+}
+const patternStatsCache = new WeakMap<CompiledVocabulary, PatternStats>();
+let lastPatternStats: { cv: CompiledVocabulary; cache: PatternStats } | undefined;
 
 /**
  * How specific and how headline-worthy the form a mention used is: قاعدة العديد is a rare name,
@@ -154,11 +163,13 @@ const patternStatsCache = new WeakMap<CompiledVocabulary, { background: Backgrou
  */
 function formStatistics(cv: CompiledVocabulary, ref: MatchRef, info: TagInfo, background: BackgroundModel | undefined): { specificity: number; titleRate: number } {
   if (ref.match.kind === 'nisba') return info;
-  let cache = patternStatsCache.get(cv);
+  // Called for every mention of every candidate: the last vocabulary's cache is kept at hand.
+  let cache = lastPatternStats?.cv === cv ? lastPatternStats.cache : patternStatsCache.get(cv);
   if (cache === undefined || cache.background !== background) {
     cache = { background, stats: [] };
     patternStatsCache.set(cv, cache);
   }
+  if (lastPatternStats?.cache !== cache) lastPatternStats = { cv, cache };
   const pid = ref.match.pattern;
   let st = cache.stats[pid];
   if (st === undefined) {
@@ -169,17 +180,26 @@ function formStatistics(cv: CompiledVocabulary, ref: MatchRef, info: TagInfo, ba
   return st;
 }
 
+let lastTagInfos: { cv: CompiledVocabulary; cache: { background: BackgroundModel | undefined; infos: (TagInfo | undefined)[] } } | undefined;
+
 function tagInfo(cv: CompiledVocabulary, index: number, background: BackgroundModel | undefined): TagInfo {
-  let cache = tagInfoCache.get(cv);
+  let cache = lastTagInfos?.cv === cv ? lastTagInfos.cache : tagInfoCache.get(cv);
   if (cache === undefined || cache.background !== background) {
     cache = { background, infos: [] };
     tagInfoCache.set(cv, cache);
   }
+  if (lastTagInfos?.cache !== cache) lastTagInfos = { cv, cache };
   let info = cache.infos[index];
   if (info === undefined) {
     const keys = cv.tags[index]!.key.split(' ');
     const stats = tagStatistics(keys, background);
-    info = { keys, specificity: stats.specificity, titleRate: stats.titleRate, coordination: isCoordination(keys) ? 1 : 0 };
+    const tag = cv.tags[index]!;
+    const anaphors: string[] = [];
+    if (tag.labelTokens > 1) {
+      anaphors.push(withoutArticle(keys[0]!));
+      if (isPersonalName(tag, keys, background && background.documents > 0 ? background : undefined)) anaphors.push(withoutArticle(keys[keys.length - 1]!));
+    }
+    info = { keys, specificity: stats.specificity, titleRate: stats.titleRate, coordination: isCoordination(keys) ? 1 : 0, anaphors, bareKey: keys.length === 1 ? withoutArticle(keys[0]!) : undefined };
     cache.infos[index] = info;
   }
   return info;
@@ -331,7 +351,7 @@ function upperBound(cv: CompiledVocabulary, tag: CompiledTag, info: TagInfo, ms:
   z += plus(W.listedNisba, Math.log2(1 + listed));
   z += strong === 0 ? Math.min(0, W.weakOnly) : 0;
   z += W.coordination * info.coordination;
-  z += info.keys.length === 1 && heads.has(withoutArticle(info.keys[0]!)) ? W.headAnaphor : 0;
+  z += info.bareKey !== undefined && heads.has(info.bareKey) ? W.headAnaphor : 0;
   return z;
 }
 
@@ -388,11 +408,7 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
     const g = groups.get(t.entity);
     if (g === undefined) groups.set(t.entity, [c]);
     else g.push(c);
-    if (t.labelTokens > 1) {
-      const keys = tagInfo(cv, c.tag, background).keys;
-      heads.add(withoutArticle(keys[0]!));
-      if (isPersonalName(t, keys, bg)) heads.add(withoutArticle(keys[keys.length - 1]!));
-    }
+    if (t.labelTokens > 1) for (const a of tagInfo(cv, c.tag, background).anaphors) heads.add(a);
   }
   let kingdoms: Map<string, string> | undefined;
   const pending: Pending[] = [];
@@ -611,7 +627,7 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
         nameFragment: n > 0 ? nameFragments / n : 0,
         rareNeighbour: n > 0 ? rare / n : 0,
         coordination: info.coordination,
-        headAnaphor: info.keys.length === 1 && heads.has(withoutArticle(info.keys[0]!)) ? 1 : 0,
+        headAnaphor: info.bareKey !== undefined && heads.has(info.bareKey) ? 1 : 0,
       };
       // Every mention a doubtful reading (وكيل read as و + كيل, another country's «المملكة»): no evidence at all.
       return { tag: bestTag, refs: ms, score: usable > 0 ? scoreOf(features) : 0, features, twins, doubtfulClitics: doubtful };
