@@ -283,18 +283,22 @@ interface MatchSink {
   done(i: number): void;
 }
 
-/** The matching proper, over tokens given by their analyses. */
-function scan(cv: CompiledVocabulary, n: number, analysisAt: (j: number) => Analysis, sink: MatchSink): void {
+/**
+ * The matching proper, over tokens given by their analyses. Every token is analysed anyway (each
+ * may start a tag), so the analyses come as one array rather than on demand: no closure call per step.
+ */
+function scan(cv: CompiledVocabulary, analyses: readonly Analysis[], sink: MatchSink): void {
   const trie = cv.trie;
+  const n = analyses.length;
   for (let i = 0; i < n; i++) {
-    const a = analysisAt(i);
+    const a = analyses[i]!;
     for (const c of a.starts) {
       for (const h of c.hits) sink.add(h.pattern, h.tag, i, i + 1, h.kind);
       // A reading that adds the article (تجارة → التجارة) only stands for one-word tags.
       if (c.kind === 'inflected') continue;
       let node = c.node;
       for (let j = i + 1; j < n && trie.childStart[node + 1]! > trie.childStart[node]!; j++) {
-        const next = analysisAt(j).exactId;
+        const next = analyses[j]!.exactId;
         if (next < 0) break;
         node = trieChild(trie, node, next);
         if (node < 0) break;
@@ -305,7 +309,7 @@ function scan(cv: CompiledVocabulary, n: number, analysisAt: (j: number) => Anal
           let kind: MatchKind = c.kind;
           if (a.rewritten !== p.rewritten[0]) kind = weaker(kind, 'variant');
           for (let k = 1; ok && k <= j - i; k++) {
-            const t = analysisAt(i + k);
+            const t = analyses[i + k]!;
             ok = lightsAgree(p, k, t.light, t.rewritten);
             if (t.rewritten !== p.rewritten[k]) kind = weaker(kind, 'variant');
           }
@@ -335,9 +339,10 @@ function analysesCache(cv: CompiledVocabulary): AnalysisCache {
 /** All raw matches (before longest-match resolution) of the vocabulary in the tokens. */
 export function findMatches(cv: CompiledVocabulary, tokens: readonly MatchToken[]): Match[] {
   const cache = analysesCache(cv);
-  const analyses: Analysis[] = new Array(tokens.length);
+  const analyses: Analysis[] = [];
+  for (const t of tokens) analyses.push(analysisOf(cv, cache, t));
   const sink = new RawMatches();
-  scan(cv, tokens.length, (j) => (analyses[j] ??= analysisOf(cv, cache, tokens[j]!)), sink);
+  scan(cv, analyses, sink);
   return sink.out;
 }
 
@@ -449,8 +454,9 @@ function analysisOfToken(cv: CompiledVocabulary, cache: AnalysisCache, t: Token)
 /** The matches of the vocabulary in the tokens, longest match resolved: resolveMatches(findMatches(…)). */
 export function matchText(cv: CompiledVocabulary, tokens: readonly Token[]): Match[] {
   const cache = analysesCache(cv);
-  const analyses: Analysis[] = new Array(tokens.length);
+  const analyses: Analysis[] = [];
+  for (const t of tokens) analyses.push(analysisOfToken(cv, cache, t));
   const sink = new LongestMatches();
-  scan(cv, tokens.length, (j) => (analyses[j] ??= analysisOfToken(cv, cache, tokens[j]!)), sink);
+  scan(cv, analyses, sink);
   return sink.out;
 }
