@@ -26,6 +26,8 @@ export interface Match {
 }
 
 export const KIND_RANK: Readonly<Record<MatchKind, number>> = { exact: 0, variant: 1, clitic: 2, inflected: 3, nisba: 4 };
+/** Kinds by rank. */
+const KINDS: readonly MatchKind[] = ['exact', 'variant', 'clitic', 'inflected', 'nisba'];
 
 export function weaker(a: MatchKind, b: MatchKind): MatchKind {
   return KIND_RANK[a] >= KIND_RANK[b] ? a : b;
@@ -145,6 +147,8 @@ interface Start {
   kind: MatchKind;
   light: string;
   hits: Hit[];
+  /** Longer tags may start here: the node has children, and the reading does not add the article. */
+  extends: boolean;
 }
 
 /**
@@ -157,6 +161,7 @@ interface Analysis {
   rewritten: boolean;
   /** Token id of the token as written, -1 when the vocabulary has no such token. */
   exactId: number;
+  /** Only the readings that match or may extend: most words start nothing and share one empty list. */
   starts: Start[];
   /** Inflected and nisba readings. */
   singles: Hit[];
@@ -199,7 +204,9 @@ function analyse(cv: CompiledVocabulary, key: string, light: string, rewritten: 
       const kind: MatchKind = rewritten !== p.rewritten[0] ? weaker(c.kind, 'variant') : c.kind;
       hits.push({ pattern: pid, tag: p.tag, kind: p.nisba ? 'nisba' : kind });
     }
-    starts.push({ node, kind: c.kind, light: c.light, hits: hits.length > 0 ? hits : NO_HITS });
+    // A reading that adds the article (تجارة → التجارة) only stands for one-word tags.
+    const extends_ = c.kind !== 'inflected' && trie.childStart[node + 1]! > trie.childStart[node]!;
+    if (hits.length > 0 || extends_) starts.push({ node, kind: c.kind, light: c.light, hits: hits.length > 0 ? hits : NO_HITS, extends: extends_ });
   }
   // Most words start no tag: their analyses share the empty lists (the cache holds hundreds of thousands).
   const singles = singleTokenHits(cv, key, light, rewritten);
@@ -294,8 +301,7 @@ function scan(cv: CompiledVocabulary, analyses: readonly Analysis[], sink: Match
     const a = analyses[i]!;
     for (const c of a.starts) {
       for (const h of c.hits) sink.add(h.pattern, h.tag, i, i + 1, h.kind);
-      // A reading that adds the article (تجارة → التجارة) only stands for one-word tags.
-      if (c.kind === 'inflected') continue;
+      if (!c.extends) continue;
       let node = c.node;
       for (let j = i + 1; j < n && trie.childStart[node + 1]! > trie.childStart[node]!; j++) {
         const next = analyses[j]!.exactId;
@@ -397,39 +403,39 @@ class LongestMatches implements MatchSink {
   readonly out: Match[] = [];
   private maxEnd = -1;
   private end = -1;
+  // The matches of the longest span so far at this token; the arrays are reused (a count, not
+  // their length, says how many hold matches: shortening an array is a runtime call).
+  private count = 0;
   private readonly patterns: number[] = [];
   private readonly tags: number[] = [];
-  private readonly kinds: MatchKind[] = [];
+  private readonly ranks: number[] = [];
   add(pattern: number, tag: number, _start: number, end: number, kind: MatchKind): void {
     if (end <= this.maxEnd || end < this.end) return;
     if (end > this.end) {
       this.end = end;
-      this.patterns.length = 0;
-      this.tags.length = 0;
-      this.kinds.length = 0;
+      this.count = 0;
     }
-    this.patterns.push(pattern);
-    this.tags.push(tag);
-    this.kinds.push(kind);
+    const k = this.count++;
+    this.patterns[k] = pattern;
+    this.tags[k] = tag;
+    this.ranks[k] = KIND_RANK[kind];
   }
   done(i: number): void {
-    const count = this.tags.length;
+    const count = this.count;
     if (count === 0) return;
     let best = 99;
-    for (let k = 0; k < count; k++) best = Math.min(best, KIND_RANK[this.kinds[k]!]);
+    for (let k = 0; k < count; k++) best = Math.min(best, this.ranks[k]!);
     const first = this.out.length;
     for (let k = 0; k < count; k++) {
-      if (KIND_RANK[this.kinds[k]!] !== best) continue;
+      if (this.ranks[k] !== best) continue;
       const tag = this.tags[k]!;
       let seen = false;
       for (let m = first; m < this.out.length && !seen; m++) seen = this.out[m]!.tag === tag;
-      if (!seen) this.out.push({ pattern: this.patterns[k]!, tag, start: i, end: this.end, kind: this.kinds[k]! });
+      if (!seen) this.out.push({ pattern: this.patterns[k]!, tag, start: i, end: this.end, kind: KINDS[best]! });
     }
     this.maxEnd = this.end;
     this.end = -1;
-    this.patterns.length = 0;
-    this.tags.length = 0;
-    this.kinds.length = 0;
+    this.count = 0;
   }
 }
 
