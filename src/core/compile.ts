@@ -8,7 +8,7 @@
 import { WasimError } from './errors.js';
 import { foldKey } from './fold.js';
 import { articleOffset, inflectionBase, nisbaBaseFor } from './morph.js';
-import { tokenize } from './tokenize.js';
+import { tokenize, type Token } from './tokenize.js';
 import type { TagType, VocabEntry } from './types.js';
 import { canonicalKey } from './variants.js';
 
@@ -199,11 +199,12 @@ export function buildTrie(nodeCount: number, tokenCount: number, edges: Int32Arr
   return { childStart, childToken, childNode, terminalStart, terminalPattern };
 }
 
-const builders = new WeakMap<CompiledVocabulary, TrieBuilder>();
 
 /** Token ids beyond this many would not fit the serialised form's expectations (and no vocabulary needs them). */
 const MAX_TOKENS = 2 ** 24;
 export const FORMAT_VERSION = 2;
+
+const NO_FORMS: readonly string[] = [];
 
 const INFLECTABLE_TYPES = new Set<TagType | undefined>(['topic', 'event', undefined]);
 
@@ -219,19 +220,37 @@ function pushTo<K>(map: Map<K, number[]>, key: K, value: number): void {
   else if (!list.includes(value)) list.push(value);
 }
 
-function addPattern(cv: CompiledVocabulary, tagIndex: number, form: string, isNisba: boolean, seen: Set<string>, isAlias = false): void {
+/**
+ * `rewritten` of the patterns none of whose tokens a variant rule rewrote (nearly all), by length:
+ * shared, since patterns are never changed once compiled, and a million arrays are memory.
+ */
+const NONE_REWRITTEN: boolean[][] = [];
+
+function rewrittenOf(tokens: readonly Token[], keys: readonly string[]): boolean[] {
+  let any = false;
+  for (let k = 0; k < tokens.length && !any; k++) any = keys[k] !== tokens[k]!.key;
+  if (any) return tokens.map((t, k) => keys[k] !== t.key);
+  return (NONE_REWRITTEN[tokens.length] ??= new Array<boolean>(tokens.length).fill(false));
+}
+
+/**
+ * Adds a form of a tag; returns its number of tokens. `seen`: the forms of the tag added so far,
+ * when it has several (a tag's first form is always new).
+ */
+function addPattern(cv: CompiledVocabulary, trie: TrieBuilder, tagIndex: number, form: string, isNisba: boolean, seen: Set<string> | undefined, isAlias = false): number {
   const tokens = tokenize(form);
-  if (tokens.length === 0) return;
+  if (tokens.length === 0) return 0;
   const keys = tokens.map((t) => canonicalKey(t.key));
   const lights = tokens.map((t, k) => (keys[k] === t.key ? t.light : keys[k]!));
-  const dedupe = keys.join(' ') + '\u0000' + lights.join(' ') + (isNisba ? '\u0000n' : '');
-  if (seen.has(dedupe)) return;
-  seen.add(dedupe);
+  if (seen !== undefined) {
+    const dedupe = keys.join(' ') + '\u0000' + lights.join(' ') + (isNisba ? '\u0000n' : '');
+    if (seen.has(dedupe)) return tokens.length;
+    seen.add(dedupe);
+  }
   const patternId = cv.patterns.length;
-  const pattern: Pattern = { tag: tagIndex, lights, rewritten: tokens.map((t, k) => keys[k] !== t.key), nisba: isNisba };
+  const pattern: Pattern = { tag: tagIndex, lights, rewritten: rewrittenOf(tokens, keys), nisba: isNisba };
   if (isAlias) pattern.alias = true;
   cv.patterns.push(pattern);
-  const trie = builders.get(cv)!;
   let node = 0;
   for (const key of keys) {
     let id = cv.tokenIds.get(key);
@@ -243,7 +262,7 @@ function addPattern(cv: CompiledVocabulary, tagIndex: number, form: string, isNi
     node = trie.child(node, id);
   }
   trie.ends[patternId] = node;
-  if (keys.length !== 1 || isNisba) return;
+  if (keys.length !== 1 || isNisba) return tokens.length;
   const tag = cv.tags[tagIndex]!;
   const key = keys[0]!;
   const light = lights[0]!;
@@ -265,6 +284,17 @@ function addPattern(cv: CompiledVocabulary, tagIndex: number, form: string, isNi
       pushTo(cv.nisbaBases, base, patternId);
     }
   }
+  return 1;
+}
+
+/**
+ * A new tag, its label's tokens not yet counted. Optional fields are left out rather than
+ * undefined, and the fields keep the order the serialised form has always had.
+ */
+function newTag(id: string, label: string, type: TagType | undefined, parent: string | undefined, ambiguous: boolean, key: string, entity: string): CompiledTag {
+  const labelTokens = 0;
+  if (type) return parent ? { id, label, type, parent, ambiguous, key, labelTokens, entity } : { id, label, type, ambiguous, key, labelTokens, entity };
+  return parent ? { id, label, parent, ambiguous, key, labelTokens, entity } : { id, label, ambiguous, key, labelTokens, entity };
 }
 
 /**
@@ -274,38 +304,33 @@ function addPattern(cv: CompiledVocabulary, tagIndex: number, form: string, isNi
 export function compileVocabulary(entries: readonly VocabEntry[], options: CompileOptions = {}): CompiledVocabulary {
   const cv = emptyCompiled();
   const trie = new TrieBuilder();
-  builders.set(cv, trie);
   const byId = new Map<string, number>();
   const byKey = new Map<string, number>();
-  const forms: { names: string[]; nisba: string[] }[] = [];
+  // The names of a tag after its label, and its nisba forms, for the few tags that have any
+  // (a million tags would otherwise hold a million lists).
+  const moreNames: (string[] | undefined)[] = [];
+  const nisbaForms: (string[] | undefined)[] = [];
   const hasId: boolean[] = [];
   for (const e of entries) {
     const key = foldKey(e.label);
     if (!key) continue;
-    let index = e.id !== undefined ? byId.get(e.id) : byKey.get(key);
+    const named = byKey.get(key);
+    let index = e.id !== undefined ? byId.get(e.id) : named;
     // An entry with an id joins a tag of the same name that has none (a publisher's plain tag
     // merged with the default vocabulary's entry): the publisher's spelling stays the label.
-    if (index === undefined && e.id !== undefined) {
-      const named = byKey.get(key);
-      if (named !== undefined && !hasId[named]) index = named;
-    }
+    if (index === undefined && e.id !== undefined && named !== undefined && !hasId[named]) index = named;
+    const isNew = index === undefined;
     if (index === undefined) {
       index = cv.tags.length;
       const type = e.type ?? options.typeHints?.get(key);
-      cv.tags.push({
-        id: e.id ?? key,
-        label: e.label,
-        ...(type ? { type } : {}),
-        ...(e.parent ? { parent: e.parent } : {}),
-        ambiguous: e.ambiguous ?? options.ambiguousHints?.has(key) ?? false,
-        key,
-        labelTokens: tokenize(e.label).length,
-        entity: e.id !== undefined && e.type ? e.id : (options.entityHints?.get(key) ?? 'key:' + entityOfKey(key)),
-      });
-      forms.push({ names: [], nisba: [] });
+      const ambiguous = e.ambiguous ?? options.ambiguousHints?.has(key) ?? false;
+      const entity = e.id !== undefined && e.type ? e.id : (options.entityHints?.get(key) ?? 'key:' + entityOfKey(key));
+      cv.tags.push(newTag(e.id ?? key, e.label, type, e.parent, ambiguous, key, entity));
+      moreNames.push(undefined);
+      nisbaForms.push(undefined);
       if (e.id !== undefined) byId.set(e.id, index);
       hasId.push(e.id !== undefined);
-      if (!byKey.has(key)) byKey.set(key, index);
+      if (named === undefined) byKey.set(key, index);
     } else if (e.id !== undefined && !hasId[index]) {
       const tag = cv.tags[index]!;
       byId.set(e.id, index);
@@ -321,15 +346,15 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
       if (!tag.type && e.type) tag.type = e.type;
       if (e.ambiguous) tag.ambiguous = true;
     }
-    const f = forms[index]!;
-    f.names.push(e.label, ...(e.aliases ?? []));
-    f.nisba.push(...(e.nisba ?? []));
+    if (!isNew) (moreNames[index] ??= []).push(e.label);
+    if (e.aliases?.length) (moreNames[index] ??= []).push(...e.aliases);
+    if (e.nisba?.length) (nisbaForms[index] ??= []).push(...e.nisba);
   }
   if (options.aliasHints) {
     cv.tags.forEach((tag, index) => {
       // A topic's aliases are the words that signal it, not other names for it: not lent.
       const lent = tag.type === 'topic' ? undefined : options.aliasHints!.get(tag.entity);
-      if (lent && !tag.nisbaLabel) forms[index]!.names.push(...lent);
+      if (lent?.length && !tag.nisbaLabel) (moreNames[index] ??= []).push(...lent);
     });
   }
   if (options.nisbaHints) {
@@ -337,16 +362,19 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
       const lent = options.nisbaHints!.get(tag.entity);
       if (!lent) return;
       if (lent.some((n) => foldKey(n) === tag.key)) tag.nisbaLabel = true;
-      else if (tag.type === 'place') forms[index]!.nisba.push(...lent);
+      else if (tag.type === 'place' && lent.length > 0) (nisbaForms[index] ??= []).push(...lent);
     });
   }
   cv.tags.forEach((_, index) => {
-    const seen = new Set<string>();
-    const labelKey = cv.tags[index]!.key;
-    for (const name of forms[index]!.names) addPattern(cv, index, name, false, seen, foldKey(name) !== labelKey);
-    for (const n of forms[index]!.nisba) addPattern(cv, index, n, true, seen);
+    const names = moreNames[index] ?? NO_FORMS;
+    const nisba = nisbaForms[index] ?? NO_FORMS;
+    const seen = names.length + nisba.length > 0 ? new Set<string>() : undefined;
+    const tag = cv.tags[index]!;
+    // The label comes first: its tokens are counted as it is added.
+    tag.labelTokens = addPattern(cv, trie, index, tag.label, false, seen);
+    for (const name of names) addPattern(cv, trie, index, name, false, seen, foldKey(name) !== tag.key);
+    for (const n of nisba) addPattern(cv, trie, index, n, true, seen);
   });
-  builders.delete(cv);
   if (cv.tags.length === 0) throw new WasimError('EMPTY_VOCAB');
   cv.nodeCount = trie.nodeCount;
   cv.trie = buildTrie(trie.nodeCount, cv.tokenIds.size, trie.edges(), trie.ends);
