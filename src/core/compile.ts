@@ -8,6 +8,7 @@
 import { WasimError } from './errors.js';
 import { foldKey } from './fold.js';
 import { articleOffset, inflectionBase, nisbaBaseFor } from './morph.js';
+import { packInts, unpackInts } from './pack.js';
 import { tokenize, type Token } from './tokenize.js';
 import type { TagType, VocabEntry } from './types.js';
 import { canonicalKey } from './variants.js';
@@ -202,7 +203,8 @@ export function buildTrie(nodeCount: number, tokenCount: number, edges: Int32Arr
 
 /** Token ids beyond this many would not fit the serialised form's expectations (and no vocabulary needs them). */
 const MAX_TOKENS = 2 ** 24;
-export const FORMAT_VERSION = 2;
+/** Version 3 since the packed columns; versions 1 and 2 are still read. */
+export const FORMAT_VERSION = 3;
 
 const NO_FORMS: readonly string[] = [];
 
@@ -382,7 +384,7 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
 }
 
 /**
- * Rows of objects as columns, for a smaller and faster-to-load serialised form: each field's
+ * Version 2 (read only). Rows of objects as columns, for a smaller and faster-to-load serialised form: each field's
  * values in one array, the field order of each row as a shape, and a string equal to an
  * earlier field of the same row (a tag's id is usually its key) as that field's index.
  */
@@ -393,42 +395,6 @@ interface Columns {
   columns: Record<string, unknown[]>;
   /** Fields whose values are all strings: a number in them refers to an earlier field of the row. */
   textFields: string[];
-}
-
-function toColumns(rows: readonly object[]): Columns {
-  const shapes: string[][] = [];
-  const shapeIds = new Map<string, number>();
-  const shape: number[] = [];
-  const columns: Record<string, unknown[]> = {};
-  const textual = new Map<string, boolean>();
-  for (const row of rows) {
-    // As JSON.stringify would: a field set to undefined is no field.
-    const fields = Object.keys(row).filter((f) => (row as Record<string, unknown>)[f] !== undefined);
-    const sig = fields.join('\u0000');
-    let id = shapeIds.get(sig);
-    if (id === undefined) {
-      id = shapes.length;
-      shapes.push(fields);
-      shapeIds.set(sig, id);
-    }
-    shape.push(id);
-    for (const f of fields) {
-      const v = (row as Record<string, unknown>)[f];
-      textual.set(f, (textual.get(f) ?? true) && typeof v === 'string');
-    }
-  }
-  for (const f of textual.keys()) columns[f] = new Array<unknown>(rows.length).fill(0);
-  rows.forEach((row, r) => {
-    const fields = shapes[shape[r]!]!;
-    const values = row as Record<string, unknown>;
-    fields.forEach((f, k) => {
-      const v = values[f];
-      let ref = -1;
-      if (textual.get(f)) for (let g = 0; g < k && ref < 0; g++) if (textual.get(fields[g]!) && values[fields[g]!] === v) ref = g;
-      columns[f]![r] = ref >= 0 ? ref : v;
-    });
-  });
-  return { rows: rows.length, shapes, shape, columns, textFields: [...textual].filter(([, t]) => t).map(([f]) => f) };
 }
 
 function fromColumns<T>(c: Columns): T[] {
@@ -448,6 +414,7 @@ function fromColumns<T>(c: Columns): T[] {
   return out;
 }
 
+/** The second serialised form, still read. */
 interface SerializedV2 {
   format: 'wasim-compiled';
   version: 2;
@@ -474,29 +441,323 @@ interface SerializedV1 {
   nodeCount: number;
 }
 
+/**
+ * Version 3: rows of objects as columns again, each column packed by the kind of its values
+ * (see pack.ts) and every string stored once in one table. Loading a million-tag vocabulary then
+ * parses one array of distinct strings and a few dozen ASCII strings, instead of millions of
+ * JSON numbers, arrays and repeated strings.
+ */
+type PackedColumn =
+  /** String table indices; -1 - k: the value of the row's k-th field; DERIVED: the field's derivation from the row. */
+  | { kind: 'text'; refs: string }
+  | { kind: 'int'; values: string }
+  | { kind: 'flag'; values: string }
+  /** Lists of strings: their lengths, then all their items as string table indices. */
+  | { kind: 'texts'; lengths: string; refs: string }
+  /** Lists of booleans: their lengths, and where the true items are among all the items (rare: rewritten tokens). */
+  | { kind: 'flags'; lengths: string; set: string }
+  | { kind: 'json'; values: unknown[] };
+
+interface PackedColumns {
+  rows: number;
+  shapes: string[][];
+  shape: string;
+  columns: Record<string, PackedColumn>;
+}
+
+/** A string field computed from fields before it, stored as DERIVED when it equals its derivation. */
+type Derivations = Record<string, { from: string; derive: (value: string) => string }>;
+
+const DERIVED = -100;
+
+/** The default entity of a tag, from its key (see compileVocabulary). */
+const TAG_DERIVATIONS: Derivations = { entity: { from: 'key', derive: (key) => 'key:' + entityOfKey(key) } };
+
+class StringTable {
+  readonly list: string[] = [];
+  private readonly ids = new Map<string, number>();
+  ref(s: string): number {
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.list.length;
+      this.list.push(s);
+      this.ids.set(s, id);
+    }
+    return id;
+  }
+}
+
+function kindOf(values: unknown[]): PackedColumn['kind'] {
+  // A loop, not every(): the lists have holes where a row has no such field.
+  const all = (test: (v: unknown) => boolean): boolean => {
+    for (const v of values) if (v !== undefined && !test(v)) return false;
+    return true;
+  };
+  const isInt = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= -0x80000000 && (v as number) <= 0x7fffffff;
+  if (all((v) => typeof v === 'string')) return 'text';
+  if (all((v) => typeof v === 'boolean')) return 'flag';
+  if (all(isInt)) return 'int';
+  if (all((v) => Array.isArray(v) && v.every((x) => typeof x === 'string'))) return 'texts';
+  if (all((v) => Array.isArray(v) && v.every((x) => typeof x === 'boolean'))) return 'flags';
+  return 'json';
+}
+
+function toPacked(rows: readonly object[], strings: StringTable, derivations: Derivations = {}): PackedColumns {
+  const shapes: string[][] = [];
+  const shapeIds = new Map<string, number>();
+  const shape = new Int32Array(rows.length);
+  const values: Record<string, unknown[]> = {};
+  rows.forEach((row, r) => {
+    // As JSON.stringify would: a field set to undefined is no field.
+    const fields = Object.keys(row).filter((f) => (row as Record<string, unknown>)[f] !== undefined);
+    const sig = fields.join('\u0000');
+    let id = shapeIds.get(sig);
+    if (id === undefined) {
+      id = shapes.length;
+      shapes.push(fields);
+      shapeIds.set(sig, id);
+    }
+    shape[r] = id;
+    for (const f of fields) (values[f] ??= new Array<unknown>(rows.length))[r] = (row as Record<string, unknown>)[f];
+  });
+  const columns: Record<string, PackedColumn> = {};
+  for (const [f, vs] of Object.entries(values)) {
+    const kind = kindOf(vs);
+    if (kind === 'text') {
+      const refs = new Int32Array(rows.length);
+      const d = derivations[f];
+      rows.forEach((row, r) => {
+        const v = vs[r];
+        if (v === undefined) return;
+        const fields = shapes[shape[r]!]!;
+        const at = fields.indexOf(f);
+        const rec = row as Record<string, unknown>;
+        let ref = -1;
+        for (let g = 0; g < at && ref < 0; g++) if (rec[fields[g]!] === v) ref = g;
+        if (ref >= 0) refs[r] = -1 - ref;
+        else if (d && fields.indexOf(d.from) >= 0 && fields.indexOf(d.from) < at && typeof rec[d.from] === 'string' && d.derive(rec[d.from] as string) === v) refs[r] = DERIVED;
+        else refs[r] = strings.ref(v as string);
+      });
+      columns[f] = { kind, refs: packInts(refs) };
+    } else if (kind === 'flag' || kind === 'int') {
+      columns[f] = { kind, values: packInts(Array.from(vs, (v) => (v === undefined ? 0 : Number(v)))) };
+    } else if (kind === 'texts' || kind === 'flags') {
+      const lengths = Array.from(vs, (v) => (v === undefined ? 0 : (v as unknown[]).length));
+      const items: number[] = [];
+      let at = 0;
+      for (const v of vs) {
+        if (v === undefined) continue;
+        for (const x of v as unknown[]) {
+          if (kind === 'texts') items.push(strings.ref(x as string));
+          else if (x === true) items.push(at);
+          at++;
+        }
+      }
+      columns[f] = kind === 'texts' ? { kind, lengths: packInts(lengths), refs: packInts(items) } : { kind, lengths: packInts(lengths), set: packInts(items, true) };
+    } else {
+      columns[f] = { kind, values: Array.from(vs, (v) => (v === undefined ? 0 : v)) };
+    }
+  }
+  return { rows: rows.length, shapes, shape: packInts(shape), columns };
+}
+
+/** A column decoded: the value of a row, given the row's fields so far. */
+type Reader = (r: number, row: Record<string, unknown>, fields: readonly string[]) => unknown;
+
+function readerOf(name: string, c: PackedColumn, rows: number, strings: readonly string[], derivations: Derivations): Reader {
+  const stringAt = (ref: number): string => {
+    const s = strings[ref];
+    if (s === undefined) throw new WasimError('BAD_COMPILED_VOCAB');
+    return s;
+  };
+  const text = (ref: number, row: Record<string, unknown>, fields: readonly string[]): string => {
+    if (ref >= 0) return stringAt(ref);
+    const value = ref === DERIVED ? derivations[name]?.derive(row[derivations[name].from] as string) : row[fields[-1 - ref]!];
+    if (typeof value !== 'string') throw new WasimError('BAD_COMPILED_VOCAB');
+    return value;
+  };
+  const counted = (a: Int32Array): Int32Array => {
+    if (a.length !== rows) throw new WasimError('BAD_COMPILED_VOCAB');
+    return a;
+  };
+  switch (c.kind) {
+    case 'text': {
+      const refs = counted(unpackInts(c.refs));
+      return (r, row, fields) => text(refs[r]!, row, fields);
+    }
+    case 'int': {
+      const values = counted(unpackInts(c.values));
+      return (r) => values[r];
+    }
+    case 'flag': {
+      const values = counted(unpackInts(c.values));
+      return (r) => values[r] === 1;
+    }
+    case 'texts': {
+      const lengths = counted(unpackInts(c.lengths));
+      const items = unpackInts(c.refs);
+      const starts = new Int32Array(rows + 1);
+      for (let r = 0; r < rows; r++) starts[r + 1] = starts[r]! + lengths[r]!;
+      if (starts[rows] !== items.length) throw new WasimError('BAD_COMPILED_VOCAB');
+      return (r) => {
+        const out = new Array<string>(lengths[r]!);
+        for (let k = 0; k < out.length; k++) out[k] = stringAt(items[starts[r]! + k]!);
+        return out;
+      };
+    }
+    case 'flags': {
+      const lengths = counted(unpackInts(c.lengths));
+      const set = unpackInts(c.set, true);
+      const starts = new Int32Array(rows + 1);
+      for (let r = 0; r < rows; r++) starts[r + 1] = starts[r]! + lengths[r]!;
+      const on = new Uint8Array(starts[rows]!);
+      const rowHasTrue = new Uint8Array(rows);
+      let row = 0;
+      for (const p of set) {
+        if (p < starts[row]! || p >= on.length) throw new WasimError('BAD_COMPILED_VOCAB');
+        on[p] = 1;
+        while (starts[row + 1]! <= p) row++;
+        rowHasTrue[row] = 1;
+      }
+      return (r) => {
+        if (!rowHasTrue[r]) return (NONE_REWRITTEN[lengths[r]!] ??= new Array<boolean>(lengths[r]!).fill(false));
+        return Array.from(on.subarray(starts[r]!, starts[r + 1]!), (x) => x === 1);
+      };
+    }
+    case 'json':
+      return (r) => c.values[r];
+    default:
+      throw new WasimError('BAD_COMPILED_VOCAB');
+  }
+}
+
+/** A row of the shape (there is one: shapes are taken from rows). */
+function firstOfShape(shape: Int32Array, s: number): number {
+  const r = shape.indexOf(s);
+  if (r < 0) throw new WasimError('BAD_COMPILED_VOCAB');
+  return r;
+}
+
+function fromPacked<T>(c: PackedColumns, strings: readonly string[], derivations: Derivations = {}): T[] {
+  const readers = new Map<string, Reader>();
+  for (const [name, column] of Object.entries(c.columns)) readers.set(name, readerOf(name, column, c.rows, strings, derivations));
+  const plans = c.shapes.map((fields) =>
+    fields.map((f) => {
+      const read = readers.get(f);
+      if (read === undefined) throw new WasimError('BAD_COMPILED_VOCAB');
+      return read;
+    }),
+  );
+  const shape = unpackInts(c.shape);
+  if (shape.length !== c.rows) throw new WasimError('BAD_COMPILED_VOCAB');
+  // Each row is a copy of its shape's template, then filled: one allocation of the final size
+  // per row, where adding fields to an empty object one by one reallocates as it grows.
+  const templates = c.shapes.map((fields, s) => {
+    const template: Record<string, unknown> = {};
+    fields.forEach((f, k) => (template[f] = plans[s]![k]!(firstOfShape(shape, s), template, fields)));
+    return template;
+  });
+  const out = new Array<T>(c.rows);
+  for (let r = 0; r < c.rows; r++) {
+    const s = shape[r]!;
+    const fields = c.shapes[s];
+    if (fields === undefined) throw new WasimError('BAD_COMPILED_VOCAB');
+    const plan = plans[s]!;
+    const row: Record<string, unknown> = { ...templates[s] };
+    for (let k = 0; k < plan.length; k++) row[fields[k]!] = plan[k]!(r, row, fields);
+    out[r] = row as T;
+  }
+  return out;
+}
+
+interface SerializedV3 {
+  format: 'wasim-compiled';
+  version: 3;
+  strings: string[];
+  tags: PackedColumns;
+  patterns: PackedColumns;
+  tokens: string;
+  nodeCount: number;
+  trie: { childStart: string; childToken: string; childNode: string; terminalStart: string; terminalPattern: string };
+  /** Keys as string table indices; for each its number of patterns, then all the patterns. */
+  inflection: { keys: string; counts: string; patterns: string };
+  nisbaBases: { keys: string; counts: string; patterns: string };
+}
+
+function packIndex(map: ReadonlyMap<string, readonly number[]>, strings: StringTable): SerializedV3['inflection'] {
+  const keys: number[] = [];
+  const counts: number[] = [];
+  const patterns: number[] = [];
+  for (const [k, ids] of map) {
+    keys.push(strings.ref(k));
+    counts.push(ids.length);
+    for (const id of ids) patterns.push(id);
+  }
+  return { keys: packInts(keys), counts: packInts(counts), patterns: packInts(patterns) };
+}
+
+function unpackIndex(p: SerializedV3['inflection'], strings: readonly string[], into: Map<string, number[]>): void {
+  const keys = unpackInts(p.keys);
+  const counts = unpackInts(p.counts);
+  const patterns = unpackInts(p.patterns);
+  if (counts.length !== keys.length) throw new WasimError('BAD_COMPILED_VOCAB');
+  let at = 0;
+  for (let k = 0; k < keys.length; k++) {
+    const key = strings[keys[k]!];
+    if (key === undefined || at + counts[k]! > patterns.length) throw new WasimError('BAD_COMPILED_VOCAB');
+    into.set(key, Array.from(patterns.subarray(at, at + counts[k]!)));
+    at += counts[k]!;
+  }
+}
+
 /** A JSON string that deserializeCompiled turns back into an equal compiled vocabulary. */
 export function serializeCompiled(cv: CompiledVocabulary): string {
   const tokens = new Array<string>(cv.tokenIds.size);
   for (const [k, id] of cv.tokenIds) tokens[id] = k;
   const t = cv.trie;
-  const data: SerializedV2 = {
+  const strings = new StringTable();
+  const data: SerializedV3 = {
     format: 'wasim-compiled',
     version: FORMAT_VERSION,
-    tags: toColumns(cv.tags),
-    patterns: toColumns(cv.patterns),
+    strings: strings.list,
+    tags: toPacked(cv.tags, strings, TAG_DERIVATIONS),
+    patterns: toPacked(cv.patterns, strings),
     tokens: tokens.join('\n'),
     nodeCount: cv.nodeCount,
     trie: {
-      childStart: Array.from(t.childStart),
-      childToken: Array.from(t.childToken),
-      childNode: Array.from(t.childNode),
-      terminalStart: Array.from(t.terminalStart),
-      terminalPattern: Array.from(t.terminalPattern),
+      // Row starts ascend: their differences are small.
+      childStart: packInts(t.childStart, true),
+      childToken: packInts(t.childToken),
+      childNode: packInts(t.childNode),
+      terminalStart: packInts(t.terminalStart, true),
+      terminalPattern: packInts(t.terminalPattern),
     },
-    inflection: [...cv.inflection],
-    nisbaBases: [...cv.nisbaBases],
+    inflection: packIndex(cv.inflection, strings),
+    nisbaBases: packIndex(cv.nisbaBases, strings),
   };
   return JSON.stringify(data);
+}
+
+function trieFromV3(t: SerializedV3['trie'], nodeCount: number, tokenCount: number, patternCount: number): Trie {
+  const trie: Trie = {
+    childStart: unpackInts(t.childStart, true),
+    childToken: unpackInts(t.childToken),
+    childNode: unpackInts(t.childNode),
+    terminalStart: unpackInts(t.terminalStart, true),
+    terminalPattern: unpackInts(t.terminalPattern),
+  };
+  const edges = trie.childToken.length;
+  const ok =
+    trie.childStart.length === nodeCount + 1 &&
+    trie.terminalStart.length === nodeCount + 1 &&
+    trie.childStart[nodeCount] === edges &&
+    trie.childNode.length === edges &&
+    trie.terminalStart[nodeCount] === trie.terminalPattern.length &&
+    trie.childNode.every((v) => v > 0 && v < nodeCount) &&
+    trie.childToken.every((v) => v >= 0 && v < tokenCount) &&
+    trie.terminalPattern.every((v) => v >= 0 && v < patternCount);
+  if (!ok) throw new WasimError('BAD_COMPILED_VOCAB');
+  return trie;
 }
 
 function trieFromV1(data: SerializedV1, tokenCount: number): Trie {
@@ -515,13 +776,22 @@ function trieFromV1(data: SerializedV1, tokenCount: number): Trie {
 }
 
 export function deserializeCompiled(text: string): CompiledVocabulary {
-  let data: SerializedV1 | SerializedV2;
+  let data: SerializedV1 | SerializedV2 | SerializedV3;
   try {
-    data = JSON.parse(text) as SerializedV1 | SerializedV2;
+    data = JSON.parse(text) as SerializedV1 | SerializedV2 | SerializedV3;
   } catch {
     throw new WasimError('BAD_COMPILED_VOCAB');
   }
-  if (!data || data.format !== 'wasim-compiled' || (data.version !== 1 && data.version !== FORMAT_VERSION)) throw new WasimError('BAD_COMPILED_VOCAB');
+  if (!data || data.format !== 'wasim-compiled' || (data.version !== 1 && data.version !== 2 && data.version !== 3)) throw new WasimError('BAD_COMPILED_VOCAB');
+  if (data.version === 3) {
+    try {
+      return fromV3(data);
+    } catch (e) {
+      // A damaged file: a packed list that does not decode, a reference out of range.
+      if (e instanceof WasimError) throw e;
+      throw new WasimError('BAD_COMPILED_VOCAB');
+    }
+  }
   const cv = emptyCompiled();
   const tags = data.version === 1 ? data.tags : fromColumns<CompiledTag>(data.tags);
   const patterns = data.version === 1 ? data.patterns : fromColumns<Pattern>(data.patterns);
@@ -544,5 +814,22 @@ export function deserializeCompiled(text: string): CompiledVocabulary {
   }
   for (const [k, v] of data.inflection) cv.inflection.set(k, v);
   for (const [k, v] of data.nisbaBases) cv.nisbaBases.set(k, v);
+  return cv;
+}
+
+function fromV3(data: SerializedV3): CompiledVocabulary {
+  const strings = data.strings;
+  if (!Array.isArray(strings)) throw new WasimError('BAD_COMPILED_VOCAB');
+  const cv: CompiledVocabulary = {
+    ...emptyCompiled(),
+    tags: fromPacked<CompiledTag>(data.tags, strings, TAG_DERIVATIONS),
+    patterns: fromPacked<Pattern>(data.patterns, strings),
+  };
+  const tokens = data.tokens.split('\n');
+  for (let id = 0; id < tokens.length; id++) cv.tokenIds.set(tokens[id]!, id);
+  cv.nodeCount = data.nodeCount;
+  cv.trie = trieFromV3(data.trie, data.nodeCount, tokens.length, cv.patterns.length);
+  unpackIndex(data.inflection, strings, cv.inflection);
+  unpackIndex(data.nisbaBases, strings, cv.nisbaBases);
   return cv;
 }
