@@ -82,33 +82,92 @@ function addCandidate(list: Candidate[], key: string, light: string, kind: Match
   list.push({ key, light, kind });
 }
 
-/** Keys under which the first token of a tag may appear in this text token. */
-export function firstTokenCandidates(key: string, light: string): Candidate[] {
+/**
+ * Keys under which the first token of a tag may appear in this text token. `known` leaves out
+ * the readings whose key the vocabulary surely lacks before any string is built: the reading
+ * is (the article if `article`) + key.slice(from).
+ */
+export function firstTokenCandidates(key: string, light: string, known: KeyFilter = ANY_KEY): Candidate[] {
   const out: Candidate[] = [{ key, light, kind: 'exact' }];
-  if (!key.startsWith(ARTICLE)) addCandidate(out, ARTICLE + key, ARTICLE + light, 'inflected');
+  const add = (article: boolean, from: number, kind: MatchKind): void => {
+    if (!known.mayHave(article ? hashRange(key, from, key.length, ARTICLE_HASH) : hashRange(key, from, key.length))) return;
+    const s = key.slice(from);
+    const l = light.slice(from);
+    if (article) addCandidate(out, ARTICLE + s, ARTICLE + l, kind);
+    else addCandidate(out, s, l, kind);
+  };
+  if (!key.startsWith(ARTICLE)) add(true, 0, 'inflected');
   for (const p of PROCLITICS) {
     if (key.length - p.length >= MIN_STEM && key.startsWith(p)) {
-      const s = key.slice(p.length);
-      const l = light.slice(p.length);
-      addCandidate(out, s, l, 'clitic');
-      if (!s.startsWith(ARTICLE)) addCandidate(out, ARTICLE + s, ARTICLE + l, 'inflected');
+      add(false, p.length, 'clitic');
+      if (!key.startsWith(ARTICLE, p.length)) add(true, p.length, 'inflected');
     }
   }
   for (const a of ARTICLE_PREFIXES) {
     if (key.length - a.length >= MIN_STEM && key.startsWith(a)) {
-      const s = key.slice(a.length);
-      const l = light.slice(a.length);
-      addCandidate(out, s, l, 'clitic');
-      if (a !== ARTICLE) addCandidate(out, ARTICLE + s, ARTICLE + l, 'clitic');
+      add(false, a.length, 'clitic');
+      if (a !== ARTICLE) add(true, a.length, 'clitic');
       if (a.endsWith('لل')) {
-        const s1 = key.slice(a.length - 1);
-        const l1 = light.slice(a.length - 1);
-        addCandidate(out, s1, l1, 'clitic');
-        addCandidate(out, ARTICLE + s1, ARTICLE + l1, 'clitic');
+        add(false, a.length - 1, 'clitic');
+        add(true, a.length - 1, 'clitic');
       }
     }
   }
   return out;
+}
+
+/*
+ * Most readings of a token (a stem, the article added, a base without an ending) are not in
+ * the vocabulary. A filter of the hashes of every key the vocabulary looks readings up by says
+ * so before the reading's string is built and looked up: a false "maybe" costs one real
+ * lookup, a "no" is always right.
+ */
+const HASH_SEED = 0x811c9dc5 | 0;
+
+/** FNV-1a over s[from, to), continuing from h: hashRange(a + b) = hashRange(b, …, hashRange(a)). */
+function hashRange(s: string, from: number, to: number, h = HASH_SEED): number {
+  for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+const ARTICLE_HASH = hashRange(ARTICLE, 0, ARTICLE.length);
+
+interface KeyFilter {
+  mayHave(hash: number): boolean;
+}
+
+const ANY_KEY: KeyFilter = { mayHave: () => true };
+
+/** An open-addressing set of hashes (0 stands for "empty", so a hash of 0 is stored as 1). */
+class HashFilter implements KeyFilter {
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+  constructor(keys: Iterable<string>, count: number) {
+    let size = 1024;
+    while (size < count * 4) size *= 2;
+    this.slots = new Int32Array(size);
+    this.mask = size - 1;
+    for (const k of keys) {
+      const h = hashRange(k, 0, k.length) || 1;
+      let i = (h ^ (h >>> 16)) & this.mask;
+      while (this.slots[i] !== 0 && this.slots[i] !== h) i = (i + 1) & this.mask;
+      this.slots[i] = h;
+    }
+  }
+  mayHave(hash: number): boolean {
+    const h = hash || 1;
+    for (let i = (h ^ (h >>> 16)) & this.mask; ; i = (i + 1) & this.mask) {
+      const v = this.slots[i]!;
+      if (v === h) return true;
+      if (v === 0) return false;
+    }
+  }
+}
+
+function* vocabularyKeys(cv: CompiledVocabulary): Iterable<string> {
+  yield* cv.tokenIds.keys();
+  yield* cv.inflection.keys();
+  yield* cv.nisbaBases.keys();
 }
 
 /** Bases of a stem with possessive suffixes removed (حكومتها → حكومة) and the stem itself. */
@@ -187,10 +246,10 @@ function ownString(s: string): string {
   return out;
 }
 
-function analyse(cv: CompiledVocabulary, key: string, light: string, rewritten: boolean): Analysis {
+function analyse(cv: CompiledVocabulary, cache: AnalysisCache, key: string, light: string, rewritten: boolean): Analysis {
   const exactId = cv.tokenIds.get(key) ?? -1;
   const starts: Start[] = [];
-  for (const c of firstTokenCandidates(key, light)) {
+  for (const c of firstTokenCandidates(key, light, cache.known)) {
     const id = c.key === key ? exactId : cv.tokenIds.get(c.key) ?? -1;
     if (id < 0) continue;
     const trie = cv.trie;
@@ -209,7 +268,7 @@ function analyse(cv: CompiledVocabulary, key: string, light: string, rewritten: 
     if (hits.length > 0 || extends_) starts.push({ node, kind: c.kind, light: c.light, hits: hits.length > 0 ? hits : NO_HITS, extends: extends_ });
   }
   // Most words start no tag: their analyses share the empty lists (the cache holds hundreds of thousands).
-  const singles = singleTokenHits(cv, key, light, rewritten);
+  const singles = singleTokenHits(cv, cache.known, key, light, rewritten);
   return { light, rewritten, exactId, starts: starts.length > 0 ? starts : NO_STARTS, singles: singles.length > 0 ? singles : NO_HITS, next: undefined };
 }
 
@@ -219,6 +278,8 @@ interface AnalysisCache {
   old: Map<string, Analysis>;
   /** Tokeniser tokens by light form (matchText). */
   byLight: Map<string, Analysis>;
+  /** The keys the vocabulary has. */
+  known: KeyFilter;
 }
 
 function find(map: Map<string, Analysis>, tok: MatchToken): Analysis | undefined {
@@ -236,14 +297,14 @@ function analysisOf(cv: CompiledVocabulary, cache: AnalysisCache, tok: MatchToke
     cache.young = new Map();
   }
   const key = ownString(tok.key);
-  const a = find(cache.old, tok) ?? analyse(cv, key, ownString(tok.light), tok.rewritten);
+  const a = find(cache.old, tok) ?? analyse(cv, cache, key, ownString(tok.light), tok.rewritten);
   a.next = cache.young.get(key);
   cache.young.set(key, a);
   return a;
 }
 
 /** Inflected and nisba readings of one token (single-token tags only). */
-function singleTokenHits(cv: CompiledVocabulary, key: string, light: string, rewritten: boolean): Hit[] {
+function singleTokenHits(cv: CompiledVocabulary, known: KeyFilter, key: string, light: string, rewritten: boolean): Hit[] {
   const out: Hit[] = [];
   if (cv.inflection.size === 0 && cv.nisbaBases.size === 0) return out;
   for (const stem of stemsOf(key, light)) {
@@ -251,6 +312,7 @@ function singleTokenHits(cv: CompiledVocabulary, key: string, light: string, rew
       for (const s of possessiveReadings(stem)) {
         for (const e of INFLECTION_ENDINGS) {
           if (s.key.length - e.length < MIN_INFLECTION_BASE || !s.key.endsWith(e)) continue;
+          if (!known.mayHave(hashRange(s.key, 0, s.key.length - e.length))) continue;
           const base = s.key.slice(0, s.key.length - e.length);
           const pids = cv.inflection.get(base);
           if (pids === undefined) continue;
@@ -267,6 +329,7 @@ function singleTokenHits(cv: CompiledVocabulary, key: string, light: string, rew
     if (cv.nisbaBases.size > 0) {
       for (const e of NISBA_ENDINGS) {
         if (stem.key.length - e.length < 2 || !stem.key.endsWith(e)) continue;
+        if (!known.mayHave(hashRange(stem.key, 0, stem.key.length - e.length))) continue;
         const base = stem.key.slice(0, stem.key.length - e.length);
         const pids = cv.nisbaBases.get(base);
         if (pids === undefined) continue;
@@ -338,7 +401,10 @@ class RawMatches implements MatchSink {
 
 function analysesCache(cv: CompiledVocabulary): AnalysisCache {
   let cache = analysisCaches.get(cv);
-  if (cache === undefined) analysisCaches.set(cv, (cache = { young: new Map(), old: new Map(), byLight: new Map() }));
+  if (cache === undefined) {
+    const known = new HashFilter(vocabularyKeys(cv), cv.tokenIds.size + cv.inflection.size + cv.nisbaBases.size);
+    analysisCaches.set(cv, (cache = { young: new Map(), old: new Map(), byLight: new Map(), known }));
+  }
   return cache;
 }
 
