@@ -200,14 +200,12 @@ interface Hit {
   kind: MatchKind;
 }
 
-/** A reading of a token under which a tag may start there: its trie node and its matches as a one-token span. */
+/** A reading of a token under which longer tags may start there: its trie node has children, and it does not add the article. */
 interface Start {
   node: number;
-  kind: MatchKind;
+  /** KIND_RANK of the reading. */
+  rank: number;
   light: string;
-  hits: Hit[];
-  /** Longer tags may start here: the node has children, and the reading does not add the article. */
-  extends: boolean;
 }
 
 /**
@@ -220,10 +218,14 @@ interface Analysis {
   rewritten: boolean;
   /** Token id of the token as written, -1 when the vocabulary has no such token. */
   exactId: number;
-  /** Only the readings that match or may extend: most words start nothing and share one empty list. */
+  /** The readings under which longer tags may start here. */
   starts: Start[];
-  /** Inflected and nisba readings. */
-  singles: Hit[];
+  /**
+   * The matches of the token as a one-token span, as (pattern, tag, KIND_RANK) triples: those of
+   * each reading in turn, then the inflected and nisba readings. One flat list, for one memory
+   * access where objects per reading and per match would cost one each.
+   */
+  hits: number[];
   /** Another token with the same key (different letters on the light level, or rewritten). */
   next: Analysis | undefined;
   /** Key of the tokeniser token this analysis was made for, before spelling variants were rewritten. */
@@ -231,8 +233,11 @@ interface Analysis {
   tokenKeyIsLight?: boolean;
 }
 
-const NO_HITS: Hit[] = [];
+// Most words start no tag: their analyses share the empty lists (the cache holds hundreds of thousands).
+const NO_HITS: number[] = [];
 const NO_STARTS: Start[] = [];
+const RANK_VARIANT = KIND_RANK.variant;
+const RANK_NISBA = KIND_RANK.nisba;
 
 /** Distinct tokens remembered per vocabulary before the memory is cleared and refilled. */
 const ANALYSIS_CACHE_LIMIT = 200_000;
@@ -249,27 +254,25 @@ function ownString(s: string): string {
 function analyse(cv: CompiledVocabulary, cache: AnalysisCache, key: string, light: string, rewritten: boolean): Analysis {
   const exactId = cv.tokenIds.get(key) ?? -1;
   const starts: Start[] = [];
+  const hits: number[] = [];
   for (const c of firstTokenCandidates(key, light, cache.known)) {
     const id = c.key === key ? exactId : cv.tokenIds.get(c.key) ?? -1;
     if (id < 0) continue;
     const trie = cv.trie;
     const node = trieChild(trie, 0, id);
     if (node < 0) continue;
-    const hits: Hit[] = [];
     for (let e = trie.terminalStart[node]!; e < trie.terminalStart[node + 1]!; e++) {
       const pid = trie.terminalPattern[e]!;
       const p = cv.patterns[pid]!;
       if (!lightsAgree(p, 0, c.light, rewritten)) continue;
       const kind: MatchKind = rewritten !== p.rewritten[0] ? weaker(c.kind, 'variant') : c.kind;
-      hits.push({ pattern: pid, tag: p.tag, kind: p.nisba ? 'nisba' : kind });
+      hits.push(pid, p.tag, KIND_RANK[p.nisba ? 'nisba' : kind]);
     }
     // A reading that adds the article (تجارة → التجارة) only stands for one-word tags.
-    const extends_ = c.kind !== 'inflected' && trie.childStart[node + 1]! > trie.childStart[node]!;
-    if (hits.length > 0 || extends_) starts.push({ node, kind: c.kind, light: c.light, hits: hits.length > 0 ? hits : NO_HITS, extends: extends_ });
+    if (c.kind !== 'inflected' && trie.childStart[node + 1]! > trie.childStart[node]!) starts.push({ node, rank: KIND_RANK[c.kind], light: c.light });
   }
-  // Most words start no tag: their analyses share the empty lists (the cache holds hundreds of thousands).
-  const singles = singleTokenHits(cv, cache.known, key, light, rewritten);
-  return { light, rewritten, exactId, starts: starts.length > 0 ? starts : NO_STARTS, singles: singles.length > 0 ? singles : NO_HITS, next: undefined };
+  for (const h of singleTokenHits(cv, cache.known, key, light, rewritten)) hits.push(h.pattern, h.tag, KIND_RANK[h.kind]);
+  return { light, rewritten, exactId, starts: starts.length > 0 ? starts : NO_STARTS, hits: hits.length > 0 ? hits : NO_HITS, next: undefined };
 }
 
 /** Two generations: when the young one is full it becomes the old one, and what is still used moves back. */
@@ -348,14 +351,16 @@ function singleTokenHits(cv: CompiledVocabulary, known: KeyFilter, key: string, 
 
 /** Receives the matches of a scan, all those starting at token i before any starting later. */
 interface MatchSink {
-  add(pattern: number, tag: number, start: number, end: number, kind: MatchKind): void;
+  /** rank: the KIND_RANK of the match's kind. */
+  add(pattern: number, tag: number, start: number, end: number, rank: number): void;
   /** No more matches start at token i. */
   done(i: number): void;
 }
 
 /**
- * The matching proper, over tokens given by their analyses. Every token is analysed anyway (each
- * may start a tag), so the analyses come as one array rather than on demand: no closure call per step.
+ * The matching proper, over tokens given by their analyses. At each token the tags longer than
+ * it come first, then its one-token matches: the order within each span is that of the readings
+ * (resolveMatches keeps the first match of a tag among those of a span).
  */
 function scan(cv: CompiledVocabulary, analyses: readonly Analysis[], sink: MatchSink): void {
   const trie = cv.trie;
@@ -363,8 +368,6 @@ function scan(cv: CompiledVocabulary, analyses: readonly Analysis[], sink: Match
   for (let i = 0; i < n; i++) {
     const a = analyses[i]!;
     for (const c of a.starts) {
-      for (const h of c.hits) sink.add(h.pattern, h.tag, i, i + 1, h.kind);
-      if (!c.extends) continue;
       let node = c.node;
       for (let j = i + 1; j < n && trie.childStart[node + 1]! > trie.childStart[node]!; j++) {
         const next = analyses[j]!.exactId;
@@ -375,26 +378,27 @@ function scan(cv: CompiledVocabulary, analyses: readonly Analysis[], sink: Match
           const pid = trie.terminalPattern[e]!;
           const p = cv.patterns[pid]!;
           let ok = lightsAgree(p, 0, c.light, a.rewritten);
-          let kind: MatchKind = c.kind;
-          if (a.rewritten !== p.rewritten[0]) kind = weaker(kind, 'variant');
+          let rank = c.rank;
+          if (a.rewritten !== p.rewritten[0]) rank = Math.max(rank, RANK_VARIANT);
           for (let k = 1; ok && k <= j - i; k++) {
             const t = analyses[i + k]!;
             ok = lightsAgree(p, k, t.light, t.rewritten);
-            if (t.rewritten !== p.rewritten[k]) kind = weaker(kind, 'variant');
+            if (t.rewritten !== p.rewritten[k]) rank = Math.max(rank, RANK_VARIANT);
           }
-          if (ok) sink.add(pid, p.tag, i, j + 1, p.nisba ? 'nisba' : kind);
+          if (ok) sink.add(pid, p.tag, i, j + 1, p.nisba ? RANK_NISBA : rank);
         }
       }
     }
-    for (const h of a.singles) sink.add(h.pattern, h.tag, i, i + 1, h.kind);
+    const hits = a.hits;
+    for (let h = 0; h < hits.length; h += 3) sink.add(hits[h]!, hits[h + 1]!, i, i + 1, hits[h + 2]!);
     sink.done(i);
   }
 }
 
 class RawMatches implements MatchSink {
   readonly out: Match[] = [];
-  add(pattern: number, tag: number, start: number, end: number, kind: MatchKind): void {
-    this.out.push({ pattern, tag, start, end, kind });
+  add(pattern: number, tag: number, start: number, end: number, rank: number): void {
+    this.out.push({ pattern, tag, start, end, kind: KINDS[rank]! });
   }
   done(): void {}
 }
@@ -475,7 +479,7 @@ class LongestMatches implements MatchSink {
   private readonly patterns: number[] = [];
   private readonly tags: number[] = [];
   private readonly ranks: number[] = [];
-  add(pattern: number, tag: number, _start: number, end: number, kind: MatchKind): void {
+  add(pattern: number, tag: number, _start: number, end: number, rank: number): void {
     if (end <= this.maxEnd || end < this.end) return;
     if (end > this.end) {
       this.end = end;
@@ -484,7 +488,7 @@ class LongestMatches implements MatchSink {
     const k = this.count++;
     this.patterns[k] = pattern;
     this.tags[k] = tag;
-    this.ranks[k] = KIND_RANK[kind];
+    this.ranks[k] = rank;
   }
   done(i: number): void {
     const count = this.count;
