@@ -12,7 +12,7 @@ import type { CompiledVocabulary, Pattern } from './compile.js';
 import { trieChild } from './compile.js';
 import { compatible } from './fold.js';
 import { ARTICLE, ARTICLE_PREFIXES, INFLECTION_ENDINGS, MIN_BASE, MIN_INFLECTION_BASE, MIN_STEM, NISBA_ENDINGS, POSSESSIVE_SUFFIXES, PROCLITICS } from './morph.js';
-import type { Token } from './tokenize.js';
+import { INTERN_SLOTS, internSlots, type Token } from './tokenize.js';
 import type { MatchKind } from './types.js';
 import { canonicalKey } from './variants.js';
 
@@ -231,6 +231,8 @@ interface Analysis {
   /** Key of the tokeniser token this analysis was made for, before spelling variants were rewritten. */
   tokenKey?: string;
   tokenKeyIsLight?: boolean;
+  /** Light form of that token. */
+  tokenLight?: string;
 }
 
 // Most words start no tag: their analyses share the empty lists (the cache holds hundreds of thousands).
@@ -281,6 +283,8 @@ interface AnalysisCache {
   old: Map<string, Analysis>;
   /** Tokeniser tokens by light form (matchText). */
   byLight: Map<string, Analysis>;
+  /** Tokeniser tokens by intern slot (see internSlots): one array access where byLight costs a hash lookup. */
+  bySlot: (Analysis | undefined)[];
   /** The keys the vocabulary has. */
   known: KeyFilter;
 }
@@ -407,7 +411,7 @@ function analysesCache(cv: CompiledVocabulary): AnalysisCache {
   let cache = analysisCaches.get(cv);
   if (cache === undefined) {
     const known = new HashFilter(vocabularyKeys(cv), cv.tokenIds.size + cv.inflection.size + cv.nisbaBases.size);
-    analysisCaches.set(cv, (cache = { young: new Map(), old: new Map(), byLight: new Map(), known }));
+    analysisCaches.set(cv, (cache = { young: new Map(), old: new Map(), byLight: new Map(), bySlot: new Array<Analysis | undefined>(INTERN_SLOTS).fill(undefined), known }));
   }
   return cache;
 }
@@ -521,6 +525,7 @@ function analysisOfToken(cv: CompiledVocabulary, cache: AnalysisCache, t: Token)
     if (a.tokenKey === undefined) {
       a.tokenKey = ownString(t.key);
       a.tokenKeyIsLight = t.key === t.light;
+      a.tokenLight = ownString(t.light);
     }
     if (a.tokenKey === t.key) cache.byLight.set(ownString(t.light), a);
   }
@@ -531,7 +536,18 @@ function analysisOfToken(cv: CompiledVocabulary, cache: AnalysisCache, t: Token)
 export function matchText(cv: CompiledVocabulary, tokens: readonly Token[]): Match[] {
   const cache = analysesCache(cv);
   const analyses: Analysis[] = [];
-  for (const t of tokens) analyses.push(analysisOfToken(cv, cache, t));
+  const slots = internSlots(tokens);
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const slot = slots !== undefined ? slots[i]! : -1;
+    let a = slot >= 0 ? cache.bySlot[slot] : undefined;
+    // The slot may have been reused for another word since: the light form says.
+    if (a === undefined || a.tokenLight !== t.light || !(t.key === t.light ? a.tokenKeyIsLight : a.tokenKey === t.key)) {
+      a = analysisOfToken(cv, cache, t);
+      if (slot >= 0 && a.tokenLight === t.light) cache.bySlot[slot] = a;
+    }
+    analyses.push(a);
+  }
   const sink = new LongestMatches();
   scan(cv, analyses, sink);
   return sink.out;

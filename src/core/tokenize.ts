@@ -100,7 +100,8 @@ function lightString(n: number): string {
  * matcher's lookup by light form needs. The key is a function of the light form, so it is
  * stored beside it. The table is cleared when half full, which bounds its memory.
  */
-const INTERN_SLOTS = 1 << 18;
+/** Intern slots are below this. */
+export const INTERN_SLOTS = 1 << 18;
 const INTERN_LIMIT = INTERN_SLOTS >>> 1;
 /** Longer tokens (few, and rarely repeated) get fresh strings. */
 const MAX_INTERNED = 40;
@@ -138,18 +139,39 @@ function internSlot(hash: number, n: number): number {
   return slot;
 }
 
-function pushToken(tokens: Token[], text: string, start: number, end: number, n: number, hash: number, lightIsText: boolean, script: Script, joiner: boolean): void {
-  let light: string;
-  let key: string;
+/** Adds a token; returns its intern slot, -1 when it is not interned. */
+function pushToken(tokens: Token[], text: string, start: number, end: number, n: number, hash: number, lightIsText: boolean, script: Script, joiner: boolean): number {
   if (n <= MAX_INTERNED) {
     const slot = internSlot(hash, n);
-    light = internLight[slot]!;
-    key = internKey[slot]!;
-  } else {
-    light = lightIsText ? text.slice(start, end) : lightString(n);
-    key = keyOfLight(light);
+    tokens.push({ start, end, light: internLight[slot]!, key: internKey[slot]!, script, joiner });
+    return slot;
   }
-  tokens.push({ start, end, light, key, script, joiner });
+  const light = lightIsText ? text.slice(start, end) : lightString(n);
+  tokens.push({ start, end, light, key: keyOfLight(light), script, joiner });
+  return -1;
+}
+
+// The intern slots of the tokens of each list tokenize returned, and the slots of the list being made.
+const slotLists = new WeakMap<readonly Token[], Int32Array>();
+let slotBuf = new Int32Array(1024);
+
+function addSlot(k: number, slot: number): void {
+  if (k === slotBuf.length) {
+    const bigger = new Int32Array(slotBuf.length * 2);
+    bigger.set(slotBuf);
+    slotBuf = bigger;
+  }
+  slotBuf[k] = slot;
+}
+
+/**
+ * The intern slot of each token of a list tokenize returned (-1 for a token too long to be
+ * interned), or undefined for a list made otherwise. A slot stands for one light form until the
+ * table is cleared and the slot reused: whoever indexes a memory by slot checks the light form.
+ * The matcher keeps its per-word analyses by slot, which saves it a hash lookup per token.
+ */
+export function internSlots(tokens: readonly Token[]): Int32Array | undefined {
+  return slotLists.get(tokens);
 }
 
 export function tokenize(text: string): Token[] {
@@ -179,7 +201,7 @@ export function tokenize(text: string): Token[] {
       continue;
     }
     if (cls !== 0 && (k === C_SEP || !continues(cls, k))) {
-      pushToken(tokens, text, start, end, n, hash, lightIsText, sawLatin ? 'latin' : scriptOf(cls), joiner);
+      addSlot(tokens.length, pushToken(tokens, text, start, end, n, hash, lightIsText, sawLatin ? 'latin' : scriptOf(cls), joiner));
       cls = 0;
     }
     if (k === C_SEP) continue;
@@ -211,7 +233,8 @@ export function tokenize(text: string): Token[] {
     end = i + 1;
     joiner = false;
   }
-  if (cls !== 0) pushToken(tokens, text, start, end, n, hash, lightIsText, sawLatin ? 'latin' : scriptOf(cls), joiner);
+  if (cls !== 0) addSlot(tokens.length, pushToken(tokens, text, start, end, n, hash, lightIsText, sawLatin ? 'latin' : scriptOf(cls), joiner));
+  slotLists.set(tokens, slotBuf.slice(0, tokens.length));
   return tokens;
 }
 
