@@ -705,8 +705,9 @@ function unpackIndex(p: SerializedV3['inflection'], strings: readonly string[], 
   for (let k = 0; k < keys.length; k++) {
     const key = strings[keys[k]!];
     if (key === undefined || at + counts[k]! > patterns.length) throw new WasimError('BAD_COMPILED_VOCAB');
-    into.set(key, Array.from(patterns.subarray(at, at + counts[k]!)));
-    at += counts[k]!;
+    const ids = new Array<number>(counts[k]!);
+    for (let i = 0; i < ids.length; i++) ids[i] = patterns[at++]!;
+    into.set(key, ids);
   }
 }
 
