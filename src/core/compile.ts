@@ -109,13 +109,16 @@ export function trieChild(trie: Trie, node: number, token: number): number {
   return -1;
 }
 
-/** The trie while patterns are added: (node, token) → child in an open-addressing hash, and the end node of each pattern. */
+/**
+ * The trie while patterns are added: (node, token) → child in an open-addressing hash, and the
+ * end node of each pattern. An entry's parent, token and child sit side by side, so that a
+ * probe of a million-edge table touches one place in memory.
+ */
 class TrieBuilder {
   nodeCount = 1;
   private mask = (1 << 12) - 1;
-  private parents = new Int32Array(1 << 12).fill(-1);
-  private tokens = new Int32Array(1 << 12);
-  private children = new Int32Array(1 << 12);
+  /** Per slot: parent (-1 when free), token, child. */
+  private table = new Int32Array(3 << 12).fill(-1);
   private size = 0;
   readonly ends: number[] = [];
 
@@ -123,37 +126,37 @@ class TrieBuilder {
     let h = Math.imul(node, 0x9e3779b1) ^ Math.imul(token + 1, 0x85ebca77);
     h ^= h >>> 15;
     let i = h & this.mask;
-    while (this.parents[i] !== -1 && (this.parents[i] !== node || this.tokens[i] !== token)) i = (i + 1) & this.mask;
+    const t = this.table;
+    while (t[3 * i] !== -1 && (t[3 * i] !== node || t[3 * i + 1] !== token)) i = (i + 1) & this.mask;
     return i;
   }
 
   child(node: number, token: number): number {
     let i = this.slot(node, token);
-    if (this.parents[i] !== -1) return this.children[i]!;
+    if (this.table[3 * i] !== -1) return this.table[3 * i + 2]!;
     if ((this.size + 1) * 2 > this.mask + 1) {
       this.grow();
       i = this.slot(node, token);
     }
-    this.parents[i] = node;
-    this.tokens[i] = token;
-    this.children[i] = this.nodeCount++;
+    const t = this.table;
+    t[3 * i] = node;
+    t[3 * i + 1] = token;
+    t[3 * i + 2] = this.nodeCount++;
     this.size++;
-    return this.children[i]!;
+    return t[3 * i + 2]!;
   }
 
   private grow(): void {
-    const { parents, tokens, children } = this;
+    const old = this.table;
     const capacity = (this.mask + 1) * 2;
     this.mask = capacity - 1;
-    this.parents = new Int32Array(capacity).fill(-1);
-    this.tokens = new Int32Array(capacity);
-    this.children = new Int32Array(capacity);
-    for (let k = 0; k < parents.length; k++) {
-      if (parents[k] === -1) continue;
-      const i = this.slot(parents[k]!, tokens[k]!);
-      this.parents[i] = parents[k]!;
-      this.tokens[i] = tokens[k]!;
-      this.children[i] = children[k]!;
+    this.table = new Int32Array(3 * capacity).fill(-1);
+    for (let k = 0; k < old.length; k += 3) {
+      if (old[k] === -1) continue;
+      const i = this.slot(old[k]!, old[k + 1]!);
+      this.table[3 * i] = old[k]!;
+      this.table[3 * i + 1] = old[k + 1]!;
+      this.table[3 * i + 2] = old[k + 2]!;
     }
   }
 
@@ -161,11 +164,12 @@ class TrieBuilder {
   edges(): Int32Array {
     const out = new Int32Array(this.size * 3);
     let o = 0;
-    for (let k = 0; k < this.parents.length; k++) {
-      if (this.parents[k] === -1) continue;
-      out[o++] = this.parents[k]!;
-      out[o++] = this.tokens[k]!;
-      out[o++] = this.children[k]!;
+    const t = this.table;
+    for (let k = 0; k < t.length; k += 3) {
+      if (t[k] === -1) continue;
+      out[o++] = t[k]!;
+      out[o++] = t[k + 1]!;
+      out[o++] = t[k + 2]!;
     }
     return out;
   }
