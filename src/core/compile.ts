@@ -480,7 +480,12 @@ const TAG_DERIVATIONS: Derivations = { entity: { from: 'key', derive: (key) => '
 class StringTable {
   readonly list: string[] = [];
   private readonly ids = new Map<string, number>();
-  ref(s: string): number {
+  /** `dedupe` false: a column of (nearly) distinct strings, such as tag ids, where a lookup would find nothing to share. */
+  ref(s: string, dedupe = true): number {
+    if (!dedupe) {
+      this.list.push(s);
+      return this.list.length - 1;
+    }
     let id = this.ids.get(s);
     if (id === undefined) {
       id = this.list.length;
@@ -504,6 +509,18 @@ function kindOf(values: unknown[]): PackedColumn['kind'] {
   if (all((v) => Array.isArray(v) && v.every((x) => typeof x === 'string'))) return 'texts';
   if (all((v) => Array.isArray(v) && v.every((x) => typeof x === 'boolean'))) return 'flags';
   return 'json';
+}
+
+/** Do the strings of a column repeat? Judged on its first values. */
+function worthSharing(values: readonly unknown[]): boolean {
+  const sample = new Set<unknown>();
+  let seen = 0;
+  for (let r = 0; r < values.length && seen < 1000; r++) {
+    if (values[r] === undefined) continue;
+    sample.add(values[r]);
+    seen++;
+  }
+  return sample.size < 0.9 * seen;
 }
 
 function toPacked(rows: readonly object[], strings: StringTable, derivations: Derivations = {}): PackedColumns {
@@ -530,6 +547,7 @@ function toPacked(rows: readonly object[], strings: StringTable, derivations: De
     if (kind === 'text') {
       const refs = new Int32Array(rows.length);
       const d = derivations[f];
+      const dedupe = worthSharing(vs);
       rows.forEach((row, r) => {
         const v = vs[r];
         if (v === undefined) return;
@@ -540,7 +558,7 @@ function toPacked(rows: readonly object[], strings: StringTable, derivations: De
         for (let g = 0; g < at && ref < 0; g++) if (rec[fields[g]!] === v) ref = g;
         if (ref >= 0) refs[r] = -1 - ref;
         else if (d && fields.indexOf(d.from) >= 0 && fields.indexOf(d.from) < at && typeof rec[d.from] === 'string' && d.derive(rec[d.from] as string) === v) refs[r] = DERIVED;
-        else refs[r] = strings.ref(v as string);
+        else refs[r] = strings.ref(v as string, dedupe);
       });
       columns[f] = { kind, refs: packInts(refs) };
     } else if (kind === 'flag' || kind === 'int') {
