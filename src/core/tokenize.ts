@@ -139,20 +139,42 @@ function internSlot(hash: number, n: number): number {
   return slot;
 }
 
+/*
+ * Tokens are made as copies of a template rather than from an object literal. V8 watches the
+ * objects a literal makes, and when a collection happens to find all of them alive (a long
+ * article being tokenised right after a full collection), it allocates every later one
+ * straight in the old generation, where a token list that dies young makes the tokeniser a
+ * third slower from then on. Copies of an object are not watched.
+ */
+const TOKEN_TEMPLATE: Token = { start: 0, end: 0, light: '', key: '', script: 'arabic', joiner: false };
+
+function newToken(start: number, end: number, light: string, key: string, script: Script, joiner: boolean): Token {
+  const t = { ...TOKEN_TEMPLATE };
+  t.start = start;
+  t.end = end;
+  t.light = light;
+  t.key = key;
+  t.script = script;
+  t.joiner = joiner;
+  return t;
+}
+
 /** Adds a token; returns its intern slot, -1 when it is not interned. */
 function pushToken(tokens: Token[], text: string, start: number, end: number, n: number, hash: number, lightIsText: boolean, script: Script, joiner: boolean): number {
   if (n <= MAX_INTERNED) {
     const slot = internSlot(hash, n);
-    tokens.push({ start, end, light: internLight[slot]!, key: internKey[slot]!, script, joiner });
+    tokens.push(newToken(start, end, internLight[slot]!, internKey[slot]!, script, joiner));
     return slot;
   }
   const light = lightIsText ? text.slice(start, end) : lightString(n);
-  tokens.push({ start, end, light, key: keyOfLight(light), script, joiner });
+  tokens.push(newToken(start, end, light, keyOfLight(light), script, joiner));
   return -1;
 }
 
-// The intern slots of the tokens of each list tokenize returned, and the slots of the list being made.
-const slotLists = new WeakMap<readonly Token[], Int32Array>();
+// The last list tokenize returned, and the intern slots of its tokens. A matcher runs on a list
+// right after it is made, so the last one is enough (and a WeakMap of every list costs the
+// garbage collector more than it saves).
+let lastTokens: readonly Token[] | undefined;
 let slotBuf = new Int32Array(1024);
 
 function addSlot(k: number, slot: number): void {
@@ -165,13 +187,14 @@ function addSlot(k: number, slot: number): void {
 }
 
 /**
- * The intern slot of each token of a list tokenize returned (-1 for a token too long to be
- * interned), or undefined for a list made otherwise. A slot stands for one light form until the
- * table is cleared and the slot reused: whoever indexes a memory by slot checks the light form.
- * The matcher keeps its per-word analyses by slot, which saves it a hash lookup per token.
+ * The intern slot of each token (-1 for a token too long to be interned) of the list tokenize
+ * returned last, read at indices below its length, or undefined for any other list. A slot stands
+ * for one light form until the table is cleared and the slot reused: whoever indexes a memory by
+ * slot checks the light form. The matcher keeps its per-word analyses by slot, which saves it a
+ * hash lookup per token.
  */
 export function internSlots(tokens: readonly Token[]): Int32Array | undefined {
-  return slotLists.get(tokens);
+  return tokens === lastTokens ? slotBuf : undefined;
 }
 
 export function tokenize(text: string): Token[] {
@@ -234,7 +257,7 @@ export function tokenize(text: string): Token[] {
     joiner = false;
   }
   if (cls !== 0) addSlot(tokens.length, pushToken(tokens, text, start, end, n, hash, lightIsText, sawLatin ? 'latin' : scriptOf(cls), joiner));
-  slotLists.set(tokens, slotBuf.slice(0, tokens.length));
+  lastTokens = tokens;
   return tokens;
 }
 
