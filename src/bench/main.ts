@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
+import { FORMAT_VERSION } from '../core/compile.js';
 import { cacheDir, CORPUS_DIR, corpusFingerprint, corpusFiles, loadCorpus, REPO_ROOT } from './corpus.js';
 import { derive, machine, renderMarkdown, renderTable, writeDocs, type BenchResult, type ChildOutcome, type SizeResult } from './report.js';
 import { generateVocabulary, GENERATOR_VERSION } from './vocab-gen.js';
@@ -86,6 +87,14 @@ function ensureVocabularies(seed: number): { dir: string; meta: Record<string, u
   return { dir, meta };
 }
 
+/**
+ * The compiled form in the cache, named by format version: the cache is shared by checkouts of
+ * different versions, and one must not overwrite a file another still reads.
+ */
+function compiledPathFor(dir: string, size: number): string {
+  return join(dir, `vocab-${size}.v${FORMAT_VERSION}.compiled.json`);
+}
+
 function vocabPathFor(dir: string, size: number): string {
   const path = join(dir, `vocab-${size}.txt`);
   if (!existsSync(path)) {
@@ -126,7 +135,7 @@ function main(): void {
   for (const size of o.sizes) {
     say(`\n${size.toLocaleString('en')} tags`);
     const vocabPath = vocabPathFor(dir, size);
-    const compiledPath = join(dir, `vocab-${size}.compiled.json`);
+    const compiledPath = compiledPathFor(dir, size);
     const args = { vocabPath, compiledPath, articles: o.articles === Infinity ? 1e9 : o.articles, warmup: o.quick ? 100 : 300, budgetSeconds: o.budgetSeconds, tagBudgetSeconds: o.tagBudgetSeconds };
     say('  compile');
     const compile = runChild('compile', args, 600);
@@ -141,7 +150,7 @@ function main(): void {
   let jobs: BenchResult['jobs'];
   if (o.jobs) {
     const size = o.sizes.includes(100_000) ? 100_000 : Math.max(...o.sizes);
-    const compiledPath = join(dir, `vocab-${size}.compiled.json`);
+    const compiledPath = compiledPathFor(dir, size);
     const batch = all.slice(0, o.jobsArticles);
     const jsonl = join(cacheDir(), `articles-${batch.length}.jsonl`);
     if (!existsSync(jsonl)) writeFileSync(jsonl, batch.map((a) => JSON.stringify(a)).join('\n') + '\n');

@@ -8,7 +8,8 @@
 import { WasimError } from './errors.js';
 import { foldKey } from './fold.js';
 import { articleOffset, inflectionBase, nisbaBaseFor } from './morph.js';
-import { tokenize } from './tokenize.js';
+import { packInts, unpackInts } from './pack.js';
+import { tokenize, type Token } from './tokenize.js';
 import type { TagType, VocabEntry } from './types.js';
 import { canonicalKey } from './variants.js';
 
@@ -108,13 +109,16 @@ export function trieChild(trie: Trie, node: number, token: number): number {
   return -1;
 }
 
-/** The trie while patterns are added: (node, token) → child in an open-addressing hash, and the end node of each pattern. */
+/**
+ * The trie while patterns are added: (node, token) → child in an open-addressing hash, and the
+ * end node of each pattern. An entry's parent, token and child sit side by side, so that a
+ * probe of a million-edge table touches one place in memory.
+ */
 class TrieBuilder {
   nodeCount = 1;
   private mask = (1 << 12) - 1;
-  private parents = new Int32Array(1 << 12).fill(-1);
-  private tokens = new Int32Array(1 << 12);
-  private children = new Int32Array(1 << 12);
+  /** Per slot: parent (-1 when free), token, child. */
+  private table = new Int32Array(3 << 12).fill(-1);
   private size = 0;
   readonly ends: number[] = [];
 
@@ -122,37 +126,37 @@ class TrieBuilder {
     let h = Math.imul(node, 0x9e3779b1) ^ Math.imul(token + 1, 0x85ebca77);
     h ^= h >>> 15;
     let i = h & this.mask;
-    while (this.parents[i] !== -1 && (this.parents[i] !== node || this.tokens[i] !== token)) i = (i + 1) & this.mask;
+    const t = this.table;
+    while (t[3 * i] !== -1 && (t[3 * i] !== node || t[3 * i + 1] !== token)) i = (i + 1) & this.mask;
     return i;
   }
 
   child(node: number, token: number): number {
     let i = this.slot(node, token);
-    if (this.parents[i] !== -1) return this.children[i]!;
+    if (this.table[3 * i] !== -1) return this.table[3 * i + 2]!;
     if ((this.size + 1) * 2 > this.mask + 1) {
       this.grow();
       i = this.slot(node, token);
     }
-    this.parents[i] = node;
-    this.tokens[i] = token;
-    this.children[i] = this.nodeCount++;
+    const t = this.table;
+    t[3 * i] = node;
+    t[3 * i + 1] = token;
+    t[3 * i + 2] = this.nodeCount++;
     this.size++;
-    return this.children[i]!;
+    return t[3 * i + 2]!;
   }
 
   private grow(): void {
-    const { parents, tokens, children } = this;
+    const old = this.table;
     const capacity = (this.mask + 1) * 2;
     this.mask = capacity - 1;
-    this.parents = new Int32Array(capacity).fill(-1);
-    this.tokens = new Int32Array(capacity);
-    this.children = new Int32Array(capacity);
-    for (let k = 0; k < parents.length; k++) {
-      if (parents[k] === -1) continue;
-      const i = this.slot(parents[k]!, tokens[k]!);
-      this.parents[i] = parents[k]!;
-      this.tokens[i] = tokens[k]!;
-      this.children[i] = children[k]!;
+    this.table = new Int32Array(3 * capacity).fill(-1);
+    for (let k = 0; k < old.length; k += 3) {
+      if (old[k] === -1) continue;
+      const i = this.slot(old[k]!, old[k + 1]!);
+      this.table[3 * i] = old[k]!;
+      this.table[3 * i + 1] = old[k + 1]!;
+      this.table[3 * i + 2] = old[k + 2]!;
     }
   }
 
@@ -160,11 +164,12 @@ class TrieBuilder {
   edges(): Int32Array {
     const out = new Int32Array(this.size * 3);
     let o = 0;
-    for (let k = 0; k < this.parents.length; k++) {
-      if (this.parents[k] === -1) continue;
-      out[o++] = this.parents[k]!;
-      out[o++] = this.tokens[k]!;
-      out[o++] = this.children[k]!;
+    const t = this.table;
+    for (let k = 0; k < t.length; k += 3) {
+      if (t[k] === -1) continue;
+      out[o++] = t[k]!;
+      out[o++] = t[k + 1]!;
+      out[o++] = t[k + 2]!;
     }
     return out;
   }
@@ -199,11 +204,13 @@ export function buildTrie(nodeCount: number, tokenCount: number, edges: Int32Arr
   return { childStart, childToken, childNode, terminalStart, terminalPattern };
 }
 
-const builders = new WeakMap<CompiledVocabulary, TrieBuilder>();
 
 /** Token ids beyond this many would not fit the serialised form's expectations (and no vocabulary needs them). */
 const MAX_TOKENS = 2 ** 24;
-export const FORMAT_VERSION = 2;
+/** Version 3 since the packed columns; versions 1 and 2 are still read. */
+export const FORMAT_VERSION = 3;
+
+const NO_FORMS: readonly string[] = [];
 
 const INFLECTABLE_TYPES = new Set<TagType | undefined>(['topic', 'event', undefined]);
 
@@ -219,19 +226,37 @@ function pushTo<K>(map: Map<K, number[]>, key: K, value: number): void {
   else if (!list.includes(value)) list.push(value);
 }
 
-function addPattern(cv: CompiledVocabulary, tagIndex: number, form: string, isNisba: boolean, seen: Set<string>, isAlias = false): void {
+/**
+ * `rewritten` of the patterns none of whose tokens a variant rule rewrote (nearly all), by length:
+ * shared, since patterns are never changed once compiled, and a million arrays are memory.
+ */
+const NONE_REWRITTEN: boolean[][] = [];
+
+function rewrittenOf(tokens: readonly Token[], keys: readonly string[]): boolean[] {
+  let any = false;
+  for (let k = 0; k < tokens.length && !any; k++) any = keys[k] !== tokens[k]!.key;
+  if (any) return tokens.map((t, k) => keys[k] !== t.key);
+  return (NONE_REWRITTEN[tokens.length] ??= new Array<boolean>(tokens.length).fill(false));
+}
+
+/**
+ * Adds a form of a tag; returns its number of tokens. `seen`: the forms of the tag added so far,
+ * when it has several (a tag's first form is always new).
+ */
+function addPattern(cv: CompiledVocabulary, trie: TrieBuilder, tagIndex: number, form: string, isNisba: boolean, seen: Set<string> | undefined, isAlias = false): number {
   const tokens = tokenize(form);
-  if (tokens.length === 0) return;
+  if (tokens.length === 0) return 0;
   const keys = tokens.map((t) => canonicalKey(t.key));
   const lights = tokens.map((t, k) => (keys[k] === t.key ? t.light : keys[k]!));
-  const dedupe = keys.join(' ') + '\u0000' + lights.join(' ') + (isNisba ? '\u0000n' : '');
-  if (seen.has(dedupe)) return;
-  seen.add(dedupe);
+  if (seen !== undefined) {
+    const dedupe = keys.join(' ') + '\u0000' + lights.join(' ') + (isNisba ? '\u0000n' : '');
+    if (seen.has(dedupe)) return tokens.length;
+    seen.add(dedupe);
+  }
   const patternId = cv.patterns.length;
-  const pattern: Pattern = { tag: tagIndex, lights, rewritten: tokens.map((t, k) => keys[k] !== t.key), nisba: isNisba };
+  const pattern: Pattern = { tag: tagIndex, lights, rewritten: rewrittenOf(tokens, keys), nisba: isNisba };
   if (isAlias) pattern.alias = true;
   cv.patterns.push(pattern);
-  const trie = builders.get(cv)!;
   let node = 0;
   for (const key of keys) {
     let id = cv.tokenIds.get(key);
@@ -243,7 +268,7 @@ function addPattern(cv: CompiledVocabulary, tagIndex: number, form: string, isNi
     node = trie.child(node, id);
   }
   trie.ends[patternId] = node;
-  if (keys.length !== 1 || isNisba) return;
+  if (keys.length !== 1 || isNisba) return tokens.length;
   const tag = cv.tags[tagIndex]!;
   const key = keys[0]!;
   const light = lights[0]!;
@@ -265,6 +290,17 @@ function addPattern(cv: CompiledVocabulary, tagIndex: number, form: string, isNi
       pushTo(cv.nisbaBases, base, patternId);
     }
   }
+  return 1;
+}
+
+/**
+ * A new tag, its label's tokens not yet counted. Optional fields are left out rather than
+ * undefined, and the fields keep the order the serialised form has always had.
+ */
+function newTag(id: string, label: string, type: TagType | undefined, parent: string | undefined, ambiguous: boolean, key: string, entity: string): CompiledTag {
+  const labelTokens = 0;
+  if (type) return parent ? { id, label, type, parent, ambiguous, key, labelTokens, entity } : { id, label, type, ambiguous, key, labelTokens, entity };
+  return parent ? { id, label, parent, ambiguous, key, labelTokens, entity } : { id, label, ambiguous, key, labelTokens, entity };
 }
 
 /**
@@ -274,38 +310,33 @@ function addPattern(cv: CompiledVocabulary, tagIndex: number, form: string, isNi
 export function compileVocabulary(entries: readonly VocabEntry[], options: CompileOptions = {}): CompiledVocabulary {
   const cv = emptyCompiled();
   const trie = new TrieBuilder();
-  builders.set(cv, trie);
   const byId = new Map<string, number>();
   const byKey = new Map<string, number>();
-  const forms: { names: string[]; nisba: string[] }[] = [];
+  // The names of a tag after its label, and its nisba forms, for the few tags that have any
+  // (a million tags would otherwise hold a million lists).
+  const moreNames: (string[] | undefined)[] = [];
+  const nisbaForms: (string[] | undefined)[] = [];
   const hasId: boolean[] = [];
   for (const e of entries) {
     const key = foldKey(e.label);
     if (!key) continue;
-    let index = e.id !== undefined ? byId.get(e.id) : byKey.get(key);
+    const named = byKey.get(key);
+    let index = e.id !== undefined ? byId.get(e.id) : named;
     // An entry with an id joins a tag of the same name that has none (a publisher's plain tag
     // merged with the default vocabulary's entry): the publisher's spelling stays the label.
-    if (index === undefined && e.id !== undefined) {
-      const named = byKey.get(key);
-      if (named !== undefined && !hasId[named]) index = named;
-    }
+    if (index === undefined && e.id !== undefined && named !== undefined && !hasId[named]) index = named;
+    const isNew = index === undefined;
     if (index === undefined) {
       index = cv.tags.length;
       const type = e.type ?? options.typeHints?.get(key);
-      cv.tags.push({
-        id: e.id ?? key,
-        label: e.label,
-        ...(type ? { type } : {}),
-        ...(e.parent ? { parent: e.parent } : {}),
-        ambiguous: e.ambiguous ?? options.ambiguousHints?.has(key) ?? false,
-        key,
-        labelTokens: tokenize(e.label).length,
-        entity: e.id !== undefined && e.type ? e.id : (options.entityHints?.get(key) ?? 'key:' + entityOfKey(key)),
-      });
-      forms.push({ names: [], nisba: [] });
+      const ambiguous = e.ambiguous ?? options.ambiguousHints?.has(key) ?? false;
+      const entity = e.id !== undefined && e.type ? e.id : (options.entityHints?.get(key) ?? 'key:' + entityOfKey(key));
+      cv.tags.push(newTag(e.id ?? key, e.label, type, e.parent, ambiguous, key, entity));
+      moreNames.push(undefined);
+      nisbaForms.push(undefined);
       if (e.id !== undefined) byId.set(e.id, index);
       hasId.push(e.id !== undefined);
-      if (!byKey.has(key)) byKey.set(key, index);
+      if (named === undefined) byKey.set(key, index);
     } else if (e.id !== undefined && !hasId[index]) {
       const tag = cv.tags[index]!;
       byId.set(e.id, index);
@@ -321,15 +352,15 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
       if (!tag.type && e.type) tag.type = e.type;
       if (e.ambiguous) tag.ambiguous = true;
     }
-    const f = forms[index]!;
-    f.names.push(e.label, ...(e.aliases ?? []));
-    f.nisba.push(...(e.nisba ?? []));
+    if (!isNew) (moreNames[index] ??= []).push(e.label);
+    if (e.aliases?.length) (moreNames[index] ??= []).push(...e.aliases);
+    if (e.nisba?.length) (nisbaForms[index] ??= []).push(...e.nisba);
   }
   if (options.aliasHints) {
     cv.tags.forEach((tag, index) => {
       // A topic's aliases are the words that signal it, not other names for it: not lent.
       const lent = tag.type === 'topic' ? undefined : options.aliasHints!.get(tag.entity);
-      if (lent && !tag.nisbaLabel) forms[index]!.names.push(...lent);
+      if (lent?.length && !tag.nisbaLabel) (moreNames[index] ??= []).push(...lent);
     });
   }
   if (options.nisbaHints) {
@@ -337,16 +368,19 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
       const lent = options.nisbaHints!.get(tag.entity);
       if (!lent) return;
       if (lent.some((n) => foldKey(n) === tag.key)) tag.nisbaLabel = true;
-      else if (tag.type === 'place') forms[index]!.nisba.push(...lent);
+      else if (tag.type === 'place' && lent.length > 0) (nisbaForms[index] ??= []).push(...lent);
     });
   }
   cv.tags.forEach((_, index) => {
-    const seen = new Set<string>();
-    const labelKey = cv.tags[index]!.key;
-    for (const name of forms[index]!.names) addPattern(cv, index, name, false, seen, foldKey(name) !== labelKey);
-    for (const n of forms[index]!.nisba) addPattern(cv, index, n, true, seen);
+    const names = moreNames[index] ?? NO_FORMS;
+    const nisba = nisbaForms[index] ?? NO_FORMS;
+    const seen = names.length + nisba.length > 0 ? new Set<string>() : undefined;
+    const tag = cv.tags[index]!;
+    // The label comes first: its tokens are counted as it is added.
+    tag.labelTokens = addPattern(cv, trie, index, tag.label, false, seen);
+    for (const name of names) addPattern(cv, trie, index, name, false, seen, foldKey(name) !== tag.key);
+    for (const n of nisba) addPattern(cv, trie, index, n, true, seen);
   });
-  builders.delete(cv);
   if (cv.tags.length === 0) throw new WasimError('EMPTY_VOCAB');
   cv.nodeCount = trie.nodeCount;
   cv.trie = buildTrie(trie.nodeCount, cv.tokenIds.size, trie.edges(), trie.ends);
@@ -354,7 +388,7 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
 }
 
 /**
- * Rows of objects as columns, for a smaller and faster-to-load serialised form: each field's
+ * Version 2 (read only). Rows of objects as columns, for a smaller and faster-to-load serialised form: each field's
  * values in one array, the field order of each row as a shape, and a string equal to an
  * earlier field of the same row (a tag's id is usually its key) as that field's index.
  */
@@ -365,42 +399,6 @@ interface Columns {
   columns: Record<string, unknown[]>;
   /** Fields whose values are all strings: a number in them refers to an earlier field of the row. */
   textFields: string[];
-}
-
-function toColumns(rows: readonly object[]): Columns {
-  const shapes: string[][] = [];
-  const shapeIds = new Map<string, number>();
-  const shape: number[] = [];
-  const columns: Record<string, unknown[]> = {};
-  const textual = new Map<string, boolean>();
-  for (const row of rows) {
-    // As JSON.stringify would: a field set to undefined is no field.
-    const fields = Object.keys(row).filter((f) => (row as Record<string, unknown>)[f] !== undefined);
-    const sig = fields.join('\u0000');
-    let id = shapeIds.get(sig);
-    if (id === undefined) {
-      id = shapes.length;
-      shapes.push(fields);
-      shapeIds.set(sig, id);
-    }
-    shape.push(id);
-    for (const f of fields) {
-      const v = (row as Record<string, unknown>)[f];
-      textual.set(f, (textual.get(f) ?? true) && typeof v === 'string');
-    }
-  }
-  for (const f of textual.keys()) columns[f] = new Array<unknown>(rows.length).fill(0);
-  rows.forEach((row, r) => {
-    const fields = shapes[shape[r]!]!;
-    const values = row as Record<string, unknown>;
-    fields.forEach((f, k) => {
-      const v = values[f];
-      let ref = -1;
-      if (textual.get(f)) for (let g = 0; g < k && ref < 0; g++) if (textual.get(fields[g]!) && values[fields[g]!] === v) ref = g;
-      columns[f]![r] = ref >= 0 ? ref : v;
-    });
-  });
-  return { rows: rows.length, shapes, shape, columns, textFields: [...textual].filter(([, t]) => t).map(([f]) => f) };
 }
 
 function fromColumns<T>(c: Columns): T[] {
@@ -420,6 +418,7 @@ function fromColumns<T>(c: Columns): T[] {
   return out;
 }
 
+/** The second serialised form, still read. */
 interface SerializedV2 {
   format: 'wasim-compiled';
   version: 2;
@@ -446,29 +445,342 @@ interface SerializedV1 {
   nodeCount: number;
 }
 
+/**
+ * Version 3: rows of objects as columns again, each column packed by the kind of its values
+ * (see pack.ts) and every string stored once in one table. Loading a million-tag vocabulary then
+ * parses one array of distinct strings and a few dozen ASCII strings, instead of millions of
+ * JSON numbers, arrays and repeated strings.
+ */
+type PackedColumn =
+  /** String table indices; -1 - k: the value of the row's k-th field; DERIVED: the field's derivation from the row. */
+  | { kind: 'text'; refs: string }
+  | { kind: 'int'; values: string }
+  | { kind: 'flag'; values: string }
+  /** Lists of strings: their lengths, then all their items as string table indices. */
+  | { kind: 'texts'; lengths: string; refs: string }
+  /** Lists of booleans: their lengths, and where the true items are among all the items (rare: rewritten tokens). */
+  | { kind: 'flags'; lengths: string; set: string }
+  | { kind: 'json'; values: unknown[] };
+
+interface PackedColumns {
+  rows: number;
+  shapes: string[][];
+  shape: string;
+  columns: Record<string, PackedColumn>;
+}
+
+/** A string field computed from fields before it, stored as DERIVED when it equals its derivation. */
+type Derivations = Record<string, { from: string; derive: (value: string) => string }>;
+
+const DERIVED = -100;
+
+/** The default entity of a tag, from its key (see compileVocabulary). */
+const TAG_DERIVATIONS: Derivations = { entity: { from: 'key', derive: (key) => 'key:' + entityOfKey(key) } };
+
+class StringTable {
+  readonly list: string[] = [];
+  private readonly ids = new Map<string, number>();
+  /** `dedupe` false: a column of (nearly) distinct strings, such as tag ids, where a lookup would find nothing to share. */
+  ref(s: string, dedupe = true): number {
+    if (!dedupe) {
+      this.list.push(s);
+      return this.list.length - 1;
+    }
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.list.length;
+      this.list.push(s);
+      this.ids.set(s, id);
+    }
+    return id;
+  }
+}
+
+function kindOf(values: unknown[]): PackedColumn['kind'] {
+  // A loop, not every(): the lists have holes where a row has no such field.
+  const all = (test: (v: unknown) => boolean): boolean => {
+    for (const v of values) if (v !== undefined && !test(v)) return false;
+    return true;
+  };
+  const isInt = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= -0x80000000 && (v as number) <= 0x7fffffff;
+  if (all((v) => typeof v === 'string')) return 'text';
+  if (all((v) => typeof v === 'boolean')) return 'flag';
+  if (all(isInt)) return 'int';
+  if (all((v) => Array.isArray(v) && v.every((x) => typeof x === 'string'))) return 'texts';
+  if (all((v) => Array.isArray(v) && v.every((x) => typeof x === 'boolean'))) return 'flags';
+  return 'json';
+}
+
+/** Do the strings of a column repeat? Judged on its first values. */
+function worthSharing(values: readonly unknown[]): boolean {
+  const sample = new Set<unknown>();
+  let seen = 0;
+  for (let r = 0; r < values.length && seen < 1000; r++) {
+    if (values[r] === undefined) continue;
+    sample.add(values[r]);
+    seen++;
+  }
+  return sample.size < 0.9 * seen;
+}
+
+function toPacked(rows: readonly object[], strings: StringTable, derivations: Derivations = {}): PackedColumns {
+  const shapes: string[][] = [];
+  const shapeIds = new Map<string, number>();
+  const shape = new Int32Array(rows.length);
+  const values: Record<string, unknown[]> = {};
+  rows.forEach((row, r) => {
+    // As JSON.stringify would: a field set to undefined is no field.
+    const fields = Object.keys(row).filter((f) => (row as Record<string, unknown>)[f] !== undefined);
+    const sig = fields.join('\u0000');
+    let id = shapeIds.get(sig);
+    if (id === undefined) {
+      id = shapes.length;
+      shapes.push(fields);
+      shapeIds.set(sig, id);
+    }
+    shape[r] = id;
+    for (const f of fields) (values[f] ??= new Array<unknown>(rows.length))[r] = (row as Record<string, unknown>)[f];
+  });
+  const columns: Record<string, PackedColumn> = {};
+  for (const [f, vs] of Object.entries(values)) {
+    const kind = kindOf(vs);
+    if (kind === 'text') {
+      const refs = new Int32Array(rows.length);
+      const d = derivations[f];
+      const dedupe = worthSharing(vs);
+      rows.forEach((row, r) => {
+        const v = vs[r];
+        if (v === undefined) return;
+        const fields = shapes[shape[r]!]!;
+        const at = fields.indexOf(f);
+        const rec = row as Record<string, unknown>;
+        let ref = -1;
+        for (let g = 0; g < at && ref < 0; g++) if (rec[fields[g]!] === v) ref = g;
+        if (ref >= 0) refs[r] = -1 - ref;
+        else if (d && fields.indexOf(d.from) >= 0 && fields.indexOf(d.from) < at && typeof rec[d.from] === 'string' && d.derive(rec[d.from] as string) === v) refs[r] = DERIVED;
+        else refs[r] = strings.ref(v as string, dedupe);
+      });
+      columns[f] = { kind, refs: packInts(refs) };
+    } else if (kind === 'flag' || kind === 'int') {
+      columns[f] = { kind, values: packInts(Array.from(vs, (v) => (v === undefined ? 0 : Number(v)))) };
+    } else if (kind === 'texts' || kind === 'flags') {
+      const lengths = Array.from(vs, (v) => (v === undefined ? 0 : (v as unknown[]).length));
+      const items: number[] = [];
+      let at = 0;
+      for (const v of vs) {
+        if (v === undefined) continue;
+        for (const x of v as unknown[]) {
+          if (kind === 'texts') items.push(strings.ref(x as string));
+          else if (x === true) items.push(at);
+          at++;
+        }
+      }
+      columns[f] = kind === 'texts' ? { kind, lengths: packInts(lengths), refs: packInts(items) } : { kind, lengths: packInts(lengths), set: packInts(items, true) };
+    } else {
+      columns[f] = { kind, values: Array.from(vs, (v) => (v === undefined ? 0 : v)) };
+    }
+  }
+  return { rows: rows.length, shapes, shape: packInts(shape), columns };
+}
+
+/** A column decoded: the value of a row, given the row's fields so far. */
+type Reader = (r: number, row: Record<string, unknown>, fields: readonly string[]) => unknown;
+
+function readerOf(name: string, c: PackedColumn, rows: number, strings: readonly string[], derivations: Derivations): Reader {
+  const stringAt = (ref: number): string => {
+    const s = strings[ref];
+    if (s === undefined) throw new WasimError('BAD_COMPILED_VOCAB');
+    return s;
+  };
+  const text = (ref: number, row: Record<string, unknown>, fields: readonly string[]): string => {
+    if (ref >= 0) return stringAt(ref);
+    const value = ref === DERIVED ? derivations[name]?.derive(row[derivations[name].from] as string) : row[fields[-1 - ref]!];
+    if (typeof value !== 'string') throw new WasimError('BAD_COMPILED_VOCAB');
+    return value;
+  };
+  const counted = (a: Int32Array): Int32Array => {
+    if (a.length !== rows) throw new WasimError('BAD_COMPILED_VOCAB');
+    return a;
+  };
+  switch (c.kind) {
+    case 'text': {
+      const refs = counted(unpackInts(c.refs));
+      return (r, row, fields) => text(refs[r]!, row, fields);
+    }
+    case 'int': {
+      const values = counted(unpackInts(c.values));
+      return (r) => values[r];
+    }
+    case 'flag': {
+      const values = counted(unpackInts(c.values));
+      return (r) => values[r] === 1;
+    }
+    case 'texts': {
+      const lengths = counted(unpackInts(c.lengths));
+      const items = unpackInts(c.refs);
+      const starts = new Int32Array(rows + 1);
+      for (let r = 0; r < rows; r++) starts[r + 1] = starts[r]! + lengths[r]!;
+      if (starts[rows] !== items.length) throw new WasimError('BAD_COMPILED_VOCAB');
+      return (r) => {
+        const out = new Array<string>(lengths[r]!);
+        for (let k = 0; k < out.length; k++) out[k] = stringAt(items[starts[r]! + k]!);
+        return out;
+      };
+    }
+    case 'flags': {
+      const lengths = counted(unpackInts(c.lengths));
+      const set = unpackInts(c.set, true);
+      const starts = new Int32Array(rows + 1);
+      for (let r = 0; r < rows; r++) starts[r + 1] = starts[r]! + lengths[r]!;
+      const on = new Uint8Array(starts[rows]!);
+      const rowHasTrue = new Uint8Array(rows);
+      let row = 0;
+      for (const p of set) {
+        if (p < starts[row]! || p >= on.length) throw new WasimError('BAD_COMPILED_VOCAB');
+        on[p] = 1;
+        while (starts[row + 1]! <= p) row++;
+        rowHasTrue[row] = 1;
+      }
+      return (r) => {
+        if (!rowHasTrue[r]) return (NONE_REWRITTEN[lengths[r]!] ??= new Array<boolean>(lengths[r]!).fill(false));
+        return Array.from(on.subarray(starts[r]!, starts[r + 1]!), (x) => x === 1);
+      };
+    }
+    case 'json':
+      return (r) => c.values[r];
+    default:
+      throw new WasimError('BAD_COMPILED_VOCAB');
+  }
+}
+
+/** A row of the shape (there is one: shapes are taken from rows). */
+function firstOfShape(shape: Int32Array, s: number): number {
+  const r = shape.indexOf(s);
+  if (r < 0) throw new WasimError('BAD_COMPILED_VOCAB');
+  return r;
+}
+
+function fromPacked<T>(c: PackedColumns, strings: readonly string[], derivations: Derivations = {}): T[] {
+  const readers = new Map<string, Reader>();
+  for (const [name, column] of Object.entries(c.columns)) readers.set(name, readerOf(name, column, c.rows, strings, derivations));
+  const plans = c.shapes.map((fields) =>
+    fields.map((f) => {
+      const read = readers.get(f);
+      if (read === undefined) throw new WasimError('BAD_COMPILED_VOCAB');
+      return read;
+    }),
+  );
+  const shape = unpackInts(c.shape);
+  if (shape.length !== c.rows) throw new WasimError('BAD_COMPILED_VOCAB');
+  // Each row is a copy of its shape's template, then filled: one allocation of the final size
+  // per row, where adding fields to an empty object one by one reallocates as it grows.
+  const templates = c.shapes.map((fields, s) => {
+    const template: Record<string, unknown> = {};
+    fields.forEach((f, k) => (template[f] = plans[s]![k]!(firstOfShape(shape, s), template, fields)));
+    return template;
+  });
+  const out = new Array<T>(c.rows);
+  for (let r = 0; r < c.rows; r++) {
+    const s = shape[r]!;
+    const fields = c.shapes[s];
+    if (fields === undefined) throw new WasimError('BAD_COMPILED_VOCAB');
+    const plan = plans[s]!;
+    const row: Record<string, unknown> = { ...templates[s] };
+    for (let k = 0; k < plan.length; k++) row[fields[k]!] = plan[k]!(r, row, fields);
+    out[r] = row as T;
+  }
+  return out;
+}
+
+interface SerializedV3 {
+  format: 'wasim-compiled';
+  version: 3;
+  strings: string[];
+  tags: PackedColumns;
+  patterns: PackedColumns;
+  tokens: string;
+  nodeCount: number;
+  trie: { childStart: string; childToken: string; childNode: string; terminalStart: string; terminalPattern: string };
+  /** Keys as string table indices; for each its number of patterns, then all the patterns. */
+  inflection: { keys: string; counts: string; patterns: string };
+  nisbaBases: { keys: string; counts: string; patterns: string };
+}
+
+function packIndex(map: ReadonlyMap<string, readonly number[]>, strings: StringTable): SerializedV3['inflection'] {
+  const keys: number[] = [];
+  const counts: number[] = [];
+  const patterns: number[] = [];
+  for (const [k, ids] of map) {
+    keys.push(strings.ref(k));
+    counts.push(ids.length);
+    for (const id of ids) patterns.push(id);
+  }
+  return { keys: packInts(keys), counts: packInts(counts), patterns: packInts(patterns) };
+}
+
+function unpackIndex(p: SerializedV3['inflection'], strings: readonly string[], into: Map<string, number[]>): void {
+  const keys = unpackInts(p.keys);
+  const counts = unpackInts(p.counts);
+  const patterns = unpackInts(p.patterns);
+  if (counts.length !== keys.length) throw new WasimError('BAD_COMPILED_VOCAB');
+  let at = 0;
+  for (let k = 0; k < keys.length; k++) {
+    const key = strings[keys[k]!];
+    if (key === undefined || at + counts[k]! > patterns.length) throw new WasimError('BAD_COMPILED_VOCAB');
+    const ids = new Array<number>(counts[k]!);
+    for (let i = 0; i < ids.length; i++) ids[i] = patterns[at++]!;
+    into.set(key, ids);
+  }
+}
+
 /** A JSON string that deserializeCompiled turns back into an equal compiled vocabulary. */
 export function serializeCompiled(cv: CompiledVocabulary): string {
   const tokens = new Array<string>(cv.tokenIds.size);
   for (const [k, id] of cv.tokenIds) tokens[id] = k;
   const t = cv.trie;
-  const data: SerializedV2 = {
+  const strings = new StringTable();
+  const data: SerializedV3 = {
     format: 'wasim-compiled',
     version: FORMAT_VERSION,
-    tags: toColumns(cv.tags),
-    patterns: toColumns(cv.patterns),
+    strings: strings.list,
+    tags: toPacked(cv.tags, strings, TAG_DERIVATIONS),
+    patterns: toPacked(cv.patterns, strings),
     tokens: tokens.join('\n'),
     nodeCount: cv.nodeCount,
     trie: {
-      childStart: Array.from(t.childStart),
-      childToken: Array.from(t.childToken),
-      childNode: Array.from(t.childNode),
-      terminalStart: Array.from(t.terminalStart),
-      terminalPattern: Array.from(t.terminalPattern),
+      // Row starts ascend: their differences are small.
+      childStart: packInts(t.childStart, true),
+      childToken: packInts(t.childToken),
+      childNode: packInts(t.childNode),
+      terminalStart: packInts(t.terminalStart, true),
+      terminalPattern: packInts(t.terminalPattern),
     },
-    inflection: [...cv.inflection],
-    nisbaBases: [...cv.nisbaBases],
+    inflection: packIndex(cv.inflection, strings),
+    nisbaBases: packIndex(cv.nisbaBases, strings),
   };
   return JSON.stringify(data);
+}
+
+function trieFromV3(t: SerializedV3['trie'], nodeCount: number, tokenCount: number, patternCount: number): Trie {
+  const trie: Trie = {
+    childStart: unpackInts(t.childStart, true),
+    childToken: unpackInts(t.childToken),
+    childNode: unpackInts(t.childNode),
+    terminalStart: unpackInts(t.terminalStart, true),
+    terminalPattern: unpackInts(t.terminalPattern),
+  };
+  const edges = trie.childToken.length;
+  const ok =
+    trie.childStart.length === nodeCount + 1 &&
+    trie.terminalStart.length === nodeCount + 1 &&
+    trie.childStart[nodeCount] === edges &&
+    trie.childNode.length === edges &&
+    trie.terminalStart[nodeCount] === trie.terminalPattern.length &&
+    trie.childNode.every((v) => v > 0 && v < nodeCount) &&
+    trie.childToken.every((v) => v >= 0 && v < tokenCount) &&
+    trie.terminalPattern.every((v) => v >= 0 && v < patternCount);
+  if (!ok) throw new WasimError('BAD_COMPILED_VOCAB');
+  return trie;
 }
 
 function trieFromV1(data: SerializedV1, tokenCount: number): Trie {
@@ -487,13 +799,22 @@ function trieFromV1(data: SerializedV1, tokenCount: number): Trie {
 }
 
 export function deserializeCompiled(text: string): CompiledVocabulary {
-  let data: SerializedV1 | SerializedV2;
+  let data: SerializedV1 | SerializedV2 | SerializedV3;
   try {
-    data = JSON.parse(text) as SerializedV1 | SerializedV2;
+    data = JSON.parse(text) as SerializedV1 | SerializedV2 | SerializedV3;
   } catch {
     throw new WasimError('BAD_COMPILED_VOCAB');
   }
-  if (!data || data.format !== 'wasim-compiled' || (data.version !== 1 && data.version !== FORMAT_VERSION)) throw new WasimError('BAD_COMPILED_VOCAB');
+  if (!data || data.format !== 'wasim-compiled' || (data.version !== 1 && data.version !== 2 && data.version !== 3)) throw new WasimError('BAD_COMPILED_VOCAB');
+  if (data.version === 3) {
+    try {
+      return fromV3(data);
+    } catch (e) {
+      // A damaged file: a packed list that does not decode, a reference out of range.
+      if (e instanceof WasimError) throw e;
+      throw new WasimError('BAD_COMPILED_VOCAB');
+    }
+  }
   const cv = emptyCompiled();
   const tags = data.version === 1 ? data.tags : fromColumns<CompiledTag>(data.tags);
   const patterns = data.version === 1 ? data.patterns : fromColumns<Pattern>(data.patterns);
@@ -516,5 +837,22 @@ export function deserializeCompiled(text: string): CompiledVocabulary {
   }
   for (const [k, v] of data.inflection) cv.inflection.set(k, v);
   for (const [k, v] of data.nisbaBases) cv.nisbaBases.set(k, v);
+  return cv;
+}
+
+function fromV3(data: SerializedV3): CompiledVocabulary {
+  const strings = data.strings;
+  if (!Array.isArray(strings)) throw new WasimError('BAD_COMPILED_VOCAB');
+  const cv: CompiledVocabulary = {
+    ...emptyCompiled(),
+    tags: fromPacked<CompiledTag>(data.tags, strings, TAG_DERIVATIONS),
+    patterns: fromPacked<Pattern>(data.patterns, strings),
+  };
+  const tokens = data.tokens.split('\n');
+  for (let id = 0; id < tokens.length; id++) cv.tokenIds.set(tokens[id]!, id);
+  cv.nodeCount = data.nodeCount;
+  cv.trie = trieFromV3(data.trie, data.nodeCount, tokens.length, cv.patterns.length);
+  unpackIndex(data.inflection, strings, cv.inflection);
+  unpackIndex(data.nisbaBases, strings, cv.nisbaBases);
   return cv;
 }

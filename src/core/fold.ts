@@ -152,9 +152,31 @@ export function keyOfLight(light: string): string {
   return stringOfCodes();
 }
 
+/** Is c white space for a regular expression's \s (and for trim)? */
+function isSpace(c: number): boolean {
+  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** Does the string hold white space other than single spaces between words? Most labels do not. */
+function hasOddSpace(s: string): boolean {
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x20 && c < 0xa0) continue;
+    if (!isSpace(c)) continue;
+    if (c !== 0x20 || i === 0 || i === n - 1 || s.charCodeAt(i + 1) === 0x20) return true;
+    // A single space is kept as it is, unless other white space follows it.
+    if (isSpace(s.charCodeAt(i + 1))) return true;
+  }
+  return false;
+}
+
 /** Full fold of a string: the matching key. Whitespace runs become one space, trimmed. */
 export function foldKey(s: string): string {
-  return keyOfLight(foldLight(s)).replace(/\s+/g, ' ').trim();
+  const key = keyOfLight(foldLight(s));
+  // A million-tag vocabulary folds every label twice: no regular expressions when nothing needs collapsing.
+  return hasOddSpace(key) ? key.replace(/\s+/g, ' ').trim() : key;
 }
 
 const BARE_ALEF = 'ا';

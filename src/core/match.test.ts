@@ -112,3 +112,21 @@ test('mention offsets index the original string, diacritics and marks included',
   const spans = matchText(cv, toks).map((m) => text.slice(toks[m.start]!.start, toks[m.end - 1]!.end));
   assert.deepEqual(spans, ['مُحَمَّدٌ', 'الأُمَمَ المتّحدة']);
 });
+
+test('a slot the tokeniser gave to another word does not bring back the analysis of the first', () => {
+  const cv = compileVocabulary([{ label: 'مصر' }, { label: 'قطر' }, { label: 'لبنان' }]);
+  const labels = (toks: ReturnType<typeof tokenize>): string[] => matchText(cv, toks).map((m) => cv.tags[m.tag]!.label);
+  const before = tokenize('مصر وقطر');
+  // Distinct words (none of them a tag's letters), more than the intern table keeps: it is cleared
+  // and its slots are given to new words.
+  const letters = 'ثجحخدذزسشضظعغفكهي';
+  const words: string[] = [];
+  for (let i = 0; words.length < 400_000; i++) {
+    let w = '';
+    for (let k = i; w.length < 5; k = Math.floor(k / letters.length)) w += letters[k % letters.length];
+    words.push(w);
+  }
+  for (let from = 0; from < words.length; from += 50_000) assert.deepEqual(labels(tokenize(words.slice(from, from + 50_000).join(' '))), []);
+  assert.deepEqual(labels(tokenize('لبنان ومصر وقطر')), ['لبنان', 'مصر', 'قطر']);
+  assert.deepEqual(labels(before), ['مصر', 'قطر']);
+});

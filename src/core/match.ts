@@ -12,7 +12,7 @@ import type { CompiledVocabulary, Pattern } from './compile.js';
 import { trieChild } from './compile.js';
 import { compatible } from './fold.js';
 import { ARTICLE, ARTICLE_PREFIXES, INFLECTION_ENDINGS, MIN_BASE, MIN_INFLECTION_BASE, MIN_STEM, NISBA_ENDINGS, POSSESSIVE_SUFFIXES, PROCLITICS } from './morph.js';
-import type { Token } from './tokenize.js';
+import { INTERN_SLOTS, internSlots, type Token } from './tokenize.js';
 import type { MatchKind } from './types.js';
 import { canonicalKey } from './variants.js';
 
@@ -26,6 +26,8 @@ export interface Match {
 }
 
 export const KIND_RANK: Readonly<Record<MatchKind, number>> = { exact: 0, variant: 1, clitic: 2, inflected: 3, nisba: 4 };
+/** Kinds by rank. */
+const KINDS: readonly MatchKind[] = ['exact', 'variant', 'clitic', 'inflected', 'nisba'];
 
 export function weaker(a: MatchKind, b: MatchKind): MatchKind {
   return KIND_RANK[a] >= KIND_RANK[b] ? a : b;
@@ -80,33 +82,92 @@ function addCandidate(list: Candidate[], key: string, light: string, kind: Match
   list.push({ key, light, kind });
 }
 
-/** Keys under which the first token of a tag may appear in this text token. */
-export function firstTokenCandidates(key: string, light: string): Candidate[] {
+/**
+ * Keys under which the first token of a tag may appear in this text token. `known` leaves out
+ * the readings whose key the vocabulary surely lacks before any string is built: the reading
+ * is (the article if `article`) + key.slice(from).
+ */
+export function firstTokenCandidates(key: string, light: string, known: KeyFilter = ANY_KEY): Candidate[] {
   const out: Candidate[] = [{ key, light, kind: 'exact' }];
-  if (!key.startsWith(ARTICLE)) addCandidate(out, ARTICLE + key, ARTICLE + light, 'inflected');
+  const add = (article: boolean, from: number, kind: MatchKind): void => {
+    if (!known.mayHave(article ? hashRange(key, from, key.length, ARTICLE_HASH) : hashRange(key, from, key.length))) return;
+    const s = key.slice(from);
+    const l = light.slice(from);
+    if (article) addCandidate(out, ARTICLE + s, ARTICLE + l, kind);
+    else addCandidate(out, s, l, kind);
+  };
+  if (!key.startsWith(ARTICLE)) add(true, 0, 'inflected');
   for (const p of PROCLITICS) {
     if (key.length - p.length >= MIN_STEM && key.startsWith(p)) {
-      const s = key.slice(p.length);
-      const l = light.slice(p.length);
-      addCandidate(out, s, l, 'clitic');
-      if (!s.startsWith(ARTICLE)) addCandidate(out, ARTICLE + s, ARTICLE + l, 'inflected');
+      add(false, p.length, 'clitic');
+      if (!key.startsWith(ARTICLE, p.length)) add(true, p.length, 'inflected');
     }
   }
   for (const a of ARTICLE_PREFIXES) {
     if (key.length - a.length >= MIN_STEM && key.startsWith(a)) {
-      const s = key.slice(a.length);
-      const l = light.slice(a.length);
-      addCandidate(out, s, l, 'clitic');
-      if (a !== ARTICLE) addCandidate(out, ARTICLE + s, ARTICLE + l, 'clitic');
+      add(false, a.length, 'clitic');
+      if (a !== ARTICLE) add(true, a.length, 'clitic');
       if (a.endsWith('لل')) {
-        const s1 = key.slice(a.length - 1);
-        const l1 = light.slice(a.length - 1);
-        addCandidate(out, s1, l1, 'clitic');
-        addCandidate(out, ARTICLE + s1, ARTICLE + l1, 'clitic');
+        add(false, a.length - 1, 'clitic');
+        add(true, a.length - 1, 'clitic');
       }
     }
   }
   return out;
+}
+
+/*
+ * Most readings of a token (a stem, the article added, a base without an ending) are not in
+ * the vocabulary. A filter of the hashes of every key the vocabulary looks readings up by says
+ * so before the reading's string is built and looked up: a false "maybe" costs one real
+ * lookup, a "no" is always right.
+ */
+const HASH_SEED = 0x811c9dc5 | 0;
+
+/** FNV-1a over s[from, to), continuing from h: hashRange(a + b) = hashRange(b, …, hashRange(a)). */
+function hashRange(s: string, from: number, to: number, h = HASH_SEED): number {
+  for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+const ARTICLE_HASH = hashRange(ARTICLE, 0, ARTICLE.length);
+
+interface KeyFilter {
+  mayHave(hash: number): boolean;
+}
+
+const ANY_KEY: KeyFilter = { mayHave: () => true };
+
+/** An open-addressing set of hashes (0 stands for "empty", so a hash of 0 is stored as 1). */
+class HashFilter implements KeyFilter {
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+  constructor(keys: Iterable<string>, count: number) {
+    let size = 1024;
+    while (size < count * 4) size *= 2;
+    this.slots = new Int32Array(size);
+    this.mask = size - 1;
+    for (const k of keys) {
+      const h = hashRange(k, 0, k.length) || 1;
+      let i = (h ^ (h >>> 16)) & this.mask;
+      while (this.slots[i] !== 0 && this.slots[i] !== h) i = (i + 1) & this.mask;
+      this.slots[i] = h;
+    }
+  }
+  mayHave(hash: number): boolean {
+    const h = hash || 1;
+    for (let i = (h ^ (h >>> 16)) & this.mask; ; i = (i + 1) & this.mask) {
+      const v = this.slots[i]!;
+      if (v === h) return true;
+      if (v === 0) return false;
+    }
+  }
+}
+
+function* vocabularyKeys(cv: CompiledVocabulary): Iterable<string> {
+  yield* cv.tokenIds.keys();
+  yield* cv.inflection.keys();
+  yield* cv.nisbaBases.keys();
 }
 
 /** Bases of a stem with possessive suffixes removed (حكومتها → حكومة) and the stem itself. */
@@ -139,12 +200,12 @@ interface Hit {
   kind: MatchKind;
 }
 
-/** A reading of a token under which a tag may start there: its trie node and its matches as a one-token span. */
+/** A reading of a token under which longer tags may start there: its trie node has children, and it does not add the article. */
 interface Start {
   node: number;
-  kind: MatchKind;
+  /** KIND_RANK of the reading. */
+  rank: number;
   light: string;
-  hits: Hit[];
 }
 
 /**
@@ -157,18 +218,28 @@ interface Analysis {
   rewritten: boolean;
   /** Token id of the token as written, -1 when the vocabulary has no such token. */
   exactId: number;
+  /** The readings under which longer tags may start here. */
   starts: Start[];
-  /** Inflected and nisba readings. */
-  singles: Hit[];
+  /**
+   * The matches of the token as a one-token span, as (pattern, tag, KIND_RANK) triples: those of
+   * each reading in turn, then the inflected and nisba readings. One flat list, for one memory
+   * access where objects per reading and per match would cost one each.
+   */
+  hits: number[];
   /** Another token with the same key (different letters on the light level, or rewritten). */
   next: Analysis | undefined;
   /** Key of the tokeniser token this analysis was made for, before spelling variants were rewritten. */
   tokenKey?: string;
   tokenKeyIsLight?: boolean;
+  /** Light form of that token. */
+  tokenLight?: string;
 }
 
-const NO_HITS: Hit[] = [];
+// Most words start no tag: their analyses share the empty lists (the cache holds hundreds of thousands).
+const NO_HITS: number[] = [];
 const NO_STARTS: Start[] = [];
+const RANK_VARIANT = KIND_RANK.variant;
+const RANK_NISBA = KIND_RANK.nisba;
 
 /** Distinct tokens remembered per vocabulary before the memory is cleared and refilled. */
 const ANALYSIS_CACHE_LIMIT = 200_000;
@@ -182,28 +253,28 @@ function ownString(s: string): string {
   return out;
 }
 
-function analyse(cv: CompiledVocabulary, key: string, light: string, rewritten: boolean): Analysis {
+function analyse(cv: CompiledVocabulary, cache: AnalysisCache, key: string, light: string, rewritten: boolean): Analysis {
   const exactId = cv.tokenIds.get(key) ?? -1;
   const starts: Start[] = [];
-  for (const c of firstTokenCandidates(key, light)) {
+  const hits: number[] = [];
+  for (const c of firstTokenCandidates(key, light, cache.known)) {
     const id = c.key === key ? exactId : cv.tokenIds.get(c.key) ?? -1;
     if (id < 0) continue;
     const trie = cv.trie;
     const node = trieChild(trie, 0, id);
     if (node < 0) continue;
-    const hits: Hit[] = [];
     for (let e = trie.terminalStart[node]!; e < trie.terminalStart[node + 1]!; e++) {
       const pid = trie.terminalPattern[e]!;
       const p = cv.patterns[pid]!;
       if (!lightsAgree(p, 0, c.light, rewritten)) continue;
       const kind: MatchKind = rewritten !== p.rewritten[0] ? weaker(c.kind, 'variant') : c.kind;
-      hits.push({ pattern: pid, tag: p.tag, kind: p.nisba ? 'nisba' : kind });
+      hits.push(pid, p.tag, KIND_RANK[p.nisba ? 'nisba' : kind]);
     }
-    starts.push({ node, kind: c.kind, light: c.light, hits: hits.length > 0 ? hits : NO_HITS });
+    // A reading that adds the article (تجارة → التجارة) only stands for one-word tags.
+    if (c.kind !== 'inflected' && trie.childStart[node + 1]! > trie.childStart[node]!) starts.push({ node, rank: KIND_RANK[c.kind], light: c.light });
   }
-  // Most words start no tag: their analyses share the empty lists (the cache holds hundreds of thousands).
-  const singles = singleTokenHits(cv, key, light, rewritten);
-  return { light, rewritten, exactId, starts: starts.length > 0 ? starts : NO_STARTS, singles: singles.length > 0 ? singles : NO_HITS, next: undefined };
+  for (const h of singleTokenHits(cv, cache.known, key, light, rewritten)) hits.push(h.pattern, h.tag, KIND_RANK[h.kind]);
+  return { light, rewritten, exactId, starts: starts.length > 0 ? starts : NO_STARTS, hits: hits.length > 0 ? hits : NO_HITS, next: undefined };
 }
 
 /** Two generations: when the young one is full it becomes the old one, and what is still used moves back. */
@@ -212,6 +283,10 @@ interface AnalysisCache {
   old: Map<string, Analysis>;
   /** Tokeniser tokens by light form (matchText). */
   byLight: Map<string, Analysis>;
+  /** Tokeniser tokens by intern slot (see internSlots): one array access where byLight costs a hash lookup. */
+  bySlot: (Analysis | undefined)[];
+  /** The keys the vocabulary has. */
+  known: KeyFilter;
 }
 
 function find(map: Map<string, Analysis>, tok: MatchToken): Analysis | undefined {
@@ -229,14 +304,14 @@ function analysisOf(cv: CompiledVocabulary, cache: AnalysisCache, tok: MatchToke
     cache.young = new Map();
   }
   const key = ownString(tok.key);
-  const a = find(cache.old, tok) ?? analyse(cv, key, ownString(tok.light), tok.rewritten);
+  const a = find(cache.old, tok) ?? analyse(cv, cache, key, ownString(tok.light), tok.rewritten);
   a.next = cache.young.get(key);
   cache.young.set(key, a);
   return a;
 }
 
 /** Inflected and nisba readings of one token (single-token tags only). */
-function singleTokenHits(cv: CompiledVocabulary, key: string, light: string, rewritten: boolean): Hit[] {
+function singleTokenHits(cv: CompiledVocabulary, known: KeyFilter, key: string, light: string, rewritten: boolean): Hit[] {
   const out: Hit[] = [];
   if (cv.inflection.size === 0 && cv.nisbaBases.size === 0) return out;
   for (const stem of stemsOf(key, light)) {
@@ -244,6 +319,7 @@ function singleTokenHits(cv: CompiledVocabulary, key: string, light: string, rew
       for (const s of possessiveReadings(stem)) {
         for (const e of INFLECTION_ENDINGS) {
           if (s.key.length - e.length < MIN_INFLECTION_BASE || !s.key.endsWith(e)) continue;
+          if (!known.mayHave(hashRange(s.key, 0, s.key.length - e.length))) continue;
           const base = s.key.slice(0, s.key.length - e.length);
           const pids = cv.inflection.get(base);
           if (pids === undefined) continue;
@@ -260,6 +336,7 @@ function singleTokenHits(cv: CompiledVocabulary, key: string, light: string, rew
     if (cv.nisbaBases.size > 0) {
       for (const e of NISBA_ENDINGS) {
         if (stem.key.length - e.length < 2 || !stem.key.endsWith(e)) continue;
+        if (!known.mayHave(hashRange(stem.key, 0, stem.key.length - e.length))) continue;
         const base = stem.key.slice(0, stem.key.length - e.length);
         const pids = cv.nisbaBases.get(base);
         if (pids === undefined) continue;
@@ -278,23 +355,26 @@ function singleTokenHits(cv: CompiledVocabulary, key: string, light: string, rew
 
 /** Receives the matches of a scan, all those starting at token i before any starting later. */
 interface MatchSink {
-  add(pattern: number, tag: number, start: number, end: number, kind: MatchKind): void;
+  /** rank: the KIND_RANK of the match's kind. */
+  add(pattern: number, tag: number, start: number, end: number, rank: number): void;
   /** No more matches start at token i. */
   done(i: number): void;
 }
 
-/** The matching proper, over tokens given by their analyses. */
-function scan(cv: CompiledVocabulary, n: number, analysisAt: (j: number) => Analysis, sink: MatchSink): void {
+/**
+ * The matching proper, over tokens given by their analyses. At each token the tags longer than
+ * it come first, then its one-token matches: the order within each span is that of the readings
+ * (resolveMatches keeps the first match of a tag among those of a span).
+ */
+function scan(cv: CompiledVocabulary, analyses: readonly Analysis[], sink: MatchSink): void {
   const trie = cv.trie;
+  const n = analyses.length;
   for (let i = 0; i < n; i++) {
-    const a = analysisAt(i);
+    const a = analyses[i]!;
     for (const c of a.starts) {
-      for (const h of c.hits) sink.add(h.pattern, h.tag, i, i + 1, h.kind);
-      // A reading that adds the article (تجارة → التجارة) only stands for one-word tags.
-      if (c.kind === 'inflected') continue;
       let node = c.node;
       for (let j = i + 1; j < n && trie.childStart[node + 1]! > trie.childStart[node]!; j++) {
-        const next = analysisAt(j).exactId;
+        const next = analyses[j]!.exactId;
         if (next < 0) break;
         node = trieChild(trie, node, next);
         if (node < 0) break;
@@ -302,42 +382,47 @@ function scan(cv: CompiledVocabulary, n: number, analysisAt: (j: number) => Anal
           const pid = trie.terminalPattern[e]!;
           const p = cv.patterns[pid]!;
           let ok = lightsAgree(p, 0, c.light, a.rewritten);
-          let kind: MatchKind = c.kind;
-          if (a.rewritten !== p.rewritten[0]) kind = weaker(kind, 'variant');
+          let rank = c.rank;
+          if (a.rewritten !== p.rewritten[0]) rank = Math.max(rank, RANK_VARIANT);
           for (let k = 1; ok && k <= j - i; k++) {
-            const t = analysisAt(i + k);
+            const t = analyses[i + k]!;
             ok = lightsAgree(p, k, t.light, t.rewritten);
-            if (t.rewritten !== p.rewritten[k]) kind = weaker(kind, 'variant');
+            if (t.rewritten !== p.rewritten[k]) rank = Math.max(rank, RANK_VARIANT);
           }
-          if (ok) sink.add(pid, p.tag, i, j + 1, p.nisba ? 'nisba' : kind);
+          if (ok) sink.add(pid, p.tag, i, j + 1, p.nisba ? RANK_NISBA : rank);
         }
       }
     }
-    for (const h of a.singles) sink.add(h.pattern, h.tag, i, i + 1, h.kind);
+    const hits = a.hits;
+    for (let h = 0; h < hits.length; h += 3) sink.add(hits[h]!, hits[h + 1]!, i, i + 1, hits[h + 2]!);
     sink.done(i);
   }
 }
 
 class RawMatches implements MatchSink {
   readonly out: Match[] = [];
-  add(pattern: number, tag: number, start: number, end: number, kind: MatchKind): void {
-    this.out.push({ pattern, tag, start, end, kind });
+  add(pattern: number, tag: number, start: number, end: number, rank: number): void {
+    this.out.push({ pattern, tag, start, end, kind: KINDS[rank]! });
   }
   done(): void {}
 }
 
 function analysesCache(cv: CompiledVocabulary): AnalysisCache {
   let cache = analysisCaches.get(cv);
-  if (cache === undefined) analysisCaches.set(cv, (cache = { young: new Map(), old: new Map(), byLight: new Map() }));
+  if (cache === undefined) {
+    const known = new HashFilter(vocabularyKeys(cv), cv.tokenIds.size + cv.inflection.size + cv.nisbaBases.size);
+    analysisCaches.set(cv, (cache = { young: new Map(), old: new Map(), byLight: new Map(), bySlot: new Array<Analysis | undefined>(INTERN_SLOTS).fill(undefined), known }));
+  }
   return cache;
 }
 
 /** All raw matches (before longest-match resolution) of the vocabulary in the tokens. */
 export function findMatches(cv: CompiledVocabulary, tokens: readonly MatchToken[]): Match[] {
   const cache = analysesCache(cv);
-  const analyses: Analysis[] = new Array(tokens.length);
+  const analyses: Analysis[] = [];
+  for (const t of tokens) analyses.push(analysisOf(cv, cache, t));
   const sink = new RawMatches();
-  scan(cv, tokens.length, (j) => (analyses[j] ??= analysisOf(cv, cache, tokens[j]!)), sink);
+  scan(cv, analyses, sink);
   return sink.out;
 }
 
@@ -392,39 +477,39 @@ class LongestMatches implements MatchSink {
   readonly out: Match[] = [];
   private maxEnd = -1;
   private end = -1;
+  // The matches of the longest span so far at this token; the arrays are reused (a count, not
+  // their length, says how many hold matches: shortening an array is a runtime call).
+  private count = 0;
   private readonly patterns: number[] = [];
   private readonly tags: number[] = [];
-  private readonly kinds: MatchKind[] = [];
-  add(pattern: number, tag: number, _start: number, end: number, kind: MatchKind): void {
+  private readonly ranks: number[] = [];
+  add(pattern: number, tag: number, _start: number, end: number, rank: number): void {
     if (end <= this.maxEnd || end < this.end) return;
     if (end > this.end) {
       this.end = end;
-      this.patterns.length = 0;
-      this.tags.length = 0;
-      this.kinds.length = 0;
+      this.count = 0;
     }
-    this.patterns.push(pattern);
-    this.tags.push(tag);
-    this.kinds.push(kind);
+    const k = this.count++;
+    this.patterns[k] = pattern;
+    this.tags[k] = tag;
+    this.ranks[k] = rank;
   }
   done(i: number): void {
-    const count = this.tags.length;
+    const count = this.count;
     if (count === 0) return;
     let best = 99;
-    for (let k = 0; k < count; k++) best = Math.min(best, KIND_RANK[this.kinds[k]!]);
+    for (let k = 0; k < count; k++) best = Math.min(best, this.ranks[k]!);
     const first = this.out.length;
     for (let k = 0; k < count; k++) {
-      if (KIND_RANK[this.kinds[k]!] !== best) continue;
+      if (this.ranks[k] !== best) continue;
       const tag = this.tags[k]!;
       let seen = false;
       for (let m = first; m < this.out.length && !seen; m++) seen = this.out[m]!.tag === tag;
-      if (!seen) this.out.push({ pattern: this.patterns[k]!, tag, start: i, end: this.end, kind: this.kinds[k]! });
+      if (!seen) this.out.push({ pattern: this.patterns[k]!, tag, start: i, end: this.end, kind: KINDS[best]! });
     }
     this.maxEnd = this.end;
     this.end = -1;
-    this.patterns.length = 0;
-    this.tags.length = 0;
-    this.kinds.length = 0;
+    this.count = 0;
   }
 }
 
@@ -440,6 +525,7 @@ function analysisOfToken(cv: CompiledVocabulary, cache: AnalysisCache, t: Token)
     if (a.tokenKey === undefined) {
       a.tokenKey = ownString(t.key);
       a.tokenKeyIsLight = t.key === t.light;
+      a.tokenLight = ownString(t.light);
     }
     if (a.tokenKey === t.key) cache.byLight.set(ownString(t.light), a);
   }
@@ -449,8 +535,20 @@ function analysisOfToken(cv: CompiledVocabulary, cache: AnalysisCache, t: Token)
 /** The matches of the vocabulary in the tokens, longest match resolved: resolveMatches(findMatches(…)). */
 export function matchText(cv: CompiledVocabulary, tokens: readonly Token[]): Match[] {
   const cache = analysesCache(cv);
-  const analyses: Analysis[] = new Array(tokens.length);
+  const analyses: Analysis[] = [];
+  const slots = internSlots(tokens);
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    const slot = slots !== undefined ? slots[i]! : -1;
+    let a = slot >= 0 ? cache.bySlot[slot] : undefined;
+    // The slot may have been reused for another word since: the light form says.
+    if (a === undefined || a.tokenLight !== t.light || !(t.key === t.light ? a.tokenKeyIsLight : a.tokenKey === t.key)) {
+      a = analysisOfToken(cv, cache, t);
+      if (slot >= 0 && a.tokenLight === t.light) cache.bySlot[slot] = a;
+    }
+    analyses.push(a);
+  }
   const sink = new LongestMatches();
-  scan(cv, tokens.length, (j) => (analyses[j] ??= analysisOfToken(cv, cache, tokens[j]!)), sink);
+  scan(cv, analyses, sink);
   return sink.out;
 }

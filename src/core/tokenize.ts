@@ -4,7 +4,7 @@
  * next to Arabic letters (بـ2015 → ب | 2015). Diacritics, tatweel and zero-width / bidi
  * marks inside a word are skipped without breaking it. Offsets index the original string.
  */
-import { isIgnorable, keyCodeOfLight, lightCodeOfUnit, lightOfUnit } from './fold.js';
+import { isIgnorable, keyOfLight, lightCodeOfUnit, lightOfUnit } from './fold.js';
 
 export type Script = 'arabic' | 'latin' | 'digit';
 
@@ -81,16 +81,120 @@ function continues(cur: number, next: number): boolean {
   return (cur === C_LATIN && next === C_DIGIT) || (cur === C_DIGIT && next === C_LATIN);
 }
 
-// Code units of the open token's light and key forms, reused from token to token.
-const lightBuf: number[] = [];
-const keyBuf: number[] = [];
+// Light code units of the open token, reused from token to token.
+let lightBuf = new Uint16Array(256);
 const MAX_APPLY = 4096;
 
-function stringOf(codes: number[]): string {
-  if (codes.length <= MAX_APPLY) return String.fromCharCode.apply(null, codes);
+function lightString(n: number): string {
+  if (n <= MAX_APPLY) return String.fromCharCode.apply(null, lightBuf.subarray(0, n) as unknown as number[]);
   let s = '';
-  for (let i = 0; i < codes.length; i += MAX_APPLY) s += String.fromCharCode.apply(null, codes.slice(i, i + MAX_APPLY));
+  for (let i = 0; i < n; i += MAX_APPLY) s += String.fromCharCode.apply(null, lightBuf.subarray(i, Math.min(n, i + MAX_APPLY)) as unknown as number[]);
   return s;
+}
+
+/*
+ * Words recur (a news article repeats its names, and the language its words), so a token's
+ * light and key strings are interned: a table of recent distinct light forms, found by a hash
+ * of the light code units computed as the token is read. A repeated word then costs no string
+ * allocation, and its strings, the same objects each time, already carry the hash the
+ * matcher's lookup by light form needs. The key is a function of the light form, so it is
+ * stored beside it. The table is cleared when half full, which bounds its memory.
+ */
+/** Intern slots are below this. */
+export const INTERN_SLOTS = 1 << 18;
+const INTERN_LIMIT = INTERN_SLOTS >>> 1;
+/** Longer tokens (few, and rarely repeated) get fresh strings. */
+const MAX_INTERNED = 40;
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+const internHash = new Int32Array(INTERN_SLOTS);
+const internLight: (string | undefined)[] = new Array<string | undefined>(INTERN_SLOTS).fill(undefined);
+const internKey: string[] = new Array<string>(INTERN_SLOTS).fill('');
+let internCount = 0;
+
+/** Slot of the interned light form lightBuf[0 .. n) with hash `hash`, interned now if new. */
+function internSlot(hash: number, n: number): number {
+  const mask = INTERN_SLOTS - 1;
+  let slot = (hash ^ (hash >>> 15)) & mask;
+  for (;;) {
+    const light = internLight[slot];
+    if (light === undefined) break;
+    if (internHash[slot] === hash && light.length === n) {
+      let u = 0;
+      while (u < n && light.charCodeAt(u) === lightBuf[u]) u++;
+      if (u === n) return slot;
+    }
+    slot = (slot + 1) & mask;
+  }
+  if (internCount >= INTERN_LIMIT) {
+    internLight.fill(undefined);
+    internCount = 0;
+    slot = (hash ^ (hash >>> 15)) & mask;
+  }
+  const light = lightString(n);
+  internHash[slot] = hash;
+  internLight[slot] = light;
+  internKey[slot] = keyOfLight(light);
+  internCount++;
+  return slot;
+}
+
+/*
+ * Tokens are made as copies of a template rather than from an object literal. V8 watches the
+ * objects a literal makes, and when a collection happens to find all of them alive (a long
+ * article being tokenised right after a full collection), it allocates every later one
+ * straight in the old generation, where a token list that dies young makes the tokeniser a
+ * third slower from then on. Copies of an object are not watched.
+ */
+const TOKEN_TEMPLATE: Token = { start: 0, end: 0, light: '', key: '', script: 'arabic', joiner: false };
+
+function newToken(start: number, end: number, light: string, key: string, script: Script, joiner: boolean): Token {
+  const t = { ...TOKEN_TEMPLATE };
+  t.start = start;
+  t.end = end;
+  t.light = light;
+  t.key = key;
+  t.script = script;
+  t.joiner = joiner;
+  return t;
+}
+
+/** Adds a token; returns its intern slot, -1 when it is not interned. */
+function pushToken(tokens: Token[], text: string, start: number, end: number, n: number, hash: number, lightIsText: boolean, script: Script, joiner: boolean): number {
+  if (n <= MAX_INTERNED) {
+    const slot = internSlot(hash, n);
+    tokens.push(newToken(start, end, internLight[slot]!, internKey[slot]!, script, joiner));
+    return slot;
+  }
+  const light = lightIsText ? text.slice(start, end) : lightString(n);
+  tokens.push(newToken(start, end, light, keyOfLight(light), script, joiner));
+  return -1;
+}
+
+// The last list tokenize returned, and the intern slots of its tokens. A matcher runs on a list
+// right after it is made, so the last one is enough (and a WeakMap of every list costs the
+// garbage collector more than it saves).
+let lastTokens: readonly Token[] | undefined;
+let slotBuf = new Int32Array(1024);
+
+function addSlot(k: number, slot: number): void {
+  if (k === slotBuf.length) {
+    const bigger = new Int32Array(slotBuf.length * 2);
+    bigger.set(slotBuf);
+    slotBuf = bigger;
+  }
+  slotBuf[k] = slot;
+}
+
+/**
+ * The intern slot of each token (-1 for a token too long to be interned) of the list tokenize
+ * returned last, read at indices below its length, or undefined for any other list. A slot stands
+ * for one light form until the table is cleared and the slot reused: whoever indexes a memory by
+ * slot checks the light form. The matcher keeps its per-word analyses by slot, which saves it a
+ * hash lookup per token.
+ */
+export function internSlots(tokens: readonly Token[]): Int32Array | undefined {
+  return tokens === lastTokens ? slotBuf : undefined;
 }
 
 export function tokenize(text: string): Token[] {
@@ -100,32 +204,10 @@ export function tokenize(text: string): Token[] {
   let end = 0;
   let sawLatin = false;
   let joiner = false;
-  // Most words fold to themselves: their light form is then a slice of the text, and their
-  // key the light form itself, with no string built letter by letter.
+  // Most words fold to themselves: their light form is then a slice of the text.
   let lightIsText = true;
-  let keyIsLight = true;
-  lightBuf.length = 0;
-  keyBuf.length = 0;
-  const close = (): void => {
-    if (cls !== 0) {
-      const light = lightIsText ? text.slice(start, end) : stringOf(lightBuf);
-      const key = keyIsLight ? light : stringOf(keyBuf);
-      tokens.push({ start, end, light, key, script: sawLatin ? 'latin' : scriptOf(cls), joiner });
-    }
-    cls = 0;
-    sawLatin = false;
-    joiner = false;
-    lightIsText = true;
-    keyIsLight = true;
-    lightBuf.length = 0;
-    keyBuf.length = 0;
-  };
-  const push = (lc: number): void => {
-    lightBuf.push(lc);
-    const kc = keyCodeOfLight(lc);
-    keyBuf.push(kc);
-    if (kc !== lc) keyIsLight = false;
-  };
+  let n = 0; // light code units of the open token
+  let hash = FNV_OFFSET;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     const k = charClass(c);
@@ -141,28 +223,46 @@ export function tokenize(text: string): Token[] {
       if (cls !== 0) lightIsText = false;
       continue;
     }
-    if (k === C_SEP) {
-      close();
-      continue;
+    if (cls !== 0 && (k === C_SEP || !continues(cls, k))) {
+      addSlot(tokens.length, pushToken(tokens, text, start, end, n, hash, lightIsText, sawLatin ? 'latin' : scriptOf(cls), joiner));
+      cls = 0;
     }
-    if (cls !== 0 && !continues(cls, k)) close();
+    if (k === C_SEP) continue;
     if (cls === 0) {
       cls = k;
       start = i;
+      sawLatin = false;
+      lightIsText = true;
+      n = 0;
+      hash = FNV_OFFSET;
     }
     if (k === C_LATIN) sawLatin = true;
     const lc = lightCodeOfUnit(c);
     if (lc >= 0) {
       if (lc !== c) lightIsText = false;
-      push(lc);
+      if (n === lightBuf.length) growLightBuf();
+      lightBuf[n++] = lc;
+      hash = Math.imul(hash ^ lc, FNV_PRIME);
     } else {
       lightIsText = false;
       const light = lightOfUnit(text[i]!);
-      for (let u = 0; u < light.length; u++) push(light.charCodeAt(u));
+      for (let u = 0; u < light.length; u++) {
+        const lu = light.charCodeAt(u);
+        if (n === lightBuf.length) growLightBuf();
+        lightBuf[n++] = lu;
+        hash = Math.imul(hash ^ lu, FNV_PRIME);
+      }
     }
     end = i + 1;
     joiner = false;
   }
-  close();
+  if (cls !== 0) addSlot(tokens.length, pushToken(tokens, text, start, end, n, hash, lightIsText, sawLatin ? 'latin' : scriptOf(cls), joiner));
+  lastTokens = tokens;
   return tokens;
+}
+
+function growLightBuf(): void {
+  const bigger = new Uint16Array(lightBuf.length * 2);
+  bigger.set(lightBuf);
+  lightBuf = bigger;
 }
