@@ -14,7 +14,7 @@ import type { BackgroundModel } from './background.js';
 import type { CompiledVocabulary } from './compile.js';
 import { trieChild } from './compile.js';
 import type { Match } from './match.js';
-import type { Token } from './tokenize.js';
+import { INTERN_SLOTS, internSlots, type Token } from './tokenize.js';
 import { canonicalKey } from './variants.js';
 
 /** Shorter words change meaning with a vowel (علم / عالم); transliterated names are longer. */
@@ -60,6 +60,9 @@ interface NameIndex {
    * skeleton of every word of every article.
    */
   near: Map<string, [word: string, id: number][] | null>;
+  /** The same by the tokeniser's intern slot, checked against the light form (a slot is reused once the table is cleared). */
+  slotLight: (string | undefined)[];
+  slotNear: ([word: string, id: number][] | null)[];
 }
 
 /** Distinct text words remembered before the memory is cleared. */
@@ -75,7 +78,8 @@ const indexes = new WeakMap<CompiledVocabulary, NameIndex>();
 function indexOf(cv: CompiledVocabulary): NameIndex {
   let index = indexes.get(cv);
   if (index !== undefined) return index;
-  index = { bySkeleton: new Map(), near: new Map() };
+  // Filled up front: an array grown at scattered slots would fall back to a dictionary.
+  index = { bySkeleton: new Map(), near: new Map(), slotLight: new Array<string | undefined>(INTERN_SLOTS).fill(undefined), slotNear: new Array<[string, number][] | null>(INTERN_SLOTS).fill(null) };
   for (const key of cv.tokenIds.keys()) {
     if (key.length < MIN_VARIANT_LENGTH) continue;
     const sk = skeleton(key);
@@ -120,11 +124,22 @@ export function withNameVariants(cv: CompiledVocabulary, tokens: readonly Token[
       if (!p.nisba && !found.some((m) => m.pattern === pattern && m.start === start)) found.push({ pattern, tag: p.tag, start, end, kind: 'variant' });
     }
   };
+  const slots = internSlots(tokens);
   for (let i = 0; i < tokens.length; i++) {
-    const key = tokens[i]!.key;
-    if (key.length < MIN_VARIANT_LENGTH || tokens[i]!.script !== 'arabic') continue;
+    const token = tokens[i]!;
+    const key = token.key;
+    if (key.length < MIN_VARIANT_LENGTH || token.script !== 'arabic') continue;
     index ??= indexOf(cv);
-    const near = nearWords(cv, index, key);
+    const slot = slots !== undefined ? slots[i]! : -1;
+    let near: [word: string, id: number][] | null;
+    if (slot >= 0 && index.slotLight[slot] === token.light) near = index.slotNear[slot]!;
+    else {
+      near = nearWords(cv, index, key);
+      if (slot >= 0) {
+        index.slotLight[slot] = token.light;
+        index.slotNear[slot] = near;
+      }
+    }
     if (near === null) continue;
     for (const [word, id] of near) {
       if (background.df(word) >= RARE_SPELLING_DF && background.df(key) >= RARE_SPELLING_DF) continue;
