@@ -233,6 +233,27 @@ interface Analysis {
   tokenKeyIsLight?: boolean;
   /** Light form of that token. */
   tokenLight?: string;
+  /** The name-variant stage's memo for this word (names.ts): kept here, so that it costs no lookup of its own. */
+  nearWords?: NearWordsMemo;
+}
+
+/** The vocabulary words one long vowel from a text word (names.ts), for the token key they were found for. */
+export interface NearWordsMemo {
+  key: string;
+  near: readonly (readonly [word: string, id: number])[] | null;
+}
+
+/** What a later stage of the match step may read of a word's analysis. */
+export interface WordAnalysis {
+  nearWords?: NearWordsMemo;
+}
+
+let lastTokens: readonly Token[] | undefined;
+let lastWords: Analysis[] = [];
+
+/** The per-word analyses of the last matchText call, when it was over these tokens; else undefined. */
+export function analysesOf(tokens: readonly Token[]): readonly WordAnalysis[] | undefined {
+  return tokens === lastTokens ? lastWords : undefined;
 }
 
 // Most words start no tag: their analyses share the empty lists (the cache holds hundreds of thousands).
@@ -274,7 +295,7 @@ function analyse(cv: CompiledVocabulary, cache: AnalysisCache, key: string, ligh
     if (c.kind !== 'inflected' && trie.childStart[node + 1]! > trie.childStart[node]!) starts.push({ node, rank: KIND_RANK[c.kind], light: c.light });
   }
   for (const h of singleTokenHits(cv, cache.known, key, light, rewritten)) hits.push(h.pattern, h.tag, KIND_RANK[h.kind]);
-  return { light, rewritten, exactId, starts: starts.length > 0 ? starts : NO_STARTS, hits: hits.length > 0 ? hits : NO_HITS, next: undefined };
+  return { light, rewritten, exactId, starts: starts.length > 0 ? starts : NO_STARTS, hits: hits.length > 0 ? hits : NO_HITS, next: undefined, tokenKey: undefined, tokenKeyIsLight: undefined, tokenLight: undefined, nearWords: undefined };
 }
 
 /** Two generations: when the young one is full it becomes the old one, and what is still used moves back. */
@@ -548,6 +569,8 @@ export function matchText(cv: CompiledVocabulary, tokens: readonly Token[]): Mat
     }
     analyses.push(a);
   }
+  lastTokens = tokens;
+  lastWords = analyses;
   const sink = new LongestMatches();
   scan(cv, analyses, sink);
   return sink.out;

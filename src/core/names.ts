@@ -13,8 +13,8 @@
 import type { BackgroundModel } from './background.js';
 import type { CompiledVocabulary } from './compile.js';
 import { trieChild } from './compile.js';
-import type { Match } from './match.js';
-import { INTERN_SLOTS, internSlots, type Token } from './tokenize.js';
+import { analysesOf, type Match, type NearWordsMemo } from './match.js';
+import type { Token } from './tokenize.js';
 import { canonicalKey } from './variants.js';
 
 /** Shorter words change meaning with a vowel (علم / عالم); transliterated names are longer. */
@@ -60,9 +60,6 @@ interface NameIndex {
    * skeleton of every word of every article.
    */
   near: Map<string, [word: string, id: number][] | null>;
-  /** The same by the tokeniser's intern slot, checked against the light form (a slot is reused once the table is cleared). */
-  slotLight: (string | undefined)[];
-  slotNear: ([word: string, id: number][] | null)[];
 }
 
 /** Distinct text words remembered before the memory is cleared. */
@@ -78,8 +75,7 @@ const indexes = new WeakMap<CompiledVocabulary, NameIndex>();
 function indexOf(cv: CompiledVocabulary): NameIndex {
   let index = indexes.get(cv);
   if (index !== undefined) return index;
-  // Filled up front: an array grown at scattered slots would fall back to a dictionary.
-  index = { bySkeleton: new Map(), near: new Map(), slotLight: new Array<string | undefined>(INTERN_SLOTS).fill(undefined), slotNear: new Array<[string, number][] | null>(INTERN_SLOTS).fill(null) };
+  index = { bySkeleton: new Map(), near: new Map() };
   for (const key of cv.tokenIds.keys()) {
     if (key.length < MIN_VARIANT_LENGTH) continue;
     const sk = skeleton(key);
@@ -124,21 +120,19 @@ export function withNameVariants(cv: CompiledVocabulary, tokens: readonly Token[
       if (!p.nisba && !found.some((m) => m.pattern === pattern && m.start === start)) found.push({ pattern, tag: p.tag, start, end, kind: 'variant' });
     }
   };
-  const slots = internSlots(tokens);
+  const words = analysesOf(tokens);
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     const key = token.key;
     if (key.length < MIN_VARIANT_LENGTH || token.script !== 'arabic') continue;
     index ??= indexOf(cv);
-    const slot = slots !== undefined ? slots[i]! : -1;
-    let near: [word: string, id: number][] | null;
-    if (slot >= 0 && index.slotLight[slot] === token.light) near = index.slotNear[slot]!;
+    // Kept on the matcher's analysis of the word; checked against the key, which a spelling rewrite may not share.
+    const word = words?.[i];
+    let near: NearWordsMemo['near'];
+    if (word?.nearWords !== undefined && word.nearWords.key === key) near = word.nearWords.near;
     else {
       near = nearWords(cv, index, key);
-      if (slot >= 0) {
-        index.slotLight[slot] = token.light;
-        index.slotNear[slot] = near;
-      }
+      if (word !== undefined) word.nearWords = { key, near };
     }
     if (near === null) continue;
     for (const [word, id] of near) {

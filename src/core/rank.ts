@@ -102,11 +102,20 @@ function namesByKind(p: Pattern): boolean {
  */
 function isGivenName(bg: BackgroundModel, key: string | undefined): boolean {
   if (key === undefined) return false;
-  const df = bg.df(key);
-  if (df >= RARE_DF && bg.bigramDf(key, 'بن') >= GIVEN_NAME_SHARE * df) return true;
-  // One name in a list: وعبدالله السويدي.
-  return key.startsWith('و') && key.length > 3 && isGivenName(bg, key.slice(1));
+  // Asked for the word before almost every one-word mention: remembered per word.
+  if (givenNames?.bg !== bg) givenNames = { bg, known: new Map() };
+  let known = givenNames.known.get(key);
+  if (known === undefined) {
+    const df = bg.df(key);
+    // One name in a list: وعبدالله السويدي.
+    known = (df >= RARE_DF && bg.bigramDf(key, 'بن') >= GIVEN_NAME_SHARE * df) || (key.startsWith('و') && key.length > 3 && isGivenName(bg, key.slice(1)));
+    if (givenNames.known.size >= 100_000) givenNames.known.clear();
+    givenNames.known.set(key, known);
+  }
+  return known;
 }
+
+let givenNames: { bg: BackgroundModel; known: Map<string, boolean> } | undefined;
 
 const GIVEN_NAME_SHARE = 0.1;
 
