@@ -55,7 +55,10 @@ export const WEIGHTS = {
 export type FeatureName = keyof typeof WEIGHTS;
 export type Features = Record<FeatureName, number>;
 
-const STRONG: ReadonlySet<MatchKind> = new Set(['exact', 'clitic', 'variant']);
+/** Evidence of the name itself, not of a related form (inflected, nisba). Compared, not hashed: asked per mention. */
+function isStrong(kind: MatchKind): boolean {
+  return kind === 'exact' || kind === 'clitic' || kind === 'variant';
+}
 
 /** Words near a mention that confirm the sense of a tag of that type (folded keys). */
 const CONTEXT_CUES: Readonly<Record<TagType, readonly string[]>> = {
@@ -141,7 +144,7 @@ export function evidenceOf(s: Scored): Evidence {
   for (const k of FEATURE_NAMES) if (k !== 'bias') evidence[k] = s.features[k];
   evidence.twins = s.twins;
   evidence.doubtfulClitics = s.doubtfulClitics;
-  evidence.bestKind = s.refs.find((r) => STRONG.has(r.match.kind))?.match.kind ?? s.refs[0]!.match.kind;
+  evidence.bestKind = s.refs.find((r) => isStrong(r.match.kind))?.match.kind ?? s.refs[0]!.match.kind;
   return evidence;
 }
 
@@ -155,6 +158,8 @@ interface TagInfo {
   anaphors: readonly string[];
   /** A one-word tag's key without the article, as anaphors are kept; else undefined. */
   bareKey: string | undefined;
+  /** Words that confirm the tag's sense nearby. */
+  cues: ReadonlySet<string> | undefined;
 }
 
 const tagInfoCache = new WeakMap<CompiledVocabulary, { background: BackgroundModel | undefined; infos: (TagInfo | undefined)[] }>();
@@ -175,7 +180,8 @@ function formStatistics(cv: CompiledVocabulary, ref: MatchRef, info: TagInfo, ba
   // Called for every mention of every candidate: the last vocabulary's cache is kept at hand.
   let cache = lastPatternStats?.cv === cv ? lastPatternStats.cache : patternStatsCache.get(cv);
   if (cache === undefined || cache.background !== background) {
-    cache = { background, stats: [] };
+    // Filled up front: an array written at scattered pattern ids would fall back to a dictionary.
+    cache = { background, stats: new Array<{ specificity: number; titleRate: number } | undefined>(cv.patterns.length).fill(undefined) };
     patternStatsCache.set(cv, cache);
   }
   if (lastPatternStats?.cache !== cache) lastPatternStats = { cv, cache };
@@ -194,7 +200,7 @@ let lastTagInfos: { cv: CompiledVocabulary; cache: { background: BackgroundModel
 function tagInfo(cv: CompiledVocabulary, index: number, background: BackgroundModel | undefined): TagInfo {
   let cache = lastTagInfos?.cv === cv ? lastTagInfos.cache : tagInfoCache.get(cv);
   if (cache === undefined || cache.background !== background) {
-    cache = { background, infos: [] };
+    cache = { background, infos: new Array<TagInfo | undefined>(cv.tags.length).fill(undefined) };
     tagInfoCache.set(cv, cache);
   }
   if (lastTagInfos?.cache !== cache) lastTagInfos = { cv, cache };
@@ -208,7 +214,7 @@ function tagInfo(cv: CompiledVocabulary, index: number, background: BackgroundMo
       anaphors.push(withoutArticle(keys[0]!));
       if (isPersonalName(tag, keys, background && background.documents > 0 ? background : undefined)) anaphors.push(withoutArticle(keys[keys.length - 1]!));
     }
-    info = { keys, specificity: stats.specificity, titleRate: stats.titleRate, coordination: isCoordination(keys) ? 1 : 0, anaphors, bareKey: keys.length === 1 ? withoutArticle(keys[0]!) : undefined };
+    info = { keys, specificity: stats.specificity, titleRate: stats.titleRate, coordination: isCoordination(keys) ? 1 : 0, anaphors, bareKey: keys.length === 1 ? withoutArticle(keys[0]!) : undefined, cues: cuesFor(tag) };
     cache.infos[index] = info;
   }
   return info;
@@ -337,7 +343,7 @@ function upperBound(cv: CompiledVocabulary, tag: CompiledTag, info: TagInfo, ms:
     if (cv.patterns[m.match.pattern]!.nisba) listed++;
     if (m.field === 'title') title = true;
     else if (bodyLength > 0) thirds |= 1 << Math.min(2, Math.floor((3 * m.start) / bodyLength));
-    if (STRONG.has(kind)) {
+    if (isStrong(kind)) {
       strong++;
       if (m.field === 'title') strongTitle = true;
       else if (m.start < leadEnd) lead = true;
@@ -388,6 +394,35 @@ function namedTwin(cv: CompiledVocabulary, index: number): number {
   return byEntity.get(cv.tags[index]!.entity) ?? index;
 }
 
+interface EntityIndex {
+  /** Dense entity number of each tag. */
+  ofTag: Int32Array;
+  /** 1 for a tag whose label has several words. */
+  multiWord: Uint8Array;
+  /** Scratch, all 0 between calls: 1 + the index of an entity's group in the article being scored. */
+  groupOf: Int32Array;
+}
+
+const entityIndexes = new WeakMap<CompiledVocabulary, EntityIndex>();
+
+function entityIndex(cv: CompiledVocabulary): EntityIndex {
+  let index = entityIndexes.get(cv);
+  if (index === undefined) {
+    const numbers = new Map<string, number>();
+    const ofTag = new Int32Array(cv.tags.length);
+    const multiWord = new Uint8Array(cv.tags.length);
+    cv.tags.forEach((t, i) => {
+      multiWord[i] = t.labelTokens > 1 ? 1 : 0;
+      let n = numbers.get(t.entity);
+      if (n === undefined) numbers.set(t.entity, (n = numbers.size));
+      ofTag[i] = n;
+    });
+    index = { ofTag, multiWord, groupOf: new Int32Array(numbers.size) };
+    entityIndexes.set(cv, index);
+  }
+  return index;
+}
+
 /** A group of twin candidates waiting to be scored, with the best score it could reach. */
 interface Pending {
   bestTag: number;
@@ -408,20 +443,24 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
   const bodyLength = body?.text.length ?? 0;
   const leadEnd = Math.max(400, bodyLength * 0.25);
   const bg = background && background.documents > 0 ? background : undefined;
-  const groups = new Map<string, Candidate[]>();
+  const groups: Candidate[][] = [];
   // Words that refer back to a longer name found here: the head noun of a multi-word tag
   // («القطاع» after «قطاع غزة») and the family name of a personal name («فورد» after «هاريسون فورد»).
   const heads = new Set<string>();
+  // Grouped by entity number through a per-vocabulary array, reset below: hundreds of candidates
+  // an article with a big vocabulary, where a hash of entity names cost a probe each.
+  const entities = entityIndex(cv);
   for (const c of candidates) {
-    const t = cv.tags[c.tag]!;
-    const g = groups.get(t.entity);
-    if (g === undefined) groups.set(t.entity, [c]);
-    else g.push(c);
-    if (t.labelTokens > 1) for (const a of tagInfo(cv, c.tag, background).anaphors) heads.add(a);
+    const e = entities.ofTag[c.tag]!;
+    const at = entities.groupOf[e]! - 1;
+    if (at < 0) entities.groupOf[e] = groups.push([c]);
+    else groups[at]!.push(c);
+    if (entities.multiWord[c.tag] === 1) for (const a of tagInfo(cv, c.tag, background).anaphors) heads.add(a);
   }
+  for (const c of candidates) entities.groupOf[entities.ofTag[c.tag]!] = 0;
   let kingdoms: Map<string, string> | undefined;
   const pending: Pending[] = [];
-  for (const members of groups.values()) {
+  for (const members of groups) {
     let bestTag = members[0]!.tag;
     const twins = members.length;
     // A lone candidate's matches are already in text order, title first.
@@ -433,7 +472,7 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
       for (const c of members) {
         const s = { title: 0, strong: 0, all: c.refs.length };
         for (const r of c.refs) {
-          if (!STRONG.has(r.match.kind)) continue;
+          if (!isStrong(r.match.kind)) continue;
           s.strong++;
           if (r.field === 'title') s.title++;
         }
@@ -462,7 +501,7 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
     if (cv.tags[bestTag]!.nisbaLabel) bestTag = namedTwin(cv, bestTag);
     const tag = cv.tags[bestTag]!;
     const info = tagInfo(cv, bestTag, background);
-    const cues = cuesFor(tag);
+    const cues = info.cues;
     const bound = minScore > 0 || Number.isFinite(top) ? logistic(upperBound(cv, tag, info, ms, heads, leadEnd, bodyLength, cues, background)) : 1;
     if (bound < minScore) continue;
     pending.push({ bestTag, ms, twins, bound });
@@ -494,7 +533,8 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
       kingdoms = new Map();
       const weight = new Map<string, number>();
       const claims = new Map<string, string[]>();
-      for (const [entity, members] of groups) {
+      for (const members of groups) {
+        const entity = cv.tags[members[0]!.tag]!.entity;
         for (const c of members) {
           for (const r of c.refs) {
             if (!namesByKind(cv.patterns[r.match.pattern]!)) {
@@ -528,7 +568,7 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
   function scoreGroup({ bestTag, ms, twins }: Pending): Scored {
     const tag = cv.tags[bestTag]!;
     const info = tagInfo(cv, bestTag, background);
-    const cues = cuesFor(tag);
+    const cues = info.cues;
       let fragment = 0;
       let context = 0;
       let doubtful = 0;
@@ -591,7 +631,7 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
         else if (tag.type === 'person' && PATRONYM_LINKS.has(toks[match.start - 1]?.key ?? '')) nameFragments++;
         // A topic named by one of the words that signal it (صحيفة for الصحافة) is weaker than by its name.
         const signalWord = tag.type === 'topic' && pattern.alias === true;
-        if (STRONG.has(kind) && !doubt && !signalWord && share < FRAGMENT_LIMIT) {
+        if (isStrong(kind) && !doubt && !signalWord && share < FRAGMENT_LIMIT) {
           strong++;
           const form = formStatistics(cv, m, info, background);
           strongSpecificity = Math.max(strongSpecificity, form.specificity);
