@@ -240,11 +240,15 @@ interface Analysis {
 /** The vocabulary words one long vowel from a text word (names.ts), for the token key they were found for. */
 export interface NearWordsMemo {
   key: string;
+  /** The word statistics that judged which spellings are rare. */
+  background: unknown;
   near: readonly (readonly [word: string, id: number])[] | null;
 }
 
 /** What a later stage of the match step may read of a word's analysis. */
 export interface WordAnalysis {
+  /** Token id of the word (spelling variants rewritten), -1 when the vocabulary lacks it. */
+  readonly exactId: number;
   nearWords?: NearWordsMemo;
 }
 

@@ -111,7 +111,9 @@ export function withNameVariants(cv: CompiledVocabulary, tokens: readonly Token[
   const found: Match[] = [];
   let index: NameIndex | undefined;
   const trie = cv.trie;
-  const idAt = (k: number): number => cv.tokenIds.get(canonicalKey(tokens[k]!.key)) ?? -1;
+  const words = analysesOf(tokens);
+  // The matcher has looked every word up already.
+  const idAt = (k: number): number => (words !== undefined ? words[k]!.exactId : (cv.tokenIds.get(canonicalKey(tokens[k]!.key)) ?? -1));
   const add = (node: number, start: number, end: number): void => {
     if (end - start < 2) return;
     for (let e = trie.terminalStart[node]!; e < trie.terminalStart[node + 1]!; e++) {
@@ -120,7 +122,6 @@ export function withNameVariants(cv: CompiledVocabulary, tokens: readonly Token[
       if (!p.nisba && !found.some((m) => m.pattern === pattern && m.start === start)) found.push({ pattern, tag: p.tag, start, end, kind: 'variant' });
     }
   };
-  const words = analysesOf(tokens);
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     const key = token.key;
@@ -129,14 +130,15 @@ export function withNameVariants(cv: CompiledVocabulary, tokens: readonly Token[
     // Kept on the matcher's analysis of the word; checked against the key, which a spelling rewrite may not share.
     const word = words?.[i];
     let near: NearWordsMemo['near'];
-    if (word?.nearWords !== undefined && word.nearWords.key === key) near = word.nearWords.near;
+    if (word?.nearWords !== undefined && word.nearWords.key === key && word.nearWords.background === background) near = word.nearWords.near;
     else {
-      near = nearWords(cv, index, key);
-      if (word !== undefined) word.nearWords = { key, near };
+      // Two spellings both common in news are two names: only pairs with a rare one are kept.
+      near = nearWords(cv, index, key)?.filter(([w]) => background.df(w) < RARE_SPELLING_DF || background.df(key) < RARE_SPELLING_DF) ?? null;
+      if (near !== null && near.length === 0) near = null;
+      if (word !== undefined) word.nearWords = { key, background, near };
     }
     if (near === null) continue;
-    for (const [word, id] of near) {
-      if (background.df(word) >= RARE_SPELLING_DF && background.df(key) >= RARE_SPELLING_DF) continue;
+    for (const [, id] of near) {
       // The other words of the name are written as in the vocabulary: walk the trie over them.
       for (let start = Math.max(0, i - MAX_NAME_WORDS + 1); start <= i; start++) {
         let node = 0;
