@@ -51,19 +51,8 @@ export function oneVowelApart(a: string, b: string): boolean {
   return LONG_VOWELS.has(long.charCodeAt(i)) && long.slice(i + 1) === short.slice(i);
 }
 
-interface NameIndex {
-  /** Skeleton → words of the vocabulary (of four letters or more) with that skeleton. */
-  bySkeleton: Map<string, string[]>;
-  /**
-   * Text word → the vocabulary words (and their ids) one vowel from it (none for a word of the
-   * vocabulary). Words recur, and most have none: one hash probe then replaces building the
-   * skeleton of every word of every article.
-   */
-  near: Map<string, [word: string, id: number][] | null>;
-}
-
-/** Distinct text words remembered before the memory is cleared. */
-const NEAR_CACHE_LIMIT = 200_000;
+/** Skeleton → words of the vocabulary (of four letters or more) with that skeleton. */
+type NameIndex = Map<string, string[]>;
 
 /** Longest name tried, in words, around a word spelled another way. */
 const MAX_NAME_WORDS = 6;
@@ -75,29 +64,25 @@ const indexes = new WeakMap<CompiledVocabulary, NameIndex>();
 function indexOf(cv: CompiledVocabulary): NameIndex {
   let index = indexes.get(cv);
   if (index !== undefined) return index;
-  index = { bySkeleton: new Map(), near: new Map() };
+  index = new Map();
   for (const key of cv.tokenIds.keys()) {
     if (key.length < MIN_VARIANT_LENGTH) continue;
     const sk = skeleton(key);
-    const words = index.bySkeleton.get(sk);
-    if (words === undefined) index.bySkeleton.set(sk, [key]);
+    const words = index.get(sk);
+    if (words === undefined) index.set(sk, [key]);
     else words.push(key);
   }
   indexes.set(cv, index);
   return index;
 }
 
+/** The vocabulary words one vowel from a text word (none for a word of the vocabulary: a name of its own). */
 function nearWords(cv: CompiledVocabulary, index: NameIndex, key: string): [word: string, id: number][] | null {
-  let near = index.near.get(key);
-  if (near !== undefined) return near;
-  near = null;
-  // A word of the vocabulary is a name of its own, not a variant of another.
-  const words = cv.tokenIds.has(key) ? undefined : index.bySkeleton.get(skeleton(key));
+  const words = cv.tokenIds.has(key) ? undefined : index.get(skeleton(key));
+  let near: [word: string, id: number][] | null = null;
   if (words !== undefined) {
     for (const word of words) if (oneVowelApart(word, key)) (near ??= []).push([word, cv.tokenIds.get(word)!]);
   }
-  if (index.near.size >= NEAR_CACHE_LIMIT) index.near.clear();
-  index.near.set(key, near);
   return near;
 }
 
@@ -127,7 +112,8 @@ export function withNameVariants(cv: CompiledVocabulary, tokens: readonly Token[
     const key = token.key;
     if (key.length < MIN_VARIANT_LENGTH || token.script !== 'arabic') continue;
     index ??= indexOf(cv);
-    // Kept on the matcher's analysis of the word; checked against the key, which a spelling rewrite may not share.
+    // Remembered on the matcher's analysis of the word (words recur, and most have no near word);
+    // checked against the key, which a spelling rewrite may not share.
     const word = words?.[i];
     let near: NearWordsMemo['near'];
     if (word?.nearWords !== undefined && word.nearWords.key === key && word.nearWords.background === background) near = word.nearWords.near;
