@@ -8,6 +8,7 @@
  * Finally the longest match wins: a match lying wholly inside another is dropped, and
  * among matches of one span only the strongest kind of analysis survives.
  */
+import type { BackgroundModel } from './background.js';
 import type { CompiledVocabulary, Pattern } from './compile.js';
 import { trieChild } from './compile.js';
 import { compatible } from './fold.js';
@@ -241,7 +242,7 @@ interface Analysis {
 export interface NearWordsMemo {
   key: string;
   /** The word statistics that judged which spellings are rare. */
-  background: unknown;
+  background: BackgroundModel;
   near: readonly (readonly [word: string, id: number])[] | null;
 }
 
@@ -341,41 +342,29 @@ function singleTokenHits(cv: CompiledVocabulary, known: KeyFilter, key: string, 
   if (cv.inflection.size === 0 && cv.nisbaBases.size === 0) return out;
   for (const stem of stemsOf(key, light)) {
     if (cv.inflection.size > 0) {
-      for (const s of possessiveReadings(stem)) {
-        for (const e of INFLECTION_ENDINGS) {
-          if (s.key.length - e.length < MIN_INFLECTION_BASE || !s.key.endsWith(e)) continue;
-          if (!known.mayHave(hashRange(s.key, 0, s.key.length - e.length))) continue;
-          const base = s.key.slice(0, s.key.length - e.length);
-          const pids = cv.inflection.get(base);
-          if (pids === undefined) continue;
-          const baseLight = s.light.slice(0, base.length);
-          for (const pid of pids) {
-            const p = cv.patterns[pid]!;
-            if (rewritten || p.rewritten[0] || compatible(p.inflectionBaseLight!, baseLight)) {
-              out.push({ pattern: pid, tag: p.tag, kind: 'inflected' });
-            }
-          }
-        }
-      }
+      for (const s of possessiveReadings(stem)) endingHits(cv, known, s, INFLECTION_ENDINGS, MIN_INFLECTION_BASE, 'inflected', rewritten, out);
     }
-    if (cv.nisbaBases.size > 0) {
-      for (const e of NISBA_ENDINGS) {
-        if (stem.key.length - e.length < 2 || !stem.key.endsWith(e)) continue;
-        if (!known.mayHave(hashRange(stem.key, 0, stem.key.length - e.length))) continue;
-        const base = stem.key.slice(0, stem.key.length - e.length);
-        const pids = cv.nisbaBases.get(base);
-        if (pids === undefined) continue;
-        const baseLight = stem.light.slice(0, base.length);
-        for (const pid of pids) {
-          const p = cv.patterns[pid]!;
-          if (rewritten || p.rewritten[0] || compatible(p.nisbaBaseLight!, baseLight)) {
-            out.push({ pattern: pid, tag: p.tag, kind: 'nisba' });
-          }
-        }
-      }
-    }
+    if (cv.nisbaBases.size > 0) endingHits(cv, known, stem, NISBA_ENDINGS, 2, 'nisba', rewritten, out);
   }
   return out;
+}
+
+/** The single-token tags whose inflection (or nisba) base is the stem without one of the endings. */
+function endingHits(cv: CompiledVocabulary, known: KeyFilter, s: Stem, endings: readonly string[], minBase: number, kind: 'inflected' | 'nisba', rewritten: boolean, out: Hit[]): void {
+  const bases = kind === 'inflected' ? cv.inflection : cv.nisbaBases;
+  for (const e of endings) {
+    if (s.key.length - e.length < minBase || !s.key.endsWith(e)) continue;
+    if (!known.mayHave(hashRange(s.key, 0, s.key.length - e.length))) continue;
+    const base = s.key.slice(0, s.key.length - e.length);
+    const pids = bases.get(base);
+    if (pids === undefined) continue;
+    const baseLight = s.light.slice(0, base.length);
+    for (const pid of pids) {
+      const p = cv.patterns[pid]!;
+      const tagBaseLight = kind === 'inflected' ? p.inflectionBaseLight : p.nisbaBaseLight;
+      if (rewritten || p.rewritten[0] || compatible(tagBaseLight!, baseLight)) out.push({ pattern: pid, tag: p.tag, kind });
+    }
+  }
 }
 
 /** Receives the matches of a scan, all those starting at token i before any starting later. */
