@@ -109,6 +109,32 @@ function memoised<V>(lookup: (key: string) => V): (key: string) => V {
   };
 }
 
+/**
+ * Pairs remembered by their first word, then their second: the words are the tokeniser's own
+ * strings, whose hashes are computed already, where a joined key would be a new string to
+ * build and hash on every lookup (the ranker asks several per mention).
+ */
+function memoisedPairs(lookup: (a: string, b: string) => number): (a: string, b: string) => number {
+  let memo = new Map<string, Map<string, number>>();
+  let size = 0;
+  return (a, b) => {
+    let after = memo.get(a);
+    let v = after?.get(b);
+    if (v === undefined) {
+      v = lookup(a, b);
+      if (size >= MEMO_LIMIT) {
+        memo = new Map();
+        size = 0;
+        after = undefined;
+      }
+      if (after === undefined) memo.set(a, (after = new Map()));
+      after.set(b, v);
+      size++;
+    }
+    return v;
+  };
+}
+
 function modelOf(
   documents: number,
   unigramLookup: (key: string) => UnigramStats | undefined,
@@ -116,11 +142,7 @@ function modelOf(
   titleRatePrior: number,
 ): BackgroundModel {
   const stats = memoised((key: string): UnigramStats => unigramLookup(key) ?? NO_STATS);
-  const pairs = memoised((pair: string): number => {
-    const sep = pair.indexOf(BIGRAM_SEPARATOR);
-    return bigramLookup(pair.slice(0, sep), pair.slice(sep + 1));
-  });
-  const bigram = (a: string, b: string): number => pairs(bigramKey(a, b));
+  const bigram = memoisedPairs(bigramLookup);
   const df = (key: string): number => stats(key)[0];
   return {
     documents,

@@ -27,10 +27,12 @@ export interface Candidate {
   refs: MatchRef[];
 }
 
-export function collectCandidates(fields: readonly FieldText[]): Candidate[] {
+/** The candidates of the fields' matches, in order of first mention; `keep` leaves out tags whose matches are not wanted. */
+export function collectCandidates(fields: readonly FieldText[], keep?: (tag: number) => boolean): Candidate[] {
   const byTag = new Map<number, Candidate>();
   for (const f of fields) {
     for (const m of f.matches) {
+      if (keep !== undefined && !keep(m.tag)) continue;
       let c = byTag.get(m.tag);
       if (c === undefined) {
         c = { tag: m.tag, refs: [] };

@@ -1,12 +1,12 @@
 /**
  * The one place where the pipeline is wired: normalise → tokenise → match → disambiguate → score.
  */
-import { collectCandidates, mentionOf, type FieldText } from './candidates.js';
+import { mentionOf, type FieldText } from './candidates.js';
 import type { CompiledVocabulary } from './compile.js';
 import { matchText } from './match.js';
 import { withNameVariants } from './names.js';
 import { DEFAULT_LIMITS, normaliseArticle, type NormaliseLimits } from './normalise.js';
-import { evidenceOf, scoreCandidates } from './rank.js';
+import { evidenceOf, scoreCandidates, viableCandidates } from './rank.js';
 import { tokenize } from './tokenize.js';
 import type { BackgroundModel } from './background.js';
 import type { Field, TagOptions, TagResult } from './types.js';
@@ -40,9 +40,9 @@ export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOpti
         const tokens = tokenize(text);
         return { field, text, tokens, matches: withNameVariants(vocabulary, tokens, matchText(vocabulary, tokens), options.background) };
       });
-      const candidates = collectCandidates(fields);
       const top = callOptions.top ?? defaults.top;
       const minScore = callOptions.minScore ?? defaults.minScore;
+      const candidates = viableCandidates(vocabulary, fields, options.background, minScore);
       const scored = scoreCandidates(vocabulary, candidates, fields, options.background, minScore, top);
       return scored
         .filter((s) => s.score >= minScore)

@@ -5,7 +5,7 @@
  * weighted sum of those features — so every score can be explained feature by feature.
  */
 import type { BackgroundModel } from './background.js';
-import type { Candidate, FieldText, MatchRef } from './candidates.js';
+import { collectCandidates, type Candidate, type FieldText, type MatchRef } from './candidates.js';
 import type { CompiledTag, CompiledVocabulary, Pattern } from './compile.js';
 import type { Match } from './match.js';
 import { foldKey, keyOfLight } from './fold.js';
@@ -176,7 +176,10 @@ let lastPatternStats: { cv: CompiledVocabulary; cache: PatternStats } | undefine
  * its alias العديد ("many") is not. A nisba speaks for its entity, so it takes the tag's label.
  */
 function formStatistics(cv: CompiledVocabulary, ref: MatchRef, info: TagInfo, background: BackgroundModel | undefined): { specificity: number; titleRate: number } {
-  if (ref.match.kind === 'nisba') return info;
+  return ref.match.kind === 'nisba' ? info : patternStatistics(cv, ref.match.pattern, background);
+}
+
+function patternStatistics(cv: CompiledVocabulary, pid: number, background: BackgroundModel | undefined): { specificity: number; titleRate: number } {
   // Called for every mention of every candidate: the last vocabulary's cache is kept at hand.
   let cache = lastPatternStats?.cv === cv ? lastPatternStats.cache : patternStatsCache.get(cv);
   if (cache === undefined || cache.background !== background) {
@@ -185,7 +188,6 @@ function formStatistics(cv: CompiledVocabulary, ref: MatchRef, info: TagInfo, ba
     patternStatsCache.set(cv, cache);
   }
   if (lastPatternStats?.cache !== cache) lastPatternStats = { cv, cache };
-  const pid = ref.match.pattern;
   let st = cache.stats[pid];
   if (st === undefined) {
     const p = cv.patterns[pid]!;
@@ -423,6 +425,171 @@ function entityIndex(cv: CompiledVocabulary): EntityIndex {
   return index;
 }
 
+/*
+ * A pre-bound, before any candidate is built. A big vocabulary matches nearly every content word
+ * of an article (hundreds of matches), and all but a few dozen of the entities they name cannot
+ * reach the cut whatever their context. Their bound needs only counts over their matches and
+ * what each matched pattern could bring (its words' statistics, its tag's type and cues), read
+ * from one flat array: no object per match, per candidate or per group for the entities dropped.
+ * It is never below upperBound's, so the output is that of scoring every candidate.
+ */
+
+/** Per pattern, stride PATTERN_BOUND_STRIDE: tag terms (NaN until computed), specificity, titleRate, flags. */
+const PATTERN_BOUND_STRIDE = 4;
+const LISTED_NISBA = 1;
+const TYPED = 2;
+
+interface PatternBounds {
+  background: BackgroundModel | undefined;
+  values: Float64Array;
+}
+
+const patternBounds = new WeakMap<CompiledVocabulary, PatternBounds>();
+
+/**
+ * What a match of the pattern could bring to any group it joins. The group may be reported as
+ * the pattern's tag or, for a nisba-labelled tag, as the tag naming its entity (namedTwin): the
+ * best of both is taken, and every term that can only lower a score is left out.
+ */
+function patternBound(cv: CompiledVocabulary, bounds: PatternBounds, pid: number, background: BackgroundModel | undefined): number {
+  const at = pid * PATTERN_BOUND_STRIDE;
+  const v = bounds.values;
+  if (!Number.isNaN(v[at]!)) return at;
+  const p = cv.patterns[pid]!;
+  const form = patternStatistics(cv, pid, background);
+  let tagTerms = -Infinity;
+  let specificity = form.specificity;
+  let titleRate = form.titleRate;
+  let flags = p.nisba ? LISTED_NISBA : 0;
+  const own = p.tag;
+  const reported = cv.tags[own]!.nisbaLabel ? namedTwin(cv, own) : own;
+  for (const t of reported === own ? [own] : [own, reported]) {
+    const tag = cv.tags[t]!;
+    const info = tagInfo(cv, t, background);
+    // A nisba mention takes the reported tag's statistics, and a group with no usable mention its label's.
+    specificity = Math.max(specificity, info.specificity);
+    titleRate = Math.max(titleRate, info.titleRate);
+    if (tag.type) flags |= TYPED;
+    tagTerms = Math.max(tagTerms, (tag.type ? W.typed : 0) + (info.cues && info.cues.size > 0 ? plus(W.context, 1) : 0) + W.coordination * info.coordination);
+  }
+  v[at + 1] = specificity;
+  v[at + 2] = titleRate;
+  v[at + 3] = flags;
+  v[at] = tagTerms;
+  return at;
+}
+
+function patternBoundsOf(cv: CompiledVocabulary, background: BackgroundModel | undefined): PatternBounds {
+  let bounds = patternBounds.get(cv);
+  if (bounds === undefined || bounds.background !== background) {
+    bounds = { background, values: new Float64Array(cv.patterns.length * PATTERN_BOUND_STRIDE).fill(NaN) };
+    patternBounds.set(cv, bounds);
+  }
+  return bounds;
+}
+
+/** Per-entity counts of the article being bounded: scratch columns of the vocabulary, reset after each article. */
+interface BoundScratch {
+  mentions: Int32Array;
+  strong: Int32Array;
+  listed: Int32Array;
+  /** TITLE | STRONG_TITLE | LEAD | MULTIWORD | NOT_ALL_NISBA | TYPED_ANY (TYPED_ANY from the patterns). */
+  flags: Int32Array;
+  tagTerms: Float64Array;
+  specificity: Float64Array;
+  titleRate: Float64Array;
+  touched: number[];
+}
+
+const IN_TITLE = 4;
+const STRONG_IN_TITLE = 8;
+const STRONG_IN_LEAD = 16;
+const STRONG_MULTIWORD = 32;
+const NOT_ALL_NISBA = 64;
+
+const boundScratches = new WeakMap<CompiledVocabulary, BoundScratch>();
+
+function boundScratch(cv: CompiledVocabulary, entities: number): BoundScratch {
+  let s = boundScratches.get(cv);
+  if (s === undefined) {
+    s = { mentions: new Int32Array(entities), strong: new Int32Array(entities), listed: new Int32Array(entities), flags: new Int32Array(entities), tagTerms: new Float64Array(entities), specificity: new Float64Array(entities), titleRate: new Float64Array(entities), touched: [] };
+    boundScratches.set(cv, s);
+  }
+  return s;
+}
+
+/** Matches a rounding step apart must not be dropped by the pre-bound and kept by upperBound. */
+const BOUND_SLACK = 1e-9;
+
+/**
+ * The candidates of the matches (as collectCandidates), leaving out those whose entity cannot
+ * reach `minScore`: the same scores for every group that can.
+ */
+export function viableCandidates(cv: CompiledVocabulary, fields: readonly FieldText[], background: BackgroundModel | undefined, minScore: number): Candidate[] {
+  if (!(minScore > 0)) return collectCandidates(fields);
+  const entities = entityIndex(cv);
+  const bounds = patternBoundsOf(cv, background);
+  const v = bounds.values;
+  const s = boundScratch(cv, entities.groupOf.length);
+  const body = fieldOf(fields, 'body');
+  const leadEnd = Math.max(400, (body?.text.length ?? 0) * 0.25);
+  for (const f of fields) {
+    const inTitle = f.field === 'title';
+    for (const m of f.matches) {
+      const e = entities.ofTag[m.tag]!;
+      const at = patternBound(cv, bounds, m.pattern, background);
+      if (s.mentions[e] === 0) {
+        s.touched.push(e);
+        s.tagTerms[e] = -Infinity;
+        s.specificity[e] = -Infinity;
+        s.titleRate[e] = -Infinity;
+      }
+      s.mentions[e]!++;
+      const patternFlags = v[at + 3]!;
+      let flags = s.flags[e]! | (patternFlags & TYPED);
+      if (patternFlags & LISTED_NISBA) s.listed[e]!++;
+      if (m.kind !== 'nisba') flags |= NOT_ALL_NISBA;
+      if (inTitle) flags |= IN_TITLE;
+      if (isStrong(m.kind)) {
+        s.strong[e]!++;
+        if (inTitle) flags |= STRONG_IN_TITLE;
+        else if (f.tokens[m.start]!.start < leadEnd) flags |= STRONG_IN_LEAD;
+        if (m.end - m.start > 1) flags |= STRONG_MULTIWORD;
+      }
+      s.flags[e] = flags;
+      if (v[at]! > s.tagTerms[e]!) s.tagTerms[e] = v[at]!;
+      if (v[at + 1]! > s.specificity[e]!) s.specificity[e] = v[at + 1]!;
+      if (v[at + 2]! > s.titleRate[e]!) s.titleRate[e] = v[at + 2]!;
+    }
+  }
+  // Reused as the mark of the entities kept: 1 kept, 0 dropped (and the reset state).
+  const keep = entities.groupOf;
+  for (const e of s.touched) {
+    const flags = s.flags[e]!;
+    const strong = s.strong[e]!;
+    let z = W.bias + s.tagTerms[e]!;
+    if (flags & IN_TITLE) z += Math.max(plus(W.titleStrong, flags & STRONG_IN_TITLE ? 1 : 0), plus(W.titleWeak, 1));
+    z += plus(W.lead, flags & STRONG_IN_LEAD ? 1 : 0);
+    z += plus(W.logStrong, Math.log2(1 + strong)) + (flags & TYPED ? plus(W.logStrongTyped, Math.log2(1 + strong)) : 0);
+    z += plus(W.logWeak, Math.log2(1 + s.mentions[e]!));
+    z += plus(W.spread, 1);
+    z += plus(W.specificity, s.specificity[e]!) + plus(W.titleRate, s.titleRate[e]!);
+    z += plus(W.multiword, flags & STRONG_MULTIWORD ? 1 : 0);
+    z += flags & NOT_ALL_NISBA ? 0 : Math.min(0, W.nisbaOnly);
+    z += plus(W.listedNisba, Math.log2(1 + s.listed[e]!));
+    z += strong === 0 ? Math.min(0, W.weakOnly) : 0;
+    keep[e] = logistic(z + BOUND_SLACK) >= minScore ? 1 : 0;
+    s.mentions[e] = 0;
+    s.strong[e] = 0;
+    s.listed[e] = 0;
+    s.flags[e] = 0;
+  }
+  const candidates = collectCandidates(fields, (tag) => keep[entities.ofTag[tag]!] === 1);
+  for (const e of s.touched) keep[e] = 0;
+  s.touched.length = 0;
+  return candidates;
+}
+
 /** A group of twin candidates waiting to be scored, with the best score it could reach. */
 interface Pending {
   bestTag: number;
@@ -455,8 +622,9 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
     const at = entities.groupOf[e]! - 1;
     if (at < 0) entities.groupOf[e] = groups.push([c]);
     else groups[at]!.push(c);
-    if (entities.multiWord[c.tag] === 1) for (const a of tagInfo(cv, c.tag, background).anaphors) heads.add(a);
   }
+  // From every match, not only the candidates given: a name the pre-bound dropped still refers back.
+  for (const f of fields) for (const m of f.matches) if (entities.multiWord[m.tag] === 1) for (const a of tagInfo(cv, m.tag, background).anaphors) heads.add(a);
   for (const c of candidates) entities.groupOf[entities.ofTag[c.tag]!] = 0;
   let kingdoms: Map<string, string> | undefined;
   const pending: Pending[] = [];
@@ -533,22 +701,25 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
       kingdoms = new Map();
       const weight = new Map<string, number>();
       const claims = new Map<string, string[]>();
-      for (const members of groups) {
-        const entity = cv.tags[members[0]!.tag]!.entity;
-        for (const c of members) {
-          for (const r of c.refs) {
-            if (!namesByKind(cv.patterns[r.match.pattern]!)) {
-              weight.set(entity, (weight.get(entity) ?? 0) + 1);
-              continue;
-            }
-            const at = `${r.field}${r.start}`;
-            const list = claims.get(at);
-            if (list === undefined) claims.set(at, [entity]);
-            else if (!list.includes(entity)) list.push(entity);
+      // Every match counts, candidates dropped by the pre-bound too: they say where the article is set.
+      const firstSeen = new Map<string, number>();
+      for (const f of fields) {
+        for (const m of f.matches) {
+          const entity = cv.tags[m.tag]!.entity;
+          if (!firstSeen.has(entity)) firstSeen.set(entity, firstSeen.size);
+          if (!namesByKind(cv.patterns[m.pattern]!)) {
+            weight.set(entity, (weight.get(entity) ?? 0) + 1);
+            continue;
           }
+          const at = `${f.field}${f.tokens[m.start]!.start}`;
+          const list = claims.get(at);
+          if (list === undefined) claims.set(at, [entity]);
+          else if (!list.includes(entity)) list.push(entity);
         }
       }
       for (const [at, entities] of claims) {
+        // Ties go to the country the article names first.
+        entities.sort((a, b) => firstSeen.get(a)! - firstSeen.get(b)!);
         let best: string | undefined;
         let bestWeight = 0;
         for (const country of entities) {

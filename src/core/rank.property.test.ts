@@ -1,0 +1,75 @@
+/**
+ * The pruning in ranking (the pre-bound before candidates are built, the bound before a group is
+ * scored, the stop once `top` groups are safe) must never change what is reported: checked
+ * against scoring every candidate, on random vocabularies and texts, with the real background model.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { loadBackground } from '../node/background.js';
+import { collectCandidates, type FieldText } from './candidates.js';
+import { compileVocabulary } from './compile.js';
+import { matchText } from './match.js';
+import { scoreCandidates, viableCandidates, type Scored } from './rank.js';
+import { tokenize } from './tokenize.js';
+import { TAG_TYPES, type TagType } from './types.js';
+
+// Names, places and common words that collide: clitics, the article, nisba forms, «المملكة».
+const WORDS = [
+  'مصر', 'المصري', 'قطر', 'لبنان', 'الرياض', 'السعودية', 'المملكة', 'الأردن', 'عمان', 'غزة', 'قطاع', 'القطاع', 'حماس', 'حركة',
+  'الأمم', 'المتحدة', 'مجلس', 'الأمن', 'وزير', 'الخارجية', 'فيصل', 'بن', 'سعد', 'الحريري', 'محمد', 'عباس', 'الرئيس',
+  'المفاوضات', 'مفاوضات', 'الهلال', 'النصر', 'نادي', 'في', 'من', 'إلى', 'أمس', 'قال', 'وكيل', 'الخميس', 'الصحة', 'وزارة',
+];
+const PREFIXES = ['', '', '', '', 'و', 'ب', 'ل', 'ال', 'وال'];
+const word = fc.tuple(fc.constantFrom(...PREFIXES), fc.constantFrom(...WORDS)).map(([p, w]) => p + w);
+const sentence = fc.array(word, { minLength: 0, maxLength: 40 }).map((ws) => ws.join(' '));
+const label = fc.array(fc.constantFrom(...WORDS), { minLength: 1, maxLength: 3 }).map((ws) => ws.join(' '));
+const entry = fc.record({
+  label,
+  type: fc.option(fc.constantFrom<TagType>(...TAG_TYPES), { nil: undefined }),
+  aliases: fc.option(fc.array(label, { maxLength: 2 }), { nil: undefined }),
+  nisba: fc.option(fc.array(fc.constantFrom('المصري', 'المصرية', 'القطري', 'اللبناني', 'السعودي'), { maxLength: 2 }), { nil: undefined }),
+  ambiguous: fc.option(fc.boolean(), { nil: undefined }),
+});
+
+const background = loadBackground();
+
+function fieldsOf(cv: ReturnType<typeof compileVocabulary>, title: string, body: string): FieldText[] {
+  return (['title', 'body'] as const).map((field) => {
+    const text = field === 'title' ? title : body;
+    const tokens = tokenize(text);
+    return { field, text, tokens, matches: matchText(cv, tokens) };
+  });
+}
+
+const reported = (scored: Scored[], minScore: number, top: number): string[] =>
+  scored
+    .filter((s) => s.score >= minScore)
+    .sort((a, b) => b.score - a.score || a.tag - b.tag)
+    .slice(0, top)
+    .map((s) => `${s.tag}:${s.score}:${s.refs.map((r) => `${r.field}${r.start}`).join(',')}`);
+
+test('pruned ranking reports exactly what scoring every candidate reports', () => {
+  fc.assert(
+    fc.property(fc.array(entry, { minLength: 1, maxLength: 15 }), sentence, sentence, fc.double({ min: 0.05, max: 0.7, noNaN: true }), fc.integer({ min: 1, max: 12 }), (entries, title, body, minScore, top) => {
+      const cv = compileVocabulary(entries.map((e) => ({ label: e.label, ...(e.type ? { type: e.type } : {}), ...(e.aliases?.length ? { aliases: e.aliases } : {}), ...(e.nisba?.length ? { nisba: e.nisba } : {}), ...(e.ambiguous ? { ambiguous: true } : {}) })));
+      const fields = fieldsOf(cv, title, body);
+      const everything = scoreCandidates(cv, collectCandidates(fields), fields, background);
+      const pruned = scoreCandidates(cv, viableCandidates(cv, fields, background, minScore), fields, background, minScore, top);
+      assert.deepEqual(reported(pruned, minScore, top), reported(everything, minScore, top));
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('the pre-bound drops candidates on a long article and keeps the ones that score', () => {
+  const cv = compileVocabulary(['الرياض', 'الهلال', 'في', 'قال', 'أمس', 'الخميس', 'وزارة الصحة'].map((l) => ({ label: l })));
+  const body = 'قال مصدر في وزارة الصحة أمس الخميس إن الهلال فاز في الرياض. ' + 'وقال في بيان في الرياض أمس إن العمل مستمر في كل مكان. '.repeat(5);
+  const fields = fieldsOf(cv, 'الهلال يفوز في الرياض', body);
+  const all = collectCandidates(fields);
+  const viable = viableCandidates(cv, fields, background, 0.32);
+  assert.ok(viable.length < all.length, `kept ${viable.length} of ${all.length}`);
+  const kept = new Set(viable.map((c) => cv.tags[c.tag]!.label));
+  for (const s of scoreCandidates(cv, all, fields, background)) if (s.score >= 0.32) assert.ok(kept.has(cv.tags[s.tag]!.label), `${cv.tags[s.tag]!.label} scores ${s.score} but was dropped`);
+  assert.ok(!kept.has('الخميس'), 'a common word said once, outside the title, cannot reach the cut');
+});
