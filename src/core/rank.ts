@@ -403,6 +403,25 @@ interface EntityIndex {
   multiWord: Uint8Array;
   /** Scratch, all 0 between calls: 1 + the index of an entity's group in the article being scored. */
   groupOf: Int32Array;
+  /** Scratch, all 0 between calls: twice an entity's mentions, + 1 when a word like «المملكة» may name it. */
+  weight: Int32Array;
+  /** Entity of each dense number. */
+  names: string[];
+}
+
+const kindNames = new WeakMap<CompiledVocabulary, ReadonlySet<number>>();
+
+/** The patterns that name a country by its kind («المملكة»): a handful, found once per vocabulary. */
+function kindNamePatterns(cv: CompiledVocabulary): ReadonlySet<number> {
+  let set = kindNames.get(cv);
+  if (set === undefined) {
+    const found = new Set<number>();
+    cv.patterns.forEach((p, i) => {
+      if (namesByKind(p)) found.add(i);
+    });
+    kindNames.set(cv, (set = found));
+  }
+  return set;
 }
 
 const entityIndexes = new WeakMap<CompiledVocabulary, EntityIndex>();
@@ -419,7 +438,7 @@ function entityIndex(cv: CompiledVocabulary): EntityIndex {
       if (n === undefined) numbers.set(t.entity, (n = numbers.size));
       ofTag[i] = n;
     });
-    index = { ofTag, multiWord, groupOf: new Int32Array(numbers.size) };
+    index = { ofTag, multiWord, groupOf: new Int32Array(numbers.size), weight: new Int32Array(numbers.size), names: [...numbers.keys()] };
     entityIndexes.set(cv, index);
   }
   return index;
@@ -699,32 +718,41 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
   function kingdomOf(ref: MatchRef): string | undefined {
     if (kingdoms === undefined) {
       kingdoms = new Map();
-      const weight = new Map<string, number>();
-      const claims = new Map<string, string[]>();
       // Every match counts, candidates dropped by the pre-bound too: they say where the article is set.
-      const firstSeen = new Map<string, number>();
+      // Counted by dense entity number: an article has hundreds of matches, and only a few claims.
+      const kindPatterns = kindNamePatterns(cv);
+      const weight = entities.weight;
+      const seen: number[] = [];
+      const claims = new Map<string, number[]>();
       for (const f of fields) {
         for (const m of f.matches) {
-          const entity = cv.tags[m.tag]!.entity;
-          if (!firstSeen.has(entity)) firstSeen.set(entity, firstSeen.size);
-          if (!namesByKind(cv.patterns[m.pattern]!)) {
-            weight.set(entity, (weight.get(entity) ?? 0) + 1);
+          const e = entities.ofTag[m.tag]!;
+          if (weight[e] === 0) seen.push(e);
+          if (!kindPatterns.has(m.pattern)) {
+            weight[e]! += 2;
             continue;
           }
+          // Odd until the entity has a mention of its own: seen in order, and never counted for its claims.
+          weight[e]! |= 1;
           const at = `${f.field}${f.tokens[m.start]!.start}`;
           const list = claims.get(at);
-          if (list === undefined) claims.set(at, [entity]);
-          else if (!list.includes(entity)) list.push(entity);
+          if (list === undefined) claims.set(at, [e]);
+          else if (!list.includes(e)) list.push(e);
         }
       }
-      for (const [at, entities] of claims) {
+      const firstSeen = new Map<number, number>(seen.map((e, k) => [e, k]));
+      for (const [at, claimants] of claims) {
         // Ties go to the country the article names first.
-        entities.sort((a, b) => firstSeen.get(a)! - firstSeen.get(b)!);
+        claimants.sort((a, b) => firstSeen.get(a)! - firstSeen.get(b)!);
         let best: string | undefined;
         let bestWeight = 0;
-        for (const country of entities) {
+        for (const c of claimants) {
+          const country = entities.names[c]!;
           let w = 0;
-          for (const [entity, n] of weight) if (entity === country || entity.startsWith(`${country}-`)) w += n;
+          for (const e of seen) {
+            const name = entities.names[e]!;
+            if (name === country || name.startsWith(`${country}-`)) w += weight[e]! >> 1;
+          }
           if (w > bestWeight) {
             best = country;
             bestWeight = w;
@@ -732,6 +760,7 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
         }
         if (best !== undefined) kingdoms.set(at, best);
       }
+      for (const e of seen) weight[e] = 0;
     }
     return kingdoms.get(`${ref.field}${ref.start}`);
   }
