@@ -507,18 +507,25 @@ function patternBoundsOf(cv: CompiledVocabulary, background: BackgroundModel | u
   return bounds;
 }
 
-/** Per-entity counts of the article being bounded: scratch columns of the vocabulary, reset after each article. */
+/**
+ * Per-entity counts of the article being bounded, a record of BOUND_RECORD numbers per entity in
+ * one column of the vocabulary (one memory line per entity touched, not one per count), all 0
+ * between articles: mentions, strong mentions, listed nisba mentions, flags, then the best tag
+ * terms, specificity and title rate of its patterns.
+ */
 interface BoundScratch {
-  mentions: Int32Array;
-  strong: Int32Array;
-  listed: Int32Array;
-  /** TITLE | STRONG_TITLE | LEAD | MULTIWORD | NOT_ALL_NISBA | TYPED_ANY (TYPED_ANY from the patterns). */
-  flags: Int32Array;
-  tagTerms: Float64Array;
-  specificity: Float64Array;
-  titleRate: Float64Array;
+  records: Float64Array;
   touched: number[];
 }
+
+const BOUND_RECORD = 8;
+const MENTIONS = 0;
+const STRONG = 1;
+const LISTED = 2;
+const FLAGS = 3;
+const TAG_TERMS = 4;
+const SPECIFICITY = 5;
+const TITLE_RATE = 6;
 
 const IN_TITLE = 4;
 const STRONG_IN_TITLE = 8;
@@ -531,7 +538,7 @@ const boundScratches = new WeakMap<CompiledVocabulary, BoundScratch>();
 function boundScratch(cv: CompiledVocabulary, entities: number): BoundScratch {
   let s = boundScratches.get(cv);
   if (s === undefined) {
-    s = { mentions: new Int32Array(entities), strong: new Int32Array(entities), listed: new Int32Array(entities), flags: new Int32Array(entities), tagTerms: new Float64Array(entities), specificity: new Float64Array(entities), titleRate: new Float64Array(entities), touched: [] };
+    s = { records: new Float64Array(entities * BOUND_RECORD), touched: [] };
     boundScratches.set(cv, s);
   }
   return s;
@@ -552,59 +559,57 @@ export function viableCandidates(cv: CompiledVocabulary, fields: readonly FieldT
   const s = boundScratch(cv, entities.groupOf.length);
   const body = fieldOf(fields, 'body');
   const leadEnd = Math.max(400, (body?.text.length ?? 0) * 0.25);
+  const r = s.records;
   for (const f of fields) {
     const inTitle = f.field === 'title';
     for (const m of f.matches) {
-      const e = entities.ofTag[m.tag]!;
+      const e = entities.ofTag[m.tag]! * BOUND_RECORD;
       const at = patternBound(cv, bounds, m.pattern, background);
-      if (s.mentions[e] === 0) {
+      if (r[e + MENTIONS] === 0) {
         s.touched.push(e);
-        s.tagTerms[e] = -Infinity;
-        s.specificity[e] = -Infinity;
-        s.titleRate[e] = -Infinity;
+        r[e + TAG_TERMS] = -Infinity;
+        r[e + SPECIFICITY] = -Infinity;
+        r[e + TITLE_RATE] = -Infinity;
       }
-      s.mentions[e]!++;
+      r[e + MENTIONS]!++;
       const patternFlags = v[at + 3]!;
-      let flags = s.flags[e]! | (patternFlags & TYPED);
-      if (patternFlags & LISTED_NISBA) s.listed[e]!++;
+      let flags = r[e + FLAGS]! | (patternFlags & TYPED);
+      if (patternFlags & LISTED_NISBA) r[e + LISTED]!++;
       if (m.kind !== 'nisba') flags |= NOT_ALL_NISBA;
       if (inTitle) flags |= IN_TITLE;
       if (isStrong(m.kind)) {
-        s.strong[e]!++;
+        r[e + STRONG]!++;
         if (inTitle) flags |= STRONG_IN_TITLE;
         else if (f.tokens[m.start]!.start < leadEnd) flags |= STRONG_IN_LEAD;
         if (m.end - m.start > 1) flags |= STRONG_MULTIWORD;
       }
-      s.flags[e] = flags;
-      if (v[at]! > s.tagTerms[e]!) s.tagTerms[e] = v[at]!;
-      if (v[at + 1]! > s.specificity[e]!) s.specificity[e] = v[at + 1]!;
-      if (v[at + 2]! > s.titleRate[e]!) s.titleRate[e] = v[at + 2]!;
+      r[e + FLAGS] = flags;
+      if (v[at]! > r[e + TAG_TERMS]!) r[e + TAG_TERMS] = v[at]!;
+      if (v[at + 1]! > r[e + SPECIFICITY]!) r[e + SPECIFICITY] = v[at + 1]!;
+      if (v[at + 2]! > r[e + TITLE_RATE]!) r[e + TITLE_RATE] = v[at + 2]!;
     }
   }
   // Reused as the mark of the entities kept: 1 kept, 0 dropped (and the reset state).
   const keep = entities.groupOf;
   for (const e of s.touched) {
-    const flags = s.flags[e]!;
-    const strong = s.strong[e]!;
-    let z = W.bias + s.tagTerms[e]!;
+    const flags = r[e + FLAGS]!;
+    const strong = r[e + STRONG]!;
+    let z = W.bias + r[e + TAG_TERMS]!;
     if (flags & IN_TITLE) z += Math.max(plus(W.titleStrong, flags & STRONG_IN_TITLE ? 1 : 0), plus(W.titleWeak, 1));
     z += plus(W.lead, flags & STRONG_IN_LEAD ? 1 : 0);
     z += plus(W.logStrong, Math.log2(1 + strong)) + (flags & TYPED ? plus(W.logStrongTyped, Math.log2(1 + strong)) : 0);
-    z += plus(W.logWeak, Math.log2(1 + s.mentions[e]!));
+    z += plus(W.logWeak, Math.log2(1 + r[e + MENTIONS]!));
     z += plus(W.spread, 1);
-    z += plus(W.specificity, s.specificity[e]!) + plus(W.titleRate, s.titleRate[e]!);
+    z += plus(W.specificity, r[e + SPECIFICITY]!) + plus(W.titleRate, r[e + TITLE_RATE]!);
     z += plus(W.multiword, flags & STRONG_MULTIWORD ? 1 : 0);
     z += flags & NOT_ALL_NISBA ? 0 : Math.min(0, W.nisbaOnly);
-    z += plus(W.listedNisba, Math.log2(1 + s.listed[e]!));
+    z += plus(W.listedNisba, Math.log2(1 + r[e + LISTED]!));
     z += strong === 0 ? Math.min(0, W.weakOnly) : 0;
-    keep[e] = logistic(z + BOUND_SLACK) >= minScore ? 1 : 0;
-    s.mentions[e] = 0;
-    s.strong[e] = 0;
-    s.listed[e] = 0;
-    s.flags[e] = 0;
+    keep[e / BOUND_RECORD] = logistic(z + BOUND_SLACK) >= minScore ? 1 : 0;
+    r.fill(0, e, e + BOUND_RECORD);
   }
   const candidates = collectCandidates(fields, (tag) => keep[entities.ofTag[tag]!] === 1);
-  for (const e of s.touched) keep[e] = 0;
+  for (const e of s.touched) keep[e / BOUND_RECORD] = 0;
   s.touched.length = 0;
   return candidates;
 }
