@@ -9,7 +9,7 @@
 import { WasimError } from './errors.js';
 import { foldKey } from './fold.js';
 import { articleOffset, inflectionBase, nisbaBaseFor } from './morph.js';
-import { ContainerReader, ContainerWriter, isBinaryContainer, unpackInts } from './pack.js';
+import { ContainerReader, ContainerWriter, isBinaryContainer, unpackInts, type Ints } from './pack.js';
 import { tokenize, type Token } from './tokenize.js';
 import type { TagType, VocabEntry } from './types.js';
 import { canonicalKey } from './variants.js';
@@ -922,8 +922,8 @@ export function serializeCompiled(cv: CompiledVocabulary): Uint8Array {
   return out.finish(meta);
 }
 
-/** An int32 section of `rows` values; a view into the file's bytes, not to be kept. */
-function column(r: ContainerReader, name: string, rows: number): Int32Array {
+/** An integer section of `rows` values; a view into the file's bytes, not to be kept. */
+function column(r: ContainerReader, name: string, rows: number): Ints {
   const c = r.ints(name);
   if (c.length !== rows) throw new WasimError('BAD_COMPILED_VOCAB');
   return c;
@@ -1000,7 +1000,7 @@ function readTags(r: ContainerReader, meta: MetaV4, strings: readonly string[]):
  * makes outlives the load and allocates it straight in the old generation, where arrays made
  * by length are copied by every young-generation collection of the load.
  */
-function lightsOf(lights: Int32Array, at: number, count: number, text: (ref: number) => string): string[] {
+function lightsOf(lights: Ints, at: number, count: number, text: (ref: number) => string): string[] {
   switch (count) {
     case 1:
       return [text(lights[at]!)];
@@ -1118,11 +1118,11 @@ function fromV4(bytes: Uint8Array): CompiledVocabulary {
   if (cv.tokenIds.size !== meta.tokens) throw new WasimError('BAD_COMPILED_VOCAB');
   // Copies: a view would keep the whole file in memory.
   const trie: Trie = {
-    childStart: r.ints('trie.childStart').slice(),
-    childToken: r.ints('trie.childToken').slice(),
-    childNode: r.ints('trie.childNode').slice(),
-    terminalStart: r.ints('trie.terminalStart').slice(),
-    terminalPattern: r.ints('trie.terminalPattern').slice(),
+    childStart: new Int32Array(r.ints('trie.childStart')),
+    childToken: new Int32Array(r.ints('trie.childToken')),
+    childNode: new Int32Array(r.ints('trie.childNode')),
+    terminalStart: new Int32Array(r.ints('trie.terminalStart')),
+    terminalPattern: new Int32Array(r.ints('trie.terminalPattern')),
   };
   readIndex(r, 'inflection', strings, patterns.length, cv.inflection);
   readIndex(r, 'nisbaBases', strings, patterns.length, cv.nisbaBases);

@@ -92,8 +92,8 @@ export function unpackInts(text: string, delta = false): Int32Array {
 
 /**
  * A binary container for the serialised compiled vocabulary (version 4 on): a magic, a small
- * JSON header, then named sections of raw bytes. Integer columns are little-endian int32 read
- * through a typed-array view (no per-value decoding), and the strings are one UTF-16LE blob
+ * JSON header, then named sections of raw bytes. Integer columns are little-endian int8, int16
+ * or int32 read through a typed-array view (no per-value decoding), and the strings are one UTF-16LE blob
  * decoded in a single call and cut by their lengths: for Arabic text UTF-16 is no bigger than
  * UTF-8, and its decoder is a copy where UTF-8's is a transcoding several times slower.
  *
@@ -101,6 +101,9 @@ export function unpackInts(text: string, delta = false): Int32Array {
  * sections, each at an offset (from the start of the sections) that is a multiple of 4.
  */
 const MAGIC = Uint8Array.from('WASIM-CV', (c) => c.charCodeAt(0));
+
+/** The values of an integer section, in the width it was stored in. */
+export type Ints = Int8Array | Int16Array | Int32Array;
 const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 // Strings UTF-16 cannot carry through TextDecoder (lone surrogates come back as U+FFFD) are
 // also kept in the header, where JSON escapes them.
@@ -119,6 +122,8 @@ export function isBinaryContainer(bytes: Uint8Array): boolean {
 interface SectionPlace {
   at: number;
   bytes: number;
+  /** Bytes per value of an integer section: 1, 2 or 4, the fewest that hold all its values. */
+  width?: number;
 }
 
 interface ContainerHeader {
@@ -136,26 +141,35 @@ export class ContainerWriter {
   private readonly escapes: Record<string, [number, string][]> = {};
   private length = 0;
 
-  private add(name: string, bytes: Uint8Array): void {
+  private add(name: string, bytes: Uint8Array, width?: number): void {
     if (this.sections[name]) throw new Error(`section ${name} written twice`);
-    this.sections[name] = { at: this.length, bytes: bytes.length };
+    this.sections[name] = width === undefined ? { at: this.length, bytes: bytes.length } : { at: this.length, bytes: bytes.length, width };
     this.parts.push(bytes);
     const padded = align4(bytes.length);
     if (padded > bytes.length) this.parts.push(new Uint8Array(padded - bytes.length));
     this.length += padded;
   }
 
-  /** Integers of the int32 range (a RangeError otherwise). */
+  /**
+   * Integers of the int32 range (a RangeError otherwise), each in as few bytes as the biggest
+   * needs: flags, counts and markers take one, which keeps the file small and quick to read.
+   */
   ints(name: string, values: ArrayLike<number>): void {
-    const out = new Int32Array(values.length);
+    let lo = 0;
+    let hi = 0;
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
       if (!Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff) throw new RangeError(`section ${name}: ${v} is not an int32`);
-      out[i] = v;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
     }
-    const bytes = new Uint8Array(out.buffer);
-    if (!LITTLE_ENDIAN) for (let i = 0; i < bytes.length; i += 4) bytes.subarray(i, i + 4).reverse();
-    this.add(name, bytes);
+    const width = lo >= -0x80 && hi <= 0x7f ? 1 : lo >= -0x8000 && hi <= 0x7fff ? 2 : 4;
+    const bytes = new Uint8Array(values.length * width);
+    const view = new DataView(bytes.buffer);
+    if (width === 1) for (let i = 0; i < values.length; i++) view.setInt8(i, values[i]!);
+    else if (width === 2) for (let i = 0; i < values.length; i++) view.setInt16(2 * i, values[i]!, true);
+    else for (let i = 0; i < values.length; i++) view.setInt32(4 * i, values[i]!, true);
+    this.add(name, bytes, width);
   }
 
   /** Strings, read back as an array in the same order: `<name>` holds their code units, `<name>.lengths` their lengths. */
@@ -222,29 +236,42 @@ export class ContainerReader {
     this.meta = header.meta;
   }
 
-  private section(name: string, unit: number): Uint8Array {
+  private place(name: string): SectionPlace {
     const place = Object.hasOwn(this.header.sections, name) ? this.header.sections[name] : undefined;
-    const ok = place && Number.isInteger(place.at) && Number.isInteger(place.bytes) && place.at >= 0 && place.at % 4 === 0 && place.bytes >= 0 && place.bytes % unit === 0 && place.at + place.bytes <= this.header.length;
+    const ok = place && Number.isInteger(place.at) && Number.isInteger(place.bytes) && place.at >= 0 && place.at % 4 === 0 && place.bytes >= 0 && place.at + place.bytes <= this.header.length;
     if (!ok) throw new RangeError(`container section ${name} missing or damaged`);
+    return place;
+  }
+
+  private section(place: SectionPlace): Uint8Array {
     return this.bytes.subarray(this.start + place.at, this.start + place.at + place.bytes);
   }
 
   /**
-   * An int32 section. A view into the container's bytes where their alignment allows: copy it
-   * (slice) to keep it beyond the load, or the whole file stays in memory with it.
+   * An integer section, as a view into the container's bytes where their alignment allows (not
+   * widened: a copy of every column would be as much memory again, and collections to go with
+   * it). Copy it to keep it beyond the load, or the whole file stays in memory with it.
    */
-  ints(name: string): Int32Array {
-    const b = this.section(name, 4);
-    if (LITTLE_ENDIAN && b.byteOffset % 4 === 0) return new Int32Array(b.buffer, b.byteOffset, b.length / 4);
-    const out = new Int32Array(b.length / 4);
+  ints(name: string): Ints {
+    const place = this.place(name);
+    const width = place.width;
+    if ((width !== 1 && width !== 2 && width !== 4) || place.bytes % width !== 0) throw new RangeError(`container section ${name} damaged`);
+    const b = this.section(place);
+    const n = b.length / width;
+    if (width === 1) return new Int8Array(b.buffer, b.byteOffset, n);
+    if (LITTLE_ENDIAN && b.byteOffset % width === 0) return width === 4 ? new Int32Array(b.buffer, b.byteOffset, n) : new Int16Array(b.buffer, b.byteOffset, n);
+    const out = new Int32Array(n);
     const view = new DataView(b.buffer, b.byteOffset, b.length);
-    for (let i = 0; i < out.length; i++) out[i] = view.getInt32(4 * i, true);
+    if (width === 2) for (let i = 0; i < n; i++) out[i] = view.getInt16(2 * i, true);
+    else for (let i = 0; i < n; i++) out[i] = view.getInt32(4 * i, true);
     return out;
   }
 
   /** A strings section. */
   strings(name: string): string[] {
-    const text = new TextDecoder('utf-16le', { ignoreBOM: true }).decode(this.section(name, 2));
+    const place = this.place(name);
+    if (place.bytes % 2 !== 0) throw new RangeError(`container section ${name} damaged`);
+    const text = new TextDecoder('utf-16le', { ignoreBOM: true }).decode(this.section(place));
     const lengths = this.ints(`${name}.lengths`);
     const out = new Array<string>(lengths.length);
     let at = 0;
