@@ -667,13 +667,13 @@ function checkedTrie(trie: Trie, nodeCount: number, tokenCount: number, patternC
   return trie;
 }
 
-function ascending(a: Int32Array): boolean {
+function ascending(a: Ints): boolean {
   for (let i = 1; i < a.length; i++) if (a[i]! < a[i - 1]!) return false;
   return true;
 }
 
 /** Every value in [lo, hi). */
-function allIn(a: Int32Array, lo: number, hi: number): boolean {
+function allIn(a: Ints, lo: number, hi: number): boolean {
   for (let i = 0; i < a.length; i++) if (!(a[i]! >= lo && a[i]! < hi)) return false;
   return true;
 }
@@ -845,8 +845,9 @@ function writeTags(out: ContainerWriter, tags: readonly CompiledTag[], strings: 
   const optional = (s: string | undefined): number => (s === undefined ? ABSENT : strings.ref(s));
   for (let r = 0; r < n; r++) {
     const t = tags[r]!;
-    // Keys are (nearly) distinct: a lookup would find nothing to share.
-    key[r] = strings.ref(t.key, false);
+    // A one-word key shares the string of its token (a string fewer to make at every load);
+    // other keys are distinct, and a lookup would find nothing to share.
+    key[r] = strings.ref(t.key, !t.key.includes(' '));
     id[r] = t.id === t.key ? SAME_AS_KEY : strings.ref(t.id, false);
     label[r] = t.label === t.key ? SAME_AS_KEY : strings.ref(t.label);
     type[r] = optional(t.type);
@@ -942,6 +943,15 @@ function reordered<T>(fields: Record<string, unknown>, order: readonly string[] 
   return row as T;
 }
 
+/** Every value is `marker` or a string index: the row loops then read strings without checks. */
+function refsIn(a: Ints, marker: number, stringCount: number): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i]!;
+    if (!(v === marker || (v >= 0 && v < stringCount))) return false;
+  }
+  return true;
+}
+
 function readTags(r: ContainerReader, meta: MetaV4, strings: readonly string[]): CompiledTag[] {
   const n = meta.tags;
   const id = column(r, 'tags.id', n);
@@ -954,38 +964,34 @@ function readTags(r: ContainerReader, meta: MetaV4, strings: readonly string[]):
   const entity = column(r, 'tags.entity', n);
   const order = column(r, 'tags.order', n);
   const S = strings.length;
-  const text = (ref: number, keyOf: string): string => {
-    if (ref === SAME_AS_KEY) return keyOf;
-    if (!(ref >= 0 && ref < S)) throw new WasimError('BAD_COMPILED_VOCAB');
-    return strings[ref]!;
-  };
-  const optional = (ref: number): string | undefined => (ref === ABSENT ? undefined : text(ref, ''));
+  const checked = refsIn(key, 0, S) && refsIn(id, SAME_AS_KEY, S) && refsIn(label, SAME_AS_KEY, S) && refsIn(type, ABSENT, S) && refsIn(parent, ABSENT, S) && refsIn(entity, KEY_ENTITY, S);
+  if (!checked) throw new WasimError('BAD_COMPILED_VOCAB');
   const tags = new Array<CompiledTag>(n);
   for (let i = 0; i < n; i++) {
-    const k = key[i]!;
-    if (!(k >= 0 && k < S)) throw new WasimError('BAD_COMPILED_VOCAB');
-    const tagKey = strings[k]!;
-    const e = entity[i]!;
-    const f = flags[i]!;
-    const typeText = optional(type[i]!);
+    const tagKey = strings[key[i]!]!;
+    const tagId = id[i] === SAME_AS_KEY ? tagKey : strings[id[i]!]!;
+    const tagLabel = label[i] === SAME_AS_KEY ? tagKey : strings[label[i]!]!;
+    const typeText = type[i] === ABSENT ? undefined : strings[type[i]!];
     const tagType = typeText as TagType | undefined;
-    const tagParent = optional(parent[i]!);
+    const tagParent = parent[i] === ABSENT ? undefined : strings[parent[i]!];
+    const tagEntity = entity[i] === KEY_ENTITY ? 'key:' + entityOfKey(tagKey) : strings[entity[i]!]!;
+    const f = flags[i]!;
     let tag: CompiledTag;
     // newTag leaves out an empty type or parent: such a tag takes the general path.
     if (order[i] === 0 && typeText !== '' && tagParent !== '') {
-      tag = newTag(text(id[i]!, tagKey), text(label[i]!, tagKey), tagType, tagParent, (f & AMBIGUOUS) !== 0, tagKey, e === KEY_ENTITY ? 'key:' + entityOfKey(tagKey) : text(e, ''));
+      tag = newTag(tagId, tagLabel, tagType, tagParent, (f & AMBIGUOUS) !== 0, tagKey, tagEntity);
       tag.labelTokens = labelTokens[i]!;
       if (f & HAS_NISBA_LABEL) tag.nisbaLabel = (f & NISBA_LABEL) !== 0;
     } else {
       const fields = {
-        id: text(id[i]!, tagKey),
-        label: text(label[i]!, tagKey),
+        id: tagId,
+        label: tagLabel,
         type: tagType,
         parent: tagParent,
         ambiguous: (f & AMBIGUOUS) !== 0,
         key: tagKey,
         labelTokens: labelTokens[i]!,
-        entity: e === KEY_ENTITY ? 'key:' + entityOfKey(tagKey) : text(e, ''),
+        entity: tagEntity,
         nisbaLabel: f & HAS_NISBA_LABEL ? (f & NISBA_LABEL) !== 0 : undefined,
       };
       tag = reordered<CompiledTag>(fields, order[i] === 0 ? TAG_FIELDS.filter((name) => fields[name] !== undefined) : meta.tagOrders[order[i]! - 1]);
@@ -1000,17 +1006,17 @@ function readTags(r: ContainerReader, meta: MetaV4, strings: readonly string[]):
  * makes outlives the load and allocates it straight in the old generation, where arrays made
  * by length are copied by every young-generation collection of the load.
  */
-function lightsOf(lights: Ints, at: number, count: number, text: (ref: number) => string): string[] {
+function lightsOf(lights: Ints, at: number, count: number, strings: readonly string[]): string[] {
   switch (count) {
     case 1:
-      return [text(lights[at]!)];
+      return [strings[lights[at]!]!];
     case 2:
-      return [text(lights[at]!), text(lights[at + 1]!)];
+      return [strings[lights[at]!]!, strings[lights[at + 1]!]!];
     case 3:
-      return [text(lights[at]!), text(lights[at + 1]!), text(lights[at + 2]!)];
+      return [strings[lights[at]!]!, strings[lights[at + 1]!]!, strings[lights[at + 2]!]!];
     default: {
       const out = new Array<string>(count);
-      for (let k = 0; k < count; k++) out[k] = text(lights[at + k]!);
+      for (let k = 0; k < count; k++) out[k] = strings[lights[at + k]!]!;
       return out;
     }
   }
@@ -1027,18 +1033,15 @@ function readPatterns(r: ContainerReader, meta: MetaV4, strings: readonly string
   const lights = r.ints('patterns.lights');
   const rewritten = r.ints('patterns.rewritten');
   const S = strings.length;
-  const text = (ref: number): string => {
-    if (!(ref >= 0 && ref < S)) throw new WasimError('BAD_COMPILED_VOCAB');
-    return strings[ref]!;
-  };
+  const checked = refsIn(lights, 0, S) && refsIn(inflection, ABSENT, S) && refsIn(nisbaBase, ABSENT, S) && allIn(tag, 0, meta.tags) && allIn(lightCount, 0, lights.length + 1);
+  if (!checked) throw new WasimError('BAD_COMPILED_VOCAB');
   const patterns = new Array<Pattern>(n);
   let at = 0;
   let nextRewritten = 0;
   for (let i = 0; i < n; i++) {
     const count = lightCount[i]!;
-    const t = tag[i]!;
-    if (!(t >= 0 && t < meta.tags) || !(count >= 0 && at + count <= lights.length)) throw new WasimError('BAD_COMPILED_VOCAB');
-    const ls = lightsOf(lights, at, count, text);
+    if (at + count > lights.length) throw new WasimError('BAD_COMPILED_VOCAB');
+    const ls = lightsOf(lights, at, count, strings);
     let rw: boolean[];
     if (nextRewritten < rewritten.length && rewritten[nextRewritten]! < at + count) {
       rw = new Array<boolean>(count).fill(false);
@@ -1055,19 +1058,19 @@ function readPatterns(r: ContainerReader, meta: MetaV4, strings: readonly string
     const nb = nisbaBase[i]!;
     let p: Pattern;
     if (order[i] === 0) {
-      p = { tag: t, lights: ls, rewritten: rw, nisba: (f & NISBA) !== 0 };
+      p = { tag: tag[i]!, lights: ls, rewritten: rw, nisba: (f & NISBA) !== 0 };
       if (f & HAS_ALIAS) p.alias = (f & ALIAS) !== 0;
-      if (infl !== ABSENT) p.inflectionBaseLight = text(infl);
-      if (nb !== ABSENT) p.nisbaBaseLight = text(nb);
+      if (infl !== ABSENT) p.inflectionBaseLight = strings[infl]!;
+      if (nb !== ABSENT) p.nisbaBaseLight = strings[nb]!;
     } else {
       const fields = {
-        tag: t,
+        tag: tag[i]!,
         lights: ls,
         rewritten: rw,
         nisba: (f & NISBA) !== 0,
         alias: f & HAS_ALIAS ? (f & ALIAS) !== 0 : undefined,
-        inflectionBaseLight: infl === ABSENT ? undefined : text(infl),
-        nisbaBaseLight: nb === ABSENT ? undefined : text(nb),
+        inflectionBaseLight: infl === ABSENT ? undefined : strings[infl],
+        nisbaBaseLight: nb === ABSENT ? undefined : strings[nb],
       };
       p = reordered<Pattern>(fields, meta.patternOrders[order[i]! - 1]);
     }
