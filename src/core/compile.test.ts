@@ -59,6 +59,16 @@ test('the serialised form is the current version and loads back equal, field ord
   }
 });
 
+test('bytes at any offset of a bigger buffer load alike (a file read into a shared pool is not aligned)', () => {
+  const cv = compileVocabulary(RICH);
+  const bytes = serializeCompiled(cv);
+  for (let offset = 0; offset < 4; offset++) {
+    const pool = new Uint8Array(bytes.length + 8);
+    pool.set(bytes, offset);
+    assertSameVocabulary(deserializeCompiled(pool.subarray(offset, offset + bytes.length)), cv);
+  }
+});
+
 test('strings UTF-16 decoding would alter (lone surrogates, a leading BOM) come back unchanged', () => {
   const cv = compileVocabulary([{ label: 'مصر', id: '\ufeffمصر', type: 'place', parent: 'x\ud800y' }, { label: 'غزة', id: 'a\udc00', type: 'place' }]);
   const back = deserializeCompiled(serializeCompiled(cv));

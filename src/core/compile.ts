@@ -636,7 +636,7 @@ function unpackIndex(p: SerializedV3['inflection'], strings: readonly string[], 
   }
 }
 
-function trieFromV3(t: SerializedV3['trie'], nodeCount: number, tokenCount: number, patternCount: number): Trie {
+function trieFromV3(t: SerializedV3['trie'], nodeCount: number, tokenCount: number, patterns: readonly Pattern[]): Trie {
   const trie: Trie = {
     childStart: unpackInts(t.childStart, true),
     childToken: unpackInts(t.childToken),
@@ -644,11 +644,15 @@ function trieFromV3(t: SerializedV3['trie'], nodeCount: number, tokenCount: numb
     terminalStart: unpackInts(t.terminalStart, true),
     terminalPattern: unpackInts(t.terminalPattern),
   };
-  return checkedTrie(trie, nodeCount, tokenCount, patternCount);
+  return checkedTrie(trie, nodeCount, tokenCount, patterns);
 }
 
-/** The trie if its rows and references are in range (a damaged file must not send the matcher astray). */
-function checkedTrie(trie: Trie, nodeCount: number, tokenCount: number, patternCount: number): Trie {
+/**
+ * The trie if its rows and references are in range and it is a tree whose patterns end at the
+ * depth of their number of tokens: the matcher reads a pattern's lights by the depth it walked,
+ * and a damaged file must not send it astray.
+ */
+function checkedTrie(trie: Trie, nodeCount: number, tokenCount: number, patterns: readonly Pattern[]): Trie {
   const edges = trie.childToken.length;
   const ok =
     trie.childStart.length === nodeCount + 1 &&
@@ -662,9 +666,25 @@ function checkedTrie(trie: Trie, nodeCount: number, tokenCount: number, patternC
     ascending(trie.terminalStart) &&
     allIn(trie.childNode, 1, nodeCount) &&
     allIn(trie.childToken, 0, tokenCount) &&
-    allIn(trie.terminalPattern, 0, patternCount);
+    allIn(trie.terminalPattern, 0, patterns.length) &&
+    endsAtDepth(trie, nodeCount, patterns);
   if (!ok) throw new WasimError('BAD_COMPILED_VOCAB');
   return trie;
+}
+
+/** Every node but the root has one parent, numbered before it (so no cycle); patterns end at their length. */
+function endsAtDepth(trie: Trie, nodeCount: number, patterns: readonly Pattern[]): boolean {
+  const depth = new Int32Array(nodeCount).fill(-1);
+  depth[0] = 0;
+  for (let v = 0; v < nodeCount; v++) {
+    for (let e = trie.childStart[v]!; e < trie.childStart[v + 1]!; e++) {
+      const child = trie.childNode[e]!;
+      if (child <= v || depth[child] !== -1) return false;
+      depth[child] = depth[v]! + 1;
+    }
+    for (let t = trie.terminalStart[v]!; t < trie.terminalStart[v + 1]!; t++) if (patterns[trie.terminalPattern[t]!]!.lights.length !== depth[v]) return false;
+  }
+  return true;
 }
 
 function ascending(a: Ints): boolean {
@@ -761,7 +781,7 @@ function fromV3(data: SerializedV3): CompiledVocabulary {
   const tokens = data.tokens.split('\n');
   for (let id = 0; id < tokens.length; id++) cv.tokenIds.set(tokens[id]!, id);
   cv.nodeCount = data.nodeCount;
-  cv.trie = trieFromV3(data.trie, data.nodeCount, tokens.length, cv.patterns.length);
+  cv.trie = trieFromV3(data.trie, data.nodeCount, tokens.length, cv.patterns);
   unpackIndex(data.inflection, strings, cv.inflection);
   unpackIndex(data.nisbaBases, strings, cv.nisbaBases);
   return cv;
@@ -1080,24 +1100,23 @@ function readPatterns(r: ContainerReader, meta: MetaV4, strings: readonly string
   return patterns;
 }
 
-function readIndex(r: ContainerReader, name: string, strings: readonly string[], patternCount: number, into: Map<string, number[]>): void {
+/** `carries`: what the matcher reads of each pattern the index lists (its base light). */
+function readIndex(r: ContainerReader, name: string, strings: readonly string[], patterns: readonly Pattern[], carries: (p: Pattern) => boolean, into: Map<string, number[]>): void {
   const keys = r.ints(`${name}.keys`);
   const counts = column(r, `${name}.counts`, keys.length);
-  const patterns = r.ints(`${name}.patterns`);
+  const ids = r.ints(`${name}.patterns`);
+  if (!allIn(ids, 0, patterns.length)) throw new WasimError('BAD_COMPILED_VOCAB');
+  for (let i = 0; i < ids.length; i++) if (!carries(patterns[ids[i]!]!)) throw new WasimError('BAD_COMPILED_VOCAB');
   let at = 0;
   for (let k = 0; k < keys.length; k++) {
     const key = strings[keys[k]!];
     const count = counts[k]!;
-    if (key === undefined || !(count >= 0 && at + count <= patterns.length)) throw new WasimError('BAD_COMPILED_VOCAB');
-    const ids = new Array<number>(count);
-    for (let i = 0; i < count; i++) {
-      const p = patterns[at++]!;
-      if (!(p >= 0 && p < patternCount)) throw new WasimError('BAD_COMPILED_VOCAB');
-      ids[i] = p;
-    }
-    into.set(key, ids);
+    if (key === undefined || !(count >= 0 && at + count <= ids.length)) throw new WasimError('BAD_COMPILED_VOCAB');
+    // A literal for the usual single pattern, as in lightsOf.
+    into.set(key, count === 1 ? [ids[at]!] : Array.from(ids.subarray(at, at + count)));
+    at += count;
   }
-  if (at !== patterns.length) throw new WasimError('BAD_COMPILED_VOCAB');
+  if (at !== ids.length) throw new WasimError('BAD_COMPILED_VOCAB');
 }
 
 function isMetaV4(m: unknown): m is MetaV4 {
@@ -1127,7 +1146,7 @@ function fromV4(bytes: Uint8Array): CompiledVocabulary {
     terminalStart: new Int32Array(r.ints('trie.terminalStart')),
     terminalPattern: new Int32Array(r.ints('trie.terminalPattern')),
   };
-  readIndex(r, 'inflection', strings, patterns.length, cv.inflection);
-  readIndex(r, 'nisbaBases', strings, patterns.length, cv.nisbaBases);
-  return { ...cv, tags, patterns, trie: checkedTrie(trie, meta.nodeCount, meta.tokens, patterns.length), nodeCount: meta.nodeCount };
+  readIndex(r, 'inflection', strings, patterns, (p) => p.inflectionBaseLight !== undefined, cv.inflection);
+  readIndex(r, 'nisbaBases', strings, patterns, (p) => p.nisbaBaseLight !== undefined, cv.nisbaBases);
+  return { ...cv, tags, patterns, trie: checkedTrie(trie, meta.nodeCount, meta.tokens, patterns), nodeCount: meta.nodeCount };
 }
