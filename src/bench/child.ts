@@ -76,7 +76,7 @@ function compileMode(a: ChildArgs): object {
     compileMs: t2 - t1,
     ...mem,
     serializeMs: t4 - t3,
-    serialisedMB: Buffer.byteLength(serialised, 'utf8') / MB,
+    serialisedMB: serialised.length / MB,
   };
 }
 
@@ -88,7 +88,7 @@ function percentile(sorted: Float64Array, p: number): number {
 function tagMode(a: ChildArgs): object {
   const base = settledHeap();
   const t0 = now();
-  const compiled: CompiledVocabulary = deserializeCompiled(readFileSync(a.compiledPath, 'utf8'));
+  const compiled: CompiledVocabulary = deserializeCompiled(readFileSync(a.compiledPath));
   const loadMs = now() - t0;
   const loadMem = memory(base);
   const t1 = now();

@@ -192,3 +192,25 @@ test('--with-default merges a publisher list with the default vocabulary; the pu
   assert.ok(!tags.some((t) => t.tag === 'القاهرة'), 'no twin in the default spelling');
   assert.ok(tags.some((t) => t.tag === 'قطر'), 'default entries are there too');
 });
+
+test('a compiled vocabulary tags as its source does; a damaged one is refused with BAD_COMPILED_VOCAB and no stack trace', () => {
+  const compiled = join(tmp, 'newsroom.compiled.json');
+  const c = wasim(['vocab', 'compile', VOCAB, '-o', compiled, NO_HINTS]);
+  assert.equal(c.code, 0, c.stderr);
+  const fromSource = wasim(['tag', ARTICLE, '--vocab', VOCAB, NO_HINTS, '--format', 'json']);
+  const fromCompiled = wasim(['tag', ARTICLE, '--vocab', compiled, '--format', 'json']);
+  assert.equal(fromCompiled.code, 0, fromCompiled.stderr);
+  assert.equal(fromCompiled.stdout, fromSource.stdout);
+  const bytes = readFileSync(compiled);
+  for (const [name, damaged] of [
+    ['cut', bytes.subarray(0, bytes.length >> 1)],
+    ['not a vocabulary', Buffer.from('WASIM-CV and then nothing')],
+  ] as const) {
+    const path = join(tmp, `damaged-${name.replace(/ /g, '-')}.compiled.json`);
+    writeFileSync(path, damaged);
+    const r = wasim(['tag', ARTICLE, '--vocab', path]);
+    assert.equal(r.code, 1, name);
+    assert.match(r.stderr, /BAD_COMPILED_VOCAB|damaged/, name);
+    noStackTrace(r.stderr);
+  }
+});

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compileVocabulary, deserializeCompiled, FORMAT_VERSION, serializeCompiled } from './compile.js';
+import fc from 'fast-check';
+import { compileVocabulary, deserializeCompiled, FORMAT_VERSION, serializeCompiled, type CompiledVocabulary } from './compile.js';
 import { isWasimError } from './errors.js';
+import { createTagger } from './pipeline.js';
 import type { VocabEntry } from './types.js';
 
 const ENTRIES: VocabEntry[] = [
@@ -16,15 +18,61 @@ const V2 = "{\"format\":\"wasim-compiled\",\"version\":2,\"tags\":{\"rows\":4,\"
 
 const badFile = (e: unknown): boolean => isWasimError(e) && e.code === 'BAD_COMPILED_VOCAB';
 
-test('the serialised form is the current version and loads back equal, field order included', () => {
-  const cv = compileVocabulary(ENTRIES);
-  const text = serializeCompiled(cv);
-  assert.equal(JSON.parse(text).version, FORMAT_VERSION);
-  const back = deserializeCompiled(text);
+/** Entries that give every kind of field: a parent, an alias, a nisba, a rewritten token, and a tag whose later entry added its type (a field after entity). */
+const RICH: VocabEntry[] = [
+  ...ENTRIES,
+  { label: 'غزة', id: 'gaza', type: 'place', parent: 'فلسطين', aliases: ['قطاع غزة'] },
+  { label: 'حماس' },
+  { label: 'حماس', id: 'hamas', type: 'organisation' },
+];
+
+/** serializeCompiled(compileVocabulary(RICH)) as version 3 wrote it. */
+const V3 = "{\"format\":\"wasim-compiled\",\"version\":3,\"strings\":[\"الامم المتحده\",\"مصر\",\"المفاوضات\",\"اميركا\",\"gaza\",\"hamas\",\"الأمم المتحدة\",\"أميركا\",\"غزة\",\"حماس\",\"organisation\",\"place\",\"غزه\",\"فلسطين\",\"الأمم\",\"المتحده\",\"الامم\",\"مصر\",\"مصري\",\"المفاوضات\",\"امريكا\",\"غزه\",\"قطاع\",\"حماس\",\"مصر\",\"امريك\",\"مفاوض\",\"مفاوض\",\"امريك\"],\"tags\":{\"rows\":6,\"shapes\":[[\"id\",\"label\",\"type\",\"ambiguous\",\"key\",\"labelTokens\",\"entity\"],[\"id\",\"label\",\"ambiguous\",\"key\",\"labelTokens\",\"entity\"],[\"id\",\"label\",\"type\",\"parent\",\"ambiguous\",\"key\",\"labelTokens\",\"entity\"],[\"id\",\"label\",\"ambiguous\",\"key\",\"labelTokens\",\"entity\",\"type\"]],\"shape\":\"GAACAEG\",\"columns\":{\"id\":{\"kind\":\"text\",\"refs\":\"GACEGIK\"},\"label\":{\"kind\":\"text\",\"refs\":\"GMBBOQS\"},\"type\":{\"kind\":\"text\",\"refs\":\"GUWAWWU\"},\"ambiguous\":{\"kind\":\"flag\",\"values\":\"GAAAAAA\"},\"key\":{\"kind\":\"text\",\"refs\":\"GBBBBYD\"},\"labelTokens\":{\"kind\":\"int\",\"values\":\"GECCCCC\"},\"entity\":{\"kind\":\"text\",\"refs\":\"GnGnGnGnGBB\"},\"parent\":{\"kind\":\"text\",\"refs\":\"GAAAAaA\"}}},\"patterns\":{\"rows\":9,\"shapes\":[[\"tag\",\"lights\",\"rewritten\",\"nisba\"],[\"tag\",\"lights\",\"rewritten\",\"nisba\",\"nisbaBaseLight\"],[\"tag\",\"lights\",\"rewritten\",\"nisba\",\"inflectionBaseLight\"],[\"tag\",\"lights\",\"rewritten\",\"nisba\",\"alias\"]],\"shape\":\"JAACAECAGA\",\"columns\":{\"tag\":{\"kind\":\"int\",\"values\":\"JAACCEGIIK\"},\"lights\":{\"kind\":\"texts\",\"lengths\":\"JEECCCCCEC\",\"refs\":\"McegBeiBkBmBoBqBsBqBuB\"},\"rewritten\":{\"kind\":\"flags\",\"lengths\":\"JEECCCCCEC\",\"set\":\"BO\"},\"nisba\":{\"kind\":\"flag\",\"values\":\"JAAACAAAAA\"},\"nisbaBaseLight\":{\"kind\":\"text\",\"refs\":\"JAAwBAAyBAAA\"},\"inflectionBaseLight\":{\"kind\":\"text\",\"refs\":\"JAAAA0BAAAA\"},\"alias\":{\"kind\":\"flag\",\"values\":\"JAAAAAAACA\"}}},\"tokens\":\"الامم\\nالمتحده\\nمصر\\nمصري\\nالمفاوضات\\nامريكا\\nغزه\\nقطاع\\nحماس\",\"nodeCount\":11,\"trie\":{\"childStart\":\"MAQCAAAAAACAA\",\"childToken\":\"KAEGIKMOQCM\",\"childNode\":\"KCGIKMOQUES\",\"terminalStart\":\"MAAAECCCCCACC\",\"terminalPattern\":\"JACEGIKMOQ\"},\"inflection\":{\"keys\":\"B2B\",\"counts\":\"BC\",\"patterns\":\"BI\"},\"nisbaBases\":{\"keys\":\"CiB4B\",\"counts\":\"CCC\",\"patterns\":\"CEK\"}}";
+
+const SENTENCES = [
+  'اجتمع مجلس الأمن في الأمم المتحدة لبحث المفاوضات بين حماس وإسرائيل بشأن قطاع غزة',
+  'قال المتحدث المصري إن مصر تواصل الوساطة، وإن الوفد الأميركي وصل إلى القاهرة',
+  'أعلنت الامم المتحده أن المساعدات دخلت غزه عبر معبر رفح',
+];
+
+/** Everything the matcher and ranker read, field order of tags and patterns included. */
+function assertSameVocabulary(back: CompiledVocabulary, cv: CompiledVocabulary): void {
   assert.deepEqual(back, { ...cv });
   assert.deepEqual(back.tags.map((t) => Object.keys(t)), cv.tags.map((t) => Object.keys(t)));
   assert.deepEqual(back.patterns.map((p) => Object.keys(p)), cv.patterns.map((p) => Object.keys(p)));
-  assert.equal(serializeCompiled(back), text);
+}
+
+function assertSameTagging(back: CompiledVocabulary, cv: CompiledVocabulary): void {
+  const a = createTagger(back);
+  const b = createTagger(cv);
+  for (const body of SENTENCES) assert.deepEqual(a.tag({ title: '', body }, { explain: true }), b.tag({ title: '', body }, { explain: true }), body);
+}
+
+test('the serialised form is the current version and loads back equal, field order included', () => {
+  for (const entries of [ENTRIES, RICH]) {
+    const cv = compileVocabulary(entries);
+    const bytes = serializeCompiled(cv);
+    const back = deserializeCompiled(bytes);
+    assertSameVocabulary(back, cv);
+    assertSameTagging(back, cv);
+    assert.deepEqual(serializeCompiled(back), bytes);
+  }
+});
+
+test('bytes at any offset of a bigger buffer load alike (a file read into a shared pool is not aligned)', () => {
+  const cv = compileVocabulary(RICH);
+  const bytes = serializeCompiled(cv);
+  for (let offset = 0; offset < 4; offset++) {
+    const pool = new Uint8Array(bytes.length + 8);
+    pool.set(bytes, offset);
+    assertSameVocabulary(deserializeCompiled(pool.subarray(offset, offset + bytes.length)), cv);
+  }
+});
+
+test('strings UTF-16 decoding would alter (lone surrogates, a leading BOM) come back unchanged', () => {
+  const cv = compileVocabulary([{ label: 'مصر', id: '\ufeffمصر', type: 'place', parent: 'x\ud800y' }, { label: 'غزة', id: 'a\udc00', type: 'place' }]);
+  const back = deserializeCompiled(serializeCompiled(cv));
+  assert.deepEqual(back.tags, cv.tags);
 });
 
 test('files of version 2 still load, equal to a fresh compile', () => {
@@ -38,8 +86,16 @@ test('files of version 2 still load, equal to a fresh compile', () => {
   assert.deepEqual(old.nisbaBases, cv.nisbaBases);
 });
 
-test('a damaged file or one of an unknown version is refused with BAD_COMPILED_VOCAB', () => {
-  const data = JSON.parse(serializeCompiled(compileVocabulary(ENTRIES)));
+test('files of version 3 still load, as text or as bytes, equal to a fresh compile', () => {
+  const cv = compileVocabulary(RICH);
+  for (const old of [deserializeCompiled(V3), deserializeCompiled(new TextEncoder().encode(V3))]) {
+    assertSameVocabulary(old, cv);
+    assertSameTagging(old, cv);
+  }
+});
+
+test('a damaged JSON file or one of an unknown version is refused with BAD_COMPILED_VOCAB', () => {
+  const data = JSON.parse(V3);
   const damaged = (change: (d: any) => void): string => {
     const d = structuredClone(data);
     change(d);
@@ -47,6 +103,7 @@ test('a damaged file or one of an unknown version is refused with BAD_COMPILED_V
   };
   const cases = [
     damaged((d) => (d.version = FORMAT_VERSION + 1)),
+    damaged((d) => (d.version = 4)),
     damaged((d) => (d.trie.childNode = d.trie.childNode.slice(0, -1))),
     damaged((d) => (d.trie.childToken = d.trie.childToken + 'A')),
     damaged((d) => (d.tags.columns.label.refs = d.tags.columns.label.refs.replace(/^./, 'Z'))),
@@ -54,6 +111,52 @@ test('a damaged file or one of an unknown version is refused with BAD_COMPILED_V
     damaged((d) => delete d.patterns.columns.lights),
     '{"format":"wasim-compiled","version":3}',
     'not json',
+    '',
   ];
   for (const text of cases) assert.throws(() => deserializeCompiled(text), badFile, text.slice(0, 80));
+  for (const text of cases) assert.throws(() => deserializeCompiled(new TextEncoder().encode(text)), badFile, text.slice(0, 80));
+});
+
+/** Loads or refuses with BAD_COMPILED_VOCAB; anything else (another error, a hang) fails the test. */
+function loadsOrRefuses(bytes: Uint8Array): CompiledVocabulary | undefined {
+  try {
+    return deserializeCompiled(bytes);
+  } catch (e) {
+    assert.ok(badFile(e), String(e));
+    return undefined;
+  }
+}
+
+test('a binary file cut short anywhere is refused with BAD_COMPILED_VOCAB', () => {
+  const bytes = serializeCompiled(compileVocabulary(RICH));
+  for (let n = 0; n < bytes.length; n++) assert.throws(() => deserializeCompiled(bytes.subarray(0, n)), badFile, `cut at ${n}`);
+  // And one that goes on after its end.
+  assert.throws(() => deserializeCompiled(Uint8Array.of(...bytes, 0, 0, 0, 0)), badFile);
+});
+
+test('a binary file with changed bytes is refused with BAD_COMPILED_VOCAB or loads a vocabulary that tags without error', () => {
+  const bytes = serializeCompiled(compileVocabulary(RICH));
+  let refused = 0;
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.nat(bytes.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), (changes) => {
+      const damaged = bytes.slice();
+      for (const [at, value] of changes) damaged[at] = value;
+      const cv = loadsOrRefuses(damaged);
+      if (cv === undefined) refused++;
+      else for (const body of SENTENCES) createTagger(cv).tag({ title: '', body });
+    }),
+    { numRuns: 2000 },
+  );
+  // Most bytes are references, counts and lengths, whose damage is seen.
+  assert.ok(refused > 1000, `${refused} of 2000 refused`);
+  // A reference out of range in each integer section.
+  const header = new TextDecoder().decode(bytes.subarray(12, 12 + new DataView(bytes.buffer).getUint32(8, true)));
+  const { sections } = JSON.parse(header) as { sections: Record<string, { at: number; bytes: number }> };
+  const start = (12 + new TextEncoder().encode(header).length + 3) & ~3;
+  for (const [name, place] of Object.entries(sections)) {
+    if (name === 'strings' || place.bytes === 0 || name.endsWith('.order') || name.endsWith('.flags') || name === 'tags.labelTokens') continue;
+    const damaged = bytes.slice();
+    new DataView(damaged.buffer).setInt32(start + place.at, 0x7fffffff, true);
+    assert.throws(() => deserializeCompiled(damaged), badFile, name);
+  }
 });

@@ -3,12 +3,13 @@
  * token is a handful of probes whatever the vocabulary size: token → id in one hash, then
  * (trie node, token id) → child by binary search in the node's row of a compressed trie held
  * in typed arrays (no per-edge objects, fast to serialise and load). Inflection and nisba
- * bases have their own hashes for single-token tags. The compiled form serialises to JSON.
+ * bases have their own hashes for single-token tags. The compiled form serialises to a binary
+ * container (older versions were JSON, still read).
  */
 import { WasimError } from './errors.js';
 import { foldKey } from './fold.js';
 import { articleOffset, inflectionBase, nisbaBaseFor } from './morph.js';
-import { packInts, unpackInts } from './pack.js';
+import { ContainerReader, ContainerWriter, isBinaryContainer, unpackInts, type Ints } from './pack.js';
 import { tokenize, type Token } from './tokenize.js';
 import type { TagType, VocabEntry } from './types.js';
 import { canonicalKey } from './variants.js';
@@ -207,8 +208,8 @@ export function buildTrie(nodeCount: number, tokenCount: number, edges: Int32Arr
 
 /** Token ids beyond this many would not fit the serialised form's expectations (and no vocabulary needs them). */
 const MAX_TOKENS = 2 ** 24;
-/** Version 3 since the packed columns; versions 1 and 2 are still read. */
-export const FORMAT_VERSION = 3;
+/** Version 4 since the binary container; versions 1 to 3 (JSON) are still read. */
+export const FORMAT_VERSION = 4;
 
 const NO_FORMS: readonly string[] = [];
 
@@ -477,6 +478,7 @@ const DERIVED = -100;
 /** The default entity of a tag, from its key (see compileVocabulary). */
 const TAG_DERIVATIONS: Derivations = { entity: { from: 'key', derive: (key) => 'key:' + entityOfKey(key) } };
 
+/** The strings of a serialised form, each stored once and referred to by its index. */
 class StringTable {
   readonly list: string[] = [];
   private readonly ids = new Map<string, number>();
@@ -494,93 +496,6 @@ class StringTable {
     }
     return id;
   }
-}
-
-function kindOf(values: unknown[]): PackedColumn['kind'] {
-  // A loop, not every(): the lists have holes where a row has no such field.
-  const all = (test: (v: unknown) => boolean): boolean => {
-    for (const v of values) if (v !== undefined && !test(v)) return false;
-    return true;
-  };
-  const isInt = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= -0x80000000 && (v as number) <= 0x7fffffff;
-  if (all((v) => typeof v === 'string')) return 'text';
-  if (all((v) => typeof v === 'boolean')) return 'flag';
-  if (all(isInt)) return 'int';
-  if (all((v) => Array.isArray(v) && v.every((x) => typeof x === 'string'))) return 'texts';
-  if (all((v) => Array.isArray(v) && v.every((x) => typeof x === 'boolean'))) return 'flags';
-  return 'json';
-}
-
-/** Do the strings of a column repeat? Judged on its first values. */
-function worthSharing(values: readonly unknown[]): boolean {
-  const sample = new Set<unknown>();
-  let seen = 0;
-  for (let r = 0; r < values.length && seen < 1000; r++) {
-    if (values[r] === undefined) continue;
-    sample.add(values[r]);
-    seen++;
-  }
-  return sample.size < 0.9 * seen;
-}
-
-function toPacked(rows: readonly object[], strings: StringTable, derivations: Derivations = {}): PackedColumns {
-  const shapes: string[][] = [];
-  const shapeIds = new Map<string, number>();
-  const shape = new Int32Array(rows.length);
-  const values: Record<string, unknown[]> = {};
-  rows.forEach((row, r) => {
-    // As JSON.stringify would: a field set to undefined is no field.
-    const fields = Object.keys(row).filter((f) => (row as Record<string, unknown>)[f] !== undefined);
-    const sig = fields.join('\u0000');
-    let id = shapeIds.get(sig);
-    if (id === undefined) {
-      id = shapes.length;
-      shapes.push(fields);
-      shapeIds.set(sig, id);
-    }
-    shape[r] = id;
-    for (const f of fields) (values[f] ??= new Array<unknown>(rows.length))[r] = (row as Record<string, unknown>)[f];
-  });
-  const columns: Record<string, PackedColumn> = {};
-  for (const [f, vs] of Object.entries(values)) {
-    const kind = kindOf(vs);
-    if (kind === 'text') {
-      const refs = new Int32Array(rows.length);
-      const d = derivations[f];
-      const dedupe = worthSharing(vs);
-      rows.forEach((row, r) => {
-        const v = vs[r];
-        if (v === undefined) return;
-        const fields = shapes[shape[r]!]!;
-        const at = fields.indexOf(f);
-        const rec = row as Record<string, unknown>;
-        let ref = -1;
-        for (let g = 0; g < at && ref < 0; g++) if (rec[fields[g]!] === v) ref = g;
-        if (ref >= 0) refs[r] = -1 - ref;
-        else if (d && fields.indexOf(d.from) >= 0 && fields.indexOf(d.from) < at && typeof rec[d.from] === 'string' && d.derive(rec[d.from] as string) === v) refs[r] = DERIVED;
-        else refs[r] = strings.ref(v as string, dedupe);
-      });
-      columns[f] = { kind, refs: packInts(refs) };
-    } else if (kind === 'flag' || kind === 'int') {
-      columns[f] = { kind, values: packInts(Array.from(vs, (v) => (v === undefined ? 0 : Number(v)))) };
-    } else if (kind === 'texts' || kind === 'flags') {
-      const lengths = Array.from(vs, (v) => (v === undefined ? 0 : (v as unknown[]).length));
-      const items: number[] = [];
-      let at = 0;
-      for (const v of vs) {
-        if (v === undefined) continue;
-        for (const x of v as unknown[]) {
-          if (kind === 'texts') items.push(strings.ref(x as string));
-          else if (x === true) items.push(at);
-          at++;
-        }
-      }
-      columns[f] = kind === 'texts' ? { kind, lengths: packInts(lengths), refs: packInts(items) } : { kind, lengths: packInts(lengths), set: packInts(items, true) };
-    } else {
-      columns[f] = { kind, values: Array.from(vs, (v) => (v === undefined ? 0 : v)) };
-    }
-  }
-  return { rows: rows.length, shapes, shape: packInts(shape), columns };
 }
 
 /** A column decoded: the value of a row, given the row's fields so far. */
@@ -706,18 +621,6 @@ interface SerializedV3 {
   nisbaBases: { keys: string; counts: string; patterns: string };
 }
 
-function packIndex(map: ReadonlyMap<string, readonly number[]>, strings: StringTable): SerializedV3['inflection'] {
-  const keys: number[] = [];
-  const counts: number[] = [];
-  const patterns: number[] = [];
-  for (const [k, ids] of map) {
-    keys.push(strings.ref(k));
-    counts.push(ids.length);
-    for (const id of ids) patterns.push(id);
-  }
-  return { keys: packInts(keys), counts: packInts(counts), patterns: packInts(patterns) };
-}
-
 function unpackIndex(p: SerializedV3['inflection'], strings: readonly string[], into: Map<string, number[]>): void {
   const keys = unpackInts(p.keys);
   const counts = unpackInts(p.counts);
@@ -733,35 +636,7 @@ function unpackIndex(p: SerializedV3['inflection'], strings: readonly string[], 
   }
 }
 
-/** A JSON string that deserializeCompiled turns back into an equal compiled vocabulary. */
-export function serializeCompiled(cv: CompiledVocabulary): string {
-  const tokens = new Array<string>(cv.tokenIds.size);
-  for (const [k, id] of cv.tokenIds) tokens[id] = k;
-  const t = cv.trie;
-  const strings = new StringTable();
-  const data: SerializedV3 = {
-    format: 'wasim-compiled',
-    version: FORMAT_VERSION,
-    strings: strings.list,
-    tags: toPacked(cv.tags, strings, TAG_DERIVATIONS),
-    patterns: toPacked(cv.patterns, strings),
-    tokens: tokens.join('\n'),
-    nodeCount: cv.nodeCount,
-    trie: {
-      // Row starts ascend: their differences are small.
-      childStart: packInts(t.childStart, true),
-      childToken: packInts(t.childToken),
-      childNode: packInts(t.childNode),
-      terminalStart: packInts(t.terminalStart, true),
-      terminalPattern: packInts(t.terminalPattern),
-    },
-    inflection: packIndex(cv.inflection, strings),
-    nisbaBases: packIndex(cv.nisbaBases, strings),
-  };
-  return JSON.stringify(data);
-}
-
-function trieFromV3(t: SerializedV3['trie'], nodeCount: number, tokenCount: number, patternCount: number): Trie {
+function trieFromV3(t: SerializedV3['trie'], nodeCount: number, tokenCount: number, patterns: readonly Pattern[]): Trie {
   const trie: Trie = {
     childStart: unpackInts(t.childStart, true),
     childToken: unpackInts(t.childToken),
@@ -769,19 +644,60 @@ function trieFromV3(t: SerializedV3['trie'], nodeCount: number, tokenCount: numb
     terminalStart: unpackInts(t.terminalStart, true),
     terminalPattern: unpackInts(t.terminalPattern),
   };
+  return checkedTrie(trie, nodeCount, tokenCount, patterns);
+}
+
+/**
+ * The trie if its rows and references are in range and it is a tree whose patterns end at the
+ * depth of their number of tokens: the matcher reads a pattern's lights by the depth it walked,
+ * and a damaged file must not send it astray.
+ */
+function checkedTrie(trie: Trie, nodeCount: number, tokenCount: number, patterns: readonly Pattern[]): Trie {
   const edges = trie.childToken.length;
   const ok =
     trie.childStart.length === nodeCount + 1 &&
     trie.terminalStart.length === nodeCount + 1 &&
+    trie.childStart[0] === 0 &&
+    trie.terminalStart[0] === 0 &&
     trie.childStart[nodeCount] === edges &&
     trie.childNode.length === edges &&
     trie.terminalStart[nodeCount] === trie.terminalPattern.length &&
-    trie.childNode.every((v) => v > 0 && v < nodeCount) &&
-    trie.childToken.every((v) => v >= 0 && v < tokenCount) &&
-    trie.terminalPattern.every((v) => v >= 0 && v < patternCount);
+    ascending(trie.childStart) &&
+    ascending(trie.terminalStart) &&
+    allIn(trie.childNode, 1, nodeCount) &&
+    allIn(trie.childToken, 0, tokenCount) &&
+    allIn(trie.terminalPattern, 0, patterns.length) &&
+    endsAtDepth(trie, nodeCount, patterns);
   if (!ok) throw new WasimError('BAD_COMPILED_VOCAB');
   return trie;
 }
+
+/** Every node but the root has one parent, numbered before it (so no cycle); patterns end at their length. */
+function endsAtDepth(trie: Trie, nodeCount: number, patterns: readonly Pattern[]): boolean {
+  const depth = new Int32Array(nodeCount).fill(-1);
+  depth[0] = 0;
+  for (let v = 0; v < nodeCount; v++) {
+    for (let e = trie.childStart[v]!; e < trie.childStart[v + 1]!; e++) {
+      const child = trie.childNode[e]!;
+      if (child <= v || depth[child] !== -1) return false;
+      depth[child] = depth[v]! + 1;
+    }
+    for (let t = trie.terminalStart[v]!; t < trie.terminalStart[v + 1]!; t++) if (patterns[trie.terminalPattern[t]!]!.lights.length !== depth[v]) return false;
+  }
+  return true;
+}
+
+function ascending(a: Ints): boolean {
+  for (let i = 1; i < a.length; i++) if (a[i]! < a[i - 1]!) return false;
+  return true;
+}
+
+/** Every value in [lo, hi). */
+function allIn(a: Ints, lo: number, hi: number): boolean {
+  for (let i = 0; i < a.length; i++) if (!(a[i]! >= lo && a[i]! < hi)) return false;
+  return true;
+}
+
 
 function trieFromV1(data: SerializedV1, tokenCount: number): Trie {
   const e = data.edges;
@@ -798,7 +714,21 @@ function trieFromV1(data: SerializedV1, tokenCount: number): Trie {
   return buildTrie(data.nodeCount, tokenCount, edges, ends);
 }
 
-export function deserializeCompiled(text: string): CompiledVocabulary {
+/**
+ * The compiled vocabulary of serializeCompiled's bytes, or of the JSON text of an older version
+ * (as a string or as UTF-8 bytes): the form is told by the content, not by the file's name.
+ */
+export function deserializeCompiled(input: string | Uint8Array): CompiledVocabulary {
+  if (typeof input !== 'string' && isBinaryContainer(input)) {
+    try {
+      return fromV4(input);
+    } catch (e) {
+      // A damaged file: a section cut off, a reference out of range.
+      if (e instanceof WasimError) throw e;
+      throw new WasimError('BAD_COMPILED_VOCAB');
+    }
+  }
+  const text = typeof input === 'string' ? input : new TextDecoder().decode(input);
   let data: SerializedV1 | SerializedV2 | SerializedV3;
   try {
     data = JSON.parse(text) as SerializedV1 | SerializedV2 | SerializedV3;
@@ -851,8 +781,372 @@ function fromV3(data: SerializedV3): CompiledVocabulary {
   const tokens = data.tokens.split('\n');
   for (let id = 0; id < tokens.length; id++) cv.tokenIds.set(tokens[id]!, id);
   cv.nodeCount = data.nodeCount;
-  cv.trie = trieFromV3(data.trie, data.nodeCount, tokens.length, cv.patterns.length);
+  cv.trie = trieFromV3(data.trie, data.nodeCount, tokens.length, cv.patterns);
   unpackIndex(data.inflection, strings, cv.inflection);
   unpackIndex(data.nisbaBases, strings, cv.nisbaBases);
   return cv;
+}
+
+/**
+ * Version 4: the columns of version 3 in a binary container (see pack.ts), so that loading a
+ * million-tag vocabulary reads int32 columns in place and decodes its strings in one call, and
+ * tags and patterns are built by loops of their own rather than through generic column readers.
+ * Tokens are the first strings of the table, in id order. A string reference is an index into
+ * the table or one of the markers below.
+ */
+const ABSENT = -1;
+/** The tag's key (a tag's id and label usually are). */
+const SAME_AS_KEY = -2;
+/** The entity a tag has without hints: 'key:' + entityOfKey(key). */
+const KEY_ENTITY = -3;
+
+/** Field order of tags as newTag makes them; a tag merged later may have gained fields after entity. */
+const TAG_FIELDS = ['id', 'label', 'type', 'parent', 'ambiguous', 'key', 'labelTokens', 'entity', 'nisbaLabel'] as const;
+/** Field order of patterns as addPattern makes them. */
+const PATTERN_FIELDS = ['tag', 'lights', 'rewritten', 'nisba', 'alias', 'inflectionBaseLight', 'nisbaBaseLight'] as const;
+
+// Bits of the flag columns: a boolean field's presence and value.
+const AMBIGUOUS = 1;
+const HAS_NISBA_LABEL = 2;
+const NISBA_LABEL = 4;
+const NISBA = 1;
+const HAS_ALIAS = 2;
+const ALIAS = 4;
+
+interface MetaV4 {
+  format: 'wasim-compiled';
+  version: 4;
+  tags: number;
+  patterns: number;
+  tokens: number;
+  nodeCount: number;
+  /** Field orders other than the usual one; row order k + 1 in a `.order` column is orders[k]. */
+  tagOrders: string[][];
+  patternOrders: string[][];
+}
+
+/**
+ * Field orders of rows: 0 for the usual order (`fields` without the ones a row lacks), k + 1 for
+ * the k-th other order. Fields outside `fields` cannot be stored: an error, not a silent loss.
+ */
+function ordersOf(rows: readonly object[], fields: readonly string[], what: string): { order: Int32Array; others: string[][] } {
+  const order = new Int32Array(rows.length);
+  const others: string[][] = [];
+  const ids = new Map<string, number>();
+  rows.forEach((row, r) => {
+    const rec = row as Record<string, unknown>;
+    const own = Object.keys(row).filter((f) => rec[f] !== undefined);
+    let k = 0;
+    for (const f of fields) if (k < own.length && own[k] === f) k++;
+    if (k === own.length) return;
+    if (own.some((f) => !fields.includes(f))) throw new Error(`serializeCompiled: ${what} ${r} has a field the format does not know: ${own.join(', ')}`);
+    const sig = own.join(',');
+    let id = ids.get(sig);
+    if (id === undefined) {
+      others.push(own);
+      id = others.length;
+      ids.set(sig, id);
+    }
+    order[r] = id;
+  });
+  return { order, others };
+}
+
+function writeTags(out: ContainerWriter, tags: readonly CompiledTag[], strings: StringTable): string[][] {
+  const n = tags.length;
+  const id = new Int32Array(n);
+  const label = new Int32Array(n);
+  const type = new Int32Array(n);
+  const parent = new Int32Array(n);
+  const key = new Int32Array(n);
+  const flags = new Int32Array(n);
+  const labelTokens = new Int32Array(n);
+  const entity = new Int32Array(n);
+  const optional = (s: string | undefined): number => (s === undefined ? ABSENT : strings.ref(s));
+  for (let r = 0; r < n; r++) {
+    const t = tags[r]!;
+    // A one-word key shares the string of its token (a string fewer to make at every load);
+    // other keys are distinct, and a lookup would find nothing to share.
+    key[r] = strings.ref(t.key, !t.key.includes(' '));
+    id[r] = t.id === t.key ? SAME_AS_KEY : strings.ref(t.id, false);
+    label[r] = t.label === t.key ? SAME_AS_KEY : strings.ref(t.label);
+    type[r] = optional(t.type);
+    parent[r] = optional(t.parent);
+    flags[r] = (t.ambiguous ? AMBIGUOUS : 0) | (t.nisbaLabel !== undefined ? HAS_NISBA_LABEL : 0) | (t.nisbaLabel ? NISBA_LABEL : 0);
+    labelTokens[r] = t.labelTokens;
+    entity[r] = t.entity === 'key:' + entityOfKey(t.key) ? KEY_ENTITY : strings.ref(t.entity);
+  }
+  const { order, others } = ordersOf(tags, TAG_FIELDS, 'tag');
+  for (const [name, column] of Object.entries({ id, label, type, parent, key, flags, labelTokens, entity, order })) out.ints(`tags.${name}`, column);
+  return others;
+}
+
+function writePatterns(out: ContainerWriter, patterns: readonly Pattern[], strings: StringTable): string[][] {
+  const n = patterns.length;
+  const tag = new Int32Array(n);
+  const lightCount = new Int32Array(n);
+  const flags = new Int32Array(n);
+  const inflection = new Int32Array(n);
+  const nisbaBase = new Int32Array(n);
+  const lights: number[] = [];
+  // Where the rewritten tokens are among all the lights (few are).
+  const rewritten: number[] = [];
+  const optional = (s: string | undefined): number => (s === undefined ? ABSENT : strings.ref(s));
+  for (let r = 0; r < n; r++) {
+    const p = patterns[r]!;
+    tag[r] = p.tag;
+    lightCount[r] = p.lights.length;
+    if (p.rewritten.length !== p.lights.length) throw new Error(`serializeCompiled: pattern ${r} has ${p.lights.length} lights but ${p.rewritten.length} rewritten flags`);
+    for (let k = 0; k < p.lights.length; k++) {
+      if (p.rewritten[k]) rewritten.push(lights.length);
+      lights.push(strings.ref(p.lights[k]!));
+    }
+    flags[r] = (p.nisba ? NISBA : 0) | (p.alias !== undefined ? HAS_ALIAS : 0) | (p.alias ? ALIAS : 0);
+    inflection[r] = optional(p.inflectionBaseLight);
+    nisbaBase[r] = optional(p.nisbaBaseLight);
+  }
+  const { order, others } = ordersOf(patterns, PATTERN_FIELDS, 'pattern');
+  for (const [name, column] of Object.entries({ tag, lightCount, lights, rewritten, flags, inflection, nisbaBase, order })) out.ints(`patterns.${name}`, column);
+  return others;
+}
+
+function writeIndex(out: ContainerWriter, name: string, map: ReadonlyMap<string, readonly number[]>, strings: StringTable): void {
+  const keys: number[] = [];
+  const counts: number[] = [];
+  const patterns: number[] = [];
+  for (const [k, ids] of map) {
+    keys.push(strings.ref(k));
+    counts.push(ids.length);
+    for (const id of ids) patterns.push(id);
+  }
+  out.ints(`${name}.keys`, keys);
+  out.ints(`${name}.counts`, counts);
+  out.ints(`${name}.patterns`, patterns);
+}
+
+/** Bytes that deserializeCompiled turns back into an equal compiled vocabulary. */
+export function serializeCompiled(cv: CompiledVocabulary): Uint8Array {
+  const strings = new StringTable();
+  const tokens = new Array<string>(cv.tokenIds.size);
+  for (const [k, id] of cv.tokenIds) tokens[id] = k;
+  // Tokens first, so that token id = string index; lights and bases share their strings.
+  for (const token of tokens) strings.ref(token);
+  if (strings.list.length !== tokens.length) throw new Error('serializeCompiled: token ids are not 0 … n - 1');
+  const out = new ContainerWriter();
+  const tagOrders = writeTags(out, cv.tags, strings);
+  const patternOrders = writePatterns(out, cv.patterns, strings);
+  writeIndex(out, 'inflection', cv.inflection, strings);
+  writeIndex(out, 'nisbaBases', cv.nisbaBases, strings);
+  for (const [name, column] of Object.entries(cv.trie)) out.ints(`trie.${name}`, column as Int32Array);
+  out.strings('strings', strings.list);
+  const meta: MetaV4 = { format: 'wasim-compiled', version: 4, tags: cv.tags.length, patterns: cv.patterns.length, tokens: tokens.length, nodeCount: cv.nodeCount, tagOrders, patternOrders };
+  return out.finish(meta);
+}
+
+/** An integer section of `rows` values; a view into the file's bytes, not to be kept. */
+function column(r: ContainerReader, name: string, rows: number): Ints {
+  const c = r.ints(name);
+  if (c.length !== rows) throw new WasimError('BAD_COMPILED_VOCAB');
+  return c;
+}
+
+function isOrders(x: unknown): x is string[][] {
+  return Array.isArray(x) && x.every((o) => Array.isArray(o) && o.every((f) => typeof f === 'string'));
+}
+
+/** A row in one of the other field orders: its fields copied in that order, which must be all of them. */
+function reordered<T>(fields: Record<string, unknown>, order: readonly string[] | undefined): T {
+  const present = Object.keys(fields).filter((f) => fields[f] !== undefined);
+  if (order === undefined || order.length !== present.length || !order.every((f) => fields[f] !== undefined)) throw new WasimError('BAD_COMPILED_VOCAB');
+  const row: Record<string, unknown> = {};
+  for (const f of order) row[f] = fields[f];
+  return row as T;
+}
+
+/** Every value is `marker` or a string index: the row loops then read strings without checks. */
+function refsIn(a: Ints, marker: number, stringCount: number): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i]!;
+    if (!(v === marker || (v >= 0 && v < stringCount))) return false;
+  }
+  return true;
+}
+
+function readTags(r: ContainerReader, meta: MetaV4, strings: readonly string[]): CompiledTag[] {
+  const n = meta.tags;
+  const id = column(r, 'tags.id', n);
+  const label = column(r, 'tags.label', n);
+  const type = column(r, 'tags.type', n);
+  const parent = column(r, 'tags.parent', n);
+  const key = column(r, 'tags.key', n);
+  const flags = column(r, 'tags.flags', n);
+  const labelTokens = column(r, 'tags.labelTokens', n);
+  const entity = column(r, 'tags.entity', n);
+  const order = column(r, 'tags.order', n);
+  const S = strings.length;
+  const checked = refsIn(key, 0, S) && refsIn(id, SAME_AS_KEY, S) && refsIn(label, SAME_AS_KEY, S) && refsIn(type, ABSENT, S) && refsIn(parent, ABSENT, S) && refsIn(entity, KEY_ENTITY, S);
+  if (!checked) throw new WasimError('BAD_COMPILED_VOCAB');
+  const tags = new Array<CompiledTag>(n);
+  for (let i = 0; i < n; i++) {
+    const tagKey = strings[key[i]!]!;
+    const tagId = id[i] === SAME_AS_KEY ? tagKey : strings[id[i]!]!;
+    const tagLabel = label[i] === SAME_AS_KEY ? tagKey : strings[label[i]!]!;
+    const typeText = type[i] === ABSENT ? undefined : strings[type[i]!];
+    const tagType = typeText as TagType | undefined;
+    const tagParent = parent[i] === ABSENT ? undefined : strings[parent[i]!];
+    const tagEntity = entity[i] === KEY_ENTITY ? 'key:' + entityOfKey(tagKey) : strings[entity[i]!]!;
+    const f = flags[i]!;
+    let tag: CompiledTag;
+    // newTag leaves out an empty type or parent: such a tag takes the general path.
+    if (order[i] === 0 && typeText !== '' && tagParent !== '') {
+      tag = newTag(tagId, tagLabel, tagType, tagParent, (f & AMBIGUOUS) !== 0, tagKey, tagEntity);
+      tag.labelTokens = labelTokens[i]!;
+      if (f & HAS_NISBA_LABEL) tag.nisbaLabel = (f & NISBA_LABEL) !== 0;
+    } else {
+      const fields = {
+        id: tagId,
+        label: tagLabel,
+        type: tagType,
+        parent: tagParent,
+        ambiguous: (f & AMBIGUOUS) !== 0,
+        key: tagKey,
+        labelTokens: labelTokens[i]!,
+        entity: tagEntity,
+        nisbaLabel: f & HAS_NISBA_LABEL ? (f & NISBA_LABEL) !== 0 : undefined,
+      };
+      tag = reordered<CompiledTag>(fields, order[i] === 0 ? TAG_FIELDS.filter((name) => fields[name] !== undefined) : meta.tagOrders[order[i]! - 1]);
+    }
+    tags[i] = tag;
+  }
+  return tags;
+}
+
+/**
+ * The lights of a pattern. Array literals for the usual lengths: V8 learns that what a literal
+ * makes outlives the load and allocates it straight in the old generation, where arrays made
+ * by length are copied by every young-generation collection of the load.
+ */
+function lightsOf(lights: Ints, at: number, count: number, strings: readonly string[]): string[] {
+  switch (count) {
+    case 1:
+      return [strings[lights[at]!]!];
+    case 2:
+      return [strings[lights[at]!]!, strings[lights[at + 1]!]!];
+    case 3:
+      return [strings[lights[at]!]!, strings[lights[at + 1]!]!, strings[lights[at + 2]!]!];
+    default: {
+      const out = new Array<string>(count);
+      for (let k = 0; k < count; k++) out[k] = strings[lights[at + k]!]!;
+      return out;
+    }
+  }
+}
+
+function readPatterns(r: ContainerReader, meta: MetaV4, strings: readonly string[]): Pattern[] {
+  const n = meta.patterns;
+  const tag = column(r, 'patterns.tag', n);
+  const lightCount = column(r, 'patterns.lightCount', n);
+  const flags = column(r, 'patterns.flags', n);
+  const inflection = column(r, 'patterns.inflection', n);
+  const nisbaBase = column(r, 'patterns.nisbaBase', n);
+  const order = column(r, 'patterns.order', n);
+  const lights = r.ints('patterns.lights');
+  const rewritten = r.ints('patterns.rewritten');
+  const S = strings.length;
+  const checked = refsIn(lights, 0, S) && refsIn(inflection, ABSENT, S) && refsIn(nisbaBase, ABSENT, S) && allIn(tag, 0, meta.tags) && allIn(lightCount, 0, lights.length + 1);
+  if (!checked) throw new WasimError('BAD_COMPILED_VOCAB');
+  const patterns = new Array<Pattern>(n);
+  let at = 0;
+  let nextRewritten = 0;
+  for (let i = 0; i < n; i++) {
+    const count = lightCount[i]!;
+    if (at + count > lights.length) throw new WasimError('BAD_COMPILED_VOCAB');
+    const ls = lightsOf(lights, at, count, strings);
+    let rw: boolean[];
+    if (nextRewritten < rewritten.length && rewritten[nextRewritten]! < at + count) {
+      rw = new Array<boolean>(count).fill(false);
+      for (; nextRewritten < rewritten.length && rewritten[nextRewritten]! < at + count; nextRewritten++) {
+        const p = rewritten[nextRewritten]! - at;
+        // Positions ascend: one below this pattern's lights is out of order.
+        if (p < 0) throw new WasimError('BAD_COMPILED_VOCAB');
+        rw[p] = true;
+      }
+    } else rw = NONE_REWRITTEN[count] ??= new Array<boolean>(count).fill(false);
+    at += count;
+    const f = flags[i]!;
+    const infl = inflection[i]!;
+    const nb = nisbaBase[i]!;
+    let p: Pattern;
+    if (order[i] === 0) {
+      p = { tag: tag[i]!, lights: ls, rewritten: rw, nisba: (f & NISBA) !== 0 };
+      if (f & HAS_ALIAS) p.alias = (f & ALIAS) !== 0;
+      if (infl !== ABSENT) p.inflectionBaseLight = strings[infl]!;
+      if (nb !== ABSENT) p.nisbaBaseLight = strings[nb]!;
+    } else {
+      const fields = {
+        tag: tag[i]!,
+        lights: ls,
+        rewritten: rw,
+        nisba: (f & NISBA) !== 0,
+        alias: f & HAS_ALIAS ? (f & ALIAS) !== 0 : undefined,
+        inflectionBaseLight: infl === ABSENT ? undefined : strings[infl],
+        nisbaBaseLight: nb === ABSENT ? undefined : strings[nb],
+      };
+      p = reordered<Pattern>(fields, meta.patternOrders[order[i]! - 1]);
+    }
+    patterns[i] = p;
+  }
+  if (at !== lights.length || nextRewritten !== rewritten.length) throw new WasimError('BAD_COMPILED_VOCAB');
+  return patterns;
+}
+
+/** `carries`: what the matcher reads of each pattern the index lists (its base light). */
+function readIndex(r: ContainerReader, name: string, strings: readonly string[], patterns: readonly Pattern[], carries: (p: Pattern) => boolean, into: Map<string, number[]>): void {
+  const keys = r.ints(`${name}.keys`);
+  const counts = column(r, `${name}.counts`, keys.length);
+  const ids = r.ints(`${name}.patterns`);
+  if (!allIn(ids, 0, patterns.length)) throw new WasimError('BAD_COMPILED_VOCAB');
+  for (let i = 0; i < ids.length; i++) if (!carries(patterns[ids[i]!]!)) throw new WasimError('BAD_COMPILED_VOCAB');
+  let at = 0;
+  for (let k = 0; k < keys.length; k++) {
+    const key = strings[keys[k]!];
+    const count = counts[k]!;
+    if (key === undefined || !(count >= 0 && at + count <= ids.length)) throw new WasimError('BAD_COMPILED_VOCAB');
+    // A literal for the usual single pattern, as in lightsOf.
+    into.set(key, count === 1 ? [ids[at]!] : Array.from(ids.subarray(at, at + count)));
+    at += count;
+  }
+  if (at !== ids.length) throw new WasimError('BAD_COMPILED_VOCAB');
+}
+
+function isMetaV4(m: unknown): m is MetaV4 {
+  const x = m as MetaV4;
+  const count = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 0;
+  return (
+    !!x && x.format === 'wasim-compiled' && x.version === 4 && count(x.tags) && count(x.patterns) && count(x.tokens) && count(x.nodeCount) && x.nodeCount >= 1 && isOrders(x.tagOrders) && isOrders(x.patternOrders)
+  );
+}
+
+function fromV4(bytes: Uint8Array): CompiledVocabulary {
+  const r = new ContainerReader(bytes);
+  const meta = r.meta;
+  if (!isMetaV4(meta)) throw new WasimError('BAD_COMPILED_VOCAB');
+  const strings = r.strings('strings');
+  if (meta.tokens > strings.length) throw new WasimError('BAD_COMPILED_VOCAB');
+  const cv = emptyCompiled();
+  const tags = readTags(r, meta, strings);
+  const patterns = readPatterns(r, meta, strings);
+  for (let id = 0; id < meta.tokens; id++) cv.tokenIds.set(strings[id]!, id);
+  if (cv.tokenIds.size !== meta.tokens) throw new WasimError('BAD_COMPILED_VOCAB');
+  // Copies: a view would keep the whole file in memory.
+  const trie: Trie = {
+    childStart: new Int32Array(r.ints('trie.childStart')),
+    childToken: new Int32Array(r.ints('trie.childToken')),
+    childNode: new Int32Array(r.ints('trie.childNode')),
+    terminalStart: new Int32Array(r.ints('trie.terminalStart')),
+    terminalPattern: new Int32Array(r.ints('trie.terminalPattern')),
+  };
+  readIndex(r, 'inflection', strings, patterns, (p) => p.inflectionBaseLight !== undefined, cv.inflection);
+  readIndex(r, 'nisbaBases', strings, patterns, (p) => p.nisbaBaseLight !== undefined, cv.nisbaBases);
+  return { ...cv, tags, patterns, trie: checkedTrie(trie, meta.nodeCount, meta.tokens, patterns), nodeCount: meta.nodeCount };
 }

@@ -89,3 +89,205 @@ export function unpackInts(text: string, delta = false): Int32Array {
   if (i !== n) throw new RangeError('unpackInts: not a packed list');
   return out;
 }
+
+/**
+ * A binary container for the serialised compiled vocabulary (version 4 on): a magic, a small
+ * JSON header, then named sections of raw bytes. Integer columns are little-endian int8, int16
+ * or int32 read through a typed-array view (no per-value decoding), and the strings are one UTF-16LE blob
+ * decoded in a single call and cut by their lengths: for Arabic text UTF-16 is no bigger than
+ * UTF-8, and its decoder is a copy where UTF-8's is a transcoding several times slower.
+ *
+ * Layout: MAGIC (8 bytes) | header length (uint32 LE) | header JSON (UTF-8) | padding to 4 |
+ * sections, each at an offset (from the start of the sections) that is a multiple of 4.
+ */
+const MAGIC = Uint8Array.from('WASIM-CV', (c) => c.charCodeAt(0));
+
+/** The values of an integer section, in the width it was stored in. */
+export type Ints = Int8Array | Int16Array | Int32Array;
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+// Strings UTF-16 cannot carry through TextDecoder (lone surrogates come back as U+FFFD) are
+// also kept in the header, where JSON escapes them.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+function align4(n: number): number {
+  return (n + 3) & ~3;
+}
+
+export function isBinaryContainer(bytes: Uint8Array): boolean {
+  if (bytes.length < MAGIC.length) return false;
+  for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC[i]) return false;
+  return true;
+}
+
+interface SectionPlace {
+  at: number;
+  bytes: number;
+  /** Bytes per value of an integer section: 1, 2 or 4, the fewest that hold all its values. */
+  width?: number;
+}
+
+interface ContainerHeader {
+  sections: Record<string, SectionPlace>;
+  /** Per string section: [index, string] of the strings with lone surrogates. */
+  escapes: Record<string, [number, string][]>;
+  /** Total length of the sections, so that a cut-off file is seen at once. */
+  length: number;
+  meta: unknown;
+}
+
+export class ContainerWriter {
+  private readonly parts: Uint8Array[] = [];
+  private readonly sections: Record<string, SectionPlace> = {};
+  private readonly escapes: Record<string, [number, string][]> = {};
+  private length = 0;
+
+  private add(name: string, bytes: Uint8Array, width?: number): void {
+    if (this.sections[name]) throw new Error(`section ${name} written twice`);
+    this.sections[name] = width === undefined ? { at: this.length, bytes: bytes.length } : { at: this.length, bytes: bytes.length, width };
+    this.parts.push(bytes);
+    const padded = align4(bytes.length);
+    if (padded > bytes.length) this.parts.push(new Uint8Array(padded - bytes.length));
+    this.length += padded;
+  }
+
+  /**
+   * Integers of the int32 range (a RangeError otherwise), each in as few bytes as the biggest
+   * needs: flags, counts and markers take one, which keeps the file small and quick to read.
+   */
+  ints(name: string, values: ArrayLike<number>): void {
+    let lo = 0;
+    let hi = 0;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (!Number.isInteger(v) || v < -0x80000000 || v > 0x7fffffff) throw new RangeError(`section ${name}: ${v} is not an int32`);
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    const width = lo >= -0x80 && hi <= 0x7f ? 1 : lo >= -0x8000 && hi <= 0x7fff ? 2 : 4;
+    const bytes = new Uint8Array(values.length * width);
+    const view = new DataView(bytes.buffer);
+    if (width === 1) for (let i = 0; i < values.length; i++) view.setInt8(i, values[i]!);
+    else if (width === 2) for (let i = 0; i < values.length; i++) view.setInt16(2 * i, values[i]!, true);
+    else for (let i = 0; i < values.length; i++) view.setInt32(4 * i, values[i]!, true);
+    this.add(name, bytes, width);
+  }
+
+  /** Strings, read back as an array in the same order: `<name>` holds their code units, `<name>.lengths` their lengths. */
+  strings(name: string, list: readonly string[]): void {
+    const lengths = new Int32Array(list.length);
+    let total = 0;
+    for (let i = 0; i < list.length; i++) total += lengths[i] = list[i]!.length;
+    const bytes = new Uint8Array(total * 2);
+    let o = 0;
+    const escapes: [number, string][] = [];
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i]!;
+      if (LONE_SURROGATE.test(s)) escapes.push([i, s]);
+      for (let k = 0; k < s.length; k++) {
+        const c = s.charCodeAt(k);
+        bytes[o++] = c & 0xff;
+        bytes[o++] = c >>> 8;
+      }
+    }
+    this.add(name, bytes);
+    this.ints(`${name}.lengths`, lengths);
+    if (escapes.length > 0) this.escapes[name] = escapes;
+  }
+
+  /** The container; `meta`: what the reader gets back as its header's meta. */
+  finish(meta: unknown): Uint8Array {
+    const header: ContainerHeader = { sections: this.sections, escapes: this.escapes, length: this.length, meta };
+    const json = new TextEncoder().encode(JSON.stringify(header));
+    const start = align4(MAGIC.length + 4 + json.length);
+    const out = new Uint8Array(start + this.length);
+    out.set(MAGIC, 0);
+    new DataView(out.buffer).setUint32(MAGIC.length, json.length, true);
+    out.set(json, MAGIC.length + 4);
+    let o = start;
+    for (const p of this.parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
+  }
+}
+
+/** The sections of a container; every method throws a RangeError on a damaged container. */
+export class ContainerReader {
+  readonly meta: unknown;
+  private readonly header: ContainerHeader;
+  private readonly start: number;
+
+  constructor(private readonly bytes: Uint8Array) {
+    if (!isBinaryContainer(bytes) || bytes.length < MAGIC.length + 4) throw new RangeError('not a wasim container');
+    const jsonLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.length).getUint32(MAGIC.length, true);
+    if (jsonLength > bytes.length - MAGIC.length - 4) throw new RangeError('container header cut off');
+    let header: ContainerHeader;
+    try {
+      header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(MAGIC.length + 4, MAGIC.length + 4 + jsonLength))) as ContainerHeader;
+    } catch {
+      throw new RangeError('container header is not JSON');
+    }
+    this.start = align4(MAGIC.length + 4 + jsonLength);
+    if (!header || typeof header !== 'object' || !header.sections || typeof header.sections !== 'object' || header.length !== bytes.length - this.start) {
+      throw new RangeError('container cut off or damaged');
+    }
+    this.header = header;
+    this.meta = header.meta;
+  }
+
+  private place(name: string): SectionPlace {
+    const place = Object.hasOwn(this.header.sections, name) ? this.header.sections[name] : undefined;
+    const ok = place && Number.isInteger(place.at) && Number.isInteger(place.bytes) && place.at >= 0 && place.at % 4 === 0 && place.bytes >= 0 && place.at + place.bytes <= this.header.length;
+    if (!ok) throw new RangeError(`container section ${name} missing or damaged`);
+    return place;
+  }
+
+  private section(place: SectionPlace): Uint8Array {
+    return this.bytes.subarray(this.start + place.at, this.start + place.at + place.bytes);
+  }
+
+  /**
+   * An integer section, as a view into the container's bytes where their alignment allows (not
+   * widened: a copy of every column would be as much memory again, and collections to go with
+   * it). Copy it to keep it beyond the load, or the whole file stays in memory with it.
+   */
+  ints(name: string): Ints {
+    const place = this.place(name);
+    const width = place.width;
+    if ((width !== 1 && width !== 2 && width !== 4) || place.bytes % width !== 0) throw new RangeError(`container section ${name} damaged`);
+    const b = this.section(place);
+    const n = b.length / width;
+    if (width === 1) return new Int8Array(b.buffer, b.byteOffset, n);
+    if (LITTLE_ENDIAN && b.byteOffset % width === 0) return width === 4 ? new Int32Array(b.buffer, b.byteOffset, n) : new Int16Array(b.buffer, b.byteOffset, n);
+    const out = new Int32Array(n);
+    const view = new DataView(b.buffer, b.byteOffset, b.length);
+    if (width === 2) for (let i = 0; i < n; i++) out[i] = view.getInt16(2 * i, true);
+    else for (let i = 0; i < n; i++) out[i] = view.getInt32(4 * i, true);
+    return out;
+  }
+
+  /** A strings section. */
+  strings(name: string): string[] {
+    const place = this.place(name);
+    if (place.bytes % 2 !== 0) throw new RangeError(`container section ${name} damaged`);
+    const text = new TextDecoder('utf-16le', { ignoreBOM: true }).decode(this.section(place));
+    const lengths = this.ints(`${name}.lengths`);
+    const out = new Array<string>(lengths.length);
+    let at = 0;
+    for (let i = 0; i < lengths.length; i++) {
+      const n = lengths[i]!;
+      if (n < 0 || at + n > text.length) throw new RangeError(`container section ${name}: lengths do not fit`);
+      out[i] = text.slice(at, at + n);
+      at += n;
+    }
+    if (at !== text.length) throw new RangeError(`container section ${name}: lengths do not fit`);
+    const escapes = this.header.escapes?.[name] ?? [];
+    if (!Array.isArray(escapes)) throw new RangeError(`container section ${name}: damaged escapes`);
+    for (const e of escapes) {
+      if (!Array.isArray(e) || typeof e[1] !== 'string' || !(e[0] >= 0 && e[0] < out.length) || out[e[0]]!.length !== e[1].length) throw new RangeError(`container section ${name}: damaged escapes`);
+      out[e[0]] = e[1];
+    }
+    return out;
+  }
+}

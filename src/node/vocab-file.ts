@@ -33,7 +33,8 @@ export function formatFromPath(path: string): VocabFormat | 'compiled' {
   return 'txt';
 }
 
-export function readTextFile(path: string, maxBytes = MAX_VOCAB_BYTES): string {
+/** Refuses a path that is no file or too big a one before it is read. */
+function checkReadable(path: string, maxBytes: number): void {
   let size: number;
   try {
     const st = statSync(path);
@@ -44,9 +45,22 @@ export function readTextFile(path: string, maxBytes = MAX_VOCAB_BYTES): string {
     throw new WasimError('FILE_NOT_FOUND', `${path}: no such file`);
   }
   if (size > maxBytes) throw new WasimError('INPUT_TOO_LARGE', `${path} is ${size} bytes; the limit is ${maxBytes}`);
+}
+
+export function readTextFile(path: string, maxBytes = MAX_VOCAB_BYTES): string {
+  checkReadable(path, maxBytes);
   const buf = readFileSync(path);
   if (buf.includes(0)) throw new WasimError('NOT_TEXT', `${path} contains NUL bytes: it is not a text file`);
   return new TextDecoder('utf-8', { fatal: false }).decode(buf);
+}
+
+/**
+ * The bytes of a compiled vocabulary file: binary since version 4 (older ones are JSON text),
+ * so not read as text, with the same checks of size and existence.
+ */
+export function readCompiledFile(path: string, maxBytes = MAX_VOCAB_BYTES): Uint8Array {
+  checkReadable(path, maxBytes);
+  return readFileSync(path);
 }
 
 export interface LoadedVocabulary {
@@ -132,7 +146,7 @@ export interface VocabularyChoice {
 export function loadVocabulary(choice: VocabularyChoice = {}): { compiled: CompiledVocabulary; warnings: VocabWarning[]; source: string } {
   if (!choice.path) return { compiled: loadDefaultVocabulary(), warnings: [], source: 'default' };
   const fmt = choice.format ?? formatFromPath(choice.path);
-  if (fmt === 'compiled') return { compiled: deserializeCompiled(readTextFile(choice.path)), warnings: [], source: choice.path };
+  if (fmt === 'compiled') return { compiled: deserializeCompiled(readCompiledFile(choice.path)), warnings: [], source: choice.path };
   const { entries, warnings } = readVocabularyFile(choice.path, fmt);
   if (entries.length === 0) throw new WasimError('EMPTY_VOCAB', `${choice.path}: the vocabulary has no entries`);
   const all = choice.withDefault ? [...entries, ...readDefaultEntries()] : entries;

@@ -6,7 +6,9 @@ import { defaultHints } from '../node/vocab-file.js';
 const { entries, hints } = workerData as { entries: VocabEntry[]; hints: boolean };
 try {
   const compiled = compileVocabulary(entries, hints ? defaultHints() : {});
-  parentPort!.postMessage({ ok: true, compiled: serializeCompiled(compiled) });
+  const bytes = serializeCompiled(compiled);
+  // Handed over, not copied: the serialised form of a big vocabulary is tens of megabytes.
+  parentPort!.postMessage({ ok: true, compiled: bytes }, [bytes.buffer as ArrayBuffer]);
 } catch (e) {
   parentPort!.postMessage({ ok: false, error: (e as Error).message });
 }

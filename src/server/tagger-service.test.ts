@@ -18,7 +18,7 @@ test('a vocabulary compiled in a worker thread equals the one compiled inline', 
   for (let i = 0; i < 400; i++) for (const e of base) entries.push({ id: `${e.id}-${i}`, label: `حي ${e.label} رقم ${i}`, ...(e.type ? { type: e.type } : {}) });
   const inWorker = await compileInWorker(entries, true);
   const inline = compileVocabulary(entries, defaultHints());
-  assert.equal(serializeCompiled(inWorker), serializeCompiled(inline));
+  assert.deepEqual(serializeCompiled(inWorker), serializeCompiled(inline));
 });
 
 test('vocabulary edits under load: every request answers, and the last edit wins', async () => {

@@ -39,8 +39,8 @@ export interface TaggerServiceOptions {
 export async function compileInWorker(entries: KeyedEntry[], hints: boolean): Promise<CompiledVocabulary> {
   const worker = new Worker(new URL('./compile-worker.js', import.meta.url), { workerData: { entries, hints } });
   try {
-    const serialized = await new Promise<string>((resolve, reject) => {
-      worker.once('message', (m: { ok: true; compiled: string } | { ok: false; error: string }) => (m.ok ? resolve(m.compiled) : reject(new Error(m.error))));
+    const serialized = await new Promise<Uint8Array>((resolve, reject) => {
+      worker.once('message', (m: { ok: true; compiled: Uint8Array } | { ok: false; error: string }) => (m.ok ? resolve(m.compiled) : reject(new Error(m.error))));
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new Error(`compile worker exited with code ${code}`)));
     });

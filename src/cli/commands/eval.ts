@@ -15,7 +15,7 @@ import {
   formatFromPath,
   loadDefaultVocabulary,
   readDefaultEntries,
-  readTextFile,
+  readCompiledFile,
   readVocabularyFile,
 } from '../../node/vocab-file.js';
 import { EXIT_INPUT_FAILED, EXIT_OK, EXIT_USAGE, parseIntOption, parseScoreOption, parseVocabFormat, usageError } from '../common.js';
@@ -75,7 +75,7 @@ function loadEvalVocabulary(options: EvalCommandOptions): EvalVocabulary {
   const path = options.vocab;
   const format = parseVocabFormat(options.vocabFormat) ?? formatFromPath(path);
   if (format === 'compiled') {
-    const compiled = deserializeCompiled(readTextFile(path));
+    const compiled = deserializeCompiled(readCompiledFile(path));
     return { source: path, compiled: () => compiled, warnings: [], size: compiled.tags.length };
   }
   const { entries, warnings } = readVocabularyFile(path, format);
