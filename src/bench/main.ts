@@ -92,7 +92,7 @@ function ensureVocabularies(seed: number): { dir: string; meta: Record<string, u
  * different versions, and one must not overwrite a file another still reads.
  */
 function compiledPathFor(dir: string, size: number): string {
-  return join(dir, `vocab-${size}.v${FORMAT_VERSION}.compiled.json`);
+  return join(dir, `vocab-${size}.v${FORMAT_VERSION}.wasim`);
 }
 
 function vocabPathFor(dir: string, size: number): string {

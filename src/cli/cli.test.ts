@@ -194,7 +194,7 @@ test('--with-default merges a publisher list with the default vocabulary; the pu
 });
 
 test('a compiled vocabulary tags as its source does; a damaged one is refused with BAD_COMPILED_VOCAB and no stack trace', () => {
-  const compiled = join(tmp, 'newsroom.compiled.json');
+  const compiled = join(tmp, 'newsroom.wasim');
   const c = wasim(['vocab', 'compile', VOCAB, '-o', compiled, NO_HINTS]);
   assert.equal(c.code, 0, c.stderr);
   const fromSource = wasim(['tag', ARTICLE, '--vocab', VOCAB, NO_HINTS, '--format', 'json']);
@@ -202,11 +202,17 @@ test('a compiled vocabulary tags as its source does; a damaged one is refused wi
   assert.equal(fromCompiled.code, 0, fromCompiled.stderr);
   assert.equal(fromCompiled.stdout, fromSource.stdout);
   const bytes = readFileSync(compiled);
+  // Told by its content, whatever it is called.
+  const renamed = join(tmp, 'newsroom-vocabulary.bin');
+  writeFileSync(renamed, bytes);
+  const fromRenamed = wasim(['tag', ARTICLE, '--vocab', renamed, '--format', 'json']);
+  assert.equal(fromRenamed.code, 0, fromRenamed.stderr);
+  assert.equal(fromRenamed.stdout, fromSource.stdout);
   for (const [name, damaged] of [
     ['cut', bytes.subarray(0, bytes.length >> 1)],
     ['not a vocabulary', Buffer.from('WASIM-CV and then nothing')],
   ] as const) {
-    const path = join(tmp, `damaged-${name.replace(/ /g, '-')}.compiled.json`);
+    const path = join(tmp, `damaged-${name.replace(/ /g, '-')}.wasim`);
     writeFileSync(path, damaged);
     const r = wasim(['tag', ARTICLE, '--vocab', path]);
     assert.equal(r.code, 1, name);

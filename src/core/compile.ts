@@ -718,6 +718,11 @@ function trieFromV1(data: SerializedV1, tokenCount: number): Trie {
  * The compiled vocabulary of serializeCompiled's bytes, or of the JSON text of an older version
  * (as a string or as UTF-8 bytes): the form is told by the content, not by the file's name.
  */
+/** Do the bytes start as a serialised compiled vocabulary of the binary form (version 4 on)? */
+export function isCompiledBinary(bytes: Uint8Array): boolean {
+  return isBinaryContainer(bytes);
+}
+
 export function deserializeCompiled(input: string | Uint8Array): CompiledVocabulary {
   if (typeof input !== 'string' && isBinaryContainer(input)) {
     try {

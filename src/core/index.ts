@@ -11,6 +11,7 @@ export {
   compileVocabulary,
   serializeCompiled,
   deserializeCompiled,
+  isCompiledBinary,
   type CompiledVocabulary,
   type CompiledTag,
   type CompileOptions,

@@ -2,13 +2,14 @@
  * Node-side vocabulary loading: files in any supported format, compiled vocabularies, and the
  * embedded default vocabulary (built from vocab/*.jsonl into dist/vocab/).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   compileVocabulary,
   deserializeCompiled,
   foldKey,
+  isCompiledBinary,
   parseVocabulary,
   WasimError,
   type CompiledVocabulary,
@@ -25,12 +26,31 @@ export const VOCAB_SOURCE_DIR = join(PACKAGE_ROOT, 'vocab');
 
 const MAX_VOCAB_BYTES = 512 * 1024 * 1024;
 
+/**
+ * A vocabulary file's format: a compiled one by its content (the binary form starts with a
+ * magic, whatever the file is called) or its name (.wasim; .compiled.json from before the
+ * binary form), the text formats by extension.
+ */
 export function formatFromPath(path: string): VocabFormat | 'compiled' {
-  if (path.endsWith('.compiled.json') || path.endsWith('.wasim')) return 'compiled';
+  if (path.endsWith('.compiled.json') || path.endsWith('.wasim') || startsAsCompiled(path)) return 'compiled';
   const ext = extname(path).toLowerCase().replace('.', '');
   if (ext === 'txt' || ext === 'csv' || ext === 'json' || ext === 'jsonl') return ext;
   if (ext === 'ndjson') return 'jsonl';
   return 'txt';
+}
+
+/** Does the file start with the binary compiled form's magic? False for anything unreadable (the reader reports it). */
+function startsAsCompiled(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const head = new Uint8Array(16);
+    return isCompiledBinary(head.subarray(0, readSync(fd, head, 0, head.length, 0)));
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** Refuses a path that is no file or too big a one before it is read. */

@@ -169,7 +169,7 @@ export function registerEval(program: Command, ctx: EvalCliContext = {}): Comman
     .description('score taggers against a gold set: precision, must-recall, F1, recall over all entities, P@1/3/5')
     .option('--gold <file>', 'gold JSONL: {"id","tags":[{"tag","label":"must"|"ok","entity"}]} or {"id","tags":["…"]}')
     .option('--input <file>', 'articles JSONL: {"id","title","body"}')
-    .option('--vocab <file>', 'vocabulary (txt, csv, json, jsonl; a .compiled.json for wasim only); default: the embedded vocabulary')
+    .option('--vocab <file>', 'vocabulary (txt, csv, json, jsonl; a compiled .wasim for wasim only); default: the embedded vocabulary')
     .option('--vocab-format <format>', 'txt, csv, json or jsonl when the extension does not say')
     .option('--no-hints', "compile without the default vocabulary's types and ambiguity flags (as wasim tag --no-hints)")
     .option('--tagger <name>', 'wasim, substring, wholeword, all (or a comma list)', 'wasim')

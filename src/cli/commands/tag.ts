@@ -154,7 +154,7 @@ export function registerTag(program: Command): Command {
     .command('tag')
     .description('tag an article (plain text: first line title, rest body) or a JSONL batch')
     .argument('[file]', 'article text file, or - for standard input')
-    .option('--vocab <path>', 'vocabulary file (txt, csv, json, jsonl, or a compiled .compiled.json); default: the embedded vocabulary')
+    .option('--vocab <path>', 'vocabulary file (txt, csv, json, jsonl, or a compiled .wasim); default: the embedded vocabulary')
     .option('--vocab-format <format>', 'txt, csv, json or jsonl when the extension does not say')
     .option('--with-default', 'merge --vocab with the embedded default vocabulary (your spellings win)')
     .option('--no-hints', "do not lend the default vocabulary's types and ambiguity flags to an untyped vocabulary")

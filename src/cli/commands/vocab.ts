@@ -169,7 +169,7 @@ export function registerVocab(program: Command): Command {
   vocab
     .command('compile')
     .argument('<path>', 'vocabulary file')
-    .requiredOption('-o, --output <file>', 'where to write the compiled vocabulary (.compiled.json)')
+    .requiredOption('-o, --output <file>', 'where to write the compiled vocabulary (binary; name it .wasim)')
     .option('--vocab-format <format>', 'txt, csv, json or jsonl')
     .option('--no-hints', "do not lend the default vocabulary's types and ambiguity flags")
     .description('compile a vocabulary into the fast-loading form (use it with --vocab)')
