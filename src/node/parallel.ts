@@ -17,19 +17,19 @@
  */
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import cliProgress from 'cli-progress';
-import { WasimError, type ErrorCode, type TagOptions, type Tagger } from '../core/index.js';
-import { tagLine, type BatchStats } from './batch.js';
-import { loadVocabulary, type VocabularyChoice } from './vocab-file.js';
-import { createNodeTagger } from './tagger.js';
+import { WasimError, type TagOptions } from '../core/index.js';
+import type { BatchStats } from './batch.js';
+import type { VocabularyChoice } from './vocab-file.js';
+import { WORKER_KIND, type ChunkMessage, type FromWorker, type WorkerInit } from './parallel-worker.js';
 
 export interface ParallelBatchOptions extends TagOptions {
   /** Worker threads (≥ 1). */
   jobs: number;
   /** The vocabulary every worker loads, as the CLI chose it. */
   vocabulary: VocabularyChoice;
-  /** Called once, when the workers have loaded the vocabulary, with what its reading reported. */
+  /** Called once, when the first worker has loaded the vocabulary, with what its reading reported. */
   onVocabularyLoaded?: (info: { warnings: number; source: string }) => void;
   onProgress?: (stats: BatchStats) => void;
   /** A chunk is sent when it holds this many lines… */
@@ -40,83 +40,8 @@ export interface ParallelBatchOptions extends TagOptions {
   chunksPerWorker?: number;
 }
 
-const WORKER_KIND = 'wasim-tag-worker';
-
-interface WorkerInit {
-  kind: typeof WORKER_KIND;
-  vocabulary: VocabularyChoice;
-  options: TagOptions;
-}
-
-interface ChunkMessage {
-  seq: number;
-  /** Physical line number of the chunk's first line. */
-  firstLineNo: number;
-  /** Whole lines of UTF-8 input, each ending in a newline but perhaps the input's last. */
-  bytes: Uint8Array;
-}
-
-type FromWorker =
-  | { type: 'ready'; warnings: number; source: string }
-  | { type: 'load-error'; code: ErrorCode; message: string }
-  | { type: 'done'; seq: number; out: Uint8Array; lines: number; tagged: number; failed: number };
-
-/** readline's line breaks (crlfDelay: Infinity): a lone CR ends a line too. */
-const LINE_BREAK = /\r?\n|\r(?!\n)/;
 const LF = 0x0a;
 const CR = 0x0d;
-
-/** The lines of a chunk as readline would yield them: no empty line after the final break. */
-export function splitLines(text: string): string[] {
-  const lines = text.split(LINE_BREAK);
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines;
-}
-
-function tagChunk(tagger: Tagger, chunk: ChunkMessage, options: TagOptions): Extract<FromWorker, { type: 'done' }> {
-  // Decoded as a whole, like readline's decoder: the chunk starts and ends on line boundaries, so
-  // no character is cut, and a malformed byte sequence turns into the same U+FFFD either way.
-  const text = Buffer.from(chunk.bytes.buffer, chunk.bytes.byteOffset, chunk.bytes.byteLength).toString('utf8');
-  const lines = splitLines(text);
-  let out = '';
-  let count = 0;
-  let tagged = 0;
-  let failed = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.trim() === '') continue;
-    count++;
-    const r = tagLine(tagger, line, chunk.firstLineNo + i, options);
-    out += r.out + '\n';
-    if (r.ok) tagged++;
-    else failed++;
-  }
-  // TextEncoder gives a buffer of its own (Buffer.from may hand out the shared pool), so it can be transferred.
-  return { type: 'done', seq: chunk.seq, out: encoder.encode(out), lines: count, tagged, failed };
-}
-
-const encoder = new TextEncoder();
-
-function runWorker(init: WorkerInit): void {
-  const port = parentPort!;
-  let tagger;
-  try {
-    const { compiled, warnings, source } = loadVocabulary(init.vocabulary);
-    tagger = createNodeTagger(compiled);
-    port.postMessage({ type: 'ready', warnings: warnings.length, source } satisfies FromWorker);
-  } catch (e) {
-    const err = e instanceof WasimError ? e : new WasimError('INTERNAL', (e as Error).message);
-    port.postMessage({ type: 'load-error', code: err.code, message: err.message } satisfies FromWorker);
-    return;
-  }
-  const t = tagger;
-  port.on('message', (chunk: ChunkMessage) => {
-    const done = tagChunk(t, chunk, init.options);
-    port.postMessage(done, [done.out.buffer as ArrayBuffer]);
-  });
-}
-
-if (!isMainThread && (workerData as WorkerInit | undefined)?.kind === WORKER_KIND) runWorker(workerData as WorkerInit);
 
 async function write(output: Writable, chunk: Uint8Array): Promise<void> {
   if (!output.write(chunk)) await once(output, 'drain');
@@ -187,6 +112,7 @@ export function countLineBreaks(chunk: Uint8Array): number {
 
 interface Slot {
   worker: Worker;
+  ready: boolean;
   outstanding: number;
 }
 
@@ -248,9 +174,9 @@ export async function tagJsonlParallel(input: Readable, output: Writable, option
   const slots: Slot[] = [];
   const pump = (): void => {
     while (queue.length > 0) {
-      let slot = slots[0]!;
-      for (const s of slots) if (s.outstanding < slot.outstanding) slot = s;
-      if (slot.outstanding >= IN_WORKER) return;
+      let slot: Slot | undefined;
+      for (const s of slots) if (s.ready && (slot === undefined || s.outstanding < slot.outstanding)) slot = s;
+      if (slot === undefined || slot.outstanding >= IN_WORKER) return;
       const chunk = queue.shift()!;
       slot.outstanding++;
       slot.worker.postMessage(chunk, [chunk.bytes.buffer as ArrayBuffer]);
@@ -261,13 +187,15 @@ export async function tagJsonlParallel(input: Readable, output: Writable, option
   let loadInfo: { warnings: number; source: string } | undefined;
   let finished = false;
   for (let i = 0; i < jobs; i++) {
-    const worker = new Worker(new URL(import.meta.url), { workerData: init });
-    const slot: Slot = { worker, outstanding: 0 };
+    const worker = new Worker(new URL('./parallel-worker.js', import.meta.url), { workerData: init });
+    const slot: Slot = { worker, ready: false, outstanding: 0 };
     slots.push(slot);
     worker.on('message', (m: FromWorker) => {
       if (m.type === 'ready') {
+        slot.ready = true;
         ready++;
         loadInfo ??= { warnings: m.warnings, source: m.source };
+        pump();
         notify();
       } else if (m.type === 'load-error') {
         fail(new WasimError(m.code, m.message));
@@ -291,7 +219,9 @@ export async function tagJsonlParallel(input: Readable, output: Writable, option
 
   try {
     // Like the in-thread path, a vocabulary that cannot be loaded fails before any input is read.
-    while (failure === undefined && ready < jobs) await waitForChange();
+    // The first worker to load it proves it loads: tagging starts then, and the others join
+    // when ready, rather than all waiting for the slowest load.
+    while (failure === undefined && ready === 0) await waitForChange();
     if (failure) throw failure;
     options.onVocabularyLoaded?.(loadInfo!);
 
