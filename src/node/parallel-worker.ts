@@ -45,24 +45,37 @@ function tagChunk(tagger: Tagger, chunk: ChunkMessage, options: TagOptions): Ext
   // no character is cut, and a malformed byte sequence turns into the same U+FFFD either way.
   const text = Buffer.from(chunk.bytes.buffer, chunk.bytes.byteOffset, chunk.bytes.byteLength).toString('utf8');
   const lines = splitLines(text);
-  let out = '';
-  let count = 0;
+  const outs: string[] = [];
   let tagged = 0;
   let failed = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (line.trim() === '') continue;
-    count++;
     const r = tagLine(tagger, line, chunk.firstLineNo + i, options);
-    out += r.out + '\n';
+    outs.push(r.out);
     if (r.ok) tagged++;
     else failed++;
   }
-  // TextEncoder gives a buffer of its own (Buffer.from may hand out the shared pool), so it can be transferred.
-  return { type: 'done', seq: chunk.seq, out: encoder.encode(out), lines: count, tagged, failed };
+  return { type: 'done', seq: chunk.seq, out: encodeLines(outs), lines: outs.length, tagged, failed };
 }
 
-const encoder = new TextEncoder();
+/**
+ * The lines as UTF-8, each followed by a newline, encoded one by one into a single buffer:
+ * joining them first would build, then flatten, one long string per chunk. The buffer is
+ * sized for the worst case (3 bytes per UTF-16 unit) and is its own ArrayBuffer, never the
+ * shared pool, so it can be transferred.
+ */
+export function encodeLines(lines: readonly string[]): Uint8Array {
+  let capacity = 0;
+  for (const l of lines) capacity += l.length * 3 + 1;
+  const buf = Buffer.allocUnsafeSlow(capacity);
+  let at = 0;
+  for (const l of lines) {
+    at += buf.write(l, at, 'utf8');
+    buf[at++] = 0x0a;
+  }
+  return buf.subarray(0, at);
+}
 
 function runWorker(init: WorkerInit): void {
   const port = parentPort!;
