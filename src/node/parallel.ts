@@ -11,6 +11,11 @@
  * encode, and transfer back the UTF-8 output, which the main thread writes as it is. No
  * string is decoded, cloned or encoded on the main thread.
  *
+ * What keeps N jobs short of N× is in the workers, not here: each is a V8 isolate of its own,
+ * so each loads the vocabulary and background model, optimises the tagger's code (with its
+ * deoptimise-and-recompile rounds) and warms the tagger's caches again, and its compiler and
+ * collector threads take the same cores the other workers tag on.
+ *
  * Output lines, error lines and statistics are exactly those of the in-thread path
  * (tagJsonlStream): both split lines as readline does and call tagLine with the same
  * physical line numbers.
