@@ -184,3 +184,37 @@ test('a vocabulary the workers cannot load fails with the same error as the in-t
   );
   assert.equal(sink.text(), '');
 });
+
+test('tagJsonlParallel splits and numbers lines as readline does: CRLF, lone CR, malformed UTF-8, a BOM, no final newline, any read size', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wasim-parallel-'));
+  try {
+    const vocabPath = join(dir, 'vocab.txt');
+    writeFileSync(vocabPath, [...PLACES, ...COUNTRIES, ...ORGS].join('\n'));
+    const lines = generatedArticles(40, 11).map((a) => Buffer.from(JSON.stringify(a)));
+    const cut = (b: Buffer): [Buffer, Buffer] => [b.subarray(0, b.length >> 1), b.subarray(b.length >> 1)];
+    const bytes = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      ...lines.flatMap((l, i) => {
+        if (i % 5 === 1) return [l, Buffer.from('\r\n')];
+        if (i % 5 === 2) return [...cut(l).flatMap((p, k) => (k === 0 ? [p, Buffer.from('\r')] : [p])), Buffer.from('\n')];
+        if (i % 5 === 3) return [...cut(l).flatMap((p, k) => (k === 0 ? [p, Buffer.from([0xd8])] : [p])), Buffer.from([0xe2, 0x82, 0x0a])];
+        if (i % 5 === 4) return [l, Buffer.from('\r\n\n \r')];
+        return [l, Buffer.from('\n')];
+      }),
+      lines[0]!,
+    ]);
+    const cv = compileVocabulary(parseVocabulary(readFileSync(vocabPath, 'utf8'), 'txt', vocabPath).entries);
+    const pieces = (size: number): Buffer[] => Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
+    const expected = collector();
+    const s1 = await tagJsonlStream(createNodeTagger(cv), Readable.from(pieces(64 * 1024)), expected.stream, {});
+    assert.ok(s1.failed >= 16, 'the broken lines fail');
+    for (const [readSize, chunkLines, chunkBytes] of [[7, 1, 1 << 20], [1000, 3, 200], [64 * 1024, 128, 128 * 1024]] as const) {
+      const actual = collector();
+      const s2 = await tagJsonlParallel(Readable.from(pieces(readSize)), actual.stream, { jobs: 2, vocabulary: { path: vocabPath, hints: false }, chunkLines, chunkBytes });
+      assert.deepEqual(s2, s1);
+      assert.equal(actual.text(), expected.text(), `read size ${readSize}, ${chunkLines} lines / ${chunkBytes} bytes a chunk`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

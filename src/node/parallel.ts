@@ -6,104 +6,139 @@
  * article); results are written in input order, and at most a few chunks per worker are in
  * flight, so memory does not grow with the input and a slow output slows the reading.
  *
+ * The main thread competes with the workers for the cores, so it handles bytes only: it cuts
+ * the input after newline bytes and transfers each chunk; the workers decode, split, tag and
+ * encode, and transfer back the UTF-8 output, which the main thread writes as it is. No
+ * string is decoded, cloned or encoded on the main thread.
+ *
+ * What keeps N jobs short of N× is in the workers, not here: each is a V8 isolate of its own,
+ * so each loads the vocabulary and background model, optimises the tagger's code (with its
+ * deoptimise-and-recompile rounds) and warms the tagger's caches again, and its compiler and
+ * collector threads take the same cores the other workers tag on.
+ *
  * Output lines, error lines and statistics are exactly those of the in-thread path
- * (tagJsonlStream): both call tagLine with the same physical line numbers.
+ * (tagJsonlStream): both split lines as readline does and call tagLine with the same
+ * physical line numbers.
  */
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import cliProgress from 'cli-progress';
-import { WasimError, type ErrorCode, type TagOptions } from '../core/index.js';
-import { tagLine, type BatchStats } from './batch.js';
-import { loadVocabulary, type VocabularyChoice } from './vocab-file.js';
-import { createNodeTagger } from './tagger.js';
+import { WasimError, type TagOptions } from '../core/index.js';
+import type { BatchStats } from './batch.js';
+import type { VocabularyChoice } from './vocab-file.js';
+import { WORKER_KIND, type ChunkMessage, type FromWorker, type WorkerInit } from './parallel-worker.js';
 
 export interface ParallelBatchOptions extends TagOptions {
   /** Worker threads (≥ 1). */
   jobs: number;
   /** The vocabulary every worker loads, as the CLI chose it. */
   vocabulary: VocabularyChoice;
-  /** Called once, when the workers have loaded the vocabulary, with what its reading reported. */
+  /** Called once, when the first worker has loaded the vocabulary, with what its reading reported. */
   onVocabularyLoaded?: (info: { warnings: number; source: string }) => void;
   onProgress?: (stats: BatchStats) => void;
   /** A chunk is sent when it holds this many lines… */
   chunkLines?: number;
-  /** …or this many UTF-16 code units, whichever comes first (tagging cost follows text length). */
-  chunkChars?: number;
+  /** …or this many bytes, whichever comes first (tagging cost follows text length). */
+  chunkBytes?: number;
   /** Chunks read but not yet written, per worker. */
   chunksPerWorker?: number;
 }
 
-const WORKER_KIND = 'wasim-tag-worker';
+const LF = 0x0a;
+const CR = 0x0d;
 
-interface WorkerInit {
-  kind: typeof WORKER_KIND;
-  vocabulary: VocabularyChoice;
-  options: TagOptions;
-}
-
-interface ChunkMessage {
-  seq: number;
-  lineNos: number[];
-  lines: string[];
-}
-
-type FromWorker =
-  | { type: 'ready'; warnings: number; source: string }
-  | { type: 'load-error'; code: ErrorCode; message: string }
-  | { type: 'done'; seq: number; out: string; tagged: number; failed: number };
-
-function runWorker(init: WorkerInit): void {
-  const port = parentPort!;
-  let tagger;
-  try {
-    const { compiled, warnings, source } = loadVocabulary(init.vocabulary);
-    tagger = createNodeTagger(compiled);
-    port.postMessage({ type: 'ready', warnings: warnings.length, source } satisfies FromWorker);
-  } catch (e) {
-    const err = e instanceof WasimError ? e : new WasimError('INTERNAL', (e as Error).message);
-    port.postMessage({ type: 'load-error', code: err.code, message: err.message } satisfies FromWorker);
-    return;
-  }
-  const t = tagger;
-  port.on('message', (chunk: ChunkMessage) => {
-    let out = '';
-    let tagged = 0;
-    let failed = 0;
-    for (let i = 0; i < chunk.lines.length; i++) {
-      const r = tagLine(t, chunk.lines[i]!, chunk.lineNos[i]!, init.options);
-      out += r.out + '\n';
-      if (r.ok) tagged++;
-      else failed++;
-    }
-    port.postMessage({ type: 'done', seq: chunk.seq, out, tagged, failed } satisfies FromWorker);
-  });
-}
-
-if (!isMainThread && (workerData as WorkerInit | undefined)?.kind === WORKER_KIND) runWorker(workerData as WorkerInit);
-
-async function write(output: Writable, chunk: string): Promise<void> {
+async function write(output: Writable, chunk: Uint8Array): Promise<void> {
   if (!output.write(chunk)) await once(output, 'drain');
+}
+
+/**
+ * Cuts a byte stream after newline bytes into chunks of whole lines. A newline byte is never
+ * part of a longer UTF-8 sequence, and a CR before it stays in the same chunk, so the workers
+ * see the lines readline would. Each chunk is a copy in a buffer of its own, to be transferred.
+ */
+export class LineChunker {
+  private parts: Buffer[] = [];
+  private bytes = 0;
+  private lines = 0;
+
+  constructor(
+    private readonly maxLines: number,
+    private readonly maxBytes: number,
+  ) {}
+
+  /** The chunks that `data` completes; the rest waits for more data or end(). */
+  push(data: Buffer): Uint8Array[] {
+    const done: Uint8Array[] = [];
+    let start = 0;
+    for (let nl = data.indexOf(LF); nl !== -1; nl = data.indexOf(LF, nl + 1)) {
+      this.lines++;
+      if (this.lines >= this.maxLines || this.bytes + nl + 1 - start >= this.maxBytes) {
+        this.add(data.subarray(start, nl + 1));
+        done.push(this.take());
+        start = nl + 1;
+      }
+    }
+    if (start < data.length) this.add(data.subarray(start));
+    return done;
+  }
+
+  end(): Uint8Array | undefined {
+    return this.bytes > 0 ? this.take() : undefined;
+  }
+
+  private add(part: Buffer): void {
+    this.parts.push(part);
+    this.bytes += part.length;
+  }
+
+  private take(): Uint8Array {
+    const chunk = new Uint8Array(this.bytes);
+    let at = 0;
+    for (const p of this.parts) {
+      chunk.set(p, at);
+      at += p.length;
+    }
+    this.parts = [];
+    this.bytes = 0;
+    this.lines = 0;
+    return chunk;
+  }
+}
+
+/** Line breaks in a chunk as readline counts them (CRLF, LF, or a lone CR): the next chunk's first line number follows. */
+export function countLineBreaks(chunk: Uint8Array): number {
+  const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  let n = 0;
+  for (let i = buf.indexOf(LF); i !== -1; i = buf.indexOf(LF, i + 1)) n++;
+  for (let i = buf.indexOf(CR); i !== -1; i = buf.indexOf(CR, i + 1)) if (buf[i + 1] !== LF) n++;
+  return n;
 }
 
 interface Slot {
   worker: Worker;
+  ready: boolean;
   outstanding: number;
 }
 
+/**
+ * Chunks a worker holds at once: one to tag and one queued, so it never waits for the main
+ * thread between chunks; the rest wait in the main thread and go to whichever worker frees
+ * up first, so the workers finish within about a chunk of each other.
+ */
+const IN_WORKER = 2;
+
 export async function tagJsonlParallel(input: Readable, output: Writable, options: ParallelBatchOptions): Promise<BatchStats> {
   const jobs = Math.max(1, Math.floor(options.jobs));
-  const chunkLines = options.chunkLines ?? 128;
-  const chunkChars = options.chunkChars ?? 256 * 1024;
+  const chunker = new LineChunker(options.chunkLines ?? 128, options.chunkBytes ?? 128 * 1024);
   const maxPending = jobs * (options.chunksPerWorker ?? 4);
   const tagOptions: TagOptions = { top: options.top, minScore: options.minScore, explain: options.explain };
   const init: WorkerInit = { kind: WORKER_KIND, vocabulary: options.vocabulary, options: tagOptions };
 
   const stats: BatchStats = { lines: 0, tagged: 0, failed: 0 };
-  const results = new Map<number, { out: string; tagged: number; failed: number; lines: number }>();
-  const sentLines = new Map<number, number>();
-  let sent = 0;
+  const results = new Map<number, { out: Uint8Array; tagged: number; failed: number; lines: number }>();
+  const queue: ChunkMessage[] = [];
+  let read = 0;
   let nextToWrite = 0;
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
@@ -127,7 +162,7 @@ export async function tagJsonlParallel(input: Readable, output: Writable, option
         const r = results.get(nextToWrite)!;
         results.delete(nextToWrite);
         nextToWrite++;
-        if (r.out) await write(output, r.out);
+        if (r.out.length > 0) await write(output, r.out);
         stats.lines += r.lines;
         stats.tagged += r.tagged;
         stats.failed += r.failed;
@@ -142,24 +177,37 @@ export async function tagJsonlParallel(input: Readable, output: Writable, option
   };
 
   const slots: Slot[] = [];
+  const pump = (): void => {
+    while (queue.length > 0) {
+      let slot: Slot | undefined;
+      for (const s of slots) if (s.ready && (slot === undefined || s.outstanding < slot.outstanding)) slot = s;
+      if (slot === undefined || slot.outstanding >= IN_WORKER) return;
+      const chunk = queue.shift()!;
+      slot.outstanding++;
+      slot.worker.postMessage(chunk, [chunk.bytes.buffer as ArrayBuffer]);
+    }
+  };
+
   let ready = 0;
   let loadInfo: { warnings: number; source: string } | undefined;
   let finished = false;
   for (let i = 0; i < jobs; i++) {
-    const worker = new Worker(new URL(import.meta.url), { workerData: init });
-    const slot: Slot = { worker, outstanding: 0 };
+    const worker = new Worker(new URL('./parallel-worker.js', import.meta.url), { workerData: init });
+    const slot: Slot = { worker, ready: false, outstanding: 0 };
     slots.push(slot);
     worker.on('message', (m: FromWorker) => {
       if (m.type === 'ready') {
+        slot.ready = true;
         ready++;
         loadInfo ??= { warnings: m.warnings, source: m.source };
+        pump();
         notify();
       } else if (m.type === 'load-error') {
         fail(new WasimError(m.code, m.message));
       } else {
         slot.outstanding--;
-        results.set(m.seq, { out: m.out, tagged: m.tagged, failed: m.failed, lines: sentLines.get(m.seq)! });
-        sentLines.delete(m.seq);
+        pump();
+        results.set(m.seq, { out: m.out, tagged: m.tagged, failed: m.failed, lines: m.lines });
         void flush();
       }
     });
@@ -176,41 +224,27 @@ export async function tagJsonlParallel(input: Readable, output: Writable, option
 
   try {
     // Like the in-thread path, a vocabulary that cannot be loaded fails before any input is read.
-    while (failure === undefined && ready < jobs) await waitForChange();
+    // The first worker to load it proves it loads: tagging starts then, and the others join
+    // when ready, rather than all waiting for the slowest load.
+    while (failure === undefined && ready === 0) await waitForChange();
     if (failure) throw failure;
     options.onVocabularyLoaded?.(loadInfo!);
 
-    const dispatch = async (lineNos: number[], lines: string[]): Promise<void> => {
-      while (failure === undefined && sent - nextToWrite >= maxPending) await waitForChange();
+    let lineNo = 1;
+    const dispatch = async (bytes: Uint8Array): Promise<void> => {
+      while (failure === undefined && read - nextToWrite >= maxPending) await waitForChange();
       if (failure) throw failure;
-      let slot = slots[0]!;
-      for (const s of slots) if (s.outstanding < slot.outstanding) slot = s;
-      slot.outstanding++;
-      sentLines.set(sent, lines.length);
-      slot.worker.postMessage({ seq: sent, lineNos, lines } satisfies ChunkMessage);
-      sent++;
+      queue.push({ seq: read++, firstLineNo: lineNo, bytes });
+      lineNo += countLineBreaks(bytes);
+      pump();
     };
 
-    const rl = createInterface({ input, crlfDelay: Infinity });
-    let lineNo = 0;
-    let lineNos: number[] = [];
-    let lines: string[] = [];
-    let chars = 0;
-    for await (const line of rl) {
-      lineNo++;
-      if (line.trim() === '') continue;
-      lineNos.push(lineNo);
-      lines.push(line);
-      chars += line.length;
-      if (lines.length >= chunkLines || chars >= chunkChars) {
-        await dispatch(lineNos, lines);
-        lineNos = [];
-        lines = [];
-        chars = 0;
-      }
+    for await (const data of input as AsyncIterable<Buffer | string>) {
+      for (const chunk of chunker.push(typeof data === 'string' ? Buffer.from(data, 'utf8') : data)) await dispatch(chunk);
     }
-    if (lines.length > 0) await dispatch(lineNos, lines);
-    while (failure === undefined && nextToWrite < sent) await waitForChange();
+    const last = chunker.end();
+    if (last) await dispatch(last);
+    while (failure === undefined && nextToWrite < read) await waitForChange();
     if (failure) throw failure;
     return stats;
   } finally {
