@@ -46,7 +46,8 @@ function parseArgs(argv: string[]): Options {
     articles: Number(value('--articles') ?? (quick ? 1500 : Infinity)),
     budgetSeconds: Number(value('--budget') ?? (quick ? 1.5 : 15)),
     tagBudgetSeconds: Number(value('--tag-budget') ?? (quick ? 8 : 120)),
-    jobsArticles: Number(value('--jobs-articles') ?? (quick ? 1500 : 10000)),
+    // The whole corpus: an archive is what batches are for, and each worker's start (loading, compiling the tagger's code, warming its caches) weighs on a short one.
+    jobsArticles: Number(value('--jobs-articles') ?? (quick ? 1500 : Infinity)),
     seed: Number(value('--seed') ?? 20150721),
     jobs: !argv.includes('--no-jobs'),
     docs: argv.includes('--docs') || (!quick && !argv.includes('--no-docs')),
