@@ -160,3 +160,22 @@ test('a binary file with changed bytes is refused with BAD_COMPILED_VOCAB or loa
     assert.throws(() => deserializeCompiled(damaged), badFile, name);
   }
 });
+
+test('a tag without an id is its label’s entity, kept apart from an id that is the same word', () => {
+  const cv = compileVocabulary([
+    { label: 'المفاوضات' },
+    { label: 'مفاوضات' },
+    { label: 'مصر', id: 'مصر', type: 'place' },
+    { label: 'المصر' },
+  ]);
+  const entity = (label: string): string => cv.tags.find((t) => t.label === label)!.entity;
+  assert.equal(entity('المفاوضات'), entity('مفاوضات'), 'one entity: the article does not make another');
+  assert.equal(entity('مفاوضات'), 'مفاوضات', 'named by the folded label itself');
+  assert.equal(entity('مصر'), 'مصر');
+  assert.notEqual(entity('المصر'), entity('مصر'), 'a label-named entity never merges into an id');
+  for (const back of [deserializeCompiled(serializeCompiled(cv))]) assert.deepEqual(back.tags, cv.tags);
+  // The twins are reported once, the id's tag and the label's tag apart.
+  const tagger = createTagger(cv);
+  const labels = tagger.tag({ title: 'المفاوضات في مصر', body: 'استؤنفت مفاوضات المصر والمفاوضات في مصر' }, { minScore: 0 }).map((r) => r.tag);
+  assert.equal(labels.filter((l) => l === 'المفاوضات' || l === 'مفاوضات').length, 1, labels.join('، '));
+});

@@ -305,6 +305,34 @@ function newTag(id: string, label: string, type: TagType | undefined, parent: st
 }
 
 /**
+ * A tag without an id names the entity of its folded label without the article, and is told
+ * from an id by the shape of the string alone — the key's own string, so that a million tags
+ * hold no second string each. Where an id or a hinted entity is that very string (a publisher
+ * id «مصر», a tag «المصر» without one), the label-named entity takes a prefix, so they stay two.
+ */
+function separateEntities(tags: CompiledTag[], labelNamed: readonly boolean[]): void {
+  const named = new Set<string>();
+  tags.forEach((t, i) => {
+    if (!labelNamed[i]) named.add(t.entity);
+  });
+  if (named.size === 0) return;
+  tags.forEach((t, i) => {
+    if (labelNamed[i] && named.has(t.entity)) t.entity = LABEL_ENTITY_PREFIX + t.entity;
+  });
+}
+
+const LABEL_ENTITY_PREFIX = 'key:';
+
+/** Versions before 4 prefixed every label-named entity: read, they are named as a fresh compile names them. */
+function renameLabelEntities(tags: CompiledTag[]): void {
+  const labelNamed = tags.map((t) => t.entity === LABEL_ENTITY_PREFIX + entityOfKey(t.key));
+  tags.forEach((t, i) => {
+    if (labelNamed[i]) t.entity = entityOfKey(t.key);
+  });
+  separateEntities(tags, labelNamed);
+}
+
+/**
  * Entries with the same id, or without ids and with labels that fold alike, are one tag;
  * the first spelling seen is the one reported.
  */
@@ -318,6 +346,8 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
   const moreNames: (string[] | undefined)[] = [];
   const nisbaForms: (string[] | undefined)[] = [];
   const hasId: boolean[] = [];
+  // Tags whose entity is named by their label (no id with a type, no hint): see separateEntities.
+  const labelNamed: boolean[] = [];
   for (const e of entries) {
     const key = foldKey(e.label);
     if (!key) continue;
@@ -331,7 +361,9 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
       index = cv.tags.length;
       const type = e.type ?? options.typeHints?.get(key);
       const ambiguous = e.ambiguous ?? options.ambiguousHints?.has(key) ?? false;
-      const entity = e.id !== undefined && e.type ? e.id : (options.entityHints?.get(key) ?? 'key:' + entityOfKey(key));
+      const hinted = e.id !== undefined && e.type ? e.id : options.entityHints?.get(key);
+      const entity = hinted ?? entityOfKey(key);
+      labelNamed.push(hinted === undefined);
       cv.tags.push(newTag(e.id ?? key, e.label, type, e.parent, ambiguous, key, entity));
       moreNames.push(undefined);
       nisbaForms.push(undefined);
@@ -343,7 +375,10 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
       byId.set(e.id, index);
       hasId[index] = true;
       tag.id = e.id;
-      tag.entity = e.type ? e.id : tag.entity;
+      if (e.type) {
+        tag.entity = e.id;
+        labelNamed[index] = false;
+      }
       if (!tag.type && e.type) tag.type = e.type;
       if (!tag.parent && e.parent) tag.parent = e.parent;
       if (e.ambiguous) tag.ambiguous = true;
@@ -357,6 +392,7 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
     if (e.aliases?.length) (moreNames[index] ??= []).push(...e.aliases);
     if (e.nisba?.length) (nisbaForms[index] ??= []).push(...e.nisba);
   }
+  separateEntities(cv.tags, labelNamed);
   if (options.aliasHints) {
     cv.tags.forEach((tag, index) => {
       // A topic's aliases are the words that signal it, not other names for it: not lent.
@@ -476,7 +512,8 @@ type Derivations = Record<string, { from: string; derive: (value: string) => str
 const DERIVED = -100;
 
 /** The default entity of a tag, from its key (see compileVocabulary). */
-const TAG_DERIVATIONS: Derivations = { entity: { from: 'key', derive: (key) => 'key:' + entityOfKey(key) } };
+// Versions before 4 wrote a label-named entity as 'key:' + entityOfKey(key); renameLabelEntities then names it as a fresh compile does.
+const TAG_DERIVATIONS: Derivations = { entity: { from: 'key', derive: (key) => LABEL_ENTITY_PREFIX + entityOfKey(key) } };
 
 /** The strings of a serialised form, each stored once and referred to by its index. */
 class StringTable {
@@ -756,6 +793,7 @@ export function deserializeCompiled(input: string | Uint8Array): CompiledVocabul
   // A loop, not push(...): a spread of a million tags overflows the call stack.
   for (const tag of tags) cv.tags.push(tag);
   for (const pattern of patterns) cv.patterns.push(pattern);
+  renameLabelEntities(cv.tags);
   const tokens = data.tokens.split('\n');
   for (let id = 0; id < tokens.length; id++) cv.tokenIds.set(tokens[id]!, id);
   cv.nodeCount = data.nodeCount;
@@ -783,6 +821,7 @@ function fromV3(data: SerializedV3): CompiledVocabulary {
     tags: fromPacked<CompiledTag>(data.tags, strings, TAG_DERIVATIONS),
     patterns: fromPacked<Pattern>(data.patterns, strings),
   };
+  renameLabelEntities(cv.tags);
   const tokens = data.tokens.split('\n');
   for (let id = 0; id < tokens.length; id++) cv.tokenIds.set(tokens[id]!, id);
   cv.nodeCount = data.nodeCount;
@@ -802,7 +841,7 @@ function fromV3(data: SerializedV3): CompiledVocabulary {
 const ABSENT = -1;
 /** The tag's key (a tag's id and label usually are). */
 const SAME_AS_KEY = -2;
-/** The entity a tag has without hints: 'key:' + entityOfKey(key). */
+/** The entity a tag has without hints: entityOfKey(key). */
 const KEY_ENTITY = -3;
 
 /** Field order of tags as newTag makes them; a tag merged later may have gained fields after entity. */
@@ -879,7 +918,7 @@ function writeTags(out: ContainerWriter, tags: readonly CompiledTag[], strings: 
     parent[r] = optional(t.parent);
     flags[r] = (t.ambiguous ? AMBIGUOUS : 0) | (t.nisbaLabel !== undefined ? HAS_NISBA_LABEL : 0) | (t.nisbaLabel ? NISBA_LABEL : 0);
     labelTokens[r] = t.labelTokens;
-    entity[r] = t.entity === 'key:' + entityOfKey(t.key) ? KEY_ENTITY : strings.ref(t.entity);
+    entity[r] = t.entity === entityOfKey(t.key) ? KEY_ENTITY : strings.ref(t.entity);
   }
   const { order, others } = ordersOf(tags, TAG_FIELDS, 'tag');
   for (const [name, column] of Object.entries({ id, label, type, parent, key, flags, labelTokens, entity, order })) out.ints(`tags.${name}`, column);
@@ -999,7 +1038,7 @@ function readTags(r: ContainerReader, meta: MetaV4, strings: readonly string[]):
     const typeText = type[i] === ABSENT ? undefined : strings[type[i]!];
     const tagType = typeText as TagType | undefined;
     const tagParent = parent[i] === ABSENT ? undefined : strings[parent[i]!];
-    const tagEntity = entity[i] === KEY_ENTITY ? 'key:' + entityOfKey(tagKey) : strings[entity[i]!]!;
+    const tagEntity = entity[i] === KEY_ENTITY ? entityOfKey(tagKey) : strings[entity[i]!]!;
     const f = flags[i]!;
     let tag: CompiledTag;
     // newTag leaves out an empty type or parent: such a tag takes the general path.
