@@ -320,6 +320,33 @@ function fieldOf(fields: readonly FieldText[], name: 'title' | 'body'): FieldTex
 const W = WEIGHTS as Readonly<Record<FeatureName, number>>;
 const plus = (w: number, v: number): number => (w > 0 ? w * v : 0);
 
+/** What a group's mentions are like, as bits (with LISTED_NISBA, a pattern's, beside them). */
+const LISTED_NISBA = 1;
+const TYPED = 2;
+const IN_TITLE = 4;
+const STRONG_IN_TITLE = 8;
+const STRONG_IN_LEAD = 16;
+const STRONG_MULTIWORD = 32;
+const NOT_ALL_NISBA = 64;
+
+/**
+ * The terms of z that follow from counts over a group's mentions, each at its most favourable:
+ * shared by upperBound and the pre-bound, which must never bound lower than it.
+ */
+function mentionTerms(flags: number, strong: number, mentions: number, listed: number, specificity: number, titleRate: number): number {
+  let z = W.bias;
+  if (flags & IN_TITLE) z += Math.max(plus(W.titleStrong, flags & STRONG_IN_TITLE ? 1 : 0), plus(W.titleWeak, 1));
+  z += plus(W.lead, flags & STRONG_IN_LEAD ? 1 : 0);
+  z += plus(W.logStrong, Math.log2(1 + strong)) + (flags & TYPED ? plus(W.logStrongTyped, Math.log2(1 + strong)) : 0);
+  z += plus(W.logWeak, Math.log2(1 + mentions));
+  z += plus(W.specificity, specificity) + plus(W.titleRate, titleRate);
+  z += plus(W.multiword, flags & STRONG_MULTIWORD ? 1 : 0);
+  z += flags & NOT_ALL_NISBA ? 0 : Math.min(0, W.nisbaOnly);
+  z += plus(W.listedNisba, Math.log2(1 + listed));
+  z += strong === 0 ? Math.min(0, W.weakOnly) : 0;
+  return z;
+}
+
 /**
  * The highest z a group could reach: features that need the background or the text around a
  * mention (doubtful readings, fragments, name links, context) taken at their most favourable.
@@ -352,21 +379,12 @@ function upperBound(cv: CompiledVocabulary, tag: CompiledTag, info: TagInfo, ms:
       if (m.match.end - m.match.start > 1) multiword = true;
     }
   }
-  const n = ms.length;
-  let z = W.bias;
-  z += title ? Math.max(plus(W.titleStrong, strongTitle ? 1 : 0), plus(W.titleWeak, 1)) : 0;
-  z += plus(W.lead, lead ? 1 : 0);
-  z += plus(W.logStrong, Math.log2(1 + strong)) + (tag.type ? plus(W.logStrongTyped, Math.log2(1 + strong)) : 0);
-  z += plus(W.logWeak, Math.log2(1 + n));
+  const flags = (title ? IN_TITLE : 0) | (strongTitle ? STRONG_IN_TITLE : 0) | (lead ? STRONG_IN_LEAD : 0) | (multiword ? STRONG_MULTIWORD : 0) | (allNisba ? 0 : NOT_ALL_NISBA) | (tag.type ? TYPED : 0);
+  let z = mentionTerms(flags, strong, ms.length, listed, specificity, titleRate);
   z += W.spread * (((thirds & 1) + ((thirds >> 1) & 1) + ((thirds >> 2) & 1)) / 3);
-  z += plus(W.specificity, specificity) + plus(W.titleRate, titleRate);
-  z += plus(W.multiword, multiword ? 1 : 0);
   z += tag.ambiguous && !multiword ? Math.min(0, W.ambiguous) : 0;
   z += cues && cues.size > 0 ? plus(W.context, 1) : 0;
   z += tag.type ? W.typed : 0;
-  z += allNisba ? Math.min(0, W.nisbaOnly) : 0;
-  z += plus(W.listedNisba, Math.log2(1 + listed));
-  z += strong === 0 ? Math.min(0, W.weakOnly) : 0;
   z += W.coordination * info.coordination;
   z += info.bareKey !== undefined && heads.has(info.bareKey) ? W.headAnaphor : 0;
   return z;
@@ -455,8 +473,6 @@ function entityIndex(cv: CompiledVocabulary): EntityIndex {
 
 /** Per pattern, stride PATTERN_BOUND_STRIDE: tag terms (NaN until computed), specificity, titleRate, flags. */
 const PATTERN_BOUND_STRIDE = 4;
-const LISTED_NISBA = 1;
-const TYPED = 2;
 
 interface PatternBounds {
   background: BackgroundModel | undefined;
@@ -527,11 +543,6 @@ const TAG_TERMS = 4;
 const SPECIFICITY = 5;
 const TITLE_RATE = 6;
 
-const IN_TITLE = 4;
-const STRONG_IN_TITLE = 8;
-const STRONG_IN_LEAD = 16;
-const STRONG_MULTIWORD = 32;
-const NOT_ALL_NISBA = 64;
 
 const boundScratches = new WeakMap<CompiledVocabulary, BoundScratch>();
 
@@ -592,19 +603,7 @@ export function viableCandidates(cv: CompiledVocabulary, fields: readonly FieldT
   // Reused as the mark of the entities kept: 1 kept, 0 dropped (and the reset state).
   const keep = entities.groupOf;
   for (const e of s.touched) {
-    const flags = r[e + FLAGS]!;
-    const strong = r[e + STRONG]!;
-    let z = W.bias + r[e + TAG_TERMS]!;
-    if (flags & IN_TITLE) z += Math.max(plus(W.titleStrong, flags & STRONG_IN_TITLE ? 1 : 0), plus(W.titleWeak, 1));
-    z += plus(W.lead, flags & STRONG_IN_LEAD ? 1 : 0);
-    z += plus(W.logStrong, Math.log2(1 + strong)) + (flags & TYPED ? plus(W.logStrongTyped, Math.log2(1 + strong)) : 0);
-    z += plus(W.logWeak, Math.log2(1 + r[e + MENTIONS]!));
-    z += plus(W.spread, 1);
-    z += plus(W.specificity, r[e + SPECIFICITY]!) + plus(W.titleRate, r[e + TITLE_RATE]!);
-    z += plus(W.multiword, flags & STRONG_MULTIWORD ? 1 : 0);
-    z += flags & NOT_ALL_NISBA ? 0 : Math.min(0, W.nisbaOnly);
-    z += plus(W.listedNisba, Math.log2(1 + r[e + LISTED]!));
-    z += strong === 0 ? Math.min(0, W.weakOnly) : 0;
+    const z = mentionTerms(r[e + FLAGS]!, r[e + STRONG]!, r[e + MENTIONS]!, r[e + LISTED]!, r[e + SPECIFICITY]!, r[e + TITLE_RATE]!) + r[e + TAG_TERMS]! + plus(W.spread, 1);
     keep[e / BOUND_RECORD] = logistic(z + BOUND_SLACK) >= minScore ? 1 : 0;
     r.fill(0, e, e + BOUND_RECORD);
   }

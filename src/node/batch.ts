@@ -39,7 +39,8 @@ export function tagLine(tagger: Tagger, line: string, lineNo: number, options: T
   }
 }
 
-async function write(output: Writable, chunk: string): Promise<void> {
+/** Writes, waiting for the output to drain when it asks to: a slow output slows the reading. */
+export async function write(output: Writable, chunk: string | Uint8Array): Promise<void> {
   if (!output.write(chunk)) await once(output, 'drain');
 }
 

@@ -20,12 +20,11 @@
  * (tagJsonlStream): both split lines as readline does and call tagLine with the same
  * physical line numbers.
  */
-import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import cliProgress from 'cli-progress';
 import { WasimError, type TagOptions } from '../core/index.js';
-import type { BatchStats } from './batch.js';
+import { write, type BatchStats } from './batch.js';
 import type { VocabularyChoice } from './vocab-file.js';
 import { WORKER_KIND, type ChunkMessage, type FromWorker, type WorkerInit } from './parallel-worker.js';
 
@@ -47,10 +46,6 @@ export interface ParallelBatchOptions extends TagOptions {
 
 const LF = 0x0a;
 const CR = 0x0d;
-
-async function write(output: Writable, chunk: Uint8Array): Promise<void> {
-  if (!output.write(chunk)) await once(output, 'drain');
-}
 
 /**
  * Cuts a byte stream after newline bytes into chunks of whole lines. A newline byte is never
