@@ -12,7 +12,7 @@ import { compileVocabulary } from './compile.js';
 import { matchText } from './match.js';
 import { scoreCandidates, viableCandidates, type Scored } from './rank.js';
 import { tokenize } from './tokenize.js';
-import { TAG_TYPES, type TagType } from './types.js';
+import { TAG_TYPES, type TagType, type VocabEntry } from './types.js';
 
 // Names, places and common words that collide: clitics, the article, nisba forms, «المملكة».
 const WORDS = [
@@ -60,6 +60,25 @@ test('pruned ranking reports exactly what scoring every candidate reports', () =
     }),
     { numRuns: 300 },
   );
+});
+
+// Cases the property found: a cut one rounding step below a reported score, and two tags tied
+// on the same words, which the pruned and the full scoring met in different orders.
+const FOUND: [entries: VocabEntry[], title: string, body: string, minScore: number, top: number][] = [
+  [[{ label: 'حماس من', type: 'topic', nisba: ['المصري'] }, { label: 'مصر' }], '', 'المصري', 0.6995368120661373, 1],
+  [[{ label: 'وزير', type: 'place', aliases: ['القطاع'] }, { label: 'مصر', type: 'place', aliases: ['القطاع'] }, { label: 'مصر' }], 'القطاع', '', 0.05, 1],
+];
+
+test('pruned ranking: cases found by the property, kept as they were found', () => {
+  for (const [entries, title, body, minScore, top] of FOUND) {
+    const cv = compileVocabulary(entries);
+    const fields = fieldsOf(cv, title, body);
+    const everything = scoreCandidates(cv, collectCandidates(fields), fields, background);
+    const pruned = scoreCandidates(cv, viableCandidates(cv, fields, background, minScore), fields, background, minScore, top);
+    const expected = reported(everything, minScore, top);
+    assert.equal(expected.length, 1, `${title}|${body}: one tag reported`);
+    assert.deepEqual(reported(pruned, minScore, top), expected, `${title}|${body}`);
+  }
 });
 
 test('the pre-bound drops candidates on a long article and keeps the ones that score', () => {

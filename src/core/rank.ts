@@ -135,7 +135,16 @@ const WEIGHT_VALUES = FEATURE_NAMES.map((k) => WEIGHTS[k] as number);
 export function scoreOf(f: Features): number {
   let z = 0;
   for (let i = 0; i < FEATURE_NAMES.length; i++) z += WEIGHT_VALUES[i]! * (f[FEATURE_NAMES[i]!] ?? 0);
-  return Math.round(logistic(z) * 1000) / 1000;
+  return rounded(logistic(z));
+}
+
+/**
+ * Scores are reported to three decimals, and the cut applies to the reported score: so a bound
+ * is rounded the same way before it is compared with the cut or with other scores (an unrounded
+ * 0.69954 would drop a group reported as 0.700 at a cut of 0.6995).
+ */
+function rounded(p: number): number {
+  return Math.round(p * 1000) / 1000;
 }
 
 /** The features behind a score, as reported by --explain and the evidence field. */
@@ -604,7 +613,7 @@ export function viableCandidates(cv: CompiledVocabulary, fields: readonly FieldT
   const keep = entities.groupOf;
   for (const e of s.touched) {
     const z = mentionTerms(r[e + FLAGS]!, r[e + STRONG]!, r[e + MENTIONS]!, r[e + LISTED]!, r[e + SPECIFICITY]!, r[e + TITLE_RATE]!) + r[e + TAG_TERMS]! + plus(W.spread, 1);
-    keep[e / BOUND_RECORD] = logistic(z + BOUND_SLACK) >= minScore ? 1 : 0;
+    keep[e / BOUND_RECORD] = rounded(logistic(z + BOUND_SLACK)) >= minScore ? 1 : 0;
     r.fill(0, e, e + BOUND_RECORD);
   }
   const candidates = collectCandidates(fields, (tag) => keep[entities.ofTag[tag]!] === 1);
@@ -694,7 +703,7 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
     const info = tagInfo(cv, bestTag, background);
     const cues = info.cues;
     const bound = minScore > 0 || Number.isFinite(top) ? logistic(upperBound(cv, tag, info, ms, heads, leadEnd, bodyLength, cues, background)) : 1;
-    if (bound < minScore) continue;
+    if (rounded(bound) < minScore) continue;
     pending.push({ bestTag, ms, twins, bound });
   }
   if (!Number.isFinite(top) || pending.length <= top) return dropHomonyms(pending.map(scoreGroup));
@@ -704,8 +713,8 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
   const scored: Scored[] = [];
   for (const p of pending) {
     if (scored.length >= top) {
-      // Scores are rounded to three decimals: so is the bound, lest a tie slip past it.
-      const reach = Math.round(p.bound * 1000) / 1000;
+      // Rounded as scores are, lest a tie slip past it.
+      const reach = rounded(p.bound);
       let above = 0;
       for (const g of scored) if (g.score > reach) above++;
       if (above >= top && dropHomonyms(scored.filter((g) => g.score > reach)).length >= top) break;
@@ -911,7 +920,9 @@ function dropHomonyms(scored: Scored[]): Scored[] {
     for (const s of list) {
       const key = s.refs.map((m) => `${m.field}${m.start}-${m.end}`).join(',');
       const prev = best.get(key);
-      if (!prev || s.score > prev.score) best.set(key, s);
+      // Equal scores go to the first tag of the vocabulary, not the first scored: the pruned and
+      // the full scoring meet the groups in different orders and must keep the same one.
+      if (!prev || s.score > prev.score || (s.score === prev.score && s.tag < prev.tag)) best.set(key, s);
     }
     out.push(...best.values());
   }
