@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { WasimError } from './errors.js';
-import { parseVocabulary } from './vocabulary.js';
+import { isIgnorable } from './fold.js';
+import { cleanLabel, parseVocabulary } from './vocabulary.js';
 
 test('plain text: one tag per line, # comments and blank lines skipped, WordPress "- " lists', () => {
   const { entries, warnings } = parseVocabulary('# وسوم الموقع\nمصر\n\n- قطر\n  غزة  \n', 'txt', 'tags.txt');
@@ -74,4 +75,58 @@ test('collecting errors reports every broken line and keeps the good ones', () =
 
 test('an unknown format is refused', () => {
   assert.throws(() => parseVocabulary('مصر', 'xml' as 'txt', 'v'), (e: unknown) => e instanceof WasimError && e.code === 'BAD_VOCAB_FORMAT');
+});
+
+test('cleanLabel: what it keeps and what it reports', () => {
+  const cases: [string, string, string[]][] = [
+    ['الأمم المتحدة', 'الأمم المتحدة', []],
+    ['  غزة  ', 'غزة', []],
+    ['الأمم  المتحدة', 'الأمم المتحدة', ['collapsed spaces']],
+    ['الأمم\u00a0المتحدة', 'الأمم المتحدة', ['collapsed spaces']],
+    ['الأمم\tالمتحدة', 'الأمم المتحدة', ['collapsed spaces']],
+    ['\u200fمصر\u200e', 'مصر', ['removed zero-width/bidi marks']],
+    ['مُحَمَّد بن سلمان', 'محمد بن سلمان', ['removed diacritics/tatweel']],
+    ['الــقاهرة', 'القاهرة', ['removed diacritics/tatweel']],
+    ['\u064e', '', ['removed diacritics/tatweel']],
+    ['', '', []],
+  ];
+  for (const [raw, label, changes] of cases) assert.deepEqual(cleanLabel(raw), { label, changes }, JSON.stringify(raw));
+});
+
+/** cleanLabel as first written: every label rebuilt letter by letter, every space rule run. */
+function referenceCleanLabel(raw: string): { label: string; changes: string[] } {
+  const changes: string[] = [];
+  let out = '';
+  let marks = false;
+  let formats = false;
+  for (const ch of raw) {
+    const c = ch.charCodeAt(0);
+    if (ch.length === 1 && isIgnorable(c)) {
+      if ((c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0xfeff || c === 0x061c || c === 0x00ad) formats = true;
+      else marks = true;
+      continue;
+    }
+    out += ch;
+  }
+  const spaced = out.replace(/[\s\u00a0]+/g, ' ').trim();
+  if (formats) changes.push('removed zero-width/bidi marks');
+  if (marks) changes.push('removed diacritics/tatweel');
+  if (spaced !== out.trim() || /\S[\s\u00a0]{2,}\S/.test(out)) changes.push('collapsed spaces');
+  return { label: spaced, changes };
+}
+
+test('cleanLabel agrees with the letter-by-letter reference on random labels (its fast path for clean labels changes nothing)', () => {
+  // Letters, every kind of space, marks, format characters and an astral character.
+  const alphabet = ['م', 'ص', 'ر', 'ا', 'ل', ' ', ' ', ' ', '\u00a0', '\t', '\u2009', '\u3000', '\ufeff', '\u064e', '\u0640', '\u200f', '\u00ad', '😀', 'a'];
+  let seed = 7;
+  const next = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  for (let i = 0; i < 3000; i++) {
+    let raw = '';
+    const length = next(9);
+    for (let k = 0; k < length; k++) raw += alphabet[next(alphabet.length)];
+    assert.deepEqual(cleanLabel(raw), referenceCleanLabel(raw), JSON.stringify(raw));
+  }
 });

@@ -53,26 +53,50 @@ function lineError(source: string, line: number, reason: string): WasimError {
   return new WasimError('BAD_VOCAB_LINE', `${source}:${line}: ${reason}`, { source, line });
 }
 
+/** White space as JavaScript's \s knows it. */
+function isSpace(c: number): boolean {
+  return (c >= 0x09 && c <= 0x0d) || c === 0x20 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** Words separated by single ASCII spaces, none at either end: nothing for the space rules to change. */
+function hasPlainSpacing(s: string): boolean {
+  let previousSpace = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!isSpace(c)) previousSpace = false;
+    else if (c !== 0x20 || previousSpace) return false;
+    else previousSpace = true;
+  }
+  return !previousSpace;
+}
+
 /** Removes what a CMS copy-paste leaves in a label: bidi/zero-width marks, tashkeel, tatweel, doubled spaces. */
 export function cleanLabel(raw: string): { label: string; changes: string[] } {
   const changes: string[] = [];
   let out = '';
   let marks = false;
   let formats = false;
-  for (const ch of raw) {
-    const c = ch.charCodeAt(0);
-    if (ch.length === 1 && isIgnorable(c)) {
-      if ((c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0xfeff || c === 0x061c || c === 0x00ad) formats = true;
-      else marks = true;
-      continue;
+  // Nearly every label is clean: it is then its own output, with no string built a letter at a time.
+  let clean = true;
+  for (let i = 0; i < raw.length && clean; i++) clean = !isIgnorable(raw.charCodeAt(i));
+  if (clean) out = raw;
+  else {
+    for (const ch of raw) {
+      const c = ch.charCodeAt(0);
+      if (ch.length === 1 && isIgnorable(c)) {
+        if ((c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0xfeff || c === 0x061c || c === 0x00ad) formats = true;
+        else marks = true;
+        continue;
+      }
+      out += ch;
     }
-    out += ch;
   }
+  if (!marks && !formats && hasPlainSpacing(out)) return { label: out, changes };
   const spaced = out.replace(/[\s\u00a0]+/g, ' ').trim();
   if (formats) changes.push('removed zero-width/bidi marks');
   if (marks) changes.push('removed diacritics/tatweel');
   // Surrounding white space is just trimmed; doubled or odd spaces inside a name are dirt worth saying.
-  if (spaced !== out.trim().replace(/ /g, ' ') || /\S[\s\u00a0]{2,}\S/.test(out)) changes.push('collapsed spaces');
+  if (spaced !== out.trim() || /\S[\s\u00a0]{2,}\S/.test(out)) changes.push('collapsed spaces');
   return { label: spaced, changes };
 }
 
