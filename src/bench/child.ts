@@ -1,7 +1,7 @@
 /**
  * One measurement in a fresh process, so that heap and RSS figures belong to it alone:
  *   node --expose-gc dist/bench/child.js <mode> <json-args>
- * Modes: compile (text vocabulary → compiled, then serialised to the cache), tag (serialised
+ * Modes: calibrate (the machine's memory latency and arithmetic speed), compile (text vocabulary → compiled, then serialised to the cache), tag (serialised
  * form loaded, full pipeline over the articles), substring and regex (the reference methods).
  * Prints one JSON line on stdout; progress goes to stderr.
  */
@@ -235,9 +235,49 @@ function regexMode(a: ChildArgs): object {
   return { buildMs, sourceChars: source.length, ...run };
 }
 
+/**
+ * How fast this machine is at what tagging spends its time on, so that runs on different
+ * machines can be compared: a read whose address depends on the read before (a cache miss to
+ * memory each time, as a lookup in a big vocabulary is) and a loop of integer arithmetic.
+ * Best of three rounds of each.
+ */
+function calibrateMode(): object {
+  const n = 1 << 24; // 64 MB of Int32: far beyond any cache
+  const next = new Int32Array(n);
+  // One random cycle through every slot (Sattolo's shuffle), from a fixed seed.
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  let seed = 12345;
+  for (let i = n - 1; i > 0; i--) {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    const j = seed % i;
+    const t = order[i]!;
+    order[i] = order[j]!;
+    order[j] = t;
+  }
+  for (let i = 0; i < n; i++) next[order[i]!] = order[(i + 1) % n]!;
+  const reads = 5_000_000;
+  const steps = 100_000_000;
+  let randomReadNs = Infinity;
+  let arithmeticNs = Infinity;
+  let sink = 0;
+  for (let round = 0; round < 3; round++) {
+    let at = 0;
+    let t0 = now();
+    for (let i = 0; i < reads; i++) at = next[at]!;
+    randomReadNs = Math.min(randomReadNs, ((now() - t0) * 1e6) / reads);
+    let h = at | 0;
+    t0 = now();
+    for (let i = 0; i < steps; i++) h = Math.imul(h ^ i, 0x01000193);
+    arithmeticNs = Math.min(arithmeticNs, ((now() - t0) * 1e6) / steps);
+    sink ^= h;
+  }
+  return { randomReadNs, arithmeticNs, sink };
+}
+
 const [mode, json] = process.argv.slice(2);
 const args = JSON.parse(json ?? '{}') as ChildArgs;
-const modes: Record<string, (a: ChildArgs) => object> = { compile: compileMode, tag: tagMode, substring: substringMode, regex: regexMode };
+const modes: Record<string, (a: ChildArgs) => object> = { compile: compileMode, tag: tagMode, substring: substringMode, regex: regexMode, calibrate: calibrateMode };
 const run = modes[mode ?? ''];
 if (!run) {
   process.stderr.write(`bench child: unknown mode ${mode}\n`);

@@ -128,6 +128,8 @@ function main(): void {
   }
   const started = Date.now();
   const loadAtStart = os.loadavg().map((x) => Math.round(x * 100) / 100);
+  say('machine speed');
+  const calibration = runChild('calibrate', {}, 300);
   const { dir, meta } = ensureVocabularies(o.seed);
   const { articles: all, skippedEmpty } = loadCorpus(undefined, o.articles);
   const articleCount = all.length;
@@ -174,7 +176,7 @@ function main(): void {
     date: new Date().toISOString(),
     command,
     quick: o.quick,
-    machine: { ...machine(), loadAverageAtStart: loadAtStart, loadAverageAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100) },
+    machine: { ...machine(), ...(calibration.ok && calibration.data ? { randomReadNs: Number(calibration.data.randomReadNs), arithmeticNs: Number(calibration.data.arithmeticNs) } : {}), loadAverageAtStart: loadAtStart, loadAverageAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100) },
     corpus: { articles: articleCount, bytes: corpusBytes, skippedEmpty, budgetSeconds: o.budgetSeconds, tagBudgetSeconds: o.tagBudgetSeconds },
     vocabularies: meta,
     sizes,

@@ -26,7 +26,7 @@ export interface BenchResult {
   date: string;
   command: string;
   quick: boolean;
-  machine: ReturnType<typeof machine> & { loadAverageAtStart?: number[]; loadAverageAtEnd?: number[] };
+  machine: ReturnType<typeof machine> & { loadAverageAtStart?: number[]; loadAverageAtEnd?: number[]; randomReadNs?: number; arithmeticNs?: number };
   corpus: { articles: number; bytes: number; skippedEmpty: number; budgetSeconds: number; tagBudgetSeconds?: number };
   vocabularies: Record<string, unknown>;
   sizes: SizeResult[];
@@ -232,6 +232,9 @@ export function renderMarkdown(result: BenchResult): string {
     `Measured ${result.date.slice(0, 16).replace('T', ' ')} UTC with \`${result.command}\` (${fmt(result.totalSeconds / 60, 1)} min).`,
     '',
     `- Machine: ${m.cpu}, ${m.cores} cores (available parallelism ${m.availableParallelism}), ${m.memoryGB} GB RAM, ${m.os}`,
+    ...(m.randomReadNs !== undefined && m.arithmeticNs !== undefined
+      ? [`- Machine speed, to compare runs on other machines: ${fmt(m.randomReadNs, 1)} ns per dependent random read in 64 MB (memory latency: what lookups in a big vocabulary wait for), ${fmt(m.arithmeticNs, 2)} ns per step of an integer-hash loop`]
+      : []),
     `- Node ${m.node}; wasim at commit ${m.commit}`,
     `- Load average (1, 5, 15 min) at start ${m.loadAverageAtStart?.join(', ') ?? '?'}, at end ${m.loadAverageAtEnd?.join(', ') ?? '?'} (other processes share the machine)`,
     `- Corpus: SaudiNewsNet, ${c.articles.toLocaleString('en')} articles with text (${c.skippedEmpty} empty pages skipped), ${fmt(c.bytes / 1048576)} MB of UTF-8 title + body`,
