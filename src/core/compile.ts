@@ -681,7 +681,7 @@ function trieFromV3(t: SerializedV3['trie'], nodeCount: number, tokenCount: numb
     terminalStart: unpackInts(t.terminalStart, true),
     terminalPattern: unpackInts(t.terminalPattern),
   };
-  return checkedTrie(trie, nodeCount, tokenCount, patterns);
+  return checkedTrie(trie, nodeCount, tokenCount, Int32Array.from(patterns, (p) => p.lights.length));
 }
 
 /**
@@ -689,7 +689,8 @@ function trieFromV3(t: SerializedV3['trie'], nodeCount: number, tokenCount: numb
  * depth of their number of tokens: the matcher reads a pattern's lights by the depth it walked,
  * and a damaged file must not send it astray.
  */
-function checkedTrie(trie: Trie, nodeCount: number, tokenCount: number, patterns: readonly Pattern[]): Trie {
+/** `patternLengths`: the number of tokens of each pattern. */
+function checkedTrie(trie: Trie, nodeCount: number, tokenCount: number, patternLengths: ArrayLike<number>): Trie {
   const edges = trie.childToken.length;
   const ok =
     trie.childStart.length === nodeCount + 1 &&
@@ -703,14 +704,14 @@ function checkedTrie(trie: Trie, nodeCount: number, tokenCount: number, patterns
     ascending(trie.terminalStart) &&
     allIn(trie.childNode, 1, nodeCount) &&
     allIn(trie.childToken, 0, tokenCount) &&
-    allIn(trie.terminalPattern, 0, patterns.length) &&
-    endsAtDepth(trie, nodeCount, patterns);
+    allIn(trie.terminalPattern, 0, patternLengths.length) &&
+    endsAtDepth(trie, nodeCount, patternLengths);
   if (!ok) throw new WasimError('BAD_COMPILED_VOCAB');
   return trie;
 }
 
 /** Every node but the root has one parent, numbered before it (so no cycle); patterns end at their length. */
-function endsAtDepth(trie: Trie, nodeCount: number, patterns: readonly Pattern[]): boolean {
+function endsAtDepth(trie: Trie, nodeCount: number, patternLengths: ArrayLike<number>): boolean {
   const depth = new Int32Array(nodeCount).fill(-1);
   depth[0] = 0;
   for (let v = 0; v < nodeCount; v++) {
@@ -719,7 +720,7 @@ function endsAtDepth(trie: Trie, nodeCount: number, patterns: readonly Pattern[]
       if (child <= v || depth[child] !== -1) return false;
       depth[child] = depth[v]! + 1;
     }
-    for (let t = trie.terminalStart[v]!; t < trie.terminalStart[v + 1]!; t++) if (patterns[trie.terminalPattern[t]!]!.lights.length !== depth[v]) return false;
+    for (let t = trie.terminalStart[v]!; t < trie.terminalStart[v + 1]!; t++) if (patternLengths[trie.terminalPattern[t]!] !== depth[v]) return false;
   }
   return true;
 }
@@ -1145,12 +1146,14 @@ function readPatterns(r: ContainerReader, meta: MetaV4, strings: readonly string
 }
 
 /** `carries`: what the matcher reads of each pattern the index lists (its base light). */
-function readIndex(r: ContainerReader, name: string, strings: readonly string[], patterns: readonly Pattern[], carries: (p: Pattern) => boolean, into: Map<string, number[]>): void {
+/** `bases`: the pattern column of the base each indexed pattern must carry (ABSENT where it has none). */
+function readIndex(r: ContainerReader, name: string, strings: readonly string[], bases: Ints, into: Map<string, number[]>): void {
   const keys = r.ints(`${name}.keys`);
   const counts = column(r, `${name}.counts`, keys.length);
   const ids = r.ints(`${name}.patterns`);
-  if (!allIn(ids, 0, patterns.length)) throw new WasimError('BAD_COMPILED_VOCAB');
-  for (let i = 0; i < ids.length; i++) if (!carries(patterns[ids[i]!]!)) throw new WasimError('BAD_COMPILED_VOCAB');
+  if (!allIn(ids, 0, bases.length)) throw new WasimError('BAD_COMPILED_VOCAB');
+  // From the columns, not the pattern objects: a million objects are a million cache misses.
+  for (let i = 0; i < ids.length; i++) if (bases[ids[i]!] === ABSENT) throw new WasimError('BAD_COMPILED_VOCAB');
   let at = 0;
   for (let k = 0; k < keys.length; k++) {
     const key = strings[keys[k]!];
@@ -1190,7 +1193,7 @@ function fromV4(bytes: Uint8Array): CompiledVocabulary {
     terminalStart: new Int32Array(r.ints('trie.terminalStart')),
     terminalPattern: new Int32Array(r.ints('trie.terminalPattern')),
   };
-  readIndex(r, 'inflection', strings, patterns, (p) => p.inflectionBaseLight !== undefined, cv.inflection);
-  readIndex(r, 'nisbaBases', strings, patterns, (p) => p.nisbaBaseLight !== undefined, cv.nisbaBases);
-  return { ...cv, tags, patterns, trie: checkedTrie(trie, meta.nodeCount, meta.tokens, patterns), nodeCount: meta.nodeCount };
+  readIndex(r, 'inflection', strings, column(r, 'patterns.inflection', meta.patterns), cv.inflection);
+  readIndex(r, 'nisbaBases', strings, column(r, 'patterns.nisbaBase', meta.patterns), cv.nisbaBases);
+  return { ...cv, tags, patterns, trie: checkedTrie(trie, meta.nodeCount, meta.tokens, column(r, 'patterns.lightCount', meta.patterns)), nodeCount: meta.nodeCount };
 }
