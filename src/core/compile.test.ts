@@ -37,9 +37,11 @@ const SENTENCES = [
 
 /** Everything the matcher and ranker read, field order of tags and patterns included. */
 function assertSameVocabulary(back: CompiledVocabulary, cv: CompiledVocabulary): void {
-  assert.deepEqual(back, { ...cv });
-  assert.deepEqual(back.tags.map((t) => Object.keys(t)), cv.tags.map((t) => Object.keys(t)));
-  assert.deepEqual(back.patterns.map((p) => Object.keys(p)), cv.patterns.map((p) => Object.keys(p)));
+  // Rows read from a serialised form are made on demand: compared as the objects they make.
+  const plain = (v: CompiledVocabulary): object => ({ ...v, tags: v.tags.toArray(), patterns: v.patterns.toArray() });
+  assert.deepEqual(plain(back), plain(cv));
+  assert.deepEqual(back.tags.toArray().map((t) => Object.keys(t)), cv.tags.toArray().map((t) => Object.keys(t)));
+  assert.deepEqual(back.patterns.toArray().map((p) => Object.keys(p)), cv.patterns.toArray().map((p) => Object.keys(p)));
 }
 
 function assertSameTagging(back: CompiledVocabulary, cv: CompiledVocabulary): void {
@@ -72,7 +74,7 @@ test('bytes at any offset of a bigger buffer load alike (a file read into a shar
 test('strings UTF-16 decoding would alter (lone surrogates, a leading BOM) come back unchanged', () => {
   const cv = compileVocabulary([{ label: 'مصر', id: '\ufeffمصر', type: 'place', parent: 'x\ud800y' }, { label: 'غزة', id: 'a\udc00', type: 'place' }]);
   const back = deserializeCompiled(serializeCompiled(cv));
-  assert.deepEqual(back.tags, cv.tags);
+  assert.deepEqual(back.tags.toArray(), cv.tags.toArray());
 });
 
 test('files of version 2 still load, equal to a fresh compile', () => {
@@ -168,12 +170,12 @@ test('a tag without an id is its label’s entity, kept apart from an id that is
     { label: 'مصر', id: 'مصر', type: 'place' },
     { label: 'المصر' },
   ]);
-  const entity = (label: string): string => cv.tags.find((t) => t.label === label)!.entity;
+  const entity = (label: string): string => cv.tags.toArray().find((t) => t.label === label)!.entity;
   assert.equal(entity('المفاوضات'), entity('مفاوضات'), 'one entity: the article does not make another');
   assert.equal(entity('مفاوضات'), 'مفاوضات', 'named by the folded label itself');
   assert.equal(entity('مصر'), 'مصر');
   assert.notEqual(entity('المصر'), entity('مصر'), 'a label-named entity never merges into an id');
-  for (const back of [deserializeCompiled(serializeCompiled(cv))]) assert.deepEqual(back.tags, cv.tags);
+  for (const back of [deserializeCompiled(serializeCompiled(cv))]) assert.deepEqual(back.tags.toArray(), cv.tags.toArray());
   // The twins are reported once, the id's tag and the label's tag apart.
   const tagger = createTagger(cv);
   const labels = tagger.tag({ title: 'المفاوضات في مصر', body: 'استؤنفت مفاوضات المصر والمفاوضات في مصر' }, { minScore: 0 }).map((r) => r.tag);

@@ -10,6 +10,7 @@ import { WasimError } from './errors.js';
 import { foldKey } from './fold.js';
 import { articleOffset, inflectionBase, nisbaBaseFor } from './morph.js';
 import { ContainerReader, ContainerWriter, isBinaryContainer, unpackInts, type Ints } from './pack.js';
+import { Rows } from './rows.js';
 import { tokenize, type Token } from './tokenize.js';
 import type { TagType, VocabEntry } from './types.js';
 import { canonicalKey } from './variants.js';
@@ -67,8 +68,8 @@ export function entityOfKey(key: string): string {
 }
 
 export interface CompiledVocabulary {
-  readonly tags: CompiledTag[];
-  readonly patterns: Pattern[];
+  readonly tags: Rows<CompiledTag>;
+  readonly patterns: Rows<Pattern>;
   /** canonical token key → token id */
   readonly tokenIds: Map<string, number>;
   /** The token trie; the root is node 0. */
@@ -218,7 +219,7 @@ const INFLECTABLE_TYPES = new Set<TagType | undefined>(['topic', 'event', undefi
 const EMPTY_TRIE: Trie = buildTrie(1, 0, new Int32Array(0), []);
 
 function emptyCompiled(): CompiledVocabulary {
-  return { tags: [], patterns: [], tokenIds: new Map(), trie: EMPTY_TRIE, inflection: new Map(), nisbaBases: new Map(), nodeCount: 1, warnings: [] };
+  return { tags: Rows.of([]), patterns: Rows.of([]), tokenIds: new Map(), trie: EMPTY_TRIE, inflection: new Map(), nisbaBases: new Map(), nodeCount: 1, warnings: [] };
 }
 
 function pushTo<K>(map: Map<K, number[]>, key: K, value: number): void {
@@ -270,7 +271,7 @@ function addPattern(cv: CompiledVocabulary, trie: TrieBuilder, tagIndex: number,
   }
   trie.ends[patternId] = node;
   if (keys.length !== 1 || isNisba) return tokens.length;
-  const tag = cv.tags[tagIndex]!;
+  const tag = cv.tags.get(tagIndex);
   const key = keys[0]!;
   const light = lights[0]!;
   if (INFLECTABLE_TYPES.has(tag.type)) {
@@ -310,7 +311,7 @@ function newTag(id: string, label: string, type: TagType | undefined, parent: st
  * hold no second string each. Where an id or a hinted entity is that very string (a publisher
  * id «مصر», a tag «المصر» without one), the label-named entity takes a prefix, so they stay two.
  */
-function separateEntities(tags: CompiledTag[], labelNamed: readonly boolean[]): void {
+function separateEntities(tags: readonly CompiledTag[], labelNamed: readonly boolean[]): void {
   const named = new Set<string>();
   tags.forEach((t, i) => {
     if (!labelNamed[i]) named.add(t.entity);
@@ -324,7 +325,7 @@ function separateEntities(tags: CompiledTag[], labelNamed: readonly boolean[]): 
 const LABEL_ENTITY_PREFIX = 'key:';
 
 /** Versions before 4 prefixed every label-named entity: read, they are named as a fresh compile names them. */
-function renameLabelEntities(tags: CompiledTag[]): void {
+function renameLabelEntities(tags: readonly CompiledTag[]): void {
   const labelNamed = tags.map((t) => t.entity === LABEL_ENTITY_PREFIX + entityOfKey(t.key));
   tags.forEach((t, i) => {
     if (labelNamed[i]) t.entity = entityOfKey(t.key);
@@ -371,7 +372,7 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
       hasId.push(e.id !== undefined);
       if (named === undefined) byKey.set(key, index);
     } else if (e.id !== undefined && !hasId[index]) {
-      const tag = cv.tags[index]!;
+      const tag = cv.tags.get(index);
       byId.set(e.id, index);
       hasId[index] = true;
       tag.id = e.id;
@@ -383,7 +384,7 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
       if (!tag.parent && e.parent) tag.parent = e.parent;
       if (e.ambiguous) tag.ambiguous = true;
     } else if (e.id === undefined || byId.get(e.id) === index) {
-      const tag = cv.tags[index]!;
+      const tag = cv.tags.get(index);
       if (e.label !== tag.label) cv.warnings.push(`"${e.label}" folds like "${tag.label}": one tag, reported as "${tag.label}"`);
       if (!tag.type && e.type) tag.type = e.type;
       if (e.ambiguous) tag.ambiguous = true;
@@ -392,7 +393,7 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
     if (e.aliases?.length) (moreNames[index] ??= []).push(...e.aliases);
     if (e.nisba?.length) (nisbaForms[index] ??= []).push(...e.nisba);
   }
-  separateEntities(cv.tags, labelNamed);
+  separateEntities(cv.tags.toArray(), labelNamed);
   if (options.aliasHints) {
     cv.tags.forEach((tag, index) => {
       // A topic's aliases are the words that signal it, not other names for it: not lent.
@@ -412,7 +413,7 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
     const names = moreNames[index] ?? NO_FORMS;
     const nisba = nisbaForms[index] ?? NO_FORMS;
     const seen = names.length + nisba.length > 0 ? new Set<string>() : undefined;
-    const tag = cv.tags[index]!;
+    const tag = cv.tags.get(index);
     // The label comes first: its tokens are counted as it is added.
     tag.labelTokens = addPattern(cv, trie, index, tag.label, false, seen);
     for (const name of names) addPattern(cv, trie, index, name, false, seen, foldKey(name) !== tag.key);
@@ -794,7 +795,7 @@ export function deserializeCompiled(input: string | Uint8Array): CompiledVocabul
   // A loop, not push(...): a spread of a million tags overflows the call stack.
   for (const tag of tags) cv.tags.push(tag);
   for (const pattern of patterns) cv.patterns.push(pattern);
-  renameLabelEntities(cv.tags);
+  renameLabelEntities(cv.tags.toArray());
   const tokens = data.tokens.split('\n');
   for (let id = 0; id < tokens.length; id++) cv.tokenIds.set(tokens[id]!, id);
   cv.nodeCount = data.nodeCount;
@@ -819,14 +820,14 @@ function fromV3(data: SerializedV3): CompiledVocabulary {
   if (!Array.isArray(strings)) throw new WasimError('BAD_COMPILED_VOCAB');
   const cv: CompiledVocabulary = {
     ...emptyCompiled(),
-    tags: fromPacked<CompiledTag>(data.tags, strings, TAG_DERIVATIONS),
-    patterns: fromPacked<Pattern>(data.patterns, strings),
+    tags: Rows.of(fromPacked<CompiledTag>(data.tags, strings, TAG_DERIVATIONS)),
+    patterns: Rows.of(fromPacked<Pattern>(data.patterns, strings)),
   };
-  renameLabelEntities(cv.tags);
+  renameLabelEntities(cv.tags.toArray());
   const tokens = data.tokens.split('\n');
   for (let id = 0; id < tokens.length; id++) cv.tokenIds.set(tokens[id]!, id);
   cv.nodeCount = data.nodeCount;
-  cv.trie = trieFromV3(data.trie, data.nodeCount, tokens.length, cv.patterns);
+  cv.trie = trieFromV3(data.trie, data.nodeCount, tokens.length, cv.patterns.toArray());
   unpackIndex(data.inflection, strings, cv.inflection);
   unpackIndex(data.nisbaBases, strings, cv.nisbaBases);
   return cv;
@@ -978,8 +979,8 @@ export function serializeCompiled(cv: CompiledVocabulary): Uint8Array {
   for (const token of tokens) strings.ref(token);
   if (strings.list.length !== tokens.length) throw new Error('serializeCompiled: token ids are not 0 … n - 1');
   const out = new ContainerWriter();
-  const tagOrders = writeTags(out, cv.tags, strings);
-  const patternOrders = writePatterns(out, cv.patterns, strings);
+  const tagOrders = writeTags(out, cv.tags.toArray(), strings);
+  const patternOrders = writePatterns(out, cv.patterns.toArray(), strings);
   writeIndex(out, 'inflection', cv.inflection, strings);
   writeIndex(out, 'nisbaBases', cv.nisbaBases, strings);
   for (const [name, column] of Object.entries(cv.trie)) out.ints(`trie.${name}`, column as Int32Array);
@@ -1195,5 +1196,5 @@ function fromV4(bytes: Uint8Array): CompiledVocabulary {
   };
   readIndex(r, 'inflection', strings, column(r, 'patterns.inflection', meta.patterns), cv.inflection);
   readIndex(r, 'nisbaBases', strings, column(r, 'patterns.nisbaBase', meta.patterns), cv.nisbaBases);
-  return { ...cv, tags, patterns, trie: checkedTrie(trie, meta.nodeCount, meta.tokens, column(r, 'patterns.lightCount', meta.patterns)), nodeCount: meta.nodeCount };
+  return { ...cv, tags: Rows.of(tags), patterns: Rows.of(patterns), trie: checkedTrie(trie, meta.nodeCount, meta.tokens, column(r, 'patterns.lightCount', meta.patterns)), nodeCount: meta.nodeCount };
 }

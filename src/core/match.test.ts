@@ -12,7 +12,7 @@ function found(vocab: V[], text: string, options?: CompileOptions): Map<string, 
   const cv = compileVocabulary(vocab.map((v) => (typeof v === 'string' ? { label: v } : v)), options);
   const out = new Map<string, MatchKind[]>();
   for (const m of matchText(cv, tokenize(text))) {
-    const label = cv.tags[m.tag]!.label;
+    const label = cv.tags.get(m.tag).label;
     out.set(label, [...(out.get(label) ?? []), m.kind]);
   }
   return out;
@@ -115,7 +115,7 @@ test('mention offsets index the original string, diacritics and marks included',
 
 test('a slot the tokeniser gave to another word does not bring back the analysis of the first', () => {
   const cv = compileVocabulary([{ label: 'مصر' }, { label: 'قطر' }, { label: 'لبنان' }]);
-  const labels = (toks: ReturnType<typeof tokenize>): string[] => matchText(cv, toks).map((m) => cv.tags[m.tag]!.label);
+  const labels = (toks: ReturnType<typeof tokenize>): string[] => matchText(cv, toks).map((m) => cv.tags.get(m.tag).label);
   const before = tokenize('مصر وقطر');
   // Distinct words (none of them a tag's letters), more than the intern table keeps: it is cleared
   // and its slots are given to new words.

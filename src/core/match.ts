@@ -291,7 +291,7 @@ function analyse(cv: CompiledVocabulary, cache: AnalysisCache, key: string, ligh
     if (node < 0) continue;
     for (let e = trie.terminalStart[node]!; e < trie.terminalStart[node + 1]!; e++) {
       const pid = trie.terminalPattern[e]!;
-      const p = cv.patterns[pid]!;
+      const p = cv.patterns.get(pid);
       if (!lightsAgree(p, 0, c.light, rewritten)) continue;
       const kind: MatchKind = rewritten !== p.rewritten[0] ? weaker(c.kind, 'variant') : c.kind;
       hits.push(pid, p.tag, KIND_RANK[p.nisba ? 'nisba' : kind]);
@@ -360,7 +360,7 @@ function endingHits(cv: CompiledVocabulary, known: KeyFilter, s: Stem, endings: 
     if (pids === undefined) continue;
     const baseLight = s.light.slice(0, base.length);
     for (const pid of pids) {
-      const p = cv.patterns[pid]!;
+      const p = cv.patterns.get(pid);
       const tagBaseLight = kind === 'inflected' ? p.inflectionBaseLight : p.nisbaBaseLight;
       if (rewritten || p.rewritten[0] || compatible(tagBaseLight!, baseLight)) out.push({ pattern: pid, tag: p.tag, kind });
     }
@@ -394,7 +394,7 @@ function scan(cv: CompiledVocabulary, analyses: readonly Analysis[], sink: Match
         if (node < 0) break;
         for (let e = trie.terminalStart[node]!; e < trie.terminalStart[node + 1]!; e++) {
           const pid = trie.terminalPattern[e]!;
-          const p = cv.patterns[pid]!;
+          const p = cv.patterns.get(pid);
           let ok = lightsAgree(p, 0, c.light, a.rewritten);
           let rank = c.rank;
           if (a.rewritten !== p.rewritten[0]) rank = Math.max(rank, RANK_VARIANT);

@@ -103,7 +103,7 @@ export function withNameVariants(cv: CompiledVocabulary, tokens: readonly Token[
     if (end - start < 2) return;
     for (let e = trie.terminalStart[node]!; e < trie.terminalStart[node + 1]!; e++) {
       const pattern = trie.terminalPattern[e]!;
-      const p = cv.patterns[pattern]!;
+      const p = cv.patterns.get(pattern);
       if (!p.nisba && !found.some((m) => m.pattern === pattern && m.start === start)) found.push({ pattern, tag: p.tag, start, end, kind: 'variant' });
     }
   };

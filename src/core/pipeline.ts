@@ -50,7 +50,7 @@ export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOpti
         .sort((a, b) => b.score - a.score || Number(a.refs[0]!.field === 'body') - Number(b.refs[0]!.field === 'body') || a.refs[0]!.start - b.refs[0]!.start || a.tag - b.tag)
         .slice(0, top)
         .map((s) => {
-          const tag = vocabulary.tags[s.tag]!;
+          const tag = vocabulary.tags.get(s.tag);
           const mentions = s.refs.map((r) => mentionOf(fields, r));
           const result: TagResult = { tag: tag.label, id: tag.id, score: s.score, ...(tag.type ? { type: tag.type } : {}), mentions };
           if (callOptions.explain) result.evidence = evidenceOf(s);

@@ -199,7 +199,7 @@ function patternStatistics(cv: CompiledVocabulary, pid: number, background: Back
   if (lastPatternStats?.cache !== cache) lastPatternStats = { cv, cache };
   let st = cache.stats[pid];
   if (st === undefined) {
-    const p = cv.patterns[pid]!;
+    const p = cv.patterns.get(pid);
     st = tagStatistics(p.lights.map((l, k) => (p.rewritten[k] ? l : keyOfLight(l))), background);
     cache.stats[pid] = st;
   }
@@ -217,9 +217,9 @@ function tagInfo(cv: CompiledVocabulary, index: number, background: BackgroundMo
   if (lastTagInfos?.cache !== cache) lastTagInfos = { cv, cache };
   let info = cache.infos[index];
   if (info === undefined) {
-    const keys = cv.tags[index]!.key.split(' ');
+    const keys = cv.tags.get(index).key.split(' ');
     const stats = tagStatistics(keys, background);
-    const tag = cv.tags[index]!;
+    const tag = cv.tags.get(index);
     const anaphors: string[] = [];
     if (tag.labelTokens > 1) {
       anaphors.push(withoutArticle(keys[0]!));
@@ -378,7 +378,7 @@ function upperBound(cv: CompiledVocabulary, tag: CompiledTag, info: TagInfo, ms:
     specificity = Math.max(specificity, form.specificity);
     titleRate = Math.max(titleRate, form.titleRate);
     if (kind !== 'nisba') allNisba = false;
-    if (cv.patterns[m.match.pattern]!.nisba) listed++;
+    if (cv.patterns.get(m.match.pattern).nisba) listed++;
     if (m.field === 'title') title = true;
     else if (bodyLength > 0) thirds |= 1 << Math.min(2, Math.floor((3 * m.start) / bodyLength));
     if (isStrong(kind)) {
@@ -420,7 +420,7 @@ function namedTwin(cv: CompiledVocabulary, index: number): number {
     });
     namedTwins.set(cv, byEntity);
   }
-  return byEntity.get(cv.tags[index]!.entity) ?? index;
+  return byEntity.get(cv.tags.get(index).entity) ?? index;
 }
 
 interface EntityIndex {
@@ -499,16 +499,16 @@ function patternBound(cv: CompiledVocabulary, bounds: PatternBounds, pid: number
   const at = pid * PATTERN_BOUND_STRIDE;
   const v = bounds.values;
   if (!Number.isNaN(v[at]!)) return at;
-  const p = cv.patterns[pid]!;
+  const p = cv.patterns.get(pid);
   const form = patternStatistics(cv, pid, background);
   let tagTerms = -Infinity;
   let specificity = form.specificity;
   let titleRate = form.titleRate;
   let flags = p.nisba ? LISTED_NISBA : 0;
   const own = p.tag;
-  const reported = cv.tags[own]!.nisbaLabel ? namedTwin(cv, own) : own;
+  const reported = cv.tags.get(own).nisbaLabel ? namedTwin(cv, own) : own;
   for (const t of reported === own ? [own] : [own, reported]) {
-    const tag = cv.tags[t]!;
+    const tag = cv.tags.get(t);
     const info = tagInfo(cv, t, background);
     // A nisba mention takes the reported tag's statistics, and a group with no usable mention its label's.
     specificity = Math.max(specificity, info.specificity);
@@ -677,7 +677,7 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
           if (r.field === 'title') s.title++;
         }
         const t = c.tag;
-        const better = best.all < 0 ? 1 : Number(!cv.tags[t]!.nisbaLabel) - Number(!cv.tags[bestTag]!.nisbaLabel) || s.title - best.title || s.strong - best.strong || s.all - best.all || cv.tags[t]!.labelTokens - cv.tags[bestTag]!.labelTokens || bestTag - t;
+        const better = best.all < 0 ? 1 : Number(!cv.tags.get(t).nisbaLabel) - Number(!cv.tags.get(bestTag).nisbaLabel) || s.title - best.title || s.strong - best.strong || s.all - best.all || cv.tags.get(t).labelTokens - cv.tags.get(bestTag).labelTokens || bestTag - t;
         if (better > 0) {
           bestTag = t;
           best = s;
@@ -698,8 +698,8 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
       ms.sort((a, b) => (a.field === b.field ? a.start - b.start : a.field === 'title' ? -1 : 1));
     }
     // A country seen only through its nisba is still reported by its name when the vocabulary has it (الإيراني → إيران).
-    if (cv.tags[bestTag]!.nisbaLabel) bestTag = namedTwin(cv, bestTag);
-    const tag = cv.tags[bestTag]!;
+    if (cv.tags.get(bestTag).nisbaLabel) bestTag = namedTwin(cv, bestTag);
+    const tag = cv.tags.get(bestTag);
     const info = tagInfo(cv, bestTag, background);
     const cues = info.cues;
     const bound = minScore > 0 || Number.isFinite(top) ? logistic(upperBound(cv, tag, info, ms, heads, leadEnd, bodyLength, cues, background)) : 1;
@@ -779,7 +779,7 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
   }
 
   function scoreGroup({ bestTag, ms, twins }: Pending): Scored {
-    const tag = cv.tags[bestTag]!;
+    const tag = cv.tags.get(bestTag);
     const info = tagInfo(cv, bestTag, background);
     const cues = info.cues;
       let fragment = 0;
@@ -809,7 +809,7 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
         const match = m.match;
         const kind = match.kind;
         const single = match.end - match.start === 1;
-        const pattern = cv.patterns[match.pattern]!;
+        const pattern = cv.patterns.get(match.pattern);
         let share = 0;
         let doubt = false;
         if (bg && single) {

@@ -117,7 +117,7 @@ export function referenceMatch(cv: CompiledVocabulary, tokens: readonly Token[])
         if (ok) raw.push({ pattern: pid, tag: p.tag, start: i, end: i + n, kind: p.nisba ? 'nisba' : kind });
       }
       if (n === 1 && p.inflectionBaseLight !== undefined && inflects(p, keys[0]!, text[i]!)) raw.push({ pattern: pid, tag: p.tag, start: i, end: i + 1, kind: 'inflected' });
-      if (n === 1 && p.nisbaBaseLight !== undefined && nisbaOf(p, keys[0]!, cv.tags[p.tag]!.type, text[i]!)) raw.push({ pattern: pid, tag: p.tag, start: i, end: i + 1, kind: 'nisba' });
+      if (n === 1 && p.nisbaBaseLight !== undefined && nisbaOf(p, keys[0]!, cv.tags.get(p.tag).type, text[i]!)) raw.push({ pattern: pid, tag: p.tag, start: i, end: i + 1, kind: 'nisba' });
     }
   });
   // Longest match: drop spans strictly inside another span; per span keep the strongest kind, one per tag.
