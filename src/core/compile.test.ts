@@ -80,8 +80,9 @@ test('strings UTF-16 decoding would alter (lone surrogates, a leading BOM) come 
 test('files of version 2 still load, equal to a fresh compile', () => {
   const cv = compileVocabulary(ENTRIES);
   const old = deserializeCompiled(V2);
-  assert.deepEqual(old.tags, cv.tags);
-  assert.deepEqual(old.patterns, cv.patterns);
+  assert.deepEqual(old.tags.toArray(), cv.tags.toArray());
+  assert.deepEqual(old.patterns.toArray(), cv.patterns.toArray());
+  assert.deepEqual(old.tagTable, cv.tagTable);
   assert.deepEqual(old.trie, cv.trie);
   assert.deepEqual(old.tokenIds, cv.tokenIds);
   assert.deepEqual(old.inflection, cv.inflection);
@@ -180,4 +181,54 @@ test('a tag without an id is its label’s entity, kept apart from an id that is
   const tagger = createTagger(cv);
   const labels = tagger.tag({ title: 'المفاوضات في مصر', body: 'استؤنفت مفاوضات المصر والمفاوضات في مصر' }, { minScore: 0 }).map((r) => r.tag);
   assert.equal(labels.filter((l) => l === 'المفاوضات' || l === 'مفاوضات').length, 1, labels.join('، '));
+});
+
+/** The container with one section left out of its header (its bytes stay, unreferenced), as an older writer would have made it. */
+function withoutSection(bytes: Uint8Array, name: string): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const jsonLength = view.getUint32(8, true);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + jsonLength))) as { sections: Record<string, unknown> };
+  assert.ok(header.sections[name], `the writer writes ${name}`);
+  delete header.sections[name];
+  const body = bytes.subarray((12 + jsonLength + 3) & ~3);
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const start = (12 + json.length + 3) & ~3;
+  const out = new Uint8Array(start + body.length);
+  out.set(bytes.subarray(0, 8));
+  new DataView(out.buffer).setUint32(8, json.length, true);
+  out.set(json, 12);
+  out.set(body, start);
+  return out;
+}
+
+test('a version-4 file written before entity numbers were stored loads alike, its entities numbered from their names', () => {
+  const cv = compileVocabulary(RICH);
+  const old = deserializeCompiled(withoutSection(serializeCompiled(cv), 'tags.entityNumber'));
+  assertSameVocabulary(old, cv);
+  assertSameTagging(old, cv);
+});
+
+test('a vocabulary read from its serialised form makes only the tags and patterns tagging asks for', () => {
+  const entries: VocabEntry[] = [...RICH];
+  // Many tags the sentences never mention: they are never made.
+  for (let i = 0; i < 300; i++) entries.push({ label: `وسم${String.fromCharCode(0x0628 + (i % 20))}${String.fromCharCode(0x0628 + Math.floor(i / 20))} تجريبي` });
+  const cv = compileVocabulary(entries);
+  const back = deserializeCompiled(serializeCompiled(cv));
+  // Made at load: only RICH's tag whose fields are in another order (its type came with a later entry).
+  assert.equal(back.tags.madeCount, 1);
+  assert.equal(back.patterns.madeCount, 0);
+  assertSameTagging(back, cv);
+  assert.ok(back.tags.madeCount > 0 && back.tags.madeCount < 20, `${back.tags.madeCount} of ${back.tags.length} tags made`);
+  assert.ok(back.patterns.madeCount < 30, `${back.patterns.madeCount} of ${back.patterns.length} patterns made`);
+  // And a damaged entity numbering is refused at load, not met while tagging.
+  const bytes = serializeCompiled(cv);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + new DataView(bytes.buffer).getUint32(8, true)))) as { sections: Record<string, { at: number; bytes: number; width: number }> };
+  const place = header.sections['tags.entityNumber']!;
+  const damaged = bytes.slice();
+  const start = (12 + new DataView(bytes.buffer).getUint32(8, true) + 3) & ~3;
+  // The last tag's entity number made bigger than the number of tags: not dense.
+  const last = start + place.at + place.bytes - place.width;
+  assert.equal(place.width, 2, 'entity numbers of some 300 tags take two bytes');
+  new DataView(damaged.buffer).setInt16(last, cv.tags.length + 5, true);
+  assert.throws(() => deserializeCompiled(damaged), badFile);
 });

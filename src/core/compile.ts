@@ -9,7 +9,7 @@
 import { WasimError } from './errors.js';
 import { foldKey } from './fold.js';
 import { articleOffset, inflectionBase, nisbaBaseFor } from './morph.js';
-import { ContainerReader, ContainerWriter, isBinaryContainer, unpackInts, type Ints } from './pack.js';
+import { ContainerReader, ContainerWriter, isBinaryContainer, unpackInts, type Ints, type StringList } from './pack.js';
 import { Rows } from './rows.js';
 import { tokenize, type Token } from './tokenize.js';
 import type { TagType, VocabEntry } from './types.js';
@@ -79,8 +79,74 @@ export interface CompiledVocabulary {
   /** nisba base key → ids of single-token place-name patterns */
   readonly nisbaBases: Map<string, number[]>;
   nodeCount: number;
+  /** What ranking needs of every tag, in columns (see TagTable). */
+  tagTable: TagTable;
   /** Compile-time warnings (merged entries, unknown parents). */
   readonly warnings: string[];
+}
+
+/**
+ * What ranking needs of every tag, in columns, made once with the vocabulary: a vocabulary read
+ * from its serialised form then need not make a million tag objects to rank one article.
+ */
+export interface TagTable {
+  /** Dense number of each tag's entity, entities numbered in the order of their first tags. */
+  entityOf: Int32Array;
+  /** Per entity number: its first tag. */
+  firstOfEntity: Int32Array;
+  /** Per entity number: its first tag whose label is not a nisba of it, or -1. */
+  namedOfEntity: Int32Array;
+  /** 1 for a tag whose label has several words. */
+  multiWord: Uint8Array;
+}
+
+/** The table of tags given by their entities' numbers (dense, in order of first tag) and two accessors. */
+function tagTableOf(entityOf: Int32Array, nisbaLabel: (tag: number) => boolean, labelTokens: (tag: number) => number): TagTable {
+  let entities = 0;
+  for (let i = 0; i < entityOf.length; i++) entities = Math.max(entities, entityOf[i]! + 1);
+  const firstOfEntity = new Int32Array(entities).fill(-1);
+  const namedOfEntity = new Int32Array(entities).fill(-1);
+  const multiWord = new Uint8Array(entityOf.length);
+  for (let i = 0; i < entityOf.length; i++) {
+    const e = entityOf[i]!;
+    if (firstOfEntity[e] === -1) firstOfEntity[e] = i;
+    if (namedOfEntity[e] === -1 && !nisbaLabel(i)) namedOfEntity[e] = i;
+    multiWord[i] = labelTokens(i) > 1 ? 1 : 0;
+  }
+  return { entityOf, firstOfEntity, namedOfEntity, multiWord };
+}
+
+/** Dense entity numbers of `count` tags given their entities' names. */
+function entityNumbers(count: number, entityName: (tag: number) => string): Int32Array {
+  const numbers = new Map<string, number>();
+  const out = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const name = entityName(i);
+    let n = numbers.get(name);
+    if (n === undefined) numbers.set(name, (n = numbers.size));
+    out[i] = n;
+  }
+  return out;
+}
+
+/** The tag table of tags held as objects. */
+function tagTableOfRows(tags: Rows<CompiledTag>): TagTable {
+  return tagTableOf(
+    entityNumbers(tags.length, (i) => tags.get(i).entity),
+    (i) => tags.get(i).nisbaLabel === true,
+    (i) => tags.get(i).labelTokens,
+  );
+}
+
+/** Are these entity numbers dense and in the order of first tags (each at most one more than any before)? */
+function isEntityNumbering(a: Ints): boolean {
+  let next = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i]!;
+    if (v < 0 || v > next) return false;
+    if (v === next) next++;
+  }
+  return true;
 }
 
 /**
@@ -219,7 +285,8 @@ const INFLECTABLE_TYPES = new Set<TagType | undefined>(['topic', 'event', undefi
 const EMPTY_TRIE: Trie = buildTrie(1, 0, new Int32Array(0), []);
 
 function emptyCompiled(): CompiledVocabulary {
-  return { tags: Rows.of([]), patterns: Rows.of([]), tokenIds: new Map(), trie: EMPTY_TRIE, inflection: new Map(), nisbaBases: new Map(), nodeCount: 1, warnings: [] };
+  const tags = Rows.of<CompiledTag>([]);
+  return { tags, patterns: Rows.of([]), tokenIds: new Map(), trie: EMPTY_TRIE, inflection: new Map(), nisbaBases: new Map(), nodeCount: 1, tagTable: tagTableOfRows(tags), warnings: [] };
 }
 
 function pushTo<K>(map: Map<K, number[]>, key: K, value: number): void {
@@ -422,6 +489,7 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
   if (cv.tags.length === 0) throw new WasimError('EMPTY_VOCAB');
   cv.nodeCount = trie.nodeCount;
   cv.trie = buildTrie(trie.nodeCount, cv.tokenIds.size, trie.edges(), trie.ends);
+  cv.tagTable = tagTableOfRows(cv.tags);
   return cv;
 }
 
@@ -812,6 +880,7 @@ export function deserializeCompiled(input: string | Uint8Array): CompiledVocabul
   }
   for (const [k, v] of data.inflection) cv.inflection.set(k, v);
   for (const [k, v] of data.nisbaBases) cv.nisbaBases.set(k, v);
+  cv.tagTable = tagTableOfRows(cv.tags);
   return cv;
 }
 
@@ -830,6 +899,7 @@ function fromV3(data: SerializedV3): CompiledVocabulary {
   cv.trie = trieFromV3(data.trie, data.nodeCount, tokens.length, cv.patterns.toArray());
   unpackIndex(data.inflection, strings, cv.inflection);
   unpackIndex(data.nisbaBases, strings, cv.nisbaBases);
+  cv.tagTable = tagTableOfRows(cv.tags);
   return cv;
 }
 
@@ -898,7 +968,7 @@ function ordersOf(rows: readonly object[], fields: readonly string[], what: stri
   return { order, others };
 }
 
-function writeTags(out: ContainerWriter, tags: readonly CompiledTag[], strings: StringTable): string[][] {
+function writeTags(out: ContainerWriter, tags: readonly CompiledTag[], entityNumber: Int32Array, strings: StringTable): string[][] {
   const n = tags.length;
   const id = new Int32Array(n);
   const label = new Int32Array(n);
@@ -923,7 +993,7 @@ function writeTags(out: ContainerWriter, tags: readonly CompiledTag[], strings: 
     entity[r] = t.entity === entityOfKey(t.key) ? KEY_ENTITY : strings.ref(t.entity);
   }
   const { order, others } = ordersOf(tags, TAG_FIELDS, 'tag');
-  for (const [name, column] of Object.entries({ id, label, type, parent, key, flags, labelTokens, entity, order })) out.ints(`tags.${name}`, column);
+  for (const [name, column] of Object.entries({ id, label, type, parent, key, flags, labelTokens, entity, order, entityNumber })) out.ints(`tags.${name}`, column);
   return others;
 }
 
@@ -979,7 +1049,7 @@ export function serializeCompiled(cv: CompiledVocabulary): Uint8Array {
   for (const token of tokens) strings.ref(token);
   if (strings.list.length !== tokens.length) throw new Error('serializeCompiled: token ids are not 0 … n - 1');
   const out = new ContainerWriter();
-  const tagOrders = writeTags(out, cv.tags.toArray(), strings);
+  const tagOrders = writeTags(out, cv.tags.toArray(), cv.tagTable.entityOf, strings);
   const patternOrders = writePatterns(out, cv.patterns.toArray(), strings);
   writeIndex(out, 'inflection', cv.inflection, strings);
   writeIndex(out, 'nisbaBases', cv.nisbaBases, strings);
@@ -1018,137 +1088,166 @@ function refsIn(a: Ints, marker: number, stringCount: number): boolean {
   return true;
 }
 
-function readTags(r: ContainerReader, meta: MetaV4, strings: readonly string[]): CompiledTag[] {
+/** A column kept beyond the load: a copy, since a view would keep the whole file in memory. */
+function kept(r: ContainerReader, name: string, rows: number): Ints {
+  return column(r, name, rows).slice();
+}
+
+/*
+ * Tags and patterns of a serialised vocabulary are made when first asked for (see Rows): the
+ * load checks every column, so that making a row cannot fail, and makes at once only the rare
+ * rows in another field order, whose order it must check against their fields.
+ */
+function readTags(r: ContainerReader, meta: MetaV4, strings: StringList): { tags: Rows<CompiledTag>; table: TagTable } {
   const n = meta.tags;
-  const id = column(r, 'tags.id', n);
-  const label = column(r, 'tags.label', n);
-  const type = column(r, 'tags.type', n);
-  const parent = column(r, 'tags.parent', n);
-  const key = column(r, 'tags.key', n);
-  const flags = column(r, 'tags.flags', n);
-  const labelTokens = column(r, 'tags.labelTokens', n);
-  const entity = column(r, 'tags.entity', n);
-  const order = column(r, 'tags.order', n);
+  const id = kept(r, 'tags.id', n);
+  const label = kept(r, 'tags.label', n);
+  const type = kept(r, 'tags.type', n);
+  const parent = kept(r, 'tags.parent', n);
+  const key = kept(r, 'tags.key', n);
+  const flags = kept(r, 'tags.flags', n);
+  const labelTokens = kept(r, 'tags.labelTokens', n);
+  const entity = kept(r, 'tags.entity', n);
+  const order = kept(r, 'tags.order', n);
   const S = strings.length;
   const checked = refsIn(key, 0, S) && refsIn(id, SAME_AS_KEY, S) && refsIn(label, SAME_AS_KEY, S) && refsIn(type, ABSENT, S) && refsIn(parent, ABSENT, S) && refsIn(entity, KEY_ENTITY, S);
   if (!checked) throw new WasimError('BAD_COMPILED_VOCAB');
-  const tags = new Array<CompiledTag>(n);
-  for (let i = 0; i < n; i++) {
-    const tagKey = strings[key[i]!]!;
-    const tagId = id[i] === SAME_AS_KEY ? tagKey : strings[id[i]!]!;
-    const tagLabel = label[i] === SAME_AS_KEY ? tagKey : strings[label[i]!]!;
-    const typeText = type[i] === ABSENT ? undefined : strings[type[i]!];
+  const make = (i: number): CompiledTag => {
+    const tagKey = strings.get(key[i]!);
+    const tagId = id[i] === SAME_AS_KEY ? tagKey : strings.get(id[i]!);
+    const tagLabel = label[i] === SAME_AS_KEY ? tagKey : strings.get(label[i]!);
+    const typeText = type[i] === ABSENT ? undefined : strings.get(type[i]!);
     const tagType = typeText as TagType | undefined;
-    const tagParent = parent[i] === ABSENT ? undefined : strings[parent[i]!];
-    const tagEntity = entity[i] === KEY_ENTITY ? entityOfKey(tagKey) : strings[entity[i]!]!;
+    const tagParent = parent[i] === ABSENT ? undefined : strings.get(parent[i]!);
+    const tagEntity = entity[i] === KEY_ENTITY ? entityOfKey(tagKey) : strings.get(entity[i]!);
     const f = flags[i]!;
-    let tag: CompiledTag;
     // newTag leaves out an empty type or parent: such a tag takes the general path.
     if (order[i] === 0 && typeText !== '' && tagParent !== '') {
-      tag = newTag(tagId, tagLabel, tagType, tagParent, (f & AMBIGUOUS) !== 0, tagKey, tagEntity);
+      const tag = newTag(tagId, tagLabel, tagType, tagParent, (f & AMBIGUOUS) !== 0, tagKey, tagEntity);
       tag.labelTokens = labelTokens[i]!;
       if (f & HAS_NISBA_LABEL) tag.nisbaLabel = (f & NISBA_LABEL) !== 0;
-    } else {
-      const fields = {
-        id: tagId,
-        label: tagLabel,
-        type: tagType,
-        parent: tagParent,
-        ambiguous: (f & AMBIGUOUS) !== 0,
-        key: tagKey,
-        labelTokens: labelTokens[i]!,
-        entity: tagEntity,
-        nisbaLabel: f & HAS_NISBA_LABEL ? (f & NISBA_LABEL) !== 0 : undefined,
-      };
-      tag = reordered<CompiledTag>(fields, order[i] === 0 ? TAG_FIELDS.filter((name) => fields[name] !== undefined) : meta.tagOrders[order[i]! - 1]);
+      return tag;
     }
-    tags[i] = tag;
-  }
-  return tags;
+    const fields = {
+      id: tagId,
+      label: tagLabel,
+      type: tagType,
+      parent: tagParent,
+      ambiguous: (f & AMBIGUOUS) !== 0,
+      key: tagKey,
+      labelTokens: labelTokens[i]!,
+      entity: tagEntity,
+      nisbaLabel: f & HAS_NISBA_LABEL ? (f & NISBA_LABEL) !== 0 : undefined,
+    };
+    return reordered<CompiledTag>(fields, order[i] === 0 ? TAG_FIELDS.filter((name) => fields[name] !== undefined) : meta.tagOrders[order[i]! - 1]);
+  };
+  const tags = Rows.lazy(n, make);
+  for (let i = 0; i < n; i++) if (order[i] !== 0) tags.get(i);
+  // Files written before the entity numbers were: numbered here from the entities' names.
+  const entityOf = r.has('tags.entityNumber')
+    ? Int32Array.from(column(r, 'tags.entityNumber', n))
+    : entityNumbers(n, (i) => (entity[i] === KEY_ENTITY ? entityOfKey(strings.get(key[i]!)) : strings.get(entity[i]!)));
+  if (!isEntityNumbering(entityOf)) throw new WasimError('BAD_COMPILED_VOCAB');
+  const table = tagTableOf(
+    entityOf,
+    (i) => (flags[i]! & (HAS_NISBA_LABEL | NISBA_LABEL)) === (HAS_NISBA_LABEL | NISBA_LABEL),
+    (i) => labelTokens[i]!,
+  );
+  return { tags, table };
 }
 
 /**
  * The lights of a pattern. Array literals for the usual lengths: V8 learns that what a literal
- * makes outlives the load and allocates it straight in the old generation, where arrays made
- * by length are copied by every young-generation collection of the load.
+ * makes outlives its function and allocates it straight in the old generation.
  */
-function lightsOf(lights: Ints, at: number, count: number, strings: readonly string[]): string[] {
+function lightsOf(lights: Ints, at: number, count: number, strings: StringList): string[] {
   switch (count) {
     case 1:
-      return [strings[lights[at]!]!];
+      return [strings.get(lights[at]!)];
     case 2:
-      return [strings[lights[at]!]!, strings[lights[at + 1]!]!];
+      return [strings.get(lights[at]!), strings.get(lights[at + 1]!)];
     case 3:
-      return [strings[lights[at]!]!, strings[lights[at + 1]!]!, strings[lights[at + 2]!]!];
+      return [strings.get(lights[at]!), strings.get(lights[at + 1]!), strings.get(lights[at + 2]!)];
     default: {
       const out = new Array<string>(count);
-      for (let k = 0; k < count; k++) out[k] = strings[lights[at + k]!]!;
+      for (let k = 0; k < count; k++) out[k] = strings.get(lights[at + k]!);
       return out;
     }
   }
 }
 
-function readPatterns(r: ContainerReader, meta: MetaV4, strings: readonly string[]): Pattern[] {
+/** The first index of ascending `a` whose value is at least `value`. */
+function firstAtLeast(a: Ints, value: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function readPatterns(r: ContainerReader, meta: MetaV4, strings: StringList): Rows<Pattern> {
   const n = meta.patterns;
-  const tag = column(r, 'patterns.tag', n);
-  const lightCount = column(r, 'patterns.lightCount', n);
-  const flags = column(r, 'patterns.flags', n);
-  const inflection = column(r, 'patterns.inflection', n);
-  const nisbaBase = column(r, 'patterns.nisbaBase', n);
-  const order = column(r, 'patterns.order', n);
-  const lights = r.ints('patterns.lights');
-  const rewritten = r.ints('patterns.rewritten');
+  const tag = kept(r, 'patterns.tag', n);
+  const lightCount = kept(r, 'patterns.lightCount', n);
+  const flags = kept(r, 'patterns.flags', n);
+  const inflection = kept(r, 'patterns.inflection', n);
+  const nisbaBase = kept(r, 'patterns.nisbaBase', n);
+  const order = kept(r, 'patterns.order', n);
+  const lights = r.ints('patterns.lights').slice();
+  // Positions among all the lights of the rewritten ones (few), ascending.
+  const rewritten = r.ints('patterns.rewritten').slice();
   const S = strings.length;
-  const checked = refsIn(lights, 0, S) && refsIn(inflection, ABSENT, S) && refsIn(nisbaBase, ABSENT, S) && allIn(tag, 0, meta.tags) && allIn(lightCount, 0, lights.length + 1);
+  const checked =
+    refsIn(lights, 0, S) && refsIn(inflection, ABSENT, S) && refsIn(nisbaBase, ABSENT, S) && allIn(tag, 0, meta.tags) && allIn(lightCount, 0, lights.length + 1) && ascending(rewritten) && allIn(rewritten, 0, lights.length);
   if (!checked) throw new WasimError('BAD_COMPILED_VOCAB');
-  const patterns = new Array<Pattern>(n);
+  const lightStart = new Int32Array(n + 1);
   let at = 0;
-  let nextRewritten = 0;
   for (let i = 0; i < n; i++) {
+    at += lightCount[i]!;
+    if (at > lights.length) throw new WasimError('BAD_COMPILED_VOCAB');
+    lightStart[i + 1] = at;
+  }
+  if (at !== lights.length) throw new WasimError('BAD_COMPILED_VOCAB');
+  const make = (i: number): Pattern => {
+    const start = lightStart[i]!;
     const count = lightCount[i]!;
-    if (at + count > lights.length) throw new WasimError('BAD_COMPILED_VOCAB');
-    const ls = lightsOf(lights, at, count, strings);
+    const ls = lightsOf(lights, start, count, strings);
     let rw: boolean[];
-    if (nextRewritten < rewritten.length && rewritten[nextRewritten]! < at + count) {
+    let k = firstAtLeast(rewritten, start);
+    if (k < rewritten.length && rewritten[k]! < start + count) {
       rw = new Array<boolean>(count).fill(false);
-      for (; nextRewritten < rewritten.length && rewritten[nextRewritten]! < at + count; nextRewritten++) {
-        const p = rewritten[nextRewritten]! - at;
-        // Positions ascend: one below this pattern's lights is out of order.
-        if (p < 0) throw new WasimError('BAD_COMPILED_VOCAB');
-        rw[p] = true;
-      }
+      for (; k < rewritten.length && rewritten[k]! < start + count; k++) rw[rewritten[k]! - start] = true;
     } else rw = NONE_REWRITTEN[count] ??= new Array<boolean>(count).fill(false);
-    at += count;
     const f = flags[i]!;
     const infl = inflection[i]!;
     const nb = nisbaBase[i]!;
-    let p: Pattern;
     if (order[i] === 0) {
-      p = { tag: tag[i]!, lights: ls, rewritten: rw, nisba: (f & NISBA) !== 0 };
+      const p: Pattern = { tag: tag[i]!, lights: ls, rewritten: rw, nisba: (f & NISBA) !== 0 };
       if (f & HAS_ALIAS) p.alias = (f & ALIAS) !== 0;
-      if (infl !== ABSENT) p.inflectionBaseLight = strings[infl]!;
-      if (nb !== ABSENT) p.nisbaBaseLight = strings[nb]!;
-    } else {
-      const fields = {
-        tag: tag[i]!,
-        lights: ls,
-        rewritten: rw,
-        nisba: (f & NISBA) !== 0,
-        alias: f & HAS_ALIAS ? (f & ALIAS) !== 0 : undefined,
-        inflectionBaseLight: infl === ABSENT ? undefined : strings[infl],
-        nisbaBaseLight: nb === ABSENT ? undefined : strings[nb],
-      };
-      p = reordered<Pattern>(fields, meta.patternOrders[order[i]! - 1]);
+      if (infl !== ABSENT) p.inflectionBaseLight = strings.get(infl);
+      if (nb !== ABSENT) p.nisbaBaseLight = strings.get(nb);
+      return p;
     }
-    patterns[i] = p;
-  }
-  if (at !== lights.length || nextRewritten !== rewritten.length) throw new WasimError('BAD_COMPILED_VOCAB');
+    const fields = {
+      tag: tag[i]!,
+      lights: ls,
+      rewritten: rw,
+      nisba: (f & NISBA) !== 0,
+      alias: f & HAS_ALIAS ? (f & ALIAS) !== 0 : undefined,
+      inflectionBaseLight: infl === ABSENT ? undefined : strings.get(infl),
+      nisbaBaseLight: nb === ABSENT ? undefined : strings.get(nb),
+    };
+    return reordered<Pattern>(fields, meta.patternOrders[order[i]! - 1]);
+  };
+  const patterns = Rows.lazy(n, make);
+  for (let i = 0; i < n; i++) if (order[i] !== 0) patterns.get(i);
   return patterns;
 }
 
-/** `carries`: what the matcher reads of each pattern the index lists (its base light). */
-/** `bases`: the pattern column of the base each indexed pattern must carry (ABSENT where it has none). */
-function readIndex(r: ContainerReader, name: string, strings: readonly string[], bases: Ints, into: Map<string, number[]>): void {
+function readIndex(r: ContainerReader, name: string, strings: StringList, bases: Ints, into: Map<string, number[]>): void {
   const keys = r.ints(`${name}.keys`);
   const counts = column(r, `${name}.counts`, keys.length);
   const ids = r.ints(`${name}.patterns`);
@@ -1157,9 +1256,10 @@ function readIndex(r: ContainerReader, name: string, strings: readonly string[],
   for (let i = 0; i < ids.length; i++) if (bases[ids[i]!] === ABSENT) throw new WasimError('BAD_COMPILED_VOCAB');
   let at = 0;
   for (let k = 0; k < keys.length; k++) {
-    const key = strings[keys[k]!];
+    const ref = keys[k]!;
     const count = counts[k]!;
-    if (key === undefined || !(count >= 0 && at + count <= ids.length)) throw new WasimError('BAD_COMPILED_VOCAB');
+    if (!(ref >= 0 && ref < strings.length) || !(count >= 0 && at + count <= ids.length)) throw new WasimError('BAD_COMPILED_VOCAB');
+    const key = strings.get(ref);
     // A literal for the usual single pattern, as in lightsOf.
     into.set(key, count === 1 ? [ids[at]!] : Array.from(ids.subarray(at, at + count)));
     at += count;
@@ -1182,9 +1282,9 @@ function fromV4(bytes: Uint8Array): CompiledVocabulary {
   const strings = r.strings('strings');
   if (meta.tokens > strings.length) throw new WasimError('BAD_COMPILED_VOCAB');
   const cv = emptyCompiled();
-  const tags = readTags(r, meta, strings);
+  const { tags, table } = readTags(r, meta, strings);
   const patterns = readPatterns(r, meta, strings);
-  for (let id = 0; id < meta.tokens; id++) cv.tokenIds.set(strings[id]!, id);
+  for (let id = 0; id < meta.tokens; id++) cv.tokenIds.set(strings.get(id), id);
   if (cv.tokenIds.size !== meta.tokens) throw new WasimError('BAD_COMPILED_VOCAB');
   // Copies: a view would keep the whole file in memory.
   const trie: Trie = {
@@ -1196,5 +1296,5 @@ function fromV4(bytes: Uint8Array): CompiledVocabulary {
   };
   readIndex(r, 'inflection', strings, column(r, 'patterns.inflection', meta.patterns), cv.inflection);
   readIndex(r, 'nisbaBases', strings, column(r, 'patterns.nisbaBase', meta.patterns), cv.nisbaBases);
-  return { ...cv, tags: Rows.of(tags), patterns: Rows.of(patterns), trie: checkedTrie(trie, meta.nodeCount, meta.tokens, column(r, 'patterns.lightCount', meta.patterns)), nodeCount: meta.nodeCount };
+  return { ...cv, tags, patterns, tagTable: table, trie: checkedTrie(trie, meta.nodeCount, meta.tokens, column(r, 'patterns.lightCount', meta.patterns)), nodeCount: meta.nodeCount };
 }

@@ -236,6 +236,11 @@ export class ContainerReader {
     this.meta = header.meta;
   }
 
+  /** Does the container have a section of this name? */
+  has(name: string): boolean {
+    return Object.hasOwn(this.header.sections, name);
+  }
+
   private place(name: string): SectionPlace {
     const place = Object.hasOwn(this.header.sections, name) ? this.header.sections[name] : undefined;
     const ok = place && Number.isInteger(place.at) && Number.isInteger(place.bytes) && place.at >= 0 && place.at % 4 === 0 && place.bytes >= 0 && place.at + place.bytes <= this.header.length;
@@ -267,27 +272,60 @@ export class ContainerReader {
     return out;
   }
 
-  /** A strings section. */
-  strings(name: string): string[] {
+  /** A strings section, each string cut from the section's text when first asked for. */
+  strings(name: string): StringList {
     const place = this.place(name);
     if (place.bytes % 2 !== 0) throw new RangeError(`container section ${name} damaged`);
     const text = new TextDecoder('utf-16le', { ignoreBOM: true }).decode(this.section(place));
     const lengths = this.ints(`${name}.lengths`);
-    const out = new Array<string>(lengths.length);
+    const starts = new Int32Array(lengths.length + 1);
     let at = 0;
     for (let i = 0; i < lengths.length; i++) {
       const n = lengths[i]!;
       if (n < 0 || at + n > text.length) throw new RangeError(`container section ${name}: lengths do not fit`);
-      out[i] = text.slice(at, at + n);
       at += n;
+      starts[i + 1] = at;
     }
     if (at !== text.length) throw new RangeError(`container section ${name}: lengths do not fit`);
     const escapes = this.header.escapes?.[name] ?? [];
     if (!Array.isArray(escapes)) throw new RangeError(`container section ${name}: damaged escapes`);
+    const list = new StringList(text, starts);
     for (const e of escapes) {
-      if (!Array.isArray(e) || typeof e[1] !== 'string' || !(e[0] >= 0 && e[0] < out.length) || out[e[0]]!.length !== e[1].length) throw new RangeError(`container section ${name}: damaged escapes`);
-      out[e[0]] = e[1];
+      if (!Array.isArray(e) || typeof e[1] !== 'string' || !(e[0] >= 0 && e[0] < lengths.length) || lengths[e[0]] !== e[1].length) throw new RangeError(`container section ${name}: damaged escapes`);
+      list.replace(e[0], e[1]);
     }
-    return out;
+    return list;
+  }
+}
+
+/**
+ * The strings of a strings section. A string is cut from the section's text when first asked
+ * for, then kept: a big vocabulary's million labels are not made until a tag is reported.
+ */
+export class StringList {
+  private readonly made: (string | undefined)[];
+
+  constructor(
+    private readonly text: string,
+    /** Where each string starts in `text`; one more entry than strings. */
+    private readonly starts: Int32Array,
+  ) {
+    this.made = new Array<string | undefined>(starts.length - 1).fill(undefined);
+  }
+
+  get length(): number {
+    return this.made.length;
+  }
+
+  /** String `i`, for 0 ≤ i < length (the caller has checked). */
+  get(i: number): string {
+    const s = this.made[i];
+    if (s !== undefined) return s;
+    return (this.made[i] = this.text.slice(this.starts[i], this.starts[i + 1]));
+  }
+
+  /** Puts back a string the section could not hold as UTF-16 text (a lone surrogate). */
+  replace(i: number, s: string): void {
+    this.made[i] = s;
   }
 }

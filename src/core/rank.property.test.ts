@@ -8,9 +8,10 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { loadBackground } from '../node/background.js';
 import { collectCandidates, type FieldText } from './candidates.js';
-import { compileVocabulary } from './compile.js';
+import { compileVocabulary, deserializeCompiled, serializeCompiled } from './compile.js';
+import { foldKey, keyOfLight } from './fold.js';
 import { matchText } from './match.js';
-import { scoreCandidates, viableCandidates, type Scored } from './rank.js';
+import { kindNamePatterns, scoreCandidates, viableCandidates, type Scored } from './rank.js';
 import { tokenize } from './tokenize.js';
 import { TAG_TYPES, type TagType, type VocabEntry } from './types.js';
 
@@ -91,4 +92,19 @@ test('the pre-bound drops candidates on a long article and keeps the ones that s
   const kept = new Set(viable.map((c) => cv.tags.get(c.tag).label));
   for (const s of scoreCandidates(cv, all, fields, background)) if (s.score >= 0.32) assert.ok(kept.has(cv.tags.get(s.tag).label), `${cv.tags.get(s.tag).label} scores ${s.score} but was dropped`);
   assert.ok(!kept.has('الخميس'), 'a common word said once, outside the title, cannot reach the cut');
+});
+
+test('the patterns naming a country by its kind («المملكة») are found through the trie as a scan of every pattern finds them', () => {
+  const kinds = new Set(['المملكة', 'السلطنة'].map(foldKey));
+  fc.assert(
+    fc.property(fc.array(entry, { minLength: 1, maxLength: 15 }), (entries) => {
+      const cv = compileVocabulary(entries.map((e) => ({ label: e.label, ...(e.type ? { type: e.type } : {}), ...(e.aliases?.length ? { aliases: e.aliases } : {}) })));
+      const scanned = cv.patterns.toArray().flatMap((p, i) => (p.alias === true && p.lights.length === 1 && kinds.has(keyOfLight(p.lights[0]!)) ? [i] : []));
+      assert.deepEqual([...kindNamePatterns(cv)].sort((a, b) => a - b), scanned);
+      assert.deepEqual([...kindNamePatterns(deserializeCompiled(serializeCompiled(cv)))].sort((a, b) => a - b), scanned);
+    }),
+    { numRuns: 300 },
+  );
+  const cv = compileVocabulary([{ label: 'السعودية', type: 'place', aliases: ['المملكة', 'المملكة العربية السعودية'] }, { label: 'عمان', type: 'place', aliases: ['السلطنة'] }]);
+  assert.equal(kindNamePatterns(cv).size, 2, 'one-word aliases only');
 });

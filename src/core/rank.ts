@@ -6,7 +6,7 @@
  */
 import type { BackgroundModel } from './background.js';
 import { collectCandidates, type Candidate, type FieldText, type MatchRef } from './candidates.js';
-import type { CompiledTag, CompiledVocabulary, Pattern } from './compile.js';
+import { trieChild, type CompiledTag, type CompiledVocabulary, type Pattern } from './compile.js';
 import type { Match } from './match.js';
 import { foldKey, keyOfLight } from './fold.js';
 import type { Evidence, MatchKind, TagType } from './types.js';
@@ -408,19 +408,11 @@ function isPersonalName(tag: CompiledTag, keys: readonly string[], bg: Backgroun
   return tag.type === undefined && bg !== undefined && bg.df(keys[0]!) < RARE_DF;
 }
 
-const namedTwins = new WeakMap<CompiledVocabulary, Map<string, number>>();
-
 /** The vocabulary's tag naming the entity of a nisba-labelled tag (the first listed), else the tag itself. */
 function namedTwin(cv: CompiledVocabulary, index: number): number {
-  let byEntity = namedTwins.get(cv);
-  if (byEntity === undefined) {
-    byEntity = new Map();
-    cv.tags.forEach((t, i) => {
-      if (!t.nisbaLabel && !byEntity!.has(t.entity)) byEntity!.set(t.entity, i);
-    });
-    namedTwins.set(cv, byEntity);
-  }
-  return byEntity.get(cv.tags.get(index).entity) ?? index;
+  const table = cv.tagTable;
+  const named = table.namedOfEntity[table.entityOf[index]!]!;
+  return named >= 0 ? named : index;
 }
 
 interface EntityIndex {
@@ -432,20 +424,33 @@ interface EntityIndex {
   groupOf: Int32Array;
   /** Scratch, all 0 between calls: twice an entity's mentions, + 1 when a word like «المملكة» may name it. */
   weight: Int32Array;
-  /** Entity of each dense number. */
-  names: string[];
+}
+
+/** The name of an entity by its number: its first tag's. */
+function entityName(cv: CompiledVocabulary, entity: number): string {
+  return cv.tags.get(cv.tagTable.firstOfEntity[entity]!).entity;
 }
 
 const kindNames = new WeakMap<CompiledVocabulary, ReadonlySet<number>>();
 
-/** The patterns that name a country by its kind («المملكة»): a handful, found once per vocabulary. */
-function kindNamePatterns(cv: CompiledVocabulary): ReadonlySet<number> {
+/**
+ * The patterns that name a country by its kind («المملكة»): a handful, found once per vocabulary.
+ * A one-word pattern ends at the trie node of its word's key, which is its light's key: only the
+ * patterns ending at the kind words' nodes need looking at, not every pattern.
+ */
+export function kindNamePatterns(cv: CompiledVocabulary): ReadonlySet<number> {
   let set = kindNames.get(cv);
   if (set === undefined) {
     const found = new Set<number>();
-    cv.patterns.forEach((p, i) => {
-      if (namesByKind(p)) found.add(i);
-    });
+    for (const key of KIND_NAMES) {
+      const token = cv.tokenIds.get(key);
+      const node = token === undefined ? -1 : trieChild(cv.trie, 0, token);
+      if (node < 0) continue;
+      for (let t = cv.trie.terminalStart[node]!; t < cv.trie.terminalStart[node + 1]!; t++) {
+        const pattern = cv.trie.terminalPattern[t]!;
+        if (namesByKind(cv.patterns.get(pattern))) found.add(pattern);
+      }
+    }
     kindNames.set(cv, (set = found));
   }
   return set;
@@ -456,16 +461,9 @@ const entityIndexes = new WeakMap<CompiledVocabulary, EntityIndex>();
 function entityIndex(cv: CompiledVocabulary): EntityIndex {
   let index = entityIndexes.get(cv);
   if (index === undefined) {
-    const numbers = new Map<string, number>();
-    const ofTag = new Int32Array(cv.tags.length);
-    const multiWord = new Uint8Array(cv.tags.length);
-    cv.tags.forEach((t, i) => {
-      multiWord[i] = t.labelTokens > 1 ? 1 : 0;
-      let n = numbers.get(t.entity);
-      if (n === undefined) numbers.set(t.entity, (n = numbers.size));
-      ofTag[i] = n;
-    });
-    index = { ofTag, multiWord, groupOf: new Int32Array(numbers.size), weight: new Int32Array(numbers.size), names: [...numbers.keys()] };
+    const table = cv.tagTable;
+    const entities = table.firstOfEntity.length;
+    index = { ofTag: table.entityOf, multiWord: table.multiWord, groupOf: new Int32Array(entities), weight: new Int32Array(entities) };
     entityIndexes.set(cv, index);
   }
   return index;
@@ -760,10 +758,10 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
         let best: string | undefined;
         let bestWeight = 0;
         for (const c of claimants) {
-          const country = entities.names[c]!;
+          const country = entityName(cv, c);
           let w = 0;
           for (const e of seen) {
-            const name = entities.names[e]!;
+            const name = entityName(cv, e);
             if (name === country || name.startsWith(`${country}-`)) w += weight[e]! >> 1;
           }
           if (w > bestWeight) {

@@ -25,6 +25,13 @@ export class Rows<T> implements Iterable<T> {
     return new Rows<T>(new Array<T | undefined>(length).fill(undefined), make, length);
   }
 
+  /** Rows made or given so far (a vocabulary read from its serialised form makes few). */
+  get madeCount(): number {
+    let n = 0;
+    for (let i = 0; i < this.items.length; i++) if (this.items[i] !== undefined) n++;
+    return n;
+  }
+
   get length(): number {
     return this.fixedLength < 0 ? this.items.length : this.fixedLength;
   }
