@@ -15,7 +15,10 @@ export {
   type CompiledVocabulary,
   type CompiledTag,
   type CompileOptions,
+  type Pattern,
+  type TagTable,
 } from './compile.js';
+export { Rows } from './rows.js';
 export { matchText, type Match } from './match.js';
 export { createTagger, DEFAULT_CUT, type Tagger, type TaggerOptions } from './pipeline.js';
 export { WEIGHTS, type FeatureName } from './rank.js';
