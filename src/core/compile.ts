@@ -1157,8 +1157,9 @@ function readTags(r: ContainerReader, meta: MetaV4, strings: StringList): { tags
 }
 
 /**
- * The lights of a pattern. Array literals for the usual lengths: V8 learns that what a literal
- * makes outlives its function and allocates it straight in the old generation.
+ * The lights of a pattern. Array literals for the usual lengths: packed arrays of their exact
+ * size (an array made by length starts holey), and V8 allocates what a literal makes straight in
+ * the old generation once it sees it outlive its function, as a vocabulary's patterns do.
  */
 function lightsOf(lights: Ints, at: number, count: number, strings: StringList): string[] {
   switch (count) {

@@ -159,7 +159,7 @@ function isSpace(c: number): boolean {
 }
 
 /** Does the string hold white space other than single spaces between words? Most labels do not. */
-function hasOddSpace(s: string): boolean {
+export function hasOddSpace(s: string): boolean {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);

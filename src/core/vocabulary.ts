@@ -4,7 +4,7 @@
  * a line that cannot be read is an error naming the source and the line.
  */
 import { WasimError } from './errors.js';
-import { foldKey, isIgnorable } from './fold.js';
+import { foldKey, hasOddSpace, isIgnorable } from './fold.js';
 import { TAG_TYPES, type TagType, type VocabEntry } from './types.js';
 
 export type VocabFormat = 'txt' | 'csv' | 'json' | 'jsonl';
@@ -53,23 +53,6 @@ function lineError(source: string, line: number, reason: string): WasimError {
   return new WasimError('BAD_VOCAB_LINE', `${source}:${line}: ${reason}`, { source, line });
 }
 
-/** White space as JavaScript's \s knows it. */
-function isSpace(c: number): boolean {
-  return (c >= 0x09 && c <= 0x0d) || c === 0x20 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
-}
-
-/** Words separated by single ASCII spaces, none at either end: nothing for the space rules to change. */
-function hasPlainSpacing(s: string): boolean {
-  let previousSpace = true;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (!isSpace(c)) previousSpace = false;
-    else if (c !== 0x20 || previousSpace) return false;
-    else previousSpace = true;
-  }
-  return !previousSpace;
-}
-
 /** Removes what a CMS copy-paste leaves in a label: bidi/zero-width marks, tashkeel, tatweel, doubled spaces. */
 export function cleanLabel(raw: string): { label: string; changes: string[] } {
   const changes: string[] = [];
@@ -91,7 +74,7 @@ export function cleanLabel(raw: string): { label: string; changes: string[] } {
       out += ch;
     }
   }
-  if (!marks && !formats && hasPlainSpacing(out)) return { label: out, changes };
+  if (!marks && !formats && !hasOddSpace(out)) return { label: out, changes };
   const spaced = out.replace(/[\s\u00a0]+/g, ' ').trim();
   if (formats) changes.push('removed zero-width/bidi marks');
   if (marks) changes.push('removed diacritics/tatweel');
