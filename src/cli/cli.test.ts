@@ -23,7 +23,8 @@ function wasim(args: string[], input?: string | Buffer): { code: number; stdout:
 
 function golden(name: string, actual: string): void {
   const path = join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(path)) writeFileSync(path, actual);
+  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, actual);
+  assert.ok(existsSync(path), `golden ${name} is missing (UPDATE_GOLDEN=1 writes it)`);
   assert.equal(actual, readFileSync(path, 'utf8'), `golden ${name} differs (UPDATE_GOLDEN=1 to accept)`);
 }
 
@@ -52,7 +53,7 @@ test('golden: JSON output; every mention text is the slice of its field', () => 
   const fields = { title: title!.trim(), body: rest.join('\n').trim() };
   assert.ok(out.tags.length > 0);
   for (const t of out.tags) {
-    assert.deepEqual(Object.keys(t).filter((k) => k !== 'type'), ['tag', 'score', 'mentions']);
+    assert.deepEqual(Object.keys(t).filter((k) => k !== 'type'), ['tag', 'score', 'mentions', 'id']);
     assert.ok(t.score >= 0 && t.score <= 1);
     for (const m of t.mentions) assert.equal(fields[m.field].slice(m.start, m.end), m.text);
   }

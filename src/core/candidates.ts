@@ -3,6 +3,7 @@
  * both fields. Mentions (with their text) are built only for the tags that are output: a big
  * vocabulary finds hundreds of candidates in an article, most of which are scored and dropped.
  */
+import type { CompiledVocabulary } from './compile.js';
 import type { Match } from './match.js';
 import type { Token } from './tokenize.js';
 import type { Field, Mention } from './types.js';
@@ -44,7 +45,10 @@ export function collectCandidates(fields: readonly FieldText[], keep?: (tag: num
   return [...byTag.values()];
 }
 
-export function mentionOf(fields: readonly FieldText[], ref: MatchRef): Mention {
+export function mentionOf(cv: CompiledVocabulary, fields: readonly FieldText[], ref: MatchRef, explain = false): Mention {
   const text = fields.find((f) => f.field === ref.field)!.text;
-  return { field: ref.field, start: ref.start, end: ref.end, text: text.slice(ref.start, ref.end), kind: ref.match.kind };
+  const m = ref.match;
+  const mention: Mention = { field: ref.field, start: ref.start, end: ref.end, text: text.slice(ref.start, ref.end), kind: m.kind, confidence: m.confidence, matched: cv.tags.get(m.tag).label };
+  if (explain && m.reasons !== undefined) mention.reasons = [...m.reasons];
+  return mention;
 }

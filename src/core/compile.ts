@@ -280,7 +280,11 @@ export const FORMAT_VERSION = 4;
 
 const NO_FORMS: readonly string[] = [];
 
-const INFLECTABLE_TYPES = new Set<TagType | undefined>(['topic', 'event', undefined]);
+/**
+ * Only common-noun topics inflect: a name's ending is part of it (كانتون is not كانت + ـون,
+ * طالبان is not طالب + ـان), and an untyped tag may be a name.
+ */
+export const INFLECTABLE_TYPES: ReadonlySet<TagType | undefined> = new Set<TagType | undefined>(['topic', 'event']);
 
 const EMPTY_TRIE: Trie = buildTrie(1, 0, new Int32Array(0), []);
 
@@ -881,6 +885,23 @@ export function deserializeCompiled(input: string | Uint8Array): CompiledVocabul
   for (const [k, v] of data.inflection) cv.inflection.set(k, v);
   for (const [k, v] of data.nisbaBases) cv.nisbaBases.set(k, v);
   cv.tagTable = tagTableOfRows(cv.tags);
+  return withoutNameInflection(cv);
+}
+
+/**
+ * Files written before only topic nouns inflected hold inflection bases for every untyped tag:
+ * read, they are what a fresh compile makes (a name's ending is part of the name).
+ */
+function withoutNameInflection(cv: CompiledVocabulary): CompiledVocabulary {
+  const dropped = new Set<number>();
+  for (const [base, pids] of cv.inflection) {
+    const kept = pids.filter((pid) => INFLECTABLE_TYPES.has(cv.tags.get(cv.patterns.get(pid).tag).type));
+    if (kept.length === pids.length) continue;
+    for (const pid of pids) if (!kept.includes(pid)) dropped.add(pid);
+    if (kept.length === 0) cv.inflection.delete(base);
+    else cv.inflection.set(base, kept);
+  }
+  for (const pid of dropped) delete cv.patterns.get(pid).inflectionBaseLight;
   return cv;
 }
 
@@ -900,7 +921,7 @@ function fromV3(data: SerializedV3): CompiledVocabulary {
   unpackIndex(data.inflection, strings, cv.inflection);
   unpackIndex(data.nisbaBases, strings, cv.nisbaBases);
   cv.tagTable = tagTableOfRows(cv.tags);
-  return cv;
+  return withoutNameInflection(cv);
 }
 
 /**

@@ -10,7 +10,7 @@
  */
 import type { BackgroundModel } from './background.js';
 import type { CompiledVocabulary, Pattern } from './compile.js';
-import { trieChild } from './compile.js';
+import { INFLECTABLE_TYPES, trieChild } from './compile.js';
 import { compatible } from './fold.js';
 import { ARTICLE, ARTICLE_PREFIXES, INFLECTION_ENDINGS, MIN_BASE, MIN_INFLECTION_BASE, MIN_STEM, NISBA_ENDINGS, POSSESSIVE_SUFFIXES, PROCLITICS } from './morph.js';
 import { INTERN_SLOTS, internSlots, type Token } from './tokenize.js';
@@ -24,6 +24,10 @@ export interface Match {
   start: number;
   end: number;
   kind: MatchKind;
+  /** Set by the disambiguation stage: how sure it is that the span names the entry. */
+  confidence: number;
+  /** The disambiguation signals that lowered the confidence, when any did. */
+  reasons?: readonly string[];
 }
 
 export const KIND_RANK: Readonly<Record<MatchKind, number>> = { exact: 0, variant: 1, clitic: 2, inflected: 3, nisba: 4 };
@@ -293,6 +297,8 @@ function analyse(cv: CompiledVocabulary, cache: AnalysisCache, key: string, ligh
       const pid = trie.terminalPattern[e]!;
       const p = cv.patterns.get(pid);
       if (!lightsAgree(p, 0, c.light, rewritten)) continue;
+      // The article added to a bare word reads a name into a common word (وحدة → الوحدة): topic nouns only.
+      if (c.kind === 'inflected' && !INFLECTABLE_TYPES.has(cv.tags.get(p.tag).type)) continue;
       const kind: MatchKind = rewritten !== p.rewritten[0] ? weaker(c.kind, 'variant') : c.kind;
       hits.push(pid, p.tag, KIND_RANK[p.nisba ? 'nisba' : kind]);
     }
@@ -361,6 +367,8 @@ function endingHits(cv: CompiledVocabulary, known: KeyFilter, s: Stem, endings: 
     const baseLight = s.light.slice(0, base.length);
     for (const pid of pids) {
       const p = cv.patterns.get(pid);
+      // A version-4 file compiled when untyped tags inflected still lists them: names do not.
+      if (kind === 'inflected' && !INFLECTABLE_TYPES.has(cv.tags.get(p.tag).type)) continue;
       const tagBaseLight = kind === 'inflected' ? p.inflectionBaseLight : p.nisbaBaseLight;
       if (rewritten || p.rewritten[0] || compatible(tagBaseLight!, baseLight)) out.push({ pattern: pid, tag: p.tag, kind });
     }
@@ -416,7 +424,7 @@ function scan(cv: CompiledVocabulary, analyses: readonly Analysis[], sink: Match
 class RawMatches implements MatchSink {
   readonly out: Match[] = [];
   add(pattern: number, tag: number, start: number, end: number, rank: number): void {
-    this.out.push({ pattern, tag, start, end, kind: KINDS[rank]! });
+    this.out.push({ pattern, tag, start, end, kind: KINDS[rank]!, confidence: 1 });
   }
   done(): void {}
 }
@@ -519,7 +527,7 @@ class LongestMatches implements MatchSink {
       const tag = this.tags[k]!;
       let seen = false;
       for (let m = first; m < this.out.length && !seen; m++) seen = this.out[m]!.tag === tag;
-      if (!seen) this.out.push({ pattern: this.patterns[k]!, tag, start: i, end: this.end, kind: KINDS[best]! });
+      if (!seen) this.out.push({ pattern: this.patterns[k]!, tag, start: i, end: this.end, kind: KINDS[best]!, confidence: 1 });
     }
     this.maxEnd = this.end;
     this.end = -1;

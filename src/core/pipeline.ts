@@ -3,6 +3,7 @@
  */
 import { mentionOf, type FieldText } from './candidates.js';
 import type { CompiledVocabulary } from './compile.js';
+import { createDisambiguationCache, disambiguate } from './disambiguate.js';
 import { matchText } from './match.js';
 import { withNameVariants } from './names.js';
 import { DEFAULT_LIMITS, normaliseArticle, type NormaliseLimits } from './normalise.js';
@@ -31,6 +32,7 @@ export const DEFAULT_CUT: Required<Pick<TagOptions, 'top' | 'minScore'>> = { top
 export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOptions = {}): Tagger {
   const limits = options.limits ?? DEFAULT_LIMITS;
   const defaults = { ...DEFAULT_CUT, ...options.defaults };
+  const disambiguation = createDisambiguationCache();
   return {
     vocabulary,
     tag(input: unknown, callOptions: TagOptions = {}): TagResult[] {
@@ -38,20 +40,22 @@ export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOpti
       const fields: FieldText[] = (['title', 'body'] as Field[]).map((field) => {
         const text = article[field];
         const tokens = tokenize(text);
-        return { field, text, tokens, matches: withNameVariants(vocabulary, tokens, matchText(vocabulary, tokens), options.background) };
+        const matches = withNameVariants(vocabulary, tokens, matchText(vocabulary, tokens), options.background);
+        return { field, text, tokens, matches: disambiguate(vocabulary, { text, tokens }, matches, options.background, disambiguation) };
       });
-      const top = callOptions.top ?? defaults.top;
-      const minScore = callOptions.minScore ?? defaults.minScore;
+      const allMentions = callOptions.allMentions === true;
+      const top = allMentions ? Infinity : (callOptions.top ?? defaults.top);
+      const minScore = allMentions ? 0 : (callOptions.minScore ?? defaults.minScore);
       const candidates = viableCandidates(vocabulary, fields, options.background, minScore);
       const scored = scoreCandidates(vocabulary, candidates, fields, options.background, minScore, top);
       return scored
-        .filter((s) => s.score >= minScore)
+        .filter((s) => (allMentions ? s.usable.length > 0 : s.score >= minScore))
         // A total order, so that equal scores come out the same however the scorer got there.
         .sort((a, b) => b.score - a.score || Number(a.refs[0]!.field === 'body') - Number(b.refs[0]!.field === 'body') || a.refs[0]!.start - b.refs[0]!.start || a.tag - b.tag)
         .slice(0, top)
         .map((s) => {
           const tag = vocabulary.tags.get(s.tag);
-          const mentions = s.refs.map((r) => mentionOf(fields, r));
+          const mentions = (allMentions ? s.usable : s.refs).map((r) => mentionOf(vocabulary, fields, r, callOptions.explain));
           const result: TagResult = { tag: tag.label, id: tag.id, score: s.score, ...(tag.type ? { type: tag.type } : {}), mentions };
           if (callOptions.explain) result.evidence = evidenceOf(s);
           return result;

@@ -20,6 +20,8 @@ export interface Scored {
   features: Features;
   twins: number;
   doubtfulClitics: number;
+  /** The refs that are evidence (not doubtful readings): the mentions mention mode reports. */
+  usable: MatchRef[];
 }
 
 /**
@@ -800,6 +802,7 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
       let usableTitleRate = -Infinity;
       let allNisba = true;
       let thirds = 0;
+      const usableRefs: MatchRef[] = [];
       for (const m of ms) {
         const f = m.field === 'title' ? title : body;
         if (!f) continue;
@@ -829,6 +832,7 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
         if (doubt) doubtful++;
         else {
           usable++;
+          usableRefs.push(m);
           if (m.field === 'title') usableInTitle = true;
           if (pattern.nisba) listedNisba++;
           const form = formStatistics(cv, m, info, background);
@@ -890,7 +894,7 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
         headAnaphor: info.bareKey !== undefined && heads.has(info.bareKey) ? 1 : 0,
       };
       // Every mention a doubtful reading (وكيل read as و + كيل, another country's «المملكة»): no evidence at all.
-      return { tag: bestTag, refs: ms, score: usable > 0 ? scoreOf(features) : 0, features, twins, doubtfulClitics: doubtful };
+      return { tag: bestTag, refs: ms, score: usable > 0 ? scoreOf(features) : 0, features, twins, doubtfulClitics: doubtful, usable: usableRefs };
   }
 }
 

@@ -40,6 +40,12 @@ export interface Mention {
   /** Exactly title/body.slice(start, end). */
   text: string;
   kind: MatchKind;
+  /** How sure the disambiguation stage is that this span names the entry, in [0, 1]. */
+  confidence: number;
+  /** Label of the vocabulary entry whose form matched (differs from the tag when twins are grouped). */
+  matched: string;
+  /** Why the confidence is below 1 (names of the disambiguation signals), with --explain. */
+  reasons?: string[];
 }
 
 export interface Article {
@@ -67,4 +73,9 @@ export interface TagOptions {
   minScore?: number;
   /** Attach the features that produced each score. */
   explain?: boolean;
+  /**
+   * Mention mode (highlighting, auto-links): every tag with at least one kept mention, no cut;
+   * each tag's mentions are only the kept ones.
+   */
+  allMentions?: boolean;
 }

@@ -51,7 +51,7 @@ function where(source: string, line: number): string {
 }
 
 /** Non-blank lines parsed as JSON; a BOM and CRLF line ends are tolerated. */
-function readJsonLines(text: string, source: string, emptyCode: 'BAD_GOLD' | 'BAD_ARTICLE', what: string): JsonLine[] {
+export function readJsonLines(text: string, source: string, emptyCode: 'BAD_GOLD' | 'BAD_ARTICLE', what: string): JsonLine[] {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const out: JsonLine[] = [];
   lines.forEach((raw, index) => {
@@ -79,7 +79,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** Ids are compared as strings; integer ids are accepted because many exports write them. */
-function readId(
+export function readId(
   obj: Record<string, unknown>,
   source: string,
   line: number,

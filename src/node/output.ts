@@ -1,6 +1,6 @@
 /**
  * The public result shape shared by `wasim tag`, the batch JSONL output and POST /v1/tag.
- * Automated checks depend on it: {id, tags: [{tag, score, type?, mentions: [{field, start, end, text}]}]}.
+ * Automated checks depend on it: {id, tags: [{tag, score, type?, mentions: [{field, start, end, text, kind, confidence, matched}], id}]}.
  */
 import type { TagResult, WasimError } from '../core/index.js';
 
@@ -9,7 +9,11 @@ export interface OutputMention {
   start: number;
   end: number;
   text: string;
-  kind?: string;
+  kind: string;
+  confidence: number;
+  /** The label of the vocabulary entry whose form matched (differs from `tag` for grouped twins). */
+  matched: string;
+  reasons?: string[];
 }
 
 export interface OutputTag {
@@ -17,18 +21,19 @@ export interface OutputTag {
   score: number;
   type?: string;
   mentions: OutputMention[];
-  id?: string;
+  id: string;
   evidence?: Record<string, unknown>;
 }
 
 export function toOutputTag(r: TagResult, explain = false): OutputTag {
-  const mentions = r.mentions.map((m) => (explain ? { field: m.field, start: m.start, end: m.end, text: m.text, kind: m.kind } : { field: m.field, start: m.start, end: m.end, text: m.text }));
-  // Key order is part of the contract: tag, score, type?, mentions.
-  const out: OutputTag = r.type ? { tag: r.tag, score: r.score, type: r.type, mentions } : { tag: r.tag, score: r.score, mentions };
-  if (explain) {
-    out.id = r.id;
-    if (r.evidence) out.evidence = r.evidence;
-  }
+  const mentions = r.mentions.map((m): OutputMention => {
+    const o: OutputMention = { field: m.field, start: m.start, end: m.end, text: m.text, kind: m.kind, confidence: m.confidence, matched: m.matched };
+    if (explain && m.reasons) o.reasons = m.reasons;
+    return o;
+  });
+  // Key order is part of the contract: tag, score, type?, mentions, id.
+  const out: OutputTag = r.type ? { tag: r.tag, score: r.score, type: r.type, mentions, id: r.id } : { tag: r.tag, score: r.score, mentions, id: r.id };
+  if (explain && r.evidence) out.evidence = r.evidence;
   return out;
 }
 

@@ -127,7 +127,7 @@ export async function tagJsonlParallel(input: Readable, output: Writable, option
   const jobs = Math.max(1, Math.floor(options.jobs));
   const chunker = new LineChunker(options.chunkLines ?? 128, options.chunkBytes ?? 128 * 1024);
   const maxPending = jobs * (options.chunksPerWorker ?? 4);
-  const tagOptions: TagOptions = { top: options.top, minScore: options.minScore, explain: options.explain };
+  const tagOptions: TagOptions = { top: options.top, minScore: options.minScore, explain: options.explain, allMentions: options.allMentions };
   const init: WorkerInit = { kind: WORKER_KIND, vocabulary: options.vocabulary, options: tagOptions };
 
   const stats: BatchStats = { lines: 0, tagged: 0, failed: 0 };

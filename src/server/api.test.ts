@@ -27,7 +27,8 @@ describe(`API over HTTP (${process.env.TEST_DATABASE_URL ?? process.env.DATABASE
     for (const must of ['مصر', 'السودان', 'نهر النيل']) assert.ok(labels.includes(must), `${must} in ${labels}`);
     assert.ok(!labels.includes('النادي الأهلي'));
     for (const t of r.json.tags) {
-      assert.deepEqual(Object.keys(t), t.type ? ['tag', 'score', 'type', 'mentions'] : ['tag', 'score', 'mentions']);
+      assert.deepEqual(Object.keys(t), t.type ? ['tag', 'score', 'type', 'mentions', 'id'] : ['tag', 'score', 'mentions', 'id']);
+      for (const m of t.mentions) assert.ok(typeof m.kind === 'string' && m.confidence >= 0.5 && m.confidence <= 1 && typeof m.matched === 'string', JSON.stringify(m));
       for (const m of t.mentions) {
         const field = m.field === 'title' ? ARTICLES.nile.title : ARTICLES.nile.body;
         assert.equal(field.slice(m.start, m.end), m.text);

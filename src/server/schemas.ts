@@ -17,6 +17,9 @@ export const mentionSchema = {
     end: { type: 'integer' },
     text: { type: 'string', description: 'Exactly field.slice(start, end)' },
     kind: { type: 'string', description: 'exact, clitic, inflected, variant or nisba' },
+    confidence: { type: 'number', description: 'How sure the disambiguation stage is that the span names the entry, 0..1' },
+    matched: { type: 'string', description: 'Label of the vocabulary entry whose form matched (differs from the tag for grouped twins)' },
+    reasons: { type: 'array', items: { type: 'string' }, description: 'Signals that lowered the confidence (with explain)' },
   },
   required: ['field', 'start', 'end', 'text'],
 } as const;
@@ -37,7 +40,7 @@ export const tagLineSchema = {
           score: { type: 'number' },
           type: str(),
           mentions: { type: 'array', items: mentionSchema },
-          id: str({ description: 'Tag id (with explain)' }),
+          id: str({ description: 'Tag id' }),
           evidence: evidenceSchema,
         },
         required: ['tag', 'score', 'mentions'],

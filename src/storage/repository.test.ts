@@ -10,7 +10,7 @@ const VOCAB = [
   { id: 'football', label: 'كرة القدم', type: 'topic' as const },
 ];
 
-const mention = (text: string, start = 0) => ({ field: 'body' as const, start, end: start + text.length, text, kind: 'exact' as const });
+const mention = (text: string, start = 0) => ({ field: 'body' as const, start, end: start + text.length, text, kind: 'exact' as const, confidence: 1, matched: text });
 const tag = (tagId: string, label: string, score = 1): NewTag => ({ tagId, label, score, type: 'place', mentions: [mention(label)] });
 
 let tdb: TestDatabase;

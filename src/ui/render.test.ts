@@ -19,7 +19,7 @@ function mention(text: string, field: 'title' | 'body', word: string, kind: Ment
   let start = -1;
   for (let i = 0; i <= nth; i++) start = text.indexOf(word, start + 1);
   assert.ok(start >= 0, `${word} in ${text}`);
-  return { field, start, end: start + word.length, text: word, kind };
+  return { field, start, end: start + word.length, text: word, kind, confidence: 1, matched: word };
 }
 
 const view: PageView = { session: undefined, path: '/ui/articles/1', assetVersion: 'test', docs: true };
@@ -93,7 +93,7 @@ describe('highlighting', () => {
   });
 
   it('skips mentions whose offsets no longer point at their text', () => {
-    const stale: HighlightTag = { id: 'x', label: 'مصر', score: 0.5, mentions: [{ field: 'body', start: 0, end: 3, text: 'مصر', kind: 'exact' }, { field: 'body', start: 5, end: 9999, text: 'x', kind: 'exact' }] };
+    const stale: HighlightTag = { id: 'x', label: 'مصر', score: 0.5, mentions: [{ field: 'body', start: 0, end: 3, text: 'مصر', kind: 'exact', confidence: 1, matched: 'مصر' }, { field: 'body', start: 5, end: 9999, text: 'x', kind: 'exact', confidence: 1, matched: 'مصر' }] };
     assert.doesNotMatch(highlightParagraphs(body, 'body', [stale]).value, /<mark/);
   });
 

@@ -9,13 +9,16 @@ import type { Command } from 'commander';
 import { compileVocabulary, deserializeCompiled, isWasimError, WasimError, type CompiledVocabulary, type TagOptions, type VocabEntry } from '../../core/index.js';
 import { ALL_TAGGERS, evaluate, type TaggerName } from '../../eval/evaluate.js';
 import { loadArticlesFile, loadGoldFile } from '../../eval/files.js';
+import { emptyMentionScore, finishMentionScore, parseMentionGold, scoreMentions } from '../../eval/mentions.js';
 import { jsonReport, textReport } from '../../eval/report.js';
+import { createNodeTagger } from '../../node/tagger.js';
 import {
   defaultHints,
   formatFromPath,
   loadDefaultVocabulary,
   readDefaultEntries,
   readCompiledFile,
+  readTextFile,
   readVocabularyFile,
 } from '../../node/vocab-file.js';
 import { EXIT_INPUT_FAILED, EXIT_OK, EXIT_USAGE, parseIntOption, parseScoreOption, parseVocabFormat, usageError } from '../common.js';
@@ -35,6 +38,7 @@ export interface EvalCommandOptions {
   optimize?: boolean;
   perType?: boolean;
   minPrecision?: string;
+  mentions?: string;
 }
 
 export interface EvalCommandResult {
@@ -89,8 +93,42 @@ function loadEvalVocabulary(options: EvalCommandOptions): EvalVocabulary {
   };
 }
 
+/** `--mentions GOLD`: wasim in mention mode (--all-mentions) against gold entity mentions. */
+function runMentionEval(options: EvalCommandOptions & { mentions: string }): EvalCommandResult {
+  if (!options.input) throw usageError('--input DOCS.jsonl is required');
+  if (options.optimize) throw usageError('--optimize tunes the tag cut; mention mode has none');
+  const format = options.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw usageError(`--format must be text or json, got "${format}"`);
+  const gold = parseMentionGold(readTextFile(options.mentions), options.mentions);
+  const articles = new Map(loadArticlesFile(options.input).map((a) => [a.id, a]));
+  const vocabulary = loadEvalVocabulary(options);
+  const tagger = createNodeTagger(vocabulary.compiled());
+  const score = emptyMentionScore();
+  const missing: string[] = [];
+  for (const g of gold) {
+    const a = articles.get(g.id);
+    if (a === undefined) {
+      missing.push(g.id);
+      continue;
+    }
+    score.documents++;
+    const predicted = tagger.tag({ title: a.title, body: a.body }, { allMentions: true }).flatMap((t) => t.mentions.map((m) => ({ field: m.field, start: m.start, end: m.end, tag: t.tag, matched: m.matched })));
+    scoreMentions(g.mentions, predicted, score);
+  }
+  if (score.documents === 0) return { exitCode: EXIT_INPUT_FAILED, stdout: '', stderr: `wasim eval: no gold id matches an article id in ${options.input}; nothing to score\n` };
+  const s = finishMentionScore(score);
+  const warnings = [...vocabulary.warnings.slice(0, 1).map((w) => `${vocabulary.warnings.length} vocabulary warning(s), e.g. ${w}`), ...(missing.length > 0 ? [`${missing.length} gold document(s) without an article, e.g. ${missing[0]}`] : [])];
+  const stdout =
+    format === 'json'
+      ? JSON.stringify({ ...s, goldFile: options.mentions, input: options.input, vocabulary: vocabulary.source }) + '\n'
+      : `${s.documents} document(s) scored in mention mode — gold ${options.mentions}, vocabulary ${vocabulary.source} (${vocabulary.size} entries)\n` +
+        `P ${s.precision.toFixed(3)}  R ${s.recall.toFixed(3)}  F1 ${s.f1.toFixed(3)}  (${s.correct}/${s.predicted} predicted mentions correct, ${s.found}/${s.gold} gold mentions found)\n`;
+  return { exitCode: EXIT_OK, stdout, stderr: warnings.map((w) => `warning: ${w}\n`).join('') };
+}
+
 export async function runEval(options: EvalCommandOptions): Promise<EvalCommandResult> {
   try {
+    if (options.mentions !== undefined) return runMentionEval({ ...options, mentions: options.mentions });
     if (!options.gold) throw usageError('--gold GOLD.jsonl is required');
     if (!options.input) throw usageError('--input ARTICLES.jsonl is required');
     const format = options.format ?? 'text';
@@ -180,6 +218,7 @@ export function registerEval(program: Command, ctx: EvalCliContext = {}): Comman
     .option('--optimize', 'search the top-k / min-score cut that maximises F1 on this gold set')
     .option('--per-type', 'with --optimize: also search one min-score per tag type')
     .option('--min-precision <p>', 'with --optimize: only cuts with at least this precision compete on F1')
+    .option('--mentions <file>', 'mention mode: score wasim --all-mentions against gold mentions {"id","mentions":[{"start","end","tag"}]}')
     .action(async (opts: EvalCommandOptions) => {
       const result = await runEval(opts);
       if (result.stdout) (ctx.write ?? ((s) => process.stdout.write(s)))(result.stdout);

@@ -20,6 +20,7 @@ interface TagCliOptions {
   minScore?: string;
   format?: string;
   explain?: boolean;
+  allMentions?: boolean;
   input?: string;
   output?: string;
   jobs?: string;
@@ -133,7 +134,7 @@ async function runBatch(opts: TagCliOptions, tagOptions: TagOptions): Promise<nu
 export async function runTag(file: string | undefined, opts: TagCliOptions): Promise<number> {
   const format = opts.format ?? 'text';
   if (!['text', 'json'].includes(format)) throw usageError(`--format must be text or json, got "${format}"`);
-  const tagOptions: TagOptions = { top: parseIntOption('--top', opts.top, 1), minScore: parseScoreOption('--min-score', opts.minScore), explain: !!opts.explain };
+  const tagOptions: TagOptions = { top: parseIntOption('--top', opts.top, 1), minScore: parseScoreOption('--min-score', opts.minScore), explain: !!opts.explain, allMentions: !!opts.allMentions };
   if (opts.input !== undefined) {
     if (file !== undefined) throw usageError('give either FILE or --input, not both');
     return runBatch(opts, tagOptions);
@@ -162,6 +163,7 @@ export function registerTag(program: Command): Command {
     .option('--min-score <s>', 'drop tags scoring below s (0..1)')
     .option('--format <format>', 'text or json', 'text')
     .option('--explain', 'show the evidence behind each score')
+    .option('--all-mentions', 'mention mode: every tag with a kept mention, no cut (for highlighting and auto-links)')
     .option('--input <jsonl>', 'batch: JSONL of {"id","title","body"} (- for stdin)')
     .option('--output <jsonl>', 'batch: where to write one result per line (- for stdout)')
     .option('--jobs <n>', 'batch: worker threads (default: all cores)')

@@ -50,12 +50,12 @@ function lightsAgree(p: Pattern, pos: number, light: string, rewritten: boolean)
 }
 
 /** Kinds under which text token t realises the first token of pattern p (by name). */
-function nameKinds(p: Pattern, tagKey: string, t: MatchToken, single: boolean): MatchKind[] {
+function nameKinds(p: Pattern, tagKey: string, t: MatchToken, single: boolean, topicNoun: boolean): MatchKind[] {
   const kinds: MatchKind[] = [];
   for (const c of cuts(t)) {
     if (c.key === tagKey && lightsAgree(p, 0, c.light, t.rewritten)) kinds.push(c.prefix === '' ? 'exact' : 'clitic');
     if (c.article && c.prefix !== ARTICLE && ARTICLE + c.key === tagKey && lightsAgree(p, 0, ARTICLE + c.light, t.rewritten)) kinds.push('clitic');
-    if (single && !c.article && !c.key.startsWith(ARTICLE) && ARTICLE + c.key === tagKey && lightsAgree(p, 0, ARTICLE + c.light, t.rewritten)) kinds.push('inflected');
+    if (single && topicNoun && !c.article && !c.key.startsWith(ARTICLE) && ARTICLE + c.key === tagKey && lightsAgree(p, 0, ARTICLE + c.light, t.rewritten)) kinds.push('inflected');
   }
   return kinds;
 }
@@ -104,7 +104,9 @@ export function referenceMatch(cv: CompiledVocabulary, tokens: readonly Token[])
     const keys = p.lights.map((l, k) => (p.rewritten[k] ? l : keyOfLight(l)));
     const n = keys.length;
     for (let i = 0; i + n <= text.length; i++) {
-      const kinds = nameKinds(p, keys[0]!, text[i]!, n === 1);
+      // Only topic and event nouns gain the article or inflect: a name's form is its own.
+      const type = cv.tags.get(p.tag).type;
+      const kinds = nameKinds(p, keys[0]!, text[i]!, n === 1, type === 'topic' || type === 'event');
       let kind = best(kinds);
       if (kind !== undefined) {
         let ok = true;
@@ -114,10 +116,10 @@ export function referenceMatch(cv: CompiledVocabulary, tokens: readonly Token[])
           ok = t.key === keys[k] && lightsAgree(p, k, t.light, t.rewritten);
           if (t.rewritten !== p.rewritten[k] && KIND_RANK[kind] < KIND_RANK.variant) kind = 'variant';
         }
-        if (ok) raw.push({ pattern: pid, tag: p.tag, start: i, end: i + n, kind: p.nisba ? 'nisba' : kind });
+        if (ok) raw.push({ pattern: pid, tag: p.tag, start: i, end: i + n, kind: p.nisba ? 'nisba' : kind, confidence: 1 });
       }
-      if (n === 1 && p.inflectionBaseLight !== undefined && inflects(p, keys[0]!, text[i]!)) raw.push({ pattern: pid, tag: p.tag, start: i, end: i + 1, kind: 'inflected' });
-      if (n === 1 && p.nisbaBaseLight !== undefined && nisbaOf(p, keys[0]!, cv.tags.get(p.tag).type, text[i]!)) raw.push({ pattern: pid, tag: p.tag, start: i, end: i + 1, kind: 'nisba' });
+      if (n === 1 && p.inflectionBaseLight !== undefined && inflects(p, keys[0]!, text[i]!)) raw.push({ pattern: pid, tag: p.tag, start: i, end: i + 1, kind: 'inflected', confidence: 1 });
+      if (n === 1 && p.nisbaBaseLight !== undefined && nisbaOf(p, keys[0]!, cv.tags.get(p.tag).type, text[i]!)) raw.push({ pattern: pid, tag: p.tag, start: i, end: i + 1, kind: 'nisba', confidence: 1 });
     }
   });
   // Longest match: drop spans strictly inside another span; per span keep the strongest kind, one per tag.

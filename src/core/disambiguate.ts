@@ -1,0 +1,275 @@
+/**
+ * The disambiguation stage: between match and score, it decides for each mention whether the
+ * span really names the vocabulary entry it matched, from the words around it, the vocabulary
+ * and the background model of Arabic news. Every match gets a `confidence` in [0, 1] and the
+ * names of the signals that lowered it; matches below KEEP_CONFIDENCE are not mentions at all
+ * (they never reach the ranker, the output or a highlight).
+ *
+ * The signals are facts of Arabic syntax, not rules for single articles:
+ * - headNoun: a facility or institution head before the name makes it part of a longer name
+ *   (مستشفى الملك خالد, جامعة الملك سعود, بنك الرياض, كأس ولي العهد);
+ * - completer: a word after it completes a longer name (الهلال الأحمر, كوريا الشمالية);
+ * - personName: a given name followed by a family name, or a title before it, is a person,
+ *   not the place or club it spells (تركي اليوسف, بدر السحيباني, الأمير تركي);
+ * - nameLink: a bare name inside a longer personal name (الملك فهد, سعود in مشاري بن سعود);
+ * - citation: a media outlet quoted as a source (لـ«الشرق الأوسط», وفقا لـ«الحياة», صحيفة الرياض)
+ *   is the outlet, not the region or word its name spells;
+ * - agreement: a definite adjective agreeing with the definite noun before it
+ *   (المرحلة الجديدة, الجهة الشرقية) is the adjective, not a name;
+ * - governed: a word followed by the preposition it governs in news at large (العديد من,
+ *   القضاء على) is the common word;
+ * - commonWord: an untyped tag (nothing says it is a name) whose word news uses as a common
+ *   word: found in most articles (a particle's spelling: علي for على), rarely in headlines
+ *   (بأن، فإن، له), or as often with the article as without it (نادي/النادي, سنة/السنة),
+ *   where a name keeps the form it has (لبنان, الرياض).
+ */
+import type { BackgroundModel } from './background.js';
+import type { CompiledTag, CompiledVocabulary } from './compile.js';
+import { foldKey } from './fold.js';
+import type { Match } from './match.js';
+import type { Token } from './tokenize.js';
+import type { TagType } from './types.js';
+
+/** Matches below this confidence are dropped: the span is not a mention of the entry. */
+export const KEEP_CONFIDENCE = 0.5;
+
+export type Signal = 'headNoun' | 'completer' | 'personName' | 'nameLink' | 'citation' | 'agreement' | 'governed' | 'commonWord';
+
+/** How much each signal leaves of a mention's confidence. */
+export const SIGNAL_CONFIDENCE: Readonly<Record<Signal, number>> = {
+  headNoun: 0.15,
+  completer: 0.15,
+  personName: 0.2,
+  nameLink: 0.3,
+  citation: 0.1,
+  agreement: 0.25,
+  governed: 0.2,
+  commonWord: 0.3,
+};
+
+/** The text a stage reads: a field's original string and its tokens. */
+export interface FieldTokens {
+  text: string;
+  tokens: readonly Token[];
+}
+
+const folded = (words: readonly string[]): ReadonlySet<string> => new Set(words.map(foldKey));
+
+/** Heads of facility and institution names: what follows them is that facility's name. */
+const FACILITY_HEADS = folded([
+  'مستشفى', 'مستشفيات', 'مستوصف', 'جامعة', 'كلية', 'معهد', 'مدرسة', 'مدارس', 'أكاديمية', 'مطار', 'ميناء', 'حديقة', 'منتزه', 'متنزه',
+  'كأس', 'جائزة', 'بطولة', 'بنك', 'مصرف', 'مؤشر', 'شارع', 'طريق', 'ميدان', 'دوار', 'جسر', 'مسجد', 'جامع', 'مركز', 'مجمع', 'ملعب',
+  'استاد', 'ستاد', 'برج', 'فندق', 'قاعة', 'مؤسسة', 'قصر', 'مكتبة', 'كورنيش', 'حي', 'قاعدة', 'مدينة الملك', 'كرسي', 'وقف', 'برنامج', 'مشروع',
+]);
+
+/** Title words before a personal name. */
+const PERSON_TITLES = folded([
+  'الأمير', 'الأميرة', 'الشيخ', 'الشيخة', 'الملك', 'الملكة', 'السلطان', 'الدكتور', 'الدكتورة', 'د', 'المهندس', 'الأستاذ', 'الأستاذة', 'السيد',
+  'السيدة', 'اللاعب', 'اللاعبة', 'المدرب', 'الفنان', 'الفنانة', 'الكاتب', 'الكاتبة', 'الشاعر', 'الإعلامي', 'الزميل', 'المواطن', 'المواطنة',
+  'العقيد', 'اللواء', 'العميد', 'الفريق', 'النقيب', 'الرقيب', 'الإمام', 'القاضي', 'المحامي', 'الطالب', 'الطالبة', 'الشهيد', 'الرئيس', 'الوزير',
+]);
+
+/** Words that bind a name into a longer personal name. */
+const NAME_LINKS = folded(['بن', 'ابن', 'بنت', 'أبو', 'أبي', 'أم', 'آل', 'الملك', 'الأمير', 'الأميرة', 'الشيخ', 'عبد', 'ولد']);
+
+/** Words that complete the name before them: directions, colours, the greater/lesser of a name. */
+const COMPLETERS = folded([
+  'الشمالية', 'الجنوبية', 'الشرقية', 'الغربية', 'الشمالي', 'الجنوبي', 'الشرقي', 'الغربي', 'الأحمر', 'الأخضر', 'الأبيض', 'الأسود', 'الأزرق',
+  'الحمراء', 'الخضراء', 'البيضاء', 'السوداء', 'الكبرى', 'الصغرى', 'الوسطى', 'العليا', 'السفلى', 'العظمى', 'الأوسط', 'الأدنى', 'الأقصى',
+  'المتحدة', 'الموحدة', 'المنورة', 'المكرمة',
+]);
+
+/** Nouns that introduce a media outlet by its name: what follows is the outlet. */
+const MEDIA_HEADS = folded(['صحيفة', 'الصحيفة', 'جريدة', 'الجريدة', 'مجلة', 'المجلة', 'وكالة', 'قناة', 'القناة', 'موقع', 'إذاعة', 'تلفزيون', 'شبكة', 'لصحيفة', 'لجريدة', 'لمجلة', 'لوكالة', 'لقناة', 'لموقع', 'بصحيفة', 'بجريدة']);
+
+/** Words before a quoted source: وفقا لـ«…», نقلا عن «…», حسب «…». */
+const SOURCE_WORDS = folded(['وفقا', 'وفق', 'طبقا', 'نقلا', 'حسب', 'بحسب', 'حسبما', 'تقرير', 'ل', 'عن', 'لـ']);
+
+/** Nouns a place adjective may follow and still be the place's name (المنطقة الشرقية is the Eastern Province). */
+const PLACE_HEADS = folded(['المنطقة', 'المحافظة', 'المدينة', 'العاصمة', 'الولاية', 'الإمارة', 'الجزيرة', 'البلدة', 'القرية', 'الضاحية', 'المقاطعة', 'الجمهورية', 'المملكة', 'الدولة']);
+
+/** Prepositions a noun or verbal noun may govern (العديد من، القضاء على، الاتفاق مع). */
+const GOVERNED = folded(['من', 'على', 'عن', 'مع']);
+
+/** A share of a word's documents followed by its preposition above which the word is that word. */
+const GOVERNED_SHARE = 0.35;
+const GIVEN_NAME_SHARE = 0.1;
+const RARE_DF = 20;
+/** A definite word after a given name, rarer than this in news, is most likely a family name. */
+const FAMILY_NAME_DF = 400;
+
+const MEDIA_LABEL_HEADS = folded(['صحيفة', 'جريدة', 'مجلة', 'وكالة', 'قناة', 'إذاعة', 'تلفزيون', 'موقع', 'شبكة']);
+
+/** A newspaper, agency or channel: its label says so (صحيفة الحياة), or its default-vocabulary note. */
+function isMedia(tag: CompiledTag): boolean {
+  const first = foldKey(tag.label).split(' ')[0]!;
+  return MEDIA_LABEL_HEADS.has(first);
+}
+
+const NAME_TYPES: ReadonlySet<TagType | undefined> = new Set(['place', 'person', 'organisation']);
+
+/** A word with a conjunction or preposition stripped, as heads are often written (بمستشفى، وجامعة). */
+function headKey(key: string, heads: ReadonlySet<string>): boolean {
+  if (heads.has(key)) return true;
+  for (const p of ['و', 'ب', 'ل', 'ف', 'ك', 'وب', 'ول', 'فب']) if (key.length - p.length >= 2 && key.startsWith(p) && heads.has(key.slice(p.length))) return true;
+  return false;
+}
+
+function isDefinite(key: string): boolean {
+  return (key.startsWith('ال') || key.startsWith('وال') || key.startsWith('بال') || key.startsWith('لل') || key.startsWith('فال') || key.startsWith('كال')) && key.length > 3;
+}
+
+function isFeminine(key: string): boolean {
+  return key.endsWith('ه');
+}
+
+/** The marks between two tokens: quotation marks and the tatweel of لـ«…». */
+function gapBefore(field: FieldTokens, i: number): string {
+  const from = i > 0 ? field.tokens[i - 1]!.end : 0;
+  return field.text.slice(Math.max(from, field.tokens[i]!.start - 8), field.tokens[i]!.start);
+}
+
+const QUOTE = /[«"“”'‘’„]/;
+
+/** A word news uses as a given name: often followed by بن (سعد بن، فيصل بن، تركي بن). */
+function isGivenName(bg: BackgroundModel | undefined, key: string | undefined, memo: Map<string, boolean>): boolean {
+  if (bg === undefined || key === undefined) return false;
+  let known = memo.get(key);
+  if (known === undefined) {
+    const df = bg.df(key);
+    known = df >= RARE_DF && bg.bigramDf(key, 'بن') >= GIVEN_NAME_SHARE * df;
+    memo.set(key, known);
+  }
+  return known;
+}
+
+/** Share of articles above which a word is a particle's spelling, not a name. */
+const PARTICLE_SHARE = 0.5;
+/** Names make headlines: a frequent word this rarely in titles is a common word. */
+const COMMON_TITLE_RATE = 0.03;
+const COMMON_MIN_DF = 200;
+/** Definite and bare forms both this common relative to each other: a common noun. */
+const ALTERNATION = 0.3;
+const ALTERNATION_MIN_DF = 50;
+
+function commonWord(bg: BackgroundModel, key: string): boolean {
+  if (key.includes(' ')) return false;
+  const df = bg.df(key);
+  if (df > PARTICLE_SHARE * bg.documents) return true;
+  // Short words only: given names (محمد، إسماعيل) and agencies (رويترز) are rare in headlines too.
+  if (key.length <= 3 && df >= COMMON_MIN_DF && bg.titleRate(key) < COMMON_TITLE_RATE) return true;
+  const bare = key.startsWith('ال') && key.length > 4 ? key.slice(2) : key;
+  const definite = bare === key ? 'ال' + key : key;
+  const a = bg.df(bare);
+  const b = bg.df(definite);
+  return Math.min(a, b) >= ALTERNATION_MIN_DF && Math.min(a, b) >= ALTERNATION * Math.max(a, b);
+}
+
+/** Per-vocabulary memory the stage keeps between articles; owned by the tagger that made it. */
+export interface DisambiguationCache {
+  readonly givenNames: Map<string, boolean>;
+  readonly media: Map<number, boolean>;
+}
+
+export function createDisambiguationCache(): DisambiguationCache {
+  return { givenNames: new Map(), media: new Map() };
+}
+
+/**
+ * Judges every match of one field: sets its `confidence` (and `reasons` when below 1) and
+ * returns the matches kept, in their order.
+ */
+export function disambiguate(cv: CompiledVocabulary, field: FieldTokens, matches: readonly Match[], background: BackgroundModel | undefined, cache: DisambiguationCache): Match[] {
+  const bg = background && background.documents > 0 ? background : undefined;
+  const toks = field.tokens;
+  const kept: Match[] = [];
+  if (cache.givenNames.size > 200_000) cache.givenNames.clear();
+  for (const m of matches) {
+    const tag = cv.tags.get(m.tag);
+    const reasons = signalsOf(cv, tag, field, m, bg, cache);
+    if (reasons === undefined) {
+      m.confidence = 1;
+      kept.push(m);
+      continue;
+    }
+    let confidence = 1;
+    for (const r of reasons) confidence *= SIGNAL_CONFIDENCE[r];
+    m.confidence = Math.round(confidence * 1000) / 1000;
+    m.reasons = reasons;
+    if (confidence >= KEEP_CONFIDENCE) kept.push(m);
+  }
+  void toks;
+  return kept;
+}
+
+function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, field: FieldTokens, m: Match, bg: BackgroundModel | undefined, cache: DisambiguationCache): Signal[] | undefined {
+  const toks = field.tokens;
+  const single = m.end - m.start === 1;
+  const first = toks[m.start]!;
+  const prev = m.start > 0 ? toks[m.start - 1]! : undefined;
+  const next = m.end < toks.length ? toks[m.end]! : undefined;
+  // Punctuation between tokens ends a phrase: a head or completer across it binds nothing.
+  const joinedBefore = prev !== undefined && /^[\s\u0640«"“”]*$/.test(field.text.slice(prev.end, first.start));
+  const joinedAfter = next !== undefined && /^[\s»"“”]*$/.test(field.text.slice(toks[m.end - 1]!.end, next.start));
+  let out: Signal[] | undefined;
+  const add = (s: Signal): void => {
+    (out ??= []).push(s);
+  };
+  let media = cache.media.get(m.tag);
+  if (media === undefined) cache.media.set(m.tag, (media = isMedia(tag)));
+
+  // A head noun before the name, looking back over titles and name links (مستشفى الملك فهد).
+  if (joinedBefore && m.kind !== 'nisba') {
+    let k = m.start - 1;
+    while (k >= 0 && k > m.start - 4 && (NAME_LINKS.has(toks[k]!.key) || PERSON_TITLES.has(toks[k]!.key))) k--;
+    const head = k >= 0 ? toks[k] : undefined;
+    // A preposition clitic ends a name: مستشفى الملك خالد بتبوك does mention Tabuk.
+    const prepositionOn = m.kind === 'clitic' && /^[وف]?[بلك]/.test(first.key);
+    if (head !== undefined && headKey(head.key, FACILITY_HEADS) && !prepositionOn) add('headNoun');
+    else if (head !== undefined && !media && headKey(head.key, MEDIA_HEADS) && k === m.start - 1) add('citation');
+  }
+  // A word completing a longer name after it: الهلال الأحمر, كوريا الشمالية.
+  if (single && joinedAfter && next !== undefined && tag.type !== 'topic' && COMPLETERS.has(next.key) && m.kind !== 'nisba') add('completer');
+
+  if (single && tag.type !== 'person') {
+    // A name inside a personal name: after بن, الملك, أبو … (an untyped tag may be that person).
+    if (prev !== undefined && joinedBefore && NAME_LINKS.has(prev.key)) {
+      if (tag.type !== undefined) add('nameLink');
+    }
+    // After a title an indefinite word is a name (الأمير تركي); a definite nisba is its adjective (الرئيس السوري).
+    else if (prev !== undefined && joinedBefore && PERSON_TITLES.has(prev.key) && NAME_TYPES.has(tag.type) && !media && m.kind === 'exact' && !first.key.startsWith('ال')) add('personName');
+    else if (!first.key.startsWith('ال') && isGivenName(bg, first.key, cache.givenNames) && next !== undefined && joinedAfter) {
+      // تركي اليوسف، بدر السحيباني: a given name, then بن or a family name.
+      const family = next.key === 'بن' || next.key === 'ابن' || (next.key.startsWith('ال') && bg !== undefined && bg.df(next.key) < FAMILY_NAME_DF);
+      if (family) add('personName');
+    } else if (prev !== undefined && joinedBefore && isGivenName(bg, prev.key, cache.givenNames) && !prev.key.startsWith('ال') && (m.kind === 'nisba' || first.key.startsWith('ال'))) {
+      // سعد السويدي، محمد المصري: a place's nisba or name after a given name is a family name.
+      add('personName');
+    }
+  }
+
+  // A quoted source: لـ«الشرق الأوسط», وفقا لـ«الحياة».
+  if (!media && prev !== undefined && QUOTE.test(gapBefore(field, m.start)) && (SOURCE_WORDS.has(prev.key) || (prev.key === 'ل' && prev.joiner)) && (tag.type !== 'person')) {
+    if (!out?.includes('citation')) add('citation');
+  }
+
+  if (single && m.kind === 'exact' && prev !== undefined && joinedBefore && first.key.startsWith('ال') && isDefinite(prev.key) && !PERSON_TITLES.has(prev.key) && !headKey(prev.key, PLACE_HEADS)) {
+    // المرحلة الجديدة: both definite, the same gender: the word is an adjective of the noun.
+    const cues = tag.type === 'organisation' ? MEDIA_HEADS : undefined;
+    const sameGender = isFeminine(prev.key) === isFeminine(first.key) && !prev.key.endsWith('ات') && !prev.key.endsWith('ين') && !prev.key.endsWith('ون');
+    if (sameGender && !(cues?.has(prev.key) ?? false) && (tag.ambiguous || tag.type === undefined || tag.type === 'place' || tag.type === 'organisation') && !(bg !== undefined && bg.df(first.key) < RARE_DF)) add('agreement');
+  }
+
+  // A title before it or a patronym after it makes the word a name (الإمام علي، علي بن أبي طالب).
+  const named = (prev !== undefined && (PERSON_TITLES.has(prev.key) || NAME_LINKS.has(prev.key))) || (next !== undefined && (next.key === 'بن' || next.key === 'ابن'));
+  const introduced = prev !== undefined && headKey(prev.key, MEDIA_HEADS);
+  if (single && tag.type === undefined && bg !== undefined && !named && !introduced && commonWord(bg, tag.key)) add('commonWord');
+
+  // العديد من: the word governs the preposition after it in most of its uses.
+  if (single && bg !== undefined && next !== undefined && joinedAfter && GOVERNED.has(next.key) && tag.type !== 'person') {
+    const df = bg.df(first.key);
+    if (df >= 50 && bg.bigramDf(first.key, next.key) >= GOVERNED_SHARE * df) add('governed');
+  }
+  void cv;
+  return out;
+}
