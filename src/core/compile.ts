@@ -424,7 +424,10 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
     const key = foldKey(e.label);
     if (!key) continue;
     const named = byKey.get(key);
-    let index = e.id !== undefined ? byId.get(e.id) : named;
+    // The same name with another parent is another place or person (زنجبار in Tanzania, and
+    // «زنجبار (اليمن)»): a tag of its own, named by its label and parent.
+    const otherOne = e.id === undefined && named !== undefined && !hasId[named] && (e.parent ?? '') !== (cv.tags.get(named).parent ?? '');
+    let index = e.id !== undefined ? byId.get(e.id) : otherOne ? undefined : named;
     // An entry with an id joins a tag of the same name that has none (a publisher's plain tag
     // merged with the default vocabulary's entry): the publisher's spelling stays the label.
     if (index === undefined && e.id !== undefined && named !== undefined && !hasId[named]) index = named;
@@ -433,10 +436,11 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
       index = cv.tags.length;
       const type = e.type ?? options.typeHints?.get(key);
       const ambiguous = e.ambiguous ?? options.ambiguousHints?.has(key) ?? false;
-      const hinted = e.id !== undefined && e.type ? e.id : options.entityHints?.get(key);
+      const qualifiedId = otherOne && e.parent !== undefined ? `${e.label} (${e.parent})` : undefined;
+      const hinted = qualifiedId ?? (e.id !== undefined && e.type ? e.id : options.entityHints?.get(key));
       const entity = hinted ?? entityOfKey(key);
       labelNamed.push(hinted === undefined);
-      cv.tags.push(newTag(e.id ?? key, e.label, type, e.parent, ambiguous, key, entity));
+      cv.tags.push(newTag(e.id ?? qualifiedId ?? key, e.label, type, e.parent, ambiguous, key, entity));
       moreNames.push(undefined);
       nisbaForms.push(undefined);
       if (e.id !== undefined) byId.set(e.id, index);

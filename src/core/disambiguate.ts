@@ -28,12 +28,15 @@ import type { CompiledTag, CompiledVocabulary } from './compile.js';
 import { foldKey } from './fold.js';
 import type { Match } from './match.js';
 import type { Token } from './tokenize.js';
+import { CUE_WINDOW, confirmingCuesFor } from './cues.js';
+import { keyOfLight } from './fold.js';
+import { PROCLITICS } from './morph.js';
 import type { TagType } from './types.js';
 
 /** Matches below this confidence are dropped: the span is not a mention of the entry. */
 export const KEEP_CONFIDENCE = 0.5;
 
-export type Signal = 'headNoun' | 'completer' | 'personName' | 'nameLink' | 'citation' | 'agreement' | 'governed' | 'commonWord';
+export type Signal = 'headNoun' | 'completer' | 'personName' | 'nameLink' | 'citation' | 'agreement' | 'governed' | 'commonWord' | 'derivedForm' | 'ambiguousName' | 'foreignPlace';
 
 /** How much each signal leaves of a mention's confidence. */
 export const SIGNAL_CONFIDENCE: Readonly<Record<Signal, number>> = {
@@ -45,6 +48,10 @@ export const SIGNAL_CONFIDENCE: Readonly<Record<Signal, number>> = {
   agreement: 0.25,
   governed: 0.2,
   commonWord: 0.3,
+  derivedForm: 0.3,
+  // An ambiguous name nothing nearby confirms is kept, with less weight: the ranker reads it.
+  ambiguousName: 0.6,
+  foreignPlace: 0.3,
 };
 
 /** The text a stage reads: a field's original string and its tokens. */
@@ -71,6 +78,9 @@ const PERSON_TITLES = folded([
 
 /** Words that bind a name into a longer personal name. */
 const NAME_LINKS = folded(['بن', 'ابن', 'بنت', 'أبو', 'أبي', 'أم', 'آل', 'الملك', 'الأمير', 'الأميرة', 'الشيخ', 'عبد', 'ولد']);
+
+/** The words of a kunya or patronym (أبو بكر، ابن خلدون): the next word is a name, the one after it too. */
+const KUNYA = folded(['أبو', 'أبي', 'أبا', 'ابن', 'بن', 'ابو', 'ابي']);
 
 /** Words that complete the name before them: directions, colours, the greater/lesser of a name. */
 const COMPLETERS = folded([
@@ -143,6 +153,14 @@ function isGivenName(bg: BackgroundModel | undefined, key: string | undefined, m
   return known;
 }
 
+function isTopicNounForm(tokenKey: string, tagKey: string): boolean {
+  if (!tagKey.startsWith('ال') || tagKey.includes(' ')) return false;
+  const bare = tagKey.slice(2);
+  if (!tokenKey.endsWith(bare)) return false;
+  const prefix = tokenKey.slice(0, tokenKey.length - bare.length);
+  return prefix === '' || PROCLITICS.includes(prefix);
+}
+
 /** Share of articles above which a word is a particle's spelling, not a name. */
 const PARTICLE_SHARE = 0.5;
 /** Names make headlines: a frequent word this rarely in titles is a common word. */
@@ -175,34 +193,77 @@ export function createDisambiguationCache(): DisambiguationCache {
   return { givenNames: new Map(), media: new Map() };
 }
 
-/**
- * Judges every match of one field: sets its `confidence` (and `reasons` when below 1) and
- * returns the matches kept, in their order.
- */
-export function disambiguate(cv: CompiledVocabulary, field: FieldTokens, matches: readonly Match[], background: BackgroundModel | undefined, cache: DisambiguationCache): Match[] {
-  const bg = background && background.documents > 0 ? background : undefined;
-  const toks = field.tokens;
-  const kept: Match[] = [];
-  if (cache.givenNames.size > 200_000) cache.givenNames.clear();
-  for (const m of matches) {
-    const tag = cv.tags.get(m.tag);
-    const reasons = signalsOf(cv, tag, field, m, bg, cache);
-    if (reasons === undefined) {
-      m.confidence = 1;
-      kept.push(m);
-      continue;
-    }
-    let confidence = 1;
-    for (const r of reasons) confidence *= SIGNAL_CONFIDENCE[r];
-    m.confidence = Math.round(confidence * 1000) / 1000;
-    m.reasons = reasons;
-    if (confidence >= KEEP_CONFIDENCE) kept.push(m);
-  }
-  void toks;
-  return kept;
+/** What the whole article says, for the signals that look beyond a mention: its places. */
+interface ArticleContext {
+  /** Ids, entities and folded labels of every tag matched anywhere in the article. */
+  named: Set<string>;
+  /** Countries (default-vocabulary entities place-xx) of the places and nisba forms matched. */
+  countries: Set<string>;
 }
 
-function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, field: FieldTokens, m: Match, bg: BackgroundModel | undefined, cache: DisambiguationCache): Signal[] | undefined {
+/** The country of a default-vocabulary place (place-ae-al-ain → place-ae), from its entity or parent. */
+function countryOf(tag: CompiledTag): string | undefined {
+  for (const id of [tag.entity, tag.parent]) {
+    const m = id === undefined ? null : /^(place-[a-z]{2})(?:-|$)/.exec(id);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+function articleContext(cv: CompiledVocabulary, fields: readonly FieldMatches[]): ArticleContext {
+  const named = new Set<string>();
+  const countries = new Set<string>();
+  for (const f of fields) {
+    for (const m of f.matches) {
+      const tag = cv.tags.get(m.tag);
+      named.add(tag.id);
+      named.add(tag.entity);
+      named.add(tag.key);
+      const country = countryOf(tag);
+      if (country !== undefined && tag.type === 'place') countries.add(country);
+    }
+  }
+  return { named, countries };
+}
+
+/** A field's text, tokens and matches: the stage's input and, with the matches kept, its output. */
+export interface FieldMatches extends FieldTokens {
+  matches: Match[];
+}
+
+/**
+ * Judges every match of an article's fields: sets its `confidence` (and `reasons` when below 1)
+ * and returns each field with the matches kept, in their order.
+ */
+export function disambiguate<F extends FieldMatches>(cv: CompiledVocabulary, fields: readonly F[], background: BackgroundModel | undefined, cache: DisambiguationCache): F[] {
+  const bg = background && background.documents > 0 ? background : undefined;
+  if (cache.givenNames.size > 200_000) cache.givenNames.clear();
+  let context: ArticleContext | undefined;
+  return fields.map((field) => {
+    const toks = field.tokens;
+    const kept: Match[] = [];
+    for (const m of field.matches) {
+      const tag = cv.tags.get(m.tag);
+      // A topic noun without its article after a proclitic (لأمن، بأمن) is the noun itself, as
+      // much as الأمن: the construct state, not an inflection.
+      if (m.kind === 'inflected' && m.end - m.start === 1 && (tag.type === 'topic' || tag.type === 'event') && isTopicNounForm(toks[m.start]!.key, tag.key)) m.kind = 'clitic';
+      const reasons = signalsOf(cv, tag, field, m, bg, cache, () => (context ??= articleContext(cv, fields)));
+      if (reasons === undefined) {
+        m.confidence = 1;
+        kept.push(m);
+        continue;
+      }
+      let confidence = 1;
+      for (const r of reasons) confidence *= SIGNAL_CONFIDENCE[r];
+      m.confidence = Math.round(confidence * 1000) / 1000;
+      m.reasons = reasons;
+      if (confidence >= KEEP_CONFIDENCE) kept.push(m);
+    }
+    return { ...field, matches: kept };
+  });
+}
+
+function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, field: FieldTokens, m: Match, bg: BackgroundModel | undefined, cache: DisambiguationCache, article: () => ArticleContext): Signal[] | undefined {
   const toks = field.tokens;
   const single = m.end - m.start === 1;
   const first = toks[m.start]!;
@@ -242,8 +303,9 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, field: FieldTokens,
       // تركي اليوسف، بدر السحيباني: a given name, then بن or a family name.
       const family = next.key === 'بن' || next.key === 'ابن' || (next.key.startsWith('ال') && bg !== undefined && bg.df(next.key) < FAMILY_NAME_DF);
       if (family) add('personName');
-    } else if (prev !== undefined && joinedBefore && isGivenName(bg, prev.key, cache.givenNames) && !prev.key.startsWith('ال') && (m.kind === 'nisba' || first.key.startsWith('ال'))) {
-      // سعد السويدي، محمد المصري: a place's nisba or name after a given name is a family name.
+    } else if (prev !== undefined && joinedBefore && !prev.key.startsWith('ال') && (m.kind === 'nisba' || first.key.startsWith('ال')) && (isGivenName(bg, prev.key, cache.givenNames) || (m.start > 1 && KUNYA.has(toks[m.start - 2]!.key)))) {
+      // سعد السويدي، محمد المصري، أبو بكر البغدادي: a place's nisba or name after a given name (or
+      // a kunya) is a family name.
       add('personName');
     }
   }
@@ -264,6 +326,34 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, field: FieldTokens,
   const named = (prev !== undefined && (PERSON_TITLES.has(prev.key) || NAME_LINKS.has(prev.key))) || (next !== undefined && (next.key === 'بن' || next.key === 'ابن'));
   const introduced = prev !== undefined && headKey(prev.key, MEDIA_HEADS);
   if (single && tag.type === undefined && bg !== undefined && !named && !introduced && commonWord(bg, tag.key)) add('commonWord');
+
+  // A plural or adjective of another word: مجريات is not a plural of المجر's nisba, nor المظاهرات of المظاهر.
+  if (single && bg !== undefined && (m.kind === 'nisba' || m.kind === 'inflected')) {
+    const form = keyOfLight(cv.patterns.get(m.pattern).lights[0]!);
+    const whole = bg.df(first.key);
+    if (!first.key.endsWith(form) && whole >= 30 && whole > 2 * bg.df(tag.key)) add('derivedForm');
+  }
+
+  // A place the vocabulary qualifies by its parent or country (زنجبار (اليمن), العين in the UAE)
+  // is another place of that name when the article is set elsewhere: other countries, not its own.
+  if (tag.type === 'place' && (tag.ambiguous || tag.parent !== undefined)) {
+    const ctx = article();
+    const country = countryOf(tag);
+    const own = (country !== undefined && ctx.countries.has(country)) || (tag.parent !== undefined && (ctx.named.has(tag.parent) || ctx.named.has(foldKey(tag.parent))));
+    const elsewhere = [...ctx.countries].some((c) => c !== country);
+    if (!own && elsewhere && (country !== undefined || tag.parent !== undefined)) add('foreignPlace');
+  }
+
+  // An ambiguous name is confirmed by a word of its sense nearby (نادي الهلال، صحيفة «الحياة»).
+  if (tag.ambiguous && single && out === undefined) {
+    const cues = confirmingCuesFor(tag);
+    let confirmed = media && QUOTE.test(gapBefore(field, m.start));
+    if (!confirmed && cues !== undefined && cues.size > 0) {
+      const to = Math.min(toks.length, m.end + CUE_WINDOW);
+      for (let i = Math.max(0, m.start - CUE_WINDOW); i < to && !confirmed; i++) confirmed = (i < m.start || i >= m.end) && cues.has(toks[i]!.key);
+    }
+    if (!confirmed) add('ambiguousName');
+  }
 
   // العديد من: the word governs the preposition after it in most of its uses.
   if (single && bg !== undefined && next !== undefined && joinedAfter && GOVERNED.has(next.key) && tag.type !== 'person') {

@@ -186,6 +186,7 @@ const HAMZA_ALEFS = 'أإآ';
  * May a tag letter (light form) stand for a text letter (light form)?
  * Equal letters do. A bare alef on either side is compatible with any hamza on alef,
  * because writers — and dirty vocabularies — drop hamza freely but rarely add a wrong one.
+ * آ and أ stand for each other.
  * A tag ى accepts a text ي (Egyptian style writes ي for ى), but a tag ي refuses a text ى:
  * a writer who wrote ى meant it.
  */
@@ -193,6 +194,9 @@ export function compatibleLetter(tagCh: string, textCh: string): boolean {
   if (tagCh === textCh) return true;
   if (tagCh === BARE_ALEF) return HAMZA_ALEFS.includes(textCh);
   if (textCh === BARE_ALEF) return HAMZA_ALEFS.includes(tagCh);
+  // آ is أ + ا: writers and keyboards give one for the other at the start of a word (آبل / أبل),
+  // while إ (a kasra under the hamza) stays distinct from both.
+  if ((tagCh === 'آ' && textCh === 'أ') || (tagCh === 'أ' && textCh === 'آ')) return true;
   // Hamza on و / ي: vocabularies do not drop it as they drop it on alef, so a text ؤ or ئ
   // needs a tag with a hamza (either seat: مسؤول / مسئول); a text that dropped it is accepted.
   if (tagCh === 'ؤ' || tagCh === 'ئ') return textCh === 'و' || textCh === 'ي' || textCh === 'ؤ' || textCh === 'ئ';

@@ -8,6 +8,8 @@ import type { BackgroundModel } from './background.js';
 import { collectCandidates, type Candidate, type FieldText, type MatchRef } from './candidates.js';
 import { trieChild, type CompiledTag, type CompiledVocabulary, type Pattern } from './compile.js';
 import type { Match } from './match.js';
+import { CUE_WINDOW, cuesFor } from './cues.js';
+import { SIGNAL_CONFIDENCE } from './disambiguate.js';
 import { foldKey, keyOfLight } from './fold.js';
 import type { Evidence, MatchKind, TagType } from './types.js';
 
@@ -25,33 +27,34 @@ export interface Scored {
 }
 
 /**
- * Feature weights of the logistic scorer: fitted on the dev set with src/tools/fit-ranker.ts
+ * Feature weights of the logistic scorer: fitted on both dev sets (the dirty list and the
+ * default vocabulary) with src/tools/fit-ranker.ts
  * from hand-set values (which it keeps the signs of). A weight of 0 is a feature the dev set
  * found no use for beside the others; it is still reported in the evidence.
  */
 export const WEIGHTS = {
-  bias: -2.44,
-  titleStrong: 1.72,
-  titleWeak: 0.49,
-  lead: 0.00,
-  logStrong: 0.00,
-  logStrongTyped: 0.49,
-  logWeak: 0.57,
-  spread: 0.00,
-  specificity: 1.76,
-  titleRate: 2.54,
-  multiword: 0.59,
-  fragment: -2.00,
-  ambiguous: -1.37,
-  context: 0.80,
-  typed: 1.33,
-  listedNisba: 0.73,
-  nisbaOnly: -0.43,
-  weakOnly: -1.06,
-  nameFragment: -1.69,
-  rareNeighbour: -0.70,
-  coordination: -2.50,
-  headAnaphor: -1.97,
+  bias: -1.85,
+  titleStrong: 1.40,
+  titleWeak: 0.60,
+  lead: 0.10,
+  logStrong: 0.56,
+  logStrongTyped: 0.00,
+  logWeak: 0.92,
+  spread: 0.26,
+  specificity: 1.68,
+  titleRate: 2.55,
+  multiword: 0.50,
+  fragment: -1.89,
+  ambiguous: -1.39,
+  context: 0.16,
+  typed: 0.00,
+  listedNisba: 0.69,
+  nisbaOnly: -0.51,
+  weakOnly: -0.74,
+  nameFragment: -1.88,
+  rareNeighbour: -0.58,
+  coordination: -2.20,
+  headAnaphor: -1.85,
 } as const;
 
 export type FeatureName = keyof typeof WEIGHTS;
@@ -60,30 +63,6 @@ export type Features = Record<FeatureName, number>;
 /** Evidence of the name itself, not of a related form (inflected, nisba). Compared, not hashed: asked per mention. */
 function isStrong(kind: MatchKind): boolean {
   return kind === 'exact' || kind === 'clitic' || kind === 'variant';
-}
-
-/** Words near a mention that confirm the sense of a tag of that type (folded keys). */
-const CONTEXT_CUES: Readonly<Record<TagType, readonly string[]>> = {
-  // The organisations whose names are also words are clubs, newspapers, channels and companies;
-  // generic heads (مجلس، وزارة، منظمة) start other names and confirm nothing.
-  organisation: ['نادي', 'النادي', 'لنادي', 'فريق', 'الفريق', 'لفريق', 'مدرب', 'لاعب', 'لاعبي', 'مباراة', 'المباراة', 'الدوري', 'دوري', 'بطولة', 'جمهور', 'صحيفة', 'الصحيفة', 'لصحيفة', 'جريدة', 'لجريدة', 'قناة', 'وكالة', 'لوكالة', 'شركة', 'حركة', 'حزب'],
-  place: ['مدينة', 'محافظة', 'منطقة', 'إمارة', 'بلدة', 'عاصمة', 'قرية', 'ولاية', 'دولة', 'جمهورية', 'مملكة', 'في', 'إلى', 'من', 'بمدينة', 'بمحافظة', 'بمنطقة'],
-  person: ['الرئيس', 'الأمير', 'الملك', 'الشيخ', 'السيد', 'الدكتور', 'وزير', 'الوزير', 'قال', 'أكد', 'صرح', 'اللاعب', 'المدرب', 'الفنان', 'النجم', 'المرشح', 'المرشحة'],
-  topic: [],
-  event: ['موسم', 'عيد', 'احتفالات', 'بطولة', 'كأس', 'قمة'],
-};
-const CUE_SETS = Object.fromEntries(Object.entries(CONTEXT_CUES).map(([t, words]) => [t, new Set(words.map(foldKey))])) as unknown as Record<TagType, ReadonlySet<string>>;
-const CUE_WINDOW = 3;
-
-/** A club or a national team is confirmed by sport, not by a company or a party nearby. */
-const SPORTS_CUES: ReadonlySet<string> = new Set(
-  ['نادي', 'النادي', 'لنادي', 'فريق', 'الفريق', 'لفريق', 'مدرب', 'لاعب', 'لاعبي', 'مباراة', 'المباراة', 'الدوري', 'دوري', 'بطولة', 'جمهور', 'منتخب', 'المنتخب', 'ملعب', 'كأس'].map(foldKey),
-);
-
-/** Default-vocabulary ids of clubs and national teams (org-club-…, org-nt-…). */
-function cuesFor(tag: CompiledTag): ReadonlySet<string> | undefined {
-  if (tag.entity.startsWith('org-club-') || tag.entity.startsWith('org-nt-')) return SPORTS_CUES;
-  return tag.type ? CUE_SETS[tag.type] : undefined;
 }
 
 /** Words that bind a name into a longer personal name (عبد الله بن سعود، الملك فهد، أبو محمد). */
@@ -306,6 +285,17 @@ function withoutArticle(key: string): string {
 }
 
 /**
+ * How unconfirmed an ambiguous name is, from its mentions' confidences (disambiguate.ts): 0 when
+ * one mention is confirmed by its context, 1 when none is (or none is usable).
+ */
+function ambiguityOf(usable: readonly MatchRef[]): number {
+  let best = 0;
+  for (const r of usable) best = Math.max(best, r.match.confidence);
+  if (usable.length === 0) return 1;
+  return Math.min(1, Math.max(0, (1 - best) / (1 - SIGNAL_CONFIDENCE.ambiguousName)));
+}
+
+/**
  * «الإسرائيلي والفلسطيني» is two words joined by و, a list cut from a sentence rather than a
  * name: a definite word followed by و + a definite word.
  */
@@ -348,8 +338,13 @@ function mentionTerms(flags: number, strong: number, mentions: number, listed: n
   let z = W.bias;
   if (flags & IN_TITLE) z += Math.max(plus(W.titleStrong, flags & STRONG_IN_TITLE ? 1 : 0), plus(W.titleWeak, 1));
   z += plus(W.lead, flags & STRONG_IN_LEAD ? 1 : 0);
-  z += plus(W.logStrong, Math.log2(1 + strong)) + (flags & TYPED ? plus(W.logStrongTyped, Math.log2(1 + strong)) : 0);
-  z += plus(W.logWeak, Math.log2(1 + mentions));
+  // A mention is strong or weak, not both: the best split of the counts (strong ones may turn
+  // out doubtful and count as weak, or as nothing).
+  const strongWeight = plus(W.logStrong, 1) + (flags & TYPED ? plus(W.logStrongTyped, 1) : 0);
+  const weakWeight = plus(W.logWeak, 1);
+  let counts = 0;
+  for (let s = 0; s <= strong; s++) counts = Math.max(counts, strongWeight * Math.log2(1 + s) + weakWeight * Math.log2(1 + mentions - s));
+  z += counts;
   z += plus(W.specificity, specificity) + plus(W.titleRate, titleRate);
   z += plus(W.multiword, flags & STRONG_MULTIWORD ? 1 : 0);
   z += flags & NOT_ALL_NISBA ? 0 : Math.min(0, W.nisbaOnly);
@@ -393,7 +388,7 @@ function upperBound(cv: CompiledVocabulary, tag: CompiledTag, info: TagInfo, ms:
   const flags = (title ? IN_TITLE : 0) | (strongTitle ? STRONG_IN_TITLE : 0) | (lead ? STRONG_IN_LEAD : 0) | (multiword ? STRONG_MULTIWORD : 0) | (allNisba ? 0 : NOT_ALL_NISBA) | (tag.type ? TYPED : 0);
   let z = mentionTerms(flags, strong, ms.length, listed, specificity, titleRate);
   z += W.spread * (((thirds & 1) + ((thirds >> 1) & 1) + ((thirds >> 2) & 1)) / 3);
-  z += tag.ambiguous && !multiword ? Math.min(0, W.ambiguous) : 0;
+  // The ambiguity term depends on the confidences of the usable mentions: at its best, 0.
   z += cues && cues.size > 0 ? plus(W.context, 1) : 0;
   z += tag.type ? W.typed : 0;
   z += W.coordination * info.coordination;
@@ -881,7 +876,8 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
         // Judged on the forms the text used: صحيفة الحياة is unambiguous where الحياة alone is not.
         multiword: strongMultiword ? 1 : 0,
         fragment: n > 0 ? fragment / n : 0,
-        ambiguous: tag.ambiguous && !strongMultiword ? 1 : 0,
+        // Per mention: 1 when no usable mention of an ambiguous name is confirmed by its context.
+        ambiguous: tag.ambiguous && !strongMultiword ? ambiguityOf(usableRefs) : 0,
         context,
         typed: tag.type ? 1 : 0,
         nisbaOnly: allNisba ? 1 : 0,

@@ -4,7 +4,7 @@
  * a line that cannot be read is an error naming the source and the line.
  */
 import { WasimError } from './errors.js';
-import { foldKey, hasOddSpace, isIgnorable } from './fold.js';
+import { foldKey, foldLight, hasOddSpace, isIgnorable } from './fold.js';
 import { TAG_TYPES, type TagType, type VocabEntry } from './types.js';
 
 export type VocabFormat = 'txt' | 'csv' | 'json' | 'jsonl';
@@ -262,6 +262,21 @@ function parseJson(text: string, source: string, sink: Sink): void {
 }
 
 /**
+ * A parenthesised qualifier ends a label as a note on which of several places or people of that
+ * name is meant («زنجبار (اليمن)»): it is not part of the name, which the text never writes with
+ * it. It becomes the entry's parent when it has none (the disambiguation stage looks for it in
+ * the article) and its note.
+ */
+export function withQualifier(e: VocabEntry): VocabEntry {
+  const m = /^(.*[^\s(])\s*[(（]\s*([^()（）]*[^\s()（）])\s*[)）]$/u.exec(e.label);
+  if (m === null || !HAS_LETTER.test(m[1]!)) return e;
+  const out: VocabEntry = { ...e, label: m[1]! };
+  if (out.parent === undefined) out.parent = m[2]!;
+  if (out.note === undefined) out.note = m[2]!;
+  return out;
+}
+
+/**
  * Parses a vocabulary. Exact duplicates (same folded label, no distinct id) are dropped with
  * a warning; entries that merely fold alike are kept — the compiler makes them one tag.
  */
@@ -276,15 +291,21 @@ export function parseVocabulary(text: string, format: VocabFormat, source = 'voc
   const seenAt = new Map<string, number>();
   const entries: VocabEntry[] = [];
   const lines: number[] = [];
-  sink.entries.forEach((e, k) => {
+  sink.entries.forEach((raw, k) => {
+    const e = withQualifier(raw);
     const line = sink.lines[k]!;
-    const key = (e.id ?? '') + '\u0000' + foldKey(e.label);
-    const firstLine = seenAt.get(key);
-    if (firstLine !== undefined && e.id === undefined && !e.aliases && !e.type) {
-      sink.warnings.push({ line, message: `"${e.label}" duplicates line ${firstLine}, dropped` });
+    const key = (e.id ?? '') + '\u0000' + foldKey(e.label) + '\u0000' + (e.parent ?? '');
+    const first = seenAt.get(key);
+    if (first !== undefined && e.id === undefined && !e.aliases && !e.type) {
+      const kept = entries[first]!;
+      // Another hamza seat or ى/ي is a spelling the text may use: kept as one (أسبانيا, إسبانيا).
+      if (foldLight(e.label) !== foldLight(kept.label) && !(kept.aliases ?? []).some((a) => foldLight(a) === foldLight(e.label))) {
+        kept.aliases = [...(kept.aliases ?? []), e.label];
+        sink.warnings.push({ line, message: `"${e.label}" folds like line ${lines[first]} ("${kept.label}"): kept as its spelling variant` });
+      } else sink.warnings.push({ line, message: `"${e.label}" duplicates line ${lines[first]}, dropped` });
       return;
     }
-    if (firstLine === undefined) seenAt.set(key, line);
+    if (first === undefined) seenAt.set(key, entries.length);
     entries.push(e);
     lines.push(line);
   });

@@ -5,7 +5,10 @@
  * weights near what the features mean in general rather than what one article needs.
  *
  *   node dist/tools/fit-ranker.js --gold G.jsonl --input A.jsonl --vocab V [--lambda 5] [--ok-target 0.6] [--loo [--fixed-cut] [--verbose]]
+ *   node dist/tools/fit-ranker.js --set G.jsonl,A.jsonl,V --set G2.jsonl,A2.jsonl,default …
  *
+ * Several gold sets (--set, repeated; `default` names the embedded vocabulary) are fitted as one:
+ * a typed and a plain list, so that the weights say what the evidence is worth, not which list.
  * prints the WEIGHTS to paste into src/core/rank.ts (the shipped ones: the dev set, defaults).
  * With --loo it instead estimates how the whole procedure generalises: for each article, fit on
  * the others, choose the cut on them (eval --optimize --min-precision 0.9) and score the one left out.
@@ -21,9 +24,11 @@ import { addCounts, metricsOf, scoreArticle, zeroCounts } from '../eval/score.js
 import { createNodeTagger } from '../node/tagger.js';
 import { loadVocabulary } from '../node/vocab-file.js';
 
-const { values } = parseArgs({ options: { gold: { type: 'string' }, input: { type: 'string' }, vocab: { type: 'string' }, lambda: { type: 'string', default: '5' }, 'ok-target': { type: 'string', default: '0.6' }, loo: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false }, 'fixed-cut': { type: 'boolean', default: false } } });
-if (!values.gold || !values.input || !values.vocab) {
-  console.error('usage: fit-ranker --gold G.jsonl --input A.jsonl --vocab V');
+const { values } = parseArgs({ options: { set: { type: 'string', multiple: true }, gold: { type: 'string' }, input: { type: 'string' }, vocab: { type: 'string' }, lambda: { type: 'string', default: '5' }, 'ok-target': { type: 'string', default: '0.6' }, loo: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false }, 'fixed-cut': { type: 'boolean', default: false } } });
+const sets = (values.set ?? []).map((s) => s.split(','));
+if (values.gold && values.input && values.vocab) sets.push([values.gold, values.input, values.vocab]);
+if (sets.length === 0 || sets.some((s) => s.length !== 3)) {
+  console.error('usage: fit-ranker --gold G.jsonl --input A.jsonl --vocab V | --set G.jsonl,A.jsonl,V …');
   process.exit(2);
 }
 /**
@@ -36,7 +41,7 @@ const HAND_SET: Record<FeatureName, number> = {
   titleWeak: 0.4,
   lead: 0.4,
   logStrong: 0.5,
-  logStrongTyped: 0.5,
+  logStrongTyped: 0,
   logWeak: 0.3,
   spread: 0.3,
   specificity: 2.0,
@@ -45,7 +50,8 @@ const HAND_SET: Record<FeatureName, number> = {
   fragment: -2.0,
   ambiguous: -1.5,
   context: 0.8,
-  typed: 0.8,
+  // Scores mean the same whether a publisher's list is typed or not: a type is no evidence.
+  typed: 0,
   listedNisba: 0.5,
   nisbaOnly: -0.5,
   weakOnly: -1.2,
@@ -55,12 +61,6 @@ const HAND_SET: Record<FeatureName, number> = {
   headAnaphor: -2.0,
 };
 const names = Object.keys(WEIGHTS) as FeatureName[];
-const gold = loadGoldFile(values.gold);
-const articles = loadArticlesFile(values.input);
-const tagger = createNodeTagger(loadVocabulary({ path: values.vocab }).compiled);
-const X: number[][] = [];
-const y: number[] = [];
-const w8: number[] = [];
 interface Example {
   tag: string;
   type?: string;
@@ -68,8 +68,12 @@ interface Example {
   y: number;
 }
 
-const goldById = new Map(gold.articles.map((g) => [g.id, g]));
 const perArticle: { gold: GoldArticle; examples: Example[] }[] = [];
+for (const [goldPath, inputPath, vocabPath] of sets) {
+const gold = loadGoldFile(goldPath!);
+const articles = loadArticlesFile(inputPath!);
+const tagger = createNodeTagger(loadVocabulary(vocabPath === 'default' ? {} : { path: vocabPath! }).compiled);
+const goldById = new Map(gold.articles.map((g) => [g.id, g]));
 for (const a of articles) {
   const g = goldById.get(a.id);
   if (!g) continue;
@@ -87,6 +91,7 @@ for (const a of articles) {
   }
   perArticle.push({ gold: g, examples });
 }
+}
 const lambda = Number(values.lambda);
 
 function fit(examples: readonly Example[]): number[] {
@@ -102,7 +107,8 @@ function fit(examples: readonly Example[]): number[] {
     w = w.map((v, k) => v - 0.3 * (grad[k]! / examples.length + (lambda / examples.length) * (v - prior[k]!)));
     // Evidence keeps its direction: a feature meant to raise a score never lowers it, and the
     // reverse, whatever the few articles of a gold set suggest (the bias is free).
-    w = w.map((v, k) => (names[k] === 'bias' ? v : prior[k]! > 0 ? Math.max(0, v) : prior[k]! < 0 ? Math.min(0, v) : v));
+    // A hand-set 0 stays 0: a feature kept for the explanation only.
+    w = w.map((v, k) => (names[k] === 'bias' ? v : prior[k]! > 0 ? Math.max(0, v) : prior[k]! < 0 ? Math.min(0, v) : 0));
   }
   return w;
 }

@@ -76,7 +76,8 @@ export function lintVocabulary(loaded: Loaded): LintProblem[] {
       if (prev !== undefined) problems.push({ line, severity: 'error', message: `duplicate id "${e.id}" (first at line ${prev})` });
       else ids.set(e.id, line);
     }
-    const key = foldKey(e.label);
+    // One name under two parents is two places or people (زنجبار in Tanzania and in Yemen).
+    const key = foldKey(e.label) + '\u0000' + (e.parent ?? '');
     const owner = labelOwner.get(key);
     if (owner && (owner.id !== e.id || e.id === undefined)) {
       const sev = e.id !== undefined && owner.id !== undefined ? 'error' : 'warning';
