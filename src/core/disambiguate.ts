@@ -36,7 +36,7 @@ import type { TagType } from './types.js';
 /** Matches below this confidence are dropped: the span is not a mention of the entry. */
 export const KEEP_CONFIDENCE = 0.5;
 
-export type Signal = 'headNoun' | 'completer' | 'personName' | 'nameLink' | 'citation' | 'agreement' | 'governed' | 'commonWord' | 'derivedForm' | 'ambiguousName' | 'foreignPlace';
+export type Signal = 'headNoun' | 'completer' | 'personName' | 'nameLink' | 'citation' | 'agreement' | 'governed' | 'commonWord' | 'derivedForm' | 'ambiguousName' | 'foreignPlace' | 'namesake';
 
 /** How much each signal leaves of a mention's confidence. */
 export const SIGNAL_CONFIDENCE: Readonly<Record<Signal, number>> = {
@@ -52,6 +52,7 @@ export const SIGNAL_CONFIDENCE: Readonly<Record<Signal, number>> = {
   // An ambiguous name nothing nearby confirms is kept, with less weight: the ranker reads it.
   ambiguousName: 0.6,
   foreignPlace: 0.3,
+  namesake: 0.3,
 };
 
 /** The text a stage reads: a field's original string and its tokens. */
@@ -226,6 +227,42 @@ function articleContext(cv: CompiledVocabulary, fields: readonly FieldMatches[])
   return { named, countries };
 }
 
+/** The tag is placed in the article: its parent is named there, or its country. */
+function placedHere(tag: CompiledTag, ctx: ArticleContext): boolean {
+  const country = countryOf(tag);
+  return (country !== undefined && ctx.countries.has(country)) || (tag.parent !== undefined && (ctx.named.has(tag.parent) || ctx.named.has(foldKey(tag.parent))));
+}
+
+/**
+ * Two entries of one name on the same words (زنجبار in Tanzania, «زنجبار (اليمن)»): when the
+ * article places one of them (its parent or country named) and not the other, the other is a
+ * namesake and its mention is dropped.
+ */
+function withoutNamesakes(cv: CompiledVocabulary, kept: Match[], article: () => ArticleContext): Match[] {
+  let shared = false;
+  for (let i = 1; i < kept.length && !shared; i++) shared = kept[i]!.start === kept[i - 1]!.start && kept[i]!.end === kept[i - 1]!.end;
+  if (!shared) return kept;
+  const ctx = article();
+  const out: Match[] = [];
+  for (let i = 0; i < kept.length; ) {
+    let j = i + 1;
+    while (j < kept.length && kept[j]!.start === kept[i]!.start && kept[j]!.end === kept[i]!.end) j++;
+    const group = kept.slice(i, j);
+    const placed = group.map((m) => placedHere(cv.tags.get(m.tag), ctx));
+    if (group.length > 1 && placed.some(Boolean) && !placed.every(Boolean)) {
+      group.forEach((m, k) => {
+        if (placed[k]) out.push(m);
+        else {
+          m.confidence = Math.round(m.confidence * SIGNAL_CONFIDENCE.namesake * 1000) / 1000;
+          m.reasons = [...(m.reasons ?? []), 'namesake'];
+        }
+      });
+    } else out.push(...group);
+    i = j;
+  }
+  return out;
+}
+
 /** A field's text, tokens and matches: the stage's input and, with the matches kept, its output. */
 export interface FieldMatches extends FieldTokens {
   matches: Match[];
@@ -259,7 +296,7 @@ export function disambiguate<F extends FieldMatches>(cv: CompiledVocabulary, fie
       m.reasons = reasons;
       if (confidence >= KEEP_CONFIDENCE) kept.push(m);
     }
-    return { ...field, matches: kept };
+    return { ...field, matches: withoutNamesakes(cv, kept, () => (context ??= articleContext(cv, fields))) };
   });
 }
 
@@ -339,7 +376,7 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, field: FieldTokens,
   if (tag.type === 'place' && (tag.ambiguous || tag.parent !== undefined)) {
     const ctx = article();
     const country = countryOf(tag);
-    const own = (country !== undefined && ctx.countries.has(country)) || (tag.parent !== undefined && (ctx.named.has(tag.parent) || ctx.named.has(foldKey(tag.parent))));
+    const own = placedHere(tag, ctx);
     const elsewhere = [...ctx.countries].some((c) => c !== country);
     if (!own && elsewhere && (country !== undefined || tag.parent !== undefined)) add('foreignPlace');
   }
