@@ -100,3 +100,35 @@ export function finishMentionScore(s: MentionScore): MentionScore {
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
   return { ...s, precision, recall, f1 };
 }
+
+/** A document to tag in mention mode. */
+export interface MentionDocument {
+  id: string;
+  title: string;
+  body: string;
+}
+
+/** Anything that yields mentions per document: wasim in mention mode, or a reference tagger. */
+export type MentionTagger = (doc: MentionDocument) => PredictedMention[];
+
+/** Scores a tagger's mentions over the gold documents found among `docs`. */
+export function evaluateMentions(gold: readonly MentionGold[], docs: readonly MentionDocument[], tagger: MentionTagger): MentionScore {
+  const byId = new Map(docs.map((d) => [d.id, d]));
+  const score = emptyMentionScore();
+  for (const g of gold) {
+    const d = byId.get(g.id);
+    if (d === undefined) continue;
+    score.documents++;
+    scoreMentions(g.mentions, tagger(d), score);
+  }
+  return finishMentionScore(score);
+}
+
+export function mentionMarkdownTable(rows: readonly { label: string; score: MentionScore }[]): string {
+  const head = ['tagger', 'P', 'R', 'F1', 'mentions', 'correct', 'gold found'];
+  return [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+    ...rows.map(({ label, score: s }) => `| ${label} | ${s.precision.toFixed(3)} | ${s.recall.toFixed(3)} | ${s.f1.toFixed(3)} | ${s.predicted} | ${s.correct} | ${s.found}/${s.gold} |`),
+  ].join('\n');
+}

@@ -68,7 +68,7 @@ interface Example {
   y: number;
 }
 
-const perArticle: { gold: GoldArticle; examples: Example[] }[] = [];
+const perArticle: { gold: GoldArticle; examples: Example[]; set: string }[] = [];
 for (const [goldPath, inputPath, vocabPath] of sets) {
 const gold = loadGoldFile(goldPath!);
 const articles = loadArticlesFile(inputPath!);
@@ -89,7 +89,7 @@ for (const a of articles) {
     if (ev.doubtfulClitics === r.mentions.length) continue;
     examples.push({ tag: r.tag, ...(r.type ? { type: r.type } : {}), x: names.map((n) => (n === 'bias' ? 1 : Number(ev[n] ?? 0))), y });
   }
-  perArticle.push({ gold: g, examples });
+  perArticle.push({ gold: g, examples, set: goldPath! });
 }
 }
 const lambda = Number(values.lambda);
@@ -118,6 +118,7 @@ const ranked = (w: number[], examples: readonly Example[]) => examples.map((e) =
 
 if (values.loo) {
   let total = zeroCounts();
+  const bySet = new Map<string, ReturnType<typeof zeroCounts>>();
   for (let i = 0; i < perArticle.length; i++) {
     const train = perArticle.filter((_, j) => j !== i);
     const w = fit(train.flatMap((a) => a.examples));
@@ -127,6 +128,7 @@ if (values.loo) {
     const kept = applyCut(ranked(w, left.examples), cut);
     const scored = scoreArticle(left.gold, kept.map((t) => t.tag));
     total = addCounts(total, scored.counts);
+    bySet.set(left.set, addCounts(bySet.get(left.set) ?? zeroCounts(), scored.counts));
     if (values.verbose) {
       const labels = new Map(left.gold.tags.map((t) => [t.key, t]));
       const wrong = kept.filter((t) => !labels.has(foldForScoring(t.tag))).map((t) => `${t.tag} ${t.score.toFixed(2)}`);
@@ -135,6 +137,12 @@ if (values.loo) {
       const found = new Set(left.gold.tags.filter((t) => keptKeys.has(t.key)).map((t) => t.entity));
       const missed = [...mustEntities].filter((e) => !found.has(e));
       console.log(`${left.gold.id} cut ${JSON.stringify(cut)}  wrong: ${wrong.join(', ') || '-'}  missed: ${missed.join(', ') || '-'}`);
+    }
+  }
+  if (bySet.size > 1) {
+    for (const [set, counts] of bySet) {
+      const m = metricsOf(counts);
+      console.log(`  ${set}: P ${m.precision.toFixed(3)} must-recall ${m.mustRecall.toFixed(3)} F1 ${m.f1.toFixed(3)} (${m.predicted} tags, ${m.mustFound}/${m.mustEntities} must entities)`);
     }
   }
   const m = metricsOf(total);

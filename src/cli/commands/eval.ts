@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { compileVocabulary, deserializeCompiled, isWasimError, WasimError, type CompiledVocabulary, type TagOptions, type VocabEntry } from '../../core/index.js';
 import { ALL_TAGGERS, evaluate, type TaggerName } from '../../eval/evaluate.js';
 import { loadArticlesFile, loadGoldFile } from '../../eval/files.js';
-import { emptyMentionScore, finishMentionScore, parseMentionGold, scoreMentions } from '../../eval/mentions.js';
+import { evaluateMentions, parseMentionGold } from '../../eval/mentions.js';
 import { jsonReport, textReport } from '../../eval/report.js';
 import { createNodeTagger } from '../../node/tagger.js';
 import {
@@ -103,20 +103,11 @@ function runMentionEval(options: EvalCommandOptions & { mentions: string }): Eva
   const articles = new Map(loadArticlesFile(options.input).map((a) => [a.id, a]));
   const vocabulary = loadEvalVocabulary(options);
   const tagger = createNodeTagger(vocabulary.compiled());
-  const score = emptyMentionScore();
-  const missing: string[] = [];
-  for (const g of gold) {
-    const a = articles.get(g.id);
-    if (a === undefined) {
-      missing.push(g.id);
-      continue;
-    }
-    score.documents++;
-    const predicted = tagger.tag({ title: a.title, body: a.body }, { allMentions: true }).flatMap((t) => t.mentions.map((m) => ({ field: m.field, start: m.start, end: m.end, tag: t.tag, matched: m.matched })));
-    scoreMentions(g.mentions, predicted, score);
-  }
+  const docs = [...articles.values()];
+  const missing = gold.filter((g) => !articles.has(g.id)).map((g) => g.id);
+  const score = evaluateMentions(gold, docs, (d) => tagger.tag({ title: d.title, body: d.body }, { allMentions: true }).flatMap((t) => t.mentions.map((m) => ({ field: m.field, start: m.start, end: m.end, tag: t.tag, matched: m.matched }))));
   if (score.documents === 0) return { exitCode: EXIT_INPUT_FAILED, stdout: '', stderr: `wasim eval: no gold id matches an article id in ${options.input}; nothing to score\n` };
-  const s = finishMentionScore(score);
+  const s = score;
   const warnings = [...vocabulary.warnings.slice(0, 1).map((w) => `${vocabulary.warnings.length} vocabulary warning(s), e.g. ${w}`), ...(missing.length > 0 ? [`${missing.length} gold document(s) without an article, e.g. ${missing[0]}`] : [])];
   const stdout =
     format === 'json'
