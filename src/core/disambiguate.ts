@@ -187,11 +187,47 @@ function commonWord(bg: BackgroundModel, key: string): boolean {
 /** Per-vocabulary memory the stage keeps between articles; owned by the tagger that made it. */
 export interface DisambiguationCache {
   readonly givenNames: Map<string, boolean>;
-  readonly media: Map<number, boolean>;
+  /**
+   * Per tag of the vocabulary last judged, what does not depend on the text (FACT_* bits, 0 until
+   * computed): asked for every match, and a big vocabulary's tags are made on demand.
+   */
+  facts: Uint8Array;
+  /** Per tag, its country ('' for none), as places are met. */
+  countries: (string | undefined)[];
+  vocabulary: CompiledVocabulary | undefined;
+  background: BackgroundModel | undefined;
 }
 
 export function createDisambiguationCache(): DisambiguationCache {
-  return { givenNames: new Map(), media: new Map() };
+  return { givenNames: new Map(), facts: new Uint8Array(0), countries: [], vocabulary: undefined, background: undefined };
+}
+
+const FACT_KNOWN = 1;
+const FACT_MEDIA = 2;
+const FACT_COMMON_WORD = 4;
+
+function factsOf(cv: CompiledVocabulary, tag: CompiledTag, index: number, bg: BackgroundModel | undefined, cache: DisambiguationCache): number {
+  if (cache.vocabulary !== cv || cache.background !== bg) {
+    cache.vocabulary = cv;
+    cache.background = bg;
+    cache.facts = new Uint8Array(cv.tags.length);
+    cache.countries = [];
+  }
+  let f = cache.facts[index]!;
+  if (f === 0) {
+    f = FACT_KNOWN | (isMedia(tag) ? FACT_MEDIA : 0) | (tag.type === undefined && bg !== undefined && !tag.key.includes(' ') && commonWord(bg, tag.key) ? FACT_COMMON_WORD : 0);
+    cache.facts[index] = f;
+  }
+  return f;
+}
+
+/** Only white space, tatweel and quotation marks between two offsets: the words are one phrase. */
+function joined(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0640 && c !== 0xab && c !== 0xbb && c !== 0x22 && c !== 0x201c && c !== 0x201d && c !== 0x0a && c !== 0x09 && c !== 0x0d && c !== 0xa0) return false;
+  }
+  return true;
 }
 
 /** What the whole article says, for the signals that look beyond a mention: its places. */
@@ -211,7 +247,7 @@ function countryOf(tag: CompiledTag): string | undefined {
   return undefined;
 }
 
-function articleContext(cv: CompiledVocabulary, fields: readonly FieldMatches[]): ArticleContext {
+function articleContext(cv: CompiledVocabulary, fields: readonly FieldMatches[], cache: DisambiguationCache): ArticleContext {
   const named = new Set<string>();
   const countries = new Set<string>();
   for (const f of fields) {
@@ -220,8 +256,10 @@ function articleContext(cv: CompiledVocabulary, fields: readonly FieldMatches[])
       named.add(tag.id);
       named.add(tag.entity);
       named.add(tag.key);
-      const country = countryOf(tag);
-      if (country !== undefined && tag.type === 'place') countries.add(country);
+      if (tag.type !== 'place') continue;
+      let country = cache.countries[m.tag];
+      if (country === undefined) cache.countries[m.tag] = country = countryOf(tag) ?? '';
+      if (country !== '') countries.add(country);
     }
   }
   return { named, countries };
@@ -276,6 +314,7 @@ export function disambiguate<F extends FieldMatches>(cv: CompiledVocabulary, fie
   const bg = background && background.documents > 0 ? background : undefined;
   if (cache.givenNames.size > 200_000) cache.givenNames.clear();
   let context: ArticleContext | undefined;
+  const article = (): ArticleContext => (context ??= articleContext(cv, fields, cache));
   return fields.map((field) => {
     const toks = field.tokens;
     const kept: Match[] = [];
@@ -284,7 +323,7 @@ export function disambiguate<F extends FieldMatches>(cv: CompiledVocabulary, fie
       // A topic noun without its article after a proclitic (لأمن، بأمن) is the noun itself, as
       // much as الأمن: the construct state, not an inflection.
       if (m.kind === 'inflected' && m.end - m.start === 1 && (tag.type === 'topic' || tag.type === 'event') && isTopicNounForm(toks[m.start]!.key, tag.key)) m.kind = 'clitic';
-      const reasons = signalsOf(cv, tag, field, m, bg, cache, () => (context ??= articleContext(cv, fields)));
+      const reasons = signalsOf(cv, tag, field, m, bg, cache, article);
       if (reasons === undefined) {
         m.confidence = 1;
         kept.push(m);
@@ -296,7 +335,7 @@ export function disambiguate<F extends FieldMatches>(cv: CompiledVocabulary, fie
       m.reasons = reasons;
       if (confidence >= KEEP_CONFIDENCE) kept.push(m);
     }
-    return { ...field, matches: withoutNamesakes(cv, kept, () => (context ??= articleContext(cv, fields))) };
+    return { ...field, matches: withoutNamesakes(cv, kept, article) };
   });
 }
 
@@ -307,14 +346,14 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, field: FieldTokens,
   const prev = m.start > 0 ? toks[m.start - 1]! : undefined;
   const next = m.end < toks.length ? toks[m.end]! : undefined;
   // Punctuation between tokens ends a phrase: a head or completer across it binds nothing.
-  const joinedBefore = prev !== undefined && /^[\s\u0640«"“”]*$/.test(field.text.slice(prev.end, first.start));
-  const joinedAfter = next !== undefined && /^[\s»"“”]*$/.test(field.text.slice(toks[m.end - 1]!.end, next.start));
+  const joinedBefore = prev !== undefined && joined(field.text, prev.end, first.start);
+  const joinedAfter = next !== undefined && joined(field.text, toks[m.end - 1]!.end, next.start);
   let out: Signal[] | undefined;
   const add = (s: Signal): void => {
     (out ??= []).push(s);
   };
-  let media = cache.media.get(m.tag);
-  if (media === undefined) cache.media.set(m.tag, (media = isMedia(tag)));
+  const facts = factsOf(cv, tag, m.tag, bg, cache);
+  const media = (facts & FACT_MEDIA) !== 0;
 
   // A head noun before the name, looking back over titles and name links (مستشفى الملك فهد).
   if (joinedBefore && m.kind !== 'nisba') {
@@ -348,7 +387,7 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, field: FieldTokens,
   }
 
   // A quoted source: لـ«الشرق الأوسط», وفقا لـ«الحياة».
-  if (!media && prev !== undefined && QUOTE.test(gapBefore(field, m.start)) && (SOURCE_WORDS.has(prev.key) || (prev.key === 'ل' && prev.joiner)) && (tag.type !== 'person')) {
+  if (!media && prev !== undefined && (SOURCE_WORDS.has(prev.key) || (prev.key === 'ل' && prev.joiner)) && tag.type !== 'person' && QUOTE.test(gapBefore(field, m.start))) {
     if (!out?.includes('citation')) add('citation');
   }
 
@@ -360,9 +399,11 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, field: FieldTokens,
   }
 
   // A title before it or a patronym after it makes the word a name (الإمام علي، علي بن أبي طالب).
-  const named = (prev !== undefined && (PERSON_TITLES.has(prev.key) || NAME_LINKS.has(prev.key))) || (next !== undefined && (next.key === 'بن' || next.key === 'ابن'));
-  const introduced = prev !== undefined && headKey(prev.key, MEDIA_HEADS);
-  if (single && tag.type === undefined && bg !== undefined && !named && !introduced && commonWord(bg, tag.key)) add('commonWord');
+  if (single && (facts & FACT_COMMON_WORD) !== 0) {
+    const named = (prev !== undefined && (PERSON_TITLES.has(prev.key) || NAME_LINKS.has(prev.key))) || (next !== undefined && (next.key === 'بن' || next.key === 'ابن'));
+    const introduced = prev !== undefined && headKey(prev.key, MEDIA_HEADS);
+    if (!named && !introduced) add('commonWord');
+  }
 
   // A plural or adjective of another word: مجريات is not a plural of المجر's nisba, nor المظاهرات of المظاهر.
   if (single && bg !== undefined && (m.kind === 'nisba' || m.kind === 'inflected')) {
@@ -373,7 +414,7 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, field: FieldTokens,
 
   // A place the vocabulary qualifies by its parent or country (زنجبار (اليمن), العين in the UAE)
   // is another place of that name when the article is set elsewhere: other countries, not its own.
-  if (tag.type === 'place' && (tag.ambiguous || tag.parent !== undefined)) {
+  if (tag.type === 'place' && tag.ambiguous) {
     const ctx = article();
     const country = countryOf(tag);
     const own = placedHere(tag, ctx);
