@@ -36,7 +36,7 @@ import type { TagType } from './types.js';
 /** Matches below this confidence are dropped: the span is not a mention of the entry. */
 export const KEEP_CONFIDENCE = 0.5;
 
-export type Signal = 'headNoun' | 'completer' | 'personName' | 'nameLink' | 'citation' | 'agreement' | 'governed' | 'commonWord' | 'derivedForm' | 'ambiguousName' | 'foreignPlace' | 'namesake';
+export type Signal = 'headNoun' | 'completer' | 'personName' | 'nameLink' | 'citation' | 'agreement' | 'governed' | 'commonWord' | 'derivedForm' | 'ambiguousName' | 'foreignPlace' | 'namesake' | 'byline';
 
 /** How much each signal leaves of a mention's confidence. */
 export const SIGNAL_CONFIDENCE: Readonly<Record<Signal, number>> = {
@@ -53,6 +53,7 @@ export const SIGNAL_CONFIDENCE: Readonly<Record<Signal, number>> = {
   ambiguousName: 0.6,
   foreignPlace: 0.3,
   namesake: 0.3,
+  byline: 0.3,
 };
 
 /** The text a stage reads: a field's original string and its tokens. */
@@ -161,6 +162,9 @@ function isTopicNounForm(tokenKey: string, tagKey: string): boolean {
   const prefix = tokenKey.slice(0, tokenKey.length - bare.length);
   return prefix === '' || PROCLITICS.includes(prefix);
 }
+
+/** Words at either end of a field where a media outlet's name is a byline or footer. */
+const BYLINE_WORDS = 6;
 
 /** Share of articles above which a word is a particle's spelling, not a name. */
 const PARTICLE_SHARE = 0.5;
@@ -385,6 +389,10 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, field: FieldTokens,
       add('personName');
     }
   }
+
+  // A media outlet named in the first or last words of an article is its byline or its «read the
+  // story in» footer, not what the article is about.
+  if (media && toks.length > 2 * BYLINE_WORDS && (m.start < BYLINE_WORDS || m.end > toks.length - BYLINE_WORDS)) add('byline');
 
   // A quoted source: لـ«الشرق الأوسط», وفقا لـ«الحياة».
   if (!media && prev !== undefined && (SOURCE_WORDS.has(prev.key) || (prev.key === 'ل' && prev.joiner)) && tag.type !== 'person' && QUOTE.test(gapBefore(field, m.start))) {
