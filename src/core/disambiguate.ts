@@ -196,6 +196,8 @@ export interface DisambiguationCache {
    * computed): asked for every match, and a big vocabulary's tags are made on demand.
    */
   facts: Uint8Array;
+  /** What each word met is (W_* bits), for the vocabulary and background last used. */
+  readonly words: Map<string, number>;
   /** Per tag, its country ('' for none), as places are met. */
   countries: (string | undefined)[];
   vocabulary: CompiledVocabulary | undefined;
@@ -203,7 +205,7 @@ export interface DisambiguationCache {
 }
 
 export function createDisambiguationCache(): DisambiguationCache {
-  return { givenNames: new Map(), facts: new Uint8Array(0), countries: [], vocabulary: undefined, background: undefined };
+  return { givenNames: new Map(), words: new Map(), facts: new Uint8Array(0), countries: [], vocabulary: undefined, background: undefined };
 }
 
 const FACT_KNOWN = 1;
@@ -216,6 +218,7 @@ function factsOf(cv: CompiledVocabulary, tag: CompiledTag, index: number, bg: Ba
     cache.background = bg;
     cache.facts = new Uint8Array(cv.tags.length);
     cache.countries = [];
+    cache.words.clear();
   }
   let f = cache.facts[index]!;
   if (f === 0) {
@@ -237,7 +240,7 @@ function joined(text: string, from: number, to: number): boolean {
 /** What the whole article says, for the signals that look beyond a mention: its places. */
 interface ArticleContext {
   /** Ids, entities and folded labels of every tag matched anywhere in the article. */
-  named: Set<string>;
+  readonly named: Set<string>;
   /** Countries (default-vocabulary entities place-xx) of the places and nisba forms matched. */
   countries: Set<string>;
 }
@@ -252,21 +255,40 @@ function countryOf(tag: CompiledTag): string | undefined {
 }
 
 function articleContext(cv: CompiledVocabulary, fields: readonly FieldMatches[], cache: DisambiguationCache): ArticleContext {
-  const named = new Set<string>();
   const countries = new Set<string>();
+  let named: Set<string> | undefined;
   for (const f of fields) {
     for (const m of f.matches) {
-      const tag = cv.tags.get(m.tag);
-      named.add(tag.id);
-      named.add(tag.entity);
-      named.add(tag.key);
-      if (tag.type !== 'place') continue;
       let country = cache.countries[m.tag];
-      if (country === undefined) cache.countries[m.tag] = country = countryOf(tag) ?? '';
+      if (country === undefined) {
+        const tag = cv.tags.get(m.tag);
+        cache.countries[m.tag] = country = (tag.type === 'place' ? countryOf(tag) : undefined) ?? '';
+      }
       if (country !== '') countries.add(country);
     }
   }
-  return { named, countries };
+  return {
+    countries,
+    // Asked only for a tag with a parent: made then.
+    get named(): Set<string> {
+      if (named === undefined) {
+        named = new Set();
+        for (const f of fields) {
+          for (const m of f.matches) {
+            const tag = cv.tags.get(m.tag);
+            named.add(tag.id);
+            named.add(tag.entity);
+            named.add(tag.key);
+          }
+        }
+      }
+      return named;
+    },
+  };
+}
+
+function hasPlace(tag: CompiledTag): boolean {
+  return tag.parent !== undefined || (tag.type === 'place' && countryOf(tag) !== undefined);
 }
 
 /** The tag is placed in the article: its parent is named there, or its country. */
@@ -284,13 +306,18 @@ function withoutNamesakes(cv: CompiledVocabulary, kept: Match[], article: () => 
   let shared = false;
   for (let i = 1; i < kept.length && !shared; i++) shared = kept[i]!.start === kept[i - 1]!.start && kept[i]!.end === kept[i - 1]!.end;
   if (!shared) return kept;
-  const ctx = article();
   const out: Match[] = [];
   for (let i = 0; i < kept.length; ) {
     let j = i + 1;
     while (j < kept.length && kept[j]!.start === kept[i]!.start && kept[j]!.end === kept[i]!.end) j++;
     const group = kept.slice(i, j);
-    const placed = group.map((m) => placedHere(cv.tags.get(m.tag), ctx));
+    // Only entries the vocabulary places (a parent, a country) can be told apart by the article.
+    if (group.length < 2 || !group.some((m) => hasPlace(cv.tags.get(m.tag)))) {
+      out.push(...group);
+      i = j;
+      continue;
+    }
+    const placed = group.map((m) => placedHere(cv.tags.get(m.tag), article()));
     if (group.length > 1 && placed.some(Boolean) && !placed.every(Boolean)) {
       group.forEach((m, k) => {
         if (placed[k]) out.push(m);
@@ -343,12 +370,72 @@ export function disambiguate<F extends FieldMatches>(cv: CompiledVocabulary, fie
   });
 }
 
+/** What a word is, for the signals (W_* bits): asked of the words around every match, so remembered. */
+const W_KNOWN = 1 << 0;
+const W_FACILITY_HEAD = 1 << 1;
+const W_MEDIA_HEAD = 1 << 2;
+const W_MEDIA_HEAD_EXACT = 1 << 3;
+const W_TITLE = 1 << 4;
+const W_LINK = 1 << 5;
+const W_COMPLETER = 1 << 6;
+const W_SOURCE = 1 << 7;
+const W_GOVERNED_PREPOSITION = 1 << 8;
+const W_DEFINITE = 1 << 9;
+const W_PLACE_HEAD = 1 << 10;
+const W_KUNYA = 1 << 11;
+const W_FEMININE = 1 << 12;
+const W_PLURAL_ENDING = 1 << 13;
+const W_GIVEN_NAME = 1 << 14;
+const W_FAMILY_LIKE = 1 << 15;
+const W_RARE = 1 << 16;
+const W_ARTICLE = 1 << 17;
+const W_PATRONYM = 1 << 18;
+/** The word governs من, على, عن, مع (in this order), from bit W_GOVERNS on. */
+const W_GOVERNS = 19;
+const GOVERNED_LIST = [...GOVERNED];
+
+function wordOf(key: string, bg: BackgroundModel | undefined, cache: DisambiguationCache): number {
+  let w = cache.words.get(key);
+  if (w !== undefined) return w;
+  w = W_KNOWN;
+  if (headKey(key, FACILITY_HEADS)) w |= W_FACILITY_HEAD;
+  if (headKey(key, MEDIA_HEADS)) w |= W_MEDIA_HEAD;
+  if (MEDIA_HEADS.has(key)) w |= W_MEDIA_HEAD_EXACT;
+  if (PERSON_TITLES.has(key)) w |= W_TITLE;
+  if (NAME_LINKS.has(key)) w |= W_LINK;
+  if (COMPLETERS.has(key)) w |= W_COMPLETER;
+  if (SOURCE_WORDS.has(key)) w |= W_SOURCE;
+  if (GOVERNED.has(key)) w |= W_GOVERNED_PREPOSITION;
+  if (isDefinite(key)) w |= W_DEFINITE;
+  if (headKey(key, PLACE_HEADS)) w |= W_PLACE_HEAD;
+  if (KUNYA.has(key)) w |= W_KUNYA;
+  if (isFeminine(key)) w |= W_FEMININE;
+  if (key.endsWith('ات') || key.endsWith('ين') || key.endsWith('ون')) w |= W_PLURAL_ENDING;
+  if (key.startsWith('ال')) w |= W_ARTICLE;
+  if (key === 'بن' || key === 'ابن') w |= W_PATRONYM;
+  if (bg !== undefined) {
+    const df = bg.df(key);
+    if (df < RARE_DF) w |= W_RARE;
+    if (df < FAMILY_NAME_DF) w |= W_FAMILY_LIKE;
+    if (df >= RARE_DF && bg.bigramDf(key, 'بن') >= GIVEN_NAME_SHARE * df) w |= W_GIVEN_NAME;
+    if (df >= 50) GOVERNED_LIST.forEach((p, k) => {
+      if (bg.bigramDf(key, p) >= GOVERNED_SHARE * df) w! |= 1 << (W_GOVERNS + k);
+    });
+  }
+  if (cache.words.size >= 200_000) cache.words.clear();
+  cache.words.set(key, w);
+  return w;
+}
+
 function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, field: FieldTokens, m: Match, bg: BackgroundModel | undefined, cache: DisambiguationCache, article: () => ArticleContext): Signal[] | undefined {
   const toks = field.tokens;
   const single = m.end - m.start === 1;
   const first = toks[m.start]!;
   const prev = m.start > 0 ? toks[m.start - 1]! : undefined;
   const next = m.end < toks.length ? toks[m.end]! : undefined;
+  const wf = wordOf(first.key, bg, cache);
+  const wp = prev === undefined ? 0 : wordOf(prev.key, bg, cache);
+  const wn = next === undefined ? 0 : wordOf(next.key, bg, cache);
   // Punctuation between tokens ends a phrase: a head or completer across it binds nothing.
   const joinedBefore = prev !== undefined && joined(field.text, prev.end, first.start);
   const joinedAfter = next !== undefined && joined(field.text, toks[m.end - 1]!.end, next.start);
@@ -362,28 +449,28 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, field: FieldTokens,
   // A head noun before the name, looking back over titles and name links (مستشفى الملك فهد).
   if (joinedBefore && m.kind !== 'nisba') {
     let k = m.start - 1;
-    while (k >= 0 && k > m.start - 4 && (NAME_LINKS.has(toks[k]!.key) || PERSON_TITLES.has(toks[k]!.key))) k--;
-    const head = k >= 0 ? toks[k] : undefined;
+    let wk = wp;
+    while (k > m.start - 4 && (wk & (W_LINK | W_TITLE)) !== 0 && --k >= 0) wk = wordOf(toks[k]!.key, bg, cache);
     // A preposition clitic ends a name: مستشفى الملك خالد بتبوك does mention Tabuk.
     const prepositionOn = m.kind === 'clitic' && /^[وف]?[بلك]/.test(first.key);
-    if (head !== undefined && headKey(head.key, FACILITY_HEADS) && !prepositionOn) add('headNoun');
-    else if (head !== undefined && !media && headKey(head.key, MEDIA_HEADS) && k === m.start - 1) add('citation');
+    if (k >= 0 && (wk & W_FACILITY_HEAD) !== 0 && !prepositionOn) add('headNoun');
+    else if (k >= 0 && !media && (wk & W_MEDIA_HEAD) !== 0 && k === m.start - 1) add('citation');
   }
   // A word completing a longer name after it: الهلال الأحمر, كوريا الشمالية.
-  if (single && joinedAfter && next !== undefined && tag.type !== 'topic' && COMPLETERS.has(next.key) && m.kind !== 'nisba') add('completer');
+  if (single && joinedAfter && tag.type !== 'topic' && (wn & W_COMPLETER) !== 0 && m.kind !== 'nisba') add('completer');
 
   if (single && tag.type !== 'person') {
     // A name inside a personal name: after بن, الملك, أبو … (an untyped tag may be that person).
-    if (prev !== undefined && joinedBefore && NAME_LINKS.has(prev.key)) {
+    if (joinedBefore && (wp & W_LINK) !== 0) {
       if (tag.type !== undefined) add('nameLink');
     }
     // After a title an indefinite word is a name (الأمير تركي); a definite nisba is its adjective (الرئيس السوري).
-    else if (prev !== undefined && joinedBefore && PERSON_TITLES.has(prev.key) && NAME_TYPES.has(tag.type) && !media && m.kind === 'exact' && !first.key.startsWith('ال')) add('personName');
-    else if (!first.key.startsWith('ال') && isGivenName(bg, first.key, cache.givenNames) && next !== undefined && joinedAfter) {
-      // تركي اليوسف، بدر السحيباني: a given name, then بن or a family name.
-      const family = next.key === 'بن' || next.key === 'ابن' || (next.key.startsWith('ال') && bg !== undefined && bg.df(next.key) < FAMILY_NAME_DF);
-      if (family) add('personName');
-    } else if (prev !== undefined && joinedBefore && !prev.key.startsWith('ال') && (m.kind === 'nisba' || first.key.startsWith('ال')) && (isGivenName(bg, prev.key, cache.givenNames) || (m.start > 1 && KUNYA.has(toks[m.start - 2]!.key)))) {
+    else if (joinedBefore && (wp & W_TITLE) !== 0 && NAME_TYPES.has(tag.type) && !media && m.kind === 'exact' && (wf & W_ARTICLE) === 0) add('personName');
+    else if ((wf & (W_ARTICLE | W_GIVEN_NAME)) === W_GIVEN_NAME && joinedAfter) {
+      // تركي اليوسف، بدر السحيباني: a given name, then بن or a family name — the place it spells,
+      // or a bare given name of the vocabulary, is a fragment of that person's name.
+      if ((wn & W_PATRONYM) !== 0 || (bg !== undefined && (wn & (W_ARTICLE | W_FAMILY_LIKE)) === (W_ARTICLE | W_FAMILY_LIKE))) add('personName');
+    } else if (joinedBefore && (wp & W_ARTICLE) === 0 && (m.kind === 'nisba' || (wf & W_ARTICLE) !== 0) && ((wp & W_GIVEN_NAME) !== 0 || (m.start > 1 && (wordOf(toks[m.start - 2]!.key, bg, cache) & W_KUNYA) !== 0))) {
       // سعد السويدي، محمد المصري، أبو بكر البغدادي: a place's nisba or name after a given name (or
       // a kunya) is a family name.
       add('personName');
@@ -395,22 +482,21 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, field: FieldTokens,
   if (media && toks.length > 2 * BYLINE_WORDS && (m.start < BYLINE_WORDS || m.end > toks.length - BYLINE_WORDS)) add('byline');
 
   // A quoted source: لـ«الشرق الأوسط», وفقا لـ«الحياة».
-  if (!media && prev !== undefined && (SOURCE_WORDS.has(prev.key) || (prev.key === 'ل' && prev.joiner)) && tag.type !== 'person' && QUOTE.test(gapBefore(field, m.start))) {
+  if (!media && prev !== undefined && ((wp & W_SOURCE) !== 0 || (prev.key === 'ل' && prev.joiner)) && tag.type !== 'person' && QUOTE.test(gapBefore(field, m.start))) {
     if (!out?.includes('citation')) add('citation');
   }
 
-  if (single && m.kind === 'exact' && prev !== undefined && joinedBefore && first.key.startsWith('ال') && isDefinite(prev.key) && !PERSON_TITLES.has(prev.key) && !headKey(prev.key, PLACE_HEADS)) {
+  if (single && m.kind === 'exact' && joinedBefore && (wf & W_ARTICLE) !== 0 && (wp & W_DEFINITE) !== 0 && (wp & (W_TITLE | W_PLACE_HEAD)) === 0) {
     // المرحلة الجديدة: both definite, the same gender: the word is an adjective of the noun.
-    const cues = tag.type === 'organisation' ? MEDIA_HEADS : undefined;
-    const sameGender = isFeminine(prev.key) === isFeminine(first.key) && !prev.key.endsWith('ات') && !prev.key.endsWith('ين') && !prev.key.endsWith('ون');
-    if (sameGender && !(cues?.has(prev.key) ?? false) && (tag.ambiguous || tag.type === undefined || tag.type === 'place' || tag.type === 'organisation') && !(bg !== undefined && bg.df(first.key) < RARE_DF)) add('agreement');
+    const sameGender = (wp & W_FEMININE) === (wf & W_FEMININE) && (wp & W_PLURAL_ENDING) === 0;
+    const introduced = tag.type === 'organisation' && (wp & W_MEDIA_HEAD_EXACT) !== 0;
+    if (sameGender && !introduced && (tag.ambiguous || tag.type === undefined || tag.type === 'place' || tag.type === 'organisation') && (wf & W_RARE) === 0) add('agreement');
   }
 
   // A title before it or a patronym after it makes the word a name (الإمام علي، علي بن أبي طالب).
   if (single && (facts & FACT_COMMON_WORD) !== 0) {
-    const named = (prev !== undefined && (PERSON_TITLES.has(prev.key) || NAME_LINKS.has(prev.key))) || (next !== undefined && (next.key === 'بن' || next.key === 'ابن'));
-    const introduced = prev !== undefined && headKey(prev.key, MEDIA_HEADS);
-    if (!named && !introduced) add('commonWord');
+    const named = (wp & (W_TITLE | W_LINK)) !== 0 || (wn & W_PATRONYM) !== 0;
+    if (!named && (wp & W_MEDIA_HEAD) === 0) add('commonWord');
   }
 
   // A plural or adjective of another word: مجريات is not a plural of المجر's nisba, nor المظاهرات of المظاهر.
@@ -426,7 +512,8 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, field: FieldTokens,
     const ctx = article();
     const country = countryOf(tag);
     const own = placedHere(tag, ctx);
-    const elsewhere = [...ctx.countries].some((c) => c !== country);
+    let elsewhere = false;
+    for (const c of ctx.countries) elsewhere ||= c !== country;
     if (!own && elsewhere && (country !== undefined || tag.parent !== undefined)) add('foreignPlace');
   }
 
@@ -442,10 +529,9 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, field: FieldTokens,
   }
 
   // العديد من: the word governs the preposition after it in most of its uses.
-  if (single && bg !== undefined && next !== undefined && joinedAfter && GOVERNED.has(next.key) && tag.type !== 'person') {
-    const df = bg.df(first.key);
-    if (df >= 50 && bg.bigramDf(first.key, next.key) >= GOVERNED_SHARE * df) add('governed');
+  if (single && next !== undefined && joinedAfter && (wn & W_GOVERNED_PREPOSITION) !== 0 && tag.type !== 'person') {
+    const k = GOVERNED_LIST.indexOf(next.key);
+    if (k >= 0 && (wf & (1 << (W_GOVERNS + k))) !== 0) add('governed');
   }
-  void cv;
   return out;
 }
