@@ -26,7 +26,7 @@
 import type { BackgroundModel } from './background.js';
 import type { CompiledTag, CompiledVocabulary } from './compile.js';
 import { foldKey } from './fold.js';
-import type { Match } from './match.js';
+import { analysesOf, type Match, type WordAnalysis } from './match.js';
 import type { Token } from './tokenize.js';
 import { CUE_WINDOW, confirmingCuesFor } from './cues.js';
 import { keyOfLight } from './fold.js';
@@ -198,14 +198,15 @@ export interface DisambiguationCache {
   facts: Uint8Array;
   /** What each word met is (W_* bits), for the vocabulary and background last used. */
   readonly words: Map<string, number>;
-  /** Per tag, its country ('' for none), as places are met. */
-  countries: (string | undefined)[];
+  /** Per tag, 1 + its country's index in countryNames, -1 for none, 0 until met. */
+  countryOfTag: Int32Array;
+  readonly countryNames: string[];
   vocabulary: CompiledVocabulary | undefined;
   background: BackgroundModel | undefined;
 }
 
 export function createDisambiguationCache(): DisambiguationCache {
-  return { givenNames: new Map(), words: new Map(), facts: new Uint8Array(0), countries: [], vocabulary: undefined, background: undefined };
+  return { givenNames: new Map(), words: new Map(), facts: new Uint8Array(0), countryOfTag: new Int32Array(0), countryNames: [], vocabulary: undefined, background: undefined };
 }
 
 const FACT_KNOWN = 1;
@@ -217,7 +218,7 @@ function factsOf(cv: CompiledVocabulary, tag: CompiledTag, index: number, bg: Ba
     cache.vocabulary = cv;
     cache.background = bg;
     cache.facts = new Uint8Array(cv.tags.length);
-    cache.countries = [];
+    cache.countryOfTag = new Int32Array(cv.tags.length);
     cache.words.clear();
   }
   let f = cache.facts[index]!;
@@ -259,12 +260,18 @@ function articleContext(cv: CompiledVocabulary, fields: readonly FieldMatches[],
   let named: Set<string> | undefined;
   for (const f of fields) {
     for (const m of f.matches) {
-      let country = cache.countries[m.tag];
-      if (country === undefined) {
+      let c = cache.countryOfTag[m.tag]!;
+      if (c === 0) {
         const tag = cv.tags.get(m.tag);
-        cache.countries[m.tag] = country = (tag.type === 'place' ? countryOf(tag) : undefined) ?? '';
+        const name = tag.type === 'place' ? countryOf(tag) : undefined;
+        if (name === undefined) c = -1;
+        else {
+          c = cache.countryNames.indexOf(name) + 1;
+          if (c === 0) c = cache.countryNames.push(name);
+        }
+        cache.countryOfTag[m.tag] = c;
       }
-      if (country !== '') countries.add(country);
+      if (c > 0) countries.add(cache.countryNames[c - 1]!);
     }
   }
   return {
@@ -370,7 +377,10 @@ export function disambiguate<F extends FieldMatches>(cv: CompiledVocabulary, fie
   });
 }
 
-/** What a word is, for the signals (W_* bits): asked of the words around every match, so remembered. */
+/**
+ * What a word is, for the signals (W_* bits): asked of the words around every match, so
+ * remembered. Facts of the word alone, not of the background (the memo is shared by taggers).
+ */
 const W_KNOWN = 1 << 0;
 const W_FACILITY_HEAD = 1 << 1;
 const W_MEDIA_HEAD = 1 << 2;
@@ -385,14 +395,22 @@ const W_PLACE_HEAD = 1 << 10;
 const W_KUNYA = 1 << 11;
 const W_FEMININE = 1 << 12;
 const W_PLURAL_ENDING = 1 << 13;
-const W_GIVEN_NAME = 1 << 14;
-const W_FAMILY_LIKE = 1 << 15;
-const W_RARE = 1 << 16;
 const W_ARTICLE = 1 << 17;
 const W_PATRONYM = 1 << 18;
-/** The word governs من, على, عن, مع (in this order), from bit W_GOVERNS on. */
-const W_GOVERNS = 19;
-const GOVERNED_LIST = [...GOVERNED];
+
+/**
+ * The bits of token i: from the matcher's analysis of the word when it has one for this very key
+ * (an array access; words recur), else from the cache's map.
+ */
+function wordAt(toks: readonly Token[], words: readonly WordAnalysis[] | undefined, i: number, bg: BackgroundModel | undefined, cache: DisambiguationCache): number {
+  const key = toks[i]!.key;
+  const a = words?.[i];
+  if (a !== undefined && a.tokenKey === key) {
+    if (a.wordBits === 0) a.wordBits = wordOf(key, bg, cache);
+    return a.wordBits;
+  }
+  return wordOf(key, bg, cache);
+}
 
 function wordOf(key: string, bg: BackgroundModel | undefined, cache: DisambiguationCache): number {
   let w = cache.words.get(key);
@@ -413,15 +431,7 @@ function wordOf(key: string, bg: BackgroundModel | undefined, cache: Disambiguat
   if (key.endsWith('ات') || key.endsWith('ين') || key.endsWith('ون')) w |= W_PLURAL_ENDING;
   if (key.startsWith('ال')) w |= W_ARTICLE;
   if (key === 'بن' || key === 'ابن') w |= W_PATRONYM;
-  if (bg !== undefined) {
-    const df = bg.df(key);
-    if (df < RARE_DF) w |= W_RARE;
-    if (df < FAMILY_NAME_DF) w |= W_FAMILY_LIKE;
-    if (df >= RARE_DF && bg.bigramDf(key, 'بن') >= GIVEN_NAME_SHARE * df) w |= W_GIVEN_NAME;
-    if (df >= 50) GOVERNED_LIST.forEach((p, k) => {
-      if (bg.bigramDf(key, p) >= GOVERNED_SHARE * df) w! |= 1 << (W_GOVERNS + k);
-    });
-  }
+
   if (cache.words.size >= 200_000) cache.words.clear();
   cache.words.set(key, w);
   return w;
@@ -433,9 +443,10 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, field: FieldTokens,
   const first = toks[m.start]!;
   const prev = m.start > 0 ? toks[m.start - 1]! : undefined;
   const next = m.end < toks.length ? toks[m.end]! : undefined;
-  const wf = wordOf(first.key, bg, cache);
-  const wp = prev === undefined ? 0 : wordOf(prev.key, bg, cache);
-  const wn = next === undefined ? 0 : wordOf(next.key, bg, cache);
+  const words = analysesOf(toks);
+  const wf = wordAt(toks, words, m.start, bg, cache);
+  const wp = prev === undefined ? 0 : wordAt(toks, words, m.start - 1, bg, cache);
+  const wn = next === undefined ? 0 : wordAt(toks, words, m.end, bg, cache);
   // Punctuation between tokens ends a phrase: a head or completer across it binds nothing.
   const joinedBefore = prev !== undefined && joined(field.text, prev.end, first.start);
   const joinedAfter = next !== undefined && joined(field.text, toks[m.end - 1]!.end, next.start);
@@ -450,7 +461,7 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, field: FieldTokens,
   if (joinedBefore && m.kind !== 'nisba') {
     let k = m.start - 1;
     let wk = wp;
-    while (k > m.start - 4 && (wk & (W_LINK | W_TITLE)) !== 0 && --k >= 0) wk = wordOf(toks[k]!.key, bg, cache);
+    while (k > m.start - 4 && (wk & (W_LINK | W_TITLE)) !== 0 && --k >= 0) wk = wordAt(toks, words, k, bg, cache);
     // A preposition clitic ends a name: مستشفى الملك خالد بتبوك does mention Tabuk.
     const prepositionOn = m.kind === 'clitic' && /^[وف]?[بلك]/.test(first.key);
     if (k >= 0 && (wk & W_FACILITY_HEAD) !== 0 && !prepositionOn) add('headNoun');
@@ -466,11 +477,11 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, field: FieldTokens,
     }
     // After a title an indefinite word is a name (الأمير تركي); a definite nisba is its adjective (الرئيس السوري).
     else if (joinedBefore && (wp & W_TITLE) !== 0 && NAME_TYPES.has(tag.type) && !media && m.kind === 'exact' && (wf & W_ARTICLE) === 0) add('personName');
-    else if ((wf & (W_ARTICLE | W_GIVEN_NAME)) === W_GIVEN_NAME && joinedAfter) {
+    else if ((wf & W_ARTICLE) === 0 && joinedAfter && isGivenName(bg, first.key, cache.givenNames)) {
       // تركي اليوسف، بدر السحيباني: a given name, then بن or a family name — the place it spells,
       // or a bare given name of the vocabulary, is a fragment of that person's name.
-      if ((wn & W_PATRONYM) !== 0 || (bg !== undefined && (wn & (W_ARTICLE | W_FAMILY_LIKE)) === (W_ARTICLE | W_FAMILY_LIKE))) add('personName');
-    } else if (joinedBefore && (wp & W_ARTICLE) === 0 && (m.kind === 'nisba' || (wf & W_ARTICLE) !== 0) && ((wp & W_GIVEN_NAME) !== 0 || (m.start > 1 && (wordOf(toks[m.start - 2]!.key, bg, cache) & W_KUNYA) !== 0))) {
+      if ((wn & W_PATRONYM) !== 0 || (bg !== undefined && (wn & W_ARTICLE) !== 0 && bg.df(next!.key) < FAMILY_NAME_DF)) add('personName');
+    } else if (joinedBefore && (wp & W_ARTICLE) === 0 && (m.kind === 'nisba' || (wf & W_ARTICLE) !== 0) && (isGivenName(bg, prev!.key, cache.givenNames) || (m.start > 1 && (wordOf(toks[m.start - 2]!.key, bg, cache) & W_KUNYA) !== 0))) {
       // سعد السويدي، محمد المصري، أبو بكر البغدادي: a place's nisba or name after a given name (or
       // a kunya) is a family name.
       add('personName');
@@ -490,7 +501,7 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, field: FieldTokens,
     // المرحلة الجديدة: both definite, the same gender: the word is an adjective of the noun.
     const sameGender = (wp & W_FEMININE) === (wf & W_FEMININE) && (wp & W_PLURAL_ENDING) === 0;
     const introduced = tag.type === 'organisation' && (wp & W_MEDIA_HEAD_EXACT) !== 0;
-    if (sameGender && !introduced && (tag.ambiguous || tag.type === undefined || tag.type === 'place' || tag.type === 'organisation') && (wf & W_RARE) === 0) add('agreement');
+    if (sameGender && !introduced && (tag.ambiguous || tag.type === undefined || tag.type === 'place' || tag.type === 'organisation') && !(bg !== undefined && bg.df(first.key) < RARE_DF)) add('agreement');
   }
 
   // A title before it or a patronym after it makes the word a name (الإمام علي، علي بن أبي طالب).
@@ -530,8 +541,8 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, field: FieldTokens,
 
   // العديد من: the word governs the preposition after it in most of its uses.
   if (single && next !== undefined && joinedAfter && (wn & W_GOVERNED_PREPOSITION) !== 0 && tag.type !== 'person') {
-    const k = GOVERNED_LIST.indexOf(next.key);
-    if (k >= 0 && (wf & (1 << (W_GOVERNS + k))) !== 0) add('governed');
+    const df = bg === undefined ? 0 : bg.df(first.key);
+    if (df >= 50 && bg!.bigramDf(first.key, next.key) >= GOVERNED_SHARE * df) add('governed');
   }
   return out;
 }

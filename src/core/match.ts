@@ -240,6 +240,8 @@ interface Analysis {
   tokenLight?: string;
   /** The name-variant stage's memo for this word (names.ts): kept here, so that it costs no lookup of its own. */
   nearWords?: NearWordsMemo;
+  /** The disambiguation stage's bits for this word (disambiguate.ts), 0 until computed. */
+  wordBits: number;
 }
 
 /** The vocabulary words one long vowel from a text word (names.ts), for the token key they were found for. */
@@ -255,6 +257,10 @@ export interface WordAnalysis {
   /** Token id of the word (spelling variants rewritten), -1 when the vocabulary lacks it. */
   readonly exactId: number;
   nearWords?: NearWordsMemo;
+  /** Key of the tokeniser token the analysis was made for: other stages' memos hold for it only. */
+  readonly tokenKey?: string;
+  /** The disambiguation stage's memo of what the word is (0 until computed). */
+  wordBits: number;
 }
 
 let lastTokens: readonly Token[] | undefined;
@@ -306,7 +312,7 @@ function analyse(cv: CompiledVocabulary, cache: AnalysisCache, key: string, ligh
     if (c.kind !== 'inflected' && trie.childStart[node + 1]! > trie.childStart[node]!) starts.push({ node, rank: KIND_RANK[c.kind], light: c.light });
   }
   for (const h of singleTokenHits(cv, cache.known, key, light, rewritten)) hits.push(h.pattern, h.tag, KIND_RANK[h.kind]);
-  return { light, rewritten, exactId, starts: starts.length > 0 ? starts : NO_STARTS, hits: hits.length > 0 ? hits : NO_HITS, next: undefined, tokenKey: undefined, tokenKeyIsLight: undefined, tokenLight: undefined, nearWords: undefined };
+  return { light, rewritten, exactId, starts: starts.length > 0 ? starts : NO_STARTS, hits: hits.length > 0 ? hits : NO_HITS, next: undefined, tokenKey: undefined, tokenKeyIsLight: undefined, tokenLight: undefined, nearWords: undefined, wordBits: 0 };
 }
 
 /** Two generations: when the young one is full it becomes the old one, and what is still used moves back. */
