@@ -27,6 +27,7 @@ export const ERRORS = {
   RATE_LIMITED: { status: 429, message: 'Too many requests; slow down.' },
   INTERNAL: { status: 500, message: 'Internal error.' },
   NOT_READY: { status: 503, message: 'The service is not ready yet.' },
+  NOT_ALLOWED: { status: 403, message: 'Your role does not allow this action.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { foldKey } from '../core/index.js';
-import { startUiServer, UI_TEST_TOKEN, type UiServer } from './testing.js';
+import { ensureUser, startUiServer, UI_TEST_PASSWORD, type UiServer } from './testing.js';
 
 // What the page-side callbacks use; declared here (not via lib "dom") so the rest of the code base keeps no DOM types.
 declare const document: any;
@@ -111,14 +111,15 @@ test('newsroom in Chromium: log in, tag, decide, tag page, vocabulary edit and r
       assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'تخطَّ إلى المحتوى');
     });
 
-    await t.test('logs in with the write token', async () => {
+    await t.test('logs in with a username and password', async () => {
+      await ensureUser(server, 'سارة', 'editor');
       await page.getByRole('link', { name: 'دخول المحررين' }).click();
-      await page.locator('#token').fill(UI_TEST_TOKEN);
-      await page.locator('#editor').fill('سارة');
+      await page.locator('#username').fill('سارة');
+      await page.locator('#password').fill(UI_TEST_PASSWORD);
       await shot('login');
       await page.getByRole('button', { name: 'ادخل' }).click();
       await page.waitForURL(/msg=welcome/);
-      await page.getByText('المحرر: سارة').waitFor();
+      await page.getByRole('link', { name: 'سارة' }).first().waitFor();
       const cookies = await context.cookies();
       const session = cookies.find((c) => c.name === 'wasim_session');
       assert.ok(session?.httpOnly, 'HttpOnly session cookie');

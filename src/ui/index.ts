@@ -29,7 +29,8 @@ import { JOB_STATUS_LABELS, renderError, renderJob, renderLogin } from './pages/
 import { renderTag } from './pages/tag.js';
 import { renderTagText, type TagTextInput } from './pages/tag-text.js';
 import { renderEntry, renderVocabulary, type VocabularyTab } from './pages/vocabulary.js';
-import { checkCsrf, checkSameOrigin, endSession, readSession, safeNext, startSession, type Session } from './session.js';
+import { checkCsrf, checkSameOrigin, endSession, loadSession, readSession, safeNext, startSession, type Session } from './session.js';
+import { accountRoutes, loginRoutes } from './accounts.js';
 
 const ARTICLES_PER_PAGE = 20;
 const ENTRIES_PER_PAGE = 50;
@@ -60,6 +61,7 @@ const MESSAGES: Record<string, Flash> = {
   merged: { kind: 'ok', text: 'دُمج الوسمان.' },
   welcome: { kind: 'ok', text: 'دخلت بصفة محرر.' },
   bye: { kind: 'info', text: 'خرجت.' },
+  revoked: { kind: 'ok', text: 'أُبطل الرمز: لم يعد يعمل.' },
 };
 
 type Body = Record<string, unknown> | undefined;
@@ -123,6 +125,9 @@ function entryInput(body: Body): VocabularyInput {
 export const uiPlugin: UiPlugin = async (app: FastifyInstance, { context: ctx }: { context: AppContext }) => {
   await app.register(cookie);
   await app.register(formbody);
+  app.addHook('onRequest', async (req) => {
+    await loadSession(req, ctx);
+  });
 
   const viewOf = (req: FastifyRequest, session = readSession(req, ctx)): PageView => ({ session, path: req.url, assetVersion: ASSET_VERSION, docs: ctx.config.docs });
 
@@ -137,8 +142,9 @@ export const uiPlugin: UiPlugin = async (app: FastifyInstance, { context: ctx }:
   const editor = (req: FastifyRequest): Session => {
     checkSameOrigin(req);
     const session = readSession(req, ctx);
-    if (!session) throw new WasimError('UNAUTHORIZED', 'Log in with the write token to edit.');
+    if (!session) throw new WasimError('UNAUTHORIZED', 'Log in to edit.');
     checkCsrf(req, session);
+    if (session.role === 'viewer') throw new WasimError('NOT_ALLOWED', 'A viewer may read but not edit.');
     return session;
   };
 
@@ -216,32 +222,9 @@ async function uiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, 
     return reply.type('font/woff2').header('cache-control', 'public, max-age=31536000, immutable').send(data);
   });
 
-  // ---- login
-  ui.get('/login', { schema: { hide: true } }, async (req, reply) => {
-    const q = queryOf(req);
-    return sendHtml(reply, renderLogin(viewOf(req), { next: safeNext(q.next), flash: flashOf(req) }));
-  });
-
-  ui.post('/login', { schema: { hide: true } }, async (req, reply) => {
-    checkSameOrigin(req);
-    const body = req.body as Body;
-    const token = (field(body, 'token') ?? '').trim();
-    const editorName = (field(body, 'editor') ?? '').trim();
-    const next = safeNext(field(body, 'next'));
-    if (!ctx.auth.verify(token)) {
-      return sendHtml(reply, renderLogin(viewOf(req, undefined), { next, editor: editorName, flash: { kind: 'error', text: 'الرمز غير صحيح.' } }), 401);
-    }
-    startSession(req, reply, token, editorName);
-    return seeOther(reply, next + (next.includes('?') ? '&' : '?') + 'msg=welcome');
-  });
-
-  ui.post('/logout', { schema: { hide: true } }, async (req, reply) => {
-    checkSameOrigin(req);
-    const session = readSession(req, ctx);
-    if (session) checkCsrf(req, session);
-    endSession(req, reply);
-    return seeOther(reply, '/?msg=bye');
-  });
+  // ---- login, logout, the account page (ui/accounts.ts)
+  await loginRoutes(ui, ctx, { viewOf, sendHtml, seeOther, flashOf, field: (b, n) => field(b as Body, n) });
+  await accountRoutes(ui, ctx, { viewOf, sendHtml, seeOther, flashOf, field: (b, n) => field(b as Body, n) });
 
   // ---- one article
   ui.get<{ Params: { id: string } }>('/articles/:id', { schema: { hide: true } }, async (req, reply) => {

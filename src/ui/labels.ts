@@ -1,7 +1,7 @@
 /** Arabic wording for the values the service stores in English (types, statuses, match kinds, ranking features). */
 import { TAG_TYPES, type MatchKind, type TagType } from '../core/index.js';
 import { WEIGHTS } from '../core/rank.js';
-import type { TagStatus } from '../storage/index.js';
+import type { Role, TagStatus } from '../storage/index.js';
 
 export const TYPE_LABELS: Record<TagType, string> = {
   place: 'مكان',
@@ -132,3 +132,5 @@ export function textDir(text: string): 'rtl' | 'ltr' {
   const arabic = (text.match(/[\u0600-\u06FF]/g) ?? []).length;
   return latin > arabic ? 'ltr' : 'rtl';
 }
+
+export const ROLE_LABELS: Record<Role, string> = { admin: 'مسؤول', editor: 'محرر', viewer: 'قارئ' };

@@ -35,6 +35,11 @@ const NAV: { section: Section; href: string; label: string }[] = [
   { section: 'vocabulary', href: '/ui/vocabulary', label: 'المعجم' },
 ];
 
+/** The signed-in user may edit (an admin or an editor; a viewer only reads). */
+export function canEdit(view: PageView): boolean {
+  return !!view.session && view.session.role !== 'viewer';
+}
+
 /** The hidden CSRF field every editing form carries. */
 export function csrfField(view: PageView): SafeHtml {
   return view.session ? html`<input type="hidden" name="${CSRF_FIELD}" value="${view.session.csrf}">` : raw('');
@@ -49,7 +54,7 @@ export function page(view: PageView, options: PageOptions): SafeHtml {
   const v = encodeURIComponent(view.assetVersion);
   const nav = NAV.map((n) => html`<li><a href="${n.href}"${n.section === options.section ? raw(' aria-current="page"') : ''}>${n.label}</a></li>`);
   const who = view.session
-    ? html`<span>المحرر: <strong>${view.session.editor}</strong></span>
+    ? html`<a href="/ui/account" class="account-link">${view.session.user.displayName}</a>
         <form method="post" action="/ui/logout">${csrfField(view)}<button type="submit">خروج</button></form>`
     : options.section === 'login'
       ? raw('')

@@ -4,7 +4,7 @@ import { articleHref, tagChip } from '../components.js';
 import { highlightLine, highlightParagraphs } from '../highlight.js';
 import { html, raw, type SafeHtml } from '../html.js';
 import { formatDate, KIND_HINTS, KIND_LABELS, statusLabel, TYPE_LABELS } from '../labels.js';
-import { csrfField, page, type Flash, type PageView } from '../layout.js';
+import { csrfField, page, type Flash, type PageView, canEdit } from '../layout.js';
 import { KIND_ORDER, shownTags, tagPanel, type ShownTag } from './tags-panel.js';
 
 export interface ArticleView {
@@ -47,7 +47,7 @@ export function renderArticle(view: PageView, { article, decisions, flash }: Art
   const tags = shownTags(live, (t) => t.tag);
   const labelOf = new Map(article.tags.map((t) => [t.id, t.tag]));
   const link = webLink(article.url);
-  const editor = !!view.session;
+  const editor = canEdit(view);
   const title = article.title.trim() || `مقالة ${article.id}`;
 
   const rejectedList = rejected.length
@@ -70,7 +70,9 @@ export function renderArticle(view: PageView, { article, decisions, flash }: Art
   <form method="post" action="${articleHref(article.id)}/retag">${csrfField(view)}<button type="submit" class="secondary">أعد وسم المقالة</button></form>
   <form method="post" action="${articleHref(article.id)}/delete" data-confirm="حذف هذه المقالة ووسومها نهائيًا؟">${csrfField(view)}<button type="submit" class="danger">احذف المقالة</button></form>
 </div>`
-    : html`<p class="small"><a href="/ui/login?next=${encodeURIComponent(view.path)}">سجّل الدخول</a> لقبول الوسوم أو رفضها أو إضافتها.</p>`;
+    : view.session
+      ? html`<p class="small muted">دورك «قارئ»: تقرأ ولا تعدّل.</p>`
+      : html`<p class="small"><a href="/ui/login?next=${encodeURIComponent(view.path)}">سجّل الدخول</a> لقبول الوسوم أو رفضها أو إضافتها.</p>`;
 
   const history = decisions.length
     ? html`<details class="card"><summary>سجل قرارات المحررين (${decisions.length})</summary><ul class="small">${decisions.map(

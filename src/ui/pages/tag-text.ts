@@ -2,7 +2,7 @@
 import type { TagResult } from '../../core/index.js';
 import { highlightLine, highlightParagraphs } from '../highlight.js';
 import { html, raw, type SafeHtml } from '../html.js';
-import { csrfField, page, type Flash, type PageView } from '../layout.js';
+import { csrfField, page, type Flash, type PageView, canEdit } from '../layout.js';
 import { legend } from './article.js';
 import { shownTags, tagPanel } from './tags-panel.js';
 
@@ -22,7 +22,7 @@ export interface TagTextView {
 
 export function renderTagText(view: PageView, { input, results, flash }: TagTextView): SafeHtml {
   const tags = results ? shownTags(results, (r) => r.tag) : [];
-  const saveControls = view.session
+  const saveControls = canEdit(view)
     ? html`<fieldset><legend>الحفظ</legend>
   <label class="check"><input type="checkbox" name="save" value="1"${input.save ? raw(' checked') : ''}> احفظها مقالة بعد الوسم</label>
   <div class="row">

@@ -3,7 +3,7 @@ import type { TagUsage, VocabularyRecord } from '../../storage/index.js';
 import { entryHref, pager, tagChip, tagHref } from '../components.js';
 import { html, raw, type SafeHtml } from '../html.js';
 import { formatNumber, TYPE_LABELS, typeLabel } from '../labels.js';
-import { csrfField, page, type Flash, type PageView } from '../layout.js';
+import { csrfField, page, type Flash, type PageView, canEdit } from '../layout.js';
 
 export type VocabularyTab = 'all' | 'unused' | 'overused';
 
@@ -100,7 +100,7 @@ function editorForms(view: PageView): SafeHtml {
 }
 
 export function renderVocabulary(view: PageView, v: VocabularyView): SafeHtml {
-  const editor = !!view.session;
+  const editor = canEdit(view);
   const tab = (id: VocabularyTab, label: string) => html`<li><a href="/ui/vocabulary${id === 'all' ? '' : `?view=${id}`}"${v.tab === id ? raw(' aria-current="page"') : ''}>${label}</a></li>`;
   const params = { view: v.tab === 'all' ? undefined : v.tab, q: v.q, type: v.type };
   let list: SafeHtml;
