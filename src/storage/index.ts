@@ -29,3 +29,4 @@ export function openRepository(url: string = DEFAULT_DATABASE_URL, options: Post
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) throw new WasimError('USAGE', `Unsupported DATABASE_URL "${describeDatabaseUrl(url)}": use sqlite:PATH or postgres://…`);
   return openSqlite(url);
 }
+export { REVIEW_STATES, ReviewStore, type QueueFilter, type QueueItem, type ReviewState } from './review.js';

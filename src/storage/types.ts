@@ -4,6 +4,7 @@
  */
 import type { Evidence, Mention, TagType, VocabEntry } from '../core/index.js';
 import type { AccountStore } from './accounts.js';
+import type { ReviewStore } from './review.js';
 import type { DecisionAction, JobStatus, TagStatus } from './schema.js';
 
 export type { DecisionAction, JobStatus, TagStatus } from './schema.js';
@@ -178,6 +179,8 @@ export interface Repository {
   readonly kind: 'sqlite' | 'postgres';
   /** Users, sessions and personal API tokens. */
   readonly accounts: AccountStore;
+  /** The review queue and undo. */
+  readonly review: ReviewStore;
   /** Applies pending migrations; returns the names applied now. */
   migrate(): Promise<string[]>;
   ping(): Promise<void>;

@@ -31,6 +31,7 @@ import { renderTagText, type TagTextInput } from './pages/tag-text.js';
 import { renderEntry, renderVocabulary, type VocabularyTab } from './pages/vocabulary.js';
 import { checkCsrf, checkSameOrigin, endSession, loadSession, readSession, safeNext, startSession, type Session } from './session.js';
 import { accountRoutes, loginRoutes } from './accounts.js';
+import { queueState, reviewRoutes } from './review.js';
 
 const ARTICLES_PER_PAGE = 20;
 const ENTRIES_PER_PAGE = 50;
@@ -225,6 +226,8 @@ async function uiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, 
   // ---- login, logout, the account page (ui/accounts.ts)
   await loginRoutes(ui, ctx, { viewOf, sendHtml, seeOther, flashOf, field: (b, n) => field(b as Body, n) });
   await accountRoutes(ui, ctx, { viewOf, sendHtml, seeOther, flashOf, field: (b, n) => field(b as Body, n) });
+  // ---- the review queue and reviewing without reloads (ui/review.ts)
+  await reviewRoutes(ui, ctx, { viewOf, reader, editor, sendHtml });
 
   // ---- one article
   ui.get<{ Params: { id: string } }>('/articles/:id', { schema: { hide: true } }, async (req, reply) => {
@@ -232,7 +235,9 @@ async function uiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, 
     const id = articleId(req.params.id);
     const article = await ctx.service.getArticle(id);
     const { items: decisions } = await ctx.repo.listDecisions({ articleId: id }, { limit: 50 });
-    return sendHtml(reply, renderArticle(viewOf(req), { article, decisions, flash: flashOf(req) }));
+    const state = queueState(queryOf(req).queue);
+    const queue = { state, ...(await ctx.repo.review.neighbours(id, { state })) };
+    return sendHtml(reply, renderArticle(viewOf(req), { article, decisions, flash: flashOf(req), queue }));
   });
 
   ui.post<{ Params: { id: string } }>('/articles/:id/tags', { schema: { hide: true } }, async (req, reply) => {
@@ -252,6 +257,11 @@ async function uiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, 
         return sendHtml(reply, renderArticle(viewOf(req, session), { article, decisions, flash: { kind: 'error', text: `لا يوجد في المعجم وسم «${add}». اختر من القائمة أو أضفه إلى المعجم أولًا.` } }), 404);
       }
       return seeOther(reply, `/ui/articles/${id}?msg=added#tags`);
+    }
+    if (action === 'accept-all') {
+      const open = (await ctx.service.getArticle(id)).tags.filter((t) => t.status === 'suggested').map((t) => t.id);
+      if (open.length) await ctx.service.decide(id, { accept: open }, session.editor);
+      return seeOther(reply, `/ui/articles/${id}?msg=accepted#tags`);
     }
     if (!tag || (action !== 'accept' && action !== 'reject')) throw new WasimError('VALIDATION', 'Say which tag to accept or reject.');
     await ctx.service.decide(id, action === 'accept' ? { accept: [tag] } : { reject: [tag] }, session.editor);

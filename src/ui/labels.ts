@@ -134,3 +134,19 @@ export function textDir(text: string): 'rtl' | 'ltr' {
 }
 
 export const ROLE_LABELS: Record<Role, string> = { admin: 'مسؤول', editor: 'محرر', viewer: 'قارئ' };
+
+export type CountedNoun = 'article' | 'tag' | 'suggestion' | 'decision';
+
+/** Each noun in the forms Intl.PluralRules('ar') asks for: zero, one, two, few (3–10), many (11–99), other (100, 101…). */
+const COUNTED: Record<CountedNoun, Record<Intl.LDMLPluralRule, string>> = {
+  article: { zero: 'لا مقالات', one: 'مقالة واحدة', two: 'مقالتان', few: '# مقالات', many: '# مقالةً', other: '# مقالة' },
+  tag: { zero: 'لا وسوم', one: 'وسم واحد', two: 'وسمان', few: '# وسوم', many: '# وسمًا', other: '# وسم' },
+  suggestion: { zero: 'لا اقتراحات', one: 'اقتراح واحد', two: 'اقتراحان', few: '# اقتراحات', many: '# اقتراحًا', other: '# اقتراح' },
+  decision: { zero: 'لا قرارات', one: 'قرار واحد', two: 'قراران', few: '# قرارات', many: '# قرارًا', other: '# قرار' },
+};
+const PLURAL = new Intl.PluralRules('ar');
+
+/** "مقالة واحدة"، "مقالتان"، "3 مقالات"، "11 مقالةً"، "100 مقالة". */
+export function countLabel(n: number, noun: CountedNoun): string {
+  return COUNTED[noun][PLURAL.select(n)].replace('#', formatNumber(n));
+}

@@ -68,7 +68,7 @@ describe('highlighting', () => {
 
   it('marks every mention with its tag, score and kind', () => {
     const out = highlightLine(title, 'title', [eg, sudan]).value;
-    assert.match(out, /<mark class="hl type-place" tabindex="0" data-tag-id="eg" data-tag="مصر" data-tags="eg" data-score="0.93" data-kind="exact" data-tip="مصر · 0.93 · تطابق تام" aria-describedby="d0">مصر<\/mark>/);
+    assert.match(out, /<mark class="hl type-place" tabindex="-1" data-tag-id="eg" data-tag="مصر" data-tags="eg" data-score="0.93" data-kind="exact" data-tip="مصر · 0.93 · تطابق تام" aria-describedby="d0">مصر<\/mark>/);
     assert.match(out, /data-kind="clitic" data-tip="السودان · 0.80 · مع سابقة متصلة" aria-describedby="d1">والسودان<\/mark>/);
     // The text outside the marks is untouched.
     assert.equal(out.replace(/<[^>]+>/g, ''), title);

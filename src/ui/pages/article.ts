@@ -11,9 +11,11 @@ export interface ArticleView {
   article: StoredArticle;
   decisions: DecisionRecord[];
   flash?: Flash | undefined;
+  /** The review queue around this article: older (next) and newer (previous) ones. */
+  queue?: { next?: number; prev?: number; state: string };
 }
 
-const ACTION_LABELS: Record<string, string> = { accept: 'قَبِل', reject: 'رفض', add: 'أضاف' };
+const ACTION_LABELS: Record<string, string> = { accept: 'قَبِل', reject: 'رفض', add: 'أضاف', undo: 'تراجع عن قرار في' };
 
 /** Links in stored articles come from the CMS: only web links become clickable. */
 export function webLink(url: string | null): string | undefined {
@@ -41,7 +43,33 @@ ${accepted ? '' : html`<button type="submit" name="action" value="accept" class=
 <button type="submit" name="action" value="reject" class="reject" aria-label="رفض وسم ${t.label}">رفض</button></form>`;
 }
 
-export function renderArticle(view: PageView, { article, decisions, flash }: ArticleView): SafeHtml {
+/** The tag panel's content: what the page script swaps in after a decision, without a reload. */
+export function renderTagsSection(view: PageView, article: StoredArticle): SafeHtml {
+  const live = article.tags.filter((t) => t.status !== 'rejected');
+  const rejected = article.tags.filter((t) => t.status === 'rejected');
+  const tags = shownTags(live, (t) => t.tag);
+  const editor = canEdit(view);
+  const open = live.filter((t) => t.status === 'suggested').length;
+  const rejectedList = rejected.length
+    ? html`<details class="rejected-list"><summary>وسوم مرفوضة (${rejected.length})</summary><ul class="tag-list">${rejected.map(
+        (t) => html`<li data-tag-item="${t.id}" data-status="rejected" tabindex="-1"><div class="tag-head">${tagChip({ id: t.id, tag: t.tag, type: t.type ?? null, status: t.status })}${
+          editor
+            ? html`<form class="decide" method="post" action="${articleHref(article.id)}/tags">${csrfField(view)}<input type="hidden" name="tag" value="${t.id}"><button type="submit" name="action" value="accept" class="accept" aria-label="قبول وسم ${t.tag}">قبول</button></form>`
+            : ''
+        }</div></li>`,
+      )}</ul></details>`
+    : raw('');
+  const acceptAll = editor && open > 0
+    ? html`<form class="decide accept-all" method="post" action="${articleHref(article.id)}/tags">${csrfField(view)}<input type="hidden" name="action" value="accept-all"><button type="submit" class="secondary" data-accept-all>اقبل كل المقترحات (${open})</button></form>`
+    : raw('');
+  return html`<h2 id="tags-heading" tabindex="-1">الوسوم (${live.length})</h2>
+      ${acceptAll}
+      ${tagPanel(tags, editor ? { decide: (t) => decideForm(view, article.id, t) } : {})}
+      ${rejectedList}
+      <p class="visually-hidden" role="status" aria-live="polite" data-review-status></p>`;
+}
+
+export function renderArticle(view: PageView, { article, decisions, flash, queue }: ArticleView): SafeHtml {
   const live = article.tags.filter((t) => t.status !== 'rejected');
   const rejected = article.tags.filter((t) => t.status === 'rejected');
   const tags = shownTags(live, (t) => t.tag);
@@ -50,18 +78,8 @@ export function renderArticle(view: PageView, { article, decisions, flash }: Art
   const editor = canEdit(view);
   const title = article.title.trim() || `مقالة ${article.id}`;
 
-  const rejectedList = rejected.length
-    ? html`<details class="rejected-list"><summary>وسوم مرفوضة (${rejected.length})</summary><ul class="tag-list">${rejected.map(
-        (t) => html`<li><div class="tag-head">${tagChip({ id: t.id, tag: t.tag, type: t.type ?? null, status: t.status })}${
-          editor
-            ? html`<form class="decide" method="post" action="${articleHref(article.id)}/tags">${csrfField(view)}<input type="hidden" name="tag" value="${t.id}"><button type="submit" name="action" value="accept" class="accept" aria-label="قبول وسم ${t.tag}">قبول</button></form>`
-            : ''
-        }</div></li>`,
-      )}</ul></details>`
-    : raw('');
-
   const editing = editor
-    ? html`<form method="post" action="${articleHref(article.id)}/tags" class="card">${csrfField(view)}
+    ? html`<form method="post" action="${articleHref(article.id)}/tags" class="card" data-add-tag>${csrfField(view)}
   <label for="add-tag">أضف وسمًا من المعجم</label>
   <div class="row"><div class="field"><input type="text" id="add-tag" name="add" list="vocab-options" data-vocab autocomplete="off" required placeholder="اكتب أول حروف الوسم"></div><button type="submit">أضف</button></div>
   <datalist id="vocab-options"></datalist>
@@ -80,7 +98,11 @@ export function renderArticle(view: PageView, { article, decisions, flash }: Art
       )}</ul></details>`
     : raw('');
 
-  const content = html`<div class="crumbs"><a href="/">المقالات</a> › مقالة ${article.id}</div>
+  const queueNav = queue
+    ? html`<nav class="queue-nav small" aria-label="طابور المراجعة">${queue.prev ? html`<a href="${articleHref(queue.prev)}?queue=${queue.state}" rel="prev" data-key="p">→ السابقة</a>` : ''} <a href="/ui/queue?state=${queue.state}">الطابور</a> ${queue.next ? html`<a href="${articleHref(queue.next)}?queue=${queue.state}" rel="next" data-key="n">التالية ←</a>` : html`<span class="muted">لا مقالة بعدها في الطابور</span>`}</nav>`
+    : raw('');
+  const content = html`<div class="crumbs"><a href="/">المقالات</a> › <a href="/ui/queue">طابور المراجعة</a> › مقالة ${article.id}</div>
+${queueNav}
 <div class="article-layout">
   <article class="article-text card" aria-labelledby="article-title">
     <h1 id="article-title">${article.title.trim() ? highlightLine(article.title, 'title', tags) : title}</h1>
@@ -89,15 +111,34 @@ export function renderArticle(view: PageView, { article, decisions, flash }: Art
     <div class="body">${highlightParagraphs(article.body, 'body', tags)}</div>
   </article>
   <aside aria-labelledby="tags-heading">
-    <section class="card" id="tags">
-      <h2 id="tags-heading" tabindex="-1">الوسوم (${live.length})</h2>
-      ${tagPanel(tags, editor ? { decide: (t) => decideForm(view, article.id, t) } : {})}
-      ${rejectedList}
+    ${editor ? html`<p class="small muted keys-hint">اختصارات لوحة المفاتيح: اضغط <kbd>?</kbd></p>` : ''}
+    <section class="card" id="tags" data-review="${article.id}">
+      ${renderTagsSection(view, article)}
     </section>
     ${editing}
     ${legend()}
     ${history}
   </aside>
-</div>`;
+</div>
+${editor ? helpDialog() : ''}`;
   return page(view, { title, section: 'articles', content, flash });
+}
+
+const SHORTCUTS: [string, string][] = [
+  ['j / k', 'الوسم التالي / السابق'],
+  ['a', 'اقبل الوسم المحدد'],
+  ['r', 'ارفض الوسم المحدد'],
+  ['u', 'تراجع عن آخر قرار'],
+  ['A', 'اقبل كل المقترحات الباقية'],
+  ['n / p', 'المقالة التالية / السابقة في الطابور'],
+  ['/', 'البحث'],
+  ['t', 'أضف وسمًا'],
+  ['?', 'هذه المساعدة'],
+];
+
+/** The `?` overlay listing the shortcuts (a native dialog: Escape closes it, focus returns). */
+export function helpDialog(): SafeHtml {
+  return html`<dialog id="shortcuts" aria-labelledby="shortcuts-title" class="card"><h2 id="shortcuts-title">اختصارات لوحة المفاتيح</h2>
+<table class="table"><tbody>${SHORTCUTS.map(([k, v]) => html`<tr><th scope="row"><kbd dir="ltr">${k}</kbd></th><td>${v}</td></tr>`)}</tbody></table>
+<form method="dialog"><button type="submit">إغلاق</button></form></dialog>`;
 }

@@ -24,7 +24,7 @@ export function renderArticles(view: PageView, v: ArticlesView): SafeHtml {
   const content = html`<h1>المقالات</h1>
 <form class="card filters" method="get" action="/" role="search">
   <div class="row">
-    <div class="field"><label for="q">بحث في النص</label><input type="search" id="q" name="q" value="${v.q ?? ''}" placeholder="كلمة أو عبارة"></div>
+    <div class="field"><label for="q">بحث في النص</label><input type="search" id="q" name="q" data-search value="${v.q ?? ''}" placeholder="كلمة أو عبارة"></div>
     <div class="field"><label for="tag-filter">الوسم</label><input type="text" id="tag-filter" name="tag" value="${v.tag?.label ?? v.tagInput ?? ''}" list="tag-options" data-vocab autocomplete="off" placeholder="مثل: القاهرة"></div>
     <button type="submit">اعرض</button>
     ${filtered ? html`<a class="button secondary" href="/">الكل</a>` : ''}

@@ -118,7 +118,7 @@ export function renderVocabulary(view: PageView, v: VocabularyView): SafeHtml {
 <ul class="tabs" aria-label="العرض">${tab('all', 'كل المدخلات')}${tab('unused', 'لم تُستعمل قط')}${tab('overused', 'تُستعمل كثيرًا')}</ul>
 ${v.tab === 'all'
     ? html`<form class="card filters" method="get" action="/ui/vocabulary" role="search"><div class="row">
-  <div class="field"><label for="vq">بحث</label><input type="search" id="vq" name="q" value="${v.q ?? ''}" placeholder="اسم أو اسم آخر"></div>
+  <div class="field"><label for="vq">بحث</label><input type="search" id="vq" name="q" data-search value="${v.q ?? ''}" placeholder="اسم أو اسم آخر"></div>
   <div class="field"><label for="vtype">النوع</label><select id="vtype" name="type">${typeOptions(v.type, 'كل الأنواع')}</select></div>
   <button type="submit">ابحث</button>
 </div></form>`

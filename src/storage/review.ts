@@ -1,0 +1,106 @@
+/**
+ * The review queue: articles by how far editors got with them — unreviewed (no decision yet),
+ * partly reviewed (decisions and open suggestions), reviewed (no suggestion left open) — and
+ * undoing a decision. Over the repository's kysely database, in SQL both backends accept.
+ */
+import { sql, type Kysely } from 'kysely';
+import { WasimError } from '../core/index.js';
+import type { Database, TagStatus } from './schema.js';
+
+export type ReviewState = 'unreviewed' | 'partial' | 'reviewed';
+export const REVIEW_STATES: readonly ReviewState[] = ['unreviewed', 'partial', 'reviewed'];
+
+export interface QueueFilter {
+  state?: ReviewState;
+  /** published_at (or created_at) ≥ from, ≤ to (ISO strings). */
+  from?: string;
+  to?: string;
+}
+
+export interface QueueItem {
+  id: number;
+  title: string;
+  date: string;
+  open: number;
+  decided: number;
+  state: ReviewState;
+}
+
+const now = (): string => new Date().toISOString();
+
+function stateOf(open: number, decided: number): ReviewState {
+  return decided === 0 ? 'unreviewed' : open > 0 ? 'partial' : 'reviewed';
+}
+
+export class ReviewStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  private progress(filter: QueueFilter) {
+    let q = this.db
+      .selectFrom('articles as a')
+      .leftJoin('article_tags as t', 't.article_id', 'a.id')
+      .select([
+        'a.id',
+        'a.title',
+        sql<string>`coalesce(a.published_at, a.created_at)`.as('date'),
+        sql<number>`sum(case when t.status = 'suggested' then 1 else 0 end)`.as('open'),
+        sql<number>`sum(case when t.status is not null and t.status <> 'suggested' then 1 else 0 end)`.as('decided'),
+      ])
+      .groupBy(['a.id', 'a.title', 'a.published_at', 'a.created_at']);
+    if (filter.from) q = q.where(sql<string>`coalesce(a.published_at, a.created_at)`, '>=', filter.from);
+    if (filter.to) q = q.where(sql<string>`coalesce(a.published_at, a.created_at)`, '<=', filter.to);
+    return q;
+  }
+
+  private withState(filter: QueueFilter) {
+    const q = this.progress(filter);
+    if (filter.state === 'unreviewed') return q.having(sql`sum(case when t.status is not null and t.status <> 'suggested' then 1 else 0 end)`, '=', 0);
+    if (filter.state === 'partial') return q.having(sql`sum(case when t.status is not null and t.status <> 'suggested' then 1 else 0 end)`, '>', 0).having(sql`sum(case when t.status = 'suggested' then 1 else 0 end)`, '>', 0);
+    if (filter.state === 'reviewed') return q.having(sql`sum(case when t.status is not null and t.status <> 'suggested' then 1 else 0 end)`, '>', 0).having(sql`sum(case when t.status = 'suggested' then 1 else 0 end)`, '=', 0);
+    return q;
+  }
+
+  /** How many articles are in each state (the other filters applied). */
+  async counts(filter: Omit<QueueFilter, 'state'> = {}): Promise<Record<ReviewState, number>> {
+    const rows = await this.progress(filter).execute();
+    const counts: Record<ReviewState, number> = { unreviewed: 0, partial: 0, reviewed: 0 };
+    for (const r of rows) counts[stateOf(Number(r.open), Number(r.decided))]++;
+    return counts;
+  }
+
+  /** Newest first. */
+  async list(filter: QueueFilter, page: { limit: number; offset?: number }): Promise<QueueItem[]> {
+    const rows = await this.withState(filter).orderBy('a.id', 'desc').limit(page.limit).offset(page.offset ?? 0).execute();
+    return rows.map((r) => ({ id: Number(r.id), title: r.title, date: r.date, open: Number(r.open), decided: Number(r.decided), state: stateOf(Number(r.open), Number(r.decided)) }));
+  }
+
+  /** The queue's article after (older than) and before (newer than) this one. */
+  async neighbours(id: number, filter: QueueFilter): Promise<{ next?: number; prev?: number }> {
+    const [next, prev] = await Promise.all([
+      this.withState(filter).where('a.id', '<', id).orderBy('a.id', 'desc').limit(1).executeTakeFirst(),
+      this.withState(filter).where('a.id', '>', id).orderBy('a.id', 'asc').limit(1).executeTakeFirst(),
+    ]);
+    return { ...(next ? { next: Number(next.id) } : {}), ...(prev ? { prev: Number(prev.id) } : {}) };
+  }
+
+  /**
+   * Reverts the latest decision on one tag of an article to the status before it (an added tag
+   * is removed again) and logs the undo as the decision that restores it. Returns the status
+   * now, or null when the tag is gone. Undoing again undoes the undo.
+   */
+  async undo(articleId: number, tagId: string, editor: string): Promise<TagStatus | null> {
+    return this.db.transaction().execute(async (trx) => {
+      const last = await trx.selectFrom('tag_decisions').selectAll().where('article_id', '=', articleId).where('tag_id', '=', tagId).orderBy('id', 'desc').limit(1).executeTakeFirst();
+      const row = await trx.selectFrom('article_tags').select('status').where('article_id', '=', articleId).where('tag_id', '=', tagId).executeTakeFirst();
+      if (!last || !row || row.status !== last.to_status) throw new WasimError('CONFLICT', `Nothing to undo for tag "${tagId}" on article ${articleId}.`);
+      const at = now();
+      const back = last.from_status;
+      if (back === null) await trx.deleteFrom('article_tags').where('article_id', '=', articleId).where('tag_id', '=', tagId).execute();
+      else await trx.updateTable('article_tags').set({ status: back, updated_at: at }).where('article_id', '=', articleId).where('tag_id', '=', tagId).execute();
+      // The undo is itself a logged decision (an added tag taken off again is logged as going to rejected).
+      await trx.insertInto('tag_decisions').values({ article_id: articleId, tag_id: tagId, action: 'undo', editor, at, from_status: row.status, to_status: back ?? 'rejected' }).execute();
+      await trx.updateTable('articles').set({ updated_at: at }).where('id', '=', articleId).execute();
+      return back;
+    });
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Reviewing without reloads and the review queue. The article page's script posts decisions
+ * (accept, reject, undo, accept all, add) as JSON here, with the session's CSRF token in a
+ * header, and swaps in the tag panel rendered by the same code as the page; the page's forms
+ * stay the no-JavaScript path. The queue lists articles by review state with counts.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { WasimError } from '../core/index.js';
+import type { AppContext } from '../server/context.js';
+import { REVIEW_STATES, type QueueFilter, type ReviewState } from '../storage/index.js';
+import { articleHref } from './components.js';
+import { html, type SafeHtml } from './html.js';
+import { countLabel, formatDate } from './labels.js';
+import { page, type PageView } from './layout.js';
+import { renderTagsSection } from './pages/article.js';
+import type { Session } from './session.js';
+
+export interface ReviewHelpers {
+  viewOf(req: FastifyRequest, session?: Session): PageView;
+  reader(req: FastifyRequest): Session | undefined;
+  editor(req: FastifyRequest): Session;
+  sendHtml(reply: FastifyReply, markup: SafeHtml, status?: number): FastifyReply;
+}
+
+const STATE_LABELS: Record<ReviewState, string> = { unreviewed: 'لم تُراجع', partial: 'رُوجعت جزئيًا', reviewed: 'رُوجعت' };
+const QUEUE_PAGE = 50;
+
+export function queueState(raw: unknown): ReviewState {
+  return typeof raw === 'string' && REVIEW_STATES.includes(raw as ReviewState) ? (raw as ReviewState) : 'unreviewed';
+}
+
+function isoDay(raw: unknown, end: boolean): string | undefined {
+  if (typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(raw))) return undefined;
+  return end ? `${raw}T23:59:59.999Z` : `${raw}T00:00:00.000Z`;
+}
+
+function articleIdOf(raw: string): number {
+  const id = /^\d{1,12}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(id) || id < 1) throw new WasimError('NOT_FOUND', `No article with id ${JSON.stringify(raw)}.`);
+  return id;
+}
+
+export function renderQueue(view: PageView, data: { state: ReviewState; counts: Record<ReviewState, number>; items: { id: number; title: string; date: string; open: number; decided: number }[]; from?: string; to?: string }): SafeHtml {
+  const range = (data.from ? `&from=${data.from}` : '') + (data.to ? `&to=${data.to}` : '');
+  const tabs = REVIEW_STATES.map(
+    (s) => html`<li><a href="/ui/queue?state=${s}${range}"${s === data.state ? html` aria-current="page"` : ''}>${STATE_LABELS[s]} <span class="badge">${countLabel(data.counts[s], 'article')}</span></a></li>`,
+  );
+  const first = data.items[0];
+  const content = html`<section class="card" aria-labelledby="queue-title">
+  <h1 id="queue-title">طابور المراجعة</h1>
+  <nav aria-label="حالة المراجعة"><ul class="tabs">${tabs}</ul></nav>
+  <form method="get" action="/ui/queue" class="row filters">
+    <input type="hidden" name="state" value="${data.state}">
+    <div class="field"><label for="queue-from">من تاريخ</label><input type="date" id="queue-from" name="from" value="${data.from ?? ''}"></div>
+    <div class="field"><label for="queue-to">إلى تاريخ</label><input type="date" id="queue-to" name="to" value="${data.to ?? ''}"></div>
+    <button type="submit" class="secondary">صفِّ</button>
+  </form>
+  ${first ? html`<p><a class="button" href="${articleHref(first.id)}?queue=${data.state}" data-queue-start data-key="n">ابدأ المراجعة: ${first.title.trim() || `مقالة ${first.id}`}</a></p>` : html`<p class="muted">لا مقالات في هذه الحالة.</p>`}
+  <ol class="queue-list">${data.items.map(
+    (a) => html`<li><a href="${articleHref(a.id)}?queue=${data.state}">${a.title.trim() || `مقالة ${a.id}`}</a> <span class="small muted">${formatDate(a.date)} — ${countLabel(a.open, 'suggestion')} مفتوحة، ${countLabel(a.decided, 'decision')}</span></li>`,
+  )}</ol>
+</section>`;
+  return page(view, { title: 'طابور المراجعة', section: 'queue', content });
+}
+
+export async function reviewRoutes(ui: FastifyInstance, ctx: AppContext, h: ReviewHelpers): Promise<void> {
+  ui.get('/queue', { schema: { hide: true } }, async (req, reply) => {
+    h.reader(req);
+    const q = (req.query ?? {}) as Record<string, unknown>;
+    const state = queueState(q.state);
+    const from = isoDay(q.from, false);
+    const to = isoDay(q.to, true);
+    const filter: QueueFilter = { ...(from ? { from } : {}), ...(to ? { to } : {}) };
+    const [counts, items] = await Promise.all([ctx.repo.review.counts(filter), ctx.repo.review.list({ ...filter, state }, { limit: QUEUE_PAGE })]);
+    return h.sendHtml(reply, renderQueue(h.viewOf(req), { state, counts, items, ...(from ? { from: String(q.from) } : {}), ...(to ? { to: String(q.to) } : {}) }));
+  });
+
+  ui.post<{ Params: { id: string }; Body: { action?: unknown; tag?: unknown; add?: unknown } }>('/api/articles/:id/review', { schema: { hide: true } }, async (req) => {
+    const session = h.editor(req);
+    const id = articleIdOf(req.params.id);
+    const body = (req.body ?? {}) as { action?: unknown; tag?: unknown; add?: unknown };
+    const tag = typeof body.tag === 'string' ? body.tag.trim().slice(0, 500) : '';
+    let changed: string[] = [];
+    switch (body.action) {
+      case 'accept':
+      case 'reject':
+        if (!tag) throw new WasimError('VALIDATION', 'Say which tag.');
+        await ctx.service.decide(id, body.action === 'accept' ? { accept: [tag] } : { reject: [tag] }, session.editor);
+        changed = [tag];
+        break;
+      case 'accept-all': {
+        const open = (await ctx.service.getArticle(id)).tags.filter((t) => t.status === 'suggested').map((t) => t.id);
+        if (open.length) await ctx.service.decide(id, { accept: open }, session.editor);
+        changed = open;
+        break;
+      }
+      case 'undo':
+        if (!tag) throw new WasimError('VALIDATION', 'Say which tag.');
+        await ctx.service.getArticle(id);
+        await ctx.repo.review.undo(id, tag, session.editor);
+        changed = [tag];
+        break;
+      case 'add': {
+        const add = typeof body.add === 'string' ? body.add.trim().slice(0, 500) : '';
+        if (!add) throw new WasimError('VALIDATION', 'Say which tag to add.');
+        const before = new Set((await ctx.service.getArticle(id)).tags.filter((t) => t.status !== 'rejected').map((t) => t.id));
+        const after = await ctx.service.decide(id, { add: [add] }, session.editor);
+        changed = after.tags.filter((t) => t.status !== 'rejected' && !before.has(t.id)).map((t) => t.id);
+        break;
+      }
+      default:
+        throw new WasimError('VALIDATION', 'action must be accept, reject, accept-all, undo or add.');
+    }
+    const article = await ctx.service.getArticle(id);
+    const view = h.viewOf(req, session);
+    return {
+      html: renderTagsSection(view, article).value,
+      changed,
+      open: article.tags.filter((t) => t.status === 'suggested').length,
+      statuses: Object.fromEntries(article.tags.map((t) => [t.id, t.status])),
+    };
+  });
+}
+
+export { STATE_LABELS };
