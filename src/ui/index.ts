@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { WasimError, type TagResult, type TagType, type VocabFormat } from '../core/index.js';
+import { arabicMessage, WasimError, type TagResult, type TagType, type VocabFormat } from '../core/index.js';
 import type { UiPlugin } from '../server/app.js';
 import type { AppContext } from '../server/context.js';
 import { mapError } from '../server/http-errors.js';
@@ -311,7 +311,7 @@ async function uiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, 
       results = (await ctx.service.tag({ title: input.title, body: input.body }, cut)).tags as unknown as TagResult[];
     } catch (e) {
       if (!(e instanceof WasimError)) throw e;
-      const text = e.code === 'EMPTY_INPUT' ? 'الصق عنوانًا أو نصًا أولًا.' : e.code === 'INPUT_TOO_LARGE' ? 'النص أطول من الحد المسموح.' : e.message;
+      const text = e.code === 'EMPTY_INPUT' ? 'الصق عنوانًا أو نصًا أولًا.' : e.code === 'INPUT_TOO_LARGE' ? 'النص أطول من الحد المسموح.' : (arabicMessage(e.code) ?? e.message);
       return sendHtml(reply, renderTagText(viewOf(req, session), { input, flash: { kind: 'error', text } }), e.status);
     }
     return sendHtml(reply, renderTagText(viewOf(req, session), { input, results }));

@@ -5,9 +5,12 @@ import type { Mention } from '../core/index.js';
 import type { StoredArticle } from '../storage/index.js';
 import { highlightLine, highlightParagraphs, spansOf, type HighlightTag } from './highlight.js';
 import { escapeHtml, html, query, raw } from './html.js';
-import { reasonsOf, textDir, timesLabel } from './labels.js';
+import { countLabel, FEATURE_LABELS, reasonsOf, textDir, timesLabel } from './labels.js';
+import { WEIGHTS } from '../core/rank.js';
+import { arabicMessage } from '../core/index.js';
+import { renderError } from './pages/misc.js';
 import type { PageView } from './layout.js';
-import { renderArticle } from './pages/article.js';
+import { readableUrl, renderArticle } from './pages/article.js';
 import { renderArticles } from './pages/articles.js';
 import { renderTagText } from './pages/tag-text.js';
 import { safeNext } from './session.js';
@@ -173,6 +176,31 @@ describe('wording and helpers', () => {
     assert.equal(timesLabel(7), '7 مرات');
     assert.equal(timesLabel(12), '12 مرة');
     assert.equal(timesLabel(103), '103 مرات');
+  });
+
+  it('counts with the forms of Intl.PluralRules("ar"): 0, 1, 2, 3, 11, 100', () => {
+    const forms = [0, 1, 2, 3, 11, 100].map((n) => countLabel(n, 'article'));
+    assert.deepEqual(forms, ['لا مقالات', 'مقالة واحدة', 'مقالتان', '3 مقالات', '11 مقالةً', '100 مقالة']);
+    assert.deepEqual([0, 1, 2, 3, 11, 100, 102, 103].map((n) => countLabel(n, 'tag')), ['لا وسوم', 'وسم واحد', 'وسمان', '3 وسوم', '11 وسمًا', '100 وسم', '102 وسم', '103 وسوم']);
+    assert.equal(countLabel(25, 'suggestion'), '25 اقتراحًا');
+    assert.equal(countLabel(10, 'decision'), '10 قرارات');
+  });
+
+  it('shows source links decoded and links to the encoded URL', () => {
+    const url = 'https://news.example/' + encodeURIComponent('مصر-والسودان');
+    assert.equal(readableUrl(url), 'https://news.example/مصر-والسودان');
+    assert.equal(readableUrl('https://x.example/%E0%A4%A'), 'https://x.example/%E0%A4%A', 'a broken escape is shown as it is');
+  });
+
+  it('has an Arabic label for every ranking feature', () => {
+    for (const feature of Object.keys(WEIGHTS)) assert.match(FEATURE_LABELS[feature as keyof typeof WEIGHTS], /[\u0621-\u064A]/, feature);
+  });
+
+  it('shows error pages in Arabic from the catalogue, the English detail folded away', () => {
+    const out = renderError(view, { status: 403, code: 'NOT_ALLOWED', message: 'The role "viewer" may read but not write.' }).value;
+    assert.ok(out.includes(`${arabicMessage('NOT_ALLOWED')} <code>NOT_ALLOWED</code>`));
+    assert.match(out, /<h1 id="error-title">غير مسموح<\/h1>/);
+    assert.match(out, /<summary>التفاصيل التقنية<\/summary>/);
   });
 
   it('orders the reasons behind a score by how much they moved it', () => {

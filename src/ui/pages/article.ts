@@ -28,6 +28,15 @@ export function webLink(url: string | null): string | undefined {
   }
 }
 
+/** A link as a reader reads it: percent-escapes decoded (Arabic paths become Arabic); the href stays encoded. */
+export function readableUrl(url: string): string {
+  try {
+    return decodeURI(url);
+  } catch {
+    return url;
+  }
+}
+
 export function legend(): SafeHtml {
   return html`<details class="legend card"><summary>دليل الألوان وأنواع الأدلة</summary>
 <ul class="chips">${Object.entries(TYPE_LABELS).map(([type, label]) => html`<li><span class="chip type-${type}">${label}</span></li>`)}</ul>
@@ -106,7 +115,7 @@ ${queueNav}
 <div class="article-layout">
   <article class="article-text card" aria-labelledby="article-title">
     <h1 id="article-title">${article.title.trim() ? highlightLine(article.title, 'title', tags) : title}</h1>
-    <div class="meta"><span>${formatDate(article.publishedAt ?? article.createdAt)}</span>${article.externalId ? html`<span>المعرّف <span class="ltr">${article.externalId}</span></span>` : ''}${link ? html`<a href="${link}" rel="noopener noreferrer nofollow" class="ltr">${link}</a>` : ''}</div>
+    <div class="meta"><span>${formatDate(article.publishedAt ?? article.createdAt)}</span>${article.externalId ? html`<span>المعرّف <span class="ltr">${article.externalId}</span></span>` : ''}${link ? html`<a href="${link}" rel="noopener noreferrer nofollow" class="ltr">${readableUrl(link)}</a>` : ''}</div>
     <p class="to-tags small"><a href="#tags-heading">إلى الوسوم (${live.length}) ↓</a></p>
     <div class="body">${highlightParagraphs(article.body, 'body', tags)}</div>
   </article>

@@ -1,4 +1,5 @@
 /** Login, job progress and error pages. */
+import { arabicMessage } from '../../core/index.js';
 import type { Job } from '../../storage/index.js';
 import { html, raw, type SafeHtml } from '../html.js';
 import { formatNumber } from '../labels.js';
@@ -36,6 +37,7 @@ export function renderJob(view: PageView, { job, then }: { job: Job; then: strin
 const ERROR_TITLES: Record<number, string> = {
   400: 'طلب غير صالح',
   401: 'يلزم الدخول',
+  403: 'غير مسموح',
   404: 'غير موجود',
   409: 'تعارض',
   413: 'أكبر من الحد المسموح',
@@ -47,7 +49,8 @@ export function renderError(view: PageView, { status, code, message }: { status:
   const title = ERROR_TITLES[status] ?? 'خطأ';
   const content = html`<section class="card" aria-labelledby="error-title">
   <h1 id="error-title">${title}</h1>
-  <p class="flash error" role="alert"><span lang="en" dir="ltr">${message}</span> <code>${code}</code></p>
+  <p class="flash error" role="alert">${arabicMessage(code) ?? 'حدث خطأ.'} <code>${code}</code></p>
+  <details class="small"><summary>التفاصيل التقنية</summary><p><span lang="en" dir="ltr">${message}</span></p></details>
   ${status === 401 && !view.session ? html`<p><a class="button" href="/ui/login?next=${encodeURIComponent(view.path)}">دخول المحررين</a></p>` : raw('')}
   <p><a href="/">العودة إلى المقالات</a></p>
 </section>`;
