@@ -152,6 +152,21 @@ test('review in Chromium: keyboard-only queue walk without reloads, viewer, plur
       assert.ok(after.every((x) => x.status !== 'suggested'), `no suggestion left: ${after.map((x) => `${x.id}:${x.status}`).join(', ')}`);
       assert.match((await page.locator('[data-review-status]').textContent()) ?? '', /قُبلت كل المقترحات/);
 
+      // A tag the vocabulary lacks, created and attached inline: label, type and parent in one step.
+      await page.locator('[data-create-details] > summary').click();
+      await page.locator('#new-tag-label').fill('وزارة الري');
+      await page.locator('#new-tag-type').selectOption('organisation');
+      await page.locator('#new-tag-parent').fill('مصر');
+      await page.locator('#new-tag-label').press('Enter');
+      const created = page.locator('[data-tag-list] > li', { hasText: 'وزارة الري' });
+      await created.waitFor();
+      assert.equal(await created.getAttribute('data-status'), 'added');
+      const entry = (await server.api('GET', '/v1/vocabulary?q=' + encodeURIComponent('وزارة الري'))).json.items.find((e: { label: string }) => e.label === 'وزارة الري');
+      assert.ok(entry, 'the new entry is in the vocabulary');
+      assert.equal(entry.type, 'organisation');
+      assert.equal(entry.parent, 'eg');
+      assert.equal(await statusOf(id, entry.id), 'added');
+
       await page.keyboard.press('?');
       await page.locator('dialog#shortcuts[open]').waitFor();
       await axe('shortcuts overlay');

@@ -63,6 +63,27 @@ export function renderQueue(view: PageView, data: { state: ReviewState; counts: 
   return page(view, { title: 'طابور المراجعة', section: 'queue', content });
 }
 
+const TYPE_NAMES = ['place', 'person', 'organisation', 'topic', 'event'];
+
+/** A new vocabulary entry from the inline form: label, type and parent; the tagger recompiles in the background. */
+async function createEntry(ctx: AppContext, body: Record<string, unknown>) {
+  const text = (k: string) => (typeof body[k] === 'string' ? (body[k] as string).trim() : '');
+  const label = text('label').slice(0, 200);
+  if (!label) throw new WasimError('VALIDATION', 'The new tag needs a label.');
+  const type = text('type');
+  if (type && !TYPE_NAMES.includes(type)) throw new WasimError('VALIDATION', `Unknown type "${type}".`);
+  const parentRef = text('parent');
+  let parent: string | null = null;
+  if (parentRef) {
+    const found = await ctx.repo.resolveVocabulary(parentRef);
+    if (!found) throw new WasimError('NOT_FOUND', `No vocabulary entry "${parentRef}" to be the parent.`);
+    parent = found.id;
+  }
+  const known = await ctx.repo.resolveVocabulary(label);
+  if (known) return known;
+  return ctx.service.addEntry({ label, aliases: [], nisba: [], type: (type || null) as never, parent, ambiguous: false, note: null }, false);
+}
+
 export async function reviewRoutes(ui: FastifyInstance, ctx: AppContext, h: ReviewHelpers): Promise<void> {
   ui.get('/queue', { schema: { hide: true } }, async (req, reply) => {
     h.reader(req);
@@ -75,10 +96,20 @@ export async function reviewRoutes(ui: FastifyInstance, ctx: AppContext, h: Revi
     return h.sendHtml(reply, renderQueue(h.viewOf(req), { state, counts, items, ...(from ? { from: String(q.from) } : {}), ...(to ? { to: String(q.to) } : {}) }));
   });
 
+  // Without JavaScript: the same creation from the article page's form, then back to the article.
+  ui.post<{ Params: { id: string } }>('/articles/:id/tags/create', { schema: { hide: true } }, async (req, reply) => {
+    const session = h.editor(req);
+    const id = articleIdOf(req.params.id);
+    await ctx.service.getArticle(id);
+    const entry = await createEntry(ctx, (req.body ?? {}) as Record<string, unknown>);
+    await ctx.service.decide(id, { add: [entry.id] }, session.editor);
+    return reply.code(303).redirect(`/ui/articles/${id}?msg=added#tags`);
+  });
+
   ui.post<{ Params: { id: string }; Body: { action?: unknown; tag?: unknown; add?: unknown } }>('/api/articles/:id/review', { schema: { hide: true } }, async (req) => {
     const session = h.editor(req);
     const id = articleIdOf(req.params.id);
-    const body = (req.body ?? {}) as { action?: unknown; tag?: unknown; add?: unknown };
+    const body = (req.body ?? {}) as Record<string, unknown> & { action?: unknown; tag?: unknown; add?: unknown };
     const tag = typeof body.tag === 'string' ? body.tag.trim().slice(0, 500) : '';
     let changed: string[] = [];
     switch (body.action) {
@@ -108,8 +139,14 @@ export async function reviewRoutes(ui: FastifyInstance, ctx: AppContext, h: Revi
         changed = after.tags.filter((t) => t.status !== 'rejected' && !before.has(t.id)).map((t) => t.id);
         break;
       }
+      case 'create': {
+        const entry = await createEntry(ctx, body);
+        await ctx.service.decide(id, { add: [entry.id] }, session.editor);
+        changed = [entry.id];
+        break;
+      }
       default:
-        throw new WasimError('VALIDATION', 'action must be accept, reject, accept-all, undo or add.');
+        throw new WasimError('VALIDATION', 'action must be accept, reject, accept-all, undo, add or create.');
     }
     const article = await ctx.service.getArticle(id);
     const view = h.viewOf(req, session);

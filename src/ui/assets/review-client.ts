@@ -72,6 +72,30 @@ export const REVIEW_JS = String.raw`(function () {
     }).finally(function () { busy = false; });
   }
 
+  // Creating a tag: the same request with the entry's fields; the panel comes back with it attached.
+  function sendCreate(fields) {
+    if (!section) return Promise.resolve(false);
+    return fetch('/ui/api/articles/' + section.getAttribute('data-review') + '/review', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrfMeta ? csrfMeta.content : '' },
+      body: JSON.stringify({ action: 'create', label: fields.label, type: fields.type, parent: fields.parent })
+    }).then(function (r) {
+      return r.json().then(function (data) { if (!r.ok) throw new Error((data && data.error && data.error.message) || ('HTTP ' + r.status)); return data; });
+    }).then(function (data) {
+      section.innerHTML = data.html;
+      bindEmphasis();
+      var at = items().findIndex(function (li) { return data.changed.indexOf(li.getAttribute('data-tag-item')) >= 0; });
+      focusItem(at);
+      status('أُنشئ الوسم «' + fields.label + '» وأُضيف');
+      return true;
+    }).catch(function (e) {
+      status('تعذّر الإنشاء: ' + e.message);
+      window.alert('تعذّر الإنشاء: ' + e.message);
+      return false;
+    });
+  }
+
   function undo() {
     var group = undoStack.pop();
     if (!group) { status('لا شيء للتراجع عنه'); return; }
@@ -93,6 +117,18 @@ export const REVIEW_JS = String.raw`(function () {
     section.addEventListener('focusin', function (event) {
       var li = event.target.closest && event.target.closest('[data-tag-list] > li');
       if (li) current = items().indexOf(li);
+    });
+    var createForm = document.querySelector('form[data-create-tag]');
+    if (createForm) createForm.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var value = function (name) { var el = createForm.querySelector('[name=' + name + ']'); return el ? el.value.trim() : ''; };
+      if (!value('label')) return;
+      sendCreate({ label: value('label'), type: value('type'), parent: value('parent') }).then(function (ok) {
+        if (!ok) return;
+        createForm.reset();
+        var details = document.querySelector('[data-create-details]');
+        if (details) details.open = false;
+      });
     });
     var addForm = document.querySelector('form[data-add-tag]');
     if (addForm) addForm.addEventListener('submit', function (event) {

@@ -3,7 +3,7 @@ import type { DecisionRecord, StoredArticle } from '../../storage/index.js';
 import { articleHref, tagChip } from '../components.js';
 import { highlightLine, highlightParagraphs } from '../highlight.js';
 import { html, raw, type SafeHtml } from '../html.js';
-import { formatDate, KIND_HINTS, KIND_LABELS, statusLabel, TYPE_LABELS } from '../labels.js';
+import { formatDate, KIND_HINTS, KIND_LABELS, statusLabel, TYPE_LABELS, TYPES } from '../labels.js';
 import { csrfField, page, type Flash, type PageView, canEdit } from '../layout.js';
 import { KIND_ORDER, shownTags, tagPanel, type ShownTag } from './tags-panel.js';
 
@@ -93,6 +93,14 @@ export function renderArticle(view: PageView, { article, decisions, flash, queue
   <div class="row"><div class="field"><input type="text" id="add-tag" name="add" list="vocab-options" data-vocab autocomplete="off" required placeholder="اكتب أول حروف الوسم"></div><button type="submit">أضف</button></div>
   <datalist id="vocab-options"></datalist>
 </form>
+<details class="card create-tag" data-create-details><summary>وسم غير موجود في المعجم؟ أنشئه وأضفه</summary>
+<form method="post" action="${articleHref(article.id)}/tags/create" data-create-tag>${csrfField(view)}
+  <div class="field"><label for="new-tag-label">اسم الوسم</label><input type="text" id="new-tag-label" name="label" required maxlength="200"></div>
+  <div class="field"><label for="new-tag-type">النوع</label><select id="new-tag-type" name="type"><option value="">بلا نوع</option>${TYPES.map((ty) => html`<option value="${ty}">${TYPE_LABELS[ty]}</option>`)}</select></div>
+  <div class="field"><label for="new-tag-parent">يتبع <span class="hint">(اختياري: وسم أعم من المعجم)</span></label><input type="text" id="new-tag-parent" name="parent" list="parent-options" data-vocab autocomplete="off"><datalist id="parent-options"></datalist></div>
+  <button type="submit">أنشئ الوسم وأضفه إلى المقالة</button>
+  <p class="small muted">يُضاف إلى المعجم ويُعاد بناء الواسم في الخلفية.</p>
+</form></details>
 <div class="actions">
   <form method="post" action="${articleHref(article.id)}/retag">${csrfField(view)}<button type="submit" class="secondary">أعد وسم المقالة</button></form>
   <form method="post" action="${articleHref(article.id)}/delete" data-confirm="حذف هذه المقالة ووسومها نهائيًا؟">${csrfField(view)}<button type="submit" class="danger">احذف المقالة</button></form>
