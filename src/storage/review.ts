@@ -12,6 +12,10 @@ export const REVIEW_STATES: readonly ReviewState[] = ['unreviewed', 'partial', '
 
 export interface QueueFilter {
   state?: ReviewState;
+  /** The host of the article's URL (its source site). */
+  source?: string;
+  /** Articles with a tag of this type not yet rejected. */
+  type?: string;
   /** published_at (or created_at) ≥ from, ≤ to (ISO strings). */
   from?: string;
   to?: string;
@@ -49,6 +53,14 @@ export class ReviewStore {
       .groupBy(['a.id', 'a.title', 'a.published_at', 'a.created_at']);
     if (filter.from) q = q.where(sql<string>`coalesce(a.published_at, a.created_at)`, '>=', filter.from);
     if (filter.to) q = q.where(sql<string>`coalesce(a.published_at, a.created_at)`, '<=', filter.to);
+    if (filter.source) {
+      const host = filter.source.replace(/[!%_]/g, '!$&');
+      q = q.where((eb) => eb.or([sql<boolean>`a.url like ${`http://${host}/%`} escape '!'`, sql<boolean>`a.url like ${`https://${host}/%`} escape '!'`, sql<boolean>`a.url = ${`https://${filter.source}`}`]));
+    }
+    if (filter.type) {
+      const type = filter.type;
+      q = q.where(({ exists, selectFrom }) => exists(selectFrom('article_tags as tt').select('tt.tag_id').whereRef('tt.article_id', '=', 'a.id').where('tt.type', '=', type).where('tt.status', '<>', 'rejected')));
+    }
     return q;
   }
 
@@ -72,6 +84,21 @@ export class ReviewStore {
   async list(filter: QueueFilter, page: { limit: number; offset?: number }): Promise<QueueItem[]> {
     const rows = await this.withState(filter).orderBy('a.id', 'desc').limit(page.limit).offset(page.offset ?? 0).execute();
     return rows.map((r) => ({ id: Number(r.id), title: r.title, date: r.date, open: Number(r.open), decided: Number(r.decided), state: stateOf(Number(r.open), Number(r.decided)) }));
+  }
+
+  /** The source sites (URL hosts) of the stored articles, most articles first. */
+  async sources(limit = 50): Promise<{ host: string; count: number }[]> {
+    const rows = await this.db.selectFrom('articles').select('url').where('url', 'is not', null).orderBy('id', 'desc').limit(5000).execute();
+    const counts = new Map<string, number>();
+    for (const r of rows) {
+      try {
+        const host = new URL(r.url!).host;
+        counts.set(host, (counts.get(host) ?? 0) + 1);
+      } catch {
+        // not a URL: no source
+      }
+    }
+    return [...counts].sort((a, b) => b[1] - a[1]).slice(0, limit).map(([host, count]) => ({ host, count }));
   }
 
   /** The queue's article after (older than) and before (newer than) this one. */

@@ -1,0 +1,98 @@
+/**
+ * The review queue and the review API over HTTP: states with counts, filters by date, source
+ * and tag type, bulk accept/reject of one tag across chosen articles, undo, and the CSRF guard
+ * on the JSON endpoint.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { FormClient, startUiServer, type UiServer } from './testing.js';
+
+const VOCAB = [
+  { id: 'eg', label: 'مصر', type: 'place' },
+  { id: 'sudan', label: 'السودان', type: 'place' },
+  { id: 'nile', label: 'نهر النيل', aliases: ['النيل'], type: 'place' },
+  { id: 'water', label: 'المياه', type: 'topic' },
+]
+  .map((e) => JSON.stringify(e))
+  .join('\n');
+
+const ARTICLES = [
+  { url: 'https://alpha.example/a/1', title: 'مصر والسودان يبحثان مياه النيل', body: 'بحثت مصر مع السودان ملف نهر النيل والمياه.', publishedAt: '2024-01-10' },
+  { url: 'https://alpha.example/a/2', title: 'السودان يعلن خطة للمياه', body: 'أعلن السودان خطة جديدة لإدارة المياه.', publishedAt: '2024-02-10' },
+  { url: 'https://beta.example/b/3', title: 'مصر تفتتح محطة على النيل', body: 'افتتحت مصر محطة جديدة على نهر النيل.', publishedAt: '2024-03-10' },
+];
+
+let server: UiServer;
+const ids: number[] = [];
+
+before(async () => {
+  server = await startUiServer({ vocabulary: VOCAB });
+  for (const a of ARTICLES) {
+    const r = await server.api('POST', '/v1/articles', a);
+    assert.equal(r.status, 201, r.text);
+    ids.push(r.json.id);
+  }
+});
+
+after(async () => {
+  await server?.close();
+});
+
+const tabCounts = (html: string) => [...html.matchAll(/<ul class="tabs">.*?<\/ul>/gs)][0]![0].match(/<span class="badge">([^<]+)<\/span>/g)!.map((s) => s.replace(/<[^>]+>/g, ''));
+const statusOf = async (id: number, tag: string) => ((await server.api('GET', `/v1/articles/${id}`)).json.tags as { id: string; status: string }[]).find((t) => t.id === tag)?.status;
+
+describe('review queue', () => {
+  it('counts articles by review state and filters by date, source and type', async () => {
+    const client = new FormClient(server);
+    const all = await client.get('/ui/queue');
+    assert.equal(all.status, 200);
+    assert.deepEqual(tabCounts(all.text), ['3 مقالات', 'لا مقالات', 'لا مقالات']);
+    assert.deepEqual(tabCounts((await client.get('/ui/queue?source=alpha.example')).text), ['مقالتان', 'لا مقالات', 'لا مقالات']);
+    assert.deepEqual(tabCounts((await client.get('/ui/queue?from=2024-02-01&to=2024-02-28')).text), ['مقالة واحدة', 'لا مقالات', 'لا مقالات']);
+    assert.deepEqual(tabCounts((await client.get('/ui/queue?type=topic')).text), ['مقالتان', 'لا مقالات', 'لا مقالات'], 'المياه is in two articles');
+    assert.match(all.text, /<option value="alpha.example">alpha.example \(2\)<\/option>/);
+  });
+
+  it('moves articles between states as editors decide, and undoes over the JSON API', async () => {
+    const client = new FormClient(server);
+    await client.login('منى');
+    await client.get(`/ui/articles/${ids[0]}`);
+    const review = (body: unknown, csrf = client.csrf) =>
+      fetch(server.url + `/ui/api/articles/${ids[0]}/review`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.origin, cookie: client.cookieHeader, ...(csrf ? { 'x-csrf-token': csrf } : {}) }, body: JSON.stringify(body) });
+    assert.equal((await review({ action: 'accept', tag: 'eg' }, '')).status, 403, 'no CSRF token, no decision');
+    const accepted = await review({ action: 'accept', tag: 'eg' });
+    assert.equal(accepted.status, 200);
+    const json = (await accepted.json()) as { html: string; open: number; statuses: Record<string, string> };
+    assert.equal(json.statuses.eg, 'accepted');
+    assert.match(json.html, /data-tag-item="eg" data-status="accepted"/);
+    assert.deepEqual(tabCounts((await client.get('/ui/queue')).text), ['مقالتان', 'مقالة واحدة', 'لا مقالات']);
+    const undone = await review({ action: 'undo', tag: 'eg' });
+    assert.equal(undone.status, 200);
+    assert.equal(await statusOf(ids[0]!, 'eg'), 'suggested');
+    assert.equal((await review({ action: 'accept-all' })).status, 200);
+    assert.deepEqual(tabCounts((await client.get('/ui/queue')).text), ['مقالتان', 'لا مقالات', 'مقالة واحدة']);
+    const log = (await server.api('GET', `/v1/articles/${ids[0]}/decisions`)).json.items as { action: string; editor: string }[];
+    assert.ok(log.some((d) => d.action === 'undo' && d.editor === 'منى'));
+  });
+
+  it('accepts or rejects one tag across the chosen articles', async () => {
+    const client = new FormClient(server);
+    await client.login('منى');
+    await client.get('/ui/queue');
+    const form = new URLSearchParams({ _csrf: client.csrf!, tag: 'مصر', action: 'reject', back: '/ui/queue?state=unreviewed' });
+    form.append('ids', String(ids[1]));
+    form.append('ids', String(ids[2]));
+    const res = await fetch(server.url + '/ui/queue/bulk', { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.origin, cookie: client.cookieHeader }, body: form.toString() });
+    assert.equal(res.status, 303);
+    assert.match(res.headers.get('location')!, /msg=bulk&n=1&action=reject/, 'only the article that had مصر changed');
+    assert.equal(await statusOf(ids[2]!, 'eg'), 'rejected');
+    const flash = await client.get(res.headers.get('location')!);
+    assert.match(flash.text, /رُفض الوسم في مقالة واحدة/);
+
+    const add = new URLSearchParams({ _csrf: client.csrf!, tag: 'مصر', action: 'accept' });
+    add.append('ids', String(ids[1]));
+    const added = await fetch(server.url + '/ui/queue/bulk', { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.origin, cookie: client.cookieHeader }, body: add.toString() });
+    assert.match(added.headers.get('location')!, /n=1&action=accept/);
+    assert.equal(await statusOf(ids[1]!, 'eg'), 'added', 'accepting a tag an article lacks adds it');
+  });
+});
