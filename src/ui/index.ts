@@ -32,6 +32,7 @@ import { renderEntry, renderVocabulary, type VocabularyTab } from './pages/vocab
 import { checkCsrf, checkSameOrigin, endSession, loadSession, readSession, safeNext, startSession, type Session } from './session.js';
 import { accountRoutes, loginRoutes } from './accounts.js';
 import { queueState, reviewRoutes } from './review.js';
+import { exportRoutes } from './export.js';
 
 const ARTICLES_PER_PAGE = 20;
 const ENTRIES_PER_PAGE = 50;
@@ -228,6 +229,8 @@ async function uiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, 
   await accountRoutes(ui, ctx, { viewOf, sendHtml, seeOther, flashOf, field: (b, n) => field(b as Body, n) });
   // ---- the review queue and reviewing without reloads (ui/review.ts)
   await reviewRoutes(ui, ctx, { viewOf, reader, editor, sendHtml });
+  // ---- export of article–tag assignments (ui/export.ts)
+  await exportRoutes(ui, ctx, { reader });
 
   // ---- one article
   ui.get<{ Params: { id: string } }>('/articles/:id', { schema: { hide: true } }, async (req, reply) => {

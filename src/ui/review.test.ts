@@ -96,3 +96,27 @@ describe('review queue', () => {
     assert.equal(await statusOf(ids[1]!, 'eg'), 'added', 'accepting a tag an article lacks adds it');
   });
 });
+
+describe('export', () => {
+  it('exports the article–tag assignments of the filtered list as CSV and JSONL', async () => {
+    const csv = await fetch(server.url + '/ui/export?format=csv&tag=' + encodeURIComponent('نهر النيل'));
+    assert.equal(csv.status, 200);
+    assert.match(csv.headers.get('content-type')!, /text\/csv/);
+    assert.match(csv.headers.get('content-disposition')!, /wasim-tags\.csv/);
+    const bytes = Buffer.from(await csv.arrayBuffer());
+    assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'a UTF-8 byte-order mark for spreadsheets');
+    const text = bytes.subarray(3).toString('utf8');
+    const lines = text.trim().split('\r\n');
+    assert.equal(lines[0], '"article_id","external_id","url","title","published_at","tag_id","tag","type","score","status"');
+    const articlesInCsv = new Set(lines.slice(1).map((l) => l.split(',')[0]!.replace(/"/g, '')));
+    assert.deepEqual([...articlesInCsv].sort(), [String(ids[0]), String(ids[2])].sort(), 'only the articles tagged النيل');
+    assert.ok(lines.some((l) => l.includes('"نهر النيل"')));
+
+    const jsonl = await fetch(server.url + '/ui/export?format=jsonl');
+    const rows = (await jsonl.text()).trim().split('\n').map((l) => JSON.parse(l) as { article_id: number; tag_id: string; status: string });
+    assert.ok(rows.length >= 6);
+    assert.ok(rows.every((r) => r.status !== 'rejected'), 'rejected tags are not assignments');
+    assert.ok(rows.some((r) => r.article_id === ids[1] && r.tag_id === 'eg' && r.status === 'added'));
+    assert.equal((await fetch(server.url + '/ui/export?format=xml')).status, 400);
+  });
+});

@@ -2,7 +2,7 @@
 import type { ArticleSummary } from '../../storage/index.js';
 import { articleList, pager, tagHref } from '../components.js';
 import { html, type SafeHtml } from '../html.js';
-import { formatNumber } from '../labels.js';
+import { countLabel } from '../labels.js';
 import { page, type Flash, type PageView } from '../layout.js';
 
 export interface ArticlesView {
@@ -16,6 +16,14 @@ export interface ArticlesView {
   /** What the user typed in the tag field (shown back when no tag matched). */
   tagInput?: string | undefined;
   flash?: Flash | undefined;
+}
+
+function exportQuery(params: { q?: string | undefined; tag?: string | undefined }): string {
+  const u = new URLSearchParams();
+  if (params.q) u.set('q', params.q);
+  if (params.tag) u.set('tag', params.tag);
+  const s = u.toString();
+  return s ? s + '&' : '';
 }
 
 export function renderArticles(view: PageView, v: ArticlesView): SafeHtml {
@@ -37,10 +45,11 @@ ${v.tagInput && !v.tag ? html`<div class="flash error" role="alert">لا يوج�
       ? filtered
         ? 'لا مقالات تطابق البحث.'
         : 'لا مقالات محفوظة بعد.'
-      : html`${formatNumber(v.total)} مقالة${v.tag ? html` موسومة بـ <a href="${tagHref(v.tag.id)}">${v.tag.label}</a>` : ''}${v.q ? html` فيها «${v.q}»` : ''}`
+      : html`${countLabel(v.total, 'article')}${v.tag ? html` موسومة بـ <a href="${tagHref(v.tag.id)}">${v.tag.label}</a>` : ''}${v.q ? html` فيها «${v.q}»` : ''}`
   }</p>
 ${v.total === 0 && !filtered ? html`<p><a class="button" href="/ui/tag">وسم نص وحفظه</a></p>` : ''}
 ${articleList(v.items)}
+${v.total > 0 ? html`<p class="small export-links">صدّر الوسوم (مقالة–وسم) لهذه القائمة: <a href="/ui/export?${exportQuery(params)}format=csv" download>CSV</a> · <a href="/ui/export?${exportQuery(params)}format=jsonl" download>JSONL</a></p>` : ''}
 ${pager('/', params, v.page, v.total, v.perPage)}`;
   return page(view, { title: 'المقالات', section: 'articles', content, flash: v.flash });
 }
