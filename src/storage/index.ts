@@ -29,4 +29,4 @@ export function openRepository(url: string = DEFAULT_DATABASE_URL, options: Post
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) throw new WasimError('USAGE', `Unsupported DATABASE_URL "${describeDatabaseUrl(url)}": use sqlite:PATH or postgres://…`);
   return openSqlite(url);
 }
-export { REVIEW_STATES, ReviewStore, type QueueFilter, type QueueItem, type ReviewState } from './review.js';
+export { REVIEW_STATES, ReviewStore, type Dashboard, type QueueFilter, type QueueItem, type ReviewState, type RisingTag, type TagCount } from './review.js';

@@ -36,6 +36,30 @@ function stateOf(open: number, decided: number): ReviewState {
   return decided === 0 ? 'unreviewed' : open > 0 ? 'partial' : 'reviewed';
 }
 
+export interface TagCount {
+  id: string;
+  label: string;
+  count: number;
+}
+
+export interface RisingTag extends TagCount {
+  /** Articles in the whole archive with the tag. */
+  archive: number;
+  /** Share of the window's articles over share of the archive's: > 1 is rising. */
+  lift: number;
+}
+
+export interface Dashboard {
+  /** The newest article's date: windows end there (an archive may be old). */
+  latest: string | null;
+  articles: number;
+  rising: Record<'day' | 'week' | 'month', { since: string; articles: number; tags: RisingTag[] }>;
+  perDay: { day: string; count: number }[];
+  rejected: TagCount[];
+}
+
+const DAY_MS = 86_400_000;
+
 export class ReviewStore {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -84,6 +108,72 @@ export class ReviewStore {
   async list(filter: QueueFilter, page: { limit: number; offset?: number }): Promise<QueueItem[]> {
     const rows = await this.withState(filter).orderBy('a.id', 'desc').limit(page.limit).offset(page.offset ?? 0).execute();
     return rows.map((r) => ({ id: Number(r.id), title: r.title, date: r.date, open: Number(r.open), decided: Number(r.decided), state: stateOf(Number(r.open), Number(r.decided)) }));
+  }
+
+  private async tagCounts(since?: string): Promise<{ counts: TagCount[]; articles: number }> {
+    let q = this.db
+      .selectFrom('article_tags as t')
+      .innerJoin('articles as a', 'a.id', 't.article_id')
+      .select(['t.tag_id', 't.label', (eb) => eb.fn.countAll().as('n')])
+      .where('t.status', '<>', 'rejected')
+      .groupBy(['t.tag_id', 't.label']);
+    let n = this.db.selectFrom('articles as a').select((eb) => eb.fn.countAll().as('n'));
+    if (since) {
+      q = q.where(sql<string>`coalesce(a.published_at, a.created_at)`, '>=', since);
+      n = n.where(sql<string>`coalesce(a.published_at, a.created_at)`, '>=', since);
+    }
+    const [rows, total] = await Promise.all([q.execute(), n.executeTakeFirstOrThrow()]);
+    return { counts: rows.map((r) => ({ id: r.tag_id, label: r.label, count: Number(r.n) })), articles: Number(total.n) };
+  }
+
+  /** Rising tags over the last day, week and month against the archive; articles per day; the tags most often rejected. */
+  async dashboard(options: { top?: number; days?: number } = {}): Promise<Dashboard> {
+    const top = options.top ?? 10;
+    const latestRow = await this.db.selectFrom('articles as a').select(sql<string | null>`max(coalesce(a.published_at, a.created_at))`.as('latest')).executeTakeFirst();
+    const latest = latestRow?.latest ?? null;
+    const end = latest ? Date.parse(latest) : Date.now();
+    const archive = await this.tagCounts();
+    const archiveOf = new Map(archive.counts.map((c) => [c.id, c.count]));
+    const windows = { day: 1, week: 7, month: 30 } as const;
+    const rising = {} as Dashboard['rising'];
+    for (const [name, days] of Object.entries(windows) as [keyof typeof windows, number][]) {
+      const since = new Date(end - days * DAY_MS).toISOString();
+      const w = await this.tagCounts(since);
+      const tags = w.counts
+        .map((c) => {
+          const all = archiveOf.get(c.id) ?? c.count;
+          const lift = w.articles && archive.articles ? c.count / w.articles / (all / archive.articles) : 0;
+          return { ...c, archive: all, lift };
+        })
+        .filter((c) => c.count >= 2 || w.articles < 20)
+        .sort((a, b) => b.lift - a.lift || b.count - a.count || a.label.localeCompare(b.label))
+        .slice(0, top);
+      rising[name] = { since, articles: w.articles, tags };
+    }
+    const since = new Date(end - (options.days ?? 30) * DAY_MS).toISOString();
+    const perDayRows = await this.db
+      .selectFrom('articles as a')
+      .select([sql<string>`substr(coalesce(a.published_at, a.created_at), 1, 10)`.as('day'), (eb) => eb.fn.countAll().as('n')])
+      .where(sql<string>`coalesce(a.published_at, a.created_at)`, '>=', since)
+      .groupBy(sql`substr(coalesce(a.published_at, a.created_at), 1, 10)`)
+      .orderBy(sql`substr(coalesce(a.published_at, a.created_at), 1, 10)`)
+      .execute();
+    const rejectedRows = await this.db
+      .selectFrom('article_tags')
+      .select(['tag_id', 'label', (eb) => eb.fn.countAll().as('n')])
+      .where('status', '=', 'rejected')
+      .groupBy(['tag_id', 'label'])
+      .orderBy(sql`count(*)`, 'desc')
+      .orderBy('label')
+      .limit(top)
+      .execute();
+    return {
+      latest,
+      articles: archive.articles,
+      rising,
+      perDay: perDayRows.map((r) => ({ day: r.day, count: Number(r.n) })),
+      rejected: rejectedRows.map((r) => ({ id: r.tag_id, label: r.label, count: Number(r.n) })),
+    };
   }
 
   /** The source sites (URL hosts) of the stored articles, most articles first. */

@@ -33,6 +33,7 @@ import { checkCsrf, checkSameOrigin, endSession, loadSession, readSession, safeN
 import { accountRoutes, loginRoutes } from './accounts.js';
 import { queueState, reviewRoutes } from './review.js';
 import { exportRoutes } from './export.js';
+import { dashboardRoutes } from './dashboard.js';
 
 const ARTICLES_PER_PAGE = 20;
 const ENTRIES_PER_PAGE = 50;
@@ -231,6 +232,8 @@ async function uiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, 
   await reviewRoutes(ui, ctx, { viewOf, reader, editor, sendHtml });
   // ---- export of article–tag assignments (ui/export.ts)
   await exportRoutes(ui, ctx, { reader });
+  // ---- the dashboard (ui/dashboard.ts)
+  await dashboardRoutes(ui, ctx, { reader, viewOf, sendHtml });
 
   // ---- one article
   ui.get<{ Params: { id: string } }>('/articles/:id', { schema: { hide: true } }, async (req, reply) => {

@@ -205,6 +205,13 @@ test('review in Chromium: keyboard-only queue walk without reloads, viewer, plur
       await page.goto(`${base}/ui/queue`);
       await shot('queue-phone');
       await page.setViewportSize({ width: 1280, height: 900 });
+      await page.setViewportSize(PHONE);
+      await page.goto(`${base}/ui/dashboard`);
+      await shot('dashboard-phone');
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.goto(`${base}/ui/dashboard`);
+      await axe('dashboard');
+      await shot('dashboard');
       await page.goto(`${base}/ui/account`);
       await axe('account');
     });

@@ -120,3 +120,22 @@ describe('export', () => {
     assert.equal((await fetch(server.url + '/ui/export?format=xml')).status, 400);
   });
 });
+
+describe('dashboard', () => {
+  it('shows rising tags against the archive, articles per day and the most rejected tags', async () => {
+    const d = await server.wasim.context.repo.review.dashboard();
+    assert.equal(d.latest?.slice(0, 10), '2024-03-10', 'windows end at the newest article');
+    assert.equal(d.rising.day.articles, 1, 'only the newest article is in the last day');
+    assert.deepEqual(d.rising.day.tags.map((t) => t.id), ['nile'], 'the last day\'s article is about النيل (its مصر was rejected above)');
+    const nile = d.rising.day.tags.find((t) => t.id === 'nile')!;
+    assert.equal(nile.archive, 2);
+    assert.equal(nile.lift, 1 / 1 / (2 / 3), 'share in the day over share in the archive');
+    assert.deepEqual(d.perDay, [{ day: '2024-02-10', count: 1 }, { day: '2024-03-10', count: 1 }], 'the last thirty days before the newest article');
+    assert.deepEqual(d.rejected.map((t) => [t.id, t.count]), [['eg', 1]]);
+    const page = await new FormClient(server).get('/ui/dashboard');
+    assert.equal(page.status, 200);
+    assert.match(page.text, /<h1>لوحة المتابعة<\/h1>/);
+    assert.match(page.text, /<svg class="chart" viewBox="0 0 600 140" role="img"/);
+    assert.match(page.text, /<h2 id="rejected-title">الوسوم الأكثر رفضًا<\/h2>[\s\S]*<a href="\/ui\/tags\/eg">مصر<\/a>[\s\S]*مقالة واحدة/);
+  });
+});

@@ -258,4 +258,10 @@ dialog#shortcuts::backdrop { background: rgba(0, 0, 0, 0.35); }
 .queue-list li { margin-block: 0.4rem; }
 code.token { word-break: break-all; font-size: 1.05em; }
 .account-link { color: inherit; font-weight: bold; }
+.chart { width: 100%; height: 140px; display: block; }
+.chart .bar { fill: var(--accent); }
+.hbar { width: 100%; height: 0.8rem; display: block; }
+.hbar rect { fill: var(--accent); }
+.dash .bar-cell { width: 35%; }
+.dash-grid { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); }
 `;
