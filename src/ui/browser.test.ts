@@ -174,11 +174,14 @@ test('newsroom in Chromium: log in, tag, decide, tag page, vocabulary edit and r
         t.diagnostic(`no known-wrong tag among the suggestions; rejecting the weakest: ${rejected.tag}`);
       }
       accepted = suggested.find((x) => x.id !== rejected!.id)!;
+      // Decisions go through fetch: the panel and the text change in place, the URL stays.
+      const url = page.url();
       await page.getByRole('button', { name: `رفض وسم ${rejected.tag}` }).click();
-      await page.waitForURL(/msg=rejected/);
+      await page.locator(`.rejected-list [data-tag-item="${rejected.id}"]`).waitFor({ state: 'attached' });
       assert.equal(await page.locator(`mark.hl[data-tag-id="${rejected.id}"]`).count(), 0, 'a rejected tag is no longer highlighted');
       await page.getByRole('button', { name: `قبول وسم ${accepted.tag}` }).click();
-      await page.waitForURL(/msg=accepted/);
+      await page.locator(`[data-tag-list] [data-tag-item="${accepted.id}"][data-status="accepted"]`).waitFor();
+      assert.equal(page.url(), url, 'no navigation');
       const now = (await apiArticle(articleId)).tags;
       assert.equal(now.find((x) => x.id === rejected!.id)?.status, 'rejected');
       assert.equal(now.find((x) => x.id === accepted!.id)?.status, 'accepted');
@@ -204,7 +207,7 @@ test('newsroom in Chromium: log in, tag, decide, tag page, vocabulary edit and r
       assert.ok(chosen, 'the vocabulary offers a tag that is not on the article');
       await input.fill(chosen.value);
       await page.getByRole('button', { name: 'أضف', exact: true }).click();
-      await page.waitForURL(/msg=added/);
+      await page.locator(`[data-tag-list] [data-tag-item="${chosen.id}"]`).waitFor();
       assert.equal((await apiArticle(articleId)).tags.find((x) => x.id === chosen!.id)?.status, 'added');
     });
 

@@ -355,11 +355,13 @@ describe('editing through the pages', () => {
     const client = new FormClient(server);
     await client.login();
     await client.get('/ui/tag');
-    const res = await client.post('/ui/tag', { title: 'الخرطوم تستقبل وفدًا من القاهرة', body: 'وصل وفد من القاهرة إلى الخرطوم لبحث ملف مياه النيل.', externalId: 'ui-store-3', save: '1' });
+    assert.match((await client.get('/ui/tag')).text, /<input type="date" id="publishedAt" name="publishedAt"/);
+    const res = await client.post('/ui/tag', { title: 'الخرطوم تستقبل وفدًا من القاهرة', body: 'وصل وفد من القاهرة إلى الخرطوم لبحث ملف مياه النيل.', externalId: 'ui-store-3', publishedAt: '2024-05-01', save: '1' });
     assert.equal(res.status, 303);
     const id = Number(/^\/ui\/articles\/(\d+)\?msg=stored$/.exec(res.location!)![1]);
     const stored = (await server.api('GET', `/v1/articles/${id}`)).json;
     assert.equal(stored.externalId, 'ui-store-3');
+    assert.equal(stored.publishedAt?.slice(0, 10), '2024-05-01', 'the publication date given in the form');
     assert.ok(stored.tags.some((t: { id: string }) => t.id === 'khartoum'));
     const again = await client.post('/ui/tag', { title: 'x', body: 'y', externalId: 'ui-store-3', save: '1' });
     assert.equal(again.location, `/ui/articles/${id}?msg=known`);

@@ -303,11 +303,12 @@ async function uiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, 
       body: field(body, 'body') ?? '',
       url: field(body, 'url')?.trim() || undefined,
       externalId: field(body, 'externalId')?.trim() || undefined,
+      publishedAt: /^\d{4}-\d{2}-\d{2}$/.test(field(body, 'publishedAt')?.trim() ?? '') ? field(body, 'publishedAt')!.trim() : undefined,
       save: field(body, 'save') === '1',
     };
     if (input.save) {
       editor(req);
-      const [stored] = await ctx.service.store([{ title: input.title, body: input.body, ...(input.url ? { url: input.url } : {}), ...(input.externalId ? { externalId: input.externalId } : {}) }]);
+      const [stored] = await ctx.service.store([{ title: input.title, body: input.body, ...(input.url ? { url: input.url } : {}), ...(input.externalId ? { externalId: input.externalId } : {}), ...(input.publishedAt ? { publishedAt: input.publishedAt } : {}) }]);
       return seeOther(reply, `/ui/articles/${stored!.article.id}?msg=${stored!.created ? 'stored' : 'known'}`);
     }
     const session = reader(req);

@@ -77,6 +77,13 @@ describe('highlighting', () => {
     assert.equal(out.replace(/<[^>]+>/g, ''), title);
   });
 
+  it('marks weak readings (a nisba, a low score) less strongly than strong ones', () => {
+    const out = highlightParagraphs(body, 'body', [eg, nile, cairo]).value;
+    assert.match(out, /<mark class="hl type-place weak"[^>]*data-kind="nisba"[^>]*>المصري<\/mark>/, 'nisba');
+    assert.match(out, /<mark class="hl type-place weak"[^>]*data-tag-id="cairo"/, 'score 0.30');
+    assert.match(out, /<mark class="hl type-place"[^>]*data-tag-id="nile"/, 'a strong reading is not weak');
+  });
+
   it('gives overlapping mentions one mark, the longest, listing every tag under it', () => {
     const spans = spansOf(body, 'body', [cairo, channel]);
     assert.equal(spans.length, 1);

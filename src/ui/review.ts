@@ -12,7 +12,7 @@ import { articleHref } from './components.js';
 import { html, raw, type SafeHtml } from './html.js';
 import { countLabel, formatDate, TYPE_LABELS, TYPES } from './labels.js';
 import { canEdit, csrfField, page, type PageView } from './layout.js';
-import { renderTagsSection } from './pages/article.js';
+import { renderArticleText, renderTagsSection } from './pages/article.js';
 import type { Session } from './session.js';
 
 export interface ReviewHelpers {
@@ -213,8 +213,11 @@ export async function reviewRoutes(ui: FastifyInstance, ctx: AppContext, h: Revi
     }
     const article = await ctx.service.getArticle(id);
     const view = h.viewOf(req, session);
+    const text = renderArticleText(article);
     return {
       html: renderTagsSection(view, article).value,
+      title: text.title.value,
+      body: text.body.value,
       changed,
       open: article.tags.filter((t) => t.status === 'suggested').length,
       statuses: Object.fromEntries(article.tags.map((t) => [t.id, t.status])),

@@ -27,6 +27,12 @@ export const REVIEW_JS = String.raw`(function () {
     var li = section.querySelector('[data-tag-item="' + (window.CSS && CSS.escape ? CSS.escape(id) : id) + '"] .chip');
     return li ? li.textContent.trim() : id;
   }
+  function swapText(data) {
+    var title = document.getElementById('article-title');
+    var body = document.querySelector('.article-text .body');
+    if (title && typeof data.title === 'string') title.innerHTML = data.title;
+    if (body && typeof data.body === 'string') body.innerHTML = data.body;
+  }
   function bindEmphasis() {
     section.querySelectorAll('[data-emph]').forEach(function (el) {
       var id = el.getAttribute('data-emph');
@@ -56,6 +62,7 @@ export const REVIEW_JS = String.raw`(function () {
     }).then(function (data) {
       var y = window.scrollY;
       section.innerHTML = data.html;
+      swapText(data);
       bindEmphasis();
       window.scrollTo(window.scrollX, y);
       if (action === 'accept' || action === 'reject') undoStack.push([tag]);
@@ -84,6 +91,7 @@ export const REVIEW_JS = String.raw`(function () {
       return r.json().then(function (data) { if (!r.ok) throw new Error((data && data.error && data.error.message) || ('HTTP ' + r.status)); return data; });
     }).then(function (data) {
       section.innerHTML = data.html;
+      swapText(data);
       bindEmphasis();
       var at = items().findIndex(function (li) { return data.changed.indexOf(li.getAttribute('data-tag-item')) >= 0; });
       focusItem(at);

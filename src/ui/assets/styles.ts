@@ -189,6 +189,7 @@ mark.hl.type-organisation { background: var(--organisation); border-bottom-color
 mark.hl.type-topic { background: var(--topic); border-bottom-color: #a34fbf; }
 mark.hl.type-event { background: var(--event); border-bottom-color: #cf5a44; }
 mark.hl[data-kind="nisba"], mark.hl[data-kind="inflected"] { border-bottom-style: dashed; }
+mark.hl.weak { background: transparent; border-bottom-style: dashed; }
 mark.hl.emph { outline: 2px solid var(--ink); }
 mark.hl:hover::after, mark.hl:focus::after {
   content: attr(data-tip); position: absolute; bottom: calc(100% + 0.35rem); inset-inline-start: 0; z-index: 10;

@@ -52,6 +52,12 @@ ${accepted ? '' : html`<button type="submit" name="action" value="accept" class=
 <button type="submit" name="action" value="reject" class="reject" aria-label="رفض وسم ${t.label}">رفض</button></form>`;
 }
 
+/** The highlighted title and body: swapped in with the panel, so a rejected tag's marks go. */
+export function renderArticleText(article: StoredArticle): { title: SafeHtml; body: SafeHtml } {
+  const tags = shownTags(article.tags.filter((t) => t.status !== 'rejected'), (t) => t.tag);
+  return { title: article.title.trim() ? highlightLine(article.title, 'title', tags) : html`${`مقالة ${article.id}`}`, body: highlightParagraphs(article.body, 'body', tags) };
+}
+
 /** The tag panel's content: what the page script swaps in after a decision, without a reload. */
 export function renderTagsSection(view: PageView, article: StoredArticle): SafeHtml {
   const live = article.tags.filter((t) => t.status !== 'rejected');

@@ -11,6 +11,8 @@ export interface TagTextInput {
   body: string;
   url?: string | undefined;
   externalId?: string | undefined;
+  /** The publication date (YYYY-MM-DD) to store the article with. */
+  publishedAt?: string | undefined;
   save: boolean;
 }
 
@@ -28,6 +30,7 @@ export function renderTagText(view: PageView, { input, results, flash }: TagText
   <div class="row">
     <div class="field"><label for="url">الرابط <span class="hint">(اختياري)</span></label><input type="url" id="url" name="url" dir="ltr" value="${input.url ?? ''}"></div>
     <div class="field"><label for="externalId">المعرّف في نظام النشر <span class="hint">(اختياري)</span></label><input type="text" id="externalId" name="externalId" dir="ltr" value="${input.externalId ?? ''}"></div>
+    <div class="field"><label for="publishedAt">تاريخ النشر <span class="hint">(اختياري؛ اليوم إن تُرك)</span></label><input type="date" id="publishedAt" name="publishedAt" value="${input.publishedAt ?? ''}"></div>
   </div>
 </fieldset>`
     : html`<p class="small muted"><a href="/ui/login?next=/ui/tag">سجّل الدخول</a> لحفظ النص مقالة.</p>`;
