@@ -54,6 +54,8 @@ export async function loginRoutes(ui: FastifyInstance, ctx: AppContext, h: Route
     limiter.succeed(username);
     const { passwordHash: _, ...plain } = user;
     await startSession(req, reply, ctx, plain);
+    // Expired sessions are swept at sign-in: no timer, and the table stays small.
+    await ctx.repo.accounts.deleteExpiredSessions().catch((err: unknown) => req.log.warn({ err }, 'could not delete expired sessions'));
     return h.seeOther(reply, next + (next.includes('?') ? '&' : '?') + 'msg=welcome');
   });
 

@@ -151,6 +151,8 @@ test('review in Chromium: keyboard-only queue walk without reloads, viewer, plur
       const after = await tagsOf(id);
       assert.ok(after.every((x) => x.status !== 'suggested'), `no suggestion left: ${after.map((x) => `${x.id}:${x.status}`).join(', ')}`);
       assert.match((await page.locator('[data-review-status]').textContent()) ?? '', /قُبلت كل المقترحات/);
+      assert.match((await page.locator('[data-review-status]').textContent()) ?? '', /اضغط n للمقالة التالية/, 'finished: the next article is offered');
+      assert.equal(await page.locator('a[data-key="n"].next-ready').count(), 1);
 
       // A tag the vocabulary lacks, created and attached inline: label, type and parent in one step.
       await page.locator('[data-create-details] > summary').click();

@@ -71,7 +71,10 @@ export const REVIEW_JS = String.raw`(function () {
       var at = list.findIndex(function (li) { return li.getAttribute('data-tag-item') === keep; });
       // A rejected tag leaves the list: the next one takes its place.
       focusItem(at >= 0 && action !== 'reject' ? at : keepIndex);
-      status((MESSAGES[action] || '') + (label ? ' «' + label + '»' : '') + '. ' + (data.open ? 'بقي ' + data.open + ' مقترحًا' : 'لا مقترحات باقية'));
+      var next = document.querySelector('[data-key="n"]');
+      // Finished: the next article of the queue is one key (or one click) away.
+      if (!data.open && next) next.classList.add('next-ready');
+      status((MESSAGES[action] || '') + (label ? ' «' + label + '»' : '') + '. ' + (data.open ? 'بقيت مقترحات: ' + data.open : 'لا مقترحات باقية' + (next ? ' — اضغط n للمقالة التالية' : '')));
       section.dispatchEvent(new CustomEvent('wasim:reviewed', { bubbles: true, detail: { action: action, changed: data.changed } }));
     }).catch(function (e) {
       status('تعذّر الحفظ: ' + e.message);

@@ -259,6 +259,7 @@ dialog#shortcuts::backdrop { background: rgba(0, 0, 0, 0.35); }
 .queue-list li { margin-block: 0.4rem; }
 code.token { word-break: break-all; font-size: 1.05em; }
 .account-link { color: inherit; font-weight: bold; }
+.queue-nav a.next-ready { font-weight: bold; background: var(--accent-soft); border-radius: var(--radius); }
 .chart { width: 100%; height: 140px; display: block; }
 .chart .bar { fill: var(--accent); }
 .hbar { width: 100%; height: 0.8rem; display: block; }
