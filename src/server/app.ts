@@ -18,6 +18,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync }
 import { parseVocabulary, WasimError } from '../core/index.js';
 import { formatFromPath, readDefaultEntries, readTextFile } from '../node/vocab-file.js';
 import { openRepository, type Repository } from '../storage/index.js';
+import { canWrite, identifyToken, type Identity } from './accounts.js';
 import { setupToken, TokenCheck, type TokenSetup } from './auth.js';
 import type { ServerConfig } from './config.js';
 import type { AppContext } from './context.js';
@@ -176,7 +177,10 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
     if (access === 'public' || (access === 'read' && !config.readTokenRequired)) return;
     const presented = TokenCheck.fromHeader(req.headers.authorization);
     if (!presented) throw new WasimError('UNAUTHORIZED', 'This action needs the header "Authorization: Bearer <token>".');
-    if (!context.auth.verify(presented)) throw new WasimError('UNAUTHORIZED', 'The bearer token is not valid.');
+    const identity = await identifyToken(context, presented);
+    if (!identity) throw new WasimError('UNAUTHORIZED', 'The bearer token is not valid.');
+    if (access === 'write' && !canWrite(identity)) throw new WasimError('NOT_ALLOWED', `The role "${identity.role}" may read but not write.`);
+    req.wasimIdentity = identity;
   });
 
   app.addHook('onResponse', async (req, reply) => {
@@ -228,5 +232,9 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
 declare module 'fastify' {
   interface FastifyInstance {
     wasim: AppContext;
+  }
+  interface FastifyRequest {
+    /** Who the bearer token belongs to (routes that needed a token). */
+    wasimIdentity?: Identity;
   }
 }

@@ -45,6 +45,8 @@ export interface ServerConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Serve the OpenAPI document and Swagger UI at /docs. */
   docs: boolean;
+  /** Failed newsroom logins allowed per account and per address in a window (default: 5 and 20 per 15 minutes). */
+  loginLimits?: { perAccount: number; perAddress: number; windowMs: number };
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {

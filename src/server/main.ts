@@ -63,6 +63,14 @@ async function main(argv: string[]): Promise<void> {
   } else {
     lines.push(`  write token: ${startup.token.source === 'config' ? 'from WASIM_TOKEN / config' : 'stored (generated on first start; --new-token replaces it)'}`);
   }
+  if ((await wasim.context.repo.accounts.countUsers().catch(() => 1)) === 0) {
+    lines.push(
+      '',
+      '  No newsroom users yet. Create the first admin (same DATABASE_URL), then sign in at /ui/login:',
+      '    npx wasim user add NAME --role admin',
+      '  (prints a generated password once; --password-stdin reads yours).',
+    );
+  }
   process.stdout.write(lines.join('\n') + '\n');
 
   let stopping = false;

@@ -145,7 +145,7 @@ export const decisionSchema = {
     id: { type: 'integer' },
     articleId: { type: 'integer' },
     tagId: str(),
-    action: { type: 'string', enum: ['accept', 'reject', 'add'] },
+    action: { type: 'string', enum: ['accept', 'reject', 'add', 'undo'] },
     editor: str(),
     at: str(),
     fromStatus: { type: ['string', 'null'] },

@@ -6,6 +6,7 @@ import type { Repository } from './types.js';
 
 export * from './types.js';
 export { entryId } from './kysely-repository.js';
+export { AccountStore, ROLES, checkRole, checkUsername, type Role, type User, type ApiTokenRecord, type SessionRecord } from './accounts.js';
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/wasim.db';
 
@@ -28,3 +29,4 @@ export function openRepository(url: string = DEFAULT_DATABASE_URL, options: Post
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) throw new WasimError('USAGE', `Unsupported DATABASE_URL "${describeDatabaseUrl(url)}": use sqlite:PATH or postgres://…`);
   return openSqlite(url);
 }
+export { REVIEW_STATES, ReviewStore, type Dashboard, type QueueFilter, type QueueItem, type ReviewState, type RisingTag, type TagCount } from './review.js';

@@ -6,6 +6,8 @@
  */
 import { Migrator, sql, type Kysely, type Transaction } from 'kysely';
 import { foldKey, WasimError, type Evidence, type Mention, type TagType, type VocabEntry } from '../core/index.js';
+import { AccountStore } from './accounts.js';
+import { ReviewStore } from './review.js';
 import { migrationProvider, type DialectKind } from './migrations.js';
 import type { Database, TagStatus } from './schema.js';
 import type {
@@ -156,11 +158,16 @@ function uniqueForms(forms: readonly string[], exclude: readonly string[] = []):
 }
 
 export class KyselyRepository implements Repository {
+  readonly accounts: AccountStore;
+  readonly review: ReviewStore;
   constructor(
     readonly kind: DialectKind,
     private readonly db: Kysely<Database>,
     private readonly options: { migrationTableSchema?: string; beforeMigrate?: () => Promise<void> } = {},
-  ) {}
+  ) {
+    this.accounts = new AccountStore(db);
+    this.review = new ReviewStore(db);
+  }
 
   async migrate(): Promise<string[]> {
     await this.options.beforeMigrate?.();

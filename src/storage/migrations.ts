@@ -5,6 +5,7 @@
  * resolved by the dialect passed in.
  */
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { accountsMigration } from './accounts.js';
 
 export type DialectKind = 'sqlite' | 'postgres';
 
@@ -111,7 +112,7 @@ function initial(kind: DialectKind): Migration {
 export function migrationProvider(kind: DialectKind): MigrationProvider {
   return {
     async getMigrations() {
-      return { '0001_initial': initial(kind) };
+      return { '0001_initial': initial(kind), '0002_accounts': accountsMigration(kind) };
     },
   };
 }

@@ -36,7 +36,7 @@ export interface ArticleTagsTable {
   updated_at: string;
 }
 
-export type DecisionAction = 'accept' | 'reject' | 'add';
+export type DecisionAction = 'accept' | 'reject' | 'add' | 'undo';
 
 export interface TagDecisionsTable {
   id: Generated<number>;

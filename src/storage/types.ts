@@ -3,6 +3,8 @@
  * implementations (SQLite and PostgreSQL, both through kysely). Callers never see SQL.
  */
 import type { Evidence, Mention, TagType, VocabEntry } from '../core/index.js';
+import type { AccountStore } from './accounts.js';
+import type { ReviewStore } from './review.js';
 import type { DecisionAction, JobStatus, TagStatus } from './schema.js';
 
 export type { DecisionAction, JobStatus, TagStatus } from './schema.js';
@@ -175,6 +177,10 @@ export interface Job {
 
 export interface Repository {
   readonly kind: 'sqlite' | 'postgres';
+  /** Users, sessions and personal API tokens. */
+  readonly accounts: AccountStore;
+  /** The review queue and undo. */
+  readonly review: ReviewStore;
   /** Applies pending migrations; returns the names applied now. */
   migrate(): Promise<string[]>;
   ping(): Promise<void>;

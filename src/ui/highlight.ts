@@ -54,10 +54,15 @@ function tipOf(tag: HighlightTag, kind: string): string {
   return `${tag.label} · ${formatScore(tag.score)} · ${kindLabel(kind)}`;
 }
 
+/** Below this score a tag's marks are drawn as weak readings. */
+export const WEAK_SCORE = 0.5;
+
 function markOf(text: string, span: Span, from: number, to: number): SafeHtml {
   const tags = [{ tag: span.tag, kind: span.kind }, ...span.also];
   const describedBy = tags.map((t) => t.tag.descId).filter((d): d is string => !!d).join(' ');
-  return html`<mark class="hl${span.tag.type ? ` type-${span.tag.type}` : ''}" tabindex="0" data-tag-id="${span.tag.id}" data-tag="${span.tag.label}" data-tags="${tags.map((t) => t.tag.id).join(' ')}" data-score="${formatScore(span.tag.score)}" data-kind="${span.kind}" data-tip="${tags.map((t) => tipOf(t.tag, t.kind)).join(' | ')}"${describedBy ? html` aria-describedby="${describedBy}"` : ''}>${text.slice(from, to)}</mark>`;
+  // A weak reading (a nisba adjective, or a tag the ranker doubts) is marked less strongly than a strong one.
+  const weak = span.kind === 'nisba' || (typeof span.tag.score === 'number' && span.tag.score < WEAK_SCORE);
+  return html`<mark class="hl${span.tag.type ? ` type-${span.tag.type}` : ''}${weak ? ' weak' : ''}" tabindex="-1" data-tag-id="${span.tag.id}" data-tag="${span.tag.label}" data-tags="${tags.map((t) => t.tag.id).join(' ')}" data-score="${formatScore(span.tag.score)}" data-kind="${span.kind}" data-tip="${tags.map((t) => tipOf(t.tag, t.kind)).join(' | ')}"${describedBy ? html` aria-describedby="${describedBy}"` : ''}>${text.slice(from, to)}</mark>`;
 }
 
 function inline(text: string, spans: readonly Span[], from: number, to: number): SafeHtml {

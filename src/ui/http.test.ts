@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { FormClient, startUiServer, UI_TEST_TOKEN, type UiServer } from './testing.js';
+import { ensureUser, FormClient, startUiServer, UI_TEST_PASSWORD, UI_TEST_TOKEN, type UiServer } from './testing.js';
 
 const VOCAB = [
   { id: 'eg', label: 'مصر', aliases: ['جمهورية مصر العربية'], nisba: ['المصري', 'المصرية'], type: 'place' },
@@ -62,7 +62,7 @@ describe('reading pages', () => {
     assert.match(res.text, /<html lang="ar" dir="rtl">/);
     assert.match(res.headers.get('content-security-policy')!, /script-src 'self'/);
     assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
-    assert.match(res.text, /2 مقالة/);
+    assert.match(res.text, /مقالتان/);
     assert.match(res.text, /<a class="chip type-place" href="\/ui\/tags\/eg"[^>]*>مصر<\/a>/);
   });
 
@@ -121,7 +121,7 @@ describe('reading pages', () => {
   it('filters the list by tag and by text, and answers unknown pages with an HTML 404', async () => {
     const client = new FormClient(server);
     const byTag = await client.get('/?tag=' + encodeURIComponent('الخرطوم'));
-    assert.match(byTag.text, /1 مقالة موسومة بـ <a href="\/ui\/tags\/khartoum">الخرطوم<\/a>/);
+    assert.match(byTag.text, /مقالة واحدة موسومة بـ <a href="\/ui\/tags\/khartoum">الخرطوم<\/a>/);
     assert.ok(byTag.text.includes(`href="/ui/articles/${nileId}"`) && !byTag.text.includes(`href="/ui/articles/${evilId}"`));
     const byText = await client.get('/?q=' + encodeURIComponent('استضيف'));
     assert.match(byText.text, /لا مقالات تطابق البحث/);
@@ -148,25 +148,51 @@ describe('reading pages', () => {
 });
 
 describe('login and the CSRF guard', () => {
-  it('refuses a wrong token and keeps a right one in an HttpOnly, SameSite=Strict cookie', async () => {
+  it('refuses a wrong password and keeps only a random session id in an HttpOnly, SameSite=Strict cookie', async () => {
+    await ensureUser(server, 'سارة', 'editor');
     const client = new FormClient(server);
-    const wrong = await client.post('/ui/login', { token: 'nope', next: '/' });
+    const wrong = await client.post('/ui/login', { username: 'سارة', password: 'not-the-password', next: '/' });
     assert.equal(wrong.status, 401);
-    assert.match(wrong.text, /الرمز غير صحيح/);
-    const right = await client.post('/ui/login', { token: UI_TEST_TOKEN, editor: 'سارة', next: `/ui/articles/${nileId}` });
+    assert.match(wrong.text, /اسم المستخدم أو كلمة المرور غير صحيح/);
+    const unknown = await client.post('/ui/login', { username: 'nobody', password: UI_TEST_PASSWORD, next: '/' });
+    assert.equal(unknown.status, 401, 'an unknown user gets the same answer');
+    assert.match(unknown.text, /اسم المستخدم أو كلمة المرور غير صحيح/);
+    const oldWay = await client.post('/ui/login', { token: UI_TEST_TOKEN, editor: 'سارة', next: '/' });
+    assert.equal(oldWay.status, 401, 'the service token is for the API, not a login');
+    const right = await client.post('/ui/login', { username: 'سارة', password: UI_TEST_PASSWORD, next: `/ui/articles/${nileId}` });
     assert.equal(right.status, 303);
     assert.equal(right.location, `/ui/articles/${nileId}?msg=welcome`);
     const cookie = right.headers.getSetCookie().find((c) => c.startsWith('wasim_session='))!;
     assert.match(cookie, /HttpOnly/i);
     assert.match(cookie, /SameSite=Strict/i);
     assert.doesNotMatch(cookie, /Secure/i, 'plain HTTP on localhost: no Secure flag');
+    assert.match(cookie, /^wasim_session=[A-Za-z0-9_-]{43};/, 'the cookie is a random id only');
+    assert.ok(!cookie.includes(UI_TEST_TOKEN) && !cookie.includes(encodeURIComponent(UI_TEST_PASSWORD)));
     const page = await client.get(right.location!);
-    assert.match(page.text, /المحرر: <strong>سارة<\/strong>/);
+    assert.match(page.text, /<a href="\/ui\/account" class="account-link">سارة<\/a>/);
     assert.ok(client.csrf);
   });
 
+  it('marks the session cookie Secure when served over HTTPS (behind a proxy)', async () => {
+    const proxied = await startUiServer({ config: { trustProxy: true } });
+    try {
+      await ensureUser(proxied, 'نور');
+      const res = await fetch(proxied.url + '/ui/login', {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-proto': 'https', origin: 'https://' + new URL(proxied.url).host },
+        body: new URLSearchParams({ username: 'نور', password: UI_TEST_PASSWORD, next: '/' }).toString(),
+      });
+      assert.equal(res.status, 303);
+      assert.match(res.headers.getSetCookie().find((c) => c.startsWith('wasim_session='))!, /;\s*Secure/i);
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it('never redirects to another site after login', async () => {
-    const res = await new FormClient(server).post('/ui/login', { token: UI_TEST_TOKEN, next: '//evil.example/' });
+    await ensureUser(server, 'سارة', 'editor');
+    const res = await new FormClient(server).post('/ui/login', { username: 'سارة', password: UI_TEST_PASSWORD, next: '//evil.example/' });
     assert.equal(res.location, '/?msg=welcome');
   });
 
@@ -191,11 +217,28 @@ describe('login and the CSRF guard', () => {
   it('logs out', async () => {
     const client = new FormClient(server);
     await client.login();
+    const stolen = client.cookieHeader;
+    assert.match(stolen, /^wasim_session=/);
     const out = await client.post('/ui/logout', {});
     assert.equal(out.status, 303);
     const page = await client.get('/');
     assert.match(page.text, /دخول المحررين/);
     assert.equal(client.cookieHeader, '');
+    // A copy of the cookie taken before logging out no longer works: the session record is gone.
+    const replay = await fetch(server.url + `/ui/articles/${nileId}/tags`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.origin, cookie: stolen },
+      body: new URLSearchParams({ tag: 'eg', action: 'reject', _csrf: client.csrf ?? '' }).toString(),
+    });
+    assert.equal(replay.status, 401);
+    const store = await fetch(server.url + '/ui/tag', {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.origin, cookie: stolen },
+      body: new URLSearchParams({ title: 'مقالة بعد الخروج', body: 'نص عن القاهرة', save: '1', _csrf: client.csrf ?? '' }).toString(),
+    });
+    assert.equal(store.status, 401, 'no article is stored with a logged-out cookie');
   });
 });
 
@@ -312,11 +355,13 @@ describe('editing through the pages', () => {
     const client = new FormClient(server);
     await client.login();
     await client.get('/ui/tag');
-    const res = await client.post('/ui/tag', { title: 'الخرطوم تستقبل وفدًا من القاهرة', body: 'وصل وفد من القاهرة إلى الخرطوم لبحث ملف مياه النيل.', externalId: 'ui-store-3', save: '1' });
+    assert.match((await client.get('/ui/tag')).text, /<input type="date" id="publishedAt" name="publishedAt"/);
+    const res = await client.post('/ui/tag', { title: 'الخرطوم تستقبل وفدًا من القاهرة', body: 'وصل وفد من القاهرة إلى الخرطوم لبحث ملف مياه النيل.', externalId: 'ui-store-3', publishedAt: '2024-05-01', save: '1' });
     assert.equal(res.status, 303);
     const id = Number(/^\/ui\/articles\/(\d+)\?msg=stored$/.exec(res.location!)![1]);
     const stored = (await server.api('GET', `/v1/articles/${id}`)).json;
     assert.equal(stored.externalId, 'ui-store-3');
+    assert.equal(stored.publishedAt?.slice(0, 10), '2024-05-01', 'the publication date given in the form');
     assert.ok(stored.tags.some((t: { id: string }) => t.id === 'khartoum'));
     const again = await client.post('/ui/tag', { title: 'x', body: 'y', externalId: 'ui-store-3', save: '1' });
     assert.equal(again.location, `/ui/articles/${id}?msg=known`);

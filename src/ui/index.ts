@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { WasimError, type TagResult, type TagType, type VocabFormat } from '../core/index.js';
+import { arabicMessage, WasimError, type TagResult, type TagType, type VocabFormat } from '../core/index.js';
 import type { UiPlugin } from '../server/app.js';
 import type { AppContext } from '../server/context.js';
 import { mapError } from '../server/http-errors.js';
@@ -29,7 +29,11 @@ import { JOB_STATUS_LABELS, renderError, renderJob, renderLogin } from './pages/
 import { renderTag } from './pages/tag.js';
 import { renderTagText, type TagTextInput } from './pages/tag-text.js';
 import { renderEntry, renderVocabulary, type VocabularyTab } from './pages/vocabulary.js';
-import { checkCsrf, checkSameOrigin, endSession, readSession, safeNext, startSession, type Session } from './session.js';
+import { checkCsrf, checkSameOrigin, endSession, loadSession, readSession, safeNext, startSession, type Session } from './session.js';
+import { accountRoutes, loginRoutes } from './accounts.js';
+import { queueState, reviewRoutes } from './review.js';
+import { exportRoutes } from './export.js';
+import { dashboardRoutes } from './dashboard.js';
 
 const ARTICLES_PER_PAGE = 20;
 const ENTRIES_PER_PAGE = 50;
@@ -60,6 +64,7 @@ const MESSAGES: Record<string, Flash> = {
   merged: { kind: 'ok', text: 'دُمج الوسمان.' },
   welcome: { kind: 'ok', text: 'دخلت بصفة محرر.' },
   bye: { kind: 'info', text: 'خرجت.' },
+  revoked: { kind: 'ok', text: 'أُبطل الرمز: لم يعد يعمل.' },
 };
 
 type Body = Record<string, unknown> | undefined;
@@ -123,6 +128,9 @@ function entryInput(body: Body): VocabularyInput {
 export const uiPlugin: UiPlugin = async (app: FastifyInstance, { context: ctx }: { context: AppContext }) => {
   await app.register(cookie);
   await app.register(formbody);
+  app.addHook('onRequest', async (req) => {
+    await loadSession(req, ctx);
+  });
 
   const viewOf = (req: FastifyRequest, session = readSession(req, ctx)): PageView => ({ session, path: req.url, assetVersion: ASSET_VERSION, docs: ctx.config.docs });
 
@@ -137,8 +145,9 @@ export const uiPlugin: UiPlugin = async (app: FastifyInstance, { context: ctx }:
   const editor = (req: FastifyRequest): Session => {
     checkSameOrigin(req);
     const session = readSession(req, ctx);
-    if (!session) throw new WasimError('UNAUTHORIZED', 'Log in with the write token to edit.');
+    if (!session) throw new WasimError('UNAUTHORIZED', 'Log in to edit.');
     checkCsrf(req, session);
+    if (session.role === 'viewer') throw new WasimError('NOT_ALLOWED', 'A viewer may read but not edit.');
     return session;
   };
 
@@ -216,32 +225,15 @@ async function uiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, 
     return reply.type('font/woff2').header('cache-control', 'public, max-age=31536000, immutable').send(data);
   });
 
-  // ---- login
-  ui.get('/login', { schema: { hide: true } }, async (req, reply) => {
-    const q = queryOf(req);
-    return sendHtml(reply, renderLogin(viewOf(req), { next: safeNext(q.next), flash: flashOf(req) }));
-  });
-
-  ui.post('/login', { schema: { hide: true } }, async (req, reply) => {
-    checkSameOrigin(req);
-    const body = req.body as Body;
-    const token = (field(body, 'token') ?? '').trim();
-    const editorName = (field(body, 'editor') ?? '').trim();
-    const next = safeNext(field(body, 'next'));
-    if (!ctx.auth.verify(token)) {
-      return sendHtml(reply, renderLogin(viewOf(req, undefined), { next, editor: editorName, flash: { kind: 'error', text: 'الرمز غير صحيح.' } }), 401);
-    }
-    startSession(req, reply, token, editorName);
-    return seeOther(reply, next + (next.includes('?') ? '&' : '?') + 'msg=welcome');
-  });
-
-  ui.post('/logout', { schema: { hide: true } }, async (req, reply) => {
-    checkSameOrigin(req);
-    const session = readSession(req, ctx);
-    if (session) checkCsrf(req, session);
-    endSession(req, reply);
-    return seeOther(reply, '/?msg=bye');
-  });
+  // ---- login, logout, the account page (ui/accounts.ts)
+  await loginRoutes(ui, ctx, { viewOf, sendHtml, seeOther, flashOf, field: (b, n) => field(b as Body, n) });
+  await accountRoutes(ui, ctx, { viewOf, sendHtml, seeOther, flashOf, field: (b, n) => field(b as Body, n) });
+  // ---- the review queue and reviewing without reloads (ui/review.ts)
+  await reviewRoutes(ui, ctx, { viewOf, reader, editor, sendHtml });
+  // ---- export of article–tag assignments (ui/export.ts)
+  await exportRoutes(ui, ctx, { reader });
+  // ---- the dashboard (ui/dashboard.ts)
+  await dashboardRoutes(ui, ctx, { reader, viewOf, sendHtml });
 
   // ---- one article
   ui.get<{ Params: { id: string } }>('/articles/:id', { schema: { hide: true } }, async (req, reply) => {
@@ -249,7 +241,9 @@ async function uiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, 
     const id = articleId(req.params.id);
     const article = await ctx.service.getArticle(id);
     const { items: decisions } = await ctx.repo.listDecisions({ articleId: id }, { limit: 50 });
-    return sendHtml(reply, renderArticle(viewOf(req), { article, decisions, flash: flashOf(req) }));
+    const state = queueState(queryOf(req).queue);
+    const queue = { state, ...(await ctx.repo.review.neighbours(id, { state })) };
+    return sendHtml(reply, renderArticle(viewOf(req), { article, decisions, flash: flashOf(req), queue }));
   });
 
   ui.post<{ Params: { id: string } }>('/articles/:id/tags', { schema: { hide: true } }, async (req, reply) => {
@@ -269,6 +263,11 @@ async function uiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, 
         return sendHtml(reply, renderArticle(viewOf(req, session), { article, decisions, flash: { kind: 'error', text: `لا يوجد في المعجم وسم «${add}». اختر من القائمة أو أضفه إلى المعجم أولًا.` } }), 404);
       }
       return seeOther(reply, `/ui/articles/${id}?msg=added#tags`);
+    }
+    if (action === 'accept-all') {
+      const open = (await ctx.service.getArticle(id)).tags.filter((t) => t.status === 'suggested').map((t) => t.id);
+      if (open.length) await ctx.service.decide(id, { accept: open }, session.editor);
+      return seeOther(reply, `/ui/articles/${id}?msg=accepted#tags`);
     }
     if (!tag || (action !== 'accept' && action !== 'reject')) throw new WasimError('VALIDATION', 'Say which tag to accept or reject.');
     await ctx.service.decide(id, action === 'accept' ? { accept: [tag] } : { reject: [tag] }, session.editor);
@@ -304,11 +303,12 @@ async function uiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, 
       body: field(body, 'body') ?? '',
       url: field(body, 'url')?.trim() || undefined,
       externalId: field(body, 'externalId')?.trim() || undefined,
+      publishedAt: /^\d{4}-\d{2}-\d{2}$/.test(field(body, 'publishedAt')?.trim() ?? '') ? field(body, 'publishedAt')!.trim() : undefined,
       save: field(body, 'save') === '1',
     };
     if (input.save) {
       editor(req);
-      const [stored] = await ctx.service.store([{ title: input.title, body: input.body, ...(input.url ? { url: input.url } : {}), ...(input.externalId ? { externalId: input.externalId } : {}) }]);
+      const [stored] = await ctx.service.store([{ title: input.title, body: input.body, ...(input.url ? { url: input.url } : {}), ...(input.externalId ? { externalId: input.externalId } : {}), ...(input.publishedAt ? { publishedAt: input.publishedAt } : {}) }]);
       return seeOther(reply, `/ui/articles/${stored!.article.id}?msg=${stored!.created ? 'stored' : 'known'}`);
     }
     const session = reader(req);
@@ -318,7 +318,7 @@ async function uiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, 
       results = (await ctx.service.tag({ title: input.title, body: input.body }, cut)).tags as unknown as TagResult[];
     } catch (e) {
       if (!(e instanceof WasimError)) throw e;
-      const text = e.code === 'EMPTY_INPUT' ? 'الصق عنوانًا أو نصًا أولًا.' : e.code === 'INPUT_TOO_LARGE' ? 'النص أطول من الحد المسموح.' : e.message;
+      const text = e.code === 'EMPTY_INPUT' ? 'الصق عنوانًا أو نصًا أولًا.' : e.code === 'INPUT_TOO_LARGE' ? 'النص أطول من الحد المسموح.' : (arabicMessage(e.code) ?? e.message);
       return sendHtml(reply, renderTagText(viewOf(req, session), { input, flash: { kind: 'error', text } }), e.status);
     }
     return sendHtml(reply, renderTagText(viewOf(req, session), { input, results }));

@@ -1,7 +1,7 @@
 /** Arabic wording for the values the service stores in English (types, statuses, match kinds, ranking features). */
 import { TAG_TYPES, type MatchKind, type TagType } from '../core/index.js';
-import { WEIGHTS } from '../core/rank.js';
-import type { TagStatus } from '../storage/index.js';
+import { WEIGHTS, type FeatureName } from '../core/rank.js';
+import type { Role, TagStatus } from '../storage/index.js';
 
 export const TYPE_LABELS: Record<TagType, string> = {
   place: 'مكان',
@@ -49,8 +49,9 @@ export function statusLabel(status: string): string {
   return status in STATUS_LABELS ? STATUS_LABELS[status as TagStatus] : status;
 }
 
-/** The ranker's named features (src/core/rank.ts) as an editor would say them. */
-export const FEATURE_LABELS: Record<string, string> = {
+/** The ranker's named features (src/core/rank.ts) as an editor would say them: a new feature without a label does not compile. */
+export const FEATURE_LABELS: Record<FeatureName, string> = {
+  bias: 'نقطة البداية',
   titleStrong: 'ورد صريحًا في العنوان',
   titleWeak: 'ورد في العنوان بصيغة ضعيفة',
   lead: 'ورد في مطلع النص',
@@ -65,6 +66,7 @@ export const FEATURE_LABELS: Record<string, string> = {
   ambiguous: 'اسم ملتبس بكلمة شائعة',
   context: 'سياق يؤكد المعنى',
   typed: 'كيان له نوع في المعجم',
+  listedNisba: 'نسبة مسجلة في المعجم',
   nisbaOnly: 'ورد بالنسبة فقط',
   weakOnly: 'لا ذكر صريحًا له',
   nameFragment: 'جزء من اسم علم أطول',
@@ -93,7 +95,7 @@ export function reasonsOf(evidence: Record<string, unknown> | undefined, limit =
     if (typeof value !== 'number' || !(feature in weights) || feature === 'bias') continue;
     const contribution = weights[feature]! * value;
     if (Math.abs(contribution) < 0.05) continue;
-    reasons.push({ feature, label: FEATURE_LABELS[feature] ?? feature, value, contribution });
+    reasons.push({ feature, label: FEATURE_LABELS[feature as FeatureName] ?? feature, value, contribution });
   }
   return reasons.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution)).slice(0, limit);
 }
@@ -131,4 +133,22 @@ export function textDir(text: string): 'rtl' | 'ltr' {
   const latin = (text.match(/[A-Za-z]/g) ?? []).length;
   const arabic = (text.match(/[\u0600-\u06FF]/g) ?? []).length;
   return latin > arabic ? 'ltr' : 'rtl';
+}
+
+export const ROLE_LABELS: Record<Role, string> = { admin: 'مسؤول', editor: 'محرر', viewer: 'قارئ' };
+
+export type CountedNoun = 'article' | 'tag' | 'suggestion' | 'decision';
+
+/** Each noun in the forms Intl.PluralRules('ar') asks for: zero, one, two, few (3–10), many (11–99), other (100, 101…). */
+const COUNTED: Record<CountedNoun, Record<Intl.LDMLPluralRule, string>> = {
+  article: { zero: 'لا مقالات', one: 'مقالة واحدة', two: 'مقالتان', few: '# مقالات', many: '# مقالةً', other: '# مقالة' },
+  tag: { zero: 'لا وسوم', one: 'وسم واحد', two: 'وسمان', few: '# وسوم', many: '# وسمًا', other: '# وسم' },
+  suggestion: { zero: 'لا اقتراحات', one: 'اقتراح واحد', two: 'اقتراحان', few: '# اقتراحات', many: '# اقتراحًا', other: '# اقتراح' },
+  decision: { zero: 'لا قرارات', one: 'قرار واحد', two: 'قراران', few: '# قرارات', many: '# قرارًا', other: '# قرار' },
+};
+const PLURAL = new Intl.PluralRules('ar');
+
+/** "مقالة واحدة"، "مقالتان"، "3 مقالات"، "11 مقالةً"، "100 مقالة". */
+export function countLabel(n: number, noun: CountedNoun): string {
+  return COUNTED[noun][PLURAL.select(n)].replace('#', formatNumber(n));
 }

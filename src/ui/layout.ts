@@ -3,7 +3,7 @@ import { FONT_FILES } from './assets/styles.js';
 import { html, raw, type SafeHtml } from './html.js';
 import { CSRF_FIELD, type Session } from './session.js';
 
-export type Section = 'articles' | 'tag' | 'vocabulary' | 'login' | 'none';
+export type Section = 'articles' | 'tag' | 'vocabulary' | 'login' | 'none' | 'queue' | 'dashboard';
 
 export interface PageView {
   session: Session | undefined;
@@ -33,7 +33,14 @@ const NAV: { section: Section; href: string; label: string }[] = [
   { section: 'articles', href: '/', label: 'المقالات' },
   { section: 'tag', href: '/ui/tag', label: 'وسم نص' },
   { section: 'vocabulary', href: '/ui/vocabulary', label: 'المعجم' },
+  { section: 'queue', href: '/ui/queue', label: 'طابور المراجعة' },
+  { section: 'dashboard', href: '/ui/dashboard', label: 'لوحة المتابعة' },
 ];
+
+/** The signed-in user may edit (an admin or an editor; a viewer only reads). */
+export function canEdit(view: PageView): boolean {
+  return !!view.session && view.session.role !== 'viewer';
+}
 
 /** The hidden CSRF field every editing form carries. */
 export function csrfField(view: PageView): SafeHtml {
@@ -49,7 +56,7 @@ export function page(view: PageView, options: PageOptions): SafeHtml {
   const v = encodeURIComponent(view.assetVersion);
   const nav = NAV.map((n) => html`<li><a href="${n.href}"${n.section === options.section ? raw(' aria-current="page"') : ''}>${n.label}</a></li>`);
   const who = view.session
-    ? html`<span>المحرر: <strong>${view.session.editor}</strong></span>
+    ? html`<a href="/ui/account" class="account-link">${view.session.user.displayName}</a>
         <form method="post" action="/ui/logout">${csrfField(view)}<button type="submit">خروج</button></form>`
     : options.section === 'login'
       ? raw('')

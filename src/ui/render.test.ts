@@ -5,12 +5,15 @@ import type { Mention } from '../core/index.js';
 import type { StoredArticle } from '../storage/index.js';
 import { highlightLine, highlightParagraphs, spansOf, type HighlightTag } from './highlight.js';
 import { escapeHtml, html, query, raw } from './html.js';
-import { reasonsOf, textDir, timesLabel } from './labels.js';
+import { countLabel, FEATURE_LABELS, reasonsOf, textDir, timesLabel } from './labels.js';
+import { WEIGHTS } from '../core/rank.js';
+import { arabicMessage } from '../core/index.js';
+import { renderError } from './pages/misc.js';
 import type { PageView } from './layout.js';
-import { renderArticle } from './pages/article.js';
+import { readableUrl, renderArticle } from './pages/article.js';
 import { renderArticles } from './pages/articles.js';
 import { renderTagText } from './pages/tag-text.js';
-import { csrfToken, safeNext } from './session.js';
+import { safeNext } from './session.js';
 
 const EVIL_TITLE = 'عاجل: <script>alert(1)</script> في القاهرة';
 const EVIL_BODY = 'قال مسؤول في القاهرة إن <img src=x onerror="alert(2)"> و<b>مصر</b> & "الشركاء" \'معًا\'.\nفقرة ثانية عن <a href="javascript:alert(3)">النيل</a>.';
@@ -23,7 +26,7 @@ function mention(text: string, field: 'title' | 'body', word: string, kind: Ment
 }
 
 const view: PageView = { session: undefined, path: '/ui/articles/1', assetVersion: 'test', docs: true };
-const editorView: PageView = { ...view, session: { sid: 's', token: 't', editor: 'سارة <b>', csrf: 'csrf-value' } };
+const editorView: PageView = { ...view, session: { user: { id: 1, username: 'sara', displayName: 'سارة <b>', role: 'editor', createdAt: '2026-01-01T00:00:00Z' }, editor: 'sara', role: 'editor', csrf: 'csrf-value' } };
 
 /** The page's own markup: our one script tag and nothing executable from the article. */
 function assertInert(page: string): void {
@@ -68,10 +71,17 @@ describe('highlighting', () => {
 
   it('marks every mention with its tag, score and kind', () => {
     const out = highlightLine(title, 'title', [eg, sudan]).value;
-    assert.match(out, /<mark class="hl type-place" tabindex="0" data-tag-id="eg" data-tag="مصر" data-tags="eg" data-score="0.93" data-kind="exact" data-tip="مصر · 0.93 · تطابق تام" aria-describedby="d0">مصر<\/mark>/);
+    assert.match(out, /<mark class="hl type-place" tabindex="-1" data-tag-id="eg" data-tag="مصر" data-tags="eg" data-score="0.93" data-kind="exact" data-tip="مصر · 0.93 · تطابق تام" aria-describedby="d0">مصر<\/mark>/);
     assert.match(out, /data-kind="clitic" data-tip="السودان · 0.80 · مع سابقة متصلة" aria-describedby="d1">والسودان<\/mark>/);
     // The text outside the marks is untouched.
     assert.equal(out.replace(/<[^>]+>/g, ''), title);
+  });
+
+  it('marks weak readings (a nisba, a low score) less strongly than strong ones', () => {
+    const out = highlightParagraphs(body, 'body', [eg, nile, cairo]).value;
+    assert.match(out, /<mark class="hl type-place weak"[^>]*data-kind="nisba"[^>]*>المصري<\/mark>/, 'nisba');
+    assert.match(out, /<mark class="hl type-place weak"[^>]*data-tag-id="cairo"/, 'score 0.30');
+    assert.match(out, /<mark class="hl type-place"[^>]*data-tag-id="nile"/, 'a strong reading is not weak');
   });
 
   it('gives overlapping mentions one mark, the longest, listing every tag under it', () => {
@@ -151,7 +161,7 @@ describe('pages', () => {
     assert.match(page, /aria-label="قبول وسم القاهرة"/);
     assert.match(page, /<input type="text" id="add-tag" name="add" list="vocab-options" data-vocab/);
     assert.match(page, /ورد صريحًا في العنوان/);
-    assert.ok(page.includes('المحرر: <strong>سارة &lt;b&gt;</strong>'), 'the editor name is escaped');
+    assert.ok(page.includes('class="account-link">سارة &lt;b&gt;</a>'), 'the editor name is escaped');
   });
 
   it('renders the article list and the tag-a-text form escaped', () => {
@@ -175,6 +185,31 @@ describe('wording and helpers', () => {
     assert.equal(timesLabel(103), '103 مرات');
   });
 
+  it('counts with the forms of Intl.PluralRules("ar"): 0, 1, 2, 3, 11, 100', () => {
+    const forms = [0, 1, 2, 3, 11, 100].map((n) => countLabel(n, 'article'));
+    assert.deepEqual(forms, ['لا مقالات', 'مقالة واحدة', 'مقالتان', '3 مقالات', '11 مقالةً', '100 مقالة']);
+    assert.deepEqual([0, 1, 2, 3, 11, 100, 102, 103].map((n) => countLabel(n, 'tag')), ['لا وسوم', 'وسم واحد', 'وسمان', '3 وسوم', '11 وسمًا', '100 وسم', '102 وسم', '103 وسوم']);
+    assert.equal(countLabel(25, 'suggestion'), '25 اقتراحًا');
+    assert.equal(countLabel(10, 'decision'), '10 قرارات');
+  });
+
+  it('shows source links decoded and links to the encoded URL', () => {
+    const url = 'https://news.example/' + encodeURIComponent('مصر-والسودان');
+    assert.equal(readableUrl(url), 'https://news.example/مصر-والسودان');
+    assert.equal(readableUrl('https://x.example/%E0%A4%A'), 'https://x.example/%E0%A4%A', 'a broken escape is shown as it is');
+  });
+
+  it('has an Arabic label for every ranking feature', () => {
+    for (const feature of Object.keys(WEIGHTS)) assert.match(FEATURE_LABELS[feature as keyof typeof WEIGHTS], /[\u0621-\u064A]/, feature);
+  });
+
+  it('shows error pages in Arabic from the catalogue, the English detail folded away', () => {
+    const out = renderError(view, { status: 403, code: 'NOT_ALLOWED', message: 'The role "viewer" may read but not write.' }).value;
+    assert.ok(out.includes(`${arabicMessage('NOT_ALLOWED')} <code>NOT_ALLOWED</code>`));
+    assert.match(out, /<h1 id="error-title">غير مسموح<\/h1>/);
+    assert.match(out, /<summary>التفاصيل التقنية<\/summary>/);
+  });
+
   it('orders the reasons behind a score by how much they moved it', () => {
     const reasons = reasonsOf({ titleStrong: 1, ambiguous: 1, lead: 0, bestKind: 'exact', unknownFeature: 3 });
     assert.deepEqual(
@@ -192,13 +227,5 @@ describe('wording and helpers', () => {
   it('only redirects to paths of this site after login', () => {
     assert.equal(safeNext('/ui/articles/3?x=1'), '/ui/articles/3?x=1');
     for (const bad of ['//evil.example/', 'https://evil.example/', '/\\evil.example', 'javascript:alert(1)', '/x\r\nSet-Cookie: a=b', undefined, 42]) assert.equal(safeNext(bad), '/');
-  });
-
-  it('derives a different CSRF token per session and per token', () => {
-    const a = csrfToken('s1', 'token');
-    assert.equal(a, csrfToken('s1', 'token'));
-    assert.notEqual(a, csrfToken('s2', 'token'));
-    assert.notEqual(a, csrfToken('s1', 'other'));
-    assert.ok(!a.includes('token'));
   });
 });

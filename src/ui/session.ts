@@ -1,30 +1,34 @@
 /**
- * The newsroom's login: the API's write token, kept in an HttpOnly, SameSite=Strict cookie next
- * to a random session id. Forms carry a CSRF token derived from both (HMAC, so the server keeps
- * no session table and a page's CSRF token reveals nothing about the API token), and posts from
- * another origin are refused before the token is even looked at.
+ * The newsroom's sessions: server-side records (storage/accounts.ts) with an expiry. The cookie
+ * carries only a random session id, HttpOnly, SameSite=Strict and Secure over HTTPS; the
+ * database keeps its SHA-256, the user and a random CSRF token, and logging out deletes the
+ * record, so a copied cookie is worthless afterwards. Forms carry the CSRF token, and posts
+ * from another origin are refused before the session is even looked at.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { WasimError } from '../core/index.js';
 import type { AppContext } from '../server/context.js';
+import type { Role, User } from '../storage/index.js';
 
 export const SESSION_COOKIE = 'wasim_session';
-export const EDITOR_COOKIE = 'wasim_editor';
 export const CSRF_FIELD = '_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
-/** Sessions last a working week; logging in again renews them. */
-const MAX_AGE_SECONDS = 7 * 24 * 3600;
+/** Sessions last a working week; logging in again starts a new one. */
+export const SESSION_TTL_SECONDS = 7 * 24 * 3600;
 
 export interface Session {
-  sid: string;
-  token: string;
+  user: User;
+  /** The name the decision log records: the username. */
   editor: string;
+  role: Role;
   csrf: string;
 }
 
-export function csrfToken(sid: string, token: string): string {
-  return createHmac('sha256', token).update(`wasim-ui-csrf:${sid}`).digest('base64url');
+const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
+
+function idHash(sid: string): string {
+  return createHash('sha256').update(`wasim-session:${sid}`).digest('hex');
 }
 
 function sameText(a: string, b: string): boolean {
@@ -33,33 +37,46 @@ function sameText(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** The session of a request whose cookie holds a token that is (still) valid. */
-export function readSession(req: FastifyRequest, ctx: AppContext): Session | undefined {
-  const value = req.cookies[SESSION_COOKIE];
-  if (!value) return undefined;
-  const dot = value.indexOf('.');
-  if (dot <= 0) return undefined;
-  const sid = value.slice(0, dot);
-  const token = value.slice(dot + 1);
-  if (!ctx.auth.verify(token)) return undefined;
-  const editor = (req.cookies[EDITOR_COOKIE] ?? '').trim().slice(0, 200) || 'محرر';
-  return { sid, token, editor, csrf: csrfToken(sid, token) };
+const loaded = new WeakMap<FastifyRequest, Session | undefined>();
+
+/** Looks the request's session up once (an onRequest hook of the UI); readSession then answers from memory. */
+export async function loadSession(req: FastifyRequest, ctx: AppContext): Promise<Session | undefined> {
+  if (loaded.has(req)) return loaded.get(req);
+  const sid = req.cookies?.[SESSION_COOKIE];
+  let session: Session | undefined;
+  if (sid && SESSION_ID.test(sid)) {
+    const record = await ctx.repo.accounts.getSession(idHash(sid));
+    if (record) session = { user: record.user, editor: record.user.username, role: record.user.role, csrf: record.csrf };
+  }
+  loaded.set(req, session);
+  return session;
+}
+
+/** The request's session, as loadSession found it. */
+export function readSession(req: FastifyRequest, _ctx?: AppContext): Session | undefined {
+  return loaded.get(req);
 }
 
 function cookieOptions(req: FastifyRequest) {
-  return { path: '/', httpOnly: true, sameSite: 'strict' as const, secure: req.protocol === 'https', maxAge: MAX_AGE_SECONDS };
+  return { path: '/', httpOnly: true, sameSite: 'strict' as const, secure: req.protocol === 'https', maxAge: SESSION_TTL_SECONDS };
 }
 
-export function startSession(req: FastifyRequest, reply: FastifyReply, token: string, editor: string): void {
-  const sid = randomBytes(18).toString('base64url');
-  reply.setCookie(SESSION_COOKIE, `${sid}.${token}`, cookieOptions(req));
-  reply.setCookie(EDITOR_COOKIE, editor.trim().slice(0, 200), cookieOptions(req));
+export async function startSession(req: FastifyRequest, reply: FastifyReply, ctx: AppContext, user: User): Promise<Session> {
+  const sid = randomBytes(32).toString('base64url');
+  const csrf = randomBytes(24).toString('base64url');
+  await ctx.repo.accounts.createSession(idHash(sid), user.id, csrf, SESSION_TTL_SECONDS * 1000);
+  reply.setCookie(SESSION_COOKIE, sid, cookieOptions(req));
+  const session = { user, editor: user.username, role: user.role, csrf };
+  loaded.set(req, session);
+  return session;
 }
 
-export function endSession(req: FastifyRequest, reply: FastifyReply): void {
+export async function endSession(req: FastifyRequest, reply: FastifyReply, ctx: AppContext): Promise<void> {
+  const sid = req.cookies?.[SESSION_COOKIE];
+  if (sid && SESSION_ID.test(sid)) await ctx.repo.accounts.deleteSession(idHash(sid));
+  loaded.set(req, undefined);
   const { maxAge: _, ...options } = cookieOptions(req);
   reply.clearCookie(SESSION_COOKIE, options);
-  reply.clearCookie(EDITOR_COOKIE, options);
 }
 
 /**

@@ -5,13 +5,29 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { hashPassword } from '../server/accounts.js';
 import type { WasimApp } from '../server/app.js';
+import type { Role, User } from '../storage/index.js';
 import { DEFAULT_CONFIG, type ServerConfig } from '../server/config.js';
 import { listenOnFreshDatabase, request } from '../server/testing.js';
 import type { TestDatabase } from '../storage/testing.js';
 import uiPlugin from './index.js';
 
 export const UI_TEST_TOKEN = 'ui-test-token-1f2e3d4c5b6a';
+export const UI_TEST_PASSWORD = 'كلمة-مرور-الاختبار-42';
+/** Cheaper scrypt for the many test users (verification reads the cost from the hash, so logins run the real check). */
+const TEST_SCRYPT = { N: 2 ** 12, r: 8, p: 1 };
+
+/** A user made as `wasim user add` makes one (the same store), with UI_TEST_PASSWORD unless told otherwise. */
+export async function ensureUser(server: { wasim: WasimApp }, username: string, role: Role = 'editor', password = UI_TEST_PASSWORD): Promise<User> {
+  const accounts = server.wasim.context.repo.accounts;
+  const known = await accounts.findUser(username);
+  if (known) {
+    const { passwordHash: _, ...user } = known;
+    return user;
+  }
+  return accounts.createUser({ username, role, passwordHash: await hashPassword(password, TEST_SCRYPT) });
+}
 
 export interface UiServer {
   url: string;
@@ -108,8 +124,10 @@ export class FormClient {
     return { status: res.status, headers: res.headers, text, location: res.headers.get('location') };
   }
 
-  async login(editor = 'محررة الاختبار'): Promise<void> {
-    const res = await this.post('/ui/login', { token: UI_TEST_TOKEN, editor, next: '/' });
+  /** Signs in as this user (created with the role when new). */
+  async login(username = 'محررة', role: Role = 'editor'): Promise<void> {
+    await ensureUser(this.server, username, role);
+    const res = await this.post('/ui/login', { username, password: UI_TEST_PASSWORD, next: '/' });
     if (res.status !== 303) throw new Error(`login failed: ${res.status} ${res.text.slice(0, 200)}`);
     await this.get('/');
   }

@@ -196,7 +196,7 @@ export async function articleRoutes(app: FastifyInstance, { context: ctx }: { co
         response: { 200: articleSchema, ...errors(401, 404) },
       },
     },
-    async (req) => withEvidence(await ctx.service.decide(req.params.id, req.body, editorOf(req.headers['x-wasim-editor'], req.body.editor)), req.query.explain),
+    async (req) => withEvidence(await ctx.service.decide(req.params.id, req.body, req.wasimIdentity?.kind === 'user' ? req.wasimIdentity.name : editorOf(req.headers['x-wasim-editor'], req.body.editor)), req.query.explain),
   );
 
   const decisionPage = {

@@ -3,6 +3,8 @@
  * with it: vocabulary autocomplete, reading an import file in the browser, live job progress,
  * confirmation of destructive actions, and a tag's marks emphasised while its entry is hovered.
  */
+import { REVIEW_JS } from './review-client.js';
+
 export const CLIENT_JS = String.raw`(function () {
   'use strict';
 
@@ -108,4 +110,4 @@ export const CLIENT_JS = String.raw`(function () {
     if (event.key === 'Escape' && el && el.matches && el.matches('mark.hl')) el.blur();
   });
 })();
-`;
+` + REVIEW_JS;

@@ -189,6 +189,7 @@ mark.hl.type-organisation { background: var(--organisation); border-bottom-color
 mark.hl.type-topic { background: var(--topic); border-bottom-color: #a34fbf; }
 mark.hl.type-event { background: var(--event); border-bottom-color: #cf5a44; }
 mark.hl[data-kind="nisba"], mark.hl[data-kind="inflected"] { border-bottom-style: dashed; }
+mark.hl.weak { background: transparent; border-bottom-style: dashed; }
 mark.hl.emph { outline: 2px solid var(--ink); }
 mark.hl:hover::after, mark.hl:focus::after {
   content: attr(data-tip); position: absolute; bottom: calc(100% + 0.35rem); inset-inline-start: 0; z-index: 10;
@@ -245,4 +246,24 @@ mark.hl:hover::after, mark.hl:focus::after {
 .grid-2 { display: grid; gap: 1rem; grid-template-columns: minmax(0, 1fr); }
 @media (min-width: 50rem) { .grid-2 { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); } }
 .progress { width: 100%; height: 1rem; accent-color: var(--accent); }
+/* review: the current tag, the shortcuts overlay, the queue */
+.tag-list > li.current, .tag-list > li:focus { outline: 3px solid #e08a00; outline-offset: 2px; background: var(--accent-soft); }
+.tag-list[data-tag-list]:focus-visible { outline: 3px solid #e08a00; }
+kbd { font-family: ui-monospace, monospace; border: 1px solid #999; border-bottom-width: 2px; border-radius: 4px; padding: 0 0.3em; background: #fafafa; }
+dialog#shortcuts { max-width: 28rem; border: 1px solid #ccc; }
+dialog#shortcuts::backdrop { background: rgba(0, 0, 0, 0.35); }
+.queue-nav { display: flex; gap: 1rem; justify-content: space-between; margin-block: 0.5rem; }
+.tabs { display: flex; flex-wrap: wrap; gap: 0.5rem; list-style: none; padding: 0; }
+.tabs a { display: inline-block; padding: 0.3rem 0.7rem; border-radius: var(--radius); border: 1px solid #b5dad5; text-decoration: none; }
+.tabs a[aria-current="page"] { background: var(--accent); color: var(--accent-ink); }
+.queue-list li { margin-block: 0.4rem; }
+code.token { word-break: break-all; font-size: 1.05em; }
+.account-link { color: inherit; font-weight: bold; }
+.queue-nav a.next-ready { font-weight: bold; background: var(--accent-soft); border-radius: var(--radius); }
+.chart { width: 100%; height: 140px; display: block; }
+.chart .bar { fill: var(--accent); }
+.hbar { width: 100%; height: 0.8rem; display: block; }
+.hbar rect { fill: var(--accent); }
+.dash .bar-cell { width: 35%; }
+.dash-grid { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); }
 `;

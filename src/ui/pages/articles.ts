@@ -2,7 +2,7 @@
 import type { ArticleSummary } from '../../storage/index.js';
 import { articleList, pager, tagHref } from '../components.js';
 import { html, type SafeHtml } from '../html.js';
-import { formatNumber } from '../labels.js';
+import { countLabel } from '../labels.js';
 import { page, type Flash, type PageView } from '../layout.js';
 
 export interface ArticlesView {
@@ -18,13 +18,21 @@ export interface ArticlesView {
   flash?: Flash | undefined;
 }
 
+function exportQuery(params: { q?: string | undefined; tag?: string | undefined }): string {
+  const u = new URLSearchParams();
+  if (params.q) u.set('q', params.q);
+  if (params.tag) u.set('tag', params.tag);
+  const s = u.toString();
+  return s ? s + '&' : '';
+}
+
 export function renderArticles(view: PageView, v: ArticlesView): SafeHtml {
   const filtered = !!(v.q || v.tag || v.tagInput);
   const params = { q: v.q, tag: v.tag?.id ?? v.tagInput };
   const content = html`<h1>المقالات</h1>
 <form class="card filters" method="get" action="/" role="search">
   <div class="row">
-    <div class="field"><label for="q">بحث في النص</label><input type="search" id="q" name="q" value="${v.q ?? ''}" placeholder="كلمة أو عبارة"></div>
+    <div class="field"><label for="q">بحث في النص</label><input type="search" id="q" name="q" data-search value="${v.q ?? ''}" placeholder="كلمة أو عبارة"></div>
     <div class="field"><label for="tag-filter">الوسم</label><input type="text" id="tag-filter" name="tag" value="${v.tag?.label ?? v.tagInput ?? ''}" list="tag-options" data-vocab autocomplete="off" placeholder="مثل: القاهرة"></div>
     <button type="submit">اعرض</button>
     ${filtered ? html`<a class="button secondary" href="/">الكل</a>` : ''}
@@ -37,10 +45,11 @@ ${v.tagInput && !v.tag ? html`<div class="flash error" role="alert">لا يوج�
       ? filtered
         ? 'لا مقالات تطابق البحث.'
         : 'لا مقالات محفوظة بعد.'
-      : html`${formatNumber(v.total)} مقالة${v.tag ? html` موسومة بـ <a href="${tagHref(v.tag.id)}">${v.tag.label}</a>` : ''}${v.q ? html` فيها «${v.q}»` : ''}`
+      : html`${countLabel(v.total, 'article')}${v.tag ? html` موسومة بـ <a href="${tagHref(v.tag.id)}">${v.tag.label}</a>` : ''}${v.q ? html` فيها «${v.q}»` : ''}`
   }</p>
 ${v.total === 0 && !filtered ? html`<p><a class="button" href="/ui/tag">وسم نص وحفظه</a></p>` : ''}
 ${articleList(v.items)}
+${v.total > 0 ? html`<p class="small export-links">صدّر الوسوم (مقالة–وسم) لهذه القائمة: <a href="/ui/export?${exportQuery(params)}format=csv" download>CSV</a> · <a href="/ui/export?${exportQuery(params)}format=jsonl" download>JSONL</a></p>` : ''}
 ${pager('/', params, v.page, v.total, v.perPage)}`;
   return page(view, { title: 'المقالات', section: 'articles', content, flash: v.flash });
 }

@@ -1,17 +1,18 @@
 /** Login, job progress and error pages. */
+import { arabicMessage } from '../../core/index.js';
 import type { Job } from '../../storage/index.js';
 import { html, raw, type SafeHtml } from '../html.js';
 import { formatNumber } from '../labels.js';
 import { page, type Flash, type PageView } from '../layout.js';
 
-export function renderLogin(view: PageView, { next, flash, editor }: { next: string; flash?: Flash | undefined; editor?: string }): SafeHtml {
+export function renderLogin(view: PageView, { next, flash, username }: { next: string; flash?: Flash | undefined; username?: string }): SafeHtml {
   const content = html`<section class="card" aria-labelledby="login-title">
   <h1 id="login-title">دخول المحررين</h1>
-  <p class="muted">أدخل رمز الكتابة نفسه الذي تستعمله واجهة البرمجة. يُحفظ في ملف تعريف (كوكي) محمي لا تقرؤه الصفحات.</p>
+  <p class="muted">ادخل باسم المستخدم وكلمة المرور اللذين أنشأهما لك المسؤول (<code dir="ltr">wasim user add</code>). يُسجَّل اسمك مع كل قرار.</p>
   <form method="post" action="/ui/login">
     <input type="hidden" name="next" value="${next}">
-    <div class="field"><label for="editor">اسمك <span class="hint">(يُسجَّل مع كل قرار)</span></label><input type="text" id="editor" name="editor" value="${editor ?? ''}" autocomplete="username"></div>
-    <div class="field"><label for="token">الرمز</label><input type="password" id="token" name="token" dir="ltr" autocomplete="current-password" required></div>
+    <div class="field"><label for="username">اسم المستخدم</label><input type="text" id="username" name="username" value="${username ?? ''}" dir="auto" autocomplete="username" required></div>
+    <div class="field"><label for="password">كلمة المرور</label><input type="password" id="password" name="password" dir="ltr" autocomplete="current-password" required></div>
     <div class="actions"><button type="submit">ادخل</button></div>
   </form>
 </section>`;
@@ -36,6 +37,7 @@ export function renderJob(view: PageView, { job, then }: { job: Job; then: strin
 const ERROR_TITLES: Record<number, string> = {
   400: 'طلب غير صالح',
   401: 'يلزم الدخول',
+  403: 'غير مسموح',
   404: 'غير موجود',
   409: 'تعارض',
   413: 'أكبر من الحد المسموح',
@@ -47,7 +49,8 @@ export function renderError(view: PageView, { status, code, message }: { status:
   const title = ERROR_TITLES[status] ?? 'خطأ';
   const content = html`<section class="card" aria-labelledby="error-title">
   <h1 id="error-title">${title}</h1>
-  <p class="flash error" role="alert"><span lang="en" dir="ltr">${message}</span> <code>${code}</code></p>
+  <p class="flash error" role="alert">${arabicMessage(code) ?? 'حدث خطأ.'} <code>${code}</code></p>
+  <details class="small"><summary>التفاصيل التقنية</summary><p><span lang="en" dir="ltr">${message}</span></p></details>
   ${status === 401 && !view.session ? html`<p><a class="button" href="/ui/login?next=${encodeURIComponent(view.path)}">دخول المحررين</a></p>` : raw('')}
   <p><a href="/">العودة إلى المقالات</a></p>
 </section>`;

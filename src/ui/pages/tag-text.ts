@@ -2,7 +2,7 @@
 import type { TagResult } from '../../core/index.js';
 import { highlightLine, highlightParagraphs } from '../highlight.js';
 import { html, raw, type SafeHtml } from '../html.js';
-import { csrfField, page, type Flash, type PageView } from '../layout.js';
+import { csrfField, page, type Flash, type PageView, canEdit } from '../layout.js';
 import { legend } from './article.js';
 import { shownTags, tagPanel } from './tags-panel.js';
 
@@ -11,6 +11,8 @@ export interface TagTextInput {
   body: string;
   url?: string | undefined;
   externalId?: string | undefined;
+  /** The publication date (YYYY-MM-DD) to store the article with. */
+  publishedAt?: string | undefined;
   save: boolean;
 }
 
@@ -22,12 +24,13 @@ export interface TagTextView {
 
 export function renderTagText(view: PageView, { input, results, flash }: TagTextView): SafeHtml {
   const tags = results ? shownTags(results, (r) => r.tag) : [];
-  const saveControls = view.session
+  const saveControls = canEdit(view)
     ? html`<fieldset><legend>الحفظ</legend>
   <label class="check"><input type="checkbox" name="save" value="1"${input.save ? raw(' checked') : ''}> احفظها مقالة بعد الوسم</label>
   <div class="row">
     <div class="field"><label for="url">الرابط <span class="hint">(اختياري)</span></label><input type="url" id="url" name="url" dir="ltr" value="${input.url ?? ''}"></div>
     <div class="field"><label for="externalId">المعرّف في نظام النشر <span class="hint">(اختياري)</span></label><input type="text" id="externalId" name="externalId" dir="ltr" value="${input.externalId ?? ''}"></div>
+    <div class="field"><label for="publishedAt">تاريخ النشر <span class="hint">(اختياري؛ اليوم إن تُرك)</span></label><input type="date" id="publishedAt" name="publishedAt" value="${input.publishedAt ?? ''}"></div>
   </div>
 </fieldset>`
     : html`<p class="small muted"><a href="/ui/login?next=/ui/tag">سجّل الدخول</a> لحفظ النص مقالة.</p>`;

@@ -3,7 +3,7 @@ import type { ArticleSummary, TagDetail, VocabularyRecord } from '../../storage/
 import { articleList, entryHref, pager, tagChip, tagHref } from '../components.js';
 import { html, raw, type SafeHtml } from '../html.js';
 import { formatMonth, formatNumber, textDir, typeLabel } from '../labels.js';
-import { page, type PageView } from '../layout.js';
+import { page, type PageView, canEdit } from '../layout.js';
 
 export interface TagView {
   tag: TagDetail;
@@ -49,7 +49,7 @@ export function renderTag(view: PageView, v: TagView): SafeHtml {
     </dl>
     <div class="actions">
       <a class="button secondary" href="/?tag=${encodeURIComponent(t.id)}">ابحث في مقالاته</a>
-      ${view.session ? html`<a class="button secondary" href="${entryHref(t.id)}">عدّل في المعجم</a>` : ''}
+      ${canEdit(view) ? html`<a class="button secondary" href="${entryHref(t.id)}">عدّل في المعجم</a>` : ''}
     </div>
   </section>
   <section class="card" aria-labelledby="months-heading">

@@ -59,7 +59,7 @@ export interface PanelOptions {
 }
 
 export function tagEntry(t: ShownTag, options: PanelOptions = {}): SafeHtml {
-  return html`<li data-emph="${t.id}">
+  return html`<li data-emph="${t.id}" data-tag-item="${t.id}" data-status="${t.status ?? ''}" tabindex="-1" aria-describedby="${t.descId}">
   <span id="${t.descId}" class="visually-hidden">${description(t)}</span>
   <div class="tag-head">${tagChip({ id: t.id, label: t.label, type: t.type ?? null, ...(t.status ? { status: t.status } : {}) })}<span class="badge">${typeLabel(t.type)}</span>${t.status ? html`<span class="badge ${t.status}">${statusLabel(t.status)}</span>` : ''}</div>
   <div class="tag-meta">${scoreBar(t.score)}<span class="kinds">${t.mentions.length ? html`${timesLabel(t.mentions.length)}: ${kindsSummary(t.mentions)}` : 'لا يرد نصًا في المقالة'}</span></div>
@@ -69,7 +69,8 @@ export function tagEntry(t: ShownTag, options: PanelOptions = {}): SafeHtml {
 
 export function tagPanel(tags: readonly ShownTag[], options: PanelOptions = {}): SafeHtml {
   if (!tags.length) return html`<p class="muted">لم يُعثر على وسوم.</p>`;
-  return html`<ol class="tag-list">${tags.map((t) => tagEntry(t, options))}</ol>`;
+  // One Tab stop for the whole list: j/k (or the arrow keys) move between tags inside it.
+  return html`<ol class="tag-list" tabindex="0" aria-label="الوسوم المقترحة: j وk أو الأسهم للتنقل" data-tag-list>${tags.map((t) => tagEntry(t, options))}</ol>`;
 }
 
 export const KIND_ORDER = ['exact', 'clitic', 'inflected', 'variant', 'nisba'] as const;

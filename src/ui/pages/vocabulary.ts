@@ -3,7 +3,7 @@ import type { TagUsage, VocabularyRecord } from '../../storage/index.js';
 import { entryHref, pager, tagChip, tagHref } from '../components.js';
 import { html, raw, type SafeHtml } from '../html.js';
 import { formatNumber, TYPE_LABELS, typeLabel } from '../labels.js';
-import { csrfField, page, type Flash, type PageView } from '../layout.js';
+import { csrfField, page, type Flash, type PageView, canEdit } from '../layout.js';
 
 export type VocabularyTab = 'all' | 'unused' | 'overused';
 
@@ -100,7 +100,7 @@ function editorForms(view: PageView): SafeHtml {
 }
 
 export function renderVocabulary(view: PageView, v: VocabularyView): SafeHtml {
-  const editor = !!view.session;
+  const editor = canEdit(view);
   const tab = (id: VocabularyTab, label: string) => html`<li><a href="/ui/vocabulary${id === 'all' ? '' : `?view=${id}`}"${v.tab === id ? raw(' aria-current="page"') : ''}>${label}</a></li>`;
   const params = { view: v.tab === 'all' ? undefined : v.tab, q: v.q, type: v.type };
   let list: SafeHtml;
@@ -118,7 +118,7 @@ export function renderVocabulary(view: PageView, v: VocabularyView): SafeHtml {
 <ul class="tabs" aria-label="العرض">${tab('all', 'كل المدخلات')}${tab('unused', 'لم تُستعمل قط')}${tab('overused', 'تُستعمل كثيرًا')}</ul>
 ${v.tab === 'all'
     ? html`<form class="card filters" method="get" action="/ui/vocabulary" role="search"><div class="row">
-  <div class="field"><label for="vq">بحث</label><input type="search" id="vq" name="q" value="${v.q ?? ''}" placeholder="اسم أو اسم آخر"></div>
+  <div class="field"><label for="vq">بحث</label><input type="search" id="vq" name="q" data-search value="${v.q ?? ''}" placeholder="اسم أو اسم آخر"></div>
   <div class="field"><label for="vtype">النوع</label><select id="vtype" name="type">${typeOptions(v.type, 'كل الأنواع')}</select></div>
   <button type="submit">ابحث</button>
 </div></form>`
