@@ -27,6 +27,9 @@ export const ERRORS = {
   RATE_LIMITED: { status: 429, message: 'Too many requests; slow down.' },
   INTERNAL: { status: 500, message: 'Internal error.' },
   NOT_READY: { status: 503, message: 'The service is not ready yet.' },
+  FETCH_FAILED: { status: 502, message: 'A remote server could not be fetched from or answered with an error.' },
+  BAD_FEED: { status: 422, message: 'The response is not a readable RSS, Atom or JSON feed.' },
+  NO_ARTICLE: { status: 422, message: 'No article text was found on the page.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
