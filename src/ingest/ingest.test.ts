@@ -149,6 +149,7 @@ describe('dedupe across feeds', () => {
     assert.equal(morocco.author, 'سعيد الإدريسي');
     // A page that will not load leaves the item as its summary, with the error reported.
     const [old] = runs.slice(-1);
+    assert.equal(old!.error, undefined);
     assert.equal(old!.errors.length, 1);
     assert.match(old!.errors[0]!.message, /HTTP 404/);
     assert.equal(old!.articles[1]!.bodyFrom, 'summary');

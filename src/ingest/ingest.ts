@@ -164,7 +164,11 @@ export async function itemToArticle(item: FeedItem, feedUrl: string, options: In
 }
 
 export interface IngestRun {
-  feed: FeedFetch;
+  source: string;
+  /** Null when the feed could not be read (see `error`). */
+  feed: FeedFetch | null;
+  /** Why the feed could not be read: nothing from it was taken. */
+  error?: ItemError;
   /** New articles, in feed order. */
   articles: IngestedArticle[];
   /** Items that were already known (by GUID, canonical URL or text hash): their sources were merged. */
@@ -175,17 +179,22 @@ export interface IngestRun {
 /**
  * One pass over one or more feeds, deduped across all of them through `index`. Item-level
  * problems (a page that will not load) are reported and the item kept from its summary;
- * feed-level ones (not a feed, timeout) throw.
+ * feed-level ones (not a feed, timeout) are the run's `error`, and the other feeds go on.
  */
 export async function ingestFeeds(sources: string[], options: IngestOptions & { index?: DedupeIndex } = {}): Promise<IngestRun[]> {
   const index = options.index ?? new MemoryDedupeIndex();
   const byId = new Map<string, IngestedArticle>();
   const runs: IngestRun[] = [];
   for (const source of sources) {
-    const feed = await loadFeed(source, options);
-    const run: IngestRun = { feed, articles: [], duplicates: 0, errors: [] };
+    const run: IngestRun = { source, feed: null, articles: [], duplicates: 0, errors: [] };
     runs.push(run);
-    for (const item of feed.feed?.items ?? []) {
+    try {
+      run.feed = await loadFeed(source, options);
+    } catch (e) {
+      run.error = { guid: null, url: source, code: isWasimError(e) ? e.code : 'INTERNAL', message: (e as Error).message };
+      continue;
+    }
+    for (const item of run.feed.feed?.items ?? []) {
       const guidKey = item.guid ? `${source}#${item.guid}` : null;
       const urlKey = canonicalUrl(item.url);
       const known = (guidKey && index.find({ guid: guidKey, url: null, hash: '' })) || (urlKey && index.find({ guid: null, url: urlKey, hash: '' }));
