@@ -5,6 +5,7 @@ import { registerEval } from './commands/eval.js';
 import { registerTag } from './commands/tag.js';
 import { registerVocab } from './commands/vocab.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerWordPress } from './commands/wordpress.js';
 import { EXIT_USAGE } from './common.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerEval(program);
   registerVocab(program);
   registerIngest(program);
+  registerWordPress(program);
   return program;
 }
 
