@@ -1,8 +1,44 @@
-/** POST /v1/articles/fetch: fetch one article page by URL, extract the article, store and tag it. */
+/**
+ * POST /v1/articles/fetch: fetch one article page by URL, extract the article, store and tag it.
+ * /v1/feeds: the feeds the service polls (add, pause, remove, poll now) and their health.
+ */
 import type { FastifyInstance } from 'fastify';
 import { fetchPage } from '../../ingest/ingest.js';
 import type { AppContext } from '../context.js';
+import { FeedService } from '../feeds.js';
 import { articleSchema, bearer, errors } from '../schemas.js';
+
+const feedServices = new WeakMap<AppContext, FeedService>();
+
+/** The feed service of an app (one per AppContext), for routes and the UI. */
+export function feedsOf(ctx: AppContext): FeedService {
+  let f = feedServices.get(ctx);
+  if (!f) {
+    f = new FeedService(ctx.repo, ctx.service);
+    feedServices.set(ctx, f);
+  }
+  return f;
+}
+
+const feedSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    url: { type: 'string' },
+    title: { type: 'string' },
+    intervalMinutes: { type: 'integer' },
+    paused: { type: 'boolean' },
+    lastPollAt: { type: ['string', 'null'] },
+    lastSuccessAt: { type: ['string', 'null'] },
+    lastError: { anyOf: [{ type: 'null' }, { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' }, at: { type: 'string' } } }] },
+    failures: { type: 'integer' },
+    nextPollAt: { type: 'string' },
+    itemsSeen: { type: 'integer' },
+    articlesStored: { type: 'integer' },
+    createdAt: { type: 'string' },
+  },
+} as const;
+const feedIdParam = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
 
 const fetchRequestSchema = {
   type: 'object',
@@ -38,5 +74,54 @@ export async function ingestRoutes(app: FastifyInstance, { context: ctx }: { con
       reply.code(result!.created ? 201 : 200);
       return result!.article;
     },
+  );
+}
+
+export async function feedRoutes(app: FastifyInstance, { context: ctx }: { context: AppContext }): Promise<void> {
+  const feeds = feedsOf(ctx);
+  const tick = Number(process.env.WASIM_FEEDS_TICK_MS ?? 30_000);
+  feeds.start(Number.isFinite(tick) ? tick : 30_000);
+  app.addHook('onClose', async () => feeds.stop());
+
+  app.get('/v1/feeds', { config: { access: 'read' }, schema: { tags: ['feeds'], summary: 'The feeds polled, with their health', response: { 200: { type: 'object', properties: { items: { type: 'array', items: feedSchema } } }, ...errors(401) } } }, async () => ({
+    items: await feeds.list(),
+  }));
+  app.post<{ Body: { url: string; intervalMinutes?: number } }>(
+    '/v1/feeds',
+    {
+      config: { access: 'write' },
+      schema: {
+        tags: ['feeds'],
+        summary: 'Add an RSS, Atom or JSON feed to poll (first poll at the next tick)',
+        security: bearer,
+        body: { type: 'object', required: ['url'], additionalProperties: false, properties: { url: { type: 'string', pattern: '^https?://', maxLength: 4096 }, intervalMinutes: { type: 'integer', minimum: 1, maximum: 1440, default: 15 } } },
+        response: { 201: feedSchema, ...errors(401, 409) },
+      },
+    },
+    async (req, reply) => {
+      reply.code(201);
+      return feeds.add(req.body.url, req.body.intervalMinutes ?? 15);
+    },
+  );
+  app.patch<{ Params: { id: number }; Body: { paused: boolean } }>(
+    '/v1/feeds/:id',
+    {
+      config: { access: 'write' },
+      schema: { tags: ['feeds'], summary: 'Pause or resume a feed', security: bearer, params: feedIdParam, body: { type: 'object', required: ['paused'], additionalProperties: false, properties: { paused: { type: 'boolean' } } }, response: { 200: feedSchema, ...errors(401, 404) } },
+    },
+    async (req) => feeds.setPaused(req.params.id, req.body.paused),
+  );
+  app.delete<{ Params: { id: number } }>(
+    '/v1/feeds/:id',
+    { config: { access: 'write' }, schema: { tags: ['feeds'], summary: 'Remove a feed (its stored articles stay)', security: bearer, params: feedIdParam, response: { 204: { type: 'null' }, ...errors(401, 404) } } },
+    async (req, reply) => {
+      await feeds.remove(req.params.id);
+      reply.code(204);
+    },
+  );
+  app.post<{ Params: { id: number } }>(
+    '/v1/feeds/:id/poll',
+    { config: { access: 'write' }, schema: { tags: ['feeds'], summary: 'Poll a feed now; its health says how it went', security: bearer, params: feedIdParam, response: { 200: feedSchema, ...errors(401, 404) } } },
+    async (req) => feeds.poll(req.params.id),
   );
 }
