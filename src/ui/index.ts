@@ -29,6 +29,7 @@ import { JOB_STATUS_LABELS, renderError, renderJob, renderLogin } from './pages/
 import { renderTag } from './pages/tag.js';
 import { renderTagText, type TagTextInput } from './pages/tag-text.js';
 import { renderEntry, renderVocabulary, type VocabularyTab } from './pages/vocabulary.js';
+import { sourcesRoutes } from './pages/sources.js';
 import { checkCsrf, checkSameOrigin, endSession, readSession, safeNext, startSession, type Session } from './session.js';
 
 const ARTICLES_PER_PAGE = 20;
@@ -179,6 +180,7 @@ export const uiPlugin: UiPlugin = async (app: FastifyInstance, { context: ctx }:
   });
 
   await app.register(async (ui) => uiRoutes(ui, ctx, { viewOf, reader, editor }), { prefix: '/ui' });
+  await app.register(async (ui) => sourcesRoutes(ui, ctx, { viewOf, reader, editor }), { prefix: '/ui' });
 };
 
 interface Helpers {
