@@ -149,7 +149,12 @@ export class WordPressClient {
       return data.id;
     } catch (e) {
       // Created meanwhile (or spelled alike): WordPress names the existing term.
-      const existing = Number((e as WasimError).details && JSON.parse(String((e as WasimError).details?.body ?? '{}'))?.data?.term_id);
+      let existing = NaN;
+      try {
+        existing = Number((JSON.parse(String((e as WasimError).details?.body ?? '{}')) as { data?: { term_id?: unknown } }).data?.term_id);
+      } catch {
+        /* not a WordPress error body: the original error stands */
+      }
       if (Number.isFinite(existing) && existing > 0) return existing;
       throw e;
     }
