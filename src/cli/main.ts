@@ -5,6 +5,8 @@ import { registerEval } from './commands/eval.js';
 import { registerTag } from './commands/tag.js';
 import { registerVocab } from './commands/vocab.js';
 import { registerUser } from './commands/user.js';
+import { registerIngest } from './commands/ingest.js';
+import { registerWordPress } from './commands/wordpress.js';
 import { EXIT_USAGE } from './common.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -22,6 +24,8 @@ export function buildProgram(): Command {
   registerEval(program);
   registerVocab(program);
   registerUser(program);
+  registerIngest(program);
+  registerWordPress(program);
   return program;
 }
 

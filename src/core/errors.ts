@@ -29,6 +29,9 @@ export const ERRORS = {
   INTERNAL: { status: 500, message: 'Internal error.', ar: 'خطأ داخلي.' },
   NOT_READY: { status: 503, message: 'The service is not ready yet.', ar: 'الخدمة غير جاهزة بعد.' },
   NOT_ALLOWED: { status: 403, message: 'Your role does not allow this action.', ar: 'دورك لا يسمح بهذا الإجراء.' },
+  FETCH_FAILED: { status: 502, message: 'A remote server could not be fetched from or answered with an error.', ar: 'تعذّر الجلب من خادم بعيد أو أجاب بخطأ.' },
+  BAD_FEED: { status: 422, message: 'The response is not a readable RSS, Atom or JSON feed.', ar: 'الاستجابة ليست موجز RSS أو Atom أو JSON مقروءًا.' },
+  NO_ARTICLE: { status: 422, message: 'No article text was found on the page.', ar: 'لم يُعثر على نص مقالة في الصفحة.' },
 } as const satisfies Record<string, { status: number; message: string; ar: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

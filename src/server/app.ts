@@ -25,6 +25,7 @@ import type { AppContext } from './context.js';
 import { formatValidationErrors, mapError } from './http-errors.js';
 import { Metrics } from './metrics.js';
 import { articleRoutes } from './routes/articles.js';
+import { feedRoutes, ingestRoutes } from './routes/ingest.js';
 import { systemRoutes } from './routes/system.js';
 import { vocabularyRoutes } from './routes/vocabulary.js';
 import { WasimService } from './service.js';
@@ -215,6 +216,8 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   await app.register(systemRoutes, { context });
   await app.register(articleRoutes, { context });
   await app.register(vocabularyRoutes, { context });
+  await app.register(ingestRoutes, { context });
+  await app.register(feedRoutes, { context });
   if (options.ui) await app.register(options.ui, { context });
   else app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect(config.docs ? '/docs' : '/healthz'));
 

@@ -34,6 +34,7 @@ import { accountRoutes, loginRoutes } from './accounts.js';
 import { queueState, reviewRoutes } from './review.js';
 import { exportRoutes } from './export.js';
 import { dashboardRoutes } from './dashboard.js';
+import { sourcesRoutes } from './pages/sources.js';
 
 const ARTICLES_PER_PAGE = 20;
 const ENTRIES_PER_PAGE = 50;
@@ -188,6 +189,7 @@ export const uiPlugin: UiPlugin = async (app: FastifyInstance, { context: ctx }:
   });
 
   await app.register(async (ui) => uiRoutes(ui, ctx, { viewOf, reader, editor }), { prefix: '/ui' });
+  await app.register(async (ui) => sourcesRoutes(ui, ctx, { viewOf, reader, editor }), { prefix: '/ui' });
 };
 
 interface Helpers {
