@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { compileVocabulary, deserializeCompiled, FORMAT_VERSION, serializeCompiled, type CompiledVocabulary } from './compile.js';
 import { isWasimError } from './errors.js';
+import { sealContainer } from './pack.js';
 import { createTagger } from './pipeline.js';
 import type { VocabEntry } from './types.js';
 
@@ -137,14 +138,32 @@ test('a binary file cut short anywhere is refused with BAD_COMPILED_VOCAB', () =
   assert.throws(() => deserializeCompiled(Uint8Array.of(...bytes, 0, 0, 0, 0)), badFile);
 });
 
-test('a binary file with changed bytes is refused with BAD_COMPILED_VOCAB or loads a vocabulary that tags without error', () => {
+test('a binary file with any single bit flipped is refused with BAD_COMPILED_VOCAB: its checksum no longer matches', () => {
+  const bytes = serializeCompiled(compileVocabulary(RICH));
+  const tagging = (cv: CompiledVocabulary): string => JSON.stringify(SENTENCES.map((body) => createTagger(cv).tag({ title: '', body }, { minScore: 0 })));
+  assert.ok(tagging(deserializeCompiled(bytes)).includes('غزة'), 'the intact file loads and tags');
+  // Every bit of the magic, the header and the checksum, and every 7th bit of the rest.
+  const jsonEnd = 12 + new DataView(bytes.buffer).getUint32(8, true);
+  let flips = 0;
+  for (let bit = 0; bit < bytes.length * 8; bit++) {
+    const at = bit >> 3;
+    if (!(at < jsonEnd || at >= bytes.length - 4 || bit % 7 === 0)) continue;
+    const damaged = bytes.slice();
+    damaged[at]! ^= 1 << (bit & 7);
+    assert.throws(() => deserializeCompiled(damaged), badFile, `bit ${bit & 7} of byte ${at}`);
+    flips++;
+  }
+  assert.ok(flips > 1000, `${flips} flips tried`);
+});
+
+test('a binary file with changed bytes behind a valid checksum is refused with BAD_COMPILED_VOCAB or loads a vocabulary that tags without error', () => {
   const bytes = serializeCompiled(compileVocabulary(RICH));
   let refused = 0;
   fc.assert(
-    fc.property(fc.array(fc.tuple(fc.nat(bytes.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), (changes) => {
+    fc.property(fc.array(fc.tuple(fc.nat(bytes.length - 5), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), (changes) => {
       const damaged = bytes.slice();
       for (const [at, value] of changes) damaged[at] = value;
-      const cv = loadsOrRefuses(damaged);
+      const cv = loadsOrRefuses(sealContainer(damaged));
       if (cv === undefined) refused++;
       else for (const body of SENTENCES) createTagger(cv).tag({ title: '', body });
     }),
@@ -160,7 +179,7 @@ test('a binary file with changed bytes is refused with BAD_COMPILED_VOCAB or loa
     if (name === 'strings' || place.bytes === 0 || name.endsWith('.order') || name.endsWith('.flags') || name === 'tags.labelTokens') continue;
     const damaged = bytes.slice();
     new DataView(damaged.buffer).setInt32(start + place.at, 0x7fffffff, true);
-    assert.throws(() => deserializeCompiled(damaged), badFile, name);
+    assert.throws(() => deserializeCompiled(sealContainer(damaged)), badFile, name);
   }
 });
 
@@ -198,7 +217,7 @@ function withoutSection(bytes: Uint8Array, name: string): Uint8Array {
   new DataView(out.buffer).setUint32(8, json.length, true);
   out.set(json, 12);
   out.set(body, start);
-  return out;
+  return sealContainer(out);
 }
 
 test('a version-4 file written before entity numbers were stored loads alike, its entities numbered from their names', () => {
@@ -230,5 +249,5 @@ test('a vocabulary read from its serialised form makes only the tags and pattern
   const last = start + place.at + place.bytes - place.width;
   assert.equal(place.width, 2, 'entity numbers of some 300 tags take two bytes');
   new DataView(damaged.buffer).setInt16(last, cv.tags.length + 5, true);
-  assert.throws(() => deserializeCompiled(damaged), badFile);
+  assert.throws(() => deserializeCompiled(sealContainer(damaged)), badFile);
 });
