@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { registerEval } from './commands/eval.js';
 import { registerTag } from './commands/tag.js';
 import { registerVocab } from './commands/vocab.js';
+import { registerDiscover } from './commands/discover.js';
 import { EXIT_USAGE } from './common.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerTag(program);
   registerEval(program);
   registerVocab(program);
+  registerDiscover(program);
   return program;
 }
 
