@@ -172,6 +172,13 @@ class FrameFinder {
       const key = this.f.keys[j]!;
       // للعلوم، والتقنية، ومعارض: a genitive with ل or a conjunct is no part of a person's name.
       if (key.startsWith('لل') || key.startsWith('وال') || (j > i && key.startsWith('و') && !this.isNamePart(key))) break;
+      // يتفقد، تستقبل: an imperfect verb ends the name and starts the predicate.
+      if (j > i && /^س?[يتن]/.test(key) && key.length >= 4 && !this.isNamePart(key) && !looksTransliterated(key)) break;
+      // منصور التركي، محمد المصري: a family name shaped like a nisba, after a given name.
+      if (j > i && this.isGiven(this.f.keys[j - 1]!) && key.startsWith('ال') && NISBA_END.test(key) && !STOP_WORDS.has(key)) {
+        j++;
+        continue;
+      }
       if (this.nameish(j)) j++;
       else if (NAME_JOINERS.has(key) && j + 1 < this.n && !this.breakBefore(j + 1) && this.nameish(j + 1)) j += 2;
       else break;
@@ -188,7 +195,7 @@ class FrameFinder {
   private canStartName(i: number): boolean {
     const key = this.f.keys[i]!;
     if (this.isNamePart(key)) return true;
-    if (/^[يتن]/.test(key) && key.length >= 4 && !looksTransliterated(key)) return false;
+    if (/^س?[يتن]/.test(key) && key.length >= 4 && !looksTransliterated(key)) return false;
     if (/^[بلك]/.test(key) && key.length >= 4 && this.isCommonAt(key.slice(1), RARE_SHARE)) return false;
     return true;
   }
@@ -277,18 +284,33 @@ class FrameFinder {
     if (i + 1 >= this.n || this.breakBefore(i + 1)) return;
     const end = this.nameRun(i);
     let rare = false;
-    for (let k = i + 1; k < end; k++) if (!this.isCommonAt(this.f.keys[k]!, RARE_SHARE) && !NAME_JOINERS.has(this.f.keys[k]!)) rare = true;
+    for (let k = i + 1; k < end; k++) {
+      const key = this.f.keys[k]!;
+      if ((!this.isCommonAt(key, RARE_SHARE) || (key.startsWith('ال') && NISBA_END.test(key))) && !NAME_JOINERS.has(key)) rare = true;
+    }
     if (end >= i + 2 && rare) this.add({ start: i, end, minEnd: i + 2, evidence: 'given', type: 'person' });
   }
 
   /** The words an organisation or place head governs: definite nouns and adjectives, names. */
   private complementRun(from: number, max: number): number {
     let j = from;
+    // In a construct chain, once a definite noun has come, what follows is definite too
+    // (نادي الرياض الأدبي); an indefinite word starts another phrase (… أمسية شعرية) — except a
+    // name after a title (جامعة الملك سعود).
+    let definiteSeen = false;
     while (j < this.n && j - from < max && !this.breakBefore(j)) {
       const key = this.f.keys[j]!;
-      if (STOP_WORDS.has(key) || headOf(key)?.kind === 'title' || this.f.tokens[j]!.script !== 'arabic') break;
+      if (STOP_WORDS.has(key) || this.f.tokens[j]!.script !== 'arabic') break;
+      if (headOf(key)?.kind === 'title') {
+        j++;
+        definiteSeen = false;
+        continue;
+      }
       const definite = key.startsWith('ال') || key.startsWith('لل') || key.startsWith('وال');
-      if (definite || this.nameish(j) || NAME_JOINERS.has(key)) j++;
+      if (definite) {
+        definiteSeen = true;
+        j++;
+      } else if (!definiteSeen && (this.nameish(j) || NAME_JOINERS.has(key))) j++;
       else break;
     }
     while (j > from && (NAME_JOINERS.has(this.f.keys[j - 1]!) || this.f.keys[j - 1]!.startsWith('وال') && j - 1 === from)) j--;
@@ -307,10 +329,12 @@ class FrameFinder {
     const first = this.f.keys[from]!;
     // مجلس إدارة، شركة كبيرة: an indefinite common word is a description, not a name.
     const definite = first.startsWith('ال') || first.startsWith('لل');
-    if (!definite && (!this.nameish(from) || this.isCommonAt(first, RARE_SHARE))) return;
+    // تنظيم «داعش»: a quoted word after a head is a name, however common it is in news.
+    const quoted = OPEN_QUOTE.test(this.gapBefore(from));
+    if (!definite && (!this.nameish(from) || (!quoted && this.isCommonAt(first, RARE_SHARE)))) return;
     const end = this.complementRun(from, MAX_COMPLEMENT);
     if (end <= from) return;
-    if (keep !== 'always' && this.ownName(from, Math.min(end, from + 1)) && !definite) {
+    if (keep !== 'always' && (quoted || this.ownName(from, Math.min(end, from + 1))) && !definite) {
       this.add({ start: from, end, minEnd: from + 1, evidence: 'org-head', type: 'organisation' });
     } else {
       this.add({ start: i, end, minEnd: from + 1, evidence: 'org-head', type: 'organisation' });
@@ -360,14 +384,15 @@ class FrameFinder {
       k++;
     }
     if (k >= this.n || k - i >= MAX_QUOTED) return;
-    let rare = false;
+    const head = i > 0 && !this.breakBefore(i) ? headOf(this.f.keys[i - 1]!) : undefined;
+    // After an organisation or place head a quoted word is a name even when news uses it a lot.
+    let rare = head?.kind === 'org' || head?.kind === 'place';
     for (let m = i; m <= k; m++) {
       const key = this.f.keys[m]!;
       if (STOP_WORDS.has(key) || this.f.tokens[m]!.script !== 'arabic') return;
       if (!this.isCommon(key) && headOf(key) === undefined) rare = true;
     }
     if (!rare) return;
-    const head = i > 0 && !this.breakBefore(i) ? headOf(this.f.keys[i - 1]!) : undefined;
     const type = head?.kind === 'org' ? 'organisation' : head?.kind === 'place' ? 'place' : head !== undefined ? 'person' : undefined;
     this.add({ start: i, end: k + 1, minEnd: k + 1, evidence: 'quote', ...(type !== undefined ? { type } : {}) });
   }

@@ -112,6 +112,8 @@ interface Seen {
   parents: Map<string, number>;
   /** Keys merged into this one (spelling and article variants). */
   merged: string[];
+  /** Counted only to be folded into the longer name it is the family name of (هاموند for فيليب هاموند). */
+  fragmentOnly?: boolean;
 }
 
 interface Counted {
@@ -306,6 +308,7 @@ export class Discovery {
     kept = kept.filter((s) => !this.isCoveredOrVoid(s));
     kept.sort((a, b) => b.frameArticles - a.frameArticles || (a.key < b.key ? -1 : 1));
     kept = kept.slice(0, this.maxCandidates);
+    kept.push(...this.familyNames(kept));
 
     // Dates: the archive's last quarter is "recent".
     const dates = [...this.dateCounts.keys()].sort();
@@ -365,6 +368,25 @@ export class Discovery {
       }
     });
     return this.counted.length;
+  }
+
+  /**
+   * A person named in full once is then named by the family name (هاموند): the last word of
+   * each person candidate is counted too, to be folded into the name, never proposed alone.
+   */
+  private familyNames(kept: readonly Seen[]): Seen[] {
+    const have = new Set(kept.map((s) => s.key));
+    const out: Seen[] = [];
+    for (const s of kept) {
+      if (s.words < 2 || s.votes[0] < Math.max(s.votes[1], s.votes[2]) || headOf(s.key.split(' ')[0]!) !== undefined) continue;
+      const last = s.key.slice(s.key.lastIndexOf(' ') + 1);
+      if (have.has(last) || last.length < 3 || NAME_JOINERS.has(last) || GIVEN_NAMES.has(last) || this.known.given.has(last)) continue;
+      if (this.bg.documents > 0 && this.bg.df(last) > COMMON_SHARE * this.bg.documents) continue;
+      have.add(last);
+      const surface = best(s.surfaces) ?? last;
+      out.push({ key: last, words: 1, frameArticles: 0, lastArticle: 0, strongArticles: 0, lastStrong: 0, votes: emptyVotes(), kinds: new Array<number>(EVIDENCE_KINDS.length).fill(0), surfaces: new Map([[surface.slice(surface.lastIndexOf(' ') + 1), 1]]), parents: new Map(), merged: [], fragmentOnly: true });
+    }
+    return out;
   }
 
   /** Spelling variants: the same name with or without the article, or one long vowel apart. */
@@ -550,7 +572,7 @@ export class Discovery {
     }
     const out: Suggestion[] = [];
     for (const c of counted) {
-      if (c.foldedInto >= 0 || c.articles < this.minArticles) continue;
+      if (c.foldedInto >= 0 || c.articles < this.minArticles || c.seen.fragmentOnly) continue;
       const s = this.suggestion(c);
       if (s !== undefined) out.push(s);
     }
