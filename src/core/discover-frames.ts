@@ -140,6 +140,17 @@ class FrameFinder {
     return this.bg.documents > 0 && this.bg.df(key) > COMMON_SHARE * this.bg.documents;
   }
 
+  /** Does an organisation or place head stand just before token s, maybe with a title between (مستشفى الملك فهد)? */
+  private insideOrgName(s: number): boolean {
+    for (let k = s - 1; k >= 0 && k >= s - 2; k--) {
+      if (this.breakBefore(k + 1)) return false;
+      const head = headOf(this.f.keys[k]!);
+      if (head?.kind === 'org' || head?.kind === 'place') return true;
+      if (head?.kind !== 'title') return false;
+    }
+    return false;
+  }
+
   /** A given name: listed, known to the vocabulary, or one news often follows with بن. */
   isGiven(key: string): boolean {
     if (GIVEN_NAMES.has(key) || this.known.given.has(key)) return true;
@@ -171,7 +182,7 @@ class FrameFinder {
     while (j < this.n && j - i < max && !(j > i && this.breakBefore(j))) {
       const key = this.f.keys[j]!;
       // للعلوم، والتقنية، ومعارض: a genitive with ل or a conjunct is no part of a person's name.
-      if (key.startsWith('لل') || key.startsWith('وال') || (j > i && key.startsWith('و') && !this.isNamePart(key))) break;
+      if (key.startsWith('لل') || key.startsWith('وال') || key.startsWith('بال') || (j > i && key.startsWith('و') && !this.isNamePart(key))) break;
       // يتفقد، تستقبل: an imperfect verb ends the name and starts the predicate.
       if (j > i && /^س?[يتن]/.test(key) && key.length >= 4 && !this.isNamePart(key) && !looksTransliterated(key)) break;
       // منصور التركي، محمد المصري: a family name shaped like a nisba, after a given name.
@@ -197,6 +208,8 @@ class FrameFinder {
     if (this.isNamePart(key)) return true;
     if (/^س?[يتن]/.test(key) && key.length >= 4 && !looksTransliterated(key)) return false;
     if (/^[بلك]/.test(key) && key.length >= 4 && this.isCommonAt(key.slice(1), RARE_SHARE)) return false;
+    // ومسؤولو، وأعضاء: a conjunction starts a new phrase, not a name.
+    if (key.startsWith('و') && key.length >= 4 && !looksTransliterated(key)) return false;
     return true;
   }
 
@@ -219,6 +232,8 @@ class FrameFinder {
       const key = this.f.keys[j]!;
       const head = headOf(key);
       if (head?.kind === 'title' || ROLE_LINKS.has(key) || this.isNisba(j)) j++;
+      // المدرب الوطني خالد، الرئيس المعزول محمد: a definite adjective, then a given name.
+      else if (key.startsWith('ال') && !this.isNamePart(key) && j + 1 < this.n && !this.breakBefore(j + 1) && this.isGiven(this.f.keys[j + 1]!)) j++;
       else break;
     }
     return j;
@@ -264,6 +279,8 @@ class FrameFinder {
     if (s > 0 && !this.breakBefore(s) && this.f.keys[s - 1] === 'عبد') s--;
     // Inside a longer chain (فيصل بن عبدالله بن محمد) the chain's first بن has made the name.
     if (s > 0 && !this.breakBefore(s) && PATRONYM_LINKS.has(this.f.keys[s - 1]!)) return;
+    // جامعة الإمام محمد بن سعود: the organisation's head reads it.
+    if (this.insideOrgName(s)) return;
     const end = this.nameRun(i + 1, MAX_NAME_WORDS);
     this.add({ start: s, end, minEnd: i + 2, evidence: 'patronym', type: 'person' });
   }
@@ -300,13 +317,22 @@ class FrameFinder {
     let definiteSeen = false;
     while (j < this.n && j - from < max && !this.breakBefore(j)) {
       const key = this.f.keys[j]!;
-      if (STOP_WORDS.has(key) || this.f.tokens[j]!.script !== 'arabic') break;
+      if (this.f.tokens[j]!.script !== 'arabic') break;
+      // هيئة الأمر بالمعروف والنهي عن المنكر: a preposition inside the chain, a definite noun after it.
+      if (STOP_WORDS.has(key)) {
+        const next = this.f.keys[j + 1];
+        if (j > from && definiteSeen && (key === 'عن' || key === 'في' || key === 'من') && next !== undefined && next.startsWith('ال') && !this.breakBefore(j + 1)) {
+          j += 2;
+          continue;
+        }
+        break;
+      }
       if (headOf(key)?.kind === 'title') {
         j++;
         definiteSeen = false;
         continue;
       }
-      const definite = key.startsWith('ال') || key.startsWith('لل') || key.startsWith('وال');
+      const definite = key.startsWith('ال') || key.startsWith('لل') || key.startsWith('وال') || (j > from && key.startsWith('بال'));
       if (definite) {
         definiteSeen = true;
         j++;

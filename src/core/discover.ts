@@ -20,7 +20,7 @@ import type { BackgroundModel } from './background.js';
 import { compileVocabulary, type CompiledVocabulary } from './compile.js';
 import { EVIDENCE_KINDS, fieldView, findFrames, spanKey, spanText, TYPE_WEIGHT, type EvidenceKind, type FieldView, type FrameHit, type KnownNames } from './discover-frames.js';
 import { COMMON_SHARE } from './discover-frames.js';
-import { DETACHABLE_ORG_HEADS, GIVEN_NAMES, headOf, looksTransliterated, NAME_JOINERS, PLACE_HEADS, KEPT_PLACE_HEADS } from './discover-lexicon.js';
+import { DETACHABLE_ORG_HEADS, GIVEN_NAMES, headOf, PATRONYM_LINKS, looksTransliterated, NAME_JOINERS, PLACE_HEADS, KEPT_PLACE_HEADS } from './discover-lexicon.js';
 import { foldKey } from './fold.js';
 import { matchText } from './match.js';
 import { oneVowelApart } from './names.js';
@@ -83,8 +83,8 @@ export const DISCOVER_DEFAULTS = { top: 100, minArticles: 3, maxCandidates: 60_0
 
 /** A run continues into a longer name when the longer one is seen at least this share as often. */
 const EXTENSION_SHARE = 0.5;
-/** A run whose longer readings, taken together, are seen this share as often is only their common stem. */
-const SPREAD_SHARE = 0.8;
+/** A run seen less than this share as often as the name it extends is that name and a stray word. */
+const STRAY_SHARE = 0.15;
 /** A fragment is folded into a longer candidate when they share at least this share of its articles. */
 const FRAGMENT_SHARE = 0.5;
 /** Fewer news articles than this use a spelling that is a variant rather than a name of its own (as names.ts). */
@@ -168,6 +168,14 @@ function best(map: ReadonlyMap<string, number>): string | undefined {
   let n = -1;
   for (const [k, v] of map) if (v > n || (v === n && k < out!)) [out, n] = [k, v];
   return out;
+}
+
+/** The run one word shorter, link words at its end dropped too (the parent of محمد بن سعود is محمد). */
+function parentKey(key: string): string {
+  const words = key.split(' ');
+  words.pop();
+  while (words.length > 1 && NAME_JOINERS.has(words[words.length - 1]!)) words.pop();
+  return words.join(' ');
 }
 
 /** The word without its long vowels after the first letter (one-vowel variants share it). */
@@ -280,26 +288,23 @@ export class Discovery {
     const all = this.seen;
     // Where names end.
     const longestChild = new Map<string, number>();
-    const children = new Map<string, [sum: number, count: number]>();
     for (const s of all.values()) {
       if (s.words < 2) continue;
-      const parent = s.key.slice(0, s.key.lastIndexOf(' '));
+      const parent = parentKey(s.key);
       longestChild.set(parent, Math.max(longestChild.get(parent) ?? 0, s.frameArticles));
-      if (s.frameArticles >= 2) {
-        const c = children.get(parent) ?? [0, 0];
-        children.set(parent, [c[0] + s.frameArticles, c[1] + 1]);
-      }
     }
+    // A run ends a name when it does not go on as often as not.
+    // Several longer names on one stem are all kept: pass 2 counts the stem only where it stands
+    // alone, and folds it into the name it then mostly stands beside.
+    const endsName = (s: Seen): boolean => (longestChild.get(s.key) ?? 0) < EXTENSION_SHARE * s.frameArticles;
     let kept: Seen[] = [];
     for (const s of all.values()) {
-      if (s.frameArticles < 2) continue;
-      if ((longestChild.get(s.key) ?? 0) >= EXTENSION_SHARE * s.frameArticles) continue;
-      // وزارة الشؤون → الإسلامية، البلدية، الاجتماعية: a stem of several names, none of them itself.
-      const c = children.get(s.key);
-      if (c !== undefined && c[1] >= 2 && c[0] >= SPREAD_SHARE * s.frameArticles) continue;
+      if (s.frameArticles < 2 || !endsName(s)) continue;
+      // A longer run seen far less often than a name that ends before it is that name and a
+      // stray word (فيليب هاموند → فيليب هاموند يزور); after a stem that is no name (ديفيد) it is a name.
       if (s.words >= 2) {
-        const parent = all.get(s.key.slice(0, s.key.lastIndexOf(' ')));
-        if (parent !== undefined && s.frameArticles < EXTENSION_SHARE * parent.frameArticles) continue;
+        const parent = all.get(parentKey(s.key));
+        if (parent !== undefined && parent.frameArticles >= 2 && endsName(parent) && !(parent.words === 1 && this.known.given.has(parent.key)) && !GIVEN_NAMES.has(parent.key) && s.frameArticles < STRAY_SHARE * parent.frameArticles) continue;
       }
       kept.push(s);
     }
@@ -436,7 +441,11 @@ export class Discovery {
       if (bx === by && i === 0) continue;
       if (++diffs > 1) return false;
       if (!oneVowelApart(bx, by)) return false;
-      if (this.bg.documents === 0 || (this.bg.df(x) >= RARE_SPELLING_DF && this.bg.df(y) >= RARE_SPELLING_DF)) return false;
+      // Two common spellings are two names (محمد / محمود) — unless the rest of a longer name is the
+      // same and neither is a given name (ميشال بلاتيني / ميشيل بلاتيني).
+      const given = (w: string): boolean => GIVEN_NAMES.has(w) || this.known.given.has(w);
+      const rare = this.bg.documents > 0 && (this.bg.df(x) < RARE_SPELLING_DF || this.bg.df(y) < RARE_SPELLING_DF);
+      if (!rare && !(wa.length >= 2 && !given(x) && !given(y))) return false;
     }
     return true;
   }
@@ -460,12 +469,16 @@ export class Discovery {
     const orgPlace = new Array<boolean>(tokens.length).fill(false);
     for (const m of matches) {
       const type = this.vocabulary.tags.get(m.tag).type;
+      // A topic (جامعة ~ التعليم الجامعي) or a nisba (الخارجية ~ الخارجة) names no entity.
+      if (type === 'topic' || m.kind === 'nisba' || m.kind === 'inflected') continue;
       for (let k = m.start; k < m.end; k++) {
         covered[k] = true;
-        if (type === 'organisation' || type === 'place' || type === 'event') orgPlace[k] = true;
+        if (headKind === 'org' ? type === 'organisation' : type === 'place') orgPlace[k] = true;
       }
       // هاموند covers فيليب هاموند; محمد بن نايف covers محمد بن نايف بن عبدالعزيز آل سعود.
-      if (type === 'person' && (m.end === tokens.length || (m.start === 0 && m.end - m.start >= 2))) personLast = true;
+      // Not a patronym's tail: سلمان بن عبدالعزيز does not cover سلطان بن سلمان بن عبدالعزيز.
+      const afterLink = m.start > 0 && PATRONYM_LINKS.has(tokens[m.start - 1]!.key);
+      if (type === 'person' && ((m.end === tokens.length && !afterLink) || (m.start === 0 && m.end - m.start >= 2))) personLast = true;
     }
     if (covered.every(Boolean)) return true;
     const votedPerson = s.votes[0] >= Math.max(s.votes[1], s.votes[2]);
@@ -624,19 +637,21 @@ export class Discovery {
     const top = votes.indexOf(Math.max(...votes));
     const confidence = total > 0 ? votes[top]! / total : 0;
     const type = total >= 1 && confidence >= 0.6 ? VOTE_TYPES[top] : undefined;
+    // Names named often are the ones worth a tag: the number of articles weighs as much as the
+    // frames; z is spread (÷ 2) so that the scores of strong candidates stay apart.
     const z =
-      -3.4 +
-      0.8 * Math.log(1 + s.strongArticles + 0.3 * (s.frameArticles - s.strongArticles)) +
-      0.3 * Math.log(a) +
-      2.2 * Math.sqrt(frameShare) +
+      -4.2 +
+      0.55 * Math.log(1 + s.strongArticles + 0.3 * (s.frameArticles - s.strongArticles)) +
+      0.65 * Math.log(a) +
+      1.6 * Math.sqrt(frameShare) +
       2.5 * (titleShare - 0.1) +
       0.8 * confidence +
-      0.4 * known +
+      0.3 * known +
       0.3 * (foreign ? 1 : 0) +
-      0.4 * (nameWords.length >= 2 ? 1 : 0) -
+      0.3 * (nameWords.length >= 2 ? 1 : 0) -
       1.5 * (commonWords / nameWords.length) -
       (type === undefined ? 0.6 : 0);
-    const score = Math.round(1000 / (1 + Math.exp(-z))) / 1000;
+    const score = Math.round(1000 / (1 + Math.exp(-z / 2))) / 1000;
     const label = best(c.exactSurfaces) ?? best(c.surfaces) ?? c.label;
     const labelKey = foldKey(label);
     const variants: string[] = [];
