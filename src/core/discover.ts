@@ -92,7 +92,7 @@ const RARE_SPELLING_DF = 20;
 const MAX_SURFACES = 12;
 /** Below this share of its articles with a frame, a candidate is a word a frame caught by chance. */
 const MIN_FRAME_SHARE = 0.1;
-const MIN_FRAME_SHARE_ONE_WORD = 0.2;
+const MIN_FRAME_SHARE_ONE_WORD = 0.3;
 const MAX_EXAMPLES = 3;
 
 type TypeVotes = [person: number, organisation: number, place: number];
@@ -459,6 +459,9 @@ export class Discovery {
   private isCoveredOrVoid(s: Seen): boolean {
     const words = s.key.split(' ');
     const headKind = headOf(words[0]!)?.kind;
+    // جامعة الملك، مطار الأمير: a name cut before the name that completes it.
+    const lastHead = headOf(words[words.length - 1]!);
+    if (lastHead !== undefined || NAME_JOINERS.has(words[words.length - 1]!)) return true;
     if (words.length === 1 && (GIVEN_NAMES.has(words[0]!) || this.known.given.has(words[0]!))) return true;
     const text = best(s.surfaces) ?? s.key;
     const tokens = tokenize(text);
@@ -500,7 +503,11 @@ export class Discovery {
       const text = article[field];
       if (text === '') continue;
       const tokens = tokenize(text);
+      // Where a vocabulary name stands, the candidates inside it are fragments of that name
+      // (جامعة الملك in جامعة الملك سعود): the vocabulary's matches, topics and nisbas aside.
+      const taken = this.vocabularySpans(tokens);
       for (const m of matchText(cv, tokens)) {
+        if (taken !== undefined && this.insideVocabularyName(taken, m.start, m.end)) continue;
         const ci = this.tagToCandidate[m.tag]!;
         const c = this.counted[ci]!;
         if (c.seen.words === 1 && m.end - m.start === 1 && !this.singleWordReading(c.seen.key, tokens[m.start]!.key)) continue;
@@ -534,6 +541,33 @@ export class Discovery {
         for (let k = 0; k < c.supers.length; k++) if (here.has(c.supers[k]!)) c.shared[k]!++;
       }
     }
+  }
+
+  private vocabularySpans(tokens: readonly import('./tokenize.js').Token[]): Int32Array | undefined {
+    let spans: Int32Array | undefined;
+    for (const m of matchText(this.vocabulary, tokens)) {
+      if (m.kind === 'nisba' || m.kind === 'inflected' || this.vocabulary.tags.get(m.tag).type === 'topic') continue;
+      // Per token: the end of the longest vocabulary match covering it, and where that match starts.
+      spans ??= new Int32Array(tokens.length * 2).fill(-1);
+      for (let k = m.start; k < m.end; k++) {
+        if (m.end - m.start > spans[2 * k + 1]! - spans[2 * k]!) {
+          spans[2 * k] = m.start;
+          spans[2 * k + 1] = m.end;
+        }
+      }
+    }
+    return spans;
+  }
+
+  /** Does a vocabulary match at least as long overlap tokens [start, end) and reach beyond them? */
+  private insideVocabularyName(spans: Int32Array, start: number, end: number): boolean {
+    for (let k = start; k < end; k++) {
+      const s = spans[2 * k]!;
+      const e = spans[2 * k + 1]!;
+      if (s < 0) continue;
+      if (e - s >= end - start && (s < start || e > end || (s === start && e === end))) return true;
+    }
+    return false;
   }
 
   /**
