@@ -29,6 +29,7 @@ import { JOB_STATUS_LABELS, renderError, renderJob, renderLogin } from './pages/
 import { renderTag } from './pages/tag.js';
 import { renderTagText, type TagTextInput } from './pages/tag-text.js';
 import { renderEntry, renderVocabulary, type VocabularyTab } from './pages/vocabulary.js';
+import { suggestionUiRoutes } from './pages/suggestions.js';
 import { checkCsrf, checkSameOrigin, endSession, readSession, safeNext, startSession, type Session } from './session.js';
 
 const ARTICLES_PER_PAGE = 20;
@@ -195,6 +196,7 @@ async function uiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, 
   });
 
   ui.get('', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/'));
+  await suggestionUiRoutes(ui, ctx, { viewOf, reader, editor });
   ui.get('/tags', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/ui/vocabulary'));
 
   // ---- assets

@@ -3,7 +3,7 @@ import { FONT_FILES } from './assets/styles.js';
 import { html, raw, type SafeHtml } from './html.js';
 import { CSRF_FIELD, type Session } from './session.js';
 
-export type Section = 'articles' | 'tag' | 'vocabulary' | 'login' | 'none';
+export type Section = 'articles' | 'tag' | 'vocabulary' | 'suggestions' | 'login' | 'none';
 
 export interface PageView {
   session: Session | undefined;
@@ -33,6 +33,7 @@ const NAV: { section: Section; href: string; label: string }[] = [
   { section: 'articles', href: '/', label: 'المقالات' },
   { section: 'tag', href: '/ui/tag', label: 'وسم نص' },
   { section: 'vocabulary', href: '/ui/vocabulary', label: 'المعجم' },
+  { section: 'suggestions', href: '/ui/suggestions', label: 'وسوم مقترحة' },
 ];
 
 /** The hidden CSRF field every editing form carries. */
