@@ -289,7 +289,8 @@ export class Discovery {
     // Where names end.
     const longestChild = new Map<string, number>();
     for (const s of all.values()) {
-      if (s.words < 2) continue;
+      // A longer run seen once can never be a suggestion: it does not take the name's place.
+      if (s.words < 2 || s.frameArticles < 2) continue;
       const parent = parentKey(s.key);
       longestChild.set(parent, Math.max(longestChild.get(parent) ?? 0, s.frameArticles));
     }
