@@ -112,6 +112,8 @@ interface Seen {
   parents: Map<string, number>;
   /** Keys merged into this one (spelling and article variants). */
   merged: string[];
+  /** How many different longer runs continue it (عبدالله بن محمد بن …: many; فيصل بن تركي: few). */
+  continuations?: number;
   /** Counted only to be folded into the longer name it is the family name of (هاموند for فيليب هاموند). */
   fragmentOnly?: boolean;
 }
@@ -289,6 +291,10 @@ export class Discovery {
     // Where names end.
     const longestChild = new Map<string, number>();
     for (const s of all.values()) {
+      if (s.words >= 2) {
+        const p = all.get(parentKey(s.key));
+        if (p !== undefined) p.continuations = (p.continuations ?? 0) + 1;
+      }
       // A longer run seen once can never be a suggestion: it does not take the name's place.
       if (s.words < 2 || s.frameArticles < 2) continue;
       const parent = parentKey(s.key);
@@ -618,6 +624,32 @@ export class Discovery {
         }
       }
     }
+    // One person named short and long (عادل الطريفي / عادل بن زيد الطريفي): the same given and
+    // family name, patronyms between. The name news uses more takes the other.
+    const byEnds = new Map<string, number[]>();
+    counted.forEach((c, i) => {
+      if (c.foldedInto >= 0 || c.seen.fragmentOnly) return;
+      const w = c.seen.key.split(' ');
+      if (w.length < 2 || headOf(w[0]!) !== undefined || c.seen.votes[0] < Math.max(c.seen.votes[1], c.seen.votes[2])) return;
+      const ends = `${w[0]} ${w[w.length - 1]}`;
+      const list = byEnds.get(ends);
+      if (list === undefined) byEnds.set(ends, [i]);
+      else list.push(i);
+    });
+    for (const list of byEnds.values()) {
+      if (list.length < 2) continue;
+      list.sort((x, y) => counted[y]!.articles - counted[x]!.articles);
+      const [first, ...rest] = list;
+      for (const i of rest) {
+        const w = counted[i]!.seen.key.split(' ');
+        const f = counted[first!]!.seen.key.split(' ');
+        // Only patronym chains between: not two people of one family (فهد العتيبي / خالد فهد العتيبي).
+        const between = (x: string[]): boolean => x.slice(1, -1).every((v, k, arr) => PATRONYM_LINKS.has(v) || (k > 0 && PATRONYM_LINKS.has(arr[k - 1]!)));
+        if (!between(w) || !between(f)) continue;
+        this.foldInto(counted[first!]!, counted[i]!, 0);
+        counted[i]!.foldedInto = first!;
+      }
+    }
     const out: Suggestion[] = [];
     for (const c of counted) {
       if (c.foldedInto >= 0 || c.articles < this.minArticles || c.seen.fragmentOnly) continue;
@@ -643,6 +675,14 @@ export class Discovery {
     into.extraVariants.push(from.exactSurfaces.size > 0 ? best(from.exactSurfaces)! : from.label);
   }
 
+  /** A given name: listed, known to the vocabulary, or one news often follows with بن (as the frames read it). */
+  private isGivenName(key: string): boolean {
+    if (GIVEN_NAMES.has(key) || this.known.given.has(key)) return true;
+    if (this.bg.documents === 0) return false;
+    const df = this.bg.df(key);
+    return df >= 5 && this.bg.bigramDf(key, 'بن') >= 0.08 * df;
+  }
+
   private share(key: string): number {
     return this.bg.documents === 0 ? 0 : this.bg.df(key) / this.bg.documents;
   }
@@ -662,6 +702,13 @@ export class Discovery {
     const allCommon = commonWords === nameWords.length;
     const known = (GIVEN_NAMES.has(nameWords[0]!) || this.known.given.has(nameWords[0]!) ? 1 : 0) + (nameWords.length > 1 && this.known.family.has(nameWords[nameWords.length - 1]!) ? 1 : 0);
     const foreign = nameWords.some(looksTransliterated);
+    // A name of given names only (محمد أحمد، عبدالله بن محمد) is shared by many people: the
+    // more different ways news goes on after it, the less it names one person.
+    const links = nameWords.filter((w) => NAME_JOINERS.has(w)).length;
+    const givenOnly = nameWords.length >= 2 && nameWords.every((w) => NAME_JOINERS.has(w) || this.isGivenName(w));
+    const spread = givenOnly ? Math.min(1, (s.continuations ?? 0) / Math.max(1, 0.2 * s.frameArticles)) : 0;
+    void links;
+    if (nameWords.length === 1 && this.isGivenName(nameWords[0]!)) return undefined;
     // Common phrases: frequent everywhere, rare in headlines (مجلس الإدارة، رجل الأمن).
     if (allCommon && a >= 10 && c.titleArticles / a < 0.03) return undefined;
     // Type: what the frames said, unless the label's own head says otherwise.
@@ -684,6 +731,8 @@ export class Discovery {
       0.3 * known +
       0.3 * (foreign ? 1 : 0) +
       0.3 * (nameWords.length >= 2 ? 1 : 0) -
+      0.8 * (nameWords.length === 1 && type !== 'place' ? 1 : 0) -
+      (givenOnly ? 0.8 + 1.2 * spread : 0) -
       1.5 * (commonWords / nameWords.length) -
       (type === undefined ? 0.6 : 0);
     const score = Math.round(1000 / (1 + Math.exp(-z / 2))) / 1000;
