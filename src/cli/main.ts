@@ -7,6 +7,7 @@ import { registerVocab } from './commands/vocab.js';
 import { registerUser } from './commands/user.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerWordPress } from './commands/wordpress.js';
+import { registerDiscover } from './commands/discover.js';
 import { EXIT_USAGE } from './common.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerUser(program);
   registerIngest(program);
   registerWordPress(program);
+  registerDiscover(program);
   return program;
 }
 

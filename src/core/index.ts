@@ -23,3 +23,5 @@ export { matchText, type Match } from './match.js';
 export { createTagger, DEFAULT_CUT, type Tagger, type TaggerOptions } from './pipeline.js';
 export { WEIGHTS, type FeatureName } from './rank.js';
 export { createBackgroundModel, emptyBackgroundModel, type BackgroundModel } from './background.js';
+export { Discovery, knownNamesOf, DISCOVER_DEFAULTS, type DiscoverArticle, type DiscoverOptions, type Suggestion, type SuggestionExample } from './discover.js';
+export { findFrames, fieldView, EVIDENCE_KINDS, type EvidenceKind, type FrameHit, type KnownNames } from './discover-frames.js';

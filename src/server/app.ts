@@ -30,6 +30,7 @@ import { systemRoutes } from './routes/system.js';
 import { vocabularyRoutes } from './routes/vocabulary.js';
 import { WasimService } from './service.js';
 import { TaggerService } from './tagger-service.js';
+import { SuggestionService, suggestionRoutes } from './suggestions.js';
 
 export type UiPlugin = FastifyPluginAsync<{ context: AppContext }>;
 
@@ -140,7 +141,8 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
     onCompile: () => metrics.countCompile(),
   });
   const service = new WasimService(repo, tagger, config, metrics, app.log);
-  const context: AppContext = { config, repo, tagger, service, metrics, auth: token.check };
+  const suggestions = new SuggestionService(repo, tagger, service, undefined, app.log);
+  const context: AppContext = { config, repo, tagger, service, metrics, auth: token.check, suggestions };
   app.decorate('wasim', context);
 
   app.setErrorHandler((err, req, reply) => {
@@ -218,10 +220,12 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   await app.register(vocabularyRoutes, { context });
   await app.register(ingestRoutes, { context });
   await app.register(feedRoutes, { context });
+  await app.register(suggestionRoutes, { context, suggestions });
   if (options.ui) await app.register(options.ui, { context });
   else app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect(config.docs ? '/docs' : '/healthz'));
 
   app.addHook('onClose', async () => {
+    await suggestions.stop();
     await service.close();
     await tagger.stop();
     await repo.close();
@@ -229,6 +233,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
 
   void tagger.refresh();
   tagger.startPolling(config.vocabPollMs);
+  suggestions.start();
   return { app, context, startup: { ...startup, token } };
 }
 

@@ -5,6 +5,7 @@ import type { ServerConfig } from './config.js';
 import type { Metrics } from './metrics.js';
 import type { WasimService } from './service.js';
 import type { TaggerService } from './tagger-service.js';
+import type { SuggestionService } from './suggestions.js';
 
 export interface AppContext {
   config: ServerConfig;
@@ -14,6 +15,8 @@ export interface AppContext {
   metrics: Metrics;
   /** Verifies a token (from a header, or the UI's cookie). */
   auth: TokenCheck;
+  /** Suggested new tags mined from the archive (absent in contexts built without buildApp). */
+  suggestions?: SuggestionService;
 }
 
 /** Who may call a route: anyone, readers (token only with readTokenRequired), writers (token). */

@@ -3,7 +3,7 @@ import { FONT_FILES } from './assets/styles.js';
 import { html, raw, type SafeHtml } from './html.js';
 import { CSRF_FIELD, type Session } from './session.js';
 
-export type Section = 'articles' | 'tag' | 'vocabulary' | 'login' | 'none' | 'queue' | 'dashboard' | 'sources';
+export type Section = 'articles' | 'tag' | 'vocabulary' | 'login' | 'none' | 'queue' | 'dashboard' | 'sources' | 'suggestions';
 
 export interface PageView {
   session: Session | undefined;
@@ -36,6 +36,7 @@ const NAV: { section: Section; href: string; label: string }[] = [
   { section: 'queue', href: '/ui/queue', label: 'طابور المراجعة' },
   { section: 'dashboard', href: '/ui/dashboard', label: 'لوحة المتابعة' },
   { section: 'sources', href: '/ui/sources', label: 'المصادر' },
+  { section: 'suggestions', href: '/ui/suggestions', label: 'وسوم مقترحة' },
 ];
 
 /** The signed-in user may edit (an admin or an editor; a viewer only reads). */
