@@ -412,6 +412,18 @@ function wordAt(toks: readonly Token[], words: readonly WordAnalysis[] | undefin
   return wordOf(key, bg, cache);
 }
 
+/** isGivenName of token i, remembered on the matcher's analysis of the word when it has one. */
+function givenNameAt(toks: readonly Token[], words: readonly WordAnalysis[] | undefined, i: number, bg: BackgroundModel | undefined, cache: DisambiguationCache): boolean {
+  const key = toks[i]!.key;
+  const a = words?.[i];
+  if (a === undefined || a.tokenKey !== key) return isGivenName(bg, key, cache.givenNames);
+  if (a.givenNameBackground !== bg || a.givenName === undefined) {
+    a.givenName = isGivenName(bg, key, cache.givenNames);
+    a.givenNameBackground = bg;
+  }
+  return a.givenName;
+}
+
 function wordOf(key: string, bg: BackgroundModel | undefined, cache: DisambiguationCache): number {
   let w = cache.words.get(key);
   if (w !== undefined) return w;
@@ -477,11 +489,11 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, field: FieldTokens,
     }
     // After a title an indefinite word is a name (الأمير تركي); a definite nisba is its adjective (الرئيس السوري).
     else if (joinedBefore && (wp & W_TITLE) !== 0 && NAME_TYPES.has(tag.type) && !media && m.kind === 'exact' && (wf & W_ARTICLE) === 0) add('personName');
-    else if ((wf & W_ARTICLE) === 0 && joinedAfter && isGivenName(bg, first.key, cache.givenNames)) {
+    else if ((wf & W_ARTICLE) === 0 && joinedAfter && ((wn & (W_PATRONYM | W_ARTICLE)) !== 0) && givenNameAt(toks, words, m.start, bg, cache)) {
       // تركي اليوسف، بدر السحيباني: a given name, then بن or a family name — the place it spells,
       // or a bare given name of the vocabulary, is a fragment of that person's name.
       if ((wn & W_PATRONYM) !== 0 || (bg !== undefined && (wn & W_ARTICLE) !== 0 && bg.df(next!.key) < FAMILY_NAME_DF)) add('personName');
-    } else if (joinedBefore && (wp & W_ARTICLE) === 0 && (m.kind === 'nisba' || (wf & W_ARTICLE) !== 0) && (isGivenName(bg, prev!.key, cache.givenNames) || (m.start > 1 && (wordOf(toks[m.start - 2]!.key, bg, cache) & W_KUNYA) !== 0))) {
+    } else if (joinedBefore && (wp & W_ARTICLE) === 0 && (m.kind === 'nisba' || (wf & W_ARTICLE) !== 0) && (givenNameAt(toks, words, m.start - 1, bg, cache) || (m.start > 1 && (wordOf(toks[m.start - 2]!.key, bg, cache) & W_KUNYA) !== 0))) {
       // سعد السويدي، محمد المصري، أبو بكر البغدادي: a place's nisba or name after a given name (or
       // a kunya) is a family name.
       add('personName');

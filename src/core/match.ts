@@ -242,6 +242,9 @@ interface Analysis {
   nearWords?: NearWordsMemo;
   /** The disambiguation stage's bits for this word (disambiguate.ts), 0 until computed. */
   wordBits: number;
+  /** Whether news uses the word as a given name, by the word statistics named beside it. */
+  givenName: boolean | undefined;
+  givenNameBackground: BackgroundModel | undefined;
 }
 
 /** The vocabulary words one long vowel from a text word (names.ts), for the token key they were found for. */
@@ -261,6 +264,9 @@ export interface WordAnalysis {
   readonly tokenKey?: string;
   /** The disambiguation stage's memo of what the word is (0 until computed). */
   wordBits: number;
+  /** The disambiguation stage's memo: a given name by the statistics `givenNameBackground`. */
+  givenName: boolean | undefined;
+  givenNameBackground: BackgroundModel | undefined;
 }
 
 let lastTokens: readonly Token[] | undefined;
@@ -312,7 +318,7 @@ function analyse(cv: CompiledVocabulary, cache: AnalysisCache, key: string, ligh
     if (c.kind !== 'inflected' && trie.childStart[node + 1]! > trie.childStart[node]!) starts.push({ node, rank: KIND_RANK[c.kind], light: c.light });
   }
   for (const h of singleTokenHits(cv, cache.known, key, light, rewritten)) hits.push(h.pattern, h.tag, KIND_RANK[h.kind]);
-  return { light, rewritten, exactId, starts: starts.length > 0 ? starts : NO_STARTS, hits: hits.length > 0 ? hits : NO_HITS, next: undefined, tokenKey: undefined, tokenKeyIsLight: undefined, tokenLight: undefined, nearWords: undefined, wordBits: 0 };
+  return { light, rewritten, exactId, starts: starts.length > 0 ? starts : NO_STARTS, hits: hits.length > 0 ? hits : NO_HITS, next: undefined, tokenKey: undefined, tokenKeyIsLight: undefined, tokenLight: undefined, nearWords: undefined, wordBits: 0, givenName: undefined, givenNameBackground: undefined };
 }
 
 /** Two generations: when the young one is full it becomes the old one, and what is still used moves back. */
