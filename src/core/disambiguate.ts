@@ -120,12 +120,8 @@ function isMedia(tag: CompiledTag): boolean {
 
 const NAME_TYPES: ReadonlySet<TagType | undefined> = new Set(['place', 'person', 'organisation']);
 
-/** A word with a conjunction or preposition stripped, as heads are often written (بمستشفى، وجامعة). */
-function headKey(key: string, heads: ReadonlySet<string>): boolean {
-  if (heads.has(key)) return true;
-  for (const p of ['و', 'ب', 'ل', 'ف', 'ك', 'وب', 'ول', 'فب']) if (key.length - p.length >= 2 && key.startsWith(p) && heads.has(key.slice(p.length))) return true;
-  return false;
-}
+/** A conjunction or preposition heads are often written with (بمستشفى، وجامعة). */
+const HEAD_PROCLITICS = ['و', 'ب', 'ل', 'ف', 'ك', 'وب', 'ول', 'فب'];
 
 function isDefinite(key: string): boolean {
   return (key.startsWith('ال') || key.startsWith('وال') || key.startsWith('بال') || key.startsWith('لل') || key.startsWith('فال') || key.startsWith('كال')) && key.length > 3;
@@ -136,9 +132,9 @@ function isFeminine(key: string): boolean {
 }
 
 /** The marks between two tokens: quotation marks and the tatweel of لـ«…». */
-function gapBefore(field: FieldTokens, i: number): string {
-  const from = i > 0 ? field.tokens[i - 1]!.end : 0;
-  return field.text.slice(Math.max(from, field.tokens[i]!.start - 8), field.tokens[i]!.start);
+function gapBefore(words: { readonly text: string; readonly toks: readonly Token[] }, i: number): string {
+  const from = i > 0 ? words.toks[i - 1]!.end : 0;
+  return words.text.slice(Math.max(from, words.toks[i]!.start - 8), words.toks[i]!.start);
 }
 
 const QUOTE = /[«"“”'‘’„]/;
@@ -196,34 +192,31 @@ export interface DisambiguationCache {
    * computed): asked for every match, and a big vocabulary's tags are made on demand.
    */
   facts: Uint8Array;
-  /** What each word met is (W_* bits), for the vocabulary and background last used. */
-  readonly words: Map<string, number>;
   /** Per tag, 1 + its country's index in countryNames, -1 for none, 0 until met. */
   countryOfTag: Int32Array;
   readonly countryNames: string[];
   vocabulary: CompiledVocabulary | undefined;
   background: BackgroundModel | undefined;
+  /** Per pattern, the key of its first word's light form (derivedForm), made when first asked. */
+  patternForms: (string | undefined)[];
+  /** Per field judged, what each token is (W_* bits and W_JOIN_*), 0 until asked: scratch, reused. */
+  column: Int32Array;
 }
 
 export function createDisambiguationCache(): DisambiguationCache {
-  return { givenNames: new Map(), words: new Map(), facts: new Uint8Array(0), countryOfTag: new Int32Array(0), countryNames: [], vocabulary: undefined, background: undefined };
+  return { givenNames: new Map(), facts: new Uint8Array(0), countryOfTag: new Int32Array(0), countryNames: [], vocabulary: undefined, background: undefined, patternForms: [], column: new Int32Array(256) };
 }
 
 const FACT_KNOWN = 1;
 const FACT_MEDIA = 2;
 const FACT_COMMON_WORD = 4;
+const FACT_PLACE = 8;
 
-function factsOf(cv: CompiledVocabulary, tag: CompiledTag, index: number, bg: BackgroundModel | undefined, cache: DisambiguationCache): number {
-  if (cache.vocabulary !== cv || cache.background !== bg) {
-    cache.vocabulary = cv;
-    cache.background = bg;
-    cache.facts = new Uint8Array(cv.tags.length);
-    cache.countryOfTag = new Int32Array(cv.tags.length);
-    cache.words.clear();
-  }
+function factsOf(cv: CompiledVocabulary, index: number, bg: BackgroundModel | undefined, cache: DisambiguationCache): number {
   let f = cache.facts[index]!;
   if (f === 0) {
-    f = FACT_KNOWN | (isMedia(tag) ? FACT_MEDIA : 0) | (tag.type === undefined && bg !== undefined && !tag.key.includes(' ') && commonWord(bg, tag.key) ? FACT_COMMON_WORD : 0);
+    const tag = cv.tags.get(index);
+    f = FACT_KNOWN | (isMedia(tag) ? FACT_MEDIA : 0) | (tag.type === undefined && bg !== undefined && !tag.key.includes(' ') && commonWord(bg, tag.key) ? FACT_COMMON_WORD : 0) | (tag.type === 'place' ? FACT_PLACE : 0);
     cache.facts[index] = f;
   }
   return f;
@@ -238,14 +231,6 @@ function joined(text: string, from: number, to: number): boolean {
   return true;
 }
 
-/** What the whole article says, for the signals that look beyond a mention: its places. */
-interface ArticleContext {
-  /** Ids, entities and folded labels of every tag matched anywhere in the article. */
-  readonly named: Set<string>;
-  /** Countries (default-vocabulary entities place-xx) of the places and nisba forms matched. */
-  countries: Set<string>;
-}
-
 /** The country of a default-vocabulary place (place-ae-al-ain → place-ae), from its entity or parent. */
 function countryOf(tag: CompiledTag): string | undefined {
   for (const id of [tag.entity, tag.parent]) {
@@ -255,52 +240,85 @@ function countryOf(tag: CompiledTag): string | undefined {
   return undefined;
 }
 
-function articleContext(cv: CompiledVocabulary, fields: readonly FieldMatches[], cache: DisambiguationCache): ArticleContext {
-  const countries = new Set<string>();
-  let named: Set<string> | undefined;
-  for (const f of fields) {
-    for (const m of f.matches) {
-      let c = cache.countryOfTag[m.tag]!;
-      if (c === 0) {
-        const tag = cv.tags.get(m.tag);
-        const name = tag.type === 'place' ? countryOf(tag) : undefined;
-        if (name === undefined) c = -1;
-        else {
-          c = cache.countryNames.indexOf(name) + 1;
-          if (c === 0) c = cache.countryNames.push(name);
-        }
-        cache.countryOfTag[m.tag] = c;
-      }
-      if (c > 0) countries.add(cache.countryNames[c - 1]!);
+/** countryOf the vocabulary's tag `index`, remembered per tag. */
+function countryOfIndex(cv: CompiledVocabulary, index: number, cache: DisambiguationCache): string | undefined {
+  let c = cache.countryOfTag[index]!;
+  if (c === 0) {
+    const name = countryOf(cv.tags.get(index));
+    if (name === undefined) c = -1;
+    else {
+      c = cache.countryNames.indexOf(name) + 1;
+      if (c === 0) c = cache.countryNames.push(name);
     }
+    cache.countryOfTag[index] = c;
   }
-  return {
-    countries,
-    // Asked only for a tag with a parent: made then.
-    get named(): Set<string> {
-      if (named === undefined) {
-        named = new Set();
-        for (const f of fields) {
-          for (const m of f.matches) {
-            const tag = cv.tags.get(m.tag);
-            named.add(tag.id);
-            named.add(tag.entity);
-            named.add(tag.key);
-          }
-        }
-      }
-      return named;
-    },
-  };
+  return c > 0 ? cache.countryNames[c - 1] : undefined;
 }
 
-function hasPlace(tag: CompiledTag): boolean {
-  return tag.parent !== undefined || (tag.type === 'place' && countryOf(tag) !== undefined);
+/**
+ * What the whole article says, for the signals that look beyond a mention: its places. Made
+ * when a signal first asks (most articles need none of it), from all the matches of all fields.
+ * A class, not an object literal with a getter closing over the fields: with the literal, the
+ * young-generation collections promoted nearly every article's tokens and matches (1.4 MB per
+ * collection against 20 KB, measured with --trace-gc-nvp), and the old generation's work made
+ * the whole pipeline a third slower.
+ */
+class ArticleContext {
+  private countrySet: Set<string> | undefined;
+  private namedSet: Set<string> | undefined;
+
+  constructor(
+    private readonly cv: CompiledVocabulary,
+    private readonly fields: readonly FieldMatches[],
+    private readonly bg: BackgroundModel | undefined,
+    private readonly cache: DisambiguationCache,
+  ) {}
+
+  /** Countries (default-vocabulary entities place-xx) of the places matched. */
+  get countries(): Set<string> {
+    if (this.countrySet === undefined) {
+      const countries = new Set<string>();
+      for (const f of this.fields) {
+        for (const m of f.matches) {
+          if ((factsOf(this.cv, m.tag, this.bg, this.cache) & FACT_PLACE) === 0) continue;
+          const country = countryOfIndex(this.cv, m.tag, this.cache);
+          if (country !== undefined) countries.add(country);
+        }
+      }
+      this.countrySet = countries;
+    }
+    return this.countrySet;
+  }
+
+  /** Ids, entities and folded labels of every tag matched anywhere in the article. */
+  get named(): Set<string> {
+    if (this.namedSet === undefined) {
+      const named = new Set<string>();
+      const seen = new Set<number>();
+      for (const f of this.fields) {
+        for (const m of f.matches) {
+          if (seen.has(m.tag)) continue;
+          seen.add(m.tag);
+          const tag = this.cv.tags.get(m.tag);
+          named.add(tag.id);
+          named.add(tag.entity);
+          named.add(tag.key);
+        }
+      }
+      this.namedSet = named;
+    }
+    return this.namedSet;
+  }
+}
+
+function hasPlace(cv: CompiledVocabulary, index: number, bg: BackgroundModel | undefined, cache: DisambiguationCache): boolean {
+  return cv.tags.get(index).parent !== undefined || ((factsOf(cv, index, bg, cache) & FACT_PLACE) !== 0 && countryOfIndex(cv, index, cache) !== undefined);
 }
 
 /** The tag is placed in the article: its parent is named there, or its country. */
-function placedHere(tag: CompiledTag, ctx: ArticleContext): boolean {
-  const country = countryOf(tag);
+function placedHere(cv: CompiledVocabulary, index: number, ctx: ArticleContext, cache: DisambiguationCache): boolean {
+  const tag = cv.tags.get(index);
+  const country = countryOfIndex(cv, index, cache);
   return (country !== undefined && ctx.countries.has(country)) || (tag.parent !== undefined && (ctx.named.has(tag.parent) || ctx.named.has(foldKey(tag.parent))));
 }
 
@@ -309,7 +327,7 @@ function placedHere(tag: CompiledTag, ctx: ArticleContext): boolean {
  * article places one of them (its parent or country named) and not the other, the other is a
  * namesake and its mention is dropped.
  */
-function withoutNamesakes(cv: CompiledVocabulary, kept: Match[], article: () => ArticleContext): Match[] {
+function withoutNamesakes(cv: CompiledVocabulary, kept: Match[], article: ArticleContext, bg: BackgroundModel | undefined, cache: DisambiguationCache): Match[] {
   let shared = false;
   for (let i = 1; i < kept.length && !shared; i++) shared = kept[i]!.start === kept[i - 1]!.start && kept[i]!.end === kept[i - 1]!.end;
   if (!shared) return kept;
@@ -319,12 +337,12 @@ function withoutNamesakes(cv: CompiledVocabulary, kept: Match[], article: () => 
     while (j < kept.length && kept[j]!.start === kept[i]!.start && kept[j]!.end === kept[i]!.end) j++;
     const group = kept.slice(i, j);
     // Only entries the vocabulary places (a parent, a country) can be told apart by the article.
-    if (group.length < 2 || !group.some((m) => hasPlace(cv.tags.get(m.tag)))) {
+    if (group.length < 2 || !group.some((m) => hasPlace(cv, m.tag, bg, cache))) {
       out.push(...group);
       i = j;
       continue;
     }
-    const placed = group.map((m) => placedHere(cv.tags.get(m.tag), article()));
+    const placed = group.map((m) => placedHere(cv, m.tag, article, cache));
     if (group.length > 1 && placed.some(Boolean) && !placed.every(Boolean)) {
       group.forEach((m, k) => {
         if (placed[k]) out.push(m);
@@ -344,16 +362,28 @@ export interface FieldMatches extends FieldTokens {
   matches: Match[];
 }
 
+/** Makes the cache's per-vocabulary tables hold for this vocabulary and background. */
+function useVocabulary(cv: CompiledVocabulary, bg: BackgroundModel | undefined, cache: DisambiguationCache): void {
+  if (cache.vocabulary === cv && cache.background === bg) return;
+  cache.vocabulary = cv;
+  cache.background = bg;
+  cache.facts = new Uint8Array(cv.tags.length);
+  cache.countryOfTag = new Int32Array(cv.tags.length);
+  cache.patternForms = new Array<string | undefined>(cv.patterns.length).fill(undefined);
+}
+
 /**
  * Judges every match of an article's fields: sets its `confidence` (and `reasons` when below 1)
  * and returns each field with the matches kept, in their order.
  */
 export function disambiguate<F extends FieldMatches>(cv: CompiledVocabulary, fields: readonly F[], background: BackgroundModel | undefined, cache: DisambiguationCache): F[] {
   const bg = background && background.documents > 0 ? background : undefined;
+  useVocabulary(cv, bg, cache);
   if (cache.givenNames.size > 200_000) cache.givenNames.clear();
-  let context: ArticleContext | undefined;
-  const article = (): ArticleContext => (context ??= articleContext(cv, fields, cache));
+  // The fields as given: the context reads every match, kept or not.
+  const article = new ArticleContext(cv, fields, bg, cache);
   return fields.map((field) => {
+    const words = new FieldWords(field, bg, cache);
     const toks = field.tokens;
     const kept: Match[] = [];
     for (const m of field.matches) {
@@ -361,7 +391,7 @@ export function disambiguate<F extends FieldMatches>(cv: CompiledVocabulary, fie
       // A topic noun without its article after a proclitic (لأمن، بأمن) is the noun itself, as
       // much as الأمن: the construct state, not an inflection.
       if (m.kind === 'inflected' && m.end - m.start === 1 && (tag.type === 'topic' || tag.type === 'event') && isTopicNounForm(toks[m.start]!.key, tag.key)) m.kind = 'clitic';
-      const reasons = signalsOf(cv, tag, field, m, bg, cache, article);
+      const reasons = signalsOf(cv, tag, words, m, bg, cache, article);
       if (reasons === undefined) {
         m.confidence = 1;
         kept.push(m);
@@ -373,7 +403,7 @@ export function disambiguate<F extends FieldMatches>(cv: CompiledVocabulary, fie
       m.reasons = reasons;
       if (confidence >= KEEP_CONFIDENCE) kept.push(m);
     }
-    return { ...field, matches: withoutNamesakes(cv, kept, article) };
+    return { ...field, matches: withoutNamesakes(cv, kept, article, bg, cache) };
   });
 }
 
@@ -397,164 +427,212 @@ const W_FEMININE = 1 << 12;
 const W_PLURAL_ENDING = 1 << 13;
 const W_ARTICLE = 1 << 17;
 const W_PATRONYM = 1 << 18;
+const WORD_BITS = (1 << 19) - 1;
+/** In a field's column beside the word's bits: whether it is joined to the token before (see joined). */
+const W_JOIN_KNOWN = 1 << 19;
+const W_JOINED = 1 << 20;
 
 /**
- * The bits of token i: from the matcher's analysis of the word when it has one for this very key
- * (an array access; words recur), else from the cache's map.
+ * The words of one field as the signals read them. What a word is comes from the matcher's
+ * analysis of it when there is one for this very key (an array access: words recur), else from
+ * the cache's maps; each token's answer is kept in a column for the rest of the field, since a
+ * token is the neighbour of several matches.
  */
-function wordAt(toks: readonly Token[], words: readonly WordAnalysis[] | undefined, i: number, bg: BackgroundModel | undefined, cache: DisambiguationCache): number {
-  const key = toks[i]!.key;
-  const a = words?.[i];
-  if (a !== undefined && a.tokenKey === key) {
-    if (a.wordBits === 0) a.wordBits = wordOf(key, bg, cache);
-    return a.wordBits;
+class FieldWords {
+  readonly text: string;
+  readonly toks: readonly Token[];
+  private readonly analyses: readonly WordAnalysis[] | undefined;
+  private readonly column: Int32Array;
+
+  constructor(field: FieldTokens, private readonly bg: BackgroundModel | undefined, private readonly cache: DisambiguationCache) {
+    this.text = field.text;
+    this.toks = field.tokens;
+    this.analyses = analysesOf(field.tokens);
+    const n = field.tokens.length;
+    if (cache.column.length < n) cache.column = new Int32Array(Math.max(n, 2 * cache.column.length));
+    this.column = cache.column;
+    this.column.fill(0, 0, n);
   }
-  return wordOf(key, bg, cache);
+
+  /** The W_* bits of token i. */
+  bits(i: number): number {
+    const c = this.column[i]! & WORD_BITS;
+    if (c !== 0) return c;
+    const key = this.toks[i]!.key;
+    const a = this.analyses?.[i];
+    let w: number;
+    if (a !== undefined && a.tokenKey === key) {
+      if (a.wordBits === 0) a.wordBits = wordOf(key);
+      w = a.wordBits;
+    } else w = wordOf(key);
+    this.column[i]! |= w;
+    return w;
+  }
+
+  /** Only white space and quotation marks between token i - 1 and token i. */
+  joinedBefore(i: number): boolean {
+    if (i <= 0 || i >= this.toks.length) return false;
+    const c = this.column[i]!;
+    if ((c & W_JOIN_KNOWN) !== 0) return (c & W_JOINED) !== 0;
+    const yes = joined(this.text, this.toks[i - 1]!.end, this.toks[i]!.start);
+    this.column[i] = c | W_JOIN_KNOWN | (yes ? W_JOINED : 0);
+    return yes;
+  }
+
+  /** isGivenName of token i, remembered on the matcher's analysis of the word when it has one. */
+  givenName(i: number): boolean {
+    const key = this.toks[i]!.key;
+    const a = this.analyses?.[i];
+    if (a === undefined || a.tokenKey !== key) return isGivenName(this.bg, key, this.cache.givenNames);
+    if (a.givenNameBackground !== this.bg || a.givenName === undefined) {
+      a.givenName = isGivenName(this.bg, key, this.cache.givenNames);
+      a.givenNameBackground = this.bg;
+    }
+    return a.givenName;
+  }
 }
 
-/** isGivenName of token i, remembered on the matcher's analysis of the word when it has one. */
-function givenNameAt(toks: readonly Token[], words: readonly WordAnalysis[] | undefined, i: number, bg: BackgroundModel | undefined, cache: DisambiguationCache): boolean {
-  const key = toks[i]!.key;
-  const a = words?.[i];
-  if (a === undefined || a.tokenKey !== key) return isGivenName(bg, key, cache.givenNames);
-  if (a.givenNameBackground !== bg || a.givenName === undefined) {
-    a.givenName = isGivenName(bg, key, cache.givenNames);
-    a.givenNameBackground = bg;
+/** The listed words' bits, the heads' also with a conjunction or preposition on them (HEAD_PROCLITICS). */
+const LISTED_WORDS: ReadonlyMap<string, number> = (() => {
+  const table = new Map<string, number>();
+  const mark = (key: string, bit: number): void => {
+    table.set(key, (table.get(key) ?? 0) | bit);
+  };
+  const heads: [ReadonlySet<string>, number][] = [[FACILITY_HEADS, W_FACILITY_HEAD], [MEDIA_HEADS, W_MEDIA_HEAD], [PLACE_HEADS, W_PLACE_HEAD]];
+  for (const [set, bit] of heads) {
+    for (const key of set) {
+      mark(key, bit);
+      if (key.length >= 2) for (const p of HEAD_PROCLITICS) mark(p + key, bit);
+    }
   }
-  return a.givenName;
-}
+  const exact: [ReadonlySet<string>, number][] = [[MEDIA_HEADS, W_MEDIA_HEAD_EXACT], [PERSON_TITLES, W_TITLE], [NAME_LINKS, W_LINK], [COMPLETERS, W_COMPLETER], [SOURCE_WORDS, W_SOURCE], [GOVERNED, W_GOVERNED_PREPOSITION], [KUNYA, W_KUNYA]];
+  for (const [set, bit] of exact) for (const key of set) mark(key, bit);
+  mark('بن', W_PATRONYM);
+  mark('ابن', W_PATRONYM);
+  return table;
+})();
 
-function wordOf(key: string, bg: BackgroundModel | undefined, cache: DisambiguationCache): number {
-  let w = cache.words.get(key);
-  if (w !== undefined) return w;
-  w = W_KNOWN;
-  if (headKey(key, FACILITY_HEADS)) w |= W_FACILITY_HEAD;
-  if (headKey(key, MEDIA_HEADS)) w |= W_MEDIA_HEAD;
-  if (MEDIA_HEADS.has(key)) w |= W_MEDIA_HEAD_EXACT;
-  if (PERSON_TITLES.has(key)) w |= W_TITLE;
-  if (NAME_LINKS.has(key)) w |= W_LINK;
-  if (COMPLETERS.has(key)) w |= W_COMPLETER;
-  if (SOURCE_WORDS.has(key)) w |= W_SOURCE;
-  if (GOVERNED.has(key)) w |= W_GOVERNED_PREPOSITION;
+/** What a word is (W_* bits): one lookup for the listed words, then its shape. */
+function wordOf(key: string): number {
+  let w = W_KNOWN | (LISTED_WORDS.get(key) ?? 0);
   if (isDefinite(key)) w |= W_DEFINITE;
-  if (headKey(key, PLACE_HEADS)) w |= W_PLACE_HEAD;
-  if (KUNYA.has(key)) w |= W_KUNYA;
   if (isFeminine(key)) w |= W_FEMININE;
   if (key.endsWith('ات') || key.endsWith('ين') || key.endsWith('ون')) w |= W_PLURAL_ENDING;
   if (key.startsWith('ال')) w |= W_ARTICLE;
-  if (key === 'بن' || key === 'ابن') w |= W_PATRONYM;
-
-  if (cache.words.size >= 200_000) cache.words.clear();
-  cache.words.set(key, w);
   return w;
 }
 
-function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, field: FieldTokens, m: Match, bg: BackgroundModel | undefined, cache: DisambiguationCache, article: () => ArticleContext): Signal[] | undefined {
-  const toks = field.tokens;
+/** The key of a pattern's first word (what an inflected or nisba match was read as), remembered per pattern. */
+function formOf(cv: CompiledVocabulary, pattern: number, cache: DisambiguationCache): string {
+  let form = cache.patternForms[pattern];
+  if (form === undefined) cache.patternForms[pattern] = form = keyOfLight(cv.patterns.get(pattern).lights[0]!);
+  return form;
+}
+
+function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, m: Match, bg: BackgroundModel | undefined, cache: DisambiguationCache, article: ArticleContext): Signal[] | undefined {
+  const toks = words.toks;
   const single = m.end - m.start === 1;
   const first = toks[m.start]!;
-  const prev = m.start > 0 ? toks[m.start - 1]! : undefined;
-  const next = m.end < toks.length ? toks[m.end]! : undefined;
-  const words = analysesOf(toks);
-  const wf = wordAt(toks, words, m.start, bg, cache);
-  const wp = prev === undefined ? 0 : wordAt(toks, words, m.start - 1, bg, cache);
-  const wn = next === undefined ? 0 : wordAt(toks, words, m.end, bg, cache);
+  const hasPrev = m.start > 0;
+  const hasNext = m.end < toks.length;
+  const wf = words.bits(m.start);
+  const wp = hasPrev ? words.bits(m.start - 1) : 0;
+  const wn = hasNext ? words.bits(m.end) : 0;
   // Punctuation between tokens ends a phrase: a head or completer across it binds nothing.
-  const joinedBefore = prev !== undefined && joined(field.text, prev.end, first.start);
-  const joinedAfter = next !== undefined && joined(field.text, toks[m.end - 1]!.end, next.start);
+  const joinedBefore = hasPrev && words.joinedBefore(m.start);
+  const joinedAfter = hasNext && words.joinedBefore(m.end);
   let out: Signal[] | undefined;
-  const add = (s: Signal): void => {
-    (out ??= []).push(s);
-  };
-  const facts = factsOf(cv, tag, m.tag, bg, cache);
+  const facts = factsOf(cv, m.tag, bg, cache);
   const media = (facts & FACT_MEDIA) !== 0;
 
   // A head noun before the name, looking back over titles and name links (مستشفى الملك فهد).
-  if (joinedBefore && m.kind !== 'nisba') {
+  if (joinedBefore && m.kind !== 'nisba' && (wp & (W_LINK | W_TITLE | W_FACILITY_HEAD | W_MEDIA_HEAD)) !== 0) {
     let k = m.start - 1;
     let wk = wp;
-    while (k > m.start - 4 && (wk & (W_LINK | W_TITLE)) !== 0 && --k >= 0) wk = wordAt(toks, words, k, bg, cache);
+    while (k > m.start - 4 && (wk & (W_LINK | W_TITLE)) !== 0 && --k >= 0) wk = words.bits(k);
     // A preposition clitic ends a name: مستشفى الملك خالد بتبوك does mention Tabuk.
     const prepositionOn = m.kind === 'clitic' && /^[وف]?[بلك]/.test(first.key);
-    if (k >= 0 && (wk & W_FACILITY_HEAD) !== 0 && !prepositionOn) add('headNoun');
-    else if (k >= 0 && !media && (wk & W_MEDIA_HEAD) !== 0 && k === m.start - 1) add('citation');
+    if (k >= 0 && (wk & W_FACILITY_HEAD) !== 0 && !prepositionOn) (out ??= []).push('headNoun');
+    else if (k >= 0 && !media && (wk & W_MEDIA_HEAD) !== 0 && k === m.start - 1) (out ??= []).push('citation');
   }
   // A word completing a longer name after it: الهلال الأحمر, كوريا الشمالية.
-  if (single && joinedAfter && tag.type !== 'topic' && (wn & W_COMPLETER) !== 0 && m.kind !== 'nisba') add('completer');
+  if (single && joinedAfter && tag.type !== 'topic' && (wn & W_COMPLETER) !== 0 && m.kind !== 'nisba') (out ??= []).push('completer');
 
   if (single && tag.type !== 'person') {
     // A name inside a personal name: after بن, الملك, أبو … (an untyped tag may be that person).
     if (joinedBefore && (wp & W_LINK) !== 0) {
-      if (tag.type !== undefined) add('nameLink');
+      if (tag.type !== undefined) (out ??= []).push('nameLink');
     }
     // After a title an indefinite word is a name (الأمير تركي); a definite nisba is its adjective (الرئيس السوري).
-    else if (joinedBefore && (wp & W_TITLE) !== 0 && NAME_TYPES.has(tag.type) && !media && m.kind === 'exact' && (wf & W_ARTICLE) === 0) add('personName');
-    else if ((wf & W_ARTICLE) === 0 && joinedAfter && ((wn & (W_PATRONYM | W_ARTICLE)) !== 0) && givenNameAt(toks, words, m.start, bg, cache)) {
+    else if (joinedBefore && (wp & W_TITLE) !== 0 && NAME_TYPES.has(tag.type) && !media && m.kind === 'exact' && (wf & W_ARTICLE) === 0) (out ??= []).push('personName');
+    else if ((wf & W_ARTICLE) === 0 && joinedAfter && (wn & (W_PATRONYM | W_ARTICLE)) !== 0 && words.givenName(m.start)) {
       // تركي اليوسف، بدر السحيباني: a given name, then بن or a family name — the place it spells,
       // or a bare given name of the vocabulary, is a fragment of that person's name.
-      if ((wn & W_PATRONYM) !== 0 || (bg !== undefined && (wn & W_ARTICLE) !== 0 && bg.df(next!.key) < FAMILY_NAME_DF)) add('personName');
-    } else if (joinedBefore && (wp & W_ARTICLE) === 0 && (m.kind === 'nisba' || (wf & W_ARTICLE) !== 0) && (givenNameAt(toks, words, m.start - 1, bg, cache) || (m.start > 1 && (wordOf(toks[m.start - 2]!.key, bg, cache) & W_KUNYA) !== 0))) {
+      if ((wn & W_PATRONYM) !== 0 || (bg !== undefined && (wn & W_ARTICLE) !== 0 && bg.df(toks[m.end]!.key) < FAMILY_NAME_DF)) (out ??= []).push('personName');
+    } else if (joinedBefore && (wp & W_ARTICLE) === 0 && (m.kind === 'nisba' || (wf & W_ARTICLE) !== 0) && (words.givenName(m.start - 1) || (m.start > 1 && (words.bits(m.start - 2) & W_KUNYA) !== 0))) {
       // سعد السويدي، محمد المصري، أبو بكر البغدادي: a place's nisba or name after a given name (or
       // a kunya) is a family name.
-      add('personName');
+      (out ??= []).push('personName');
     }
   }
 
   // A media outlet named in the first or last words of an article is its byline or its «read the
   // story in» footer, not what the article is about.
-  if (media && toks.length > 2 * BYLINE_WORDS && (m.start < BYLINE_WORDS || m.end > toks.length - BYLINE_WORDS)) add('byline');
+  if (media && toks.length > 2 * BYLINE_WORDS && (m.start < BYLINE_WORDS || m.end > toks.length - BYLINE_WORDS)) (out ??= []).push('byline');
 
   // A quoted source: لـ«الشرق الأوسط», وفقا لـ«الحياة».
-  if (!media && prev !== undefined && ((wp & W_SOURCE) !== 0 || (prev.key === 'ل' && prev.joiner)) && tag.type !== 'person' && QUOTE.test(gapBefore(field, m.start))) {
-    if (!out?.includes('citation')) add('citation');
+  if (!media && hasPrev && ((wp & W_SOURCE) !== 0 || (toks[m.start - 1]!.key === 'ل' && toks[m.start - 1]!.joiner)) && tag.type !== 'person' && QUOTE.test(gapBefore(words, m.start))) {
+    if (!out?.includes('citation')) (out ??= []).push('citation');
   }
 
   if (single && m.kind === 'exact' && joinedBefore && (wf & W_ARTICLE) !== 0 && (wp & W_DEFINITE) !== 0 && (wp & (W_TITLE | W_PLACE_HEAD)) === 0) {
     // المرحلة الجديدة: both definite, the same gender: the word is an adjective of the noun.
     const sameGender = (wp & W_FEMININE) === (wf & W_FEMININE) && (wp & W_PLURAL_ENDING) === 0;
     const introduced = tag.type === 'organisation' && (wp & W_MEDIA_HEAD_EXACT) !== 0;
-    if (sameGender && !introduced && (tag.ambiguous || tag.type === undefined || tag.type === 'place' || tag.type === 'organisation') && !(bg !== undefined && bg.df(first.key) < RARE_DF)) add('agreement');
+    if (sameGender && !introduced && (tag.ambiguous || tag.type === undefined || tag.type === 'place' || tag.type === 'organisation') && !(bg !== undefined && bg.df(first.key) < RARE_DF)) (out ??= []).push('agreement');
   }
 
   // A title before it or a patronym after it makes the word a name (الإمام علي، علي بن أبي طالب).
   if (single && (facts & FACT_COMMON_WORD) !== 0) {
     const named = (wp & (W_TITLE | W_LINK)) !== 0 || (wn & W_PATRONYM) !== 0;
-    if (!named && (wp & W_MEDIA_HEAD) === 0) add('commonWord');
+    if (!named && (wp & W_MEDIA_HEAD) === 0) (out ??= []).push('commonWord');
   }
 
   // A plural or adjective of another word: مجريات is not a plural of المجر's nisba, nor المظاهرات of المظاهر.
   if (single && bg !== undefined && (m.kind === 'nisba' || m.kind === 'inflected')) {
-    const form = keyOfLight(cv.patterns.get(m.pattern).lights[0]!);
-    const whole = bg.df(first.key);
-    if (!first.key.endsWith(form) && whole >= 30 && whole > 2 * bg.df(tag.key)) add('derivedForm');
+    const form = formOf(cv, m.pattern, cache);
+    if (!first.key.endsWith(form)) {
+      const whole = bg.df(first.key);
+      if (whole >= 30 && whole > 2 * bg.df(tag.key)) (out ??= []).push('derivedForm');
+    }
   }
 
   // A place the vocabulary qualifies by its parent or country (زنجبار (اليمن), العين in the UAE)
   // is another place of that name when the article is set elsewhere: other countries, not its own.
   if (tag.type === 'place' && tag.ambiguous) {
-    const ctx = article();
-    const country = countryOf(tag);
-    const own = placedHere(tag, ctx);
+    const ctx = article;
+    const country = countryOfIndex(cv, m.tag, cache);
+    const own = placedHere(cv, m.tag, ctx, cache);
     let elsewhere = false;
     for (const c of ctx.countries) elsewhere ||= c !== country;
-    if (!own && elsewhere && (country !== undefined || tag.parent !== undefined)) add('foreignPlace');
+    if (!own && elsewhere && (country !== undefined || tag.parent !== undefined)) (out ??= []).push('foreignPlace');
   }
 
   // An ambiguous name is confirmed by a word of its sense nearby (نادي الهلال، صحيفة «الحياة»).
   if (tag.ambiguous && single && out === undefined) {
     const cues = confirmingCuesFor(tag);
-    let confirmed = media && QUOTE.test(gapBefore(field, m.start));
+    let confirmed = media && QUOTE.test(gapBefore(words, m.start));
     if (!confirmed && cues !== undefined && cues.size > 0) {
       const to = Math.min(toks.length, m.end + CUE_WINDOW);
       for (let i = Math.max(0, m.start - CUE_WINDOW); i < to && !confirmed; i++) confirmed = (i < m.start || i >= m.end) && cues.has(toks[i]!.key);
     }
-    if (!confirmed) add('ambiguousName');
+    if (!confirmed) (out ??= []).push('ambiguousName');
   }
 
   // العديد من: the word governs the preposition after it in most of its uses.
-  if (single && next !== undefined && joinedAfter && (wn & W_GOVERNED_PREPOSITION) !== 0 && tag.type !== 'person') {
-    const df = bg === undefined ? 0 : bg.df(first.key);
-    if (df >= 50 && bg!.bigramDf(first.key, next.key) >= GOVERNED_SHARE * df) add('governed');
+  if (single && hasNext && joinedAfter && (wn & W_GOVERNED_PREPOSITION) !== 0 && tag.type !== 'person' && bg !== undefined) {
+    const df = bg.df(first.key);
+    if (df >= 50 && bg.bigramDf(first.key, toks[m.end]!.key) >= GOVERNED_SHARE * df) (out ??= []).push('governed');
   }
   return out;
 }

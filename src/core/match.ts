@@ -26,8 +26,11 @@ export interface Match {
   kind: MatchKind;
   /** Set by the disambiguation stage: how sure it is that the span names the entry. */
   confidence: number;
-  /** The disambiguation signals that lowered the confidence, when any did. */
-  reasons?: readonly string[];
+  /**
+   * The disambiguation signals that lowered the confidence, when any did. Always present (undefined
+   * at first), so that every match has one shape and the stages after reading it stay fast.
+   */
+  reasons: readonly string[] | undefined;
 }
 
 export const KIND_RANK: Readonly<Record<MatchKind, number>> = { exact: 0, variant: 1, clitic: 2, inflected: 3, nisba: 4 };
@@ -436,7 +439,7 @@ function scan(cv: CompiledVocabulary, analyses: readonly Analysis[], sink: Match
 class RawMatches implements MatchSink {
   readonly out: Match[] = [];
   add(pattern: number, tag: number, start: number, end: number, rank: number): void {
-    this.out.push({ pattern, tag, start, end, kind: KINDS[rank]!, confidence: 1 });
+    this.out.push({ pattern, tag, start, end, kind: KINDS[rank]!, confidence: 1, reasons: undefined });
   }
   done(): void {}
 }
@@ -539,7 +542,7 @@ class LongestMatches implements MatchSink {
       const tag = this.tags[k]!;
       let seen = false;
       for (let m = first; m < this.out.length && !seen; m++) seen = this.out[m]!.tag === tag;
-      if (!seen) this.out.push({ pattern: this.patterns[k]!, tag, start: i, end: this.end, kind: KINDS[best]!, confidence: 1 });
+      if (!seen) this.out.push({ pattern: this.patterns[k]!, tag, start: i, end: this.end, kind: KINDS[best]!, confidence: 1, reasons: undefined });
     }
     this.maxEnd = this.end;
     this.end = -1;

@@ -104,7 +104,7 @@ export function withNameVariants(cv: CompiledVocabulary, tokens: readonly Token[
     for (let e = trie.terminalStart[node]!; e < trie.terminalStart[node + 1]!; e++) {
       const pattern = trie.terminalPattern[e]!;
       const p = cv.patterns.get(pattern);
-      if (!p.nisba && !found.some((m) => m.pattern === pattern && m.start === start)) found.push({ pattern, tag: p.tag, start, end, kind: 'variant', confidence: 1 });
+      if (!p.nisba && !found.some((m) => m.pattern === pattern && m.start === start)) found.push({ pattern, tag: p.tag, start, end, kind: 'variant', confidence: 1, reasons: undefined });
     }
   };
   for (let i = 0; i < tokens.length; i++) {

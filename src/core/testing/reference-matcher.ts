@@ -116,10 +116,10 @@ export function referenceMatch(cv: CompiledVocabulary, tokens: readonly Token[])
           ok = t.key === keys[k] && lightsAgree(p, k, t.light, t.rewritten);
           if (t.rewritten !== p.rewritten[k] && KIND_RANK[kind] < KIND_RANK.variant) kind = 'variant';
         }
-        if (ok) raw.push({ pattern: pid, tag: p.tag, start: i, end: i + n, kind: p.nisba ? 'nisba' : kind, confidence: 1 });
+        if (ok) raw.push({ pattern: pid, tag: p.tag, start: i, end: i + n, kind: p.nisba ? 'nisba' : kind, confidence: 1, reasons: undefined });
       }
-      if (n === 1 && p.inflectionBaseLight !== undefined && inflects(p, keys[0]!, text[i]!)) raw.push({ pattern: pid, tag: p.tag, start: i, end: i + 1, kind: 'inflected', confidence: 1 });
-      if (n === 1 && p.nisbaBaseLight !== undefined && nisbaOf(p, keys[0]!, cv.tags.get(p.tag).type, text[i]!)) raw.push({ pattern: pid, tag: p.tag, start: i, end: i + 1, kind: 'nisba', confidence: 1 });
+      if (n === 1 && p.inflectionBaseLight !== undefined && inflects(p, keys[0]!, text[i]!)) raw.push({ pattern: pid, tag: p.tag, start: i, end: i + 1, kind: 'inflected', confidence: 1, reasons: undefined });
+      if (n === 1 && p.nisbaBaseLight !== undefined && nisbaOf(p, keys[0]!, cv.tags.get(p.tag).type, text[i]!)) raw.push({ pattern: pid, tag: p.tag, start: i, end: i + 1, kind: 'nisba', confidence: 1, reasons: undefined });
     }
   });
   // Longest match: drop spans strictly inside another span; per span keep the strongest kind, one per tag.
