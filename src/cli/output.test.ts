@@ -98,6 +98,9 @@ test('files named with -o: a missing directory and a full disk are one line, exi
   oneLine(wasim(['vocab', 'compile', VOCAB, '-o', '/nonexistent-dir/v.wasim']), 'vocab compile', /no such directory/);
   oneLine(wasim(['vocab', 'compile', VOCAB, '-o', tmp]), 'vocab compile', /is a directory/);
   oneLine(wasim(['ingest', FEED, '--no-fetch-pages', '-o', '/nonexistent-dir/a.jsonl']), 'ingest', /no such directory/);
+  // Before any request to the site (none listens on port 1).
+  oneLine(wasim(['wordpress', 'pull', '--site', 'http://127.0.0.1:1', '-o', '/nonexistent-dir/p.jsonl']), 'wordpress pull', /no such directory/);
+  oneLine(wasim(['wordpress', 'import-tags', '--site', 'http://127.0.0.1:1', '-o', tmp]), 'wordpress import-tags', /is a directory/);
   if (hasDevFull) {
     oneLine(wasim(['vocab', 'compile', VOCAB, '-o', '/dev/full']), 'vocab compile', /no space left on device/);
     oneLine(wasim(['ingest', FEED, '--no-fetch-pages', '-o', '/dev/full']), 'ingest', /no space left on device/);
