@@ -206,6 +206,12 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   const context: AppContext = { config, repo, tagger, service, metrics, auth: token.check, suggestions };
   app.decorate('wasim', context);
 
+  // On every answer, the rate limiter's and the error handler's included.
+  app.addHook('onSend', async (req, reply, payload) => {
+    reply.header('x-request-id', req.id);
+    return payload;
+  });
+
   app.setErrorHandler((err, req, reply) => {
     const mapped = mapError(err, config);
     if (mapped.unexpected) req.log.error({ err }, 'unexpected error');
@@ -233,7 +239,6 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   });
 
   app.addHook('onRequest', async (req, reply) => {
-    reply.header('x-request-id', req.id);
     if (closing) {
       reply.header('connection', 'close');
       throw new WasimError('NOT_READY', 'The service is shutting down; retry on another instance or in a moment.');

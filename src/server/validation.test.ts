@@ -112,8 +112,9 @@ describe(`API validation (${process.env.TEST_DATABASE_URL ?? process.env.DATABAS
     const s = await startTestServer({ rateLimit: { max: 2, windowMs: 60_000 } });
     try {
       for (let i = 0; i < 2; i++) assert.equal((await s.request('GET', '/v1/articles')).status, 200);
-      const limited = await s.request('GET', '/v1/articles');
+      const limited = await s.request('GET', '/v1/articles', { headers: { 'x-request-id': 'limited-1' } });
       assertError(limited, 'RATE_LIMITED');
+      assert.equal(limited.headers.get('x-request-id'), 'limited-1');
       assert.match(limited.json.error.message, /^Too many requests: at most 2 requests per 1 minute; retry in \d+ (?:seconds?|minutes?)\.$/);
     } finally {
       await s.close();
