@@ -8,7 +8,8 @@ import { registerUser } from './commands/user.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerWordPress } from './commands/wordpress.js';
 import { registerDiscover } from './commands/discover.js';
-import { EXIT_USAGE } from './common.js';
+import { EXIT_INPUT_FAILED, EXIT_OK, EXIT_USAGE } from './common.js';
+import { outputError, STANDARD_OUTPUT } from '../node/output-file.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -31,8 +32,37 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** `vocab export` for the vocab command's export subcommand: the name errors start with. */
+function commandName(c: Command): string {
+  const names: string[] = [];
+  for (let at: Command | null = c; at?.parent; at = at.parent) names.unshift(at.name());
+  return names.join(' ');
+}
+
+/**
+ * Standard output failing ends the command, whatever it is doing. A closed pipe
+ * (`wasim vocab export | head -1`) is the reader saying it has enough: the command stops
+ * quietly with exit 0, as it would have had the output been read to the end. Anything else
+ * (`> /dev/full`) is one OUTPUT_FAILED line on stderr and exit 1.
+ */
+function guardStandardOutput(command: () => string): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(EXIT_OK);
+    const name = command();
+    process.stderr.write(`wasim${name ? ' ' + name : ''}: ${outputError(STANDARD_OUTPUT, e).message}\n`);
+    process.exit(EXIT_INPUT_FAILED);
+  });
+  // Errors about errors have nowhere to go.
+  process.stderr.on('error', () => {});
+}
+
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
+  let running = '';
+  program.hook('preAction', (_root, action) => {
+    running = commandName(action);
+  });
+  guardStandardOutput(() => running);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv);

@@ -15,6 +15,7 @@ export const ERRORS = {
   EMPTY_VOCAB: { status: 400, message: 'The vocabulary has no usable entries.', ar: 'لا مداخل صالحة في المعجم.' },
   BAD_COMPILED_VOCAB: { status: 400, message: 'The compiled vocabulary file is damaged or of another version.', ar: 'ملف المعجم المترجَم تالف أو من إصدار آخر.' },
   FILE_NOT_FOUND: { status: 404, message: 'File not found.', ar: 'الملف غير موجود.' },
+  OUTPUT_FAILED: { status: 500, message: 'The output could not be written.', ar: 'تعذّرت كتابة المخرجات.' },
   USAGE: { status: 400, message: 'Invalid command-line usage.', ar: 'استعمال غير صحيح لسطر الأوامر.' },
   BAD_GOLD: { status: 400, message: 'A gold-standard line could not be read.', ar: 'تعذّرت قراءة سطر من المعيار الذهبي.' },
   VALIDATION: { status: 400, message: 'The request does not match the schema.', ar: 'الطلب لا يطابق المخطط المطلوب.' },

@@ -6,6 +6,7 @@ export * from './types.js';
 export * from './errors.js';
 export { foldKey, foldLight, keyOfLight, compatible, compatibleLetter } from './fold.js';
 export { tokenize, type Token, type Script } from './tokenize.js';
+export { inexactNumbers, numberLiteral } from './json-numbers.js';
 export { parseVocabulary, type VocabFormat, type ParsedVocabulary, type VocabWarning } from './vocabulary.js';
 export {
   compileVocabulary,

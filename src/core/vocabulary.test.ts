@@ -130,3 +130,13 @@ test('cleanLabel agrees with the letter-by-letter reference on random labels (it
     assert.deepEqual(cleanLabel(raw), referenceCleanLabel(raw), JSON.stringify(raw));
   }
 });
+
+test('numeric ids and parents keep the digits the file wrote, in JSONL and in a JSON array', () => {
+  const twenty = '12345678901234567890';
+  const jsonl = parseVocabulary(`{"label":"مصر","id":${twenty}}\n{"label":"القاهرة","id":12345678901234567891,"parent":${twenty}}\n{"label":"السودان","id":7}\n`, 'jsonl', 'ids.jsonl');
+  assert.deepEqual(jsonl.entries.map((e) => [e.id, e.parent]), [[twenty, undefined], ['12345678901234567891', twenty], ['7', undefined]]);
+  const array = parseVocabulary(`[{"label":"مصر","id":${twenty}}, "قطر", {"label":"غزة","id":${'9'.repeat(400)}}]`, 'json', 'ids.json');
+  assert.deepEqual(array.entries.map((e) => e.id), [twenty, undefined, '9'.repeat(400)]);
+  const wrapped = parseVocabulary(`{"entries":[{"label":"مصر","id":${twenty}}]}`, 'json', 'ids.json');
+  assert.equal(wrapped.entries[0]!.id, twenty);
+});

@@ -5,6 +5,7 @@
  */
 import { WasimError } from './errors.js';
 import { foldKey, foldLight, hasOddSpace, isIgnorable } from './fold.js';
+import { inexactNumbers } from './json-numbers.js';
 import { TAG_TYPES, type TagType, type VocabEntry } from './types.js';
 
 export type VocabFormat = 'txt' | 'csv' | 'json' | 'jsonl';
@@ -113,20 +114,26 @@ function parseList(v: unknown, field: string, source: string, line: number): str
   throw lineError(source, line, `"${field}" must be a list of strings or a "|"-separated string`);
 }
 
-function optString(v: unknown, field: string, source: string, line: number): string | undefined {
+function optString(v: unknown, field: string, source: string, line: number, literals?: Literals): string | undefined {
   if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v === 'number') return String(v);
+  if (typeof v === 'number') return literals?.(field) ?? String(v);
   if (typeof v !== 'string') throw lineError(source, line, `"${field}" must be a string`);
   return v.trim() || undefined;
 }
 
+/**
+ * A JSON record's number literals as written, by field, where JSON.parse changed them (an id
+ * of 20 digits): ids and parents keep those digits.
+ */
+type Literals = (field: string) => string | undefined;
+
 /** Builds an entry from a record (CSV row or JSON object) and validates every field. */
-function entryFromRecord(rec: Record<string, unknown>, source: string, line: number, warnings: VocabWarning[]): VocabEntry {
+function entryFromRecord(rec: Record<string, unknown>, source: string, line: number, warnings: VocabWarning[], literals?: Literals): VocabEntry {
   const rawLabel = rec.label ?? rec.name ?? rec.tag;
   if (typeof rawLabel !== 'string') throw lineError(source, line, 'missing "label" (a string)');
   const label = checkLabel(source, line, rawLabel, warnings);
   const entry: VocabEntry = { label };
-  const id = optString(rec.id, 'id', source, line);
+  const id = optString(rec.id, 'id', source, line, literals);
   if (id !== undefined) entry.id = id;
   const aliases = parseList(rec.aliases, 'aliases', source, line).map((a) => checkLabel(source, line, a, warnings, 'alias'));
   if (aliases.length) entry.aliases = aliases;
@@ -138,7 +145,7 @@ function entryFromRecord(rec: Record<string, unknown>, source: string, line: num
     if (!TAG_TYPES.includes(t as TagType)) throw lineError(source, line, `unknown type "${type}" (expected one of ${TAG_TYPES.join(', ')})`);
     entry.type = t as TagType;
   }
-  const parent = optString(rec.parent, 'parent', source, line);
+  const parent = optString(rec.parent, 'parent', source, line, literals);
   if (parent !== undefined) entry.parent = parent;
   const ambiguous = parseBool(rec.ambiguous, source, line);
   if (ambiguous !== undefined) entry.ambiguous = ambiguous;
@@ -241,7 +248,7 @@ function parseJsonl(text: string, source: string, sink: Sink): void {
     attempt(sink, i + 1, () => {
       const v = parseJsonValue(raw, source, i + 1);
       if (typeof v === 'string') return { label: checkLabel(source, i + 1, v, sink.warnings) };
-      if (v && typeof v === 'object' && !Array.isArray(v)) return entryFromRecord(v as Record<string, unknown>, source, i + 1, sink.warnings);
+      if (v && typeof v === 'object' && !Array.isArray(v)) return entryFromRecord(v as Record<string, unknown>, source, i + 1, sink.warnings, (field) => inexactNumbers(raw).get('/' + field));
       throw lineError(source, i + 1, 'expected a JSON object with a "label"');
     });
   }
@@ -252,11 +259,13 @@ function parseJson(text: string, source: string, sink: Sink): void {
   const v = parseJsonValue(text, source, 1);
   const list = Array.isArray(v) ? v : v && typeof v === 'object' && Array.isArray((v as { entries?: unknown }).entries) ? (v as { entries: unknown[] }).entries : null;
   if (!list) throw lineError(source, 1, 'expected a JSON array of entries (or {"entries": [...]})');
+  let literals: Map<string, string> | undefined;
+  const prefix = Array.isArray(v) ? '' : '/entries';
   list.forEach((item, k) =>
     attempt(sink, k + 1, () => {
       if (typeof item === 'string') return { label: checkLabel(source, k + 1, item, sink.warnings, `entry ${k + 1} label`) };
       if (!item || typeof item !== 'object' || Array.isArray(item)) throw lineError(source, k + 1, `entry ${k + 1} is not an object`);
-      return entryFromRecord(item as Record<string, unknown>, source, k + 1, sink.warnings);
+      return entryFromRecord(item as Record<string, unknown>, source, k + 1, sink.warnings, (field) => (literals ??= inexactNumbers(text)).get(`${prefix}/${k}/${field}`));
     }),
   );
 }

@@ -11,6 +11,7 @@
  * scores exactly as if it were not listed.
  */
 import { WasimError } from '../core/errors.js';
+import { numberLiteral } from '../core/json-numbers.js';
 import type { Article } from '../core/types.js';
 import { foldForScoring } from './fold.js';
 
@@ -44,6 +45,8 @@ export interface ArticleRecord extends Article {
 interface JsonLine {
   line: number;
   value: unknown;
+  /** The line as written, for what JSON.parse loses (a number id beyond 2^53). */
+  text: string;
 }
 
 function where(source: string, line: number): string {
@@ -66,7 +69,7 @@ export function readJsonLines(text: string, source: string, emptyCode: 'BAD_GOLD
         line: index + 1,
       });
     }
-    out.push({ line: index + 1, value });
+    out.push({ line: index + 1, value, text: raw });
   });
   if (out.length === 0) {
     throw new WasimError(emptyCode, `${source}: empty file (no ${what} lines)`, { file: source });
@@ -78,17 +81,27 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Ids are compared as strings; integer ids are accepted because many exports write them. */
+/**
+ * Ids are compared as strings; integer ids are accepted because many exports write them. An
+ * integer written out in digits is its digits, however many (JSON.parse would round
+ * 12345678901234567890 and make two ids one); `text` is the line it came from.
+ */
 export function readId(
   obj: Record<string, unknown>,
   source: string,
   line: number,
   code: 'BAD_GOLD' | 'BAD_ARTICLE',
+  text?: string,
 ): string {
   const id = obj.id;
   if (typeof id === 'string' && id.trim() !== '') return id;
-  if (typeof id === 'number' && Number.isInteger(id)) return String(id);
-  const problem = id === undefined ? 'missing "id"' : '"id" must be a non-empty string or an integer';
+  let problem = id === undefined ? 'missing "id"' : '"id" must be a non-empty string or an integer';
+  if (typeof id === 'number') {
+    const literal = text === undefined ? undefined : numberLiteral(text, '/id', id);
+    if (literal !== undefined && /^-?[0-9]+$/.test(literal)) return literal === '-0' ? '0' : literal;
+    if (Number.isSafeInteger(id)) return String(id);
+    if (literal !== undefined) problem = `"id" ${literal} is not an integer that can be kept exactly; write the id as a string`;
+  }
   throw new WasimError(code, `${where(source, line)}: ${problem}`, { file: source, line });
 }
 
@@ -112,13 +125,13 @@ function checkUnique(
 export function parseGold(text: string, source: string): GoldSet {
   const seen = new Map<string, number>();
   const articles: GoldArticle[] = [];
-  for (const { line, value } of readJsonLines(text, source, 'BAD_GOLD', 'gold')) {
+  for (const { line, value, text: lineText } of readJsonLines(text, source, 'BAD_GOLD', 'gold')) {
     const fail = (problem: string): never => {
       throw new WasimError('BAD_GOLD', `${where(source, line)}: ${problem}`, { file: source, line });
     };
     if (!isObject(value)) fail('expected an object {"id","tags":[…]}');
     const obj = value as Record<string, unknown>;
-    const id = readId(obj, source, line, 'BAD_GOLD');
+    const id = readId(obj, source, line, 'BAD_GOLD', lineText);
     checkUnique(seen, id, source, line, 'BAD_GOLD');
     if (!Array.isArray(obj.tags)) fail(obj.tags === undefined ? 'missing "tags"' : '"tags" must be an array');
     const tags: GoldTag[] = [];
@@ -165,13 +178,13 @@ export function parseGold(text: string, source: string): GoldSet {
 export function parseArticles(text: string, source: string): ArticleRecord[] {
   const seen = new Map<string, number>();
   const out: ArticleRecord[] = [];
-  for (const { line, value } of readJsonLines(text, source, 'BAD_ARTICLE', 'article')) {
+  for (const { line, value, text: lineText } of readJsonLines(text, source, 'BAD_ARTICLE', 'article')) {
     const fail = (problem: string): never => {
       throw new WasimError('BAD_ARTICLE', `${where(source, line)}: ${problem}`, { file: source, line });
     };
     if (!isObject(value)) fail('expected an object {"id","title","body"}');
     const obj = value as Record<string, unknown>;
-    const id = readId(obj, source, line, 'BAD_ARTICLE');
+    const id = readId(obj, source, line, 'BAD_ARTICLE', lineText);
     checkUnique(seen, id, source, line, 'BAD_ARTICLE');
     for (const field of ['title', 'body'] as const) {
       if (obj[field] !== undefined && obj[field] !== null && typeof obj[field] !== 'string') {

@@ -42,13 +42,13 @@ export interface MentionScore {
 
 export function parseMentionGold(text: string, source: string): MentionGold[] {
   const out: MentionGold[] = [];
-  for (const { line, value } of readJsonLines(text, source, 'BAD_GOLD', 'gold')) {
+  for (const { line, value, text: lineText } of readJsonLines(text, source, 'BAD_GOLD', 'gold')) {
     const fail = (problem: string): never => {
       throw new WasimError('BAD_GOLD', `${source}:${line}: ${problem}`, { file: source, line });
     };
     if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('expected an object {"id","mentions":[…]}');
     const obj = value as Record<string, unknown>;
-    const id = readId(obj, source, line, 'BAD_GOLD');
+    const id = readId(obj, source, line, 'BAD_GOLD', lineText);
     if (!Array.isArray(obj.mentions)) fail('"mentions" must be an array of {"start","end","tag"}');
     const mentions: GoldMention[] = [];
     for (const m of obj.mentions as unknown[]) {

@@ -6,7 +6,7 @@
  * BAD_FEED error naming the problem.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { WasimError } from '../core/index.js';
+import { inexactNumbers, WasimError } from '../core/index.js';
 import { parseDate } from './dates.js';
 import { htmlToText, tidy } from './text.js';
 
@@ -239,7 +239,10 @@ function parseJsonFeed(doc: string, baseUrl?: string): ParsedFeed {
     throw bad('The JSON is not a JSON Feed (it needs "version": "https://jsonfeed.org/version/1.1" and an "items" array).');
   }
   const base = resolveUrl(json.home_page_url as string, baseUrl) ?? baseUrl;
-  const items = (json.items as unknown[]).filter((x): x is Node => !!x && typeof x === 'object').map((it): FeedItem => {
+  // A numeric id keeps its digits (JSON.parse rounds 20 of them): it is what dedupes items.
+  let literals: Map<string, string> | undefined;
+  const idOf = (it: Node, k: number): string => (typeof it.id === 'number' ? (literals ??= inexactNumbers(doc)).get(`/items/${k}/id`) : undefined) ?? String(it.id);
+  const items = (json.items as unknown[]).flatMap((x, k) => (!!x && typeof x === 'object' ? [{ it: x as Node, k }] : [])).map(({ it, k }): FeedItem => {
     const url = resolveUrl(typeof it.url === 'string' ? it.url : null, base);
     const authors = [...arr(it.authors), ...arr(it.author)].map((a) => (a && typeof a === 'object' ? String((a as Node).name ?? '') : '')).filter(Boolean);
     const attachments = arr(it.attachments)
@@ -248,7 +251,7 @@ function parseJsonFeed(doc: string, baseUrl?: string): ParsedFeed {
       .filter(present);
     const content = typeof it.content_html === 'string' ? htmlToText(it.content_html) : typeof it.content_text === 'string' ? it.content_text.trim() : '';
     return {
-      guid: it.id != null ? String(it.id) : url,
+      guid: it.id != null ? idOf(it, k) : url,
       url,
       title: typeof it.title === 'string' ? htmlToText(it.title) : '',
       summary: typeof it.summary === 'string' ? htmlToText(it.summary) : '',

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { isWasimError } from '../core/index.js';
 import { parseDate } from './dates.js';
+import { parseFeed } from './feed.js';
+import { postIdOf } from './wordpress.js';
 import { fetchPage, ingestFeeds, loadFeed } from './ingest.js';
 import { HostLimiter } from './fetch.js';
 import { canonicalUrl, textHash } from './text.js';
@@ -240,4 +242,13 @@ describe('dates', () => {
     ['', null],
   ];
   for (const [input, expected] of cases) test(`«${input}»`, () => assert.equal(parseDate(input), expected));
+});
+
+test('numeric ids JSON.parse would round: a JSON Feed item keeps its digits; a WordPress post id is refused', () => {
+  const feed = parseFeed(JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'أخبار', items: ['x', { id: 0, title: 'أ' }, { id: 1, title: 'ب' }] }).replace('"id":0', '"id":12345678901234567890').replace('"id":1,', '"id":12345678901234567891,'));
+  assert.deepEqual(feed.items.map((i) => i.guid), ['12345678901234567890', '12345678901234567891']);
+  assert.equal(postIdOf(12345678901234567890), null);
+  assert.equal(postIdOf('wp:12345678901234567890'), null);
+  assert.equal(postIdOf('wp:42'), 42);
+  assert.equal(postIdOf(42), 42);
 });

@@ -213,6 +213,8 @@ export class WordPressClient {
 
 /** The post id in an article id written by `pull` (`wp:123`), or a bare number. */
 export function postIdOf(id: unknown): number | null {
+  // A number JSON.parse rounded (beyond 2^53) names no post for sure.
+  if (typeof id === 'number' && !Number.isSafeInteger(id)) return null;
   const m = /^(?:wp:)?(\d+)$/.exec(String(id ?? ''));
-  return m ? Number(m[1]) : null;
+  return m && Number.isSafeInteger(Number(m[1])) ? Number(m[1]) : null;
 }

@@ -6,8 +6,8 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { once } from 'node:events';
-import { WasimError, type TagOptions, type Tagger } from '../core/index.js';
-import { errorLine, toOutputLine } from './output.js';
+import { numberLiteral, WasimError, type TagOptions, type Tagger } from '../core/index.js';
+import { errorLine, lineJson, toOutputLine } from './output.js';
 
 export interface BatchStats {
   lines: number;
@@ -22,6 +22,7 @@ export interface BatchOptions extends TagOptions {
 /** Tags one JSONL input line; never throws. */
 export function tagLine(tagger: Tagger, line: string, lineNo: number, options: TagOptions): { out: string; ok: boolean } {
   let id: unknown = null;
+  let idLiteral: string | undefined;
   try {
     let parsed: unknown;
     try {
@@ -29,18 +30,25 @@ export function tagLine(tagger: Tagger, line: string, lineNo: number, options: T
     } catch (e) {
       throw new WasimError('BAD_JSON', `line ${lineNo}: invalid JSON (${(e as Error).message})`);
     }
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) id = (parsed as { id?: unknown }).id ?? null;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      id = (parsed as { id?: unknown }).id ?? null;
+      idLiteral = numberLiteral(line, '/id', id);
+    }
     const results = tagger.tag(parsed, options);
-    return { out: JSON.stringify(toOutputLine(id, results, options.explain)), ok: true };
+    return { out: lineJson(toOutputLine(id, results, options.explain), idLiteral), ok: true };
   } catch (e) {
     const err = e instanceof WasimError ? e : new WasimError('INTERNAL', `line ${lineNo}: ${(e as Error).message}`);
     const withLine = err.message.startsWith('line ') ? err : new WasimError(err.code, `line ${lineNo}: ${err.message}`);
-    return { out: JSON.stringify(errorLine(id, withLine)), ok: false };
+    return { out: lineJson(errorLine(id, withLine), idLiteral), ok: false };
   }
 }
 
-/** Writes, waiting for the output to drain when it asks to: a slow output slows the reading. */
+/**
+ * Writes, waiting for the output to drain when it asks to: a slow output slows the reading.
+ * An output that has failed (a full disk) stops the batch with its error.
+ */
 export async function write(output: Writable, chunk: string | Uint8Array): Promise<void> {
+  if (output.errored) throw output.errored;
   if (!output.write(chunk)) await once(output, 'drain');
 }
 

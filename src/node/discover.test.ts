@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { Discovery, fieldView, findFrames, knownNamesOf, tokenize, type FrameHit, type KnownNames } from '../core/index.js';
 import { loadBackground } from './background.js';
-import { discoverFile } from './discover.js';
+import { articleOfJson, discoverFile } from './discover.js';
 import { loadDefaultVocabulary } from './vocab-file.js';
 
 const background = loadBackground();
@@ -144,4 +144,10 @@ test('a name seen in fewer articles than --min-articles is not proposed; the arc
   assert.equal(stats.skipped, 2);
   const few = await discoverFile(path, { vocabulary, minArticles: 9 });
   assert.deepEqual(few.suggestions, []);
+});
+
+test('an archive line with a numeric id keeps its digits in the suggestions\' examples', () => {
+  const line = '{"id":12345678901234567890,"title":"زيارة","body":"نص"}';
+  assert.equal((articleOfJson(JSON.parse(line), 1, line) as { id: string }).id, '12345678901234567890');
+  assert.equal((articleOfJson(JSON.parse('{"id":42,"title":"زيارة"}'), 1, '{"id":42,"title":"زيارة"}') as { id: string }).id, '42');
 });

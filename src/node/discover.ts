@@ -4,7 +4,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { Discovery, WasimError, type CompiledVocabulary, type DiscoverArticle, type DiscoverOptions, type Suggestion } from '../core/index.js';
+import { Discovery, numberLiteral, WasimError, type CompiledVocabulary, type DiscoverArticle, type DiscoverOptions, type Suggestion } from '../core/index.js';
 import { loadBackground } from './background.js';
 
 export interface DiscoverFileStats {
@@ -19,14 +19,14 @@ export interface DiscoverFileStats {
 
 const DATE_FIELDS = ['date', 'published', 'publishedAt', 'published_at', 'date_extracted', 'created_at'] as const;
 
-/** One archive line as an article, or the reason it is not one. */
-export function articleOfJson(value: unknown, lineNo: number): DiscoverArticle | string {
+/** One archive line as an article, or the reason it is not one; `text` is the line, for a numeric id's exact digits. */
+export function articleOfJson(value: unknown, lineNo: number, text?: string): DiscoverArticle | string {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not a JSON object';
   const o = value as Record<string, unknown>;
   const title = typeof o.title === 'string' ? o.title : '';
   const body = typeof o.body === 'string' ? o.body : typeof o.content === 'string' ? o.content : '';
   if (title.trim() === '' && body.trim() === '') return 'no "title" or "body" text';
-  const id = typeof o.id === 'string' || typeof o.id === 'number' ? String(o.id) : `line:${lineNo}`;
+  const id = typeof o.id === 'string' ? o.id : typeof o.id === 'number' ? ((text !== undefined ? numberLiteral(text, '/id', o.id) : undefined) ?? String(o.id)) : `line:${lineNo}`;
   let date: string | undefined;
   for (const f of DATE_FIELDS) {
     const v = o[f];
@@ -57,7 +57,7 @@ async function* readArticles(path: string, stats: DiscoverFileStats | undefined)
     } catch (e) {
       why = `invalid JSON (${(e as Error).message})`;
     }
-    const article = why === undefined ? articleOfJson(parsed, lineNo) : why;
+    const article = why === undefined ? articleOfJson(parsed, lineNo, line) : why;
     if (typeof article === 'string') {
       if (stats) {
         stats.skipped++;

@@ -44,3 +44,14 @@ export function toOutputLine(id: unknown, results: TagResult[], explain = false)
 export function errorLine(id: unknown, e: WasimError): { id: unknown; error: { code: string; message: string } } {
   return { id: id ?? null, error: { code: e.code, message: e.message } };
 }
+
+/**
+ * A result or error line as JSON text. `idLiteral` is the id's number literal as the input
+ * wrote it, when JSON.parse could not keep it (12345678901234567890, 400 nines): the line then
+ * carries those digits, not the double they were rounded to. Lines put the id first.
+ */
+export function lineJson(line: { id: unknown }, idLiteral?: string): string {
+  if (idLiteral === undefined) return JSON.stringify(line);
+  const rest = JSON.stringify({ ...line, id: undefined });
+  return rest === '{}' ? `{"id":${idLiteral}}` : `{"id":${idLiteral},${rest.slice(1)}`;
+}

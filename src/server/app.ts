@@ -6,13 +6,13 @@
  * The newsroom UI (src/ui) plugs in through `options.ui`: a Fastify plugin given the same
  * AppContext, registered at the root, owning `/` and `/ui/*`.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import rateLimit from '@fastify/rate-limit';
-import { Ajv, type Options as AjvOptions } from 'ajv';
+import { Ajv, type Options as AjvOptions, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { parseVocabulary, WasimError } from '../core/index.js';
@@ -100,6 +100,62 @@ async function seedVocabulary(repo: Repository, config: ServerConfig): Promise<{
   return { seeded, source: 'default' };
 }
 
+/**
+ * A request's id: the caller's X-Request-Id when it is a sensible token (so that a proxy's or
+ * a client's id follows the request into our logs), else a new UUID. The id is in every log
+ * line of the request (`reqId`) and is sent back in X-Request-Id.
+ */
+export function requestIdOf(req: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && /^[A-Za-z0-9._:\-]{1,128}$/.test(given) ? given : randomUUID();
+}
+
+const PROBE_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** 60000 → "1 minute", 90000 → "90 seconds", 3600000 → "1 hour": the rate limit's window in words. */
+export function describeWindow(ms: number): string {
+  const units: [number, string][] = [
+    [86_400_000, 'day'],
+    [3_600_000, 'hour'],
+    [60_000, 'minute'],
+    [1000, 'second'],
+  ];
+  for (const [size, name] of units) if (ms >= size && ms % size === 0) return `${ms / size} ${name}${ms === size ? '' : 's'}`;
+  return `${ms} ms`;
+}
+
+/**
+ * Query strings and path parameters are coerced to their schema's numbers by Ajv, which reads
+ * "0x10" as 16 and "1e3" as 1000. An integer must be written in decimal digits, a number in
+ * decimal notation; anything else is refused before Ajv sees it.
+ */
+type Validator = ((data: unknown) => boolean | { error: Error }) & { errors?: ValidateFunction['errors'] };
+
+function decimalOnly(validate: ValidateFunction, schema: unknown, part: string): Validator {
+  const properties = ((schema as { properties?: Record<string, { type?: unknown; items?: { type?: unknown } }> }).properties ?? {}) as Record<string, { type?: unknown; items?: { type?: unknown } }>;
+  const typed = (t: unknown, name: string) => t === name || (Array.isArray(t) && t.includes(name));
+  const checks: [string, RegExp, string][] = [];
+  for (const [key, p] of Object.entries(properties)) {
+    const type = typed(p.type, 'array') ? p.items?.type : p.type;
+    if (typed(type, 'integer')) checks.push([key, /^-?[0-9]+$/, 'a whole number written in decimal digits']);
+    else if (typed(type, 'number')) checks.push([key, /^-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/, 'a decimal number']);
+  }
+  if (checks.length === 0) return validate;
+  const checked: Validator = (data: unknown) => {
+    const values = (data ?? {}) as Record<string, unknown>;
+    for (const [key, pattern, what] of checks) {
+      for (const v of [values[key]].flat()) {
+        if (typeof v === 'string' && !pattern.test(v)) return { error: new Error(`${part}/${key} must be ${what}, got ${JSON.stringify(v)}`) };
+      }
+    }
+    const ok = validate(data);
+    // Fastify reads the errors of a failed validation off the function it was given.
+    checked.errors = validate.errors;
+    return ok;
+  };
+  return checked;
+}
+
 export async function buildApp(config: ServerConfig, options: BuildOptions = {}): Promise<WasimApp> {
   const repo = options.repo ?? openRepository(config.databaseUrl);
   let startup: Omit<StartupReport, 'token'>;
@@ -124,6 +180,11 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
     // Refused in our own error shape instead (see the preClose hook).
     return503OnClosing: false,
     schemaErrorFormatter: formatValidationErrors,
+    // A "__proto__" key (or "constructor": {"prototype": …}) is valid JSON: the body is accepted
+    // with that key dropped, so no later copy of the object can reach a prototype.
+    onProtoPoisoning: 'remove',
+    onConstructorPoisoning: 'remove',
+    genReqId: requestIdOf,
   });
 
   // Bodies are validated as sent (a number is not a title); query strings and path
@@ -131,7 +192,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   const ajvOptions: AjvOptions = { useDefaults: true, removeAdditional: false, strict: false, allErrors: false };
   const bodyAjv = addFormats(new Ajv({ ...ajvOptions, coerceTypes: false }));
   const textAjv = addFormats(new Ajv({ ...ajvOptions, coerceTypes: 'array' }));
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv.compile(schema) : decimalOnly(textAjv.compile(schema), schema, httpPart ?? 'querystring')));
 
   const metrics = new Metrics();
   const tagger = new TaggerService(repo, {
@@ -144,6 +205,12 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   const suggestions = new SuggestionService(repo, tagger, service, undefined, app.log);
   const context: AppContext = { config, repo, tagger, service, metrics, auth: token.check, suggestions };
   app.decorate('wasim', context);
+
+  // On every answer, the rate limiter's and the error handler's included.
+  app.addHook('onSend', async (req, reply, payload) => {
+    reply.header('x-request-id', req.id);
+    return payload;
+  });
 
   app.setErrorHandler((err, req, reply) => {
     const mapped = mapError(err, config);
@@ -162,7 +229,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
     await app.register(rateLimit, {
       max: config.rateLimit.max,
       timeWindow: config.rateLimit.windowMs,
-      errorResponseBuilder: (_req, c) => new WasimError('RATE_LIMITED', `Too many requests: at most ${c.max} per ${c.after}; retry later.`),
+      errorResponseBuilder: (_req, c) => new WasimError('RATE_LIMITED', `Too many requests: at most ${c.max} requests per ${describeWindow(config.rateLimit ? config.rateLimit.windowMs : 0)}; retry in ${c.after}.`),
     });
   }
 
@@ -187,7 +254,12 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   });
 
   app.addHook('onResponse', async (req, reply) => {
-    metrics.observeRequest(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.observeRequest(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    // One JSON line per request, with its reqId; probes only when debugging.
+    const line = { method: req.method, url: req.url, route, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 };
+    if (PROBE_ROUTES.has(route)) req.log.debug(line, 'request');
+    else req.log.info(line, 'request');
   });
 
   if (config.docs) {
@@ -229,6 +301,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
     await service.close();
     await tagger.stop();
     await repo.close();
+    metrics.stop();
   });
 
   void tagger.refresh();

@@ -89,7 +89,11 @@ function describe(e: ErrorObject, dataVar: string): string {
  */
 export function formatValidationErrors(errors: ErrorObject[], dataVar: string): Error {
   let relevant = errors.filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf');
-  const branches = new Set(relevant.map((e) => /^#\/(?:anyOf|oneOf)\/(\d+)/.exec(e.schemaPath)?.[1]).filter((b) => b !== undefined));
+  const branchOf = (e: ErrorObject) => /^#\/(?:anyOf|oneOf)\/(\d+)/.exec(e.schemaPath)?.[1];
+  // A branch the data is not even of the type of (an object sent where a list also fits) is not the one meant.
+  const wrongType = new Set(relevant.filter((e) => e.keyword === 'type' && e.instancePath === '' && /^#\/(?:anyOf|oneOf)\/\d+\/type$/.test(e.schemaPath)).map(branchOf));
+  if (relevant.some((e) => !wrongType.has(branchOf(e)))) relevant = relevant.filter((e) => !wrongType.has(branchOf(e)));
+  const branches = new Set(relevant.map(branchOf).filter((b) => b !== undefined));
   if (branches.size > 1) {
     const depth = (e: ErrorObject) => e.instancePath.split('/').length;
     const deepest = relevant.reduce((a, b) => (depth(b) > depth(a) ? b : a));

@@ -117,7 +117,7 @@ export const articlePageSchema = {
 
 export const articleInputSchema = {
   type: 'object',
-  description: 'An article. Other properties are accepted and ignored.',
+  description: 'An article. Other properties are refused (VALIDATION), so that a misspelt field is not silently ignored.',
   properties: {
     externalId: str({ minLength: 1, maxLength: 500, description: 'The CMS id: storing twice with the same id returns the first article' }),
     id: { type: ['string', 'integer'], description: 'Same as externalId (the CLI JSONL field)' },
@@ -126,6 +126,7 @@ export const articleInputSchema = {
     body: str(),
     publishedAt: str({ description: 'ISO 8601 date or date-time' }),
   },
+  additionalProperties: false,
 } as const;
 
 export const articleBatchResultSchema = {

@@ -90,6 +90,10 @@ export class WasimService {
 
   /** Checks an article before any work: text present, within the length limit. */
   normaliseArticle(a: ArticleRequest): ArticleInput {
+    // JSON.parse has already rounded such a number: storing it would file the article under another id.
+    if (typeof a.id === 'number' && !Number.isSafeInteger(a.id)) {
+      throw new WasimError('VALIDATION', `"id" is a number beyond ${Number.MAX_SAFE_INTEGER}, which JSON numbers do not keep exactly; send the id as a string.`);
+    }
     const title = a.title ?? '';
     const body = a.body ?? '';
     if (typeof title !== 'string' || typeof body !== 'string') throw new WasimError('BAD_ARTICLE', '"title" and "body" must be strings.');

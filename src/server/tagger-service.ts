@@ -71,6 +71,11 @@ export class TaggerService {
     return this.serving !== undefined;
   }
 
+  /** Why the last compilation failed, while no compilation has succeeded since. */
+  get failure(): string | undefined {
+    return this.lastError === undefined ? undefined : this.lastError instanceof Error ? this.lastError.message : String(this.lastError);
+  }
+
   /** The serving tagger; waits for the first compilation when there is none yet. */
   async get(): Promise<ServingTagger> {
     if (this.serving) return this.serving;

@@ -1,5 +1,5 @@
 /** Vocabulary export in the formats import reads (txt, csv, jsonl): an export imports back to the same entries. */
-import type { VocabEntry } from '../core/index.js';
+import type { VocabEntry, VocabFormat } from '../core/index.js';
 
 export type ExportFormat = 'txt' | 'csv' | 'jsonl';
 
@@ -46,4 +46,30 @@ export function exportVocabulary(entries: readonly VocabEntry[], format: ExportF
   if (format === 'txt') return entries.map((e) => e.label + '\n').join('');
   if (format === 'csv') return [CSV_COLUMNS.join(','), ...entries.map(csvRow)].join('\r\n') + '\r\n';
   return entries.map((e) => jsonLine(e) + '\n').join('');
+}
+
+/**
+ * The format of a vocabulary sent as bytes with no format named (application/octet-stream, as
+ * `curl -T` or a file upload sends it): JSON when it is an array or {"entries": […]}, JSONL when
+ * its first line is a JSON object or string, CSV when its first line is a header with a
+ * "label" column, else plain text, one label a line.
+ */
+export function sniffVocabularyFormat(text: string): VocabFormat {
+  const t = text.replace(/^\uFEFF/, '').trimStart();
+  if (t.startsWith('[')) return 'json';
+  const first = t.split(/\r\n|\n|\r/, 1)[0] ?? '';
+  const header = first.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1').toLowerCase());
+  if (!first.startsWith('{') && header.length > 1 && header.includes('label')) return 'csv';
+  if (first.startsWith('{') || first.startsWith('"')) {
+    if (t.startsWith('{')) {
+      try {
+        const v = JSON.parse(t) as { entries?: unknown };
+        if (v && typeof v === 'object' && Array.isArray(v.entries)) return 'json';
+      } catch {
+        // several lines: JSONL
+      }
+    }
+    return 'jsonl';
+  }
+  return 'txt';
 }

@@ -3,9 +3,9 @@
  * across them, one JSONL line per new article in the CLI's article shape ({id, title, body})
  * with where it came from — ready for `wasim tag --input`.
  */
-import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { ingestFeeds, type IngestedArticle } from '../../ingest/ingest.js';
+import { openOutput } from '../../node/output-file.js';
 import { EXIT_INPUT_FAILED, EXIT_OK, parseIntOption, reportError } from '../common.js';
 
 interface IngestCliOptions {
@@ -45,7 +45,8 @@ export function registerIngest(program: Command): void {
       try {
         const timeoutMs = parseIntOption('--timeout', opts.timeout, 1)!;
         const maxBytes = parseIntOption('--max-bytes', opts.maxBytes, 1)!;
-        const out = opts.output && opts.output !== '-' ? createWriteStream(opts.output) : process.stdout;
+        // Opened before the feeds are fetched: a wrong --output fails before any request.
+        const out = openOutput(opts.output);
         const runs = await ingestFeeds(sources, { timeoutMs, maxBytes, fetchPages: opts.fetchPages !== false });
         let written = 0;
         let duplicates = 0;
@@ -53,13 +54,13 @@ export function registerIngest(program: Command): void {
           if (run.error) process.stderr.write(`wasim ingest: ${run.source}: ${run.error.message.split('\n')[0]}\n`);
           for (const e of run.errors) process.stderr.write(`wasim ingest: ${run.source}: item ${e.url ?? e.guid ?? '?'}: ${e.message.split('\n')[0]} (kept from the feed's text)\n`);
           for (const a of run.articles) {
-            out.write(articleLine(a) + '\n');
+            await out.write(articleLine(a) + '\n');
             written++;
           }
           duplicates += run.duplicates;
         }
         const failed = runs.some((r) => r.error);
-        if (out !== process.stdout) await new Promise<void>((r, j) => (out as ReturnType<typeof createWriteStream>).end((err?: Error | null) => (err ? j(err) : r())));
+        await out.close();
         process.stderr.write(`wasim ingest: ${written} articles, ${duplicates} duplicates merged\n`);
         process.exitCode = failed ? EXIT_INPUT_FAILED : EXIT_OK;
       } catch (e) {

@@ -2,11 +2,12 @@
  * `wasim tag`: one article from a text file (first non-empty line the title, the rest the body)
  * or many from JSONL (--input/--output).
  */
-import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { WasimError, WEIGHTS, type TagOptions, type TagResult, type Tagger } from '../../core/index.js';
 import { tagJsonlStream } from '../../node/batch.js';
 import { toOutputLine } from '../../node/output.js';
+import { openOutput, outputError } from '../../node/output-file.js';
 import { createNodeTagger } from '../../node/tagger.js';
 import { loadVocabulary, readTextFile } from '../../node/vocab-file.js';
 import { EXIT_INPUT_FAILED, EXIT_OK, parseIntOption, parseScoreOption, parseVocabFormat, reportError, usageError } from '../common.js';
@@ -32,6 +33,14 @@ export function splitTextArticle(text: string): { title: string; body: string } 
   const clean = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const m = /^[ \t\r\n\u200e\u200f]*([^\r\n]*)(?:\r\n|\n|\r)?([\s\S]*)$/.exec(clean);
   return { title: (m?.[1] ?? '').trim(), body: (m?.[2] ?? '').replace(/^\s+|\s+$/g, '') };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function readStdin(): string {
@@ -75,6 +84,7 @@ export function buildTagger(opts: TagCliOptions): Tagger {
 async function runBatch(opts: TagCliOptions, tagOptions: TagOptions): Promise<number> {
   const jobs = parseIntOption('--jobs', opts.jobs, 1);
   if (!opts.output) throw usageError('--input needs --output (a file, or - for stdout)');
+  if (opts.input !== '-' && isDirectory(opts.input!)) throw new WasimError('FILE_NOT_FOUND', `${opts.input} is a directory, not a file`);
   const input = opts.input === '-' ? process.stdin : createReadStream(opts.input!);
   const inputOpened = new Promise<void>((resolve, reject) => {
     if (opts.input === '-') return resolve();
@@ -82,9 +92,9 @@ async function runBatch(opts: TagCliOptions, tagOptions: TagOptions): Promise<nu
     input.once('error', (e: NodeJS.ErrnoException) => reject(new WasimError('FILE_NOT_FOUND', `${opts.input}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`)));
   });
   await inputOpened;
-  const output = opts.output === '-' ? process.stdout : createWriteStream(opts.output);
+  // Opened before the vocabulary loads: a wrong --output fails at once, in both --jobs modes.
+  const { stream: output, target, close } = openOutput(opts.output);
   const { availableParallelism } = await import('node:os');
-  const { statSync } = await import('node:fs');
   type BatchStats = import('../../node/batch.js').BatchStats;
   const { createBatchProgress, tagJsonlParallel } = await import('../../node/parallel.js');
   const showProgress = opts.progress !== false && !!process.stderr.isTTY;
@@ -122,11 +132,15 @@ async function runBatch(opts: TagCliOptions, tagOptions: TagOptions): Promise<nu
         },
       });
     }
+  } catch (e) {
+    // A write that failed surfaces as whatever the writer saw: the output's own error says why.
+    if (output.errored) throw outputError(target, output.errored);
+    throw e;
   } finally {
     if (latest) progress?.update(latest);
     progress?.stop();
   }
-  if (output !== process.stdout) await new Promise<void>((resolve) => output.end(resolve));
+  await close();
   if (stats.failed > 0) process.stderr.write(`wasim tag: ${stats.failed} of ${stats.lines} line(s) failed (see their "error" fields)\n`);
   return stats.failed > 0 ? EXIT_INPUT_FAILED : EXIT_OK;
 }

@@ -1,8 +1,8 @@
 /** `wasim vocab stats|lint|export|compile`: inspect, check, convert and compile vocabularies. */
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { compileVocabulary, foldKey, serializeCompiled, TAG_TYPES, WasimError, type VocabEntry } from '../../core/index.js';
 import { parseVocabulary } from '../../core/vocabulary.js';
+import { writeOutputFile } from '../../node/output-file.js';
 import { defaultHints, formatFromPath, readDefaultEntries, readTextFile } from '../../node/vocab-file.js';
 import { EXIT_INPUT_FAILED, EXIT_OK, parseVocabFormat, reportError, usageError } from '../common.js';
 
@@ -178,7 +178,7 @@ export function registerVocab(program: Command): Command {
       wrap('compile', (path: string, opts: { output: string; vocabFormat?: string; hints?: boolean }) => {
         const loaded = load(path, opts.vocabFormat, false);
         const compiled = compileVocabulary(loaded.entries, opts.hints === false ? {} : defaultHints());
-        writeFileSync(opts.output, serializeCompiled(compiled));
+        writeOutputFile(opts.output, serializeCompiled(compiled));
         process.stderr.write(`compiled ${compiled.tags.length} tags, ${compiled.patterns.length} forms → ${opts.output}\n`);
         return EXIT_OK;
       }),

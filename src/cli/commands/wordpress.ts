@@ -2,10 +2,11 @@
  * `wasim wordpress pull|push|import-tags --site URL --user U --app-password P`: a WordPress
  * site's posts in as JSONL articles, its tag list out as a vocabulary, and tags written back.
  */
-import { createWriteStream, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { WasimError } from '../../core/index.js';
+import { numberLiteral, WasimError } from '../../core/index.js';
 import { postIdOf, WordPressClient } from '../../ingest/wordpress.js';
+import { openOutput } from '../../node/output-file.js';
 import { EXIT_INPUT_FAILED, EXIT_OK, reportError, usageError } from '../common.js';
 
 interface WpCliOptions {
@@ -25,14 +26,6 @@ function client(opts: WpCliOptions): WordPressClient {
   return new WordPressClient({ site: opts.site, user: opts.user ?? process.env.WASIM_WP_USER, appPassword });
 }
 
-function output(path: string | undefined): NodeJS.WritableStream & { close?: () => void } {
-  return path && path !== '-' ? createWriteStream(path) : process.stdout;
-}
-
-async function finish(out: NodeJS.WritableStream): Promise<void> {
-  if (out === process.stdout) return;
-  await new Promise<void>((r) => out.end(r));
-}
 
 function withSiteOptions(cmd: Command): Command {
   return cmd
@@ -51,15 +44,15 @@ export function registerWordPress(program: Command): void {
       try {
         if (opts.modifiedAfter && Number.isNaN(Date.parse(opts.modifiedAfter))) throw usageError(`--modified-after must be an ISO 8601 date, got "${opts.modifiedAfter}"`);
         const wpc = client(opts);
-        const out = output(opts.output);
+        const out = openOutput(opts.output);
         let n = 0;
         let last = '';
         for await (const a of wpc.pull({ modifiedAfter: opts.modifiedAfter })) {
-          out.write(JSON.stringify(a) + '\n');
+          await out.write(JSON.stringify(a) + '\n');
           n++;
           if (a.modified && a.modified > last) last = a.modified;
         }
-        await finish(out);
+        await out.close();
         process.stderr.write(`wasim wordpress pull: ${n} posts${last ? `; next increment: --modified-after ${last}` : ''}\n`);
         process.exitCode = EXIT_OK;
       } catch (e) {
@@ -71,10 +64,11 @@ export function registerWordPress(program: Command): void {
     .option('-o, --output <file>', 'JSONL vocabulary output (- for stdout)', '-')
     .action(async (opts: WpCliOptions) => {
       try {
-        const tags = (await client(opts).tags()).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
-        const out = output(opts.output);
-        for (const t of tags) out.write(JSON.stringify({ label: t.name, id: `wp:${t.id}`, note: `WordPress tag ${t.slug}, used ${t.count} times` }) + '\n');
-        await finish(out);
+        const wpc = client(opts);
+        const out = openOutput(opts.output);
+        const tags = (await wpc.tags()).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+        for (const t of tags) await out.write(JSON.stringify({ label: t.name, id: `wp:${t.id}`, note: `WordPress tag ${t.slug}, used ${t.count} times` }) + '\n');
+        await out.close();
         process.stderr.write(`wasim wordpress import-tags: ${tags.length} tags\n`);
         process.exitCode = EXIT_OK;
       } catch (e) {
@@ -110,6 +104,11 @@ export function registerWordPress(program: Command): void {
             continue;
           }
           const postId = postIdOf(rec.id);
+          if (typeof rec.id === 'number' && postId === null) {
+            process.stderr.write(`wasim wordpress push: line ${i + 1}: "id" ${numberLiteral(line, '/id', rec.id) ?? rec.id} is not a WordPress post id\n`);
+            failed++;
+            continue;
+          }
           if (postId === null || !Array.isArray(rec.tags)) {
             process.stderr.write(`wasim wordpress push: line ${i + 1}: needs "id" ("wp:123") and "tags"\n`);
             failed++;

@@ -106,7 +106,7 @@ export async function articleRoutes(app: FastifyInstance, { context: ctx }: { co
           type: 'object',
           properties: {
             top: { type: 'integer', minimum: 1, maximum: 1000 },
-            minScore: { type: 'number' },
+            minScore: { type: 'number', minimum: 0, maximum: 1, description: 'Drop tags scoring below this, 0..1' },
             explain: { type: 'boolean', description: 'Add tag ids, mention kinds and the evidence behind each score' },
           },
           additionalProperties: false,

@@ -4,6 +4,29 @@ import { WasimError } from '../../core/index.js';
 import type { AppContext } from '../context.js';
 import { errors } from '../schemas.js';
 
+/** A database that takes longer than this to answer `select 1` is not ready (a dropped network never refuses). */
+export const PING_TIMEOUT_MS = 2000;
+
+/** Why the database is not usable, or undefined when it answers in time. */
+async function databaseProblem(ctx: AppContext): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`The database does not answer within ${PING_TIMEOUT_MS} ms.`), PING_TIMEOUT_MS);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([
+      ctx.repo.ping().then(
+        () => undefined,
+        (e: unknown) => `The database does not answer: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}.`,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function systemRoutes(app: FastifyInstance, { context: ctx }: { context: AppContext }): Promise<void> {
   const open = { access: 'public' as const, rateLimit: false as const };
 
@@ -23,6 +46,7 @@ export async function systemRoutes(app: FastifyInstance, { context: ctx }: { con
       schema: {
         tags: ['operations'],
         summary: 'Readiness: the database answers and a compiled tagger serves',
+        description: 'While the vocabulary is compiled for the first time, or while the database does not answer, 503 NOT_READY with the reason in the message. /healthz answers 200 all the while: it only says the process lives.',
         response: {
           200: {
             type: 'object',
@@ -38,13 +62,15 @@ export async function systemRoutes(app: FastifyInstance, { context: ctx }: { con
       },
     },
     async () => {
-      try {
-        await ctx.repo.ping();
-      } catch (e) {
-        throw new WasimError('NOT_READY', `The database does not answer: ${(e as Error).message}`);
-      }
+      const reasons: string[] = [];
+      const database = await databaseProblem(ctx);
+      if (database) reasons.push(database);
       const serving = ctx.tagger.current;
-      if (!serving) throw new WasimError('NOT_READY', 'The tagger is still being compiled.');
+      if (!serving) {
+        const failure = ctx.tagger.failure;
+        reasons.push(failure ? `The vocabulary could not be compiled: ${failure.split('\n')[0]}` : 'The vocabulary is being compiled for the first time.');
+      }
+      if (reasons.length > 0 || !serving) throw new WasimError('NOT_READY', reasons.join(' '));
       return { status: 'ready', database: ctx.repo.kind, tagger: { vocabularySize: serving.size, vocabularyVersion: serving.version, compiledAt: serving.compiledAt } };
     },
   );

@@ -4,7 +4,7 @@ import { WasimError, type TagType, type VocabFormat } from '../../core/index.js'
 import type { AppContext } from '../context.js';
 import { bearer, errors, pageQuery, stringIdParam, vocabularyEntrySchema, vocabularyInputSchema, vocabularyPatchSchema, waitQuery } from '../schemas.js';
 import type { VocabularyInput } from '../service.js';
-import { EXPORT_CONTENT_TYPES, type ExportFormat } from '../vocab-io.js';
+import { EXPORT_CONTENT_TYPES, sniffVocabularyFormat, type ExportFormat } from '../vocab-io.js';
 
 const FORMAT_OF_CONTENT_TYPE: Record<string, VocabFormat> = {
   'text/plain': 'txt',
@@ -16,6 +16,9 @@ const FORMAT_OF_CONTENT_TYPE: Record<string, VocabFormat> = {
   'application/x-jsonlines': 'jsonl',
   'application/jsonlines': 'jsonl',
 };
+
+/** Bytes of a file whose type the sender did not say: the import recognises the format. */
+const BYTES = 'application/octet-stream';
 
 /** Import bodies may be larger than articles: a whole vocabulary of a large archive. */
 const IMPORT_BODY_FACTOR = 16;
@@ -137,7 +140,7 @@ export async function vocabularyRoutes(app: FastifyInstance, { context: ctx }: {
   await app.register(async (scope) => {
     const asText = (_req: unknown, body: string, done: (err: Error | null, body?: unknown) => void) => done(null, body);
     scope.removeContentTypeParser(['application/json', 'text/plain']);
-    scope.addContentTypeParser(Object.keys(FORMAT_OF_CONTENT_TYPE), { parseAs: 'string', bodyLimit: ctx.config.bodyLimit * IMPORT_BODY_FACTOR }, asText);
+    scope.addContentTypeParser([...Object.keys(FORMAT_OF_CONTENT_TYPE), BYTES], { parseAs: 'string', bodyLimit: ctx.config.bodyLimit * IMPORT_BODY_FACTOR }, asText);
 
     scope.post<{ Body: string; Querystring: { format?: VocabFormat; mode: 'merge' | 'replace'; wait: boolean } }>(
       '/v1/vocabulary/import',
@@ -148,10 +151,11 @@ export async function vocabularyRoutes(app: FastifyInstance, { context: ctx }: {
           tags: ['vocabulary'],
           summary: 'Import a vocabulary file sent as the body (txt, csv, json or jsonl)',
           description:
-            'The format comes from ?format= or the content type (text/plain → txt, text/csv → csv, application/json → json, application/x-ndjson → jsonl). ' +
+            'The format comes from ?format= or the content type (text/plain → txt, text/csv → csv, application/json → json, application/x-ndjson → jsonl); ' +
+            'a body sent as application/octet-stream (a file upload, `curl -T`) without ?format= is recognised by its content. ' +
             'mode=merge adds and updates entries (fields a file leaves out are kept); mode=replace also deletes entries the file does not list.',
           security: bearer,
-          consumes: Object.keys(FORMAT_OF_CONTENT_TYPE),
+          consumes: [...Object.keys(FORMAT_OF_CONTENT_TYPE), BYTES],
           body: { type: 'string' },
           querystring: {
             type: 'object',
@@ -176,7 +180,7 @@ export async function vocabularyRoutes(app: FastifyInstance, { context: ctx }: {
       },
       async (req) => {
         const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-        const format = req.query.format ?? FORMAT_OF_CONTENT_TYPE[contentType];
+        const format = req.query.format ?? FORMAT_OF_CONTENT_TYPE[contentType] ?? (contentType === BYTES ? sniffVocabularyFormat(req.body) : undefined);
         if (!format) throw new WasimError('BAD_VOCAB_FORMAT', 'Say which format the body is in: ?format=txt|csv|json|jsonl.');
         return ctx.service.importText(req.body, format, req.query.mode, req.query.wait);
       },
