@@ -118,7 +118,6 @@ function isMedia(tag: CompiledTag): boolean {
   return MEDIA_LABEL_HEADS.has(first);
 }
 
-const NAME_TYPES: ReadonlySet<TagType | undefined> = new Set(['place', 'person', 'organisation']);
 
 /** A conjunction or preposition heads are often written with (بمستشفى، وجامعة). */
 const HEAD_PROCLITICS = ['و', 'ب', 'ل', 'ف', 'ك', 'وب', 'ول', 'فب'];
@@ -191,7 +190,7 @@ export interface DisambiguationCache {
    * Per tag of the vocabulary last judged, what does not depend on the text (FACT_* bits, 0 until
    * computed): asked for every match, and a big vocabulary's tags are made on demand.
    */
-  facts: Uint8Array;
+  facts: Uint16Array;
   /** Per tag, 1 + its country's index in countryNames, -1 for none, 0 until met. */
   countryOfTag: Int32Array;
   readonly countryNames: string[];
@@ -204,19 +203,29 @@ export interface DisambiguationCache {
 }
 
 export function createDisambiguationCache(): DisambiguationCache {
-  return { givenNames: new Map(), facts: new Uint8Array(0), countryOfTag: new Int32Array(0), countryNames: [], vocabulary: undefined, background: undefined, patternForms: [], column: new Int32Array(256) };
+  return { givenNames: new Map(), facts: new Uint16Array(0), countryOfTag: new Int32Array(0), countryNames: [], vocabulary: undefined, background: undefined, patternForms: [], column: new Int32Array(256) };
 }
 
 const FACT_KNOWN = 1;
 const FACT_MEDIA = 2;
 const FACT_COMMON_WORD = 4;
 const FACT_PLACE = 8;
+// The tag's type and ambiguity, read for every match: from this array rather than the tag object,
+// which a big vocabulary keeps far apart in memory.
+const FACT_PERSON = 16;
+const FACT_ORGANISATION = 32;
+const FACT_TOPIC = 64;
+const FACT_EVENT = 128;
+const FACT_AMBIGUOUS = 256;
+const FACT_NAME_TYPE = FACT_PLACE | FACT_PERSON | FACT_ORGANISATION;
+const FACT_TYPED = FACT_NAME_TYPE | FACT_TOPIC | FACT_EVENT;
+const TYPE_FACTS: Readonly<Record<TagType, number>> = { place: FACT_PLACE, person: FACT_PERSON, organisation: FACT_ORGANISATION, topic: FACT_TOPIC, event: FACT_EVENT };
 
 function factsOf(cv: CompiledVocabulary, index: number, bg: BackgroundModel | undefined, cache: DisambiguationCache): number {
   let f = cache.facts[index]!;
   if (f === 0) {
     const tag = cv.tags.get(index);
-    f = FACT_KNOWN | (isMedia(tag) ? FACT_MEDIA : 0) | (tag.type === undefined && bg !== undefined && !tag.key.includes(' ') && commonWord(bg, tag.key) ? FACT_COMMON_WORD : 0) | (tag.type === 'place' ? FACT_PLACE : 0);
+    f = FACT_KNOWN | (isMedia(tag) ? FACT_MEDIA : 0) | (tag.type === undefined && bg !== undefined && !tag.key.includes(' ') && commonWord(bg, tag.key) ? FACT_COMMON_WORD : 0) | (tag.type === undefined ? 0 : TYPE_FACTS[tag.type]) | (tag.ambiguous ? FACT_AMBIGUOUS : 0);
     cache.facts[index] = f;
   }
   return f;
@@ -367,7 +376,7 @@ function useVocabulary(cv: CompiledVocabulary, bg: BackgroundModel | undefined, 
   if (cache.vocabulary === cv && cache.background === bg) return;
   cache.vocabulary = cv;
   cache.background = bg;
-  cache.facts = new Uint8Array(cv.tags.length);
+  cache.facts = new Uint16Array(cv.tags.length);
   cache.countryOfTag = new Int32Array(cv.tags.length);
   cache.patternForms = new Array<string | undefined>(cv.patterns.length).fill(undefined);
 }
@@ -544,6 +553,8 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, 
   let out: Signal[] | undefined;
   const facts = factsOf(cv, m.tag, bg, cache);
   const media = (facts & FACT_MEDIA) !== 0;
+  const person = (facts & FACT_PERSON) !== 0;
+  const ambiguous = (facts & FACT_AMBIGUOUS) !== 0;
 
   // A head noun before the name, looking back over titles and name links (مستشفى الملك فهد).
   if (joinedBefore && m.kind !== 'nisba' && (wp & (W_LINK | W_TITLE | W_FACILITY_HEAD | W_MEDIA_HEAD)) !== 0) {
@@ -556,15 +567,15 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, 
     else if (k >= 0 && !media && (wk & W_MEDIA_HEAD) !== 0 && k === m.start - 1) (out ??= []).push('citation');
   }
   // A word completing a longer name after it: الهلال الأحمر, كوريا الشمالية.
-  if (single && joinedAfter && tag.type !== 'topic' && (wn & W_COMPLETER) !== 0 && m.kind !== 'nisba') (out ??= []).push('completer');
+  if (single && joinedAfter && (facts & FACT_TOPIC) === 0 && (wn & W_COMPLETER) !== 0 && m.kind !== 'nisba') (out ??= []).push('completer');
 
-  if (single && tag.type !== 'person') {
+  if (single && !person) {
     // A name inside a personal name: after بن, الملك, أبو … (an untyped tag may be that person).
     if (joinedBefore && (wp & W_LINK) !== 0) {
-      if (tag.type !== undefined) (out ??= []).push('nameLink');
+      if ((facts & FACT_TYPED) !== 0) (out ??= []).push('nameLink');
     }
     // After a title an indefinite word is a name (الأمير تركي); a definite nisba is its adjective (الرئيس السوري).
-    else if (joinedBefore && (wp & W_TITLE) !== 0 && NAME_TYPES.has(tag.type) && !media && m.kind === 'exact' && (wf & W_ARTICLE) === 0) (out ??= []).push('personName');
+    else if (joinedBefore && (wp & W_TITLE) !== 0 && (facts & FACT_NAME_TYPE) !== 0 && !media && m.kind === 'exact' && (wf & W_ARTICLE) === 0) (out ??= []).push('personName');
     else if ((wf & W_ARTICLE) === 0 && joinedAfter && (wn & (W_PATRONYM | W_ARTICLE)) !== 0 && words.givenName(m.start)) {
       // تركي اليوسف، بدر السحيباني: a given name, then بن or a family name — the place it spells,
       // or a bare given name of the vocabulary, is a fragment of that person's name.
@@ -581,15 +592,15 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, 
   if (media && toks.length > 2 * BYLINE_WORDS && (m.start < BYLINE_WORDS || m.end > toks.length - BYLINE_WORDS)) (out ??= []).push('byline');
 
   // A quoted source: لـ«الشرق الأوسط», وفقا لـ«الحياة».
-  if (!media && hasPrev && ((wp & W_SOURCE) !== 0 || (toks[m.start - 1]!.key === 'ل' && toks[m.start - 1]!.joiner)) && tag.type !== 'person' && QUOTE.test(gapBefore(words, m.start))) {
+  if (!media && hasPrev && ((wp & W_SOURCE) !== 0 || (toks[m.start - 1]!.key === 'ل' && toks[m.start - 1]!.joiner)) && !person && QUOTE.test(gapBefore(words, m.start))) {
     if (!out?.includes('citation')) (out ??= []).push('citation');
   }
 
   if (single && m.kind === 'exact' && joinedBefore && (wf & W_ARTICLE) !== 0 && (wp & W_DEFINITE) !== 0 && (wp & (W_TITLE | W_PLACE_HEAD)) === 0) {
     // المرحلة الجديدة: both definite, the same gender: the word is an adjective of the noun.
     const sameGender = (wp & W_FEMININE) === (wf & W_FEMININE) && (wp & W_PLURAL_ENDING) === 0;
-    const introduced = tag.type === 'organisation' && (wp & W_MEDIA_HEAD_EXACT) !== 0;
-    if (sameGender && !introduced && (tag.ambiguous || tag.type === undefined || tag.type === 'place' || tag.type === 'organisation') && !(bg !== undefined && bg.df(first.key) < RARE_DF)) (out ??= []).push('agreement');
+    const introduced = (facts & FACT_ORGANISATION) !== 0 && (wp & W_MEDIA_HEAD_EXACT) !== 0;
+    if (sameGender && !introduced && (ambiguous || (facts & FACT_TYPED) === 0 || (facts & (FACT_PLACE | FACT_ORGANISATION)) !== 0) && !(bg !== undefined && bg.df(first.key) < RARE_DF)) (out ??= []).push('agreement');
   }
 
   // A title before it or a patronym after it makes the word a name (الإمام علي، علي بن أبي طالب).
@@ -609,7 +620,7 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, 
 
   // A place the vocabulary qualifies by its parent or country (زنجبار (اليمن), العين in the UAE)
   // is another place of that name when the article is set elsewhere: other countries, not its own.
-  if (tag.type === 'place' && tag.ambiguous) {
+  if ((facts & FACT_PLACE) !== 0 && ambiguous) {
     const ctx = article;
     const country = countryOfIndex(cv, m.tag, cache);
     const own = placedHere(cv, m.tag, ctx, cache);
@@ -619,7 +630,7 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, 
   }
 
   // An ambiguous name is confirmed by a word of its sense nearby (نادي الهلال، صحيفة «الحياة»).
-  if (tag.ambiguous && single && out === undefined) {
+  if (ambiguous && single && out === undefined) {
     const cues = confirmingCuesFor(tag);
     let confirmed = media && QUOTE.test(gapBefore(words, m.start));
     if (!confirmed && cues !== undefined && cues.size > 0) {
@@ -630,7 +641,7 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, 
   }
 
   // العديد من: the word governs the preposition after it in most of its uses.
-  if (single && hasNext && joinedAfter && (wn & W_GOVERNED_PREPOSITION) !== 0 && tag.type !== 'person' && bg !== undefined) {
+  if (single && hasNext && joinedAfter && (wn & W_GOVERNED_PREPOSITION) !== 0 && !person && bg !== undefined) {
     const df = bg.df(first.key);
     if (df >= 50 && bg.bigramDf(first.key, toks[m.end]!.key) >= GOVERNED_SHARE * df) (out ??= []).push('governed');
   }
