@@ -101,7 +101,7 @@ const SOURCE_WORDS = folded(['وفقا', 'وفق', 'طبقا', 'نقلا', 'حس
 const PLACE_HEADS = folded(['المنطقة', 'المحافظة', 'المدينة', 'العاصمة', 'الولاية', 'الإمارة', 'الجزيرة', 'البلدة', 'القرية', 'الضاحية', 'المقاطعة', 'الجمهورية', 'المملكة', 'الدولة']);
 
 /** Prepositions a noun or verbal noun may govern (العديد من، القضاء على، الاتفاق مع). */
-const GOVERNED = folded(['من', 'على', 'عن', 'مع']);
+const GOVERNED_ORDER: readonly string[] = ['من', 'على', 'عن', 'مع'].map(foldKey);
 
 /** A share of a word's documents followed by its preposition above which the word is that word. */
 const GOVERNED_SHARE = 0.35;
@@ -217,6 +217,7 @@ const FACT_ORGANISATION = 32;
 const FACT_TOPIC = 64;
 const FACT_EVENT = 128;
 const FACT_AMBIGUOUS = 256;
+const FACT_PARENT = 512;
 const FACT_NAME_TYPE = FACT_PLACE | FACT_PERSON | FACT_ORGANISATION;
 const FACT_TYPED = FACT_NAME_TYPE | FACT_TOPIC | FACT_EVENT;
 const TYPE_FACTS: Readonly<Record<TagType, number>> = { place: FACT_PLACE, person: FACT_PERSON, organisation: FACT_ORGANISATION, topic: FACT_TOPIC, event: FACT_EVENT };
@@ -225,7 +226,7 @@ function factsOf(cv: CompiledVocabulary, index: number, bg: BackgroundModel | un
   let f = cache.facts[index]!;
   if (f === 0) {
     const tag = cv.tags.get(index);
-    f = FACT_KNOWN | (isMedia(tag) ? FACT_MEDIA : 0) | (tag.type === undefined && bg !== undefined && !tag.key.includes(' ') && commonWord(bg, tag.key) ? FACT_COMMON_WORD : 0) | (tag.type === undefined ? 0 : TYPE_FACTS[tag.type]) | (tag.ambiguous ? FACT_AMBIGUOUS : 0);
+    f = FACT_KNOWN | (isMedia(tag) ? FACT_MEDIA : 0) | (tag.type === undefined && bg !== undefined && !tag.key.includes(' ') && commonWord(bg, tag.key) ? FACT_COMMON_WORD : 0) | (tag.type === undefined ? 0 : TYPE_FACTS[tag.type]) | (tag.ambiguous ? FACT_AMBIGUOUS : 0) | (tag.parent !== undefined ? FACT_PARENT : 0);
     cache.facts[index] = f;
   }
   return f;
@@ -321,7 +322,8 @@ class ArticleContext {
 }
 
 function hasPlace(cv: CompiledVocabulary, index: number, bg: BackgroundModel | undefined, cache: DisambiguationCache): boolean {
-  return cv.tags.get(index).parent !== undefined || ((factsOf(cv, index, bg, cache) & FACT_PLACE) !== 0 && countryOfIndex(cv, index, cache) !== undefined);
+  const facts = factsOf(cv, index, bg, cache);
+  return (facts & FACT_PARENT) !== 0 || ((facts & FACT_PLACE) !== 0 && countryOfIndex(cv, index, cache) !== undefined);
 }
 
 /** The tag is placed in the article: its parent is named there, or its country. */
@@ -337,33 +339,35 @@ function placedHere(cv: CompiledVocabulary, index: number, ctx: ArticleContext, 
  * namesake and its mention is dropped.
  */
 function withoutNamesakes(cv: CompiledVocabulary, kept: Match[], article: ArticleContext, bg: BackgroundModel | undefined, cache: DisambiguationCache): Match[] {
-  let shared = false;
-  for (let i = 1; i < kept.length && !shared; i++) shared = kept[i]!.start === kept[i - 1]!.start && kept[i]!.end === kept[i - 1]!.end;
-  if (!shared) return kept;
-  const out: Match[] = [];
+  // A copy is made only once a match is dropped: most fields have no namesakes.
+  let out: Match[] | undefined;
   for (let i = 0; i < kept.length; ) {
     let j = i + 1;
     while (j < kept.length && kept[j]!.start === kept[i]!.start && kept[j]!.end === kept[i]!.end) j++;
-    const group = kept.slice(i, j);
     // Only entries the vocabulary places (a parent, a country) can be told apart by the article.
-    if (group.length < 2 || !group.some((m) => hasPlace(cv, m.tag, bg, cache))) {
-      out.push(...group);
-      i = j;
-      continue;
-    }
-    const placed = group.map((m) => placedHere(cv, m.tag, article, cache));
-    if (group.length > 1 && placed.some(Boolean) && !placed.every(Boolean)) {
-      group.forEach((m, k) => {
-        if (placed[k]) out.push(m);
-        else {
-          m.confidence = Math.round(m.confidence * SIGNAL_CONFIDENCE.namesake * 1000) / 1000;
-          m.reasons = [...(m.reasons ?? []), 'namesake'];
+    let placeable = false;
+    for (let k = i; k < j && !placeable && j - i > 1; k++) placeable = hasPlace(cv, kept[k]!.tag, bg, cache);
+    if (placeable) {
+      const placed: boolean[] = [];
+      for (let k = i; k < j; k++) placed.push(placedHere(cv, kept[k]!.tag, article, cache));
+      if (placed.some(Boolean) && !placed.every(Boolean)) {
+        out ??= kept.slice(0, i);
+        for (let k = i; k < j; k++) {
+          const m = kept[k]!;
+          if (placed[k - i]) out.push(m);
+          else {
+            m.confidence = Math.round(m.confidence * SIGNAL_CONFIDENCE.namesake * 1000) / 1000;
+            m.reasons = [...(m.reasons ?? []), 'namesake'];
+          }
         }
-      });
-    } else out.push(...group);
+        i = j;
+        continue;
+      }
+    }
+    if (out !== undefined) for (let k = i; k < j; k++) out.push(kept[k]!);
     i = j;
   }
-  return out;
+  return out ?? kept;
 }
 
 /** A field's text, tokens and matches: the stage's input and, with the matches kept, its output. */
@@ -436,7 +440,9 @@ const W_FEMININE = 1 << 12;
 const W_PLURAL_ENDING = 1 << 13;
 const W_ARTICLE = 1 << 17;
 const W_PATRONYM = 1 << 18;
-const WORD_BITS = (1 << 19) - 1;
+/** Beside W_GOVERNED_PREPOSITION: which one it is, its index in GOVERNED_ORDER. */
+const W_PREPOSITION_SHIFT = 21;
+const WORD_BITS = ((1 << 19) - 1) | (3 << W_PREPOSITION_SHIFT);
 /** In a field's column beside the word's bits: whether it is joined to the token before (see joined). */
 const W_JOIN_KNOWN = 1 << 19;
 const W_JOINED = 1 << 20;
@@ -488,16 +494,49 @@ class FieldWords {
     return yes;
   }
 
-  /** isGivenName of token i, remembered on the matcher's analysis of the word when it has one. */
-  givenName(i: number): boolean {
-    const key = this.toks[i]!.key;
+  /** The matcher's analysis of token i with its statistics memos valid for this background, if it has one. */
+  private statsOf(i: number): WordAnalysis | undefined {
     const a = this.analyses?.[i];
-    if (a === undefined || a.tokenKey !== key) return isGivenName(this.bg, key, this.cache.givenNames);
-    if (a.givenNameBackground !== this.bg || a.givenName === undefined) {
-      a.givenName = isGivenName(this.bg, key, this.cache.givenNames);
-      a.givenNameBackground = this.bg;
+    if (a === undefined || a.tokenKey !== this.toks[i]!.key) return undefined;
+    if (a.statsBackground !== this.bg) {
+      a.statsBackground = this.bg;
+      a.givenName = undefined;
+      a.df = -1;
+      a.governs = 0;
     }
-    return a.givenName;
+    return a;
+  }
+
+  /** isGivenName of token i. */
+  givenName(i: number): boolean {
+    const a = this.statsOf(i);
+    if (a === undefined) return isGivenName(this.bg, this.toks[i]!.key, this.cache.givenNames);
+    return (a.givenName ??= isGivenName(this.bg, this.toks[i]!.key, this.cache.givenNames));
+  }
+
+  /** The background's document frequency of token i (the background must be there). */
+  df(i: number): number {
+    const a = this.statsOf(i);
+    if (a === undefined) return this.bg!.df(this.toks[i]!.key);
+    if (a.df < 0) a.df = this.bg!.df(this.toks[i]!.key);
+    return a.df;
+  }
+
+  /**
+   * Whether token i governs the preposition after it (العديد من): followed by it in at least
+   * GOVERNED_SHARE of its documents. Token i + 1 is the preposition (W_GOVERNED_PREPOSITION).
+   */
+  governs(i: number): boolean {
+    const a = this.statsOf(i);
+    if (a === undefined) return this.governsNext(i);
+    const asked = 1 << (2 * ((this.bits(i + 1) >>> W_PREPOSITION_SHIFT) & 3));
+    if ((a.governs & asked) === 0) a.governs |= asked | (this.governsNext(i) ? asked << 1 : 0);
+    return (a.governs & (asked << 1)) !== 0;
+  }
+
+  private governsNext(i: number): boolean {
+    const df = this.df(i);
+    return df >= 50 && this.bg!.bigramDf(this.toks[i]!.key, this.toks[i + 1]!.key) >= GOVERNED_SHARE * df;
   }
 }
 
@@ -514,8 +553,9 @@ const LISTED_WORDS: ReadonlyMap<string, number> = (() => {
       if (key.length >= 2) for (const p of HEAD_PROCLITICS) mark(p + key, bit);
     }
   }
-  const exact: [ReadonlySet<string>, number][] = [[MEDIA_HEADS, W_MEDIA_HEAD_EXACT], [PERSON_TITLES, W_TITLE], [NAME_LINKS, W_LINK], [COMPLETERS, W_COMPLETER], [SOURCE_WORDS, W_SOURCE], [GOVERNED, W_GOVERNED_PREPOSITION], [KUNYA, W_KUNYA]];
+  const exact: [ReadonlySet<string>, number][] = [[MEDIA_HEADS, W_MEDIA_HEAD_EXACT], [PERSON_TITLES, W_TITLE], [NAME_LINKS, W_LINK], [COMPLETERS, W_COMPLETER], [SOURCE_WORDS, W_SOURCE], [KUNYA, W_KUNYA]];
   for (const [set, bit] of exact) for (const key of set) mark(key, bit);
+  GOVERNED_ORDER.forEach((key, k) => mark(key, W_GOVERNED_PREPOSITION | (k << W_PREPOSITION_SHIFT)));
   mark('بن', W_PATRONYM);
   mark('ابن', W_PATRONYM);
   return table;
@@ -579,7 +619,7 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, 
     else if ((wf & W_ARTICLE) === 0 && joinedAfter && (wn & (W_PATRONYM | W_ARTICLE)) !== 0 && words.givenName(m.start)) {
       // تركي اليوسف، بدر السحيباني: a given name, then بن or a family name — the place it spells,
       // or a bare given name of the vocabulary, is a fragment of that person's name.
-      if ((wn & W_PATRONYM) !== 0 || (bg !== undefined && (wn & W_ARTICLE) !== 0 && bg.df(toks[m.end]!.key) < FAMILY_NAME_DF)) (out ??= []).push('personName');
+      if ((wn & W_PATRONYM) !== 0 || (bg !== undefined && (wn & W_ARTICLE) !== 0 && words.df(m.end) < FAMILY_NAME_DF)) (out ??= []).push('personName');
     } else if (joinedBefore && (wp & W_ARTICLE) === 0 && (m.kind === 'nisba' || (wf & W_ARTICLE) !== 0) && (words.givenName(m.start - 1) || (m.start > 1 && (words.bits(m.start - 2) & W_KUNYA) !== 0))) {
       // سعد السويدي، محمد المصري، أبو بكر البغدادي: a place's nisba or name after a given name (or
       // a kunya) is a family name.
@@ -600,7 +640,7 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, 
     // المرحلة الجديدة: both definite, the same gender: the word is an adjective of the noun.
     const sameGender = (wp & W_FEMININE) === (wf & W_FEMININE) && (wp & W_PLURAL_ENDING) === 0;
     const introduced = (facts & FACT_ORGANISATION) !== 0 && (wp & W_MEDIA_HEAD_EXACT) !== 0;
-    if (sameGender && !introduced && (ambiguous || (facts & FACT_TYPED) === 0 || (facts & (FACT_PLACE | FACT_ORGANISATION)) !== 0) && !(bg !== undefined && bg.df(first.key) < RARE_DF)) (out ??= []).push('agreement');
+    if (sameGender && !introduced && (ambiguous || (facts & FACT_TYPED) === 0 || (facts & (FACT_PLACE | FACT_ORGANISATION)) !== 0) && !(bg !== undefined && words.df(m.start) < RARE_DF)) (out ??= []).push('agreement');
   }
 
   // A title before it or a patronym after it makes the word a name (الإمام علي، علي بن أبي طالب).
@@ -613,7 +653,7 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, 
   if (single && bg !== undefined && (m.kind === 'nisba' || m.kind === 'inflected')) {
     const form = formOf(cv, m.pattern, cache);
     if (!first.key.endsWith(form)) {
-      const whole = bg.df(first.key);
+      const whole = words.df(m.start);
       if (whole >= 30 && whole > 2 * bg.df(tag.key)) (out ??= []).push('derivedForm');
     }
   }
@@ -642,8 +682,7 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, 
 
   // العديد من: the word governs the preposition after it in most of its uses.
   if (single && hasNext && joinedAfter && (wn & W_GOVERNED_PREPOSITION) !== 0 && !person && bg !== undefined) {
-    const df = bg.df(first.key);
-    if (df >= 50 && bg.bigramDf(first.key, toks[m.end]!.key) >= GOVERNED_SHARE * df) (out ??= []).push('governed');
+    if (words.governs(m.start)) (out ??= []).push('governed');
   }
   return out;
 }

@@ -247,7 +247,12 @@ interface Analysis {
   wordBits: number;
   /** Whether news uses the word as a given name, by the word statistics named beside it. */
   givenName: boolean | undefined;
-  givenNameBackground: BackgroundModel | undefined;
+  /** The word's document frequency in `statsBackground`, -1 until asked. */
+  df: number;
+  /** Whether the word governs each preposition of the disambiguation stage (2 bits each: asked, yes). */
+  governs: number;
+  /** The word statistics the three memos above were made with. */
+  statsBackground: BackgroundModel | undefined;
 }
 
 /** The vocabulary words one long vowel from a text word (names.ts), for the token key they were found for. */
@@ -269,7 +274,12 @@ export interface WordAnalysis {
   wordBits: number;
   /** The disambiguation stage's memo: a given name by the statistics `givenNameBackground`. */
   givenName: boolean | undefined;
-  givenNameBackground: BackgroundModel | undefined;
+  /** The word's document frequency in `statsBackground`, -1 until asked. */
+  df: number;
+  /** Whether the word governs each preposition of the disambiguation stage (2 bits each: asked, yes). */
+  governs: number;
+  /** The word statistics the three memos above were made with. */
+  statsBackground: BackgroundModel | undefined;
 }
 
 let lastTokens: readonly Token[] | undefined;
@@ -321,7 +331,7 @@ function analyse(cv: CompiledVocabulary, cache: AnalysisCache, key: string, ligh
     if (c.kind !== 'inflected' && trie.childStart[node + 1]! > trie.childStart[node]!) starts.push({ node, rank: KIND_RANK[c.kind], light: c.light });
   }
   for (const h of singleTokenHits(cv, cache.known, key, light, rewritten)) hits.push(h.pattern, h.tag, KIND_RANK[h.kind]);
-  return { light, rewritten, exactId, starts: starts.length > 0 ? starts : NO_STARTS, hits: hits.length > 0 ? hits : NO_HITS, next: undefined, tokenKey: undefined, tokenKeyIsLight: undefined, tokenLight: undefined, nearWords: undefined, wordBits: 0, givenName: undefined, givenNameBackground: undefined };
+  return { light, rewritten, exactId, starts: starts.length > 0 ? starts : NO_STARTS, hits: hits.length > 0 ? hits : NO_HITS, next: undefined, tokenKey: undefined, tokenKeyIsLight: undefined, tokenLight: undefined, nearWords: undefined, wordBits: 0, givenName: undefined, df: -1, governs: 0, statsBackground: undefined };
 }
 
 /** Two generations: when the young one is full it becomes the old one, and what is still used moves back. */
