@@ -68,7 +68,7 @@ export function parseServers(value: string): string[] {
   const servers = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (servers.length === 0) throw new WasimError('USAGE', '--nats needs a server URL, e.g. nats://127.0.0.1:4222');
   for (const s of servers) {
-    if (!/^((nats|tls):\/\/)?([^\s/:@]+@)?(\[[0-9a-fA-F:]+\]|[^\s/:@[\]]+)(:\d{1,5})?\/?$/.test(s)) {
+    if (!/^((nats|tls):\/\/)?([^\s/@]+@)?(\[[0-9a-fA-F:]+\]|[^\s/:@[\]]+)(:\d{1,5})?\/?$/.test(s)) {
       throw new WasimError('USAGE', `--nats: "${s}" is not a NATS server URL (nats://host:port)`);
     }
   }
@@ -98,6 +98,9 @@ async function findStream(jsm: JetStreamManager, subject: string): Promise<strin
     throw e;
   }
 }
+
+/** How long a message handed back on close waits before it is delivered again. */
+const HAND_BACK_DELAY_MS = 1000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -212,11 +215,8 @@ class NatsTransport implements StreamTransport {
   private async run(): Promise<void> {
     try {
       for await (const m of this.messages) {
-        if (this.closing) {
-          m.nak();
-          continue;
-        }
         this.held.push(m);
+        if (this.closing) continue;
         this.notify();
         while (this.held.length >= this.setup.batch && !this.closing && !this.failure) await new Promise<void>((resolve) => (this.room = resolve));
       }
@@ -284,11 +284,14 @@ class NatsTransport implements StreamTransport {
     this.closing = true;
     this.room?.();
     this.notify();
-    // What was delivered but not handed to the loop goes back at once, not after ack_wait.
-    for (const m of this.held.splice(0)) m.nak();
     await this.messages.close().catch(() => undefined);
     await Promise.race([this.pump, sleep(2000)]);
     if (this.nc.isClosed()) return;
+    // What was delivered but not handed to the loop goes back for the next consumer, soon
+    // rather than after the ack wait. Not at once: the server (2.9) delivers a message nakked
+    // right after a pull of ours ended straight back into that pull, where it waits out its
+    // ack wait after all.
+    for (const m of this.held.splice(0)) m.nak(HAND_BACK_DELAY_MS);
     // Drain flushes the acks; a server that does not answer does not hold the exit up.
     await Promise.race([this.nc.drain().catch(() => undefined), sleep(5000)]);
     if (!this.nc.isClosed()) await this.nc.close().catch(() => undefined);
