@@ -6,7 +6,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { connect as connectTcp, createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
@@ -154,7 +154,8 @@ test('1,000 articles, the consumer SIGKILLed midway and restarted: every article
       const expected = { ...(JSON.parse(tagLine(tagger, JSON.stringify(testArticle(i)), 1, {}).out) as object), vocabulary };
       assert.equal(byId.get(`a-${i}`)![0], JSON.stringify(expected));
     }
-    t.diagnostic(`killed after ${atKill} results (${afterKill} when it was gone); ${output.messages.length} results for ${N} articles (${copies} repeated); the restarted consumer finished in ${seconds.toFixed(1)} s, ack-wait redelivery included`);
+    const dropped = /(\d+) duplicate\(s\) dropped/.exec(second.stderr())?.[1];
+    t.diagnostic(`killed after ${atKill} results (${afterKill} when it was gone); ${output.messages.length} results for ${N} articles (${copies} repeated, ${dropped} republished results dropped by the server as duplicates); the restarted consumer finished in ${seconds.toFixed(1)} s, ack-wait redelivery included`);
   } finally {
     await output.stop();
   }
@@ -218,8 +219,13 @@ test('a dead server: one clear line and exit 1 after a bounded number of tries',
   assert.ok(Date.now() - started < 45_000);
 });
 
-test('usage errors are one line and exit 2, before any connection', () => {
-  const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'consume', '--nats', 'nats://127.0.0.1:1', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+test('usage errors are one line and exit 2, before any connection', { timeout: 120_000 }, async () => {
+  const run = (...args: string[]): Promise<{ status: number | null; stderr: string }> =>
+    new Promise((resolve) => {
+      execFile(process.execPath, [BIN, 'consume', '--nats', 'nats://127.0.0.1:1', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 }, (error, _stdout, stderr) => {
+        resolve({ status: error ? ((error as { code?: number }).code ?? null) : 0, stderr });
+      });
+    });
   const cases: [string[], RegExp][] = [
     [['--publish', 'a.out'], /--subject SUBJECT is required/],
     [['--subject', 'a.in'], /--publish SUBJECT is required/],
@@ -232,8 +238,9 @@ test('usage errors are one line and exit 2, before any connection', () => {
     [['--subject', 'a.in', '--publish', 'b.out', '--min-score', '2'], /--min-score must be a number between 0 and 1/],
     [['--subject', 'a.in', '--publish', 'b.out', '--nats', 'http://x/y'], /--nats: "http:\/\/x\/y" is not a NATS server URL/],
   ];
-  for (const [args, message] of cases) {
-    const r = run(...args);
+  const results = await Promise.all(cases.map(([args]) => run(...args)));
+  for (const [i, [args, message]] of cases.entries()) {
+    const r = results[i]!;
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, message);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
