@@ -153,22 +153,24 @@ export function processMessage(message: StreamMessage, options: ConsumeOptions, 
   }
 }
 
-/** Runs until the signal aborts (then returns its counts) or the bus fails for good (then throws). */
+/**
+ * Runs until the signal aborts (then returns its counts) or the bus fails for good (then throws).
+ * One batch's publishes are in flight while the next batch is tagged: the bus's round trips
+ * overlap the tagging, and a batch is acked before the one after it is published.
+ */
 export async function consume(transport: StreamTransport, options: ConsumeOptions): Promise<ConsumeStats> {
   const stats: ConsumeStats = { received: 0, tagged: 0, deadLettered: 0, duplicates: 0, retried: 0 };
   const now = options.now ?? Date.now;
   const failingSince = new Map<string, number>();
   const pullWaitMs = options.pullWaitMs ?? 1000;
   const retryDelayMs = options.retryDelayMs ?? 1000;
-  while (!options.signal?.aborted) {
-    const batch = await transport.pull(options.batch, pullWaitMs, options.signal);
-    if (batch.length === 0) continue;
-    stats.received += batch.length;
-    const outcomes = batch.map((message) => ({ message, outcome: processMessage(message, options, transport.maxPayload) }));
-    const settled = await Promise.allSettled(outcomes.map(({ outcome }) => transport.publish(outcome.subject, outcome.data, { id: outcome.id })));
+
+  type Handled = { message: StreamMessage; outcome: Outcome }[];
+  /** Acks what was stored, hands back what was not; throws once a subject has failed for too long. */
+  const settle = (handled: Handled, settled: PromiseSettledResult<{ duplicate: boolean }>[]): void => {
     const failures = new Map<string, unknown>();
     settled.forEach((result, i) => {
-      const { message, outcome } = outcomes[i]!;
+      const { message, outcome } = handled[i]!;
       if (result.status === 'rejected') {
         transport.nak(message, retryDelayMs);
         stats.retried++;
@@ -194,6 +196,32 @@ export async function consume(transport: StreamTransport, options: ConsumeOption
       }
     }
     options.onBatch?.(stats);
+  };
+
+  let inFlight: Promise<void> | undefined;
+  while (!options.signal?.aborted) {
+    // With publishes in flight, only take what is already there: their acks should not wait for a slow pull.
+    const batch = await transport.pull(options.batch, inFlight ? 0 : pullWaitMs, options.signal);
+    if (batch.length === 0) {
+      if (inFlight) await inFlight;
+      inFlight = undefined;
+      continue;
+    }
+    stats.received += batch.length;
+    const handled: Handled = batch.map((message) => ({ message, outcome: processMessage(message, options, transport.maxPayload) }));
+    const published = Promise.allSettled(handled.map(({ outcome }) => transport.publish(outcome.subject, outcome.data, { id: outcome.id })));
+    if (inFlight) {
+      try {
+        await inFlight;
+      } catch (e) {
+        // Giving up: this batch goes back too, whatever its publishes did.
+        await published;
+        for (const { message } of handled) transport.nak(message);
+        throw e;
+      }
+    }
+    inFlight = published.then((settled) => settle(handled, settled));
   }
+  if (inFlight) await inFlight;
   return stats;
 }
