@@ -12,6 +12,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { connect, type JetStreamManager, type NatsConnection } from 'nats';
 import { tagLine } from '../node/batch.js';
+import { buildProgram } from './main.js';
 import { vocabularyFingerprint } from '../node/stream/consume.js';
 import { collect, natsUnavailable, TEST_NATS_URL, uniqueName, waitFor } from '../node/stream/nats-testing.js';
 import { testArticle } from '../node/stream/testing.js';
@@ -235,6 +236,9 @@ test('usage errors are one line and exit 2, before any connection', { timeout: 1
     [['--subject', 'a.in', '--publish', 'b.*'], /--publish: "b\.\*" is not a NATS subject without wildcards/],
     [['--subject', 'a.in', '--publish', 'b.out', '--stream', 'a.b'], /--stream: "a\.b" is not a stream name/],
     [['--subject', 'a.in', '--publish', 'b.out', '--max-bytes', '1MB'], /--max-bytes must be a whole number/],
+    [['--subject', 'a.in', '--publish', 'b.out', '--batch', '0'], /--batch must be a whole number ≥ 1/],
+    [['--subject', 'a.in', '--publish', 'b.out', '--batch', '20000'], /--batch must be at most 10000/],
+    [['--subject', 'a.in', '--publish', 'b.out', '--vocab-format', 'xml'], /--vocab-format must be txt, csv, json or jsonl/],
     [['--subject', 'a.in', '--publish', 'b.out', '--min-score', '2'], /--min-score must be a number between 0 and 1/],
     [['--subject', 'a.in', '--publish', 'b.out', '--nats', 'http://x/y'], /--nats: "http:\/\/x\/y" is not a NATS server URL/],
   ];
@@ -280,4 +284,18 @@ test('a server lost mid-run: the consumer retries for --reconnect-for, then exit
   } finally {
     proxy.close();
   }
+});
+
+test('consume takes the tagging options of tag, worded alike, and is listed in the help', () => {
+  const program = buildProgram();
+  const options = (name: string): Map<string, string> => new Map(program.commands.find((c) => c.name() === name)!.options.map((o) => [o.long!, `${o.flags} ${o.description}`]));
+  const tag = options('tag');
+  const consume = options('consume');
+  for (const flag of ['--vocab', '--vocab-format', '--with-default', '--no-hints', '--top', '--min-score', '--explain', '--all-mentions']) {
+    assert.ok(consume.has(flag), `consume has ${flag}`);
+    assert.equal(consume.get(flag), tag.get(flag), `${flag} reads the same in both`);
+  }
+  for (const flag of ['--nats', '--subject', '--publish', '--dead-letter', '--stream', '--durable', '--max-bytes', '--batch', '--ack-wait', '--reconnect-for']) assert.ok(consume.has(flag), `consume has ${flag}`);
+  const top = spawnSync(process.execPath, [BIN, '--help'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 }).stdout;
+  assert.match(top, /^ {2}consume \[options\] +tag articles from a NATS JetStream subject/m);
 });

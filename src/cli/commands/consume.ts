@@ -53,6 +53,12 @@ interface ConsumePlan {
   reconnectForMs: number;
 }
 
+function parseBatch(value: string): number {
+  const batch = parseIntOption('--batch', value, 1)!;
+  if (batch > 10_000) throw usageError(`--batch must be at most 10000, got "${value}"`);
+  return batch;
+}
+
 /** Checks the options before anything is loaded or connected; throws USAGE errors. */
 export function planConsume(opts: ConsumeCliOptions): ConsumePlan {
   const servers = parseServers(opts.nats);
@@ -78,7 +84,7 @@ export function planConsume(opts: ConsumeCliOptions): ConsumePlan {
     stream: opts.stream,
     durable: opts.durable,
     maxBytes: parseIntOption('--max-bytes', opts.maxBytes, 1)!,
-    batch: Math.min(parseIntOption('--batch', opts.batch, 1)!, 10_000),
+    batch: parseBatch(opts.batch),
     ackWaitMs: parseIntOption('--ack-wait', opts.ackWait, 1)! * 1000,
     reconnectForMs: parseIntOption('--reconnect-for', opts.reconnectFor, 1)! * 1000,
   };
