@@ -8,7 +8,7 @@
  * Subjects no stream captures yet are given a stream (`stream`, created or extended): the
  * consumer never publishes into a subject where nothing would keep the message.
  */
-import { AckPolicy, connect, DeliverPolicy, nanos, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg, type NatsConnection } from 'nats';
+import { AckPolicy, connect, DeliverPolicy, nanos, type ConsumerInfo, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg, type NatsConnection } from 'nats';
 import { WasimError } from '../../core/index.js';
 import type { PublishOptions, PublishReceipt, StreamMessage, StreamTransport } from './transport.js';
 
@@ -162,16 +162,20 @@ async function ensureStreams(jsm: JetStreamManager, setup: NatsSetup): Promise<s
 
 async function ensureConsumer(jsm: JetStreamManager, stream: string, setup: NatsSetup, changes: string[]): Promise<void> {
   const wanted = { ack_wait: nanos(setup.ackWaitMs), max_ack_pending: Math.max(1000, setup.batch * 4) };
+  let info: ConsumerInfo | undefined;
   try {
-    const info = await jsm.consumers.info(stream, setup.durable);
+    info = await jsm.consumers.info(stream, setup.durable);
+  } catch (e) {
+    if (!isNotFound(e)) throw e;
+  }
+  if (info) {
     if (info.config.filter_subject !== setup.subject) {
       throw new WasimError('USAGE', `consumer ${setup.durable} on stream ${stream} reads ${info.config.filter_subject ?? 'every subject'}, not ${setup.subject}: choose another --durable`);
     }
     if (info.config.ack_wait !== wanted.ack_wait || (info.config.max_ack_pending ?? 0) < wanted.max_ack_pending) {
       await jsm.consumers.update(stream, setup.durable, wanted);
     }
-  } catch (e) {
-    if (!isNotFound(e)) throw e;
+  } else {
     await jsm.consumers.add(stream, {
       durable_name: setup.durable,
       ack_policy: AckPolicy.Explicit,
