@@ -205,7 +205,8 @@ class NatsTransport implements StreamTransport {
   ) {
     // Headers (the message id) count against the server's limit too.
     this.maxPayload = Math.max(1024, (nc.info?.max_payload ?? 1024 * 1024) - 1024);
-    void nc.closed().then((e) => this.fail(e instanceof Error ? unavailable('lost NATS', e) : new WasimError('STREAM_UNAVAILABLE', 'the NATS connection closed')));
+    const within = `lost NATS and could not reconnect within ${Math.round(setup.reconnectForMs / 1000)} s`;
+    void nc.closed().then((e) => this.fail(e instanceof Error ? unavailable(within, e) : new WasimError('STREAM_UNAVAILABLE', 'the NATS connection closed')));
     void this.watchStatus();
     this.pump = this.run();
   }
