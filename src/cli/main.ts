@@ -8,6 +8,7 @@ import { registerUser } from './commands/user.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerWordPress } from './commands/wordpress.js';
 import { registerDiscover } from './commands/discover.js';
+import { registerConsume } from './commands/consume.js';
 import { EXIT_INPUT_FAILED, EXIT_OK, EXIT_USAGE } from './common.js';
 import { outputError, STANDARD_OUTPUT } from '../node/output-file.js';
 
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerIngest(program);
   registerWordPress(program);
   registerDiscover(program);
+  registerConsume(program);
   return program;
 }
 

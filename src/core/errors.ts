@@ -33,6 +33,7 @@ export const ERRORS = {
   FETCH_FAILED: { status: 502, message: 'A remote server could not be fetched from or answered with an error.', ar: 'تعذّر الجلب من خادم بعيد أو أجاب بخطأ.' },
   BAD_FEED: { status: 422, message: 'The response is not a readable RSS, Atom or JSON feed.', ar: 'الاستجابة ليست موجز RSS أو Atom أو JSON مقروءًا.' },
   NO_ARTICLE: { status: 422, message: 'No article text was found on the page.', ar: 'لم يُعثر على نص مقالة في الصفحة.' },
+  STREAM_UNAVAILABLE: { status: 503, message: 'The message bus (NATS JetStream) could not be reached or refused the request.', ar: 'تعذّر الوصول إلى ناقل الرسائل (NATS JetStream) أو رفض الطلب.' },
 } as const satisfies Record<string, { status: number; message: string; ar: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

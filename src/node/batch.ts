@@ -19,22 +19,31 @@ export interface BatchOptions extends TagOptions {
   onProgress?: (stats: BatchStats) => void;
 }
 
+/**
+ * One JSONL article as the batch and the stream consumer read it: the parsed value (the tagger
+ * judges whether it is an article), its id when it has one, and the id's digits as written when
+ * JSON.parse changed them (a number past 2^53: write it back with lineJson). Throws BAD_JSON.
+ */
+export function parseArticleLine(line: string): { article: unknown; id: unknown; idLiteral: string | undefined } {
+  let article: unknown;
+  try {
+    article = JSON.parse(line);
+  } catch (e) {
+    throw new WasimError('BAD_JSON', `invalid JSON (${(e as Error).message})`);
+  }
+  const id = article && typeof article === 'object' && !Array.isArray(article) ? ((article as { id?: unknown }).id ?? null) : null;
+  return { article, id, idLiteral: id === null ? undefined : numberLiteral(line, '/id', id) };
+}
+
 /** Tags one JSONL input line; never throws. */
 export function tagLine(tagger: Tagger, line: string, lineNo: number, options: TagOptions): { out: string; ok: boolean } {
   let id: unknown = null;
   let idLiteral: string | undefined;
   try {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch (e) {
-      throw new WasimError('BAD_JSON', `line ${lineNo}: invalid JSON (${(e as Error).message})`);
-    }
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-      id = (parsed as { id?: unknown }).id ?? null;
-      idLiteral = numberLiteral(line, '/id', id);
-    }
-    const results = tagger.tag(parsed, options);
+    const parsed = parseArticleLine(line);
+    id = parsed.id;
+    idLiteral = parsed.idLiteral;
+    const results = tagger.tag(parsed.article, options);
     return { out: lineJson(toOutputLine(id, results, options.explain), idLiteral), ok: true };
   } catch (e) {
     const err = e instanceof WasimError ? e : new WasimError('INTERNAL', `line ${lineNo}: ${(e as Error).message}`);

@@ -9,19 +9,24 @@ import { tagJsonlStream } from '../../node/batch.js';
 import { toOutputLine } from '../../node/output.js';
 import { openOutput, outputError } from '../../node/output-file.js';
 import { createNodeTagger } from '../../node/tagger.js';
-import { loadVocabulary, readTextFile } from '../../node/vocab-file.js';
-import { EXIT_INPUT_FAILED, EXIT_OK, parseIntOption, parseScoreOption, parseVocabFormat, reportError, usageError } from '../common.js';
+import { readTextFile } from '../../node/vocab-file.js';
+import { EXIT_INPUT_FAILED, EXIT_OK, parseIntOption, reportError, usageError } from '../common.js';
+import {
+  allMentionsOption,
+  explainOption,
+  loadCliVocabulary,
+  minScoreOption,
+  reportVocabularyWarnings,
+  tagOptionsFrom,
+  topOption,
+  vocabularyChoiceFrom,
+  vocabularyOptions,
+  type CutCliOptions,
+  type VocabularyCliOptions,
+} from '../tag-options.js';
 
-interface TagCliOptions {
-  vocab?: string;
-  vocabFormat?: string;
-  hints?: boolean;
-  withDefault?: boolean;
-  top?: string;
-  minScore?: string;
+interface TagCliOptions extends VocabularyCliOptions, CutCliOptions {
   format?: string;
-  explain?: boolean;
-  allMentions?: boolean;
   input?: string;
   output?: string;
   jobs?: string;
@@ -74,11 +79,7 @@ function formatText(results: TagResult[], explain: boolean): string {
 }
 
 export function buildTagger(opts: TagCliOptions): Tagger {
-  const { compiled, warnings, source } = loadVocabulary({ path: opts.vocab, format: parseVocabFormat(opts.vocabFormat), hints: opts.hints !== false, withDefault: !!opts.withDefault });
-  if (warnings.length > 0 && process.env.WASIM_QUIET !== '1') {
-    process.stderr.write(`wasim: ${source}: ${warnings.length} vocabulary warning(s) (cleaned; see \`wasim vocab lint\`)\n`);
-  }
-  return createNodeTagger(compiled);
+  return createNodeTagger(loadCliVocabulary(opts).compiled);
 }
 
 async function runBatch(opts: TagCliOptions, tagOptions: TagOptions): Promise<number> {
@@ -119,17 +120,12 @@ async function runBatch(opts: TagCliOptions, tagOptions: TagOptions): Promise<nu
     if (workers === 1) {
       stats = await tagJsonlStream(buildTagger(opts), input, output, { ...tagOptions, onProgress });
     } else {
-      const vocabulary = { path: opts.vocab, format: parseVocabFormat(opts.vocabFormat), hints: opts.hints !== false, withDefault: !!opts.withDefault };
       stats = await tagJsonlParallel(input, output, {
         ...tagOptions,
         jobs: workers,
-        vocabulary,
+        vocabulary: vocabularyChoiceFrom(opts),
         onProgress,
-        onVocabularyLoaded: ({ warnings, source }) => {
-          if (warnings > 0 && process.env.WASIM_QUIET !== '1') {
-            process.stderr.write(`wasim: ${source}: ${warnings} vocabulary warning(s) (cleaned; see \`wasim vocab lint\`)\n`);
-          }
-        },
+        onVocabularyLoaded: ({ warnings, source }) => reportVocabularyWarnings(source, warnings),
       });
     }
   } catch (e) {
@@ -148,7 +144,7 @@ async function runBatch(opts: TagCliOptions, tagOptions: TagOptions): Promise<nu
 export async function runTag(file: string | undefined, opts: TagCliOptions): Promise<number> {
   const format = opts.format ?? 'text';
   if (!['text', 'json'].includes(format)) throw usageError(`--format must be text or json, got "${format}"`);
-  const tagOptions: TagOptions = { top: parseIntOption('--top', opts.top, 1), minScore: parseScoreOption('--min-score', opts.minScore), explain: !!opts.explain, allMentions: !!opts.allMentions };
+  const tagOptions: TagOptions = tagOptionsFrom(opts);
   if (opts.input !== undefined) {
     if (file !== undefined) throw usageError('give either FILE or --input, not both');
     return runBatch(opts, tagOptions);
@@ -165,19 +161,17 @@ export async function runTag(file: string | undefined, opts: TagCliOptions): Pro
 }
 
 export function registerTag(program: Command): Command {
-  return program
+  const command = program
     .command('tag')
     .description('tag an article (plain text: first line title, rest body) or a JSONL batch')
-    .argument('[file]', 'article text file, or - for standard input')
-    .option('--vocab <path>', 'vocabulary file (txt, csv, json, jsonl, or a compiled .wasim); default: the embedded vocabulary')
-    .option('--vocab-format <format>', 'txt, csv, json or jsonl when the extension does not say')
-    .option('--with-default', 'merge --vocab with the embedded default vocabulary (your spellings win)')
-    .option('--no-hints', "do not lend the default vocabulary's types and ambiguity flags to an untyped vocabulary")
-    .option('--top <k>', 'keep at most k tags')
-    .option('--min-score <s>', 'drop tags scoring below s (0..1)')
+    .argument('[file]', 'article text file, or - for standard input');
+  for (const option of vocabularyOptions()) command.addOption(option);
+  return command
+    .addOption(topOption())
+    .addOption(minScoreOption())
     .option('--format <format>', 'text or json', 'text')
-    .option('--explain', 'show the evidence behind each score')
-    .option('--all-mentions', 'mention mode: every tag with a kept mention, no cut (for highlighting and auto-links)')
+    .addOption(explainOption())
+    .addOption(allMentionsOption())
     .option('--input <jsonl>', 'batch: JSONL of {"id","title","body"} (- for stdin)')
     .option('--output <jsonl>', 'batch: where to write one result per line (- for stdout)')
     .option('--jobs <n>', 'batch: worker threads (default: all cores)')
