@@ -166,6 +166,8 @@ export class TaggerService {
 function withoutSentinel(tagger: Tagger): Tagger {
   return {
     vocabulary: tagger.vocabulary,
+    adaptation: tagger.adaptation,
+    candidates: (article: unknown) => tagger.candidates(article).filter((c) => c.id !== SENTINEL_ID),
     tag: (article: unknown, options?: TagOptions): TagResult[] => tagger.tag(article, options).filter((r) => r.id !== SENTINEL_ID),
   };
 }
