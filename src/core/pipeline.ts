@@ -134,7 +134,8 @@ export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOpti
           const forms = new Map<string, string>();
           for (const r of s.usable.length > 0 ? s.usable : s.refs) {
             const f = formOf(vocabulary, r);
-            if (!forms.has(f.key)) forms.set(f.key, f.text);
+            // Shown as the text wrote it (the editor's view), the first time the form occurs.
+            if (!forms.has(f.key)) forms.set(f.key, fields.find((x) => x.field === r.field)!.text.slice(r.start, r.end));
           }
           return { tag: s.tag, id: tag.id, label: tag.label, score: s.score, features: s.features, forms: [...forms].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([key, text]) => ({ key, text })) };
         });

@@ -4,11 +4,12 @@
  */
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { WasimError, WEIGHTS, type TagOptions, type TagResult, type Tagger } from '../../core/index.js';
+import { WasimError, WEIGHTS, type AdaptationModel, type TagOptions, type TagResult, type Tagger } from '../../core/index.js';
 import { tagJsonlStream } from '../../node/batch.js';
 import { toOutputLine } from '../../node/output.js';
 import { createNodeTagger } from '../../node/tagger.js';
 import { loadVocabulary, readTextFile } from '../../node/vocab-file.js';
+import { loadAdaptationFile } from '../../node/adaptation-file.js';
 import { EXIT_INPUT_FAILED, EXIT_OK, parseIntOption, parseScoreOption, parseVocabFormat, reportError, usageError } from '../common.js';
 
 interface TagCliOptions {
@@ -25,6 +26,7 @@ interface TagCliOptions {
   output?: string;
   jobs?: string;
   progress?: boolean;
+  adaptation?: string;
 }
 
 /** Splits a plain-text article: the first non-empty line is the title, the rest the body. */
@@ -41,6 +43,12 @@ function readStdin(): string {
 /** Features that moved the score, largest effect first: `titleStrong +1.58`, then the rest as facts. */
 export function explainEvidence(evidence: Record<string, unknown>): string {
   const weights = WEIGHTS as Record<string, number>;
+  const learned = typeof evidence.adaptationEn === 'string' ? evidence : undefined;
+  if (learned) {
+    const { adaptationEn, adaptationAr, adaptationBase, adaptationShift, ...rest } = learned;
+    const shift = Number(adaptationShift);
+    return `${explainEvidence(rest)}\n\tadapted from ${Number(adaptationBase).toFixed(3)}${shift ? ` (${shift > 0 ? '+' : ''}${shift.toFixed(2)})` : ''}: ${String(adaptationAr)} — ${String(adaptationEn)}`;
+  }
   const effects = Object.entries(evidence)
     .filter(([k, v]) => typeof v === 'number' && k in weights && v !== 0)
     .map(([k, v]) => [k, (v as number) * weights[k]!, v as number] as const)
@@ -64,12 +72,17 @@ function formatText(results: TagResult[], explain: boolean): string {
   return lines.join('\n') + '\n';
 }
 
-export function buildTagger(opts: TagCliOptions): Tagger {
+export function buildTagger(opts: Omit<TagCliOptions, 'adaptation'> & { adaptation?: string | AdaptationModel }): Tagger {
+  // The model is read first: a broken file fails before the vocabulary is compiled.
+  const adaptation = typeof opts.adaptation === 'string' ? loadAdaptationFile(opts.adaptation) : opts.adaptation;
   const { compiled, warnings, source } = loadVocabulary({ path: opts.vocab, format: parseVocabFormat(opts.vocabFormat), hints: opts.hints !== false, withDefault: !!opts.withDefault });
   if (warnings.length > 0 && process.env.WASIM_QUIET !== '1') {
     process.stderr.write(`wasim: ${source}: ${warnings.length} vocabulary warning(s) (cleaned; see \`wasim vocab lint\`)\n`);
   }
-  return createNodeTagger(compiled);
+  const tagger = createNodeTagger(compiled, adaptation ? { adaptation } : {});
+  const unknown = tagger.adaptation?.unknownTags.length ?? 0;
+  if (unknown > 0 && process.env.WASIM_QUIET !== '1') process.stderr.write(`wasim: the adaptation knows ${unknown} tag(s) this vocabulary lacks, e.g. "${tagger.adaptation!.unknownTags[0]}": ignored\n`);
+  return tagger;
 }
 
 async function runBatch(opts: TagCliOptions, tagOptions: TagOptions): Promise<number> {
@@ -104,16 +117,18 @@ async function runBatch(opts: TagCliOptions, tagOptions: TagOptions): Promise<nu
     progress.update(s);
   };
   const workers = jobs ?? availableParallelism();
+  const adaptation = opts.adaptation ? loadAdaptationFile(opts.adaptation) : undefined;
   let stats: BatchStats;
   try {
     if (workers === 1) {
-      stats = await tagJsonlStream(buildTagger(opts), input, output, { ...tagOptions, onProgress });
+      stats = await tagJsonlStream(buildTagger({ ...opts, adaptation }), input, output, { ...tagOptions, onProgress });
     } else {
       const vocabulary = { path: opts.vocab, format: parseVocabFormat(opts.vocabFormat), hints: opts.hints !== false, withDefault: !!opts.withDefault };
       stats = await tagJsonlParallel(input, output, {
         ...tagOptions,
         jobs: workers,
         vocabulary,
+        ...(adaptation ? { adaptation } : {}),
         onProgress,
         onVocabularyLoaded: ({ warnings, source }) => {
           if (warnings > 0 && process.env.WASIM_QUIET !== '1') {
@@ -163,6 +178,7 @@ export function registerTag(program: Command): Command {
     .option('--min-score <s>', 'drop tags scoring below s (0..1)')
     .option('--format <format>', 'text or json', 'text')
     .option('--explain', 'show the evidence behind each score')
+    .option('--adaptation <model.json>', "apply a newsroom's adaptation learned by `wasim learn`")
     .option('--all-mentions', 'mention mode: every tag with a kept mention, no cut (for highlighting and auto-links)')
     .option('--input <jsonl>', 'batch: JSONL of {"id","title","body"} (- for stdin)')
     .option('--output <jsonl>', 'batch: where to write one result per line (- for stdout)')
