@@ -99,6 +99,11 @@ function entityName(cv: CompiledVocabulary, tag: number): { id: string; label: s
   return { id: chosen.id, label: chosen.label };
 }
 
+/** The id a tag is learned under (its entity's), for a tag index; undefined for none. */
+export function learnedId(cv: CompiledVocabulary, index: number | undefined): string | undefined {
+  return index === undefined ? undefined : entityName(cv, index).id;
+}
+
 /** Tags an article with the shipped model and records what the editor said of each candidate. */
 export function observe(tagger: Tagger, decision: Decision, resolver: TagResolver = tagResolver(tagger.vocabulary), options: ObserveOptions = {}): Observation {
   const cv = tagger.vocabulary;
