@@ -13,7 +13,8 @@
  *    - once at least `minDecisions` articles and `minExamples` judged candidates exist: the
  *      ranker's weights, by L2-regularised logistic regression pulled toward the shipped weights,
  *      signs kept, each weight moving at most `maxWeightStep` from the previous model per refit
- *      and `maxWeightShift` from the shipped one in all; and the cut, chosen for F1 on the
+ *      and `maxWeightShift` from the shipped one in all, and the scores' logits by at most
+ *      `maxMeanShift` on average per refit; and the cut, chosen for F1 on the
  *      decisions with each decision's own evidence left out of the tag priors (so the cut is not
  *      chosen on what it was fitted to), moving at most `maxCutStep` per refit;
  *    - "always also tag" pairs: a tag editors add in most articles where they keep another.
@@ -169,6 +170,8 @@ export interface LearnOptions {
   lambda?: number;
   maxWeightStep?: number;
   maxWeightShift?: number;
+  /** What a refit may change the score's logit by, on average over the judged candidates. */
+  maxMeanShift?: number;
   maxCutStep?: number;
   maxCutShift?: number;
   /** The shipped cut (the one refits are pulled back to). */
@@ -191,6 +194,7 @@ export const LEARN_DEFAULTS: Readonly<Settings> = {
   lambda: 50,
   maxWeightStep: 0.25,
   maxWeightShift: 1,
+  maxMeanShift: 0.25,
   maxCutStep: 0.04,
   maxCutShift: 0.12,
   implicitWeight: 0.5,
@@ -253,6 +257,27 @@ function fitWeights(examples: readonly Example[], start: readonly number[], lo: 
   return w;
 }
 
+/**
+ * Each weight moving within its bounds can still add up to a large change of every score: the
+ * step from the previous weights is scaled down until the logit moves at most `maxMean` on
+ * average over the examples, so one refit changes what is suggested by a bounded amount.
+ */
+function boundedStep(examples: readonly Example[], previous: readonly number[], fitted: readonly number[], maxMean: number): number[] {
+  if (examples.length === 0) return [...previous];
+  let total = 0;
+  let weight = 0;
+  for (const e of examples) {
+    let dz = 0;
+    for (let k = 0; k < fitted.length; k++) dz += (fitted[k]! - previous[k]!) * e.x[k]!;
+    total += e.c * Math.abs(dz);
+    weight += e.c;
+  }
+  const mean = total / weight;
+  if (mean <= maxMean) return [...fitted];
+  const scale = maxMean / mean;
+  return fitted.map((w, k) => previous[k]! + (w - previous[k]!) * scale);
+}
+
 function emptyCounts(): AcceptanceCounts {
   return { accepted: 0, rejected: 0, prior: 0 };
 }
@@ -304,7 +329,7 @@ export function fitAdaptation(cv: CompiledVocabulary, observations: Iterable<Obs
       lo.push(l);
       hi.push(Math.max(l, h));
     });
-    weights = fitWeights(examples, previousWeights, lo, hi, o.lambda).map(round6);
+    weights = boundedStep(examples, previousWeights, fitWeights(examples, previousWeights, lo, hi, o.lambda), o.maxMeanShift).map(round6);
     model.weights = Object.fromEntries(FEATURE_NAMES.map((n, k) => [n, weights[k]!])) as Record<FeatureName, number>;
   } else if (options.previous?.weights) {
     // Not enough new evidence to refit: the previous refit stands.

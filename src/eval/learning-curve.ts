@@ -36,6 +36,8 @@ export interface CurvePoint {
   /** Mean and standard deviation over date order and the random orders. */
   mean: { precision: number; mustRecall: number; f1: number };
   sd: { precision: number; mustRecall: number; f1: number };
+  /** The shipped model on the same articles (mean over the orders): what learning is compared with. */
+  shipped: { precision: number; mustRecall: number; f1: number };
 }
 
 export interface CurveOptions {
@@ -92,11 +94,20 @@ function stats(values: number[]): { mean: number; sd: number } {
   return { mean, sd };
 }
 
-function summarise(k: number, asked: number, runs: Metrics[]): CurvePoint {
-  const p = stats(runs.map((m) => m.precision));
-  const r = stats(runs.map((m) => m.mustRecall));
-  const f = stats(runs.map((m) => m.f1));
-  return { k, asked, scored: runs[0]!.articles, date: runs[0]!, mean: { precision: p.mean, mustRecall: r.mean, f1: f.mean }, sd: { precision: p.sd, mustRecall: r.sd, f1: f.sd } };
+function summarise(k: number, asked: number, runs: { adapted: Metrics; shipped: Metrics }[]): CurvePoint {
+  const of = (pick: (m: Metrics) => number, which: 'adapted' | 'shipped') => stats(runs.map((r) => pick(r[which])));
+  const p = of((m) => m.precision, 'adapted');
+  const r = of((m) => m.mustRecall, 'adapted');
+  const f = of((m) => m.f1, 'adapted');
+  return {
+    k,
+    asked,
+    scored: runs[0]!.adapted.articles,
+    date: runs[0]!.adapted,
+    mean: { precision: p.mean, mustRecall: r.mean, f1: f.mean },
+    sd: { precision: p.sd, mustRecall: r.sd, f1: f.sd },
+    shipped: { precision: of((m) => m.precision, 'shipped').mean, mustRecall: of((m) => m.mustRecall, 'shipped').mean, f1: of((m) => m.f1, 'shipped').mean },
+  };
 }
 
 export function learningCurve(set: CurveSet, options: CurveOptions): { heldOut: CurvePoint[]; rest: CurvePoint[]; pool: number; heldOutSize: number } {
@@ -115,12 +126,13 @@ export function learningCurve(set: CurveSet, options: CurveOptions): { heldOut: 
     const k = Math.min(asked, pool.length);
     if (seen.has(k)) continue;
     seen.add(k);
-    heldOutPoints.push(summarise(k, asked, orders(pool).map((order) => scoreWith(learnFrom(order.slice(0, k)), heldOut))));
+    const shipped = scoreWith(set.tagger, heldOut);
+    heldOutPoints.push(summarise(k, asked, orders(pool).map((order) => ({ adapted: scoreWith(learnFrom(order.slice(0, k)), heldOut), shipped }))));
   }
   const restPoints: CurvePoint[] = [];
   for (const k of options.ks) {
     if (k >= pairs.length) continue;
-    restPoints.push(summarise(k, k, orders(pairs).map((order) => scoreWith(learnFrom(order.slice(0, k)), order.slice(k)))));
+    restPoints.push(summarise(k, k, orders(pairs).map((order) => ({ adapted: scoreWith(learnFrom(order.slice(0, k)), order.slice(k)), shipped: scoreWith(set.tagger, order.slice(k)) }))));
   }
   return { heldOut: heldOutPoints, rest: restPoints, pool: pool.length, heldOutSize: heldOut.length };
 }
