@@ -267,7 +267,9 @@ export function adaptGroup(a: PreparedAdaptation, cv: CompiledVocabulary, tag: n
   const effect: AdaptationEffect = { score, base, shift: Math.round(shift * 1000) / 1000, kept };
   if (explain && (source !== undefined || score !== base)) {
     const parts: { en: string; ar: string }[] = [];
-    if (source !== undefined) parts.push(describe(source, shift, sourceForm));
+    // The form is named only where it tells something: the tag was decided on in other forms too.
+    const formMatters = source !== undefined && source !== entry?.counts && (source.accepted !== entry!.counts.accepted || source.rejected !== entry!.counts.rejected);
+    if (source !== undefined) parts.push(describe(source, shift, formMatters ? sourceForm : undefined));
     if (a.refitWeights && score !== base && !kept) parts.push({ en: `weights refitted from ${a.model.decisions} decisions`, ar: `أوزان أعيد ضبطها من ${a.model.decisions} قرارًا` });
     if (kept) parts.push({ en: `kept: editors accepted it before in the form «${keptForm}» and never rejected it there`, ar: `أُبقي: قبله المحررون بصيغة «${keptForm}» ولم يرفضوه بها` });
     effect.en = parts.map((p) => p.en).join('; ');

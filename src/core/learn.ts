@@ -23,7 +23,7 @@
 import { emptyAdaptation, FEATURE_NAMES, logistic, shiftOf, tagIndex, type AcceptanceCounts, type AdaptationModel, type FormAdaptation, type PairProposal, type TagAdaptation } from './adapt.js';
 import type { CompiledVocabulary } from './compile.js';
 import { WasimError } from './errors.js';
-import { foldKey } from './fold.js';
+import { foldKey, keyOfLight } from './fold.js';
 import { DEFAULT_CUT, type Tagger } from './pipeline.js';
 import { WEIGHTS, type FeatureName } from './rank.js';
 
@@ -83,10 +83,24 @@ export interface TagResolver {
 
 export function tagResolver(cv: CompiledVocabulary): TagResolver {
   let index: ReturnType<typeof tagIndex> | undefined;
+  let aliases: Map<string, number> | undefined;
   return {
     resolve(ref: string): number | undefined {
       index ??= tagIndex(cv);
-      return index.byId.get(ref) ?? index.byKey.get(foldKey(ref));
+      const key = foldKey(ref);
+      const found = index.byId.get(ref) ?? index.byKey.get(key);
+      if (found !== undefined) return found;
+      // Else an alias («حركة حماس» for حماس): the vocabulary's other names, read once on demand.
+      if (aliases === undefined) {
+        aliases = new Map();
+        for (let p = 0; p < cv.patterns.length; p++) {
+          const pattern = cv.patterns.get(p);
+          if (pattern.nisba) continue;
+          const k = pattern.lights.map(keyOfLight).join(' ');
+          if (!aliases.has(k)) aliases.set(k, pattern.tag);
+        }
+      }
+      return aliases.get(key);
     },
   };
 }

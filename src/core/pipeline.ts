@@ -7,6 +7,7 @@ import type { CompiledVocabulary } from './compile.js';
 import { createDisambiguationCache, disambiguate } from './disambiguate.js';
 import { matchText } from './match.js';
 import { withNameVariants } from './names.js';
+import { foldKey } from './fold.js';
 import { DEFAULT_LIMITS, normaliseArticle, type NormaliseLimits } from './normalise.js';
 import { evidenceOf, scoreCandidates, viableCandidates, type Features, type Scored } from './rank.js';
 import { tokenize } from './tokenize.js';
@@ -134,8 +135,10 @@ export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOpti
           const forms = new Map<string, string>();
           for (const r of s.usable.length > 0 ? s.usable : s.refs) {
             const f = formOf(vocabulary, r);
-            // Shown as the text wrote it (the editor's view), the first time the form occurs.
-            if (!forms.has(f.key)) forms.set(f.key, fields.find((x) => x.field === r.field)!.text.slice(r.start, r.end));
+            // Shown as the text wrote it (the editor's view): a mention without clitics when there is one.
+            const text = fields.find((x) => x.field === r.field)!.text.slice(r.start, r.end);
+            const known = forms.get(f.key);
+            if (known === undefined || (foldKey(known) !== f.key && foldKey(text) === f.key)) forms.set(f.key, text);
           }
           return { tag: s.tag, id: tag.id, label: tag.label, score: s.score, features: s.features, forms: [...forms].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([key, text]) => ({ key, text })) };
         });
