@@ -157,6 +157,42 @@ export function observe(tagger: Tagger, decision: Decision, resolver: TagResolve
   return { id: decision.id, seq: options.seq ?? 0, candidates, kept, added: kept.filter((id) => !shownIds.has(id)), unmatched };
 }
 
+/** What fitting needs to know of the vocabulary: for the pairs, each tag's label, key, type and parent. */
+export interface VocabularyFacts {
+  tag(id: string): { label: string; key: string; type?: string; parent?: string } | undefined;
+}
+
+export function vocabularyFacts(cv: CompiledVocabulary): VocabularyFacts {
+  let index: ReturnType<typeof tagIndex> | undefined;
+  return {
+    tag(id) {
+      index ??= tagIndex(cv);
+      const i = index.byId.get(id);
+      if (i === undefined) return undefined;
+      const t = cv.tags.get(i);
+      return { label: t.label, key: t.key, ...(t.type ? { type: t.type } : {}), ...(t.parent !== undefined ? { parent: t.parent } : {}) };
+    },
+  };
+}
+
+/** The facts of the tags observations name (kept or added), as plain data: what a worker thread is given. */
+export function factsOfObservations(cv: CompiledVocabulary, observations: Iterable<Observation>): Record<string, NonNullable<ReturnType<VocabularyFacts['tag']>>> {
+  const facts = vocabularyFacts(cv);
+  const out: Record<string, NonNullable<ReturnType<VocabularyFacts['tag']>>> = {};
+  for (const o of observations) {
+    for (const id of [...o.kept, ...o.added]) {
+      if (id in out) continue;
+      const f = facts.tag(id);
+      if (f) out[id] = f;
+    }
+  }
+  return out;
+}
+
+export function factsFrom(record: Record<string, NonNullable<ReturnType<VocabularyFacts['tag']>>>): VocabularyFacts {
+  return { tag: (id) => record[id] };
+}
+
 /** Evidence forgotten: each item's decisions up to a stamp (Observation.seq) no longer count. */
 export interface Resets {
   all?: number;
@@ -186,6 +222,8 @@ export interface LearnOptions {
   maxWeightShift?: number;
   /** What a refit may change the score's logit by, on average over the judged candidates. */
   maxMeanShift?: number;
+  /** Candidates the weights are fitted on at most (an even sample beyond). */
+  maxExamples?: number;
   maxCutStep?: number;
   maxCutShift?: number;
   /** The shipped cut (the one refits are pulled back to). */
@@ -209,6 +247,7 @@ export const LEARN_DEFAULTS: Readonly<Settings> = {
   maxWeightStep: 0.25,
   maxWeightShift: 1,
   maxMeanShift: 0.25,
+  maxExamples: 20_000,
   maxCutStep: 0.04,
   maxCutShift: 0.12,
   implicitWeight: 0.5,
@@ -245,7 +284,7 @@ interface Example {
 function fitWeights(examples: readonly Example[], start: readonly number[], lo: readonly number[], hi: readonly number[], lambda: number): number[] {
   const w = start.map((v, k) => Math.min(hi[k]!, Math.max(lo[k]!, v)));
   const z = examples.map((e) => e.x.reduce((s, v, k) => s + v * w[k]!, 0));
-  for (let pass = 0; pass < 200; pass++) {
+  for (let pass = 0; pass < 100; pass++) {
     let moved = 0;
     for (let k = 0; k < w.length; k++) {
       if (lo[k] === hi[k]) continue;
@@ -266,7 +305,8 @@ function fitWeights(examples: readonly Example[], start: readonly number[], lo: 
       w[k] = next;
       moved = Math.max(moved, Math.abs(d));
     }
-    if (moved < 1e-9) break;
+    // Weights are kept to six decimals: moving less than that changes nothing stored.
+    if (moved < 1e-7) break;
   }
   return w;
 }
@@ -297,7 +337,8 @@ function emptyCounts(): AcceptanceCounts {
 }
 
 /** Turns observations into a model; observations with the same id count once (the last given). */
-export function fitAdaptation(cv: CompiledVocabulary, observations: Iterable<Observation>, options: LearnOptions = {}): AdaptationModel {
+export function fitAdaptation(vocabulary: CompiledVocabulary | VocabularyFacts, observations: Iterable<Observation>, options: LearnOptions = {}): AdaptationModel {
+  const facts = 'patterns' in vocabulary ? vocabularyFacts(vocabulary) : vocabulary;
   const o: Settings = { ...LEARN_DEFAULTS, ...definedOnly(options) };
   const baseCut = options.cut ?? DEFAULT_CUT;
   const resets = options.resets ?? {};
@@ -324,6 +365,9 @@ export function fitAdaptation(cv: CompiledVocabulary, observations: Iterable<Obs
     if (any) judgedDecisions++;
   }
   const enough = judgedDecisions >= o.minDecisions && judged >= o.minExamples;
+  // A newsroom's year of decisions is millions of candidates: the weights are fitted on an even
+  // sample of them (every n-th, in decision-id order), which bounds a refit's time.
+  const sample = examples.length > o.maxExamples ? examples.filter((_, i) => i % Math.ceil(examples.length / o.maxExamples) === 0) : examples;
   const previousWeights = options.previous?.weights ? FEATURE_NAMES.map((n) => options.previous!.weights![n]) : SHIPPED;
   let weights = SHIPPED;
   if (enough) {
@@ -343,7 +387,7 @@ export function fitAdaptation(cv: CompiledVocabulary, observations: Iterable<Obs
       lo.push(l);
       hi.push(Math.max(l, h));
     });
-    weights = boundedStep(examples, previousWeights, fitWeights(examples, previousWeights, lo, hi, o.lambda), o.maxMeanShift).map(round6);
+    weights = boundedStep(sample, previousWeights, fitWeights(sample, previousWeights, lo, hi, o.lambda), o.maxMeanShift).map(round6);
     model.weights = Object.fromEntries(FEATURE_NAMES.map((n, k) => [n, weights[k]!])) as Record<FeatureName, number>;
   } else if (options.previous?.weights) {
     // Not enough new evidence to refit: the previous refit stands.
@@ -391,7 +435,7 @@ export function fitAdaptation(cv: CompiledVocabulary, observations: Iterable<Obs
     if (chosen !== baseCut.minScore) model.cut = { minScore: chosen };
   } else if (options.previous?.cut) model.cut = { ...options.previous.cut };
 
-  model.pairs = pairsOf(cv, all, o);
+  model.pairs = pairsOf(facts, all, o);
   return model;
 }
 
@@ -459,7 +503,7 @@ function chooseCut(all: readonly Observation[], model: AdaptationModel, probabil
   return best.cut;
 }
 
-function pairsOf(cv: CompiledVocabulary, all: readonly Observation[], o: Settings): PairProposal[] {
+function pairsOf(facts: VocabularyFacts, all: readonly Observation[], o: Settings): PairProposal[] {
   const of = new Map<string, number>();
   const together = new Map<string, Map<string, number>>();
   const labels = new Map<string, string>();
@@ -476,11 +520,7 @@ function pairsOf(cv: CompiledVocabulary, all: readonly Observation[], o: Setting
       }
     }
   }
-  const resolver = tagIndex(cv);
-  const tagOf = (id: string) => {
-    const i = resolver.byId.get(id);
-    return i === undefined ? undefined : cv.tags.get(i);
-  };
+  const tagOf = (id: string) => facts.tag(id);
   const pairs: PairProposal[] = [];
   for (const [from, m] of together) {
     const n = of.get(from)!;
@@ -489,7 +529,7 @@ function pairsOf(cv: CompiledVocabulary, all: readonly Observation[], o: Setting
       const a = tagOf(from);
       const b = tagOf(to);
       // Already the vocabulary's parent: nothing to propose.
-      if (a?.parent !== undefined && b !== undefined && (a.parent === b.id || foldKey(a.parent) === b.key)) continue;
+      if (a?.parent !== undefined && b !== undefined && (a.parent === to || foldKey(a.parent) === b.key)) continue;
       pairs.push({ from, fromLabel: labels.get(from) ?? a?.label ?? from, to, toLabel: labels.get(to) ?? b?.label ?? to, together: k, of: n, kind: a?.type === 'place' && b?.type === 'place' ? 'parent' : 'rule' });
     }
   }

@@ -9,8 +9,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { compileVocabulary, fitAdaptation, observe, parseVocabulary, serializeAdaptation, WEIGHTS, type Observation } from '../core/index.js';
+import { FEATURE_NAMES } from '../core/adapt.js';
+import { createNodeTagger } from '../node/tagger.js';
 import { issueToken } from './accounts.js';
-import { assertError, startTestServer, type TestServer } from './testing.js';
+import { fitInWorker } from './adaptation.js';
+import { assertError, startTestServer, TEST_VOCAB, type TestServer } from './testing.js';
 
 const WASIM = fileURLToPath(new URL('../../bin/wasim.js', import.meta.url));
 
@@ -226,4 +230,30 @@ test('"always also tag" pairs are proposed to the admin; accepting one sets the 
   } finally {
     await server.close();
   }
+});
+
+test('a refit fitted in a worker thread is the model fitted inline', async () => {
+  const cv = compileVocabulary(parseVocabulary(TEST_VOCAB, 'jsonl').entries);
+  const tagger = createNodeTagger(cv);
+  const real = STORIES.map((st, i) => observe(tagger, { id: st.externalId, title: st.title, body: st.body, accepted: st.decide.accept, rejected: st.decide.reject ?? [], added: st.decide.add ?? [] }, undefined, { seq: i + 1 }));
+  // Enough judged candidates beside them for the weights and the cut to be refitted.
+  let s = 11;
+  const random = () => (s = (s * 48271) % 2147483647) / 2147483647;
+  const made: Observation[] = Array.from({ length: 40 }, (_, i) => ({
+    id: `made-${i}`,
+    seq: 100 + i,
+    kept: [],
+    added: [],
+    unmatched: {},
+    candidates: Array.from({ length: 10 }, (_, j) => {
+      const features = FEATURE_NAMES.map((n) => (n === 'bias' ? 1 : random() < 0.3 ? random() : 0));
+      const p = 1 / (1 + Math.exp(-features.reduce((sum, v, k) => sum + v * (WEIGHTS[FEATURE_NAMES[k]!] as number), 0)));
+      return { id: `t${j}`, label: `وسم ${j}`, score: p, features, forms: [{ key: `صيغه ${j}`, text: `صيغة ${j}` }], shown: p >= 0.42, y: (random() < p ? 1 : 0) as 0 | 1 };
+    }),
+  }));
+  const all = [...real, ...made];
+  const inline = serializeAdaptation(fitAdaptation(cv, all));
+  assert.ok(JSON.parse(inline).weights, 'weights refitted');
+  assert.ok(JSON.parse(inline).pairs.length > 0, 'pairs proposed');
+  assert.equal(await fitInWorker(cv, all, {}), inline);
 });

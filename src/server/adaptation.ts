@@ -13,6 +13,7 @@
  * "always also tag" pairs; accepting one makes the second tag the first one's vocabulary parent.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
 import {
   DEFAULT_CUT,
   fitAdaptation,
@@ -33,7 +34,8 @@ import {
   type PairProposal,
   type Resets,
 } from '../core/index.js';
-import { learnedId } from '../core/learn.js';
+import { factsOfObservations, learnedId } from '../core/learn.js';
+import type { CompiledVocabulary } from '../core/index.js';
 import type { Repository, StoredModel } from '../storage/index.js';
 import type { ServerConfig } from './config.js';
 import type { TaggerService } from './tagger-service.js';
@@ -59,6 +61,23 @@ function envNumber(name: string, fallback: number): number {
 
 export function defaultAdaptationOptions(): AdaptationOptions {
   return { every: envNumber('WASIM_LEARN_EVERY', 20), pollMs: envNumber('WASIM_LEARN_POLL_MS', 30_000), learn: {} };
+}
+
+/** Above this many observed candidates a refit is fitted in a worker thread (inline it would stall requests). */
+export const FIT_WORKER_THRESHOLD = 5000;
+
+/** The same fit as fitAdaptation, in a worker thread: the model's JSON text. */
+export async function fitInWorker(cv: CompiledVocabulary, observations: Observation[], options: LearnOptions): Promise<string> {
+  const worker = new Worker(new URL('./learn-worker.js', import.meta.url), { workerData: { observations, facts: factsOfObservations(cv, observations), options } });
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      worker.once('message', (m: { ok: true; model: string } | { ok: false; error: string }) => (m.ok ? resolve(m.model) : reject(new Error(m.error))));
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`learning worker exited with code ${code}`)));
+    });
+  } finally {
+    void worker.terminate();
+  }
 }
 
 export interface PairView extends PairProposal {
@@ -238,8 +257,11 @@ export class AdaptationService {
     const observations: Observation[] = [];
     for await (const o of store.observations()) observations.push(JSON.parse(o.observation) as Observation);
     await yieldToEventLoop();
-    const model = fitAdaptation(base.vocabulary, observations, { ...this.options.learn, cut: this.cut(), resets: await this.resets(), ...(previous ? { previous } : {}) });
-    const text = serializeAdaptation(model);
+    const options: LearnOptions = { ...this.options.learn, cut: this.cut(), resets: await this.resets(), ...(previous ? { previous } : {}) };
+    let candidates = 0;
+    for (const o of observations) candidates += o.candidates.length;
+    const text = candidates >= FIT_WORKER_THRESHOLD ? await fitInWorker(base.vocabulary, observations, options) : serializeAdaptation(fitAdaptation(base.vocabulary, observations, options));
+    const model = parseAdaptation(text, 'the refitted adaptation');
     if (this.stored && this.stored.model === text) return;
     this.stored = await store.saveModel(text, model.decisions);
     this.model = model;
