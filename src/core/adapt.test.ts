@@ -295,3 +295,23 @@ test('a model file that is not one is refused with BAD_ADAPTATION', () => {
   refused(JSON.stringify({ ...JSON.parse(good), weights: { bias: 1 } }), /weights\.titleStrong must be a number/);
   refused(JSON.stringify({ ...JSON.parse(good), cut: { minScore: 2 } }), /cut\.minScore must be a number between 0 and 1/);
 });
+
+test('pruning with an adaptation keeps exactly what scoring every candidate keeps', () => {
+  // Lifts (weak tags added), demotions (strong ones rejected) and untouched tags together.
+  const weak = [CAMPAIGN, NEWSPAPER, MATCH, DAILY_LIFE].flatMap((a) => shipped.tag(a, { top: 100, minScore: 0 }).filter((t) => t.score < DEFAULT_CUT.minScore).map((t) => t.id));
+  const ds = [
+    ...[0, 1, 2].map((i) => decision(`lift-${i}`, CAMPAIGN, { added: [...new Set(weak)].filter((id) => shipped.tag(CAMPAIGN, { top: 100, minScore: 0 }).some((t) => t.id === id)) })),
+    ...rejections(4),
+    decision('paper', NEWSPAPER, { accepted: ['hilal'], rejected: ['hayat'] }),
+  ];
+  const adapted = createTagger(cv, { adaptation: learnAdaptation(shipped, ds) });
+  assert.ok(adapted.adaptation!.lifted.size > 0 && adapted.adaptation!.maxShift > 0);
+  for (const a of [CAMPAIGN, NEWSPAPER, MATCH, DAILY_LIFE]) {
+    for (const cut of [{}, { top: 2 }, { minScore: 0.6 }, { top: 3, minScore: 0.3 }]) {
+      const top = (cut as { top?: number }).top ?? DEFAULT_CUT.top;
+      const min = (cut as { minScore?: number }).minScore ?? DEFAULT_CUT.minScore;
+      const everything = adapted.tag(a, { top: 1000, minScore: 0 }).filter((t) => t.score >= min).slice(0, top);
+      assert.deepEqual(adapted.tag(a, cut), everything, `${a.title} ${JSON.stringify(cut)}`);
+    }
+  }
+});

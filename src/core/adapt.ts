@@ -144,8 +144,24 @@ export interface PreparedAdaptation {
   readonly minScore: number | undefined;
   /** The largest logit shift any tag can get: how far below the cut a candidate can still be lifted above it. */
   readonly maxShift: number;
+  /** Entities some decisions lift (a positive shift of the tag or of one of its forms). */
+  readonly lifted: ReadonlySet<number>;
   /** Learned tags this vocabulary does not have (an entry deleted since). */
   readonly unknownTags: string[];
+  /** Form keys by pattern id and kind, filled as articles need them (this object's own cache). */
+  readonly formKeys: Map<number, string>;
+}
+
+const KIND_CODE: Record<string, number> = { exact: 0, clitic: 1, inflected: 2, variant: 3, nisba: 4 };
+
+function formKeyOf(a: PreparedAdaptation, cv: CompiledVocabulary, ref: MatchRef): string {
+  const slot = ref.match.pattern * 8 + (KIND_CODE[ref.match.kind] ?? 7);
+  let key = a.formKeys.get(slot);
+  if (key === undefined) {
+    key = formOf(cv, ref).key;
+    a.formKeys.set(slot, key);
+  }
+  return key;
 }
 
 /** Tag ids of the vocabulary, for lookups by id; labels by folded key. */
@@ -189,16 +205,19 @@ export function prepareAdaptation(cv: CompiledVocabulary, model: AdaptationModel
       addCounts(pf, f);
     }
   }
-  for (const p of byEntity.values()) {
+  const lifted = new Set<number>();
+  for (const [entity, p] of byEntity) {
     p.counts.shift = shiftOf(p.counts, k);
-    maxShift = Math.max(maxShift, p.counts.shift);
+    let most = p.counts.shift;
     for (const f of p.forms.values()) {
       f.shift = shiftOf(f, k);
-      maxShift = Math.max(maxShift, f.shift);
+      most = Math.max(most, f.shift);
     }
+    if (most > 0) lifted.add(entity);
+    maxShift = Math.max(maxShift, most);
   }
   const weights = Float64Array.from(model.weights ? FEATURE_NAMES.map((n) => model.weights![n]) : SHIPPED);
-  return { model, byEntity, weights, refitWeights: model.weights !== undefined, minScore: model.cut?.minScore, maxShift, unknownTags };
+  return { model, byEntity, weights, refitWeights: model.weights !== undefined, minScore: model.cut?.minScore, maxShift, lifted, unknownTags, formKeys: new Map() };
 }
 
 /** What the adaptation did to one tag in one article, for the evidence (--explain). */
@@ -244,15 +263,17 @@ export function adaptGroup(a: PreparedAdaptation, cv: CompiledVocabulary, tag: n
   let keptForm: string | undefined;
   if (entry !== undefined) {
     let best = -Infinity;
-    for (const r of refs) {
-      const form = formOf(cv, r);
-      const f = entry.forms.get(form.key);
-      if (f === undefined || f.accepted + f.rejected === 0) continue;
-      if (f.accepted > 0 && f.rejected === 0) keptForm ??= f.text ?? form.text;
-      if (f.shift > best) {
-        best = f.shift;
-        source = f;
-        sourceForm = f.text ?? form.text;
+    if (entry.forms.size > 0) {
+      for (const r of refs) {
+        const key = formKeyOf(a, cv, r);
+        const f = entry.forms.get(key);
+        if (f === undefined || f.accepted + f.rejected === 0) continue;
+        if (f.accepted > 0 && f.rejected === 0) keptForm ??= f.text ?? key;
+        if (f.shift > best) {
+          best = f.shift;
+          source = f;
+          sourceForm = f.text ?? key;
+        }
       }
     }
     if (source === undefined && entry.counts.accepted + entry.counts.rejected > 0) source = entry.counts;

@@ -2,7 +2,7 @@
  * The one place where the pipeline is wired: normalise → tokenise → match → disambiguate → score.
  */
 import { adaptGroup, formOf, prepareAdaptation, logit, logistic, type AdaptationModel, type PreparedAdaptation } from './adapt.js';
-import { mentionOf, type FieldText } from './candidates.js';
+import { collectCandidates, mentionOf, type FieldText } from './candidates.js';
 import type { CompiledVocabulary } from './compile.js';
 import { createDisambiguationCache, disambiguate } from './disambiguate.js';
 import { matchText } from './match.js';
@@ -93,10 +93,19 @@ export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOpti
         // The cut without the adaptation, and with it (a refitted cut applies where the call sets none).
         const baseCut = minScore;
         if (!allMentions && callOptions.minScore === undefined && adaptation.minScore !== undefined) minScore = adaptation.minScore;
-        // A group the shipped model scores below the cut may be lifted above it: score down to
-        // what the largest shift can lift (everything, when the weights themselves were refitted).
-        const reach = adaptation.refitWeights || minScore <= 0 ? 0 : Math.max(0, Math.floor(logistic(logit(Math.min(minScore, baseCut)) - adaptation.maxShift) * 1000) / 1000 - BOUND_SLACK);
-        const candidates = viableCandidates(vocabulary, fields, options.background, reach);
+        // A group the shipped model scores below the cut may be lifted above it: the entities
+        // decisions lift are scored down to what their largest shift can lift, the others down to
+        // the cut (everything is scored when the weights themselves were refitted).
+        const cut = Math.min(minScore, baseCut);
+        const reach = adaptation.refitWeights || cut <= 0 ? 0 : Math.max(0, Math.floor(logistic(logit(cut) - adaptation.maxShift) * 1000) / 1000 - BOUND_SLACK);
+        let candidates = viableCandidates(vocabulary, fields, options.background, adaptation.refitWeights ? 0 : cut);
+        if (reach < cut && adaptation.lifted.size > 0) {
+          const entityOf = vocabulary.tagTable.entityOf;
+          const have = new Set(candidates.map((c) => c.tag));
+          const more = collectCandidates(fields, (tag) => !have.has(tag) && adaptation.lifted.has(entityOf[tag]!));
+          // In order of first mention, as collectCandidates gives them.
+          if (more.length > 0) candidates = [...candidates, ...more].sort((a, b) => Number(a.refs[0]!.field === 'body') - Number(b.refs[0]!.field === 'body') || a.refs[0]!.start - b.refs[0]!.start || a.tag - b.tag);
+        }
         scored = scoreCandidates(vocabulary, candidates, fields, options.background, reach, Infinity).map((s) => {
           const effect = adaptGroup(adaptation, vocabulary, s.tag, s.features, s.score, s.usable.length > 0 ? s.usable : s.refs, baseCut, minScore, callOptions.explain === true);
           const adapted = effect.score === s.score ? s : { ...s, score: effect.score };
