@@ -61,6 +61,10 @@ test('the learning page: what was learned for readers, controls for admins only'
     assert.match(boosted, /الفيصلي/);
     assert.match(page.text, /كلما أبقى المحررون «نادي الفيصلي» أضافوا «كرة القدم» \(4 من 4\)/);
     assert.doesNotMatch(page.text, /انسَ هذا الوسم/, 'no controls without an admin');
+    // A new article's page says why a tag scores as it does now.
+    const [fresh] = await server.wasim.context.service.store([{ externalId: 'faisaly-new', title: 'الفيصلي يستعد للموسم الجديد', body: 'بدأ نادي الفيصلي استعداداته للموسم الجديد بمعسكر داخلي، وقال مدرب الفيصلي إن الفريق جاهز.' }]);
+    const articlePage = await anonymous.get(`/ui/articles/${fresh!.article.id}`);
+    assert.match(articlePage.text, /<li data-learned><span>تعلّمه من المحررين: قبله المحررون 4 مرات من 4<\/span>/);
 
     const editor = new FormClient(server);
     await editor.login('محرر', 'editor');
