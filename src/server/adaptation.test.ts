@@ -163,6 +163,10 @@ test('admins reset learned items and switch the adaptation off; editors may not'
     const shipped = server.wasim.context.tagger.current!.base.tag(probe).map((t) => [t.id, t.score]);
     const adapted = (await server.request('POST', '/v1/tag', { body: probe })).json.tags.map((t: any) => [t.id, t.score]);
     assert.notDeepEqual(adapted, shipped, 'the adaptation changes this article');
+    const explained = (await server.request('POST', '/v1/tag?explain=true', { body: probe })).json.tags.find((t: any) => t.id === 'ahly');
+    assert.match(explained.evidence.adaptationAr, /^قبله المحررون 4 مرات من 4/);
+    assert.match(explained.evidence.adaptationEn, /^editors kept it 4 times out of 4/);
+    assert.equal(typeof explained.evidence.adaptationBase, 'number');
 
     const { repo } = server.wasim.context;
     const user = await repo.accounts.createUser({ username: 'mona', role: 'editor', passwordHash: 'not-a-login' });
