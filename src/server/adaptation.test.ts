@@ -131,16 +131,29 @@ test('a refit under load swaps the model in: no request fails, and the new model
     const cairoBefore = before.json.tags.find((t: any) => t.id === 'cairo')?.score;
     assert.ok(cairoBefore > 0, before.text);
     const stories = Array.from({ length: 12 }, (_, i) => ({ ...STORIES[3]!, externalId: `burst-${i}`, title: `${STORIES[3]!.title} (${i + 1})` }));
-    const load = Promise.all(
-      Array.from({ length: 160 }, async (_, i) => {
-        const r = await server.request('POST', '/v1/tag', { body: i % 3 ? probe : { title: STORIES[1]!.title, body: STORIES[1]!.body } });
-        assert.equal(r.status, 200, r.text);
-        assert.ok(r.json.tags.every((t: any) => t.score >= 0 && t.score <= 1));
-        if (i % 3 === 0) assert.ok(r.json.tags.some((t: any) => t.id === 'nile'), 'a tag no decision touches never flickers');
-      }),
-    );
+    // Requests in waves of eight until the serving model has been swapped at least twice under
+    // them (bounded: at most 400 waves or 60 s), every one answered.
+    const seen = new Set<number | null>();
+    let answered = 0;
+    let deciding = true;
+    const load = (async () => {
+      const until = Date.now() + 60_000;
+      for (let wave = 0; wave < 400 && Date.now() < until && (deciding || seen.size < 3); wave++) {
+        await Promise.all(
+          Array.from({ length: 8 }, async (_, i) => {
+            const r = await server.request('POST', '/v1/tag', { body: i % 3 ? probe : { title: STORIES[1]!.title, body: STORIES[1]!.body } });
+            assert.equal(r.status, 200, r.text);
+            assert.ok(r.json.tags.every((t: any) => t.score >= 0 && t.score <= 1));
+            if (i % 3 === 0) assert.ok(r.json.tags.some((t: any) => t.id === 'nile'), 'a tag no decision touches never flickers');
+            answered++;
+            seen.add(server.wasim.context.tagger.current!.adaptationVersion);
+          }),
+        );
+      }
+    })();
     // Every decision asks for a refit (every: 1): they coalesce while one runs.
-    await Promise.all([load, storeAndDecide(server, stories)]);
+    await Promise.all([load, storeAndDecide(server, stories).finally(() => (deciding = false))]);
+    assert.ok(seen.size >= 3, `the model was swapped under load: versions seen ${JSON.stringify([...seen])} over ${answered} requests; ${JSON.stringify(await server.wasim.context.adaptation!.status())}`);
     await server.request('POST', '/v1/adaptation/refit?wait=true');
     const status = (await server.request('GET', '/v1/adaptation')).json;
     assert.ok(status.version >= 1 && status.applied === status.version, JSON.stringify(status));

@@ -126,6 +126,8 @@ export class AdaptationService {
   private lastError: string | null = null;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Refits and resets run one at a time, in the order asked. */
+  private lock: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly repo: Repository,
@@ -205,7 +207,7 @@ export class AdaptationService {
           this.again = false;
           this.sinceRefit = 0;
           try {
-            await this.refitNow();
+            await this.exclusive(() => this.refitNow());
             this.lastError = null;
           } catch (e) {
             this.lastError = (e as Error).message || 'refit failed';
@@ -217,6 +219,12 @@ export class AdaptationService {
       }
     })();
     return this.running;
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(work, work);
+    this.lock = run.catch(() => {});
+    return run;
   }
 
   private async watermark(): Promise<number> {
@@ -317,6 +325,11 @@ export class AdaptationService {
    * do). Then refits at once, so the serving model no longer has it.
    */
   async reset(item: ResetItem): Promise<AdaptationStatus> {
+    await this.exclusive(() => this.resetNow(item));
+    return this.status();
+  }
+
+  private async resetNow(item: ResetItem): Promise<void> {
     const resets = await this.resets();
     const stamp = await this.repo.adaptation.lastDecisionId();
     let previous = this.model;
@@ -348,13 +361,11 @@ export class AdaptationService {
       }
     }
     await this.repo.setSetting(RESETS_KEY, JSON.stringify(resets));
-    // The refit in progress (if any) finishes first; then one with the reset.
-    await this.running?.catch(() => {});
+    // Refitted at once, without the item: the serving model no longer has it.
     await this.refitNow(previous).catch((e: Error) => {
       this.lastError = e.message;
       throw e;
     });
-    return this.status();
   }
 
   private async pairDecisions(): Promise<Record<string, { status: 'accepted' | 'dismissed'; editor: string; at: string }>> {
