@@ -85,7 +85,7 @@ export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOpti
       const top = allMentions ? Infinity : (callOptions.top ?? defaults.top);
       let minScore = allMentions ? 0 : (callOptions.minScore ?? defaults.minScore);
       let scored: Scored[];
-      const effects = new Map<Scored, ReturnType<typeof adaptGroup>>();
+      let effects: Map<Scored, ReturnType<typeof adaptGroup>> | undefined;
       if (adaptation === undefined) {
         const candidates = viableCandidates(vocabulary, fields, options.background, minScore);
         scored = scoreCandidates(vocabulary, candidates, fields, options.background, minScore, top);
@@ -102,14 +102,14 @@ export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOpti
         if (reach < cut && adaptation.lifted.size > 0) {
           const entityOf = vocabulary.tagTable.entityOf;
           const have = new Set(candidates.map((c) => c.tag));
-          const more = collectCandidates(fields, (tag) => !have.has(tag) && adaptation.lifted.has(entityOf[tag]!));
-          // In order of first mention, as collectCandidates gives them.
-          if (more.length > 0) candidates = [...candidates, ...more].sort((a, b) => Number(a.refs[0]!.field === 'body') - Number(b.refs[0]!.field === 'body') || a.refs[0]!.start - b.refs[0]!.start || a.tag - b.tag);
+          // Collected again with them, in the order collectCandidates gives (that of first mention).
+          candidates = collectCandidates(fields, (tag) => have.has(tag) || adaptation.lifted.has(entityOf[tag]!));
         }
+        const byGroup = (effects = new Map());
         scored = scoreCandidates(vocabulary, candidates, fields, options.background, reach, Infinity).map((s) => {
           const effect = adaptGroup(adaptation, vocabulary, s.tag, s.features, s.score, s.usable.length > 0 ? s.usable : s.refs, baseCut, minScore, callOptions.explain === true);
           const adapted = effect.score === s.score ? s : { ...s, score: effect.score };
-          effects.set(adapted, effect);
+          byGroup.set(adapted, effect);
           return adapted;
         });
       }
@@ -123,7 +123,7 @@ export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOpti
           const result: TagResult = { tag: tag.label, id: tag.id, score: s.score, ...(tag.type ? { type: tag.type } : {}), mentions };
           if (callOptions.explain) {
             result.evidence = evidenceOf(s);
-            const effect = effects.get(s);
+            const effect = effects?.get(s);
             if (effect?.en !== undefined) {
               result.evidence.adaptationBase = effect.base;
               result.evidence.adaptationShift = effect.shift;
