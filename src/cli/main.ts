@@ -9,6 +9,7 @@ import { registerIngest } from './commands/ingest.js';
 import { registerWordPress } from './commands/wordpress.js';
 import { registerDiscover } from './commands/discover.js';
 import { registerConsume } from './commands/consume.js';
+import { registerLearn } from './commands/learn.js';
 import { EXIT_INPUT_FAILED, EXIT_OK, EXIT_USAGE } from './common.js';
 import { outputError, STANDARD_OUTPUT } from '../node/output-file.js';
 
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerWordPress(program);
   registerDiscover(program);
   registerConsume(program);
+  registerLearn(program);
   return program;
 }
 

@@ -32,6 +32,8 @@ export const ERRORS = {
   NOT_ALLOWED: { status: 403, message: 'Your role does not allow this action.', ar: 'دورك لا يسمح بهذا الإجراء.' },
   FETCH_FAILED: { status: 502, message: 'A remote server could not be fetched from or answered with an error.', ar: 'تعذّر الجلب من خادم بعيد أو أجاب بخطأ.' },
   BAD_FEED: { status: 422, message: 'The response is not a readable RSS, Atom or JSON feed.', ar: 'الاستجابة ليست موجز RSS أو Atom أو JSON مقروءًا.' },
+  BAD_DECISIONS: { status: 400, message: 'A line of editor decisions could not be read.', ar: 'تعذّرت قراءة سطر من قرارات المحررين.' },
+  BAD_ADAPTATION: { status: 400, message: 'The adaptation model is damaged or of another version.', ar: 'نموذج التكيّف تالف أو من إصدار آخر.' },
   NO_ARTICLE: { status: 422, message: 'No article text was found on the page.', ar: 'لم يُعثر على نص مقالة في الصفحة.' },
   STREAM_UNAVAILABLE: { status: 503, message: 'The message bus (NATS JetStream) could not be reached or refused the request.', ar: 'تعذّر الوصول إلى ناقل الرسائل (NATS JetStream) أو رفض الطلب.' },
 } as const satisfies Record<string, { status: number; message: string; ar: string }>;

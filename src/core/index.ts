@@ -21,7 +21,25 @@ export {
 } from './compile.js';
 export { Rows } from './rows.js';
 export { matchText, type Match } from './match.js';
-export { createTagger, DEFAULT_CUT, type Tagger, type TaggerOptions } from './pipeline.js';
+export { createTagger, DEFAULT_CUT, type Tagger, type TaggerOptions, type CandidateView } from './pipeline.js';
+export {
+  ADAPTATION_FORMAT,
+  ADAPTATION_VERSION,
+  emptyAdaptation,
+  learnedTags,
+  parseAdaptation,
+  prepareAdaptation,
+  readAdaptation,
+  serializeAdaptation,
+  shiftOf,
+  type AcceptanceCounts,
+  type AdaptationModel,
+  type LearnedTag,
+  type PairProposal,
+  type PreparedAdaptation,
+  type TagAdaptation,
+} from './adapt.js';
+export { fitAdaptation, FORM_SEPARATOR, learnAdaptation, LEARN_DEFAULTS, observe, parseDecisions, tagResolver, type Decision, type LearnOptions, type Observation, type ObservedCandidate, type Resets } from './learn.js';
 export { WEIGHTS, type FeatureName } from './rank.js';
 export { createBackgroundModel, emptyBackgroundModel, type BackgroundModel } from './background.js';
 export { Discovery, knownNamesOf, DISCOVER_DEFAULTS, type DiscoverArticle, type DiscoverOptions, type Suggestion, type SuggestionExample } from './discover.js';

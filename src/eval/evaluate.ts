@@ -4,6 +4,7 @@
  */
 import { compileVocabulary, type CompiledVocabulary } from '../core/index.js';
 import type { TagOptions, VocabEntry } from '../core/types.js';
+import type { AdaptationModel } from '../core/adapt.js';
 import { WasimError } from '../core/errors.js';
 import { alignGold, type Alignment, type ArticleRecord, type GoldSet } from './gold.js';
 import { applyCutToRun, optimizeCut, type Cut, type OptimizeResult } from './optimize.js';
@@ -34,6 +35,8 @@ export interface EvaluateOptions {
   /** With optimize: the precision a cut must reach to compete on F1. */
   optimizeMinPrecision?: number;
   errors?: boolean;
+  /** A newsroom's adaptation for wasim (`--adaptation`). */
+  adaptation?: AdaptationModel;
 }
 
 export interface ErrorTag {
@@ -135,11 +138,11 @@ export function evaluate(options: EvaluateOptions): EvaluationReport {
       compiled = compileVocabulary(options.entries);
     }
     const cut = options.wasimCut ?? {};
-    const run = runTagger(createWasimEvalTagger(compiled, cut), alignment, source);
+    const run = runTagger(createWasimEvalTagger(compiled, cut, options.adaptation), alignment, source);
     const report = scoreRun(alignment, run);
     // The uncut run explains misses (ranked below the cut) and feeds the optimiser.
     const needUncut = options.errors || options.optimize;
-    const uncut = needUncut ? runTagger(createWasimEvalTagger(compiled, NO_CUT), alignment, source) : undefined;
+    const uncut = needUncut ? runTagger(createWasimEvalTagger(compiled, NO_CUT, options.adaptation), alignment, source) : undefined;
     rows.push({
       label: 'wasim',
       tagger: 'wasim',

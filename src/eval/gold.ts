@@ -23,6 +23,8 @@ export interface GoldTag {
   key: string;
   label: GoldLabel;
   entity: string;
+  /** The vocabulary id the tag was judged as (dev-default's format), when the line gives one. */
+  id?: string;
 }
 
 export interface GoldArticle {
@@ -157,6 +159,7 @@ export function parseGold(text: string, source: string): GoldSet {
           key,
           label: label as GoldLabel,
           entity: (item.entity as string | undefined) ?? key,
+          ...(typeof item.id === 'string' && item.id !== '' ? { id: item.id } : {}),
         };
       } else {
         return fail(`${at}: expected a tag string or {"tag","label","entity"}`);

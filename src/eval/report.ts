@@ -98,11 +98,13 @@ export interface ReportHeader {
   input: string;
   vocabulary: string;
   entries: number;
+  /** The adaptation model wasim was scored with. */
+  adaptation?: string;
 }
 
 export function textReport(report: EvaluationReport, header: ReportHeader, withErrors: boolean): string {
   const out: string[] = [
-    `${report.scored} article(s) scored — gold ${header.gold}, articles ${header.input}, vocabulary ${header.vocabulary} (${header.entries} entries)`,
+    `${report.scored} article(s) scored — gold ${header.gold}, articles ${header.input}, vocabulary ${header.vocabulary} (${header.entries} entries)${header.adaptation ? `, adaptation ${header.adaptation}` : ''}`,
     metricsTable(report.rows),
   ];
   const cuts = report.rows.filter((r) => r.cut);
@@ -130,6 +132,7 @@ export function jsonReport(report: EvaluationReport, header: ReportHeader): stri
     gold: header.gold,
     input: header.input,
     vocabulary: { source: header.vocabulary, entries: header.entries },
+    ...(header.adaptation ? { adaptation: header.adaptation } : {}),
     scored: report.scored,
     goldWithoutArticle: report.goldWithoutArticle,
     articlesWithoutGold: report.articlesWithoutGold,

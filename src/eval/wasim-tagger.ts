@@ -2,6 +2,7 @@
 import type { CompiledVocabulary } from '../core/index.js';
 import { createNodeTagger } from '../node/tagger.js';
 import type { TagOptions } from '../core/types.js';
+import type { AdaptationModel } from '../core/adapt.js';
 import type { EvalTagger } from './reference-taggers.js';
 
 /** The cut that keeps every scored tag, for --optimize (which applies cuts itself). */
@@ -11,8 +12,8 @@ export const NO_CUT: TagOptions = { top: Infinity, minScore: 0 };
  * `cut` fields left undefined fall back to the tagger's defaults, so that the evaluation
  * measures what `wasim tag` would print.
  */
-export function createWasimEvalTagger(compiled: CompiledVocabulary, cut: TagOptions = {}): EvalTagger {
-  const tagger = createNodeTagger(compiled);
+export function createWasimEvalTagger(compiled: CompiledVocabulary, cut: TagOptions = {}, adaptation?: AdaptationModel): EvalTagger {
+  const tagger = createNodeTagger(compiled, adaptation ? { adaptation } : {});
   const options: TagOptions = {};
   if (cut.top !== undefined) options.top = cut.top;
   if (cut.minScore !== undefined) options.minScore = cut.minScore;

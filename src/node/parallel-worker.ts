@@ -4,7 +4,7 @@
  * tagging needs.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { WasimError, type ErrorCode, type TagOptions, type Tagger } from '../core/index.js';
+import { WasimError, type AdaptationModel, type ErrorCode, type TagOptions, type Tagger } from '../core/index.js';
 import { tagLine } from './batch.js';
 import { loadVocabulary, type VocabularyChoice } from './vocab-file.js';
 import { createNodeTagger } from './tagger.js';
@@ -15,6 +15,8 @@ export interface WorkerInit {
   kind: typeof WORKER_KIND;
   vocabulary: VocabularyChoice;
   options: TagOptions;
+  /** The newsroom's adaptation (`--adaptation`), as plain data. */
+  adaptation?: AdaptationModel;
 }
 
 export interface ChunkMessage {
@@ -82,7 +84,7 @@ function runWorker(init: WorkerInit): void {
   let tagger;
   try {
     const { compiled, warnings, source } = loadVocabulary(init.vocabulary);
-    tagger = createNodeTagger(compiled);
+    tagger = createNodeTagger(compiled, init.adaptation ? { adaptation: init.adaptation } : {});
     port.postMessage({ type: 'ready', warnings: warnings.length, source } satisfies FromWorker);
   } catch (e) {
     const err = e instanceof WasimError ? e : new WasimError('INTERNAL', (e as Error).message);

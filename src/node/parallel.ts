@@ -23,7 +23,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import cliProgress from 'cli-progress';
-import { WasimError, type TagOptions } from '../core/index.js';
+import { WasimError, type AdaptationModel, type TagOptions } from '../core/index.js';
 import { write, type BatchStats } from './batch.js';
 import type { VocabularyChoice } from './vocab-file.js';
 import { WORKER_KIND, type ChunkMessage, type FromWorker, type WorkerInit } from './parallel-worker.js';
@@ -33,6 +33,8 @@ export interface ParallelBatchOptions extends TagOptions {
   jobs: number;
   /** The vocabulary every worker loads, as the CLI chose it. */
   vocabulary: VocabularyChoice;
+  /** The adaptation every worker applies. */
+  adaptation?: AdaptationModel;
   /** Called once, when the first worker has loaded the vocabulary, with what its reading reported. */
   onVocabularyLoaded?: (info: { warnings: number; source: string }) => void;
   onProgress?: (stats: BatchStats) => void;
@@ -128,7 +130,7 @@ export async function tagJsonlParallel(input: Readable, output: Writable, option
   const chunker = new LineChunker(options.chunkLines ?? 128, options.chunkBytes ?? 128 * 1024);
   const maxPending = jobs * (options.chunksPerWorker ?? 4);
   const tagOptions: TagOptions = { top: options.top, minScore: options.minScore, explain: options.explain, allMentions: options.allMentions };
-  const init: WorkerInit = { kind: WORKER_KIND, vocabulary: options.vocabulary, options: tagOptions };
+  const init: WorkerInit = { kind: WORKER_KIND, vocabulary: options.vocabulary, options: tagOptions, ...(options.adaptation ? { adaptation: options.adaptation } : {}) };
 
   const stats: BatchStats = { lines: 0, tagged: 0, failed: 0 };
   const results = new Map<number, { out: Uint8Array; tagged: number; failed: number; lines: number }>();

@@ -31,6 +31,8 @@ import { vocabularyRoutes } from './routes/vocabulary.js';
 import { WasimService } from './service.js';
 import { TaggerService } from './tagger-service.js';
 import { SuggestionService, suggestionRoutes } from './suggestions.js';
+import { AdaptationService, defaultAdaptationOptions, type AdaptationOptions } from './adaptation.js';
+import { adaptationRoutes } from './routes/adaptation.js';
 
 export type UiPlugin = FastifyPluginAsync<{ context: AppContext }>;
 
@@ -43,6 +45,8 @@ export interface BuildOptions {
   logger?: boolean | Record<string, unknown>;
   /** Replace the stored token with a new one (printed once). */
   rotateToken?: boolean;
+  /** Learning from editors' decisions (default: WASIM_LEARN_EVERY, WASIM_LEARN_POLL_MS). */
+  adaptation?: Partial<AdaptationOptions>;
 }
 
 export interface StartupReport {
@@ -203,7 +207,9 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   });
   const service = new WasimService(repo, tagger, config, metrics, app.log);
   const suggestions = new SuggestionService(repo, tagger, service, undefined, app.log);
-  const context: AppContext = { config, repo, tagger, service, metrics, auth: token.check, suggestions };
+  const adaptation = new AdaptationService(repo, tagger, config, { ...defaultAdaptationOptions(), ...options.adaptation }, app.log);
+  service.onDecisions = (count) => adaptation.noteDecisions(count);
+  const context: AppContext = { config, repo, tagger, service, metrics, auth: token.check, suggestions, adaptation };
   app.decorate('wasim', context);
 
   // On every answer, the rate limiter's and the error handler's included.
@@ -280,6 +286,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
           { name: 'tags' },
           { name: 'vocabulary' },
           { name: 'jobs' },
+          { name: 'learning' },
           { name: 'operations' },
         ],
       },
@@ -293,17 +300,21 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   await app.register(ingestRoutes, { context });
   await app.register(feedRoutes, { context });
   await app.register(suggestionRoutes, { context, suggestions });
+  await app.register(adaptationRoutes, { context, adaptation });
   if (options.ui) await app.register(options.ui, { context });
   else app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect(config.docs ? '/docs' : '/healthz'));
 
   app.addHook('onClose', async () => {
     await suggestions.stop();
+    await adaptation.stop();
     await service.close();
     await tagger.stop();
     await repo.close();
     metrics.stop();
   });
 
+  // The stored adaptation is set before the first compilation, which then applies it.
+  await adaptation.start();
   void tagger.refresh();
   tagger.startPolling(config.vocabPollMs);
   suggestions.start();

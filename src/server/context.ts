@@ -6,6 +6,7 @@ import type { Metrics } from './metrics.js';
 import type { WasimService } from './service.js';
 import type { TaggerService } from './tagger-service.js';
 import type { SuggestionService } from './suggestions.js';
+import type { AdaptationService } from './adaptation.js';
 
 export interface AppContext {
   config: ServerConfig;
@@ -17,6 +18,8 @@ export interface AppContext {
   auth: TokenCheck;
   /** Suggested new tags mined from the archive (absent in contexts built without buildApp). */
   suggestions?: SuggestionService;
+  /** Learning from editors' decisions (absent in contexts built without buildApp). */
+  adaptation?: AdaptationService;
 }
 
 /** Who may call a route: anyone, readers (token only with readTokenRequired), writers (token). */

@@ -75,6 +75,8 @@ function validateEntry(raw: Record<string, unknown>): VocabEntry {
 export class WasimService {
   private readonly jobs = new Set<Promise<void>>();
   private closing = false;
+  /** Told how many decisions each decide() stored (learning counts them toward a refit). */
+  onDecisions?: (count: number) => void;
 
   constructor(
     readonly repo: Repository,
@@ -185,7 +187,9 @@ export class WasimService {
       decisions.push({ action: 'add', tagId: entry.id, ...(hit ? { found: { score: hit.score, mentions: hit.mentions, ...(hit.evidence ? { evidence: hit.evidence } : {}) } } : {}) });
     }
     if (decisions.length === 0) throw new WasimError('VALIDATION', 'Nothing to do: give tags to "accept", "reject" or "add".');
-    return this.repo.decideTags(articleId, decisions, editor);
+    const stored = await this.repo.decideTags(articleId, decisions, editor);
+    this.onDecisions?.(decisions.length);
+    return stored;
   }
 
   async retagFilter(request: RetagRequest): Promise<ArticleFilter> {

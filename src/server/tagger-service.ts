@@ -6,7 +6,7 @@
  * the database notice a new vocabulary version by polling.
  */
 import { Worker } from 'node:worker_threads';
-import { compileVocabulary, deserializeCompiled, type CompiledVocabulary, type Tagger, type TagOptions, type TagResult } from '../core/index.js';
+import { compileVocabulary, deserializeCompiled, type AdaptationModel, type CompiledVocabulary, type Tagger, type TagOptions, type TagResult } from '../core/index.js';
 import { createNodeTagger } from '../node/tagger.js';
 import { defaultHints } from '../node/vocab-file.js';
 import type { KeyedEntry, Repository } from '../storage/index.js';
@@ -20,7 +20,12 @@ const SENTINEL_ID = '\u0000wasim-empty-vocabulary';
 const SENTINEL: KeyedEntry = { id: SENTINEL_ID, label: 'wasimemptyvocabularysentinelqzxj' };
 
 export interface ServingTagger {
+  /** The tagger requests use: the shipped model with the newsroom's adaptation, when one is on. */
   tagger: Tagger;
+  /** The shipped model alone, on the same vocabulary: what learning observes decisions with. */
+  base: Tagger;
+  /** Version of the adaptation `tagger` applies; null: none. */
+  adaptationVersion: number | null;
   /** Vocabulary version it was compiled from. */
   version: number;
   /** Tags in its vocabulary. */
@@ -57,6 +62,7 @@ export class TaggerService {
   private poller: NodeJS.Timeout | undefined;
   private readonly waiters: (() => void)[] = [];
   private lastError: unknown;
+  private adaptation: { model: AdaptationModel; version: number } | undefined;
 
   constructor(
     private readonly repo: Repository,
@@ -114,6 +120,27 @@ export class TaggerService {
     return this.running;
   }
 
+  /**
+   * Applies an adaptation (or none) from now on. The serving tagger is swapped with one
+   * assignment, as after a compilation: a request keeps the tagger it started with, so none fails
+   * or sees half a model. A compilation running now picks the adaptation up when it finishes.
+   */
+  setAdaptation(adaptation: { model: AdaptationModel; version: number } | undefined): void {
+    this.adaptation = adaptation;
+    const s = this.serving;
+    if (!s) return;
+    const tagger = adaptation ? this.withSentinel(createNodeTagger(s.base.vocabulary, { ...this.taggerOptions(), adaptation: adaptation.model }), s.size === 0) : s.base;
+    this.serving = { ...s, tagger, adaptationVersion: adaptation?.version ?? null };
+  }
+
+  private taggerOptions() {
+    return { limits: { maxChars: this.options.maxArticleChars }, ...(this.options.defaults ? { defaults: this.options.defaults } : {}) };
+  }
+
+  private withSentinel(tagger: Tagger, empty: boolean): Tagger {
+    return empty ? withoutSentinel(tagger) : tagger;
+  }
+
   /** Resolves once the tagger reflects every vocabulary change committed before this call. */
   async upToDate(): Promise<ServingTagger> {
     const wanted = await this.repo.vocabularyVersion();
@@ -137,9 +164,15 @@ export class TaggerService {
       list.length >= WORKER_THRESHOLD
         ? await compileInWorker(list, this.options.hints)
         : compileVocabulary(list, this.options.hints ? defaultHints() : {});
-    const tagger = createNodeTagger(compiled, { limits: { maxChars: this.options.maxArticleChars }, ...(this.options.defaults ? { defaults: this.options.defaults } : {}) });
+    const empty = entries.length === 0;
+    const base = this.withSentinel(createNodeTagger(compiled, this.taggerOptions()), empty);
+    // Read after compiling: an adaptation swapped in meanwhile is the one to apply.
+    const adaptation = this.adaptation;
+    const tagger = adaptation ? this.withSentinel(createNodeTagger(compiled, { ...this.taggerOptions(), adaptation: adaptation.model }), empty) : base;
     const serving: ServingTagger = {
-      tagger: entries.length ? tagger : withoutSentinel(tagger),
+      tagger,
+      base,
+      adaptationVersion: adaptation?.version ?? null,
       version,
       size: entries.length ? compiled.tags.length : 0,
       compiledAt: new Date().toISOString(),
@@ -171,6 +204,8 @@ export class TaggerService {
 function withoutSentinel(tagger: Tagger): Tagger {
   return {
     vocabulary: tagger.vocabulary,
+    adaptation: tagger.adaptation,
+    candidates: (article: unknown) => tagger.candidates(article).filter((c) => c.id !== SENTINEL_ID),
     tag: (article: unknown, options?: TagOptions): TagResult[] => tagger.tag(article, options).filter((r) => r.id !== SENTINEL_ID),
   };
 }

@@ -30,3 +30,4 @@ export function openRepository(url: string = DEFAULT_DATABASE_URL, options: Post
   return openSqlite(url);
 }
 export { REVIEW_STATES, ReviewStore, type Dashboard, type QueueFilter, type QueueItem, type ReviewState, type RisingTag, type TagCount } from './review.js';
+export { AdaptationStore, DEFAULT_VOCABULARY_NAME, type ArticleDecisions, type StoredModel } from './adaptation.js';

@@ -8,6 +8,7 @@ import { Migrator, sql, type Kysely, type Transaction } from 'kysely';
 import { foldKey, WasimError, type Evidence, type Mention, type TagType, type VocabEntry } from '../core/index.js';
 import { AccountStore } from './accounts.js';
 import { ReviewStore } from './review.js';
+import { AdaptationStore } from './adaptation.js';
 import { migrationProvider, type DialectKind } from './migrations.js';
 import type { Database, TagStatus } from './schema.js';
 import type {
@@ -160,6 +161,7 @@ function uniqueForms(forms: readonly string[], exclude: readonly string[] = []):
 export class KyselyRepository implements Repository {
   readonly accounts: AccountStore;
   readonly review: ReviewStore;
+  readonly adaptation: AdaptationStore;
   constructor(
     readonly kind: DialectKind,
     private readonly db: Kysely<Database>,
@@ -167,6 +169,7 @@ export class KyselyRepository implements Repository {
   ) {
     this.accounts = new AccountStore(db);
     this.review = new ReviewStore(db);
+    this.adaptation = new AdaptationStore(db);
   }
 
   async migrate(): Promise<string[]> {

@@ -5,6 +5,7 @@
 import type { Evidence, Mention, TagType, VocabEntry } from '../core/index.js';
 import type { AccountStore } from './accounts.js';
 import type { ReviewStore } from './review.js';
+import type { AdaptationStore } from './adaptation.js';
 import type { DecisionAction, JobStatus, TagStatus } from './schema.js';
 
 export type { DecisionAction, JobStatus, TagStatus } from './schema.js';
@@ -181,6 +182,8 @@ export interface Repository {
   readonly accounts: AccountStore;
   /** The review queue and undo. */
   readonly review: ReviewStore;
+  /** What learning from editors keeps: observations of decided articles and the fitted models. */
+  readonly adaptation: AdaptationStore;
   /** Applies pending migrations; returns the names applied now. */
   migrate(): Promise<string[]>;
   ping(): Promise<void>;

@@ -36,6 +36,7 @@ import { exportRoutes } from './export.js';
 import { dashboardRoutes } from './dashboard.js';
 import { sourcesRoutes } from './pages/sources.js';
 import { suggestionUiRoutes } from './pages/suggestions.js';
+import { learningUiRoutes } from './pages/learning.js';
 
 const ARTICLES_PER_PAGE = 20;
 const ENTRIES_PER_PAGE = 50;
@@ -208,6 +209,7 @@ async function uiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, 
 
   ui.get('', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/'));
   await suggestionUiRoutes(ui, ctx, { viewOf, reader, editor });
+  await learningUiRoutes(ui, ctx, { viewOf, reader, editor });
   ui.get('/tags', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/ui/vocabulary'));
 
   // ---- assets

@@ -3,7 +3,7 @@ import { FONT_FILES } from './assets/styles.js';
 import { html, raw, type SafeHtml } from './html.js';
 import { CSRF_FIELD, type Session } from './session.js';
 
-export type Section = 'articles' | 'tag' | 'vocabulary' | 'login' | 'none' | 'queue' | 'dashboard' | 'sources' | 'suggestions';
+export type Section = 'articles' | 'tag' | 'vocabulary' | 'login' | 'none' | 'queue' | 'dashboard' | 'sources' | 'suggestions' | 'learning';
 
 export interface PageView {
   session: Session | undefined;
@@ -37,6 +37,7 @@ const NAV: { section: Section; href: string; label: string }[] = [
   { section: 'dashboard', href: '/ui/dashboard', label: 'لوحة المتابعة' },
   { section: 'sources', href: '/ui/sources', label: 'المصادر' },
   { section: 'suggestions', href: '/ui/suggestions', label: 'وسوم مقترحة' },
+  { section: 'learning', href: '/ui/learning', label: 'ما تعلّمه واسم' },
 ];
 
 /** The signed-in user may edit (an admin or an editor; a viewer only reads). */

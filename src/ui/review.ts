@@ -192,6 +192,7 @@ export async function reviewRoutes(ui: FastifyInstance, ctx: AppContext, h: Revi
         if (!tag) throw new WasimError('VALIDATION', 'Say which tag.');
         await ctx.service.getArticle(id);
         await ctx.repo.review.undo(id, tag, session.editor);
+        ctx.adaptation?.noteDecisions(1);
         changed = [tag];
         break;
       case 'add': {

@@ -12,6 +12,7 @@ import { loadArticlesFile, loadGoldFile } from '../../eval/files.js';
 import { evaluateMentions, parseMentionGold } from '../../eval/mentions.js';
 import { jsonReport, textReport } from '../../eval/report.js';
 import { createNodeTagger } from '../../node/tagger.js';
+import { loadAdaptationFile } from '../../node/adaptation-file.js';
 import {
   defaultHints,
   formatFromPath,
@@ -39,6 +40,7 @@ export interface EvalCommandOptions {
   perType?: boolean;
   minPrecision?: string;
   mentions?: string;
+  adaptation?: string;
 }
 
 export interface EvalCommandResult {
@@ -102,7 +104,8 @@ function runMentionEval(options: EvalCommandOptions & { mentions: string }): Eva
   const gold = parseMentionGold(readTextFile(options.mentions), options.mentions);
   const articles = new Map(loadArticlesFile(options.input).map((a) => [a.id, a]));
   const vocabulary = loadEvalVocabulary(options);
-  const tagger = createNodeTagger(vocabulary.compiled());
+  const adaptation = options.adaptation ? loadAdaptationFile(options.adaptation) : undefined;
+  const tagger = createNodeTagger(vocabulary.compiled(), adaptation ? { adaptation } : {});
   const docs = [...articles.values()];
   const missing = gold.filter((g) => !articles.has(g.id)).map((g) => g.id);
   const score = evaluateMentions(gold, docs, (d) => tagger.tag({ title: d.title, body: d.body }, { allMentions: true }).flatMap((t) => t.mentions.map((m) => ({ field: m.field, start: m.start, end: m.end, tag: t.tag, matched: m.matched }))));
@@ -135,6 +138,7 @@ export async function runEval(options: EvalCommandOptions): Promise<EvalCommandR
     }
     if (options.perType && !options.optimize) throw usageError('--per-type only applies with --optimize');
 
+    const adaptation = options.adaptation ? loadAdaptationFile(options.adaptation) : undefined;
     const vocabulary = loadEvalVocabulary(options);
     if (!vocabulary.entries && taggers.some((t) => t !== 'wasim')) {
       throw usageError(`${vocabulary.source} is a compiled vocabulary: the reference taggers need its source file`);
@@ -155,8 +159,9 @@ export async function runEval(options: EvalCommandOptions): Promise<EvalCommandR
       optimizePerType: options.perType ?? false,
       ...(options.minPrecision !== undefined ? { optimizeMinPrecision: parseScoreOption('--min-precision', options.minPrecision)! } : {}),
       errors: options.errors ?? false,
+      ...(adaptation ? { adaptation } : {}),
     });
-    const header = { gold: options.gold, input: options.input, vocabulary: vocabPath, entries: vocabulary.size };
+    const header = { gold: options.gold, input: options.input, vocabulary: vocabPath, entries: vocabulary.size, ...(options.adaptation ? { adaptation: options.adaptation } : {}) };
     const warnings = [...report.warnings];
     if (vocabulary.warnings.length > 0) {
       warnings.push(`${vocabulary.warnings.length} vocabulary warning(s), e.g. ${vocabulary.warnings[0]}`);
@@ -209,6 +214,7 @@ export function registerEval(program: Command, ctx: EvalCliContext = {}): Comman
     .option('--optimize', 'search the top-k / min-score cut that maximises F1 on this gold set')
     .option('--per-type', 'with --optimize: also search one min-score per tag type')
     .option('--min-precision <p>', 'with --optimize: only cuts with at least this precision compete on F1')
+    .option('--adaptation <model.json>', "score wasim with a newsroom's adaptation learned by `wasim learn`")
     .option('--mentions <file>', 'mention mode: score wasim --all-mentions against gold mentions {"id","mentions":[{"start","end","tag"}]}')
     .action(async (opts: EvalCommandOptions) => {
       const result = await runEval(opts);

@@ -4,12 +4,13 @@
  */
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { WasimError, WEIGHTS, type TagOptions, type TagResult, type Tagger } from '../../core/index.js';
+import { WasimError, WEIGHTS, type AdaptationModel, type TagOptions, type TagResult, type Tagger } from '../../core/index.js';
 import { tagJsonlStream } from '../../node/batch.js';
 import { toOutputLine } from '../../node/output.js';
 import { openOutput, outputError } from '../../node/output-file.js';
 import { createNodeTagger } from '../../node/tagger.js';
 import { readTextFile } from '../../node/vocab-file.js';
+import { loadAdaptationFile } from '../../node/adaptation-file.js';
 import { EXIT_INPUT_FAILED, EXIT_OK, parseIntOption, reportError, usageError } from '../common.js';
 import {
   allMentionsOption,
@@ -31,6 +32,7 @@ interface TagCliOptions extends VocabularyCliOptions, CutCliOptions {
   output?: string;
   jobs?: string;
   progress?: boolean;
+  adaptation?: string;
 }
 
 /** Splits a plain-text article: the first non-empty line is the title, the rest the body. */
@@ -55,6 +57,12 @@ function readStdin(): string {
 /** Features that moved the score, largest effect first: `titleStrong +1.58`, then the rest as facts. */
 export function explainEvidence(evidence: Record<string, unknown>): string {
   const weights = WEIGHTS as Record<string, number>;
+  const learned = typeof evidence.adaptationEn === 'string' ? evidence : undefined;
+  if (learned) {
+    const { adaptationEn, adaptationAr, adaptationBase, adaptationShift, ...rest } = learned;
+    const shift = Number(adaptationShift);
+    return `${explainEvidence(rest)}\n\tadapted from ${Number(adaptationBase).toFixed(3)}${shift ? ` (${shift > 0 ? '+' : ''}${shift.toFixed(2)})` : ''}: ${String(adaptationAr)} — ${String(adaptationEn)}`;
+  }
   const effects = Object.entries(evidence)
     .filter(([k, v]) => typeof v === 'number' && k in weights && v !== 0)
     .map(([k, v]) => [k, (v as number) * weights[k]!, v as number] as const)
@@ -78,8 +86,13 @@ function formatText(results: TagResult[], explain: boolean): string {
   return lines.join('\n') + '\n';
 }
 
-export function buildTagger(opts: TagCliOptions): Tagger {
-  return createNodeTagger(loadCliVocabulary(opts).compiled);
+export function buildTagger(opts: Omit<TagCliOptions, 'adaptation'> & { adaptation?: string | AdaptationModel }): Tagger {
+  // The model is read first: a broken file fails before the vocabulary is compiled.
+  const adaptation = typeof opts.adaptation === 'string' ? loadAdaptationFile(opts.adaptation) : opts.adaptation;
+  const tagger = createNodeTagger(loadCliVocabulary(opts).compiled, adaptation ? { adaptation } : {});
+  const unknown = tagger.adaptation?.unknownTags.length ?? 0;
+  if (unknown > 0 && process.env.WASIM_QUIET !== '1') process.stderr.write(`wasim: the adaptation knows ${unknown} tag(s) this vocabulary lacks, e.g. "${tagger.adaptation!.unknownTags[0]}": ignored\n`);
+  return tagger;
 }
 
 async function runBatch(opts: TagCliOptions, tagOptions: TagOptions): Promise<number> {
@@ -115,15 +128,17 @@ async function runBatch(opts: TagCliOptions, tagOptions: TagOptions): Promise<nu
     progress.update(s);
   };
   const workers = jobs ?? availableParallelism();
+  const adaptation = opts.adaptation ? loadAdaptationFile(opts.adaptation) : undefined;
   let stats: BatchStats;
   try {
     if (workers === 1) {
-      stats = await tagJsonlStream(buildTagger(opts), input, output, { ...tagOptions, onProgress });
+      stats = await tagJsonlStream(buildTagger({ ...opts, adaptation }), input, output, { ...tagOptions, onProgress });
     } else {
       stats = await tagJsonlParallel(input, output, {
         ...tagOptions,
         jobs: workers,
         vocabulary: vocabularyChoiceFrom(opts),
+        ...(adaptation ? { adaptation } : {}),
         onProgress,
         onVocabularyLoaded: ({ warnings, source }) => reportVocabularyWarnings(source, warnings),
       });
@@ -171,6 +186,7 @@ export function registerTag(program: Command): Command {
     .addOption(minScoreOption())
     .option('--format <format>', 'text or json', 'text')
     .addOption(explainOption())
+    .option('--adaptation <model.json>', "apply a newsroom's adaptation learned by `wasim learn`")
     .addOption(allMentionsOption())
     .option('--input <jsonl>', 'batch: JSONL of {"id","title","body"} (- for stdin)')
     .option('--output <jsonl>', 'batch: where to write one result per line (- for stdout)')

@@ -125,6 +125,10 @@ input:focus-visible, select:focus-visible, textarea:focus-visible { outline: 3px
 .row { display: flex; flex-wrap: wrap; gap: 0.6rem; align-items: flex-end; }
 .row > .field { flex: 1 1 12rem; margin-bottom: 0; }
 .actions { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; margin-top: 0.6rem; }
+form.inline { display: inline; margin: 0; }
+.learned ul.forms, ul.pairs { margin: 0; padding-inline-start: 1.1rem; }
+.learned ul.forms li { margin-bottom: 0.2rem; }
+ul.pairs li { margin-bottom: 0.5rem; }
 button, .button {
   font: inherit; font-size: 0.95rem; cursor: pointer; border-radius: 0.45rem; padding: 0.3rem 0.9rem; border: 1px solid var(--accent);
   background: var(--accent); color: var(--accent-ink); text-decoration: none; display: inline-block; line-height: 1.6;
