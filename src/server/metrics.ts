@@ -3,6 +3,7 @@
  * do not justify a metrics library. Routes are labelled by their pattern (/v1/articles/:id),
  * never by the raw URL, so the label set stays bounded.
  */
+import type { TagPoolStats } from './tag-pool.js';
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -25,6 +26,8 @@ export interface Gauges {
   vocabularySize: number;
   vocabularyVersion: number;
   taggerReady: boolean;
+  /** The tagging pool's state; absent when tagging runs on the event loop. */
+  pool?: TagPoolStats;
 }
 
 export class Metrics {
@@ -83,7 +86,45 @@ export class Metrics {
     out.push('# HELP wasim_tagger_vocabulary_size Tags in the vocabulary the tagger uses.', '# TYPE wasim_tagger_vocabulary_size gauge', `wasim_tagger_vocabulary_size ${gauges.vocabularySize}`);
     out.push('# HELP wasim_tagger_vocabulary_version Vocabulary version the tagger was compiled from.', '# TYPE wasim_tagger_vocabulary_version gauge', `wasim_tagger_vocabulary_version ${gauges.vocabularyVersion}`);
     out.push('# HELP wasim_tagger_ready 1 when a compiled tagger is serving.', '# TYPE wasim_tagger_ready gauge', `wasim_tagger_ready ${gauges.taggerReady ? 1 : 0}`);
+    out.push(...renderPool(gauges.pool));
     out.push('# HELP wasim_uptime_seconds Seconds since the service started.', '# TYPE wasim_uptime_seconds gauge', `wasim_uptime_seconds ${(Date.now() - this.started) / 1000}`);
     return out.join('\n') + '\n';
   }
+}
+
+/**
+ * The tagging pool: utilisation now (busy threads over threads) and over any window, from the
+ * thread-time counter (rate(wasim_tag_pool_busy_seconds_total[1m]) / wasim_tag_pool_threads).
+ * Without a pool, threads and queue are 0.
+ */
+function renderPool(pool: TagPoolStats | undefined): string[] {
+  const p = pool ?? { threads: 0, busy: 0, queued: 0, maxQueue: 0, tasks: 0, busySeconds: 0, refused: { queueFull: 0, deadline: 0, workerFailed: 0 } };
+  return [
+    '# HELP wasim_tag_pool_threads Worker threads that tag articles (0: tagging on the event loop).',
+    '# TYPE wasim_tag_pool_threads gauge',
+    `wasim_tag_pool_threads ${p.threads}`,
+    '# HELP wasim_tag_pool_busy_threads Tagging threads running an article now.',
+    '# TYPE wasim_tag_pool_busy_threads gauge',
+    `wasim_tag_pool_busy_threads ${p.busy}`,
+    '# HELP wasim_tag_pool_utilization Busy tagging threads over all tagging threads, now (0 to 1).',
+    '# TYPE wasim_tag_pool_utilization gauge',
+    `wasim_tag_pool_utilization ${p.threads ? p.busy / p.threads : 0}`,
+    '# HELP wasim_tag_pool_queue_depth Articles waiting for a tagging thread.',
+    '# TYPE wasim_tag_pool_queue_depth gauge',
+    `wasim_tag_pool_queue_depth ${p.queued}`,
+    '# HELP wasim_tag_pool_queue_limit Articles allowed to wait before requests are refused with 503 BUSY.',
+    '# TYPE wasim_tag_pool_queue_limit gauge',
+    `wasim_tag_pool_queue_limit ${p.maxQueue}`,
+    '# HELP wasim_tag_pool_tasks_total Articles the tagging threads finished.',
+    '# TYPE wasim_tag_pool_tasks_total counter',
+    `wasim_tag_pool_tasks_total ${p.tasks}`,
+    '# HELP wasim_tag_pool_busy_seconds_total Thread time spent tagging.',
+    '# TYPE wasim_tag_pool_busy_seconds_total counter',
+    `wasim_tag_pool_busy_seconds_total ${p.busySeconds}`,
+    '# HELP wasim_tag_pool_refused_total Tagging requests refused or failed: queue full (503), deadline passed (504), thread stopped (500).',
+    '# TYPE wasim_tag_pool_refused_total counter',
+    `wasim_tag_pool_refused_total${labels({ reason: 'queue_full' })} ${p.refused.queueFull}`,
+    `wasim_tag_pool_refused_total${labels({ reason: 'deadline' })} ${p.refused.deadline}`,
+    `wasim_tag_pool_refused_total${labels({ reason: 'worker_failed' })} ${p.refused.workerFailed}`,
+  ];
 }

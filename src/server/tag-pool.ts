@@ -1,0 +1,183 @@
+/**
+ * Tagging off the event loop: a fixed pool of worker threads (Piscina) that the tagger service
+ * (tagger-service.ts) sends articles to, so one 200k-character article does not hold up every
+ * other request for a quarter of a second.
+ *
+ * - Admission: a request that finds `maxQueue` tasks already waiting is refused at once with
+ *   BUSY (503) and a Retry-After estimate, instead of joining a queue it would time out in.
+ *   Work the service starts itself (re-tag chunks, readying the threads for a new vocabulary)
+ *   passes `background` and waits instead; it sends a few tasks at a time, so the queue stays
+ *   bounded all the same.
+ * - Deadline: past `deadlineMs` from submission the caller gets TAG_TIMEOUT (504). A task still
+ *   waiting is withdrawn from the queue; one already running is left to finish and its result
+ *   is dropped (tagging time is bounded by the article length limit, and replacing a thread —
+ *   loading the word statistics again — costs more than letting it finish).
+ * - A thread that dies (a crash, out of memory, terminated) fails only the task it held, with
+ *   WORKER_FAILED (500); Piscina starts a replacement.
+ */
+import { Piscina } from 'piscina';
+import type { Worker } from 'node:worker_threads';
+import { WasimError } from '../core/index.js';
+import type { TagTask, TagTaskResult, TagWorkerData } from './tag-task.js';
+
+export interface TagPoolOptions {
+  /** Worker threads (≥ 1). */
+  threads: number;
+  /** Tasks allowed to wait for a thread before requests are refused (≥ 0). */
+  maxQueue: number;
+  /** Time from submission to answer, in ms (0: none). */
+  deadlineMs: number;
+  tagger: TagWorkerData['tagger'];
+  log?: { error(obj: unknown, msg?: string): void };
+}
+
+export interface TagRunOptions {
+  /** Work the service started itself: waits for room in the queue instead of being refused. */
+  background?: boolean;
+  /** This task's deadline instead of the pool's (0: none). */
+  deadlineMs?: number;
+}
+
+export interface TagPoolStats {
+  threads: number;
+  /** Threads running a task now. */
+  busy: number;
+  /** Tasks waiting for a thread. */
+  queued: number;
+  maxQueue: number;
+  /** Tasks finished by a thread, and the thread time they took. */
+  tasks: number;
+  busySeconds: number;
+  /** Requests refused or failed, by reason. */
+  refused: { queueFull: number; deadline: number; workerFailed: number };
+}
+
+export type TagTaskSuccess = Extract<TagTaskResult, { ok: true }>;
+
+export class TagPool {
+  private readonly piscina: Piscina<TagTask, TagTaskResult>;
+  private pending = 0;
+  private tasks = 0;
+  private busyMs = 0;
+  /** Recent mean thread time of a task, for the Retry-After estimate. */
+  private meanMs = 5;
+  private readonly refused = { queueFull: 0, deadline: 0, workerFailed: 0 };
+  private closed = false;
+
+  constructor(private readonly options: TagPoolOptions) {
+    if (!Number.isInteger(options.threads) || options.threads < 1) throw new RangeError(`TagPool: threads must be a positive integer, got ${options.threads}`);
+    const workerData: TagWorkerData = { tagger: options.tagger };
+    this.piscina = new Piscina<TagTask, TagTaskResult>({
+      filename: new URL('./tag-worker.js', import.meta.url).href,
+      minThreads: options.threads,
+      maxThreads: options.threads,
+      // Admission is ours (background work may exceed it); Piscina's own queue is unbounded.
+      maxQueue: Infinity,
+      concurrentTasksPerWorker: 1,
+      workerData,
+      recordTiming: false,
+    });
+    // Piscina reports a thread that fails with no task on it as an 'error' event; unheard, that
+    // would end the process. The thread is replaced either way.
+    this.piscina.on('error', (e: unknown) => options.log?.error(e, 'a tagging thread failed; it is replaced'));
+  }
+
+  get threads(): number {
+    return this.options.threads;
+  }
+
+  /** The pool's threads as they are now (operations tests stop one to see a crash handled). */
+  get workers(): readonly Worker[] {
+    return this.piscina.threads;
+  }
+
+  stats(): TagPoolStats {
+    const queued = this.piscina.queueSize;
+    return {
+      threads: this.options.threads,
+      busy: Math.max(0, Math.min(this.options.threads, this.pending - queued)),
+      queued,
+      maxQueue: this.options.maxQueue,
+      tasks: this.tasks,
+      busySeconds: this.busyMs / 1000,
+      refused: { ...this.refused },
+    };
+  }
+
+  /** Seconds a refused client should wait: the queue's work spread over the threads. */
+  private retryAfterSeconds(): number {
+    const waitMs = ((this.piscina.queueSize + this.options.threads) * this.meanMs) / this.options.threads;
+    return Math.min(60, Math.max(1, Math.ceil(waitMs / 1000)));
+  }
+
+  /** Runs a task on a thread; rejects with BUSY, TAG_TIMEOUT, WORKER_FAILED or the tagger's own error. */
+  run(task: TagTask, run: TagRunOptions = {}): Promise<TagTaskSuccess> {
+    if (this.closed) return Promise.reject(new WasimError('NOT_READY', 'The service is shutting down; retry on another instance or in a moment.'));
+    if (!run.background && this.piscina.queueSize >= this.options.maxQueue) {
+      this.refused.queueFull++;
+      const retryAfter = this.retryAfterSeconds();
+      return Promise.reject(
+        new WasimError('BUSY', `The tagger is at capacity: ${this.piscina.queueSize} articles are waiting for ${this.options.threads} tagging threads; retry in ${retryAfter} s.`, { retryAfterSeconds: retryAfter }),
+      );
+    }
+    const deadlineMs = run.deadlineMs ?? this.options.deadlineMs;
+    const started = new Int32Array(new SharedArrayBuffer(4));
+    const abort = new AbortController();
+    this.pending++;
+    const job = this.piscina.run({ ...task, started }, { signal: abort.signal });
+    return new Promise<TagTaskSuccess>((resolve, reject) => {
+      let timedOut = false;
+      const timer =
+        deadlineMs > 0
+          ? setTimeout(() => {
+              timedOut = true;
+              this.refused.deadline++;
+              // Still waiting: withdraw it. Running: let it finish; the result is dropped below.
+              if (Atomics.load(started, 0) === 0) abort.abort();
+              reject(new WasimError('TAG_TIMEOUT', `Tagging did not finish within the deadline of ${deadlineMs} ms (the service is overloaded, or the article is very long); retry later.`));
+            }, deadlineMs)
+          : undefined;
+      job.then(
+        (result) => {
+          this.pending--;
+          clearTimeout(timer);
+          this.tasks++;
+          this.busyMs += result.ms;
+          this.meanMs = 0.9 * this.meanMs + 0.1 * result.ms;
+          if (timedOut) return;
+          if (result.ok) resolve(result);
+          else reject(new WasimError(result.code, result.message));
+        },
+        (e: unknown) => {
+          this.pending--;
+          clearTimeout(timer);
+          if (timedOut) return;
+          if (this.closed) {
+            reject(new WasimError('NOT_READY', 'The service is shutting down; retry on another instance or in a moment.'));
+            return;
+          }
+          this.refused.workerFailed++;
+          this.options.log?.error(e, 'a tagging thread stopped while tagging; it is replaced');
+          reject(new WasimError('WORKER_FAILED', `The tagging thread stopped while tagging this article (${(e as Error)?.message ?? e}); it has been replaced. Retry the request.`));
+        },
+      );
+    });
+  }
+
+  /**
+   * Builds a vocabulary version's tagger in the threads before it serves, so the first requests
+   * after a swap do not each wait for it. Best effort: a thread busy throughout builds it on its
+   * first task of that version instead. Fails when the vocabulary does not load in a thread.
+   */
+  async prime(version: number, vocabulary: SharedArrayBuffer): Promise<void> {
+    const runs = await Promise.allSettled(Array.from({ length: this.options.threads }, () => this.run({ version, vocabulary }, { background: true, deadlineMs: 0 })));
+    const failed = runs.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed && (failed.reason as WasimError).code !== 'WORKER_FAILED') throw failed.reason;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.piscina.destroy();
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * What the service's tagging threads (tag-pool.ts, tag-worker.ts) exchange, and the part of the
+ * work that runs in a thread: a tagger per vocabulary version, built from the compiled
+ * vocabulary's serialised bytes.
+ *
+ * The bytes live in a SharedArrayBuffer made once per vocabulary version. A task names the
+ * version and carries that buffer, which crosses to the thread as shared memory, not as a copy:
+ * a thread builds a version's tagger the first time it meets it (the integer columns of the
+ * loaded vocabulary stay views into the shared bytes) and reuses it for every later task of that
+ * version. A thread keeps the two newest versions it has seen, so the requests still running on
+ * the old vocabulary during a swap keep their tagger while the new one serves.
+ */
+import { deserializeCompiled, WasimError, type ErrorCode, type Tagger, type TaggerOptions, type TagOptions, type TagResult } from '../core/index.js';
+import { createNodeTagger } from '../node/tagger.js';
+
+/**
+ * compileVocabulary refuses an empty list; an editor may still delete every entry. The tagger
+ * then runs on a sentinel entry no text contains, and a result with its id is dropped.
+ */
+export const EMPTY_VOCABULARY_ID = '\u0000wasim-empty-vocabulary';
+
+/** Settings every thread of a pool shares (Piscina's workerData). */
+export interface TagWorkerData {
+  tagger: Pick<TaggerOptions, 'limits' | 'defaults'>;
+}
+
+export interface TagTask {
+  version: number;
+  /** The compiled vocabulary of `version`, serialised (serializeCompiled). */
+  vocabulary: SharedArrayBuffer;
+  /** Absent: only build the version's tagger (a thread made ready before a swap). */
+  article?: { title: string; body: string };
+  options?: TagOptions;
+  /**
+   * One Int32 the thread sets to 1 when it takes the task up: at the deadline, a task still
+   * queued is withdrawn, and one already running is left to finish and its result dropped.
+   */
+  started?: Int32Array;
+}
+
+export type TagTaskResult =
+  | { ok: true; version: number; results: TagResult[]; ms: number }
+  | { ok: false; version: number; code: ErrorCode; message: string; ms: number };
+
+function withoutSentinel(results: TagResult[]): TagResult[] {
+  return results.some((r) => r.id === EMPTY_VOCABULARY_ID) ? results.filter((r) => r.id !== EMPTY_VOCABULARY_ID) : results;
+}
+
+/** The taggers of the vocabulary versions a thread has met, newest kept. */
+export class VersionedTaggers {
+  private readonly byVersion = new Map<number, Tagger>();
+
+  constructor(
+    private readonly options: TagWorkerData['tagger'],
+    private readonly keep = 2,
+  ) {}
+
+  /** Versions held, oldest first (for tests). */
+  get versions(): number[] {
+    return [...this.byVersion.keys()];
+  }
+
+  taggerFor(version: number, vocabulary: SharedArrayBuffer): Tagger {
+    let tagger = this.byVersion.get(version);
+    if (tagger) return tagger;
+    tagger = createNodeTagger(deserializeCompiled(new Uint8Array(vocabulary)), this.options);
+    this.byVersion.set(version, tagger);
+    // Versions only grow, but a late task may bring back an old one: drop the oldest by number.
+    while (this.byVersion.size > this.keep) this.byVersion.delete(Math.min(...this.byVersion.keys()));
+    return tagger;
+  }
+
+  run(task: TagTask): TagTaskResult {
+    const started = performance.now();
+    if (task.started) Atomics.store(task.started, 0, 1);
+    try {
+      const tagger = this.taggerFor(task.version, task.vocabulary);
+      const results = task.article ? withoutSentinel(tagger.tag(task.article, task.options)) : [];
+      return { ok: true, version: task.version, results, ms: performance.now() - started };
+    } catch (e) {
+      // A WasimError's code does not survive the trip back as a thrown error: send it as data.
+      const err = e instanceof WasimError ? e : new WasimError('INTERNAL', (e as Error)?.message || String(e));
+      return { ok: false, version: task.version, code: err.code, message: err.message, ms: performance.now() - started };
+    }
+  }
+}
+
+/** A tagger's results without the empty-vocabulary sentinel (the in-process path). */
+export function dropSentinel(tagger: Tagger): Tagger {
+  return { vocabulary: tagger.vocabulary, tag: (article: unknown, options?: TagOptions): TagResult[] => withoutSentinel(tagger.tag(article, options)) };
+}
