@@ -53,7 +53,13 @@ test('a thread keeps a tagger per vocabulary version: built once, the two newest
   assert.deepEqual(r2.results.map((r) => r.id).sort(), ['eg', 'sd']);
   assert.equal(r2.version, 2, 'a result names the version that made it');
   taggers.taggerFor(3, v2);
-  assert.deepEqual(taggers.versions, [2, 3], 'the oldest version is dropped');
+  assert.deepEqual(taggers.versions, [2, 3], 'at most two versions are held');
+  const t0 = Date.now();
+  taggers.taggerFor(2, v2, t0);
+  taggers.taggerFor(3, v2, t0 + 5_000);
+  assert.deepEqual(taggers.versions, [2, 3], 'an older version still in use is kept');
+  taggers.taggerFor(3, v2, t0 + 20_000);
+  assert.deepEqual(taggers.versions, [3], 'an older version no task asked for lately is dropped');
   const bad = taggers.run({ version: 4, vocabulary: v2, article: { title: '', body: '' } });
   assert.ok(!bad.ok && bad.code === 'EMPTY_INPUT', 'a tagger error comes back as its code');
 });

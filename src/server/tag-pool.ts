@@ -52,6 +52,9 @@ export interface TagPoolStats {
   refused: { queueFull: number; deadline: number; workerFailed: number };
 }
 
+/** Longest wait for the threads to build a new version's tagger before it serves anyway. */
+const PRIME_DEADLINE_MS = 60_000;
+
 export type TagTaskSuccess = Extract<TagTaskResult, { ok: true }>;
 
 export class TagPool {
@@ -170,9 +173,10 @@ export class TagPool {
    * first task of that version instead. Fails when the vocabulary does not load in a thread.
    */
   async prime(version: number, vocabulary: SharedArrayBuffer): Promise<void> {
-    const runs = await Promise.allSettled(Array.from({ length: this.options.threads }, () => this.run({ version, vocabulary }, { background: true, deadlineMs: 0 })));
-    const failed = runs.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed && (failed.reason as WasimError).code !== 'WORKER_FAILED') throw failed.reason;
+    const runs = await Promise.allSettled(Array.from({ length: this.options.threads }, () => this.run({ version, vocabulary }, { background: true, deadlineMs: PRIME_DEADLINE_MS })));
+    // A thread that died or is slow to start is no reason to keep the old vocabulary serving.
+    const failed = runs.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !['WORKER_FAILED', 'TAG_TIMEOUT'].includes((r.reason as WasimError).code));
+    if (failed) throw failed.reason;
   }
 
   async close(): Promise<void> {

@@ -46,28 +46,38 @@ function withoutSentinel(results: TagResult[]): TagResult[] {
   return results.some((r) => r.id === EMPTY_VOCABULARY_ID) ? results.filter((r) => r.id !== EMPTY_VOCABULARY_ID) : results;
 }
 
-/** The taggers of the vocabulary versions a thread has met, newest kept. */
+/**
+ * The taggers of the vocabulary versions a thread has met. The newest is always kept; an older
+ * one only while tasks still ask for it (requests that started before a swap), and never more
+ * than `keep` in all: a big vocabulary's tagger is hundreds of megabytes per thread.
+ */
 export class VersionedTaggers {
-  private readonly byVersion = new Map<number, Tagger>();
+  private readonly byVersion = new Map<number, { tagger: Tagger; lastUsed: number }>();
 
   constructor(
     private readonly options: TagWorkerData['tagger'],
     private readonly keep = 2,
+    /** An older version unused this long (ms) is dropped at the next task. */
+    private readonly idleMs = 10_000,
   ) {}
 
   /** Versions held, oldest first (for tests). */
   get versions(): number[] {
-    return [...this.byVersion.keys()];
+    return [...this.byVersion.keys()].sort((a, b) => a - b);
   }
 
-  taggerFor(version: number, vocabulary: SharedArrayBuffer): Tagger {
-    let tagger = this.byVersion.get(version);
-    if (tagger) return tagger;
-    tagger = createNodeTagger(deserializeCompiled(new Uint8Array(vocabulary)), this.options);
-    this.byVersion.set(version, tagger);
+  taggerFor(version: number, vocabulary: SharedArrayBuffer, now = Date.now()): Tagger {
+    let held = this.byVersion.get(version);
+    if (!held) {
+      held = { tagger: createNodeTagger(deserializeCompiled(new Uint8Array(vocabulary)), this.options), lastUsed: now };
+      this.byVersion.set(version, held);
+    }
+    held.lastUsed = now;
+    const newest = Math.max(...this.byVersion.keys());
+    for (const [v, h] of this.byVersion) if (v !== newest && v !== version && now - h.lastUsed > this.idleMs) this.byVersion.delete(v);
     // Versions only grow, but a late task may bring back an old one: drop the oldest by number.
     while (this.byVersion.size > this.keep) this.byVersion.delete(Math.min(...this.byVersion.keys()));
-    return tagger;
+    return held.tagger;
   }
 
   run(task: TagTask): TagTaskResult {
