@@ -123,6 +123,14 @@ export class WasimService {
     return { line: toOutputLine(article.id ?? article.externalId ?? null, results, !!options.explain), vocabularyVersion: version };
   }
 
+  /** POST /v1/tag as the answer's JSON text (the CLI's key order), and the vocabulary version. */
+  async tagArticleJson(article: ArticleRequest, options: TagOptions): Promise<{ json: string; vocabularyVersion: number }> {
+    const input = this.normaliseArticle(article);
+    const { version, json } = await this.tagger.tagLine({ title: input.title, body: input.body }, article.id ?? article.externalId ?? null, options);
+    this.metrics.countTagged();
+    return { json, vocabularyVersion: version };
+  }
+
   /**
    * Tags articles for storing (the stored cut, with evidence), all with one vocabulary version,
    * on the tagging pool when there is one. Re-tagging calls it with `background`: its articles

@@ -11,6 +11,7 @@
  * the old vocabulary during a swap keep their tagger while the new one serves.
  */
 import { deserializeCompiled, WasimError, type ErrorCode, type Tagger, type TaggerOptions, type TagOptions, type TagResult } from '../core/index.js';
+import { toOutputLine } from '../node/output.js';
 import { createNodeTagger } from '../node/tagger.js';
 
 /**
@@ -32,6 +33,12 @@ export interface TagTask {
   article?: { title: string; body: string };
   options?: TagOptions;
   /**
+   * Answer with the CLI's output line as JSON text (POST /v1/tag) instead of the results: for a
+   * long article, building and cloning thousands of mention objects back to the event loop
+   * costs more there than sending one string.
+   */
+  line?: { id: unknown; explain: boolean };
+  /**
    * One Int32 the thread sets to 1 when it takes the task up: at the deadline, a task still
    * queued is withdrawn, and one already running is left to finish and its result dropped.
    */
@@ -39,7 +46,7 @@ export interface TagTask {
 }
 
 export type TagTaskResult =
-  | { ok: true; version: number; results: TagResult[]; ms: number }
+  | { ok: true; version: number; results: TagResult[]; line?: string; ms: number }
   | { ok: false; version: number; code: ErrorCode; message: string; ms: number };
 
 function withoutSentinel(results: TagResult[]): TagResult[] {
@@ -86,6 +93,7 @@ export class VersionedTaggers {
     try {
       const tagger = this.taggerFor(task.version, task.vocabulary);
       const results = task.article ? withoutSentinel(tagger.tag(task.article, task.options)) : [];
+      if (task.line) return { ok: true, version: task.version, results: [], line: JSON.stringify(toOutputLine(task.line.id, results, task.line.explain)), ms: performance.now() - started };
       return { ok: true, version: task.version, results, ms: performance.now() - started };
     } catch (e) {
       // A WasimError's code does not survive the trip back as a thrown error: send it as data.

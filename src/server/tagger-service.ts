@@ -13,6 +13,7 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { compileVocabulary, deserializeCompiled, serializeCompiled, type CompiledVocabulary, type Tagger, type TagOptions, type TagResult } from '../core/index.js';
+import { toOutputLine } from '../node/output.js';
 import { createNodeTagger } from '../node/tagger.js';
 import { defaultHints } from '../node/vocab-file.js';
 import type { KeyedEntry, Repository } from '../storage/index.js';
@@ -174,6 +175,21 @@ export class TaggerService {
   async tag(article: TextArticle, options: TagOptions, run: TagRunOptions = {}): Promise<VersionedTags> {
     const serving = await this.get();
     return this.tagWith(serving, { title: article.title, body: article.body }, options, run);
+  }
+
+  /**
+   * An article's CLI output line (see src/node/output.ts) as JSON text, made on a thread of the
+   * pool when there is one: the event loop only passes the text on.
+   */
+  async tagLine(article: TextArticle, id: unknown, options: TagOptions, run: TagRunOptions = {}): Promise<{ version: number; json: string }> {
+    const serving = await this.get();
+    const line = { id: id ?? null, explain: !!options.explain };
+    if (!this.pool || !serving.shared) {
+      const results = serving.tagger.tag({ title: article.title, body: article.body }, options);
+      return { version: serving.version, json: JSON.stringify(toOutputLine(line.id, results, line.explain)) };
+    }
+    const done = await this.pool.run({ version: serving.version, vocabulary: serving.shared, article: { title: article.title, body: article.body }, options, line }, run);
+    return { version: done.version, json: done.line! };
   }
 
   /**

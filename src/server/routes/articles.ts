@@ -116,10 +116,10 @@ export async function articleRoutes(app: FastifyInstance, { context: ctx }: { co
     },
     async (req, reply) => {
       const { top, minScore, explain } = req.query;
-      const { line, vocabularyVersion } = await ctx.service.tagArticle(req.body, { ...(top !== undefined ? { top } : {}), ...(minScore !== undefined ? { minScore } : {}), explain: !!explain });
       // Serialized as the CLI does, so the key order (tag, score, type?, mentions) is the CLI's.
+      const { json, vocabularyVersion } = await ctx.service.tagArticleJson(req.body, { ...(top !== undefined ? { top } : {}), ...(minScore !== undefined ? { minScore } : {}), explain: !!explain });
       reply.type('application/json; charset=utf-8').header('x-wasim-vocabulary-version', String(vocabularyVersion));
-      return JSON.stringify(line);
+      return json;
     },
   );
 
