@@ -4,7 +4,8 @@
  * vocabulary's serialised bytes.
  *
  * The bytes live in a SharedArrayBuffer made once per vocabulary version. A task names the
- * version and carries that buffer, which crosses to the thread as shared memory, not as a copy:
+ * version and carries that buffer, which crosses to the thread as shared memory, not as a copy
+ * (a few microseconds a message, measured, against milliseconds of tagging):
  * a thread builds a version's tagger the first time it meets it (the integer columns of the
  * loaded vocabulary stay views into the shared bytes) and reuses it for every later task of that
  * version. A thread keeps the two newest versions it has seen, so the requests still running on

@@ -67,9 +67,9 @@ export async function compileInWorker(entries: KeyedEntry[], hints: boolean): Pr
   return deserializeCompiled(await compileInWorkerSerialized(entries, hints));
 }
 
-/** The vocabulary compiled on a worker thread, in its serialised form. */
-export async function compileInWorkerSerialized(entries: KeyedEntry[], hints: boolean): Promise<Uint8Array> {
-  const worker = new Worker(new URL('./compile-worker.js', import.meta.url), { workerData: { entries, hints } });
+/** The vocabulary compiled on a worker thread, in its serialised form (`shared`: in a SharedArrayBuffer). */
+export async function compileInWorkerSerialized(entries: KeyedEntry[], hints: boolean, shared = false): Promise<Uint8Array> {
+  const worker = new Worker(new URL('./compile-worker.js', import.meta.url), { workerData: { entries, hints, shared } });
   try {
     return await new Promise<Uint8Array>((resolve, reject) => {
       worker.once('message', (m: { ok: true; compiled: Uint8Array } | { ok: false; error: string }) => (m.ok ? resolve(m.compiled) : reject(new Error(m.error))));
@@ -243,9 +243,9 @@ export class TaggerService {
     let compiled: CompiledVocabulary;
     let shared: SharedArrayBuffer | undefined;
     if (list.length >= WORKER_THRESHOLD) {
-      const bytes = await compileInWorkerSerialized(list, this.options.hints);
+      const bytes = await compileInWorkerSerialized(list, this.options.hints, !!this.pool);
       // With a pool, this thread reads the same shared bytes as the tagging threads.
-      if (this.pool) shared = toShared(bytes);
+      if (this.pool) shared = bytes.buffer instanceof SharedArrayBuffer ? bytes.buffer : toShared(bytes);
       compiled = deserializeCompiled(shared ? new Uint8Array(shared) : bytes);
     } else {
       compiled = compileVocabulary(list, this.options.hints ? defaultHints() : {});

@@ -111,7 +111,7 @@ export async function articleRoutes(app: FastifyInstance, { context: ctx }: { co
           },
           additionalProperties: false,
         },
-        response: { 200: tagLineSchema, ...errors(413, 415) },
+        response: { 200: tagLineSchema, ...errors(413, 415, 503, 504) },
       },
     },
     async (req, reply) => {
@@ -136,7 +136,7 @@ export async function articleRoutes(app: FastifyInstance, { context: ctx }: { co
         security: bearer,
         body: { anyOf: [articleInputSchema, { type: 'array', items: articleInputSchema }] },
         querystring: explainQuery,
-        response: { 200: { anyOf: [articleSchema, articleBatchResultSchema] }, 201: { anyOf: [articleSchema, articleBatchResultSchema] }, ...errors(401, 409, 413, 415) },
+        response: { 200: { anyOf: [articleSchema, articleBatchResultSchema] }, 201: { anyOf: [articleSchema, articleBatchResultSchema] }, ...errors(401, 409, 413, 415, 503, 504) },
       },
     },
     async (req, reply) => {
