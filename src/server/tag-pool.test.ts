@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compileVocabulary, parseVocabulary, serializeCompiled } from '../core/index.js';
 import { newsArticle, NEWS_PARAGRAPHS } from '../bench/news-text.js';
+import { TagPool } from './tag-pool.js';
 import { VersionedTaggers } from './tag-task.js';
 import { ARTICLES, assertError, startTestServer, tagIds, waitForJob, type Reply, type TestServer } from './testing.js';
 
@@ -62,6 +63,33 @@ test('a thread keeps a tagger per vocabulary version: built once, the two newest
   assert.deepEqual(taggers.versions, [3], 'an older version no task asked for lately is dropped');
   const bad = taggers.run({ version: 4, vocabulary: v2, article: { title: '', body: '' } });
   assert.ok(!bad.ok && bad.code === 'EMPTY_INPUT', 'a tagger error comes back as its code');
+});
+
+test('a pool with no queue: one article per thread, the next refused at once, work of the service itself waits', async () => {
+  const entries = parseVocabulary('{"id":"eg","label":"مصر"}\n{"id":"sd","label":"السودان"}', 'jsonl').entries.map((e) => ({ ...e, id: e.id! }));
+  const bytes = serializeCompiled(compileVocabulary(entries));
+  const vocabulary = new SharedArrayBuffer(bytes.length);
+  new Uint8Array(vocabulary).set(bytes);
+  const pool = new TagPool({ threads: 1, maxQueue: 0, deadlineMs: 0, tagger: {} });
+  try {
+    await pool.prime(1, vocabulary);
+    const article = newsArticle(100_000, 2);
+    const first = pool.run({ version: 1, vocabulary, article });
+    const refused = await pool.run({ version: 1, vocabulary, article }).then(
+      () => undefined,
+      (e: any) => e,
+    );
+    assert.equal(refused?.code, 'BUSY');
+    assert.ok(refused.details.retryAfterSeconds >= 1);
+    const background = pool.run({ version: 1, vocabulary, article: { title: 'السودان', body: 'زيارة إلى السودان.' } }, { background: true });
+    assert.ok((await first).results.some((r) => r.id === 'eg'));
+    assert.deepEqual((await background).results.map((r) => r.id), ['sd']);
+    assert.equal(pool.stats().refused.queueFull, 1);
+    assert.ok((await pool.run({ version: 1, vocabulary, article })).results.length > 0, 'an idle thread takes the next article');
+  } finally {
+    await pool.close();
+  }
+  await assert.rejects(pool.run({ version: 1, vocabulary, article: { title: 'مصر', body: '' } }), { code: 'NOT_READY' });
 });
 
 test('through the pool, tags equal those made on the event loop (default vocabulary, /v1/tag and /v1/articles)', async () => {

@@ -108,19 +108,21 @@ export class TagPool {
   }
 
   /** Seconds a refused client should wait: the queue's work spread over the threads. */
-  private retryAfterSeconds(): number {
-    const waitMs = ((this.piscina.queueSize + this.options.threads) * this.meanMs) / this.options.threads;
+  private retryAfterSeconds(waiting: number): number {
+    const waitMs = ((waiting + this.options.threads) * this.meanMs) / this.options.threads;
     return Math.min(60, Math.max(1, Math.ceil(waitMs / 1000)));
   }
 
   /** Runs a task on a thread; rejects with BUSY, TAG_TIMEOUT, WORKER_FAILED or the tagger's own error. */
   run(task: TagTask, run: TagRunOptions = {}): Promise<TagTaskSuccess> {
     if (this.closed) return Promise.reject(new WasimError('NOT_READY', 'The service is shutting down; retry on another instance or in a moment.'));
-    if (!run.background && this.piscina.queueSize >= this.options.maxQueue) {
+    // Tasks beyond one per thread wait (a task past its deadline still holds its thread).
+    const waiting = Math.max(0, this.pending - this.options.threads);
+    if (!run.background && this.pending >= this.options.threads && waiting >= this.options.maxQueue) {
       this.refused.queueFull++;
-      const retryAfter = this.retryAfterSeconds();
+      const retryAfter = this.retryAfterSeconds(waiting);
       return Promise.reject(
-        new WasimError('BUSY', `The tagger is at capacity: ${this.piscina.queueSize} articles are waiting for ${this.options.threads} tagging threads; retry in ${retryAfter} s.`, { retryAfterSeconds: retryAfter }),
+        new WasimError('BUSY', `The tagger is at capacity: ${waiting} articles are waiting for ${this.options.threads} tagging threads; retry in ${retryAfter} s.`, { retryAfterSeconds: retryAfter }),
       );
     }
     const deadlineMs = run.deadlineMs ?? this.options.deadlineMs;
