@@ -3,7 +3,8 @@
  * (buildApp) on a fresh SQLite file with the default vocabulary, on a free port of 127.0.0.1.
  * It tells its parent the address once the tagger serves, and answers memory questions over
  * the IPC channel (the whole process's RSS, worker threads included; the main thread's heap).
- * WASIM_TAG_THREADS in its environment chooses the pool or the event loop.
+ * WASIM_TAG_THREADS and WASIM_TAG_LONG_CHARS in its environment choose the pool, its lanes, or the
+ * event loop.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,7 @@ export const LOAD_TOKEN = 'load-test-token-0123456789';
 
 export type ToLoadServer = { type: 'memory' } | { type: 'stop' };
 export type FromLoadServer =
-  | { type: 'ready'; url: string; threads: number; startMs: number }
+  | { type: 'ready'; url: string; threads: number; longThreads: number; startMs: number }
   | { type: 'memory'; rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number }
   | { type: 'error'; message: string };
 
@@ -30,7 +31,8 @@ async function main(): Promise<void> {
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   await context.tagger.get();
   const send = (m: FromLoadServer) => process.send!(m);
-  send({ type: 'ready', url, threads: context.tagger.poolStats()?.threads ?? 0, startMs: Date.now() - started });
+  const lanes = context.tagger.poolStats()?.lanes;
+  send({ type: 'ready', url, threads: lanes?.standard.threads ?? 0, longThreads: lanes?.long?.threads ?? 0, startMs: Date.now() - started });
   const stop = async () => {
     await app.close().catch(() => {});
     rmSync(dir, { recursive: true, force: true });

@@ -1,8 +1,9 @@
 /**
  * `npm run load [-- options]`: the service under HTTP load on this machine, loopback only. One
  * instance (src/bench/load-server.ts, a process of its own on a fresh SQLite file with the
- * default vocabulary) is driven by autocannon from this process, with the tagging pool and
- * without it (tagging on the event loop, the "before"):
+ * default vocabulary) is driven by autocannon from this process, with the tagging pool as it
+ * ships (a lower-priority lane for long articles), with one lane for all articles, and without
+ * a pool (tagging on the event loop, the "before"):
  *
  * - c10, c50:  POST /v1/tag with a 3 KB Arabic article, 10 and 50 connections as fast as they go;
  * - rate:      the same article at a fixed rate (--rate, 200 req/s) over 10 connections;
@@ -16,7 +17,7 @@
  * ms), from the request being written to its answer read: at a fixed rate this does not count
  * the wait of a request that could not be sent in time (no coordinated-omission correction).
  *
- * Options: --only c10,c50,rate,mixed,soak  --modes pool,inline  --seconds N (each scenario, 10)
+ * Options: --only c10,c50,rate,mixed,soak  --modes pool,one-lane,inline  --seconds N (each scenario, 10)
  * --duration N (soak, 60)  --rate N (200)  --threads N (pool size; default: the cores)
  * --warmup N (seconds, 3)  --docs (write the figures into docs/benchmarks.md).
  * Results: bench/results/load-latest.json. The article text is generated (src/bench/news-text.ts).
@@ -33,7 +34,9 @@ import { newsArticle, NEWS_PARAGRAPHS, variedNewsArticle } from './news-text.js'
 import { machine } from './report.js';
 
 type Scenario = 'c10' | 'c50' | 'rate' | 'mixed' | 'soak';
-type Mode = 'pool' | 'inline';
+/** pool: as configured by default (a long-article lane); one-lane: WASIM_TAG_LONG_CHARS=0; inline: no pool. */
+type Mode = 'pool' | 'one-lane' | 'inline';
+const MODES: Mode[] = ['pool', 'one-lane', 'inline'];
 const SCENARIOS: Scenario[] = ['c10', 'c50', 'rate', 'mixed', 'soak'];
 
 interface Options {
@@ -72,7 +75,7 @@ function parseArgs(argv: string[]): Options {
     for (const x of items) if (!allowed.includes(x)) fail(`${name}: ${x} is not one of ${allowed.join(', ')}`);
     return items;
   };
-  const modes = list<Mode>('--modes', ['pool', 'inline'], ['pool', 'inline']);
+  const modes = list<Mode>('--modes', MODES, MODES);
   return {
     only: list<Scenario>('--only', SCENARIOS, SCENARIOS),
     modes,
@@ -98,6 +101,7 @@ interface Server {
   child: ChildProcess;
   url: string;
   threads: number;
+  longThreads: number;
   startMs: number;
   memory(): Promise<Extract<FromLoadServer, { type: 'memory' }>>;
   stop(): Promise<void>;
@@ -105,7 +109,7 @@ interface Server {
 
 async function startServer(mode: Mode, threads: number): Promise<Server> {
   const child = fork(new URL('./load-server.js', import.meta.url), [], {
-    env: { ...process.env, WASIM_TAG_THREADS: mode === 'pool' ? String(threads) : '0' },
+    env: { ...process.env, WASIM_TAG_THREADS: mode === 'inline' ? '0' : String(threads), ...(mode === 'one-lane' ? { WASIM_TAG_LONG_CHARS: '0' } : {}) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = await new Promise<Extract<FromLoadServer, { type: 'ready' }>>((resolve, reject) => {
@@ -129,6 +133,7 @@ async function startServer(mode: Mode, threads: number): Promise<Server> {
     child,
     url: ready.url,
     threads: ready.threads,
+    longThreads: ready.longThreads,
     startMs: ready.startMs,
     memory: () =>
       new Promise((resolve) => {
@@ -247,6 +252,7 @@ interface SoakResult {
 interface ModeResult {
   mode: Mode;
   threads: number;
+  longThreads: number;
   startMs: number;
   scenarios: Partial<Record<Exclude<Scenario, 'mixed' | 'soak'>, Figures & { loadavg: number[] }>>;
   mixed?: { small: Figures; big: Figures; loadavg: number[] };
@@ -311,15 +317,16 @@ async function soak(server: Server, o: Options): Promise<SoakResult> {
 
 async function runMode(mode: Mode, o: Options): Promise<ModeResult> {
   const server = await startServer(mode, o.threads);
-  const result: ModeResult = { mode, threads: server.threads, startMs: server.startMs, scenarios: {} };
+  const result: ModeResult = { mode, threads: server.threads, longThreads: server.longThreads, startMs: server.startMs, scenarios: {} };
   const say = (s: string) => process.stderr.write(`[${mode}] ${s}\n`);
   try {
-    say(`server at ${server.url}, ${server.threads} tagging threads, ready in ${server.startMs} ms`);
+    say(`server at ${server.url}, ${server.threads} tagging threads + ${server.longThreads} for long articles, ready in ${server.startMs} ms`);
     if (o.warmup > 0) {
       // Compiled code and the word caches of every tagger (one per thread) warm up first: the
       // figures are of a service that has been running, not of its first seconds.
       await cannon({ url: server.url, bodies: SMALL_BODY, connections: 10, seconds: o.warmup });
-      await cannon({ url: server.url, bodies: BIG_BODY, connections: Math.max(1, server.threads), amount: 2 * BIG_BODY.length * Math.max(1, server.threads) });
+      const bigThreads = Math.max(1, server.longThreads || server.threads);
+      await cannon({ url: server.url, bodies: BIG_BODY, connections: bigThreads, amount: 2 * BIG_BODY.length * bigThreads });
     }
     for (const [name, connections] of [['c10', 10], ['c50', 50]] as const) {
       if (!o.only.includes(name)) continue;
@@ -359,7 +366,7 @@ const refusals = (f: Figures) => {
 
 function render(results: ModeResult[], o: Options, started: { at: Date; loadavg: number[] }, ended: number[]): string {
   const m = machine();
-  const name = (r: ModeResult) => (r.mode === 'pool' ? `pool (${r.threads} threads)` : 'event loop (no pool)');
+  const name = (r: ModeResult) => (r.mode === 'inline' ? 'event loop (no pool)' : r.longThreads ? `pool: ${r.threads} threads + ${r.longThreads} for long articles` : `pool: ${r.threads} threads, one lane`);
   const out: string[] = [];
   out.push(`Measured ${started.at.toISOString().slice(0, 16).replace('T', ' ')} UTC with \`npm run load -- ${process.argv.slice(2).join(' ')}\`.`, '');
   out.push(`- Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB RAM, ${m.os}; Node ${m.node}; wasim at commit ${m.commit}`);

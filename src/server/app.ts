@@ -139,7 +139,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
     hints: config.vocabHints,
     log: app.log,
     onCompile: () => metrics.countCompile(),
-    pool: { threads: config.tagThreads, maxQueue: config.tagQueue, deadlineMs: config.tagDeadlineMs },
+    pool: { threads: config.tagThreads, maxQueue: config.tagQueue, deadlineMs: config.tagDeadlineMs, longChars: config.tagLongChars, longThreads: config.tagLongThreads },
   });
   const service = new WasimService(repo, tagger, config, metrics, app.log);
   const suggestions = new SuggestionService(repo, tagger, service, undefined, app.log);

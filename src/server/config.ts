@@ -50,6 +50,10 @@ export interface ServerConfig {
   tagThreads: number;
   /** Articles allowed to wait for a tagging thread; a request beyond is answered 503 BUSY with Retry-After. */
   tagQueue: number;
+  /** Articles (title + body) of at least this many characters are tagged on lower-priority threads of their own (0: no such lane). */
+  tagLongChars: number;
+  /** Threads of the long-article lane. */
+  tagLongThreads: number;
   /** Longest wait for an article's tags, from its request reaching the pool (ms; 0: none). */
   tagDeadlineMs: number;
   /** Failed newsroom logins allowed per account and per address in a window (default: 5 and 20 per 15 minutes). */
@@ -73,6 +77,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
   tagThreads: availableParallelism(),
   tagQueue: 64,
   tagDeadlineMs: 10_000,
+  tagLongChars: 20_000,
+  tagLongThreads: 1,
 };
 
 /** Environment variable → config key, for docs and error messages. */
@@ -99,6 +105,8 @@ export const ENV_KEYS: Record<string, keyof ServerConfig | 'rateLimitMax' | 'rat
   WASIM_TAG_THREADS: 'tagThreads',
   WASIM_TAG_QUEUE: 'tagQueue',
   WASIM_TAG_DEADLINE_MS: 'tagDeadlineMs',
+  WASIM_TAG_LONG_CHARS: 'tagLongChars',
+  WASIM_TAG_LONG_THREADS: 'tagLongThreads',
 };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -233,6 +241,12 @@ function apply(config: ServerConfig, key: string, value: unknown, source: string
       return;
     case 'tagDeadlineMs':
       config.tagDeadlineMs = toInt(value, source, 0);
+      return;
+    case 'tagLongChars':
+      config.tagLongChars = toInt(value, source, 0);
+      return;
+    case 'tagLongThreads':
+      config.tagLongThreads = toInt(value, source, 1, 256);
       return;
     default:
       throw bad(source, `unknown setting "${key}"`);

@@ -3,7 +3,7 @@
  * do not justify a metrics library. Routes are labelled by their pattern (/v1/articles/:id),
  * never by the raw URL, so the label set stays bounded.
  */
-import type { TagPoolStats } from './tag-pool.js';
+import type { TagLanesStats, TagPoolStats } from './tag-pool.js';
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -27,7 +27,7 @@ export interface Gauges {
   vocabularyVersion: number;
   taggerReady: boolean;
   /** The tagging pool's state; absent when tagging runs on the event loop. */
-  pool?: TagPoolStats;
+  pool?: TagLanesStats;
 }
 
 export class Metrics {
@@ -93,38 +93,31 @@ export class Metrics {
 }
 
 /**
- * The tagging pool: utilisation now (busy threads over threads) and over any window, from the
- * thread-time counter (rate(wasim_tag_pool_busy_seconds_total[1m]) / wasim_tag_pool_threads).
- * Without a pool, threads and queue are 0.
+ * The tagging pool, by lane ("standard", and "long" for long articles when that lane exists):
+ * utilisation now (busy threads over threads) and over any window from the thread-time counter
+ * (rate(wasim_tag_pool_busy_seconds_total[1m]) / wasim_tag_pool_threads). Without a pool the
+ * standard lane has 0 threads.
  */
-function renderPool(pool: TagPoolStats | undefined): string[] {
-  const p = pool ?? { threads: 0, busy: 0, queued: 0, maxQueue: 0, tasks: 0, busySeconds: 0, refused: { queueFull: 0, deadline: 0, workerFailed: 0 } };
-  return [
-    '# HELP wasim_tag_pool_threads Worker threads that tag articles (0: tagging on the event loop).',
-    '# TYPE wasim_tag_pool_threads gauge',
-    `wasim_tag_pool_threads ${p.threads}`,
-    '# HELP wasim_tag_pool_busy_threads Tagging threads running an article now.',
-    '# TYPE wasim_tag_pool_busy_threads gauge',
-    `wasim_tag_pool_busy_threads ${p.busy}`,
-    '# HELP wasim_tag_pool_utilization Busy tagging threads over all tagging threads, now (0 to 1).',
-    '# TYPE wasim_tag_pool_utilization gauge',
-    `wasim_tag_pool_utilization ${p.threads ? p.busy / p.threads : 0}`,
-    '# HELP wasim_tag_pool_queue_depth Articles waiting for a tagging thread.',
-    '# TYPE wasim_tag_pool_queue_depth gauge',
-    `wasim_tag_pool_queue_depth ${p.queued}`,
-    '# HELP wasim_tag_pool_queue_limit Articles allowed to wait before requests are refused with 503 BUSY.',
-    '# TYPE wasim_tag_pool_queue_limit gauge',
-    `wasim_tag_pool_queue_limit ${p.maxQueue}`,
-    '# HELP wasim_tag_pool_tasks_total Articles the tagging threads finished.',
-    '# TYPE wasim_tag_pool_tasks_total counter',
-    `wasim_tag_pool_tasks_total ${p.tasks}`,
-    '# HELP wasim_tag_pool_busy_seconds_total Thread time spent tagging.',
-    '# TYPE wasim_tag_pool_busy_seconds_total counter',
-    `wasim_tag_pool_busy_seconds_total ${p.busySeconds}`,
-    '# HELP wasim_tag_pool_refused_total Tagging requests refused or failed: queue full (503), deadline passed (504), thread stopped (500).',
-    '# TYPE wasim_tag_pool_refused_total counter',
-    `wasim_tag_pool_refused_total${labels({ reason: 'queue_full' })} ${p.refused.queueFull}`,
-    `wasim_tag_pool_refused_total${labels({ reason: 'deadline' })} ${p.refused.deadline}`,
-    `wasim_tag_pool_refused_total${labels({ reason: 'worker_failed' })} ${p.refused.workerFailed}`,
-  ];
+function renderPool(pool: TagLanesStats | undefined): string[] {
+  const idle: TagPoolStats = { threads: 0, busy: 0, queued: 0, maxQueue: 0, tasks: 0, busySeconds: 0, refused: { queueFull: 0, deadline: 0, workerFailed: 0 } };
+  const lanes: [string, TagPoolStats][] = pool ? [['standard', pool.lanes.standard], ...(pool.lanes.long ? [['long', pool.lanes.long] as [string, TagPoolStats]] : [])] : [['standard', idle]];
+  const out: string[] = [];
+  const family = (name: string, type: 'gauge' | 'counter', help: string, value: (p: TagPoolStats) => number) => {
+    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    for (const [lane, p] of lanes) out.push(`${name}${labels({ lane })} ${value(p)}`);
+  };
+  family('wasim_tag_pool_threads', 'gauge', 'Worker threads that tag articles (0: tagging on the event loop).', (p) => p.threads);
+  family('wasim_tag_pool_busy_threads', 'gauge', 'Tagging threads running an article now.', (p) => p.busy);
+  family('wasim_tag_pool_utilization', 'gauge', 'Busy tagging threads over all tagging threads, now (0 to 1).', (p) => (p.threads ? p.busy / p.threads : 0));
+  family('wasim_tag_pool_queue_depth', 'gauge', 'Articles waiting for a tagging thread.', (p) => p.queued);
+  family('wasim_tag_pool_queue_limit', 'gauge', 'Articles allowed to wait before requests are refused with 503 BUSY.', (p) => p.maxQueue);
+  family('wasim_tag_pool_tasks_total', 'counter', 'Tasks the tagging threads finished: articles, and readying each thread for a new vocabulary version.', (p) => p.tasks);
+  family('wasim_tag_pool_busy_seconds_total', 'counter', 'Thread time spent tagging.', (p) => p.busySeconds);
+  out.push('# HELP wasim_tag_pool_refused_total Tagging requests refused or failed: queue full (503), deadline passed (504), thread stopped (500).', '# TYPE wasim_tag_pool_refused_total counter');
+  for (const [lane, p] of lanes) {
+    out.push(`wasim_tag_pool_refused_total${labels({ lane, reason: 'queue_full' })} ${p.refused.queueFull}`);
+    out.push(`wasim_tag_pool_refused_total${labels({ lane, reason: 'deadline' })} ${p.refused.deadline}`);
+    out.push(`wasim_tag_pool_refused_total${labels({ lane, reason: 'worker_failed' })} ${p.refused.workerFailed}`);
+  }
+  return out;
 }

@@ -97,7 +97,9 @@ test('through the pool, tags equal those made on the event loop (default vocabul
   const pooled = await startTestServer({ tagThreads: 2, vocab: undefined });
   const inline = await startTestServer({ tagThreads: 0, vocab: undefined });
   try {
-    assert.equal(pooled.wasim.context.tagger.poolStats()?.threads, 2);
+    // Two threads for most articles, one of lower priority for those of 20,000 characters or more.
+    assert.equal(pooled.wasim.context.tagger.poolStats()?.lanes.standard.threads, 2);
+    assert.equal(pooled.wasim.context.tagger.poolStats()?.lanes.long?.threads, 1);
     assert.equal(inline.wasim.context.tagger.poolStats(), undefined);
     for (const query of ['', '?explain=true', '?top=3&minScore=0.2']) {
       for (const a of ARABIC_ARTICLES) {
@@ -107,6 +109,13 @@ test('through the pool, tags equal those made on the event loop (default vocabul
         assert.equal(p.headers.get('x-wasim-vocabulary-version'), String(pooled.wasim.context.tagger.current!.version));
       }
     }
+    const { lanes } = pooled.wasim.context.tagger.poolStats()!;
+    // The 40,000-character article went to the long lane (3 queries, and the priming), the rest did not.
+    assert.equal(lanes.long!.tasks, 3 + 1);
+    assert.equal(lanes.standard.tasks, 3 * (ARABIC_ARTICLES.length - 1) + 2);
+    const metrics = await pooled.request('GET', '/metrics');
+    assert.equal(metric(metrics.text, 'wasim_tag_pool_threads{lane="long"}'), 1);
+    assert.equal(metric(metrics.text, 'wasim_tag_pool_tasks_total{lane="long"}'), 4);
     const energy = await pooled.request('POST', '/v1/tag', { body: ARABIC_ARTICLES[0] });
     assert.ok(energy.json.tags.some((t: any) => t.tag === 'أرامكو'), energy.text);
     const batch = ARABIC_ARTICLES.map((a) => ({ externalId: a.id, title: a.title, body: a.body }));
@@ -180,7 +189,7 @@ test('a vocabulary swap under concurrent requests: none fails, each result match
 test('a burst of ten times the capacity: clean 503 BUSY answers with Retry-After, no crash, and the service answers after', async () => {
   const threads = 2;
   const maxQueue = 4;
-  const server = await startTestServer({ tagThreads: threads, tagQueue: maxQueue });
+  const server = await startTestServer({ tagThreads: threads, tagQueue: maxQueue, tagLongChars: 0 });
   try {
     const big = newsArticle(100_000, 3);
     const burst = 10 * (threads + maxQueue);
@@ -195,11 +204,11 @@ test('a burst of ten times the capacity: clean 503 BUSY answers with Retry-After
     assert.ok(busy.length > 0, 'the rest is refused');
     assert.ok(ok.every((r) => r.json.tags.length > 0));
     const metrics = await server.request('GET', '/metrics');
-    assert.equal(metric(metrics.text, 'wasim_tag_pool_refused_total{reason="queue_full"}'), busy.length);
-    assert.equal(metric(metrics.text, 'wasim_tag_pool_threads'), threads);
-    assert.equal(metric(metrics.text, 'wasim_tag_pool_queue_limit'), maxQueue);
-    assert.equal(metric(metrics.text, 'wasim_tag_pool_queue_depth'), 0);
-    assert.ok(metric(metrics.text, 'wasim_tag_pool_busy_seconds_total') > 0);
+    assert.equal(metric(metrics.text, 'wasim_tag_pool_refused_total{lane="standard",reason="queue_full"}'), busy.length);
+    assert.equal(metric(metrics.text, 'wasim_tag_pool_threads{lane="standard"}'), threads);
+    assert.equal(metric(metrics.text, 'wasim_tag_pool_queue_limit{lane="standard"}'), maxQueue);
+    assert.equal(metric(metrics.text, 'wasim_tag_pool_queue_depth{lane="standard"}'), 0);
+    assert.ok(metric(metrics.text, 'wasim_tag_pool_busy_seconds_total{lane="standard"}') > 0);
     assert.equal((await server.request('GET', '/healthz')).status, 200);
     const after = await server.request('POST', '/v1/tag', { body: ARTICLES.nile });
     assert.equal(after.status, 200);
@@ -210,7 +219,7 @@ test('a burst of ten times the capacity: clean 503 BUSY answers with Retry-After
 });
 
 test('past the deadline: 504 TAG_TIMEOUT, nothing stored, and the threads serve on', async () => {
-  const server = await startTestServer({ tagThreads: 1, tagDeadlineMs: 5 });
+  const server = await startTestServer({ tagThreads: 1, tagDeadlineMs: 5, tagLongChars: 0 });
   try {
     // A long article takes far more than 5 ms to tag; a second one waits behind it.
     const big = newsArticle(150_000, 1);
@@ -231,7 +240,7 @@ test('past the deadline: 504 TAG_TIMEOUT, nothing stored, and the threads serve 
 });
 
 test('a thread that dies mid-request: the request gets 500 WORKER_FAILED, not a hang, and a new thread serves the next', async () => {
-  const server: TestServer = await startTestServer({ tagThreads: 2 });
+  const server: TestServer = await startTestServer({ tagThreads: 2, tagLongChars: 0 });
   try {
     const pool = server.wasim.context.tagger.tagPool!;
     const big = newsArticle(150_000, 5);

@@ -14,6 +14,10 @@
  *   loading the word statistics again — costs more than letting it finish).
  * - A thread that dies (a crash, out of memory, terminated) fails only the task it held, with
  *   WORKER_FAILED (500); Piscina starts a replacement.
+ * - Long articles (TagLanes): an article of `longChars` characters or more goes to a lane of its
+ *   own, whose threads run at a lower priority (nice +10 on Linux). On a machine with few cores a
+ *   long article then takes the CPU the short ones leave, instead of sharing it evenly with the
+ *   thread that answers them: a 200k-character article costs a few hundred ms of a core.
  */
 import { Piscina } from 'piscina';
 import type { Worker } from 'node:worker_threads';
@@ -28,6 +32,8 @@ export interface TagPoolOptions {
   /** Time from submission to answer, in ms (0: none). */
   deadlineMs: number;
   tagger: TagWorkerData['tagger'];
+  /** Added to the threads' nice value (Linux: lower priority). */
+  nice?: number;
   log?: { error(obj: unknown, msg?: string): void };
 }
 
@@ -79,6 +85,7 @@ export class TagPool {
       concurrentTasksPerWorker: 1,
       workerData,
       recordTiming: false,
+      niceIncrement: options.nice ?? 0,
     });
     // Piscina reports a thread that fails with no task on it as an 'error' event; unheard, that
     // would end the process. The thread is replaced either way.
@@ -185,5 +192,80 @@ export class TagPool {
     if (this.closed) return;
     this.closed = true;
     await this.piscina.destroy();
+  }
+}
+
+/** Nice value added to the long-article lane's threads. */
+export const LONG_LANE_NICE = 10;
+
+export interface TagLanesOptions extends Omit<TagPoolOptions, 'nice'> {
+  /** Articles (title + body) of at least this many characters go to the long lane (0: no lane). */
+  longChars: number;
+  /** Threads of the long lane (≥ 1 when it exists). */
+  longThreads: number;
+}
+
+export interface TagLanesStats extends TagPoolStats {
+  /** The lanes apart (totals above): articles shorter than `longChars`, and the long ones. */
+  lanes: { standard: TagPoolStats; long?: TagPoolStats };
+}
+
+/**
+ * The pools the service tags on: one for most articles and, with `longChars`, a lower-priority
+ * one for long articles. Each has its own queue limit and its own threads; a task goes by the
+ * length of its article (a task without one, readying a vocabulary version, goes to both).
+ */
+export class TagLanes {
+  private readonly standard: TagPool;
+  private readonly long: TagPool | undefined;
+
+  constructor(private readonly options: TagLanesOptions) {
+    const { longChars, longThreads, ...pool } = options;
+    this.standard = new TagPool(pool);
+    if (longChars > 0) this.long = new TagPool({ ...pool, threads: longThreads, nice: LONG_LANE_NICE });
+  }
+
+  /** Threads in all lanes. */
+  get threads(): number {
+    return this.standard.threads + (this.long?.threads ?? 0);
+  }
+
+  /** Every lane's threads as they are now. */
+  get workers(): readonly Worker[] {
+    return [...this.standard.workers, ...(this.long?.workers ?? [])];
+  }
+
+  private laneFor(task: TagTask): TagPool {
+    const a = task.article;
+    return this.long && a && a.title.length + a.body.length >= this.options.longChars ? this.long : this.standard;
+  }
+
+  run(task: TagTask, run: TagRunOptions = {}): Promise<TagTaskSuccess> {
+    return this.laneFor(task).run(task, run);
+  }
+
+  async prime(version: number, vocabulary: SharedArrayBuffer): Promise<void> {
+    await Promise.all([this.standard.prime(version, vocabulary), this.long?.prime(version, vocabulary)]);
+  }
+
+  stats(): TagLanesStats {
+    const standard = this.standard.stats();
+    const long = this.long?.stats();
+    const lanes = long ? [standard, long] : [standard];
+    const sum = (f: (s: TagPoolStats) => number) => lanes.reduce((n, s) => n + f(s), 0);
+    return {
+      threads: sum((s) => s.threads),
+      busy: sum((s) => s.busy),
+      queued: sum((s) => s.queued),
+      maxQueue: sum((s) => s.maxQueue),
+      tasks: sum((s) => s.tasks),
+      busySeconds: sum((s) => s.busySeconds),
+      refused: { queueFull: sum((s) => s.refused.queueFull), deadline: sum((s) => s.refused.deadline), workerFailed: sum((s) => s.refused.workerFailed) },
+      lanes: long ? { standard, long } : { standard },
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.standard.close(), this.long?.close()]);
   }
 }

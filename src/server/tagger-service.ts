@@ -17,7 +17,7 @@ import { toOutputLine } from '../node/output.js';
 import { createNodeTagger } from '../node/tagger.js';
 import { defaultHints } from '../node/vocab-file.js';
 import type { KeyedEntry, Repository } from '../storage/index.js';
-import { TagPool, type TagPoolStats, type TagRunOptions } from './tag-pool.js';
+import { TagLanes, type TagLanesStats, type TagRunOptions } from './tag-pool.js';
 import { dropSentinel, EMPTY_VOCABULARY_ID } from './tag-task.js';
 
 /** Above this many entries compiling moves off the event loop (≈ 25 ms per 1000 entries inline). */
@@ -42,8 +42,11 @@ export interface TaggerServiceOptions {
   defaults?: TagOptions;
   log?: { info(msg: string): void; error(obj: unknown, msg?: string): void };
   onCompile?: () => void;
-  /** Tag on worker threads; absent or `threads: 0`: on the calling thread. */
-  pool?: { threads: number; maxQueue: number; deadlineMs: number };
+  /**
+   * Tag on worker threads; absent or `threads: 0`: on the calling thread. Articles of `longChars`
+   * characters or more go to `longThreads` lower-priority threads of their own (longChars 0: not).
+   */
+  pool?: { threads: number; maxQueue: number; deadlineMs: number; longChars?: number; longThreads?: number };
 }
 
 /** An article's tags and the vocabulary version they were made with. */
@@ -88,7 +91,7 @@ export class TaggerService {
   private poller: NodeJS.Timeout | undefined;
   private readonly waiters: (() => void)[] = [];
   private lastError: unknown;
-  private readonly pool: TagPool | undefined;
+  private readonly pool: TagLanes | undefined;
 
   constructor(
     private readonly repo: Repository,
@@ -96,8 +99,10 @@ export class TaggerService {
   ) {
     const pool = options.pool;
     if (pool && pool.threads > 0) {
-      this.pool = new TagPool({
+      this.pool = new TagLanes({
         ...pool,
+        longChars: pool.longChars ?? 0,
+        longThreads: pool.longThreads ?? 1,
         tagger: { limits: { maxChars: options.maxArticleChars }, ...(options.defaults ? { defaults: options.defaults } : {}) },
         ...(options.log ? { log: options.log } : {}),
       });
@@ -105,12 +110,12 @@ export class TaggerService {
   }
 
   /** The tagging pool's state (absent when tagging runs on the calling thread). */
-  poolStats(): TagPoolStats | undefined {
+  poolStats(): TagLanesStats | undefined {
     return this.pool?.stats();
   }
 
   /** The tagging pool itself, for operations tests (absent without one). */
-  get tagPool(): TagPool | undefined {
+  get tagPool(): TagLanes | undefined {
     return this.pool;
   }
 
