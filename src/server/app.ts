@@ -204,6 +204,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
     hints: config.vocabHints,
     log: app.log,
     onCompile: () => metrics.countCompile(),
+    pool: { threads: config.tagThreads, maxQueue: config.tagQueue, deadlineMs: config.tagDeadlineMs, longChars: config.tagLongChars, longThreads: config.tagLongThreads },
   });
   const service = new WasimService(repo, tagger, config, metrics, app.log);
   const suggestions = new SuggestionService(repo, tagger, service, undefined, app.log);
@@ -222,6 +223,8 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
     const mapped = mapError(err, config);
     if (mapped.unexpected) req.log.error({ err }, 'unexpected error');
     if (mapped.status === 401) reply.header('www-authenticate', 'Bearer');
+    const retryAfter = err instanceof WasimError ? err.details?.retryAfterSeconds : undefined;
+    if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
     reply.code(mapped.status).type('application/json; charset=utf-8').send(mapped.body);
   });
   app.setNotFoundHandler((req, reply) => {

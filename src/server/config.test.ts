@@ -23,6 +23,11 @@ test('no configuration: the documented defaults', () => {
     assert.equal(c.databaseUrl, 'sqlite:./data/wasim.db');
     assert.equal(c.token, undefined);
     assert.equal(c.readTokenRequired, false);
+    assert.ok(c.tagThreads >= 1, 'a tagging thread per core');
+    assert.equal(c.tagQueue, 64);
+    assert.equal(c.tagDeadlineMs, 10_000);
+    assert.equal(c.tagLongChars, 20_000);
+    assert.equal(c.tagLongThreads, 1);
   });
 });
 
@@ -48,6 +53,11 @@ test('environment variables set every documented setting', () => {
         WASIM_TRUST_PROXY: 'yes',
         WASIM_LOG_LEVEL: 'warn',
         WASIM_DOCS: 'false',
+        WASIM_TAG_THREADS: '3',
+        WASIM_TAG_QUEUE: '12',
+        WASIM_TAG_DEADLINE_MS: '2500',
+        WASIM_TAG_LONG_CHARS: '50000',
+        WASIM_TAG_LONG_THREADS: '2',
       },
     });
     assert.equal(c.port, 8080);
@@ -66,6 +76,12 @@ test('environment variables set every documented setting', () => {
     assert.equal(c.trustProxy, true);
     assert.equal(c.logLevel, 'warn');
     assert.equal(c.docs, false);
+    assert.equal(c.tagThreads, 3);
+    assert.equal(c.tagQueue, 12);
+    assert.equal(c.tagDeadlineMs, 2500);
+    assert.equal(c.tagLongChars, 50000);
+    assert.equal(c.tagLongThreads, 2);
+    assert.equal(loadConfig({ cwd, env: { WASIM_TAG_THREADS: '0' } }).tagThreads, 0, '0: tagging on the event loop');
     assert.equal(loadConfig({ cwd, env: { WASIM_RATE_LIMIT: '0' } }).rateLimit, false);
   });
 });
@@ -95,6 +111,10 @@ test('invalid settings are USAGE errors that name the setting', () => {
       [{ WASIM_TOKEN: 'short' }, /at least 16/],
       [{ WASIM_LOG_LEVEL: 'loud' }, /WASIM_LOG_LEVEL/],
       [{ WASIM_VOCAB_FORMAT: 'xml' }, /WASIM_VOCAB_FORMAT/],
+      [{ WASIM_TAG_THREADS: '-1' }, /WASIM_TAG_THREADS/],
+      [{ WASIM_TAG_QUEUE: 'many' }, /WASIM_TAG_QUEUE/],
+      [{ WASIM_TAG_DEADLINE_MS: '1.5' }, /WASIM_TAG_DEADLINE_MS/],
+      [{ WASIM_TAG_LONG_THREADS: '0' }, /WASIM_TAG_LONG_THREADS/],
     ];
     for (const [env, message] of bad) assert.throws(() => loadConfig({ cwd, env }), (e: any) => e.code === 'USAGE' && message.test(e.message), JSON.stringify(env));
     writeFileSync(join(cwd, 'wasim.config.json'), JSON.stringify({ colour: 'blue' }));

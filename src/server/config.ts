@@ -4,6 +4,7 @@
  * so a container can override a checked-in file.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { WasimError, type VocabFormat } from '../core/index.js';
 import { DEFAULT_DATABASE_URL } from '../storage/index.js';
@@ -45,6 +46,16 @@ export interface ServerConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Serve the OpenAPI document and Swagger UI at /docs. */
   docs: boolean;
+  /** Worker threads that tag articles (default: one per core); 0 tags on the event loop (tiny deployments, tests). */
+  tagThreads: number;
+  /** Articles allowed to wait for a tagging thread; a request beyond is answered 503 BUSY with Retry-After. */
+  tagQueue: number;
+  /** Articles (title + body) of at least this many characters are tagged on lower-priority threads of their own (0: no such lane). */
+  tagLongChars: number;
+  /** Threads of the long-article lane. */
+  tagLongThreads: number;
+  /** Longest wait for an article's tags, from its request reaching the pool (ms; 0: none). */
+  tagDeadlineMs: number;
   /** Failed newsroom logins allowed per account and per address in a window (default: 5 and 20 per 15 minutes). */
   loginLimits?: { perAccount: number; perAddress: number; windowMs: number };
 }
@@ -63,6 +74,11 @@ export const DEFAULT_CONFIG: ServerConfig = {
   trustProxy: false,
   logLevel: 'info',
   docs: true,
+  tagThreads: availableParallelism(),
+  tagQueue: 64,
+  tagDeadlineMs: 10_000,
+  tagLongChars: 20_000,
+  tagLongThreads: 1,
 };
 
 /** Environment variable → config key, for docs and error messages. */
@@ -86,6 +102,11 @@ export const ENV_KEYS: Record<string, keyof ServerConfig | 'rateLimitMax' | 'rat
   WASIM_TRUST_PROXY: 'trustProxy',
   WASIM_LOG_LEVEL: 'logLevel',
   WASIM_DOCS: 'docs',
+  WASIM_TAG_THREADS: 'tagThreads',
+  WASIM_TAG_QUEUE: 'tagQueue',
+  WASIM_TAG_DEADLINE_MS: 'tagDeadlineMs',
+  WASIM_TAG_LONG_CHARS: 'tagLongChars',
+  WASIM_TAG_LONG_THREADS: 'tagLongThreads',
 };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -211,6 +232,21 @@ function apply(config: ServerConfig, key: string, value: unknown, source: string
       return;
     case 'docs':
       config.docs = toBool(value, source);
+      return;
+    case 'tagThreads':
+      config.tagThreads = toInt(value, source, 0, 256);
+      return;
+    case 'tagQueue':
+      config.tagQueue = toInt(value, source, 0, 100_000);
+      return;
+    case 'tagDeadlineMs':
+      config.tagDeadlineMs = toInt(value, source, 0);
+      return;
+    case 'tagLongChars':
+      config.tagLongChars = toInt(value, source, 0);
+      return;
+    case 'tagLongThreads':
+      config.tagLongThreads = toInt(value, source, 1, 256);
       return;
     default:
       throw bad(source, `unknown setting "${key}"`);

@@ -8,6 +8,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 /** How often the event loop is sampled; a sample is the time between two such timer ticks. */
 const LOOP_RESOLUTION_MS = 10;
 const LOOP_QUANTILES = [0.5, 0.9, 0.99] as const;
+import type { TagLanesStats, TagPoolStats } from './tag-pool.js';
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -30,6 +31,8 @@ export interface Gauges {
   vocabularySize: number;
   vocabularyVersion: number;
   taggerReady: boolean;
+  /** The tagging pool's state; absent when tagging runs on the event loop. */
+  pool?: TagLanesStats;
 }
 
 export class Metrics {
@@ -117,7 +120,38 @@ export class Metrics {
     out.push('# HELP wasim_event_loop_lag_seconds Event-loop lag since the previous scrape, by quantile (perf_hooks.monitorEventLoopDelay).', '# TYPE wasim_event_loop_lag_seconds gauge');
     for (const [q, v] of loop.quantiles) out.push(`wasim_event_loop_lag_seconds${labels({ quantile: String(q) })} ${v}`);
     out.push('# HELP wasim_event_loop_lag_max_seconds The longest event-loop lag since the previous scrape.', '# TYPE wasim_event_loop_lag_max_seconds gauge', `wasim_event_loop_lag_max_seconds ${loop.max}`);
+    out.push(...renderPool(gauges.pool));
     out.push('# HELP wasim_uptime_seconds Seconds since the service started.', '# TYPE wasim_uptime_seconds gauge', `wasim_uptime_seconds ${(Date.now() - this.started) / 1000}`);
     return out.join('\n') + '\n';
   }
+}
+
+/**
+ * The tagging pool, by lane ("standard", and "long" for long articles when that lane exists):
+ * utilisation now (busy threads over threads) and over any window from the thread-time counter
+ * (rate(wasim_tag_pool_busy_seconds_total[1m]) / wasim_tag_pool_threads). Without a pool the
+ * standard lane has 0 threads.
+ */
+function renderPool(pool: TagLanesStats | undefined): string[] {
+  const idle: TagPoolStats = { threads: 0, busy: 0, queued: 0, maxQueue: 0, tasks: 0, busySeconds: 0, refused: { queueFull: 0, deadline: 0, workerFailed: 0 } };
+  const lanes: [string, TagPoolStats][] = pool ? [['standard', pool.lanes.standard], ...(pool.lanes.long ? [['long', pool.lanes.long] as [string, TagPoolStats]] : [])] : [['standard', idle]];
+  const out: string[] = [];
+  const family = (name: string, type: 'gauge' | 'counter', help: string, value: (p: TagPoolStats) => number) => {
+    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    for (const [lane, p] of lanes) out.push(`${name}${labels({ lane })} ${value(p)}`);
+  };
+  family('wasim_tag_pool_threads', 'gauge', 'Worker threads that tag articles (0: tagging on the event loop).', (p) => p.threads);
+  family('wasim_tag_pool_busy_threads', 'gauge', 'Tagging threads running an article now.', (p) => p.busy);
+  family('wasim_tag_pool_utilization', 'gauge', 'Busy tagging threads over all tagging threads, now (0 to 1).', (p) => (p.threads ? p.busy / p.threads : 0));
+  family('wasim_tag_pool_queue_depth', 'gauge', 'Articles waiting for a tagging thread.', (p) => p.queued);
+  family('wasim_tag_pool_queue_limit', 'gauge', 'Articles allowed to wait before requests are refused with 503 BUSY.', (p) => p.maxQueue);
+  family('wasim_tag_pool_tasks_total', 'counter', 'Tasks the tagging threads finished: articles, and readying each thread for a new vocabulary version.', (p) => p.tasks);
+  family('wasim_tag_pool_busy_seconds_total', 'counter', 'Thread time spent tagging.', (p) => p.busySeconds);
+  out.push('# HELP wasim_tag_pool_refused_total Tagging requests refused or failed: queue full (503), deadline passed (504), thread stopped (500).', '# TYPE wasim_tag_pool_refused_total counter');
+  for (const [lane, p] of lanes) {
+    out.push(`wasim_tag_pool_refused_total${labels({ lane, reason: 'queue_full' })} ${p.refused.queueFull}`);
+    out.push(`wasim_tag_pool_refused_total${labels({ lane, reason: 'deadline' })} ${p.refused.deadline}`);
+    out.push(`wasim_tag_pool_refused_total${labels({ lane, reason: 'worker_failed' })} ${p.refused.workerFailed}`);
+  }
+  return out;
 }

@@ -8,6 +8,7 @@ import { toOutputLine } from '../node/output.js';
 import { entryId, type ArticleFilter, type ArticleInput, type ImportSummary, type Job, type NewTag, type Repository, type StoredArticle, type StoreResult, type VocabularyRecord } from '../storage/index.js';
 import type { ServerConfig } from './config.js';
 import type { Metrics } from './metrics.js';
+import type { TagRunOptions } from './tag-pool.js';
 import type { TaggerService } from './tagger-service.js';
 import { exportVocabulary, type ExportFormat } from './vocab-io.js';
 
@@ -117,11 +118,34 @@ export class WasimService {
 
   /** POST /v1/tag: the CLI's output line for one article, nothing stored. */
   async tag(article: ArticleRequest, options: TagOptions): Promise<ReturnType<typeof toOutputLine>> {
+    return (await this.tagArticle(article, options)).line;
+  }
+
+  /** The CLI's output line for one article and the vocabulary version it was tagged with. */
+  async tagArticle(article: ArticleRequest, options: TagOptions): Promise<{ line: ReturnType<typeof toOutputLine>; vocabularyVersion: number }> {
     const input = this.normaliseArticle(article);
-    const { tagger } = await this.tagger.get();
-    const results = tagger.tag({ title: input.title, body: input.body }, options);
+    const { version, results } = await this.tagger.tag({ title: input.title, body: input.body }, options);
     this.metrics.countTagged();
-    return toOutputLine(article.id ?? article.externalId ?? null, results, !!options.explain);
+    return { line: toOutputLine(article.id ?? article.externalId ?? null, results, !!options.explain), vocabularyVersion: version };
+  }
+
+  /** POST /v1/tag as the answer's JSON text (the CLI's key order), and the vocabulary version. */
+  async tagArticleJson(article: ArticleRequest, options: TagOptions): Promise<{ json: string; vocabularyVersion: number }> {
+    const input = this.normaliseArticle(article);
+    const { version, json } = await this.tagger.tagLine({ title: input.title, body: input.body }, article.id ?? article.externalId ?? null, options);
+    this.metrics.countTagged();
+    return { json, vocabularyVersion: version };
+  }
+
+  /**
+   * Tags articles for storing (the stored cut, with evidence), all with one vocabulary version,
+   * on the tagging pool when there is one. Re-tagging calls it with `background`: its articles
+   * wait for a thread instead of being refused when requests fill the queue.
+   */
+  async tagBatch(articles: readonly { title: string; body: string }[], run: TagRunOptions = {}): Promise<{ version: number; tags: NewTag[][] }> {
+    const { version, results } = await this.tagger.tagBatch(articles, this.storeCut(), run);
+    this.metrics.countTagged(articles.length);
+    return { version, tags: results.map(toNewTags) };
   }
 
   /** Tags and stores articles in one transaction; articles stored before come back unchanged. */
@@ -129,21 +153,14 @@ export class WasimService {
     if (articles.length > this.config.maxBatch) throw new WasimError('BATCH_TOO_LARGE', `${articles.length} articles in one request; the limit is ${this.config.maxBatch}.`);
     if (articles.length === 0) throw new WasimError('VALIDATION', 'The batch is empty.');
     const inputs = articles.map((a) => this.normaliseArticle(a));
-    const serving = await this.tagger.get();
-    const items: { input: ArticleInput; tags: NewTag[] }[] = [];
-    for (const input of inputs) {
-      // A retried request (the CMS did not see our answer) costs a lookup, not a tagging.
-      const known = input.externalId !== undefined || input.url !== undefined ? await this.repo.findArticle(input) : undefined;
-      if (known) {
-        items.push({ input, tags: [] });
-        continue;
-      }
-      items.push({ input, tags: toNewTags(serving.tagger.tag({ title: input.title, body: input.body }, this.storeCut())) });
-      this.metrics.countTagged();
-      // Tagging is CPU work on the event loop: let other requests in between the articles of a batch.
-      if (inputs.length > 1) await yieldToEventLoop();
-    }
-    const results = await this.repo.storeArticles(items, serving.version);
+    // A retried request (the CMS did not see our answer) costs a lookup, not a tagging.
+    const known: boolean[] = [];
+    for (const input of inputs) known.push(input.externalId !== undefined || input.url !== undefined ? (await this.repo.findArticle(input)) !== undefined : false);
+    const fresh = inputs.filter((_, i) => !known[i]);
+    const { version, tags } = fresh.length ? await this.tagBatch(fresh) : { version: (await this.tagger.get()).version, tags: [] };
+    let k = 0;
+    const items = inputs.map((input, i) => ({ input, tags: known[i] ? [] : tags[k++]! }));
+    const results = await this.repo.storeArticles(items, version);
     this.metrics.countStored(results.filter((r) => r.created).length);
     return results;
   }
@@ -180,8 +197,7 @@ export class WasimService {
       note(entry.id, 'add');
       if (!everything) {
         // Where the tagger sees the added tag, even below the cut: the UI highlights it.
-        const { tagger } = await this.tagger.get();
-        everything = tagger.tag({ title: article.title, body: article.body }, { top: Number.MAX_SAFE_INTEGER, minScore: -Infinity, explain: true });
+        everything = (await this.tagger.tag({ title: article.title, body: article.body }, { top: Number.MAX_SAFE_INTEGER, minScore: -Infinity, explain: true })).results;
       }
       const hit = everything.find((r) => r.id === entry.id);
       decisions.push({ action: 'add', tagId: entry.id, ...(hit ? { found: { score: hit.score, mentions: hit.mentions, ...(hit.evidence ? { evidence: hit.evidence } : {}) } } : {}) });
@@ -225,11 +241,9 @@ export class WasimService {
         if (this.closing) throw new WasimError('INTERNAL', 'The service stopped before the job finished.');
         const batch = await this.repo.articlesAfter(filter, after, 50);
         if (batch.length === 0) break;
-        const serving = this.tagger.current!;
-        for (const a of batch) {
-          const results = serving.tagger.tag({ title: a.title, body: a.body }, this.storeCut());
-          await this.repo.retagArticle(a.id, toNewTags(results), serving.version);
-          this.metrics.countTagged();
+        const { version, tags } = await this.tagBatch(batch, { background: true });
+        for (let i = 0; i < batch.length; i++) {
+          await this.repo.retagArticle(batch[i]!.id, tags[i]!, version);
           done++;
         }
         after = batch[batch.length - 1]!.id;

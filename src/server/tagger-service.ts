@@ -1,23 +1,31 @@
 /**
- * Keeps the service's tagger in step with the vocabulary in the database. A change compiles a
- * new tagger in the background (a worker thread for large vocabularies, where compiling takes
- * long enough to stall requests) and swaps it in with one assignment: a request holds the
- * tagger it started with, so none is dropped or sees half a vocabulary. Other instances sharing
- * the database notice a new vocabulary version by polling.
+ * Keeps the service's tagger in step with the vocabulary in the database, and tags with it. A
+ * change compiles a new tagger in the background (a worker thread for large vocabularies, where
+ * compiling takes long enough to stall requests) and swaps it in with one assignment: a request
+ * holds the tagger it started with, so none is dropped or sees half a vocabulary. Other
+ * instances sharing the database notice a new vocabulary version by polling.
+ *
+ * With a tagging pool (options.pool), articles are tagged on worker threads (tag-pool.ts). Each
+ * version's compiled vocabulary is serialised once into a SharedArrayBuffer that every thread
+ * reads; the threads are given the new version before it serves, and every result names the
+ * version it was made with. Without one, tagging runs on the calling thread. A newsroom's
+ * adaptation (learned from editors' decisions) reaches the threads the same way: its model, as
+ * JSON in a SharedArrayBuffer made once per adaptation version, named by every task.
  */
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
-import { compileVocabulary, deserializeCompiled, type AdaptationModel, type CompiledVocabulary, type Tagger, type TagOptions, type TagResult } from '../core/index.js';
+import { compileVocabulary, deserializeCompiled, serializeCompiled, type AdaptationModel, type CompiledVocabulary, type Tagger, type TagOptions, type TagResult } from '../core/index.js';
+import { toOutputLine } from '../node/output.js';
 import { createNodeTagger } from '../node/tagger.js';
 import { defaultHints } from '../node/vocab-file.js';
 import type { KeyedEntry, Repository } from '../storage/index.js';
+import { TagLanes, type TagLanesStats, type TagRunOptions } from './tag-pool.js';
+import { dropSentinel, EMPTY_VOCABULARY_ID } from './tag-task.js';
 
 /** Above this many entries compiling moves off the event loop (≈ 25 ms per 1000 entries inline). */
 export const WORKER_THRESHOLD = 3000;
 
-// compileVocabulary refuses an empty list; an editor may still delete every entry. The tagger
-// then runs on a sentinel entry no text contains and whose results are dropped.
-const SENTINEL_ID = '\u0000wasim-empty-vocabulary';
-const SENTINEL: KeyedEntry = { id: SENTINEL_ID, label: 'wasimemptyvocabularysentinelqzxj' };
+const SENTINEL: KeyedEntry = { id: EMPTY_VOCABULARY_ID, label: 'wasimemptyvocabularysentinelqzxj' };
 
 export interface ServingTagger {
   /** The tagger requests use: the shipped model with the newsroom's adaptation, when one is on. */
@@ -26,11 +34,15 @@ export interface ServingTagger {
   base: Tagger;
   /** Version of the adaptation `tagger` applies; null: none. */
   adaptationVersion: number | null;
+  /** That adaptation's model as JSON text in shared memory, for the tagging threads (with a pool only). */
+  adaptationShared?: SharedArrayBuffer;
   /** Vocabulary version it was compiled from. */
   version: number;
   /** Tags in its vocabulary. */
   size: number;
   compiledAt: string;
+  /** The compiled vocabulary serialised, shared with the tagging threads (with a pool only). */
+  shared?: SharedArrayBuffer;
 }
 
 export interface TaggerServiceOptions {
@@ -39,17 +51,43 @@ export interface TaggerServiceOptions {
   defaults?: TagOptions;
   log?: { info(msg: string): void; error(obj: unknown, msg?: string): void };
   onCompile?: () => void;
+  /**
+   * Tag on worker threads; absent or `threads: 0`: on the calling thread. Articles of `longChars`
+   * characters or more go to `longThreads` lower-priority threads of their own (longChars 0: not).
+   */
+  pool?: { threads: number; maxQueue: number; deadlineMs: number; longChars?: number; longThreads?: number };
+}
+
+/** An article's tags and the vocabulary version they were made with. */
+export interface VersionedTags {
+  version: number;
+  results: TagResult[];
+}
+
+/** A batch's tags, all made with one vocabulary version. */
+export interface VersionedBatch {
+  version: number;
+  results: TagResult[][];
+}
+
+export interface TextArticle {
+  title: string;
+  body: string;
 }
 
 export async function compileInWorker(entries: KeyedEntry[], hints: boolean): Promise<CompiledVocabulary> {
-  const worker = new Worker(new URL('./compile-worker.js', import.meta.url), { workerData: { entries, hints } });
+  return deserializeCompiled(await compileInWorkerSerialized(entries, hints));
+}
+
+/** The vocabulary compiled on a worker thread, in its serialised form (`shared`: in a SharedArrayBuffer). */
+export async function compileInWorkerSerialized(entries: KeyedEntry[], hints: boolean, shared = false): Promise<Uint8Array> {
+  const worker = new Worker(new URL('./compile-worker.js', import.meta.url), { workerData: { entries, hints, shared } });
   try {
-    const serialized = await new Promise<Uint8Array>((resolve, reject) => {
+    return await new Promise<Uint8Array>((resolve, reject) => {
       worker.once('message', (m: { ok: true; compiled: Uint8Array } | { ok: false; error: string }) => (m.ok ? resolve(m.compiled) : reject(new Error(m.error))));
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new Error(`compile worker exited with code ${code}`)));
     });
-    return deserializeCompiled(serialized);
   } finally {
     void worker.terminate();
   }
@@ -62,12 +100,34 @@ export class TaggerService {
   private poller: NodeJS.Timeout | undefined;
   private readonly waiters: (() => void)[] = [];
   private lastError: unknown;
-  private adaptation: { model: AdaptationModel; version: number } | undefined;
+  private readonly pool: TagLanes | undefined;
+  private adaptation: { model: AdaptationModel; version: number; shared?: SharedArrayBuffer } | undefined;
 
   constructor(
     private readonly repo: Repository,
     private readonly options: TaggerServiceOptions,
-  ) {}
+  ) {
+    const pool = options.pool;
+    if (pool && pool.threads > 0) {
+      this.pool = new TagLanes({
+        ...pool,
+        longChars: pool.longChars ?? 0,
+        longThreads: pool.longThreads ?? 1,
+        tagger: { limits: { maxChars: options.maxArticleChars }, ...(options.defaults ? { defaults: options.defaults } : {}) },
+        ...(options.log ? { log: options.log } : {}),
+      });
+    }
+  }
+
+  /** The tagging pool's state (absent when tagging runs on the calling thread). */
+  poolStats(): TagLanesStats | undefined {
+    return this.pool?.stats();
+  }
+
+  /** The tagging pool itself, for operations tests (absent without one). */
+  get tagPool(): TagLanes | undefined {
+    return this.pool;
+  }
 
   get current(): ServingTagger | undefined {
     return this.serving;
@@ -126,19 +186,28 @@ export class TaggerService {
    * or sees half a model. A compilation running now picks the adaptation up when it finishes.
    */
   setAdaptation(adaptation: { model: AdaptationModel; version: number } | undefined): void {
-    this.adaptation = adaptation;
+    this.adaptation = adaptation ? { ...adaptation, ...(this.pool ? { shared: toShared(new TextEncoder().encode(JSON.stringify(adaptation.model))) } : {}) } : undefined;
     const s = this.serving;
     if (!s) return;
-    const tagger = adaptation ? this.withSentinel(createNodeTagger(s.base.vocabulary, { ...this.taggerOptions(), adaptation: adaptation.model }), s.size === 0) : s.base;
-    this.serving = { ...s, tagger, adaptationVersion: adaptation?.version ?? null };
+    this.serving = this.adapted(s, s.base.vocabulary, s.size === 0);
   }
 
   private taggerOptions() {
     return { limits: { maxChars: this.options.maxArticleChars }, ...(this.options.defaults ? { defaults: this.options.defaults } : {}) };
   }
 
-  private withSentinel(tagger: Tagger, empty: boolean): Tagger {
-    return empty ? withoutSentinel(tagger) : tagger;
+  /** The serving record with the current adaptation applied to its vocabulary (or none). */
+  private adapted(s: ServingTagger, compiled: CompiledVocabulary, empty: boolean): ServingTagger {
+    const a = this.adaptation;
+    const { adaptationShared: _old, ...rest } = s;
+    if (!a) return { ...rest, tagger: s.base, adaptationVersion: null };
+    const tagger = createNodeTagger(compiled, { ...this.taggerOptions(), adaptation: a.model });
+    return { ...rest, tagger: empty ? dropSentinel(tagger) : tagger, adaptationVersion: a.version, ...(a.shared ? { adaptationShared: a.shared } : {}) };
+  }
+
+  /** What a pool task needs of the serving record's adaptation. */
+  private taskAdaptation(serving: ServingTagger): { adaptation: { version: number; model: SharedArrayBuffer } } | Record<string, never> {
+    return serving.adaptationVersion !== null && serving.adaptationShared ? { adaptation: { version: serving.adaptationVersion, model: serving.adaptationShared } } : {};
   }
 
   /** Resolves once the tagger reflects every vocabulary change committed before this call. */
@@ -152,6 +221,67 @@ export class TaggerService {
     return this.get();
   }
 
+  /** Tags one article with the serving vocabulary (on a thread of the pool when there is one). */
+  async tag(article: TextArticle, options: TagOptions, run: TagRunOptions = {}): Promise<VersionedTags> {
+    const serving = await this.get();
+    return this.tagWith(serving, { title: article.title, body: article.body }, options, run);
+  }
+
+  /**
+   * An article's CLI output line (see src/node/output.ts) as JSON text, made on a thread of the
+   * pool when there is one: the event loop only passes the text on.
+   */
+  async tagLine(article: TextArticle, id: unknown, options: TagOptions, run: TagRunOptions = {}): Promise<{ version: number; json: string }> {
+    const serving = await this.get();
+    const line = { id: id ?? null, explain: !!options.explain };
+    if (!this.pool || !serving.shared) {
+      const results = serving.tagger.tag({ title: article.title, body: article.body }, options);
+      return { version: serving.version, json: JSON.stringify(toOutputLine(line.id, results, line.explain)) };
+    }
+    const done = await this.pool.run({ version: serving.version, vocabulary: serving.shared, ...this.taskAdaptation(serving), article: { title: article.title, body: article.body }, options, line }, run);
+    return { version: done.version, json: done.line! };
+  }
+
+  /**
+   * Tags articles with one vocabulary version, the one serving when the call starts, whatever
+   * swap happens meanwhile (a batch is stored with one version). On a pool, as many at a time as
+   * there are threads, each with its own deadline: a batch never fills the queue by itself.
+   * Rejects with the first article's error (BUSY, TAG_TIMEOUT, WORKER_FAILED, ...).
+   */
+  async tagBatch(articles: readonly TextArticle[], options: TagOptions, run: TagRunOptions = {}): Promise<VersionedBatch> {
+    const serving = await this.get();
+    const results = new Array<TagResult[]>(articles.length);
+    if (!this.pool) {
+      for (let i = 0; i < articles.length; i++) {
+        results[i] = serving.tagger.tag({ title: articles[i]!.title, body: articles[i]!.body }, options);
+        // Tagging is CPU work on the event loop: let other requests in between the articles.
+        if (articles.length > 1) await yieldToEventLoop();
+      }
+      return { version: serving.version, results };
+    }
+    let next = 0;
+    let failed = false;
+    const lane = async (): Promise<void> => {
+      while (!failed && next < articles.length) {
+        const i = next++;
+        try {
+          results[i] = (await this.tagWith(serving, articles[i]!, options, run)).results;
+        } catch (e) {
+          failed = true;
+          throw e;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.pool.threads, articles.length) }, lane));
+    return { version: serving.version, results };
+  }
+
+  private async tagWith(serving: ServingTagger, article: TextArticle, options: TagOptions, run: TagRunOptions): Promise<VersionedTags> {
+    if (!this.pool || !serving.shared) return { version: serving.version, results: serving.tagger.tag({ title: article.title, body: article.body }, options) };
+    const done = await this.pool.run({ version: serving.version, vocabulary: serving.shared, ...this.taskAdaptation(serving), article: { title: article.title, body: article.body }, options }, run);
+    return { version: done.version, results: done.results };
+  }
+
   private async compileNow(): Promise<void> {
     // Version first: entries read after it are at least that new, so a change racing this read
     // is picked up by the next poll rather than lost.
@@ -160,23 +290,32 @@ export class TaggerService {
     const entries = await this.repo.allVocabulary();
     const list = entries.length ? entries : [SENTINEL];
     const started = Date.now();
-    const compiled =
-      list.length >= WORKER_THRESHOLD
-        ? await compileInWorker(list, this.options.hints)
-        : compileVocabulary(list, this.options.hints ? defaultHints() : {});
+    let compiled: CompiledVocabulary;
+    let shared: SharedArrayBuffer | undefined;
+    if (list.length >= WORKER_THRESHOLD) {
+      const bytes = await compileInWorkerSerialized(list, this.options.hints, !!this.pool);
+      // With a pool, this thread reads the same shared bytes as the tagging threads.
+      if (this.pool) shared = bytes.buffer instanceof SharedArrayBuffer ? bytes.buffer : toShared(bytes);
+      compiled = deserializeCompiled(shared ? new Uint8Array(shared) : bytes);
+    } else {
+      compiled = compileVocabulary(list, this.options.hints ? defaultHints() : {});
+      if (this.pool) shared = toShared(serializeCompiled(compiled));
+    }
     const empty = entries.length === 0;
-    const base = this.withSentinel(createNodeTagger(compiled, this.taggerOptions()), empty);
-    // Read after compiling: an adaptation swapped in meanwhile is the one to apply.
-    const adaptation = this.adaptation;
-    const tagger = adaptation ? this.withSentinel(createNodeTagger(compiled, { ...this.taggerOptions(), adaptation: adaptation.model }), empty) : base;
-    const serving: ServingTagger = {
-      tagger,
+    const plain = createNodeTagger(compiled, this.taggerOptions());
+    const base = empty ? dropSentinel(plain) : plain;
+    // The adaptation is read after compiling: one swapped in meanwhile is the one to apply.
+    const serving: ServingTagger = this.adapted({
+      tagger: base,
       base,
-      adaptationVersion: adaptation?.version ?? null,
+      adaptationVersion: null,
       version,
       size: entries.length ? compiled.tags.length : 0,
       compiledAt: new Date().toISOString(),
-    };
+      ...(shared ? { shared } : {}),
+    }, compiled, empty);
+    // Every thread has the new version's tagger before the first request for it.
+    if (this.pool && shared) await this.pool.prime(version, shared);
     if (!this.serving || version >= this.serving.version) this.serving = serving;
     this.options.onCompile?.();
     this.options.log?.info(`tagger compiled: ${serving.size} tags, vocabulary version ${version}, ${Date.now() - started} ms`);
@@ -198,14 +337,12 @@ export class TaggerService {
   async stop(): Promise<void> {
     if (this.poller) clearInterval(this.poller);
     await this.running;
+    await this.pool?.close();
   }
 }
 
-function withoutSentinel(tagger: Tagger): Tagger {
-  return {
-    vocabulary: tagger.vocabulary,
-    adaptation: tagger.adaptation,
-    candidates: (article: unknown) => tagger.candidates(article).filter((c) => c.id !== SENTINEL_ID),
-    tag: (article: unknown, options?: TagOptions): TagResult[] => tagger.tag(article, options).filter((r) => r.id !== SENTINEL_ID),
-  };
+function toShared(bytes: Uint8Array): SharedArrayBuffer {
+  const shared = new SharedArrayBuffer(bytes.length);
+  new Uint8Array(shared).set(bytes);
+  return shared;
 }

@@ -78,7 +78,9 @@ export interface TestServer {
 export function testConfig(db: TestDatabase, overrides: Partial<ServerConfig> = {}): ServerConfig {
   const vocab = join(db.dir, 'vocab.jsonl');
   writeFileSync(vocab, TEST_VOCAB);
-  return { ...DEFAULT_CONFIG, databaseUrl: db.url, token: TEST_TOKEN, vocab, rateLimit: false, logLevel: 'silent', vocabPollMs: 0, ...overrides };
+  // Tagging on the event loop unless a test asks for the pool: a pool's threads each load the
+  // word statistics, which a hundred short-lived test servers do not need.
+  return { ...DEFAULT_CONFIG, databaseUrl: db.url, token: TEST_TOKEN, vocab, rateLimit: false, logLevel: 'silent', vocabPollMs: 0, tagThreads: 0, ...overrides };
 }
 
 export async function request(base: string, method: string, path: string, options: RequestOptions = {}): Promise<Reply> {

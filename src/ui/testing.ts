@@ -54,7 +54,7 @@ export async function startUiServer(options: UiServerOptions = {}): Promise<UiSe
         vocab = join(db.dir, 'vocab.jsonl');
         writeFileSync(vocab, options.vocabulary);
       }
-      return { ...DEFAULT_CONFIG, databaseUrl: db.url, token: UI_TEST_TOKEN, rateLimit: false, logLevel: 'silent', vocabPollMs: 0, ...(vocab ? { vocab } : {}), ...options.config };
+      return { ...DEFAULT_CONFIG, databaseUrl: db.url, token: UI_TEST_TOKEN, rateLimit: false, logLevel: 'silent', vocabPollMs: 0, tagThreads: 0, ...(vocab ? { vocab } : {}), ...options.config };
     },
     { ui: uiPlugin },
   );

@@ -111,15 +111,15 @@ export async function articleRoutes(app: FastifyInstance, { context: ctx }: { co
           },
           additionalProperties: false,
         },
-        response: { 200: tagLineSchema, ...errors(413, 415) },
+        response: { 200: tagLineSchema, ...errors(413, 415, 503, 504) },
       },
     },
     async (req, reply) => {
       const { top, minScore, explain } = req.query;
-      const line = await ctx.service.tag(req.body, { ...(top !== undefined ? { top } : {}), ...(minScore !== undefined ? { minScore } : {}), explain: !!explain });
       // Serialized as the CLI does, so the key order (tag, score, type?, mentions) is the CLI's.
-      reply.type('application/json; charset=utf-8');
-      return JSON.stringify(line);
+      const { json, vocabularyVersion } = await ctx.service.tagArticleJson(req.body, { ...(top !== undefined ? { top } : {}), ...(minScore !== undefined ? { minScore } : {}), explain: !!explain });
+      reply.type('application/json; charset=utf-8').header('x-wasim-vocabulary-version', String(vocabularyVersion));
+      return json;
     },
   );
 
@@ -136,7 +136,7 @@ export async function articleRoutes(app: FastifyInstance, { context: ctx }: { co
         security: bearer,
         body: { anyOf: [articleInputSchema, { type: 'array', items: articleInputSchema }] },
         querystring: explainQuery,
-        response: { 200: { anyOf: [articleSchema, articleBatchResultSchema] }, 201: { anyOf: [articleSchema, articleBatchResultSchema] }, ...errors(401, 409, 413, 415) },
+        response: { 200: { anyOf: [articleSchema, articleBatchResultSchema] }, 201: { anyOf: [articleSchema, articleBatchResultSchema] }, ...errors(401, 409, 413, 415, 503, 504) },
       },
     },
     async (req, reply) => {

@@ -81,7 +81,7 @@ export async function systemRoutes(app: FastifyInstance, { context: ctx }: { con
     async (_req, reply) => {
       const serving = ctx.tagger.current;
       reply.type('text/plain; version=0.0.4; charset=utf-8');
-      return ctx.metrics.render({ vocabularySize: serving?.size ?? 0, vocabularyVersion: serving?.version ?? 0, taggerReady: !!serving });
+      return ctx.metrics.render({ vocabularySize: serving?.size ?? 0, vocabularyVersion: serving?.version ?? 0, taggerReady: !!serving, pool: ctx.tagger.poolStats() });
     },
   );
 }
