@@ -28,6 +28,7 @@ import { articleRoutes } from './routes/articles.js';
 import { feedRoutes, ingestRoutes } from './routes/ingest.js';
 import { systemRoutes } from './routes/system.js';
 import { vocabularyRoutes } from './routes/vocabulary.js';
+import { createJobService, registerJobKinds } from './jobs/index.js';
 import { WasimService } from './service.js';
 import { TaggerService } from './tagger-service.js';
 import { SuggestionService, suggestionRoutes } from './suggestions.js';
@@ -70,7 +71,7 @@ export const PACKAGE_VERSION: string = (() => {
 })();
 
 /** First start: the default vocabulary or WASIM_VOCAB. Later starts: a changed WASIM_VOCAB file replaces the vocabulary. */
-async function seedVocabulary(repo: Repository, config: ServerConfig): Promise<{ seeded: boolean; source: string }> {
+export async function seedVocabulary(repo: Repository, config: ServerConfig): Promise<{ seeded: boolean; source: string }> {
   if (config.vocab) {
     const path = resolve(config.vocab);
     const text = readTextFile(path);
@@ -107,8 +108,6 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   try {
     const migrations = await repo.migrate();
     const { seeded, source } = await seedVocabulary(repo, config);
-    // One SQLite file has one service: a job still "running" was cut short by a restart.
-    if (repo.kind === 'sqlite') await repo.failUnfinishedJobs('interrupted: the service stopped before the job finished');
     token = await setupToken(repo, config.token, { rotate: !!options.rotateToken });
     startup = { migrations, seeded, vocabularySource: source };
   } catch (e) {
@@ -140,7 +139,9 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
     log: app.log,
     onCompile: () => metrics.countCompile(),
   });
-  const service = new WasimService(repo, tagger, config, metrics, app.log);
+  const jobs = createJobService(config, repo, app.log);
+  const service = new WasimService(repo, tagger, config, metrics, app.log, jobs);
+  registerJobKinds(jobs, { repo, service, tagger });
   const suggestions = new SuggestionService(repo, tagger, service, undefined, app.log);
   const context: AppContext = { config, repo, tagger, service, metrics, auth: token.check, suggestions };
   app.decorate('wasim', context);
@@ -233,6 +234,12 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
 
   void tagger.refresh();
   tagger.startPolling(config.vocabPollMs);
+  try {
+    await jobs.start();
+  } catch (e) {
+    await app.close().catch(() => {});
+    throw e;
+  }
   suggestions.start();
   return { app, context, startup: { ...startup, token } };
 }

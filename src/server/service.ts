@@ -7,6 +7,7 @@ import { foldKey, parseVocabulary, WasimError, type TagOptions, type TagResult, 
 import { toOutputLine } from '../node/output.js';
 import { entryId, type ArticleFilter, type ArticleInput, type ImportSummary, type Job, type NewTag, type Repository, type StoredArticle, type StoreResult, type VocabularyRecord } from '../storage/index.js';
 import type { ServerConfig } from './config.js';
+import { RETAG_KIND, type JobService, type RetagSpec } from './jobs/index.js';
 import type { Metrics } from './metrics.js';
 import type { TaggerService } from './tagger-service.js';
 import { exportVocabulary, type ExportFormat } from './vocab-io.js';
@@ -73,15 +74,13 @@ function validateEntry(raw: Record<string, unknown>): VocabEntry {
 }
 
 export class WasimService {
-  private readonly jobs = new Set<Promise<void>>();
-  private closing = false;
-
   constructor(
     readonly repo: Repository,
     readonly tagger: TaggerService,
     readonly config: ServerConfig,
     readonly metrics: Metrics,
     private readonly log: { error(obj: unknown, msg?: string): void },
+    readonly jobs: JobService,
   ) {}
 
   private storeCut(): TagOptions {
@@ -197,48 +196,44 @@ export class WasimService {
     return filter;
   }
 
-  /** Starts re-tagging the articles a filter selects (all when empty); progress is in the job. */
-  async startRetag(request: RetagRequest): Promise<Job> {
-    const filter = await this.retagFilter(request);
-    const job = await this.repo.createJob('retag', { ...request });
-    const run = this.runRetag(job.id, filter).finally(() => this.jobs.delete(run));
-    this.jobs.add(run);
-    return job;
+  /**
+   * Tags articles with the cut stored tags get: the one call background work (re-tag chunks)
+   * makes into the tagger, so that moving tagging elsewhere changes this method only.
+   */
+  async tagForStore(articles: readonly { title: string; body: string }[]): Promise<{ version: number; tags: NewTag[][] }> {
+    const serving = await this.tagger.get();
+    const tags: NewTag[][] = [];
+    for (const a of articles) {
+      tags.push(toNewTags(serving.tagger.tag({ title: a.title, body: a.body }, this.storeCut())));
+      this.metrics.countTagged();
+      // Tagging is CPU work on the event loop: let requests in between the articles.
+      if (articles.length > 1) await yieldToEventLoop();
+    }
+    return { version: serving.version, tags };
   }
 
-  private async runRetag(jobId: number, filter: ArticleFilter): Promise<void> {
-    try {
-      await this.repo.updateJob(jobId, { status: 'running', total: await this.repo.countArticles(filter) });
-      // Vocabulary edits committed before the job started must be in the tagger it uses.
-      await this.tagger.upToDate();
-      let after = 0;
-      let done = 0;
-      for (;;) {
-        if (this.closing) throw new WasimError('INTERNAL', 'The service stopped before the job finished.');
-        const batch = await this.repo.articlesAfter(filter, after, 50);
-        if (batch.length === 0) break;
-        const serving = this.tagger.current!;
-        for (const a of batch) {
-          const results = serving.tagger.tag({ title: a.title, body: a.body }, this.storeCut());
-          await this.repo.retagArticle(a.id, toNewTags(results), serving.version);
-          this.metrics.countTagged();
-          done++;
-        }
-        after = batch[batch.length - 1]!.id;
-        await this.repo.updateJob(jobId, { done });
-        await yieldToEventLoop();
-      }
-      await this.repo.updateJob(jobId, { status: 'done', done });
-    } catch (e) {
-      this.log.error(e, `job ${jobId} failed`);
-      await this.repo.updateJob(jobId, { status: 'failed', error: (e as Error).message || 'failed' }).catch(() => {});
-    }
+  /**
+   * Starts re-tagging the articles a filter selects (all when empty) as a job of article id
+   * ranges that any worker may take; progress is in the job.
+   */
+  async startRetag(request: RetagRequest): Promise<Job> {
+    const filter = await this.retagFilter(request);
+    // Vocabulary edits committed before the job started must be in the tagger it uses.
+    const spec: RetagSpec = { filter, targetVersion: await this.repo.vocabularyVersion() };
+    const chunks = await this.repo.planArticleRanges(filter, this.config.jobChunkSize);
+    return this.jobs.submit({ kind: RETAG_KIND, params: { ...request }, spec: spec as unknown as Record<string, unknown>, chunks });
   }
 
   async getJob(id: number): Promise<Job> {
-    const job = await this.repo.getJob(id);
-    if (!job) throw new WasimError('NOT_FOUND', `No job with id ${id}.`);
-    return job;
+    return this.jobs.get(id);
+  }
+
+  async cancelJob(id: number): Promise<Job> {
+    return this.jobs.cancel(id);
+  }
+
+  async retryJob(id: number): Promise<Job> {
+    return this.jobs.retry(id);
   }
 
   // ---- vocabulary
@@ -296,9 +291,8 @@ export class WasimService {
     return exportVocabulary(await this.repo.allVocabulary(), format);
   }
 
-  /** Stops background jobs (they are marked failed) and waits for them. */
+  /** Stops taking job chunks and waits for the ones running here. */
   async close(): Promise<void> {
-    this.closing = true;
-    await Promise.allSettled([...this.jobs]);
+    await this.jobs.stop();
   }
 }

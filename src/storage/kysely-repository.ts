@@ -8,6 +8,7 @@ import { Migrator, sql, type Kysely, type Transaction } from 'kysely';
 import { foldKey, WasimError, type Evidence, type Mention, type TagType, type VocabEntry } from '../core/index.js';
 import { AccountStore } from './accounts.js';
 import { ReviewStore } from './review.js';
+import { JobStore, type ChunkPlan, type Job, type NewJob } from './jobs.js';
 import { migrationProvider, type DialectKind } from './migrations.js';
 import type { Database, TagStatus } from './schema.js';
 import type {
@@ -19,7 +20,6 @@ import type {
   DecisionInput,
   DecisionRecord,
   ImportSummary,
-  Job,
   KeyedEntry,
   NewTag,
   PageRequest,
@@ -129,21 +129,6 @@ function recordToEntry(r: VocabularyRecord): KeyedEntry {
   return e;
 }
 
-function jobFromRow(row: { [K in keyof Database['jobs']]: any }): Job {
-  return {
-    id: Number(row.id),
-    kind: row.kind,
-    status: row.status,
-    params: parseJson<Record<string, unknown>>(row.params, {}),
-    total: Number(row.total),
-    done: Number(row.done),
-    error: row.error,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    finishedAt: row.finished_at,
-  };
-}
-
 /** Folded forms of a list, first spelling kept, duplicates (after folding) and `exclude` dropped. */
 function uniqueForms(forms: readonly string[], exclude: readonly string[] = []): string[] {
   const seen = new Set(exclude.map(foldKey));
@@ -160,6 +145,7 @@ function uniqueForms(forms: readonly string[], exclude: readonly string[] = []):
 export class KyselyRepository implements Repository {
   readonly accounts: AccountStore;
   readonly review: ReviewStore;
+  readonly jobs: JobStore;
   constructor(
     readonly kind: DialectKind,
     private readonly db: Kysely<Database>,
@@ -167,6 +153,7 @@ export class KyselyRepository implements Repository {
   ) {
     this.accounts = new AccountStore(db);
     this.review = new ReviewStore(db);
+    this.jobs = new JobStore(db, kind);
   }
 
   async migrate(): Promise<string[]> {
@@ -411,10 +398,14 @@ export class KyselyRepository implements Repository {
     return Number(res.numDeletedRows) > 0;
   }
 
-  async retagArticle(id: number, tags: NewTag[], vocabularyVersion: number): Promise<boolean> {
+  async retagArticle(id: number, tags: NewTag[], vocabularyVersion: number, jobId?: number): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      const article = await trx.selectFrom('articles').select('id').where('id', '=', id).executeTakeFirst();
+      // Locked: two runs of one chunk (a worker taken for dead that was only slow) write in turn.
+      let select = trx.selectFrom('articles').select(['id', 'tagged_job']).where('id', '=', id);
+      if (this.kind === 'postgres') select = select.forUpdate();
+      const article = await select.executeTakeFirst();
       if (!article) return false;
+      if (jobId !== undefined && article.tagged_job !== null && Number(article.tagged_job) === jobId) return false;
       const at = now();
       const known = await this.knownTags(trx, tags);
       const existing = await trx.selectFrom('article_tags').select(['tag_id', 'status']).where('article_id', '=', id).execute();
@@ -432,9 +423,49 @@ export class KyselyRepository implements Repository {
           .where('tag_id', '=', t.tagId)
           .execute();
       }
-      await trx.updateTable('articles').set({ tagged_version: vocabularyVersion }).where('id', '=', id).execute();
+      await trx.updateTable('articles').set({ tagged_version: vocabularyVersion, tagged_job: jobId ?? null }).where('id', '=', id).execute();
       return true;
     });
+  }
+
+  async planArticleRanges(filter: ArticleFilter, size: number): Promise<ChunkPlan[]> {
+    const ranges: ChunkPlan[] = [];
+    let after = 0;
+    let current: ChunkPlan | undefined;
+    for (;;) {
+      const rows = await this.filtered(filter).select('id').where('id', '>', after).orderBy('id', 'asc').limit(10_000).execute();
+      for (const r of rows) {
+        const id = Number(r.id);
+        if (!current) current = { firstId: id, lastId: id, total: 0 };
+        current.lastId = id;
+        current.total++;
+        if (current.total === size) {
+          ranges.push(current);
+          current = undefined;
+        }
+      }
+      if (rows.length < 10_000) break;
+      after = Number(rows[rows.length - 1]!.id);
+    }
+    if (current) ranges.push(current);
+    return ranges;
+  }
+
+  private toRetag(filter: ArticleFilter, range: { firstId: number; lastId: number }, jobId: number) {
+    return this.filtered(filter)
+      .where('id', '>=', range.firstId)
+      .where('id', '<=', range.lastId)
+      .where((eb) => eb.or([eb('tagged_job', 'is', null), eb('tagged_job', '<>', jobId)]));
+  }
+
+  async articlesToRetag(filter: ArticleFilter, range: { firstId: number; lastId: number }, jobId: number, limit: number): Promise<{ id: number; title: string; body: string }[]> {
+    const rows = await this.toRetag(filter, range, jobId).select(['id', 'title', 'body']).orderBy('id', 'asc').limit(limit).execute();
+    return rows.map((r) => ({ id: Number(r.id), title: r.title, body: r.body }));
+  }
+
+  async countArticlesToRetag(filter: ArticleFilter, range: { firstId: number; lastId: number }, jobId: number): Promise<number> {
+    const row = await this.toRetag(filter, range, jobId).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   // ---- editor decisions
@@ -761,38 +792,15 @@ export class KyselyRepository implements Repository {
 
   // ---- jobs
 
-  async createJob(kind: string, params: Record<string, unknown>): Promise<Job> {
-    const at = now();
-    const row = await this.db
-      .insertInto('jobs')
-      .values({ kind, status: 'queued', params: JSON.stringify(params), total: 0, done: 0, error: null, created_at: at, updated_at: at, finished_at: null })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return jobFromRow(row);
+  createJob(kind: string, params: Record<string, unknown>, options: Omit<NewJob, 'kind' | 'params'> = {}): Promise<Job> {
+    return this.jobs.create({ kind, params, ...options });
   }
 
-  async updateJob(id: number, patch: Partial<Pick<Job, 'status' | 'total' | 'done' | 'error'>>): Promise<void> {
-    const at = now();
-    const finished = patch.status === 'done' || patch.status === 'failed';
-    await this.db
-      .updateTable('jobs')
-      .set({ ...patch, updated_at: at, ...(finished ? { finished_at: at } : {}) })
-      .where('id', '=', id)
-      .execute();
+  updateJob(id: number, patch: Partial<Pick<Job, 'status' | 'total' | 'done' | 'error'>>): Promise<void> {
+    return this.jobs.update(id, patch);
   }
 
-  async getJob(id: number): Promise<Job | undefined> {
-    const row = await this.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? jobFromRow(row) : undefined;
-  }
-
-  async failUnfinishedJobs(reason: string): Promise<number> {
-    const at = now();
-    const res = await this.db
-      .updateTable('jobs')
-      .set({ status: 'failed', error: reason, updated_at: at, finished_at: at })
-      .where('status', 'in', ['queued', 'running'])
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows);
+  getJob(id: number): Promise<Job | undefined> {
+    return this.jobs.get(id);
   }
 }
