@@ -8,6 +8,7 @@ import { registerUser } from './commands/user.js';
 import { registerIngest } from './commands/ingest.js';
 import { registerWordPress } from './commands/wordpress.js';
 import { registerDiscover } from './commands/discover.js';
+import { registerWorker } from './commands/worker.js';
 import { EXIT_USAGE } from './common.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerIngest(program);
   registerWordPress(program);
   registerDiscover(program);
+  registerWorker(program);
   return program;
 }
 
