@@ -62,7 +62,7 @@ function jobEnv(db: TestDatabase, extra: Record<string, string> = {}): Record<st
     WASIM_VOCAB: join(db.dir, 'vocab.jsonl'),
     WASIM_VOCAB_HINTS: 'false',
     WASIM_TOKEN: TEST_TOKEN,
-    WASIM_LOG_LEVEL: 'error',
+    WASIM_LOG_LEVEL: process.env.WASIM_TEST_LOG_LEVEL ?? 'error',
     WASIM_RATE_LIMIT: '0',
     WASIM_VOCAB_POLL_MS: '500',
     WASIM_JOB_CHUNK_SIZE: '100',
@@ -286,14 +286,19 @@ describe('distributed jobs on PostgreSQL', { skip, concurrency: false }, () => {
           return r?.status === 200 && (r.json.status === 'done' || r.json.status === 'failed') ? r.json : undefined;
         },
         90_000,
-      );
+      ).catch(async (e) => {
+        throw new Error(`${(e as Error).message}: chunks ${JSON.stringify(await chunksOf(admin, job.json.id))}\n${a.output().slice(-3000)}`);
+      });
       assert.equal(finished.status, 'done', finished.error);
       assert.equal(finished.done, N);
     } finally {
       await admin.end();
     }
     await checkEveryArticle(db, job.json.id, version, expectedTags(TEST_VOCAB + '\n' + JSON.stringify(KHARTOUM), N));
+    assert.equal(a.child.exitCode, null, 'the instance lived through it');
+    assert.equal((await request(a.url!, 'GET', '/readyz')).status, 200);
     a.child.kill('SIGTERM');
     await a.exited;
+    assert.equal(a.child.exitCode, 0, a.output());
   });
 });

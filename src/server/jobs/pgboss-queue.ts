@@ -10,6 +10,8 @@
  * `<schema>_pgboss` beside `?schema=<schema>`.
  */
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { ChunkRef } from '../../storage/index.js';
 import type { ChunkHandler, ChunkQueue, QueueDepth, QueuedState } from './queue.js';
@@ -47,9 +49,38 @@ export function chunkJobId(schema: string, ref: ChunkRef): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/** The connection broke (server restarted, connection terminated), as opposed to a bad query. */
+export function isConnectionError(e: unknown): boolean {
+  const code = String((e as { code?: unknown })?.code ?? '');
+  if (/^(08|57P0)/.test(code) || ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code)) return true;
+  return /connection terminated|connection error|not queryable|terminating connection|the database system is (starting|shutting)/i.test((e as Error)?.message ?? '');
+}
+
+/**
+ * pg-boss's connection, ours: a query that loses its connection is tried again on a new one for
+ * a while (a restarting server). pg-boss sends a chunk's completion without waiting for it, so a
+ * failure there would otherwise surface as an unhandled rejection and end the process.
+ */
+function resilientDb(pool: pg.Pool, retryForMs: number) {
+  return {
+    async executeSql(text: string, values?: unknown[]) {
+      const deadline = Date.now() + retryForMs;
+      for (let wait = 100; ; wait = Math.min(wait * 2, 2000)) {
+        try {
+          return await pool.query(text, values as unknown[]);
+        } catch (e) {
+          if (!isConnectionError(e) || Date.now() + wait > deadline) throw e;
+          await sleep(wait);
+        }
+      }
+    },
+  };
+}
+
 export class PgBossQueue implements ChunkQueue {
   readonly backend = 'pg-boss' as const;
   private readonly boss: PgBoss;
+  private readonly pool: pg.Pool;
   private readonly schema: string;
   private started = false;
 
@@ -59,11 +90,13 @@ export class PgBossQueue implements ChunkQueue {
   ) {
     const target = pgBossTarget(databaseUrl);
     this.schema = target.schema;
+    this.pool = new pg.Pool({ connectionString: target.connectionString, max: options.poolSize ?? 4, ...(new URL(databaseUrl).searchParams.has('application_name') ? {} : { application_name: 'wasim-pgboss' }) });
+    // An idle connection losing its server must not end the process; the next query reconnects.
+    this.pool.on('error', () => {});
+    this.pool.on('connect', (client) => client.on('error', () => {}));
     this.boss = new PgBoss({
-      connectionString: target.connectionString,
+      db: resilientDb(this.pool, 30_000),
       schema: target.schema,
-      max: options.poolSize ?? 4,
-      application_name: new URL(databaseUrl).searchParams.get('application_name') ?? 'wasim-pgboss',
       supervise: true,
       schedule: false,
       migrate: true,
@@ -89,8 +122,11 @@ export class PgBossQueue implements ChunkQueue {
     });
     if (!handler) return;
     for (let i = 0; i < Math.max(1, this.options.concurrency); i++) {
-      await this.boss.work<ChunkRef>(QUEUE_NAME, { batchSize: 1, pollingIntervalSeconds: this.options.pollSeconds, includeMetadata: true }, async (jobs) => {
+      let workerId = '';
+      workerId = await this.boss.work<ChunkRef>(QUEUE_NAME, { batchSize: 1, pollingIntervalSeconds: this.options.pollSeconds, includeMetadata: true }, async (jobs) => {
         for (const job of jobs) await handler(job.data, { retryCount: job.retryCount, retryLimit: job.retryLimit });
+        // After a chunk, ask for the next one at once instead of waiting out the polling interval.
+        if (jobs.length && workerId) this.boss.notifyWorker(workerId);
       });
     }
   }
@@ -148,5 +184,6 @@ export class PgBossQueue implements ChunkQueue {
     this.started = false;
     // Lets the chunks running here finish (up to 30 s); what is still running then is handed on.
     await this.boss.stop({ graceful: true, wait: true, timeout: 30_000 });
+    await this.pool.end();
   }
 }

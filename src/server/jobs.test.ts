@@ -1,0 +1,116 @@
+/**
+ * The job API on whichever backend the tests run on (SQLite: the in-process queue; PostgreSQL:
+ * pg-boss): progress as the sum of chunks, cancel and retry, the 409s, and a job whose chunks
+ * never reached the queue (the submitting process died) being picked up.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { buildApp } from './app.js';
+import { ARTICLES, assertError, startTestServer, testConfig, waitForJob, type TestServer } from './testing.js';
+import { createTestDatabase } from '../storage/testing.js';
+
+const backend = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'sqlite';
+
+function article(i: number) {
+  const places = ['مصر', 'القاهرة', 'السودان', 'الإسكندرية'];
+  return { externalId: `jobs-${i}`, title: `زيارة ${i} إلى ${places[i % 4]}`, body: `وصل الوفد إلى ${places[(i + 1) % 4]} في زيارة تستمر يومين، وقال إن المباحثات في ${places[i % 4]} كانت مثمرة.` };
+}
+
+describe(`jobs (${backend})`, () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ jobChunkSize: 2, jobExpireSeconds: 2, jobMaintenanceSeconds: 1, jobPollMs: 500 });
+    for (let i = 0; i < 80; i += 40) {
+      const r = await server.request('POST', '/v1/articles', { body: Array.from({ length: 40 }, (_, k) => article(i + k)) });
+      assert.equal(r.status, 201, r.text);
+    }
+  });
+  after(() => server?.close());
+
+  test('a re-tag job is cut into chunks; its progress is their sum', async () => {
+    const r = await server.request('POST', '/v1/retag', { body: {} });
+    assert.equal(r.status, 202, r.text);
+    assert.equal(r.json.total, 80);
+    assert.equal(r.json.chunks.total, 40);
+    const done = await waitForJob(server, r.json.id);
+    assert.equal(done.status, 'done', done.error);
+    assert.equal(done.done, 80);
+    assert.deepEqual(done.chunks, { total: 40, queued: 0, running: 0, done: 40, failed: 0, cancelled: 0 });
+    assert.ok(done.finishedAt);
+    // A filter that selects nothing finishes at once, with nothing to do.
+    const none = await server.request('POST', '/v1/retag', { body: { q: 'لا توجد مقالة بهذه الكلمات' } });
+    assert.equal(none.status, 202);
+    const empty = await waitForJob(server, none.json.id);
+    assert.equal(empty.status, 'done');
+    assert.equal(empty.total, 0);
+  });
+
+  test('cancel stops a job part-way; retry runs only the chunks that did not finish', async () => {
+    const r = await server.request('POST', '/v1/retag', { body: {} });
+    assert.equal(r.status, 202);
+    const cancelled = await server.request('POST', `/v1/jobs/${r.json.id}/cancel`);
+    assert.equal(cancelled.status, 200, cancelled.text);
+    assert.equal(cancelled.json.status, 'cancelled');
+    assert.ok(cancelled.json.chunks.cancelled > 0, JSON.stringify(cancelled.json.chunks));
+    // A chunk running at the cancel stops at its next step; nothing runs after that.
+    const settled = await waitForJob(server, r.json.id);
+    assert.equal(settled.status, 'cancelled');
+    assert.ok(settled.done < 80, `cancelled before the end: ${settled.done} of 80`);
+    // Cancelling again changes nothing; a cancelled job cannot be cancelled into anything else.
+    assert.equal((await server.request('POST', `/v1/jobs/${r.json.id}/cancel`)).json.status, 'cancelled');
+
+    const retried = await server.request('POST', `/v1/jobs/${r.json.id}/retry`);
+    assert.equal(retried.status, 202, retried.text);
+    assert.equal(retried.headers.get('location'), `/v1/jobs/${r.json.id}`);
+    assert.equal(retried.json.status, 'queued');
+    assert.equal(retried.json.error, null);
+    const done = await waitForJob(server, r.json.id);
+    assert.equal(done.status, 'done', done.error);
+    assert.equal(done.done, 80);
+    assert.equal(done.chunks.done, 40);
+
+    // Every article was re-tagged by this job, once: the stored tags are those of the tagger.
+    const list = await server.request('GET', '/v1/articles?limit=100');
+    for (const item of list.json.items) {
+      const full = await server.request('GET', `/v1/articles/${item.id}`);
+      assert.ok(full.json.tags.length > 0, `article ${item.id} has tags`);
+      assert.equal(new Set(full.json.tags.map((t: { id: string }) => t.id)).size, full.json.tags.length, 'no tag twice');
+    }
+
+    assertError(await server.request('POST', `/v1/jobs/${r.json.id}/cancel`), 'CONFLICT');
+    assertError(await server.request('POST', `/v1/jobs/${r.json.id}/retry`), 'CONFLICT');
+    assertError(await server.request('POST', '/v1/jobs/999999/cancel'), 'NOT_FOUND');
+    assertError(await server.request('POST', '/v1/jobs/999999/retry'), 'NOT_FOUND');
+    assertError(await server.request('POST', `/v1/jobs/${r.json.id}/retry`, { token: false }), 'UNAUTHORIZED');
+  });
+});
+
+test(`a job whose chunks never reached the queue is picked up (${backend})`, async () => {
+  const db = await createTestDatabase('wasim-jobs-lost');
+  const config = testConfig(db, { jobChunkSize: 1, jobExpireSeconds: 1, jobMaintenanceSeconds: 1, jobPollMs: 500 });
+  try {
+    let wasim = await buildApp(config, { logger: false });
+    const stored = await wasim.context.service.store([ARTICLES.match, ARTICLES.nile]);
+    // As if the process died between writing the job and queueing its chunks.
+    const job = await wasim.context.repo.jobs.create({
+      kind: 'retag',
+      params: {},
+      spec: { filter: {}, targetVersion: await wasim.context.repo.vocabularyVersion() },
+      chunks: stored.map((s) => ({ firstId: s.article.id, lastId: s.article.id, total: 1 })),
+    });
+    if (wasim.context.repo.kind === 'sqlite') {
+      // On SQLite the service is the only worker: its next start resumes the job.
+      await wasim.app.close();
+      wasim = await buildApp(config, { logger: false });
+    }
+    // On PostgreSQL the sweep finds the chunks nobody touched and queues them.
+    const done = await wasim.context.service.jobs.waitFor(job.id);
+    assert.equal(done.status, 'done', done.error ?? '');
+    assert.equal(done.done, 2);
+    const article = await wasim.context.repo.getArticle(stored[0]!.article.id);
+    assert.ok(article!.tags.length > 0);
+    await wasim.app.close();
+  } finally {
+    await db.cleanup();
+  }
+});
