@@ -36,7 +36,7 @@ import { SuggestionService, suggestionRoutes } from './suggestions.js';
 export type UiPlugin = FastifyPluginAsync<{ context: AppContext }>;
 
 export interface BuildOptions {
-  /** Use this repository instead of opening config.databaseUrl (closed with the app either way). */
+  /** Use this repository instead of opening config.databaseUrl (closed with the app either way); worker threads (imports) still open config.databaseUrl. */
   repo?: Repository;
   /** The newsroom UI plugin (src/ui). */
   ui?: UiPlugin;
@@ -136,12 +136,13 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   const tagger = new TaggerService(repo, {
     maxArticleChars: config.maxArticleChars,
     hints: config.vocabHints,
+    ...(options.repo ? {} : { databaseUrl: config.databaseUrl }),
     log: app.log,
     onCompile: () => metrics.countCompile(),
   });
   const jobs = createJobService(config, repo, app.log);
   const service = new WasimService(repo, tagger, config, metrics, app.log, jobs);
-  registerJobKinds(jobs, { repo, service, tagger });
+  registerJobKinds(jobs, { config, repo, service, tagger });
   const suggestions = new SuggestionService(repo, tagger, service, undefined, app.log);
   const context: AppContext = { config, repo, tagger, service, metrics, auth: token.check, suggestions };
   app.decorate('wasim', context);

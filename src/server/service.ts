@@ -3,11 +3,11 @@
  * Routes translate requests into these calls; the newsroom UI (src/ui) calls them directly.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { foldKey, parseVocabulary, WasimError, type TagOptions, type TagResult, type TagType, type VocabEntry, type VocabFormat } from '../core/index.js';
+import { ERRORS, foldKey, parseVocabulary, WasimError, type ErrorCode, type TagOptions, type TagResult, type TagType, type VocabEntry, type VocabFormat } from '../core/index.js';
 import { toOutputLine } from '../node/output.js';
 import { entryId, type ArticleFilter, type ArticleInput, type ImportSummary, type Job, type NewTag, type Repository, type StoredArticle, type StoreResult, type VocabularyRecord } from '../storage/index.js';
 import type { ServerConfig } from './config.js';
-import { RETAG_KIND, type JobService, type RetagSpec } from './jobs/index.js';
+import { IMPORT_KIND, RETAG_KIND, type ImportSpec, type JobService, type RetagSpec } from './jobs/index.js';
 import type { Metrics } from './metrics.js';
 import type { TaggerService } from './tagger-service.js';
 import { exportVocabulary, type ExportFormat } from './vocab-io.js';
@@ -46,6 +46,8 @@ export interface VocabularyInput {
   ambiguous?: boolean | null;
   note?: string | null;
 }
+
+export type ImportAnswer = ImportSummary & { entries: number; warnings: { line: number; message: string }[]; job: number };
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
@@ -279,12 +281,37 @@ export class WasimService {
     return record;
   }
 
-  async importText(text: string, format: VocabFormat, mode: 'merge' | 'replace', wait: boolean): Promise<ImportSummary & { entries: number; warnings: { line: number; message: string }[] }> {
-    const { entries, warnings } = parseVocabulary(text, format, 'import');
-    if (entries.length === 0) throw new WasimError('EMPTY_VOCAB', 'The imported vocabulary has no entries.');
-    const summary = await this.repo.importVocabulary(entries, mode);
-    await this.vocabularyChanged(wait);
-    return { ...summary, entries: entries.length, warnings: warnings.slice(0, 200) };
+  /**
+   * Imports a vocabulary file as a job (parsed and planned off the event loop, see
+   * jobs/vocabulary-import.ts) and answers with its summary once it is done.
+   */
+  async importText(text: string, format: VocabFormat, mode: 'merge' | 'replace', wait: boolean): Promise<ImportAnswer> {
+    const job = await this.startImport(text, format, mode);
+    return this.importAnswer(await this.jobs.waitFor(job.id), wait);
+  }
+
+  /** Starts an import job and answers at once; its summary becomes the job's `result`. */
+  async startImport(text: string, format: VocabFormat, mode: 'merge' | 'replace'): Promise<Job> {
+    if (text.trim() === '') throw new WasimError('EMPTY_VOCAB', 'The imported vocabulary is empty.');
+    const spec: ImportSpec = { format, mode };
+    return this.jobs.submit({
+      kind: IMPORT_KIND,
+      params: { format, mode, bytes: Buffer.byteLength(text) },
+      spec: spec as unknown as Record<string, unknown>,
+      chunks: [{ firstId: 0, lastId: 0, total: 1 }],
+      payload: text,
+    });
+  }
+
+  private async importAnswer(job: Job, wait: boolean): Promise<ImportAnswer> {
+    if (job.status === 'cancelled') throw new WasimError('CONFLICT', `The import (job ${job.id}) was cancelled.`);
+    if (job.status !== 'done') {
+      const code = job.errorCode && job.errorCode in ERRORS ? (job.errorCode as ErrorCode) : 'INTERNAL';
+      throw new WasimError(code, job.error ?? undefined);
+    }
+    // The job may have run in another process: this one's tagger catches up.
+    if (wait) await this.tagger.upToDate();
+    return { ...(job.result as unknown as ImportSummary & Pick<ImportAnswer, 'entries' | 'warnings'>), job: job.id };
   }
 
   async exportText(format: ExportFormat): Promise<string> {

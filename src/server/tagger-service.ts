@@ -34,20 +34,28 @@ export interface TaggerServiceOptions {
   defaults?: TagOptions;
   log?: { info(msg: string): void; error(obj: unknown, msg?: string): void };
   onCompile?: () => void;
+  /** The repository's DATABASE_URL: a large vocabulary is then read by the compile worker itself. */
+  databaseUrl?: string;
 }
 
-export async function compileInWorker(entries: KeyedEntry[], hints: boolean): Promise<CompiledVocabulary> {
-  const worker = new Worker(new URL('./compile-worker.js', import.meta.url), { workerData: { entries, hints } });
+type CompileSource = { entries: KeyedEntry[] } | { databaseUrl: string };
+
+async function compileWorker(source: CompileSource, hints: boolean): Promise<{ compiled: CompiledVocabulary; version?: number; size: number }> {
+  const worker = new Worker(new URL('./compile-worker.js', import.meta.url), { workerData: { ...source, hints } });
   try {
-    const serialized = await new Promise<Uint8Array>((resolve, reject) => {
-      worker.once('message', (m: { ok: true; compiled: Uint8Array } | { ok: false; error: string }) => (m.ok ? resolve(m.compiled) : reject(new Error(m.error))));
+    const m = await new Promise<{ compiled: Uint8Array; version?: number; size: number }>((resolve, reject) => {
+      worker.once('message', (m: { ok: true; compiled: Uint8Array; version?: number; size: number } | { ok: false; error: string }) => (m.ok ? resolve(m) : reject(new Error(m.error))));
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new Error(`compile worker exited with code ${code}`)));
     });
-    return deserializeCompiled(serialized);
+    return { compiled: deserializeCompiled(m.compiled), size: m.size, ...(m.version !== undefined ? { version: m.version } : {}) };
   } finally {
     void worker.terminate();
   }
+}
+
+export async function compileInWorker(entries: KeyedEntry[], hints: boolean): Promise<CompiledVocabulary> {
+  return (await compileWorker({ entries }, hints)).compiled;
 }
 
 export class TaggerService {
@@ -123,20 +131,26 @@ export class TaggerService {
   private async compileNow(): Promise<void> {
     // Version first: entries read after it are at least that new, so a change racing this read
     // is picked up by the next poll rather than lost.
-    const version = await this.repo.vocabularyVersion();
+    let version = await this.repo.vocabularyVersion();
     if (this.serving && this.serving.version >= version) return;
-    const entries = await this.repo.allVocabulary();
-    const list = entries.length ? entries : [SENTINEL];
     const started = Date.now();
-    const compiled =
-      list.length >= WORKER_THRESHOLD
-        ? await compileInWorker(list, this.options.hints)
-        : compileVocabulary(list, this.options.hints ? defaultHints() : {});
+    let compiled: CompiledVocabulary;
+    let empty = false;
+    if (this.options.databaseUrl && (await this.repo.vocabularySize()) >= WORKER_THRESHOLD) {
+      const out = await compileWorker({ databaseUrl: this.options.databaseUrl }, this.options.hints);
+      compiled = out.compiled;
+      version = out.version ?? version;
+    } else {
+      const entries = await this.repo.allVocabulary();
+      const list = entries.length ? entries : [SENTINEL];
+      empty = entries.length === 0;
+      compiled = list.length >= WORKER_THRESHOLD ? await compileInWorker(list, this.options.hints) : compileVocabulary(list, this.options.hints ? defaultHints() : {});
+    }
     const tagger = createNodeTagger(compiled, { limits: { maxChars: this.options.maxArticleChars }, ...(this.options.defaults ? { defaults: this.options.defaults } : {}) });
     const serving: ServingTagger = {
-      tagger: entries.length ? tagger : withoutSentinel(tagger),
+      tagger: empty ? withoutSentinel(tagger) : tagger,
       version,
-      size: entries.length ? compiled.tags.length : 0,
+      size: empty ? 0 : compiled.tags.length,
       compiledAt: new Date().toISOString(),
     };
     if (!this.serving || version >= this.serving.version) this.serving = serving;

@@ -51,10 +51,10 @@ export async function startWorker(config: ServerConfig): Promise<RunningWorker> 
     await repo.migrate();
     await seedVocabulary(repo, config);
     const metrics = new Metrics();
-    tagger = new TaggerService(repo, { maxArticleChars: config.maxArticleChars, hints: config.vocabHints, log, onCompile: () => metrics.countCompile() });
+    tagger = new TaggerService(repo, { maxArticleChars: config.maxArticleChars, hints: config.vocabHints, databaseUrl: config.databaseUrl, log, onCompile: () => metrics.countCompile() });
     jobs = createJobService(config, repo, log, { work: true });
     const service = new WasimService(repo, tagger, config, metrics, log, jobs);
-    registerJobKinds(jobs, { repo, service, tagger });
+    registerJobKinds(jobs, { config, repo, service, tagger });
     // Compiled before the first chunk is taken, so a chunk's time is tagging time.
     await tagger.get();
     tagger.startPolling(config.vocabPollMs);

@@ -370,6 +370,12 @@ export class JobStore {
         .where('status', 'in', ['queued', 'running'])
         .where(({ not, exists, selectFrom }) => not(exists(selectFrom('job_chunks').select('seq').where('job_id', '=', ref.jobId).where('status', '<>', 'done'))))
         .execute();
+      // A finished job's input (an uploaded file) is not needed any more; a failed one keeps it for a retry.
+      await trx
+        .deleteFrom('job_payloads')
+        .where('job_id', '=', ref.jobId)
+        .where(({ exists, selectFrom }) => exists(selectFrom('jobs').select('id').where('id', '=', ref.jobId).where('status', '=', 'done')))
+        .execute();
     });
     return this.get(ref.jobId);
   }
@@ -392,7 +398,7 @@ export class JobStore {
       if (!final || Number(res.numUpdatedRows) !== 1) return;
       await trx
         .updateTable('jobs')
-        .set({ status: 'failed', error: `chunk ${ref.seq + 1}: ${failure.message}`, error_code: failure.code ?? null, updated_at: at, finished_at: at })
+        .set({ status: 'failed', error: failure.message, error_code: failure.code ?? null, updated_at: at, finished_at: at })
         .where('id', '=', ref.jobId)
         .where('status', 'in', ['queued', 'running'])
         .execute();

@@ -20,6 +20,7 @@ import type {
   DecisionInput,
   DecisionRecord,
   ImportSummary,
+  VocabularyImportPlan,
   KeyedEntry,
   NewTag,
   PageRequest,
@@ -140,6 +141,60 @@ function uniqueForms(forms: readonly string[], exclude: readonly string[] = []):
     out.push(f);
   }
   return out;
+}
+
+type ImportStep = { insert: Database['vocabulary'][] } | { update: { id: string; row: Database['vocabulary']; relabel: boolean }[] } | { delete: string[] };
+
+/** A prepared import met a vocabulary changed since: it must be prepared again. */
+export class StaleImportError extends Error {
+  constructor(planned: number, found: number) {
+    super(`The vocabulary changed while the import was being prepared (version ${planned}, now ${found}); it is prepared again.`);
+  }
+}
+
+/**
+ * What an import changes, worked out from the entries stored now — pure, so that a worker thread
+ * can do it: the writes in order, in batches, and the summary.
+ */
+function planImport(current: readonly VocabularyRecord[], entries: readonly VocabEntry[], mode: 'merge' | 'replace', at: string): { steps: ImportStep[]; summary: ImportSummary } {
+  const byId = new Map(current.map((r) => [r.id, r]));
+  const byLabel = new Map<string, string>();
+  for (const r of current) if (!byLabel.has(foldKey(r.label))) byLabel.set(foldKey(r.label), r.id);
+  // Entries of the list, settled on an id: a bare label matches an entry whose label folds alike.
+  const wanted = new Map<string, KeyedEntry>();
+  for (const e of entries) {
+    const id = e.id ?? byLabel.get(foldKey(e.label)) ?? entryId(e);
+    const prev = wanted.get(id);
+    if (prev) {
+      // The same tag listed twice (two txt lines folding alike): one entry, forms pooled.
+      prev.aliases = uniqueForms([...(prev.aliases ?? []), e.label, ...(e.aliases ?? [])], [prev.label]);
+      continue;
+    }
+    wanted.set(id, { ...e, id });
+  }
+  const inserts: Database['vocabulary'][] = [];
+  const updates: { id: string; row: Database['vocabulary']; relabel: boolean }[] = [];
+  for (const [id, e] of wanted) {
+    const old = byId.get(id);
+    if (!old) {
+      inserts.push(vocabRow(e, at));
+      continue;
+    }
+    // Fields the list gives win; fields it leaves out (a txt list has only labels) are kept.
+    const merged: KeyedEntry = { ...recordToEntry(old), label: e.label };
+    for (const k of ['aliases', 'nisba', 'type', 'parent', 'ambiguous', 'note'] as const) if (e[k] !== undefined) (merged as any)[k] = e[k];
+    const row = vocabRow(merged, at);
+    const oldRow = vocabRow(recordToEntry(old), at);
+    if (JSON.stringify(row) === JSON.stringify(oldRow)) continue;
+    updates.push({ id, row, relabel: old.label !== merged.label || old.type !== merged.type });
+  }
+  const gone = mode === 'replace' ? [...byId.keys()].filter((id) => !wanted.has(id)) : [];
+  const steps: ImportStep[] = [
+    ...chunks(updates, 100).map((update) => ({ update })),
+    ...chunks(inserts).map((insert) => ({ insert })),
+    ...chunks(gone).map((ids) => ({ delete: ids })),
+  ];
+  return { steps, summary: { added: inserts.length, updated: updates.length, removed: gone.length } };
 }
 
 export class KyselyRepository implements Repository {
@@ -729,52 +784,44 @@ export class KyselyRepository implements Repository {
 
   private async importInto(trx: Db, entries: VocabEntry[], mode: 'merge' | 'replace'): Promise<ImportSummary> {
     const rows = await trx.selectFrom('vocabulary').selectAll().execute();
-    const current = new Map(rows.map((r) => [r.id, vocabFromRow(r)]));
-    const byLabel = new Map<string, string>();
-    for (const r of current.values()) if (!byLabel.has(foldKey(r.label))) byLabel.set(foldKey(r.label), r.id);
-    // Entries of the list, settled on an id: a bare label matches an entry whose label folds alike.
-    const wanted = new Map<string, KeyedEntry>();
-    for (const e of entries) {
-      const id = e.id ?? byLabel.get(foldKey(e.label)) ?? entryId(e);
-      const prev = wanted.get(id);
-      if (prev) {
-        // The same tag listed twice (two txt lines folding alike): one entry, forms pooled.
-        prev.aliases = uniqueForms([...(prev.aliases ?? []), e.label, ...(e.aliases ?? [])], [prev.label]);
-        continue;
+    const plan = planImport(rows.map(vocabFromRow), entries, mode, now());
+    for (const step of plan.steps) await this.applyImportStep(trx, step);
+    return plan.summary;
+  }
+
+  private async applyImportStep(trx: Db, step: ImportStep): Promise<void> {
+    if ('insert' in step) await trx.insertInto('vocabulary').values(step.insert).execute();
+    else if ('update' in step) {
+      for (const { id, row, relabel } of step.update) {
+        await trx.updateTable('vocabulary').set(row).where('id', '=', id).execute();
+        if (relabel) await trx.updateTable('article_tags').set({ label: row.label, type: row.type }).where('tag_id', '=', id).execute();
       }
-      wanted.set(id, { ...e, id });
-    }
-    const at = now();
-    const inserts: Database['vocabulary'][] = [];
-    let updated = 0;
-    for (const [id, e] of wanted) {
-      const old = current.get(id);
-      if (!old) {
-        inserts.push(vocabRow(e, at));
-        continue;
+    } else await trx.deleteFrom('vocabulary').where('id', 'in', step.delete).execute();
+  }
+
+  async planVocabularyImport(entries: VocabEntry[], mode: 'merge' | 'replace'): Promise<VocabularyImportPlan> {
+    // Version first: a change after it makes the plan stale, and applying it is refused.
+    const version = await this.vocabularyVersion();
+    const rows = await this.db.selectFrom('vocabulary').selectAll().execute();
+    const plan = planImport(rows.map(vocabFromRow), entries, mode, now());
+    return { version, summary: plan.summary, steps: plan.steps.map((s) => JSON.stringify(s)) };
+  }
+
+  async applyVocabularyImport(plan: VocabularyImportPlan, afterStep?: (done: number, total: number) => Promise<void>): Promise<ImportSummary> {
+    return this.db.transaction().execute(async (trx) => {
+      let current = trx.selectFrom('settings').select('value').where('key', '=', VOCAB_VERSION_KEY);
+      // Locked: edits through other instances wait for the import instead of slipping under it.
+      if (this.kind === 'postgres') current = current.forUpdate();
+      const version = Number((await current.executeTakeFirst())?.value ?? 0);
+      if (version !== plan.version) throw new StaleImportError(plan.version, version);
+      for (let i = 0; i < plan.steps.length; i++) {
+        await this.applyImportStep(trx, JSON.parse(plan.steps[i]!) as ImportStep);
+        await afterStep?.(i + 1, plan.steps.length);
       }
-      // Fields the list gives win; fields it leaves out (a txt list has only labels) are kept.
-      const merged: KeyedEntry = { ...recordToEntry(old), label: e.label };
-      for (const k of ['aliases', 'nisba', 'type', 'parent', 'ambiguous', 'note'] as const) if (e[k] !== undefined) (merged as any)[k] = e[k];
-      const row = vocabRow(merged, at);
-      const oldRow = vocabRow(recordToEntry(old), at);
-      if (JSON.stringify(row) === JSON.stringify(oldRow)) continue;
-      await trx.updateTable('vocabulary').set(row).where('id', '=', id).execute();
-      if (old.label !== merged.label || old.type !== merged.type) {
-        await trx.updateTable('article_tags').set({ label: merged.label, type: merged.type ?? null }).where('tag_id', '=', id).execute();
-      }
-      updated++;
-    }
-    for (const chunk of chunks(inserts)) await trx.insertInto('vocabulary').values(chunk).execute();
-    let removed = 0;
-    if (mode === 'replace') {
-      const gone = [...current.keys()].filter((id) => !wanted.has(id));
-      for (const chunk of chunks(gone)) {
-        const res = await trx.deleteFrom('vocabulary').where('id', 'in', chunk).executeTakeFirst();
-        removed += Number(res.numDeletedRows);
-      }
-    }
-    return { added: inserts.length, updated, removed };
+      const { added, updated, removed } = plan.summary;
+      if (added || updated || removed) await this.bumpVocabularyVersion(trx);
+      return plan.summary;
+    });
   }
 
   async seedVocabulary(entries: () => VocabEntry[], seed: string, options: { replaceIfChanged: boolean }): Promise<boolean> {

@@ -164,6 +164,15 @@ export interface ImportSummary {
   removed: number;
 }
 
+/** An import worked out ahead of writing it (see Repository.planVocabularyImport). */
+export interface VocabularyImportPlan {
+  /** The vocabulary version it was worked out against; applying it to another is refused. */
+  version: number;
+  summary: ImportSummary;
+  /** The writes, in order, each a JSON batch: cheap to hand from a worker thread, parsed one at a time. */
+  steps: string[];
+}
+
 export interface Repository {
   readonly kind: 'sqlite' | 'postgres';
   /** Users, sessions and personal API tokens. */
@@ -226,6 +235,16 @@ export interface Repository {
   mergeVocabulary(fromId: string, intoId: string): Promise<VocabularyRecord>;
   /** merge: add new entries, update matching ones (fields given win); replace: also delete entries not in the list. */
   importVocabulary(entries: VocabEntry[], mode: 'merge' | 'replace'): Promise<ImportSummary>;
+  /**
+   * importVocabulary in two halves, so the first can run off the event loop: work out what an
+   * import changes (reads, no writes) …
+   */
+  planVocabularyImport(entries: VocabEntry[], mode: 'merge' | 'replace'): Promise<VocabularyImportPlan>;
+  /**
+   * … and write it in one transaction, step by step (`afterStep` runs between steps). Refused
+   * with StaleImportError when the vocabulary changed since the plan was made.
+   */
+  applyVocabularyImport(plan: VocabularyImportPlan, afterStep?: (done: number, total: number) => Promise<void>): Promise<ImportSummary>;
   /**
    * Seeds the vocabulary on first start; false when it was seeded already (by this or another
    * instance). With replaceIfChanged, a different seed (a changed WASIM_VOCAB file) replaces it.

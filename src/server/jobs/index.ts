@@ -5,11 +5,13 @@ import { PgBossQueue } from './pgboss-queue.js';
 import { InProcessQueue, type ChunkQueue } from './queue.js';
 import { JobService, type JobServiceOptions } from './service.js';
 import { retagKind } from './retag.js';
+import { importKind } from './vocabulary-import.js';
 import type { TaggerService } from '../tagger-service.js';
 import type { WasimService } from '../service.js';
 
 export { JobService, type ChunkOutcome, type ChunkRun, type JobKind, type JobsSnapshot } from './service.js';
 export { RETAG_KIND, retagKind, type RetagSpec } from './retag.js';
+export { IMPORT_KIND, importKind, type ImportSpec } from './vocabulary-import.js';
 
 type Log = JobServiceOptions['log'];
 
@@ -40,7 +42,8 @@ export function createJobService(config: ServerConfig, repo: Repository, log: Lo
 }
 
 /** The kinds every worker runs; one place, so a service instance and `wasim worker` agree. */
-export function registerJobKinds(jobs: JobService, deps: { repo: Repository; service: WasimService; tagger: TaggerService }): void {
+export function registerJobKinds(jobs: JobService, deps: { config: ServerConfig; repo: Repository; service: WasimService; tagger: TaggerService }): void {
+  jobs.register(importKind({ repo: deps.repo, databaseUrl: deps.config.databaseUrl, onImported: () => void deps.service.vocabularyChanged(false) }));
   jobs.register(
     retagKind({
       repo: deps.repo,
