@@ -98,6 +98,13 @@ test(`a job whose chunks never reached the queue is picked up (${backend})`, asy
       spec: { filter: {}, targetVersion: await wasim.context.repo.vocabularyVersion() },
       chunks: stored.map((s) => ({ firstId: s.article.id, lastId: s.article.id, total: 1 })),
     });
+    // Open jobs show in the metrics: the queue's depth and each job's progress.
+    const metrics = (await wasim.app.inject({ method: 'GET', url: '/metrics' })).body;
+    assert.match(metrics, /^wasim_job_queue_depth\{state="queued"\} \d+$/m);
+    assert.match(metrics, /^wasim_job_queue_depth\{state="active"\} \d+$/m);
+    assert.match(metrics, /^wasim_jobs_open\{status="queued"\} 1$/m);
+    assert.match(metrics, new RegExp(`^wasim_job_progress_ratio\\{job="${job.id}",kind="retag"\\} 0$`, 'm'));
+    assert.match(metrics, new RegExp(`^wasim_job_total\\{job="${job.id}",kind="retag"\\} 2$`, 'm'));
     if (wasim.context.repo.kind === 'sqlite') {
       // On SQLite the service is the only worker: its next start resumes the job.
       await wasim.app.close();

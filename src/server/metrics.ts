@@ -25,6 +25,11 @@ export interface Gauges {
   vocabularySize: number;
   vocabularyVersion: number;
   taggerReady: boolean;
+  /** The job queue (shared by every instance on PostgreSQL) and the jobs not finished. */
+  jobs?: {
+    depth: { queued: number; active: number };
+    open: { id: number; kind: string; status: string; total: number; done: number }[];
+  };
 }
 
 export class Metrics {
@@ -83,6 +88,19 @@ export class Metrics {
     out.push('# HELP wasim_tagger_vocabulary_size Tags in the vocabulary the tagger uses.', '# TYPE wasim_tagger_vocabulary_size gauge', `wasim_tagger_vocabulary_size ${gauges.vocabularySize}`);
     out.push('# HELP wasim_tagger_vocabulary_version Vocabulary version the tagger was compiled from.', '# TYPE wasim_tagger_vocabulary_version gauge', `wasim_tagger_vocabulary_version ${gauges.vocabularyVersion}`);
     out.push('# HELP wasim_tagger_ready 1 when a compiled tagger is serving.', '# TYPE wasim_tagger_ready gauge', `wasim_tagger_ready ${gauges.taggerReady ? 1 : 0}`);
+    if (gauges.jobs) {
+      const { depth, open } = gauges.jobs;
+      out.push('# HELP wasim_job_queue_depth Job chunks waiting for a worker (queued) and held by one (active).', '# TYPE wasim_job_queue_depth gauge');
+      out.push(`wasim_job_queue_depth${labels({ state: 'queued' })} ${depth.queued}`, `wasim_job_queue_depth${labels({ state: 'active' })} ${depth.active}`);
+      out.push('# HELP wasim_jobs_open Jobs queued or running.', '# TYPE wasim_jobs_open gauge');
+      for (const status of ['queued', 'running']) out.push(`wasim_jobs_open${labels({ status })} ${open.filter((j) => j.status === status).length}`);
+      out.push('# HELP wasim_job_progress_ratio Done over total of each open job (0 to 1).', '# TYPE wasim_job_progress_ratio gauge');
+      for (const j of open) out.push(`wasim_job_progress_ratio${labels({ job: String(j.id), kind: j.kind })} ${j.total ? j.done / j.total : 0}`);
+      out.push('# HELP wasim_job_done Articles (or entries) done of each open job.', '# TYPE wasim_job_done gauge');
+      for (const j of open) out.push(`wasim_job_done${labels({ job: String(j.id), kind: j.kind })} ${j.done}`);
+      out.push('# HELP wasim_job_total Articles (or entries) to do of each open job.', '# TYPE wasim_job_total gauge');
+      for (const j of open) out.push(`wasim_job_total${labels({ job: String(j.id), kind: j.kind })} ${j.total}`);
+    }
     out.push('# HELP wasim_uptime_seconds Seconds since the service started.', '# TYPE wasim_uptime_seconds gauge', `wasim_uptime_seconds ${(Date.now() - this.started) / 1000}`);
     return out.join('\n') + '\n';
   }
