@@ -268,6 +268,7 @@ describe('distributed jobs on PostgreSQL', { skip, concurrency: false }, () => {
     const N = 1500;
     const a = await startInstance(target, 'instance');
     await storeArticles(db, N);
+    const w = await startWorker(target, 'worker');
     await request(a.url!, 'POST', '/v1/vocabulary?wait=true', { body: KHARTOUM });
     const version = (await request(a.url!, 'GET', '/readyz')).json.tagger.vocabularyVersion;
     const job = await request(a.url!, 'POST', '/v1/retag', { body: {} });
@@ -296,9 +297,13 @@ describe('distributed jobs on PostgreSQL', { skip, concurrency: false }, () => {
     }
     await checkEveryArticle(db, job.json.id, version, expectedTags(TEST_VOCAB + '\n' + JSON.stringify(KHARTOUM), N));
     assert.equal(a.child.exitCode, null, 'the instance lived through it');
+    assert.equal(w.child.exitCode, null, 'the worker lived through it');
     assert.equal((await request(a.url!, 'GET', '/readyz')).status, 200);
+    // SIGTERM: both stop cleanly.
     a.child.kill('SIGTERM');
-    await a.exited;
+    w.child.kill('SIGTERM');
+    await Promise.all([a.exited, w.exited]);
     assert.equal(a.child.exitCode, 0, a.output());
+    assert.equal(w.child.exitCode, 0, w.output());
   });
 });

@@ -4,6 +4,8 @@
  * never reached the queue (the submitting process died) being picked up.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { buildApp } from './app.js';
 import { ARTICLES, assertError, startTestServer, testConfig, waitForJob, type TestServer } from './testing.js';
@@ -120,4 +122,12 @@ test(`a job whose chunks never reached the queue is picked up (${backend})`, asy
   } finally {
     await db.cleanup();
   }
+});
+
+test('wasim worker on SQLite says in one line that it needs PostgreSQL', () => {
+  const r = spawnSync(process.execPath, [fileURLToPath(new URL('../../bin/wasim.js', import.meta.url)), 'worker', '--database', 'sqlite:/nonexistent-dir-wasim/x.db'], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(r.status, 2, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /^wasim worker: wasim worker takes jobs from PostgreSQL: set DATABASE_URL=postgres:\/\/…/);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
 });

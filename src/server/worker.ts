@@ -39,11 +39,10 @@ export interface RunningWorker {
 }
 
 export async function startWorker(config: ServerConfig): Promise<RunningWorker> {
-  const repo = openRepository(config.databaseUrl);
-  if (repo.kind !== 'postgres') {
-    await repo.close();
+  if (!/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
     throw new WasimError('USAGE', 'wasim worker takes jobs from PostgreSQL: set DATABASE_URL=postgres://…. On SQLite the service runs its jobs itself.');
   }
+  const repo = openRepository(config.databaseUrl);
   const log = jsonLogger(config.logLevel, { role: 'worker' });
   let jobs: JobService | undefined;
   let tagger: TaggerService | undefined;
