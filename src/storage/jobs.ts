@@ -447,8 +447,16 @@ export class JobStore {
     return job;
   }
 
-  /** Chunks still to do of jobs still open, not touched since `before` (all when absent). */
-  async open(before?: string): Promise<JobChunk[]> {
+  /** Marks chunks as looked at now (they leave the sweep's list of stale chunks for a while). */
+  async touch(refs: readonly ChunkRef[]): Promise<void> {
+    const at = now();
+    for (const ref of refs) {
+      await this.db.updateTable('job_chunks').set({ updated_at: at }).where('job_id', '=', ref.jobId).where('seq', '=', ref.seq).where('attempt', '=', ref.attempt).where('status', 'in', ['queued', 'running']).execute();
+    }
+  }
+
+  /** Chunks still to do of jobs still open, oldest first, not touched since `before` (all when absent). */
+  async open(before?: string, limit = 10_000): Promise<JobChunk[]> {
     let q = this.db
       .selectFrom('job_chunks as c')
       .innerJoin('jobs as j', 'j.id', 'c.job_id')
@@ -456,7 +464,7 @@ export class JobStore {
       .where('c.status', 'in', ['queued', 'running'])
       .where('j.status', 'in', ['queued', 'running']);
     if (before !== undefined) q = q.where('c.updated_at', '<', before);
-    const rows = await q.orderBy('c.job_id').orderBy('c.seq').limit(10_000).execute();
+    const rows = await (before !== undefined ? q.orderBy('c.updated_at') : q.orderBy('c.job_id').orderBy('c.seq')).limit(limit).execute();
     return rows.map(chunkFromRow);
   }
 }

@@ -192,16 +192,22 @@ export class JobService {
     if (this.sweeping) return;
     this.sweeping = true;
     try {
-      const stale = await this.repo.jobs.open(new Date(Date.now() - this.options.staleMs).toISOString());
+      // A bounded look per round; chunks found in order are touched, so each is looked at
+      // about once per staleMs however long a big job's queue is.
+      const stale = await this.repo.jobs.open(new Date(Date.now() - this.options.staleMs).toISOString(), 100);
+      const fine: ChunkRef[] = [];
       for (const c of stale) {
         const ref = { jobId: c.jobId, seq: c.seq, attempt: c.attempt };
         const state = await this.queue.inspect(ref);
         if (state === 'missing') await this.queue.enqueue([ref]);
-        else if (state === 'failed' || state === 'cancelled') {
+        else if (state === 'failed' || state === 'cancelled' || state === 'completed') {
           await this.repo.jobs.fail(ref, { message: c.error ?? 'its workers stopped before finishing it, and its retries ran out' }, true);
           this.notify(c.jobId);
+          continue;
         }
+        fine.push(ref);
       }
+      await this.repo.jobs.touch(fine);
     } catch (e) {
       this.options.log.warn(e, 'jobs: sweep failed');
     } finally {
