@@ -9,7 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { buildApp } from './app.js';
 import { ARTICLES, assertError, startTestServer, testConfig, waitForJob, type TestServer } from './testing.js';
+import { openRepository, type ChunkRef } from '../storage/index.js';
 import { createTestDatabase } from '../storage/testing.js';
+import type { ChunkQueue } from './jobs/queue.js';
+import { JobService } from './jobs/service.js';
 
 const backend = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'sqlite';
 
@@ -130,4 +133,37 @@ test('wasim worker on SQLite says in one line that it needs PostgreSQL', () => {
   assert.equal(r.stdout, '');
   assert.match(r.stderr, /^wasim worker: wasim worker takes jobs from PostgreSQL: set DATABASE_URL=postgres:\/\/…/);
   assert.equal(r.stderr.trim().split('\n').length, 1);
+});
+
+test(`a chunk whose tries ran out while its workers kept dying fails its job instead of leaving it running (${backend})`, async () => {
+  const db = await createTestDatabase('wasim-jobs-sweep');
+  const repo = openRepository(db.url);
+  try {
+    await repo.migrate();
+    const job = await repo.jobs.create({ kind: 'retag', params: {}, spec: {}, chunks: [{ firstId: 1, lastId: 9, total: 9 }, { firstId: 10, lastId: 12, total: 3 }] });
+    // The queue's view: chunk 1 expired on its last try (its worker was killed each time), chunk 2 was never sent.
+    const sent: ChunkRef[] = [];
+    const queue: ChunkQueue = {
+      backend: 'pg-boss',
+      start: async () => {},
+      enqueue: async (refs) => void sent.push(...refs),
+      cancel: async () => {},
+      depth: async () => ({ queued: 0, active: 0 }),
+      inspect: async (ref) => (ref.seq === 0 ? 'failed' : 'missing'),
+      stop: async () => {},
+    };
+    await repo.jobs.claim({ jobId: job.id, seq: 0, attempt: 0 }, 'a-worker-that-died');
+    const quiet = { info() {}, warn() {}, error() {} };
+    const jobs = new JobService(repo, queue, { work: false, sweepMs: 0, staleMs: 0, log: quiet });
+    await new Promise((r) => setTimeout(r, 5));
+    await jobs.sweep();
+    const after = await jobs.get(job.id);
+    assert.equal(after.status, 'failed');
+    assert.match(after.error!, /retries ran out/);
+    assert.ok(after.finishedAt);
+    assert.deepEqual(sent, [{ jobId: job.id, seq: 1, attempt: 0 }], 'the chunk the queue never got is sent again');
+  } finally {
+    await repo.close();
+    await db.cleanup();
+  }
 });
