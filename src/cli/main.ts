@@ -12,6 +12,7 @@ import { registerConsume } from './commands/consume.js';
 import { registerLearn } from './commands/learn.js';
 import { EXIT_INPUT_FAILED, EXIT_OK, EXIT_USAGE } from './common.js';
 import { outputError, STANDARD_OUTPUT } from '../node/output-file.js';
+import { registerWorker } from './commands/worker.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerDiscover(program);
   registerConsume(program);
   registerLearn(program);
+  registerWorker(program);
   return program;
 }
 

@@ -28,6 +28,7 @@ import { articleRoutes } from './routes/articles.js';
 import { feedRoutes, ingestRoutes } from './routes/ingest.js';
 import { systemRoutes } from './routes/system.js';
 import { vocabularyRoutes } from './routes/vocabulary.js';
+import { createJobService, registerJobKinds } from './jobs/index.js';
 import { WasimService } from './service.js';
 import { TaggerService } from './tagger-service.js';
 import { SuggestionService, suggestionRoutes } from './suggestions.js';
@@ -37,7 +38,7 @@ import { adaptationRoutes } from './routes/adaptation.js';
 export type UiPlugin = FastifyPluginAsync<{ context: AppContext }>;
 
 export interface BuildOptions {
-  /** Use this repository instead of opening config.databaseUrl (closed with the app either way). */
+  /** Use this repository instead of opening config.databaseUrl (closed with the app either way); worker threads (imports) still open config.databaseUrl. */
   repo?: Repository;
   /** The newsroom UI plugin (src/ui). */
   ui?: UiPlugin;
@@ -74,7 +75,7 @@ export const PACKAGE_VERSION: string = (() => {
 })();
 
 /** First start: the default vocabulary or WASIM_VOCAB. Later starts: a changed WASIM_VOCAB file replaces the vocabulary. */
-async function seedVocabulary(repo: Repository, config: ServerConfig): Promise<{ seeded: boolean; source: string }> {
+export async function seedVocabulary(repo: Repository, config: ServerConfig): Promise<{ seeded: boolean; source: string }> {
   if (config.vocab) {
     const path = resolve(config.vocab);
     const text = readTextFile(path);
@@ -167,8 +168,6 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   try {
     const migrations = await repo.migrate();
     const { seeded, source } = await seedVocabulary(repo, config);
-    // One SQLite file has one service: a job still "running" was cut short by a restart.
-    if (repo.kind === 'sqlite') await repo.failUnfinishedJobs('interrupted: the service stopped before the job finished');
     token = await setupToken(repo, config.token, { rotate: !!options.rotateToken });
     startup = { migrations, seeded, vocabularySource: source };
   } catch (e) {
@@ -202,11 +201,14 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   const tagger = new TaggerService(repo, {
     maxArticleChars: config.maxArticleChars,
     hints: config.vocabHints,
+    ...(options.repo ? {} : { databaseUrl: config.databaseUrl }),
     log: app.log,
     onCompile: () => metrics.countCompile(),
     pool: { threads: config.tagThreads, maxQueue: config.tagQueue, deadlineMs: config.tagDeadlineMs, longChars: config.tagLongChars, longThreads: config.tagLongThreads },
   });
-  const service = new WasimService(repo, tagger, config, metrics, app.log);
+  const jobs = createJobService(config, repo, app.log);
+  const service = new WasimService(repo, tagger, config, metrics, app.log, jobs);
+  registerJobKinds(jobs, { config, repo, service, tagger });
   const suggestions = new SuggestionService(repo, tagger, service, undefined, app.log);
   const adaptation = new AdaptationService(repo, tagger, config, { ...defaultAdaptationOptions(), ...options.adaptation }, app.log);
   service.onDecisions = (count) => adaptation.noteDecisions(count);
@@ -320,6 +322,12 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   await adaptation.start();
   void tagger.refresh();
   tagger.startPolling(config.vocabPollMs);
+  try {
+    await jobs.start();
+  } catch (e) {
+    await app.close().catch(() => {});
+    throw e;
+  }
   suggestions.start();
   return { app, context, startup: { ...startup, token } };
 }

@@ -56,6 +56,20 @@ export interface ServerConfig {
   tagLongThreads: number;
   /** Longest wait for an article's tags, from its request reaching the pool (ms; 0: none). */
   tagDeadlineMs: number;
+  /** Take background job chunks in this process (false: an instance that only serves HTTP). */
+  runJobs: boolean;
+  /** Articles per re-tag chunk: the unit workers take, report progress on and redo after a crash. */
+  jobChunkSize: number;
+  /** Seconds a worker may hold a chunk before it counts as dead and another worker takes the chunk (PostgreSQL). */
+  jobExpireSeconds: number;
+  /** Further tries of a failing chunk before its job fails. */
+  jobRetryLimit: number;
+  /** How often an idle worker asks PostgreSQL for a chunk (ms, at least 500). */
+  jobPollMs: number;
+  /** How often chunks held past their expiry are looked for (seconds, PostgreSQL). */
+  jobMaintenanceSeconds: number;
+  /** Chunks one process runs at once. */
+  jobConcurrency: number;
   /** Failed newsroom logins allowed per account and per address in a window (default: 5 and 20 per 15 minutes). */
   loginLimits?: { perAccount: number; perAddress: number; windowMs: number };
 }
@@ -79,6 +93,13 @@ export const DEFAULT_CONFIG: ServerConfig = {
   tagDeadlineMs: 10_000,
   tagLongChars: 20_000,
   tagLongThreads: 1,
+  runJobs: true,
+  jobChunkSize: 200,
+  jobExpireSeconds: 120,
+  jobRetryLimit: 5,
+  jobPollMs: 2000,
+  jobMaintenanceSeconds: 30,
+  jobConcurrency: 1,
 };
 
 /** Environment variable → config key, for docs and error messages. */
@@ -107,6 +128,13 @@ export const ENV_KEYS: Record<string, keyof ServerConfig | 'rateLimitMax' | 'rat
   WASIM_TAG_DEADLINE_MS: 'tagDeadlineMs',
   WASIM_TAG_LONG_CHARS: 'tagLongChars',
   WASIM_TAG_LONG_THREADS: 'tagLongThreads',
+  WASIM_RUN_JOBS: 'runJobs',
+  WASIM_JOB_CHUNK_SIZE: 'jobChunkSize',
+  WASIM_JOB_EXPIRE_SECONDS: 'jobExpireSeconds',
+  WASIM_JOB_RETRY_LIMIT: 'jobRetryLimit',
+  WASIM_JOB_POLL_MS: 'jobPollMs',
+  WASIM_JOB_MAINTENANCE_SECONDS: 'jobMaintenanceSeconds',
+  WASIM_JOB_CONCURRENCY: 'jobConcurrency',
 };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -247,6 +275,27 @@ function apply(config: ServerConfig, key: string, value: unknown, source: string
       return;
     case 'tagLongThreads':
       config.tagLongThreads = toInt(value, source, 1, 256);
+      return;
+    case 'runJobs':
+      config.runJobs = toBool(value, source);
+      return;
+    case 'jobChunkSize':
+      config.jobChunkSize = toInt(value, source, 1, 100_000);
+      return;
+    case 'jobExpireSeconds':
+      config.jobExpireSeconds = toInt(value, source, 1, 86_400);
+      return;
+    case 'jobRetryLimit':
+      config.jobRetryLimit = toInt(value, source, 0, 100);
+      return;
+    case 'jobPollMs':
+      config.jobPollMs = toInt(value, source, 500, 3_600_000);
+      return;
+    case 'jobMaintenanceSeconds':
+      config.jobMaintenanceSeconds = toInt(value, source, 1, 3600);
+      return;
+    case 'jobConcurrency':
+      config.jobConcurrency = toInt(value, source, 1, 64);
       return;
     default:
       throw bad(source, `unknown setting "${key}"`);

@@ -33,6 +33,11 @@ export interface Gauges {
   taggerReady: boolean;
   /** The tagging pool's state; absent when tagging runs on the event loop. */
   pool?: TagLanesStats;
+  /** The job queue (shared by every instance on PostgreSQL) and the jobs not finished. */
+  jobs?: {
+    depth: { queued: number; active: number };
+    open: { id: number; kind: string; status: string; total: number; done: number }[];
+  };
 }
 
 export class Metrics {
@@ -121,6 +126,19 @@ export class Metrics {
     for (const [q, v] of loop.quantiles) out.push(`wasim_event_loop_lag_seconds${labels({ quantile: String(q) })} ${v}`);
     out.push('# HELP wasim_event_loop_lag_max_seconds The longest event-loop lag since the previous scrape.', '# TYPE wasim_event_loop_lag_max_seconds gauge', `wasim_event_loop_lag_max_seconds ${loop.max}`);
     out.push(...renderPool(gauges.pool));
+    if (gauges.jobs) {
+      const { depth, open } = gauges.jobs;
+      out.push('# HELP wasim_job_queue_depth Job chunks waiting for a worker (queued) and held by one (active).', '# TYPE wasim_job_queue_depth gauge');
+      out.push(`wasim_job_queue_depth${labels({ state: 'queued' })} ${depth.queued}`, `wasim_job_queue_depth${labels({ state: 'active' })} ${depth.active}`);
+      out.push('# HELP wasim_jobs_open Jobs queued or running.', '# TYPE wasim_jobs_open gauge');
+      for (const status of ['queued', 'running']) out.push(`wasim_jobs_open${labels({ status })} ${open.filter((j) => j.status === status).length}`);
+      out.push('# HELP wasim_job_progress_ratio Done over total of each open job (0 to 1).', '# TYPE wasim_job_progress_ratio gauge');
+      for (const j of open) out.push(`wasim_job_progress_ratio${labels({ job: String(j.id), kind: j.kind })} ${j.total ? j.done / j.total : 0}`);
+      out.push('# HELP wasim_job_done Articles (or entries) done of each open job.', '# TYPE wasim_job_done gauge');
+      for (const j of open) out.push(`wasim_job_done${labels({ job: String(j.id), kind: j.kind })} ${j.done}`);
+      out.push('# HELP wasim_job_total Articles (or entries) to do of each open job.', '# TYPE wasim_job_total gauge');
+      for (const j of open) out.push(`wasim_job_total${labels({ job: String(j.id), kind: j.kind })} ${j.total}`);
+    }
     out.push('# HELP wasim_uptime_seconds Seconds since the service started.', '# TYPE wasim_uptime_seconds gauge', `wasim_uptime_seconds ${(Date.now() - this.started) / 1000}`);
     return out.join('\n') + '\n';
   }

@@ -221,21 +221,31 @@ export const vocabularyPatchSchema = {
   minProperties: 1,
 } as const;
 
+const chunkCounts = { type: 'integer', minimum: 0 } as const;
+
 export const jobSchema = {
   type: 'object',
   properties: {
     id: { type: 'integer' },
     kind: str(),
-    status: { type: 'string', enum: ['queued', 'running', 'done', 'failed'] },
+    status: { type: 'string', enum: ['queued', 'running', 'done', 'failed', 'cancelled'] },
     params: { type: 'object', additionalProperties: true },
-    total: { type: 'integer' },
-    done: { type: 'integer' },
+    total: { type: 'integer', description: 'Articles (entries, for an import) to do: the sum over the chunks' },
+    done: { type: 'integer', description: 'Done so far: the sum over the chunks' },
     error: nullableStr,
+    errorCode: { ...nullableStr, description: 'The error code (docs/errors.md) of a failed job, when it has one' },
+    result: { type: ['object', 'null'], additionalProperties: true, description: 'What a finished job produced (a vocabulary import: its summary)' },
+    chunks: {
+      type: 'object',
+      description: 'How many chunks are in each state; workers take chunks one at a time',
+      properties: { total: chunkCounts, queued: chunkCounts, running: chunkCounts, done: chunkCounts, failed: chunkCounts, cancelled: chunkCounts },
+      required: ['total', 'queued', 'running', 'done', 'failed', 'cancelled'],
+    },
     createdAt: str(),
     updatedAt: str(),
     finishedAt: nullableStr,
   },
-  required: ['id', 'kind', 'status', 'total', 'done', 'error', 'createdAt', 'updatedAt', 'finishedAt'],
+  required: ['id', 'kind', 'status', 'total', 'done', 'error', 'chunks', 'createdAt', 'updatedAt', 'finishedAt'],
 } as const;
 
 export const pageQuery = {

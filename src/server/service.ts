@@ -3,10 +3,11 @@
  * Routes translate requests into these calls; the newsroom UI (src/ui) calls them directly.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { foldKey, parseVocabulary, WasimError, type TagOptions, type TagResult, type TagType, type VocabEntry, type VocabFormat } from '../core/index.js';
+import { ERRORS, foldKey, parseVocabulary, WasimError, type ErrorCode, type TagOptions, type TagResult, type TagType, type VocabEntry, type VocabFormat } from '../core/index.js';
 import { toOutputLine } from '../node/output.js';
 import { entryId, type ArticleFilter, type ArticleInput, type ImportSummary, type Job, type NewTag, type Repository, type StoredArticle, type StoreResult, type VocabularyRecord } from '../storage/index.js';
 import type { ServerConfig } from './config.js';
+import { IMPORT_KIND, RETAG_KIND, type ImportSpec, type JobService, type RetagSpec } from './jobs/index.js';
 import type { Metrics } from './metrics.js';
 import type { TagRunOptions } from './tag-pool.js';
 import type { TaggerService } from './tagger-service.js';
@@ -47,6 +48,8 @@ export interface VocabularyInput {
   note?: string | null;
 }
 
+export type ImportAnswer = ImportSummary & { entries: number; warnings: { line: number; message: string }[]; job: number };
+
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 /**
@@ -74,8 +77,6 @@ function validateEntry(raw: Record<string, unknown>): VocabEntry {
 }
 
 export class WasimService {
-  private readonly jobs = new Set<Promise<void>>();
-  private closing = false;
   /** Told how many decisions each decide() stored (learning counts them toward a refit). */
   onDecisions?: (count: number) => void;
 
@@ -85,6 +86,7 @@ export class WasimService {
     readonly config: ServerConfig,
     readonly metrics: Metrics,
     private readonly log: { error(obj: unknown, msg?: string): void },
+    readonly jobs: JobService,
   ) {}
 
   private storeCut(): TagOptions {
@@ -221,46 +223,37 @@ export class WasimService {
     return filter;
   }
 
-  /** Starts re-tagging the articles a filter selects (all when empty); progress is in the job. */
-  async startRetag(request: RetagRequest): Promise<Job> {
-    const filter = await this.retagFilter(request);
-    const job = await this.repo.createJob('retag', { ...request });
-    const run = this.runRetag(job.id, filter).finally(() => this.jobs.delete(run));
-    this.jobs.add(run);
-    return job;
+  /**
+   * Tags articles with the cut stored tags get: the one call background work (re-tag chunks)
+   * makes into the tagger. On the tagging pool when there is one, as background work: its
+   * articles wait for a thread instead of being refused when requests fill the queue.
+   */
+  tagForStore(articles: readonly { title: string; body: string }[]): Promise<{ version: number; tags: NewTag[][] }> {
+    return this.tagBatch(articles, { background: true });
   }
 
-  private async runRetag(jobId: number, filter: ArticleFilter): Promise<void> {
-    try {
-      await this.repo.updateJob(jobId, { status: 'running', total: await this.repo.countArticles(filter) });
-      // Vocabulary edits committed before the job started must be in the tagger it uses.
-      await this.tagger.upToDate();
-      let after = 0;
-      let done = 0;
-      for (;;) {
-        if (this.closing) throw new WasimError('INTERNAL', 'The service stopped before the job finished.');
-        const batch = await this.repo.articlesAfter(filter, after, 50);
-        if (batch.length === 0) break;
-        const { version, tags } = await this.tagBatch(batch, { background: true });
-        for (let i = 0; i < batch.length; i++) {
-          await this.repo.retagArticle(batch[i]!.id, tags[i]!, version);
-          done++;
-        }
-        after = batch[batch.length - 1]!.id;
-        await this.repo.updateJob(jobId, { done });
-        await yieldToEventLoop();
-      }
-      await this.repo.updateJob(jobId, { status: 'done', done });
-    } catch (e) {
-      this.log.error(e, `job ${jobId} failed`);
-      await this.repo.updateJob(jobId, { status: 'failed', error: (e as Error).message || 'failed' }).catch(() => {});
-    }
+  /**
+   * Starts re-tagging the articles a filter selects (all when empty) as a job of article id
+   * ranges that any worker may take; progress is in the job.
+   */
+  async startRetag(request: RetagRequest): Promise<Job> {
+    const filter = await this.retagFilter(request);
+    // Vocabulary edits committed before the job started must be in the tagger it uses.
+    const spec: RetagSpec = { filter, targetVersion: await this.repo.vocabularyVersion() };
+    const chunks = await this.repo.planArticleRanges(filter, this.config.jobChunkSize);
+    return this.jobs.submit({ kind: RETAG_KIND, params: { ...request }, spec: spec as unknown as Record<string, unknown>, chunks });
   }
 
   async getJob(id: number): Promise<Job> {
-    const job = await this.repo.getJob(id);
-    if (!job) throw new WasimError('NOT_FOUND', `No job with id ${id}.`);
-    return job;
+    return this.jobs.get(id);
+  }
+
+  async cancelJob(id: number): Promise<Job> {
+    return this.jobs.cancel(id);
+  }
+
+  async retryJob(id: number): Promise<Job> {
+    return this.jobs.retry(id);
   }
 
   // ---- vocabulary
@@ -306,21 +299,45 @@ export class WasimService {
     return record;
   }
 
-  async importText(text: string, format: VocabFormat, mode: 'merge' | 'replace', wait: boolean): Promise<ImportSummary & { entries: number; warnings: { line: number; message: string }[] }> {
-    const { entries, warnings } = parseVocabulary(text, format, 'import');
-    if (entries.length === 0) throw new WasimError('EMPTY_VOCAB', 'The imported vocabulary has no entries.');
-    const summary = await this.repo.importVocabulary(entries, mode);
-    await this.vocabularyChanged(wait);
-    return { ...summary, entries: entries.length, warnings: warnings.slice(0, 200) };
+  /**
+   * Imports a vocabulary file as a job (parsed and planned off the event loop, see
+   * jobs/vocabulary-import.ts) and answers with its summary once it is done.
+   */
+  async importText(text: string, format: VocabFormat, mode: 'merge' | 'replace', wait: boolean): Promise<ImportAnswer> {
+    const job = await this.startImport(text, format, mode);
+    return this.importAnswer(await this.jobs.waitFor(job.id), wait);
+  }
+
+  /** Starts an import job and answers at once; its summary becomes the job's `result`. */
+  async startImport(text: string, format: VocabFormat, mode: 'merge' | 'replace'): Promise<Job> {
+    if (text.trim() === '') throw new WasimError('EMPTY_VOCAB', 'The imported vocabulary is empty.');
+    const spec: ImportSpec = { format, mode };
+    return this.jobs.submit({
+      kind: IMPORT_KIND,
+      params: { format, mode, bytes: Buffer.byteLength(text) },
+      spec: spec as unknown as Record<string, unknown>,
+      chunks: [{ firstId: 0, lastId: 0, total: 1 }],
+      payload: text,
+    });
+  }
+
+  private async importAnswer(job: Job, wait: boolean): Promise<ImportAnswer> {
+    if (job.status === 'cancelled') throw new WasimError('CONFLICT', `The import (job ${job.id}) was cancelled.`);
+    if (job.status !== 'done') {
+      const code = job.errorCode && job.errorCode in ERRORS ? (job.errorCode as ErrorCode) : 'INTERNAL';
+      throw new WasimError(code, job.error ?? undefined);
+    }
+    // The job may have run in another process: this one's tagger catches up.
+    if (wait) await this.tagger.upToDate();
+    return { ...(job.result as unknown as ImportSummary & Pick<ImportAnswer, 'entries' | 'warnings'>), job: job.id };
   }
 
   async exportText(format: ExportFormat): Promise<string> {
     return exportVocabulary(await this.repo.allVocabulary(), format);
   }
 
-  /** Stops background jobs (they are marked failed) and waits for them. */
+  /** Stops taking job chunks and waits for the ones running here. */
   async close(): Promise<void> {
-    this.closing = true;
-    await Promise.allSettled([...this.jobs]);
+    await this.jobs.stop();
   }
 }

@@ -56,6 +56,8 @@ export interface TaggerServiceOptions {
    * characters or more go to `longThreads` lower-priority threads of their own (longChars 0: not).
    */
   pool?: { threads: number; maxQueue: number; deadlineMs: number; longChars?: number; longThreads?: number };
+  /** The repository's DATABASE_URL: a large vocabulary is then read by the compile worker itself. */
+  databaseUrl?: string;
 }
 
 /** An article's tags and the vocabulary version they were made with. */
@@ -75,19 +77,26 @@ export interface TextArticle {
   body: string;
 }
 
+type CompileSource = { entries: KeyedEntry[] } | { databaseUrl: string };
+
 export async function compileInWorker(entries: KeyedEntry[], hints: boolean): Promise<CompiledVocabulary> {
-  return deserializeCompiled(await compileInWorkerSerialized(entries, hints));
+  return deserializeCompiled((await compileWorker({ entries }, hints)).bytes);
 }
 
-/** The vocabulary compiled on a worker thread, in its serialised form (`shared`: in a SharedArrayBuffer). */
-export async function compileInWorkerSerialized(entries: KeyedEntry[], hints: boolean, shared = false): Promise<Uint8Array> {
-  const worker = new Worker(new URL('./compile-worker.js', import.meta.url), { workerData: { entries, hints, shared } });
+/**
+ * The vocabulary compiled on a worker thread, in its serialised form (`shared`: in a
+ * SharedArrayBuffer, for the tagging threads), from the given entries or read from the database
+ * by the worker (then with the version it read).
+ */
+async function compileWorker(source: CompileSource, hints: boolean, shared = false): Promise<{ bytes: Uint8Array; version?: number; size: number }> {
+  const worker = new Worker(new URL('./compile-worker.js', import.meta.url), { workerData: { ...source, hints, shared } });
   try {
-    return await new Promise<Uint8Array>((resolve, reject) => {
-      worker.once('message', (m: { ok: true; compiled: Uint8Array } | { ok: false; error: string }) => (m.ok ? resolve(m.compiled) : reject(new Error(m.error))));
+    const m = await new Promise<{ compiled: Uint8Array; version?: number; size: number }>((resolve, reject) => {
+      worker.once('message', (m: { ok: true; compiled: Uint8Array; version?: number; size: number } | { ok: false; error: string }) => (m.ok ? resolve(m) : reject(new Error(m.error))));
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new Error(`compile worker exited with code ${code}`)));
     });
+    return { bytes: m.compiled, size: m.size, ...(m.version !== undefined ? { version: m.version } : {}) };
   } finally {
     void worker.terminate();
   }
@@ -285,23 +294,31 @@ export class TaggerService {
   private async compileNow(): Promise<void> {
     // Version first: entries read after it are at least that new, so a change racing this read
     // is picked up by the next poll rather than lost.
-    const version = await this.repo.vocabularyVersion();
+    let version = await this.repo.vocabularyVersion();
     if (this.serving && this.serving.version >= version) return;
-    const entries = await this.repo.allVocabulary();
-    const list = entries.length ? entries : [SENTINEL];
     const started = Date.now();
     let compiled: CompiledVocabulary;
     let shared: SharedArrayBuffer | undefined;
-    if (list.length >= WORKER_THRESHOLD) {
-      const bytes = await compileInWorkerSerialized(list, this.options.hints, !!this.pool);
+    let empty = false;
+    const big = async (source: CompileSource): Promise<CompiledVocabulary> => {
+      const out = await compileWorker(source, this.options.hints, !!this.pool);
+      if (out.version !== undefined) version = out.version;
       // With a pool, this thread reads the same shared bytes as the tagging threads.
-      if (this.pool) shared = bytes.buffer instanceof SharedArrayBuffer ? bytes.buffer : toShared(bytes);
-      compiled = deserializeCompiled(shared ? new Uint8Array(shared) : bytes);
+      if (this.pool) shared = out.bytes.buffer instanceof SharedArrayBuffer ? out.bytes.buffer : toShared(out.bytes);
+      return deserializeCompiled(shared ? new Uint8Array(shared) : out.bytes);
+    };
+    if (this.options.databaseUrl && (await this.repo.vocabularySize()) >= WORKER_THRESHOLD) {
+      compiled = await big({ databaseUrl: this.options.databaseUrl });
     } else {
-      compiled = compileVocabulary(list, this.options.hints ? defaultHints() : {});
-      if (this.pool) shared = toShared(serializeCompiled(compiled));
+      const entries = await this.repo.allVocabulary();
+      const list = entries.length ? entries : [SENTINEL];
+      empty = entries.length === 0;
+      if (list.length >= WORKER_THRESHOLD) compiled = await big({ entries: list });
+      else {
+        compiled = compileVocabulary(list, this.options.hints ? defaultHints() : {});
+        if (this.pool) shared = toShared(serializeCompiled(compiled));
+      }
     }
-    const empty = entries.length === 0;
     const plain = createNodeTagger(compiled, this.taggerOptions());
     const base = empty ? dropSentinel(plain) : plain;
     // The adaptation is read after compiling: one swapped in meanwhile is the one to apply.
@@ -310,7 +327,7 @@ export class TaggerService {
       base,
       adaptationVersion: null,
       version,
-      size: entries.length ? compiled.tags.length : 0,
+      size: empty ? 0 : compiled.tags.length,
       compiledAt: new Date().toISOString(),
       ...(shared ? { shared } : {}),
     }, compiled, empty);

@@ -153,7 +153,7 @@ export async function waitForJob(server: TestServer, id: number, timeoutMs = 20_
   for (;;) {
     const r = await server.request('GET', `/v1/jobs/${id}`);
     assert.equal(r.status, 200);
-    if (r.json.status === 'done' || r.json.status === 'failed') return r.json;
+    if (r.json.status === 'done' || r.json.status === 'failed' || r.json.status === 'cancelled') return r.json;
     if (Date.now() > deadline) throw new Error(`job ${id} still ${r.json.status} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

@@ -5,7 +5,7 @@ import { openSqlite } from './sqlite.js';
 import type { Repository } from './types.js';
 
 export * from './types.js';
-export { entryId } from './kysely-repository.js';
+export { entryId, StaleImportError } from './kysely-repository.js';
 export { AccountStore, ROLES, checkRole, checkUsername, type Role, type User, type ApiTokenRecord, type SessionRecord } from './accounts.js';
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/wasim.db';

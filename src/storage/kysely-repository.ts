@@ -9,6 +9,7 @@ import { foldKey, WasimError, type Evidence, type Mention, type TagType, type Vo
 import { AccountStore } from './accounts.js';
 import { ReviewStore } from './review.js';
 import { AdaptationStore } from './adaptation.js';
+import { JobStore, type ChunkPlan, type Job, type NewJob } from './jobs.js';
 import { migrationProvider, type DialectKind } from './migrations.js';
 import type { Database, TagStatus } from './schema.js';
 import type {
@@ -20,7 +21,7 @@ import type {
   DecisionInput,
   DecisionRecord,
   ImportSummary,
-  Job,
+  VocabularyImportPlan,
   KeyedEntry,
   NewTag,
   PageRequest,
@@ -130,21 +131,6 @@ function recordToEntry(r: VocabularyRecord): KeyedEntry {
   return e;
 }
 
-function jobFromRow(row: { [K in keyof Database['jobs']]: any }): Job {
-  return {
-    id: Number(row.id),
-    kind: row.kind,
-    status: row.status,
-    params: parseJson<Record<string, unknown>>(row.params, {}),
-    total: Number(row.total),
-    done: Number(row.done),
-    error: row.error,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    finishedAt: row.finished_at,
-  };
-}
-
 /** Folded forms of a list, first spelling kept, duplicates (after folding) and `exclude` dropped. */
 function uniqueForms(forms: readonly string[], exclude: readonly string[] = []): string[] {
   const seen = new Set(exclude.map(foldKey));
@@ -158,10 +144,65 @@ function uniqueForms(forms: readonly string[], exclude: readonly string[] = []):
   return out;
 }
 
+type ImportStep = { insert: Database['vocabulary'][] } | { update: { id: string; row: Database['vocabulary']; relabel: boolean }[] } | { delete: string[] };
+
+/** A prepared import met a vocabulary changed since: it must be prepared again. */
+export class StaleImportError extends Error {
+  constructor(planned: number, found: number) {
+    super(`The vocabulary changed while the import was being prepared (version ${planned}, now ${found}); it is prepared again.`);
+  }
+}
+
+/**
+ * What an import changes, worked out from the entries stored now — pure, so that a worker thread
+ * can do it: the writes in order, in batches, and the summary.
+ */
+function planImport(current: readonly VocabularyRecord[], entries: readonly VocabEntry[], mode: 'merge' | 'replace', at: string): { steps: ImportStep[]; summary: ImportSummary } {
+  const byId = new Map(current.map((r) => [r.id, r]));
+  const byLabel = new Map<string, string>();
+  for (const r of current) if (!byLabel.has(foldKey(r.label))) byLabel.set(foldKey(r.label), r.id);
+  // Entries of the list, settled on an id: a bare label matches an entry whose label folds alike.
+  const wanted = new Map<string, KeyedEntry>();
+  for (const e of entries) {
+    const id = e.id ?? byLabel.get(foldKey(e.label)) ?? entryId(e);
+    const prev = wanted.get(id);
+    if (prev) {
+      // The same tag listed twice (two txt lines folding alike): one entry, forms pooled.
+      prev.aliases = uniqueForms([...(prev.aliases ?? []), e.label, ...(e.aliases ?? [])], [prev.label]);
+      continue;
+    }
+    wanted.set(id, { ...e, id });
+  }
+  const inserts: Database['vocabulary'][] = [];
+  const updates: { id: string; row: Database['vocabulary']; relabel: boolean }[] = [];
+  for (const [id, e] of wanted) {
+    const old = byId.get(id);
+    if (!old) {
+      inserts.push(vocabRow(e, at));
+      continue;
+    }
+    // Fields the list gives win; fields it leaves out (a txt list has only labels) are kept.
+    const merged: KeyedEntry = { ...recordToEntry(old), label: e.label };
+    for (const k of ['aliases', 'nisba', 'type', 'parent', 'ambiguous', 'note'] as const) if (e[k] !== undefined) (merged as any)[k] = e[k];
+    const row = vocabRow(merged, at);
+    const oldRow = vocabRow(recordToEntry(old), at);
+    if (JSON.stringify(row) === JSON.stringify(oldRow)) continue;
+    updates.push({ id, row, relabel: old.label !== merged.label || old.type !== merged.type });
+  }
+  const gone = mode === 'replace' ? [...byId.keys()].filter((id) => !wanted.has(id)) : [];
+  const steps: ImportStep[] = [
+    ...chunks(updates, 100).map((update) => ({ update })),
+    ...chunks(inserts).map((insert) => ({ insert })),
+    ...chunks(gone).map((ids) => ({ delete: ids })),
+  ];
+  return { steps, summary: { added: inserts.length, updated: updates.length, removed: gone.length } };
+}
+
 export class KyselyRepository implements Repository {
   readonly accounts: AccountStore;
   readonly review: ReviewStore;
   readonly adaptation: AdaptationStore;
+  readonly jobs: JobStore;
   constructor(
     readonly kind: DialectKind,
     private readonly db: Kysely<Database>,
@@ -170,6 +211,7 @@ export class KyselyRepository implements Repository {
     this.accounts = new AccountStore(db);
     this.review = new ReviewStore(db);
     this.adaptation = new AdaptationStore(db);
+    this.jobs = new JobStore(db, kind);
   }
 
   async migrate(): Promise<string[]> {
@@ -414,10 +456,14 @@ export class KyselyRepository implements Repository {
     return Number(res.numDeletedRows) > 0;
   }
 
-  async retagArticle(id: number, tags: NewTag[], vocabularyVersion: number): Promise<boolean> {
+  async retagArticle(id: number, tags: NewTag[], vocabularyVersion: number, jobId?: number): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      const article = await trx.selectFrom('articles').select('id').where('id', '=', id).executeTakeFirst();
+      // Locked: two runs of one chunk (a worker taken for dead that was only slow) write in turn.
+      let select = trx.selectFrom('articles').select(['id', 'tagged_job']).where('id', '=', id);
+      if (this.kind === 'postgres') select = select.forUpdate();
+      const article = await select.executeTakeFirst();
       if (!article) return false;
+      if (jobId !== undefined && article.tagged_job !== null && Number(article.tagged_job) === jobId) return false;
       const at = now();
       const known = await this.knownTags(trx, tags);
       const existing = await trx.selectFrom('article_tags').select(['tag_id', 'status']).where('article_id', '=', id).execute();
@@ -435,9 +481,49 @@ export class KyselyRepository implements Repository {
           .where('tag_id', '=', t.tagId)
           .execute();
       }
-      await trx.updateTable('articles').set({ tagged_version: vocabularyVersion }).where('id', '=', id).execute();
+      await trx.updateTable('articles').set({ tagged_version: vocabularyVersion, tagged_job: jobId ?? null }).where('id', '=', id).execute();
       return true;
     });
+  }
+
+  async planArticleRanges(filter: ArticleFilter, size: number): Promise<ChunkPlan[]> {
+    const ranges: ChunkPlan[] = [];
+    let after = 0;
+    let current: ChunkPlan | undefined;
+    for (;;) {
+      const rows = await this.filtered(filter).select('id').where('id', '>', after).orderBy('id', 'asc').limit(10_000).execute();
+      for (const r of rows) {
+        const id = Number(r.id);
+        if (!current) current = { firstId: id, lastId: id, total: 0 };
+        current.lastId = id;
+        current.total++;
+        if (current.total === size) {
+          ranges.push(current);
+          current = undefined;
+        }
+      }
+      if (rows.length < 10_000) break;
+      after = Number(rows[rows.length - 1]!.id);
+    }
+    if (current) ranges.push(current);
+    return ranges;
+  }
+
+  private toRetag(filter: ArticleFilter, range: { firstId: number; lastId: number }, jobId: number) {
+    return this.filtered(filter)
+      .where('id', '>=', range.firstId)
+      .where('id', '<=', range.lastId)
+      .where((eb) => eb.or([eb('tagged_job', 'is', null), eb('tagged_job', '<>', jobId)]));
+  }
+
+  async articlesToRetag(filter: ArticleFilter, range: { firstId: number; lastId: number }, jobId: number, limit: number): Promise<{ id: number; title: string; body: string }[]> {
+    const rows = await this.toRetag(filter, range, jobId).select(['id', 'title', 'body']).orderBy('id', 'asc').limit(limit).execute();
+    return rows.map((r) => ({ id: Number(r.id), title: r.title, body: r.body }));
+  }
+
+  async countArticlesToRetag(filter: ArticleFilter, range: { firstId: number; lastId: number }, jobId: number): Promise<number> {
+    const row = await this.toRetag(filter, range, jobId).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   // ---- editor decisions
@@ -701,52 +787,44 @@ export class KyselyRepository implements Repository {
 
   private async importInto(trx: Db, entries: VocabEntry[], mode: 'merge' | 'replace'): Promise<ImportSummary> {
     const rows = await trx.selectFrom('vocabulary').selectAll().execute();
-    const current = new Map(rows.map((r) => [r.id, vocabFromRow(r)]));
-    const byLabel = new Map<string, string>();
-    for (const r of current.values()) if (!byLabel.has(foldKey(r.label))) byLabel.set(foldKey(r.label), r.id);
-    // Entries of the list, settled on an id: a bare label matches an entry whose label folds alike.
-    const wanted = new Map<string, KeyedEntry>();
-    for (const e of entries) {
-      const id = e.id ?? byLabel.get(foldKey(e.label)) ?? entryId(e);
-      const prev = wanted.get(id);
-      if (prev) {
-        // The same tag listed twice (two txt lines folding alike): one entry, forms pooled.
-        prev.aliases = uniqueForms([...(prev.aliases ?? []), e.label, ...(e.aliases ?? [])], [prev.label]);
-        continue;
+    const plan = planImport(rows.map(vocabFromRow), entries, mode, now());
+    for (const step of plan.steps) await this.applyImportStep(trx, step);
+    return plan.summary;
+  }
+
+  private async applyImportStep(trx: Db, step: ImportStep): Promise<void> {
+    if ('insert' in step) await trx.insertInto('vocabulary').values(step.insert).execute();
+    else if ('update' in step) {
+      for (const { id, row, relabel } of step.update) {
+        await trx.updateTable('vocabulary').set(row).where('id', '=', id).execute();
+        if (relabel) await trx.updateTable('article_tags').set({ label: row.label, type: row.type }).where('tag_id', '=', id).execute();
       }
-      wanted.set(id, { ...e, id });
-    }
-    const at = now();
-    const inserts: Database['vocabulary'][] = [];
-    let updated = 0;
-    for (const [id, e] of wanted) {
-      const old = current.get(id);
-      if (!old) {
-        inserts.push(vocabRow(e, at));
-        continue;
+    } else await trx.deleteFrom('vocabulary').where('id', 'in', step.delete).execute();
+  }
+
+  async planVocabularyImport(entries: VocabEntry[], mode: 'merge' | 'replace'): Promise<VocabularyImportPlan> {
+    // Version first: a change after it makes the plan stale, and applying it is refused.
+    const version = await this.vocabularyVersion();
+    const rows = await this.db.selectFrom('vocabulary').selectAll().execute();
+    const plan = planImport(rows.map(vocabFromRow), entries, mode, now());
+    return { version, summary: plan.summary, steps: plan.steps.map((s) => JSON.stringify(s)) };
+  }
+
+  async applyVocabularyImport(plan: VocabularyImportPlan, afterStep?: (done: number, total: number) => Promise<void>): Promise<ImportSummary> {
+    return this.db.transaction().execute(async (trx) => {
+      let current = trx.selectFrom('settings').select('value').where('key', '=', VOCAB_VERSION_KEY);
+      // Locked: edits through other instances wait for the import instead of slipping under it.
+      if (this.kind === 'postgres') current = current.forUpdate();
+      const version = Number((await current.executeTakeFirst())?.value ?? 0);
+      if (version !== plan.version) throw new StaleImportError(plan.version, version);
+      for (let i = 0; i < plan.steps.length; i++) {
+        await this.applyImportStep(trx, JSON.parse(plan.steps[i]!) as ImportStep);
+        await afterStep?.(i + 1, plan.steps.length);
       }
-      // Fields the list gives win; fields it leaves out (a txt list has only labels) are kept.
-      const merged: KeyedEntry = { ...recordToEntry(old), label: e.label };
-      for (const k of ['aliases', 'nisba', 'type', 'parent', 'ambiguous', 'note'] as const) if (e[k] !== undefined) (merged as any)[k] = e[k];
-      const row = vocabRow(merged, at);
-      const oldRow = vocabRow(recordToEntry(old), at);
-      if (JSON.stringify(row) === JSON.stringify(oldRow)) continue;
-      await trx.updateTable('vocabulary').set(row).where('id', '=', id).execute();
-      if (old.label !== merged.label || old.type !== merged.type) {
-        await trx.updateTable('article_tags').set({ label: merged.label, type: merged.type ?? null }).where('tag_id', '=', id).execute();
-      }
-      updated++;
-    }
-    for (const chunk of chunks(inserts)) await trx.insertInto('vocabulary').values(chunk).execute();
-    let removed = 0;
-    if (mode === 'replace') {
-      const gone = [...current.keys()].filter((id) => !wanted.has(id));
-      for (const chunk of chunks(gone)) {
-        const res = await trx.deleteFrom('vocabulary').where('id', 'in', chunk).executeTakeFirst();
-        removed += Number(res.numDeletedRows);
-      }
-    }
-    return { added: inserts.length, updated, removed };
+      const { added, updated, removed } = plan.summary;
+      if (added || updated || removed) await this.bumpVocabularyVersion(trx);
+      return plan.summary;
+    });
   }
 
   async seedVocabulary(entries: () => VocabEntry[], seed: string, options: { replaceIfChanged: boolean }): Promise<boolean> {
@@ -764,38 +842,15 @@ export class KyselyRepository implements Repository {
 
   // ---- jobs
 
-  async createJob(kind: string, params: Record<string, unknown>): Promise<Job> {
-    const at = now();
-    const row = await this.db
-      .insertInto('jobs')
-      .values({ kind, status: 'queued', params: JSON.stringify(params), total: 0, done: 0, error: null, created_at: at, updated_at: at, finished_at: null })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return jobFromRow(row);
+  createJob(kind: string, params: Record<string, unknown>, options: Omit<NewJob, 'kind' | 'params'> = {}): Promise<Job> {
+    return this.jobs.create({ kind, params, ...options });
   }
 
-  async updateJob(id: number, patch: Partial<Pick<Job, 'status' | 'total' | 'done' | 'error'>>): Promise<void> {
-    const at = now();
-    const finished = patch.status === 'done' || patch.status === 'failed';
-    await this.db
-      .updateTable('jobs')
-      .set({ ...patch, updated_at: at, ...(finished ? { finished_at: at } : {}) })
-      .where('id', '=', id)
-      .execute();
+  updateJob(id: number, patch: Partial<Pick<Job, 'status' | 'total' | 'done' | 'error'>>): Promise<void> {
+    return this.jobs.update(id, patch);
   }
 
-  async getJob(id: number): Promise<Job | undefined> {
-    const row = await this.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? jobFromRow(row) : undefined;
-  }
-
-  async failUnfinishedJobs(reason: string): Promise<number> {
-    const at = now();
-    const res = await this.db
-      .updateTable('jobs')
-      .set({ status: 'failed', error: reason, updated_at: at, finished_at: at })
-      .where('status', 'in', ['queued', 'running'])
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows);
+  getJob(id: number): Promise<Job | undefined> {
+    return this.jobs.get(id);
   }
 }

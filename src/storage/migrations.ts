@@ -7,6 +7,7 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { accountsMigration } from './accounts.js';
 import { adaptationMigration } from './adaptation.js';
+import { jobsMigration } from './jobs.js';
 
 export type DialectKind = 'sqlite' | 'postgres';
 
@@ -113,7 +114,7 @@ function initial(kind: DialectKind): Migration {
 export function migrationProvider(kind: DialectKind): MigrationProvider {
   return {
     async getMigrations() {
-      return { '0001_initial': initial(kind), '0002_accounts': accountsMigration(kind), '0003_adaptation': adaptationMigration(kind) };
+      return { '0001_initial': initial(kind), '0002_accounts': accountsMigration(kind), '0003_adaptation': adaptationMigration(kind), '0004_job_chunks': jobsMigration(kind) };
     },
   };
 }

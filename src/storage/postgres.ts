@@ -32,8 +32,11 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Kysely
     max: options.poolSize ?? 10,
     options: `-c search_path=${schema}`,
   });
-  // An idle client losing its server (restart, network) must not crash the process.
+  // A client losing its server (restart, network) must not crash the process: idle ones are
+  // the pool's; one checked out (between the statements of a transaction) would otherwise
+  // raise an unhandled 'error' event. Its next query fails instead, and the caller retries.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return new KyselyRepository('postgres', db, {
     migrationTableSchema: schema,

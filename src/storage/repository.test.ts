@@ -213,6 +213,74 @@ describe(`repository (${process.env.TEST_DATABASE_URL ?? process.env.DATABASE_UR
     assert.equal(await repo.getJob(999999), undefined);
   });
 
+  test('a re-tag job writes each article once: a chunk run again replaces nothing and skips what it did', async () => {
+    const stored = await repo.storeArticles(
+      [0, 1, 2, 3, 4].map((i) => ({ input: { externalId: `retag-${i}`, title: `القاهرة ${i}`, body: 'خبر من القاهرة عن نهر النيل.' }, tags: [tag('football', 'كرة القدم', 0.1)] })),
+      1,
+    );
+    const ids = stored.map((r) => r.article.id);
+    await repo.addVocabulary({ id: 'retag-a', label: 'الزمالك', type: 'organisation' });
+    await repo.addVocabulary({ id: 'retag-b', label: 'الجيزة', type: 'place' });
+    const [range] = await repo.planArticleRanges({ ids }, 10);
+    assert.deepEqual(range, { firstId: ids[0], lastId: ids[4], total: 5 });
+    assert.deepEqual(
+      (await repo.planArticleRanges({ ids }, 2)).map((r) => r.total),
+      [2, 2, 1],
+    );
+    const job = await repo.jobs.create({ kind: 'retag', params: {}, spec: {}, chunks: [range!] });
+    assert.equal((await repo.articlesToRetag({ ids }, range!, job.id, 100)).length, 5);
+    const fresh = [tag('retag-a', 'الزمالك', 2), tag('retag-b', 'الجيزة', 1)];
+    assert.equal(await repo.retagArticle(ids[0]!, fresh, 7, job.id), true);
+    assert.equal(await repo.retagArticle(ids[1]!, fresh, 7, job.id), true);
+    // The chunk is run again (its worker was taken for dead): the two done are skipped.
+    assert.equal(await repo.countArticlesToRetag({ ids }, range!, job.id), 3);
+    assert.equal(await repo.retagArticle(ids[0]!, [tag('retag-a', 'الزمالك', 9)], 8, job.id), false, 'already re-tagged by this job');
+    assert.equal((await repo.getArticle(ids[0]!))!.tags.find((t) => t.id === 'retag-a')!.score, 2, 'left as the first run wrote it');
+    const first = await repo.getArticle(ids[0]!);
+    assert.deepEqual(first!.tags.map((t) => t.id).sort(), ['retag-a', 'retag-b'], 'the stale suggestion went, nothing doubled');
+    assert.equal(first!.taggedVersion, 7);
+    // Another job re-tags it again.
+    const next = await repo.jobs.create({ kind: 'retag', params: {}, spec: {}, chunks: [range!] });
+    assert.equal(await repo.countArticlesToRetag({ ids }, range!, next.id), 5);
+    assert.equal(await repo.retagArticle(ids[0]!, fresh, 8, next.id), true);
+  });
+
+  test('job chunks: a run of an earlier attempt, or of a cancelled job, writes nothing', async () => {
+    const job = await repo.jobs.create({ kind: 'k', params: { a: 1 }, spec: { secret: true }, chunks: [{ firstId: 1, lastId: 5, total: 5 }, { firstId: 6, lastId: 9, total: 4 }] });
+    assert.equal(job.total, 9);
+    assert.deepEqual(job.chunks, { total: 2, queued: 2, running: 0, done: 0, failed: 0, cancelled: 0 });
+    assert.equal('spec' in job, false, 'the spec is the workers\' business');
+    const a = { jobId: job.id, seq: 0, attempt: 0 };
+    const b = { jobId: job.id, seq: 1, attempt: 0 };
+    const claim = await repo.jobs.claim(a, 'w1');
+    assert.equal(claim!.job.status, 'running');
+    assert.deepEqual(claim!.job.spec, { secret: true });
+    assert.equal(await repo.jobs.progress(a, 3), true);
+    assert.equal((await repo.getJob(job.id))!.done, 3);
+    // Taken over by another worker (same attempt): allowed, and counted as a second run.
+    assert.equal((await repo.jobs.claim(a, 'w2'))!.chunk.runs, 2);
+    await repo.jobs.complete(a, 5);
+    assert.equal(await repo.jobs.progress(a, 1), false, 'a finished chunk takes no more progress');
+    await repo.jobs.fail(b, { message: 'boom' }, false);
+    assert.equal((await repo.getJob(job.id))!.status, 'running', 'a failure with tries left fails nothing');
+    const { job: cancelled } = await repo.jobs.cancel(job.id);
+    assert.equal(cancelled.status, 'cancelled');
+    assert.equal(await repo.jobs.claim(b, 'w1'), undefined, 'a cancelled job gives no chunk');
+    const { queued } = await repo.jobs.retry(job.id);
+    assert.deepEqual(queued.map((c) => [c.seq, c.attempt]), [[1, 1]]);
+    assert.equal(await repo.jobs.claim(b, 'w1'), undefined, 'the run of the earlier attempt is stale');
+    const b1 = { ...b, attempt: 1 };
+    assert.ok(await repo.jobs.claim(b1, 'w1'));
+    await repo.jobs.fail(b1, { message: 'bad input', code: 'VALIDATION' }, true);
+    const failed = (await repo.getJob(job.id))!;
+    assert.equal(failed.status, 'failed');
+    assert.equal(failed.errorCode, 'VALIDATION');
+    assert.equal(failed.error, 'bad input');
+    assert.equal(failed.done, 5);
+    await assert.rejects(repo.jobs.cancel(job.id), { code: 'CONFLICT' });
+    await assert.rejects(repo.jobs.retry(999999), { code: 'NOT_FOUND' });
+  });
+
   test('settings: set-if-absent stores once', async () => {
     assert.equal(await repo.setSettingIfAbsent('k', 'v1'), true);
     assert.equal(await repo.setSettingIfAbsent('k', 'v2'), false);

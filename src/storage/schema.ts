@@ -18,6 +18,8 @@ export interface ArticlesTable {
   updated_at: string;
   /** Vocabulary version the stored tags were computed with. */
   tagged_version: number;
+  /** The re-tag job that last wrote the tags (null: tagged when stored). */
+  tagged_job: number | null;
 }
 
 export type TagStatus = 'suggested' | 'accepted' | 'rejected' | 'added';
@@ -63,16 +65,21 @@ export interface VocabularyTable {
   updated_at: string;
 }
 
-export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface JobsTable {
   id: Generated<number>;
   kind: string;
   status: JobStatus;
   params: string;
+  /** The job kind's own plan (filter, target vocabulary version…), JSON. */
+  spec: string;
   total: number;
   done: number;
   error: string | null;
+  error_code: string | null;
+  /** JSON: what a finished job produced. */
+  result: string | null;
   created_at: string;
   updated_at: string;
   finished_at: string | null;

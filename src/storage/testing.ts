@@ -39,6 +39,8 @@ export async function createTestDatabase(label = 'wasim'): Promise<TestDatabase>
       await client.connect();
       try {
         await client.query(`drop schema if exists "${schema}" cascade`);
+        // The job queue's tables (pg-boss) live beside wasim's.
+        await client.query(`drop schema if exists "${schema}_pgboss" cascade`);
       } finally {
         await client.end();
       }

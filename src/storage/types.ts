@@ -6,9 +6,11 @@ import type { Evidence, Mention, TagType, VocabEntry } from '../core/index.js';
 import type { AccountStore } from './accounts.js';
 import type { ReviewStore } from './review.js';
 import type { AdaptationStore } from './adaptation.js';
+import type { ChunkPlan, Job, JobStore, NewJob } from './jobs.js';
 import type { DecisionAction, JobStatus, TagStatus } from './schema.js';
 
 export type { DecisionAction, JobStatus, TagStatus } from './schema.js';
+export type { ChunkCounts, ChunkPlan, ChunkRef, ChunkStatus, Job, JobChunk, JobFailure, JobWithSpec, NewJob } from './jobs.js';
 
 export interface ArticleInput {
   externalId?: string;
@@ -163,17 +165,13 @@ export interface ImportSummary {
   removed: number;
 }
 
-export interface Job {
-  id: number;
-  kind: string;
-  status: JobStatus;
-  params: Record<string, unknown>;
-  total: number;
-  done: number;
-  error: string | null;
-  createdAt: string;
-  updatedAt: string;
-  finishedAt: string | null;
+/** An import worked out ahead of writing it (see Repository.planVocabularyImport). */
+export interface VocabularyImportPlan {
+  /** The vocabulary version it was worked out against; applying it to another is refused. */
+  version: number;
+  summary: ImportSummary;
+  /** The writes, in order, each a JSON batch: cheap to hand from a worker thread, parsed one at a time. */
+  steps: string[];
 }
 
 export interface Repository {
@@ -184,6 +182,8 @@ export interface Repository {
   readonly review: ReviewStore;
   /** What learning from editors keeps: observations of decided articles and the fitted models. */
   readonly adaptation: AdaptationStore;
+  /** Background jobs and their chunks. */
+  readonly jobs: JobStore;
   /** Applies pending migrations; returns the names applied now. */
   migrate(): Promise<string[]>;
   ping(): Promise<void>;
@@ -204,8 +204,17 @@ export interface Repository {
   /** Articles in id order after `afterId`, for re-tagging. */
   articlesAfter(filter: ArticleFilter, afterId: number, limit: number): Promise<{ id: number; title: string; body: string }[]>;
   deleteArticle(id: number): Promise<boolean>;
-  /** Replaces the tagger's suggestions; editors' decisions (accepted, rejected, added) are kept. */
-  retagArticle(id: number, tags: NewTag[], vocabularyVersion: number): Promise<boolean>;
+  /**
+   * Replaces the tagger's suggestions; editors' decisions (accepted, rejected, added) are kept.
+   * With `jobId`, idempotent for that job: an article the job re-tagged already is left as it
+   * is (false), so a chunk run twice writes each article once.
+   */
+  retagArticle(id: number, tags: NewTag[], vocabularyVersion: number, jobId?: number): Promise<boolean>;
+  /** Cuts the articles a filter selects into id ranges of `size` articles (the last may be smaller). */
+  planArticleRanges(filter: ArticleFilter, size: number): Promise<ChunkPlan[]>;
+  /** Articles of a range, in id order, that job `jobId` has not re-tagged yet. */
+  articlesToRetag(filter: ArticleFilter, range: { firstId: number; lastId: number }, jobId: number, limit: number): Promise<{ id: number; title: string; body: string }[]>;
+  countArticlesToRetag(filter: ArticleFilter, range: { firstId: number; lastId: number }, jobId: number): Promise<number>;
 
   /** Applies editor decisions and logs each one; throws WasimError NOT_FOUND for unknown articles or tags. */
   decideTags(articleId: number, decisions: DecisionInput[], editor: string): Promise<StoredArticle>;
@@ -230,14 +239,23 @@ export interface Repository {
   /** merge: add new entries, update matching ones (fields given win); replace: also delete entries not in the list. */
   importVocabulary(entries: VocabEntry[], mode: 'merge' | 'replace'): Promise<ImportSummary>;
   /**
+   * importVocabulary in two halves, so the first can run off the event loop: work out what an
+   * import changes (reads, no writes) …
+   */
+  planVocabularyImport(entries: VocabEntry[], mode: 'merge' | 'replace'): Promise<VocabularyImportPlan>;
+  /**
+   * … and write it in one transaction, step by step (`afterStep` runs between steps). Refused
+   * with StaleImportError when the vocabulary changed since the plan was made.
+   */
+  applyVocabularyImport(plan: VocabularyImportPlan, afterStep?: (done: number, total: number) => Promise<void>): Promise<ImportSummary>;
+  /**
    * Seeds the vocabulary on first start; false when it was seeded already (by this or another
    * instance). With replaceIfChanged, a different seed (a changed WASIM_VOCAB file) replaces it.
    */
   seedVocabulary(entries: () => VocabEntry[], seed: string, options: { replaceIfChanged: boolean }): Promise<boolean>;
 
-  createJob(kind: string, params: Record<string, unknown>): Promise<Job>;
+  /** A job, with its chunks (and payload) when given; see also `jobs`. */
+  createJob(kind: string, params: Record<string, unknown>, options?: Omit<NewJob, 'kind' | 'params'>): Promise<Job>;
   updateJob(id: number, patch: Partial<Pick<Job, 'status' | 'total' | 'done' | 'error'>>): Promise<void>;
   getJob(id: number): Promise<Job | undefined>;
-  /** Marks queued and running jobs failed (after a restart of the only instance); returns how many. */
-  failUnfinishedJobs(reason: string): Promise<number>;
 }

@@ -349,4 +349,40 @@ export async function articleRoutes(app: FastifyInstance, { context: ctx }: { co
     { config: { access: 'read' }, schema: { tags: ['jobs'], summary: 'A job and its progress', params: idParam, response: { 200: jobSchema, ...errors(401, 404) } } },
     async (req) => ctx.service.getJob(req.params.id),
   );
+
+  app.post<{ Params: { id: number } }>(
+    '/v1/jobs/:id/cancel',
+    {
+      config: { access: 'write' },
+      schema: {
+        tags: ['jobs'],
+        summary: 'Cancel a queued or running job',
+        description: 'Chunks not started are dropped; running ones stop after their current batch. What was done stays done. 409 for a job that is done or failed.',
+        security: bearer,
+        params: idParam,
+        response: { 200: jobSchema, ...errors(401, 404, 409) },
+      },
+    },
+    async (req) => ctx.service.cancelJob(req.params.id),
+  );
+
+  app.post<{ Params: { id: number } }>(
+    '/v1/jobs/:id/retry',
+    {
+      config: { access: 'write' },
+      schema: {
+        tags: ['jobs'],
+        summary: 'Run a failed or cancelled job again',
+        description: 'Only the chunks that did not finish run again. 409 for a job that is queued, running or done.',
+        security: bearer,
+        params: idParam,
+        response: { 202: jobSchema, ...errors(401, 404, 409) },
+      },
+    },
+    async (req, reply) => {
+      const job = await ctx.service.retryJob(req.params.id);
+      reply.code(202).header('location', `/v1/jobs/${job.id}`);
+      return job;
+    },
+  );
 }

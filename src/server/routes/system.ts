@@ -80,8 +80,10 @@ export async function systemRoutes(app: FastifyInstance, { context: ctx }: { con
     { config: open, schema: { tags: ['operations'], summary: 'Prometheus metrics (text exposition format)', response: { 200: { type: 'string' } } } },
     async (_req, reply) => {
       const serving = ctx.tagger.current;
+      // A database that does not answer leaves the job gauges out rather than the whole scrape.
+      const jobs = await ctx.service.jobs.snapshot().catch(() => undefined);
       reply.type('text/plain; version=0.0.4; charset=utf-8');
-      return ctx.metrics.render({ vocabularySize: serving?.size ?? 0, vocabularyVersion: serving?.version ?? 0, taggerReady: !!serving, pool: ctx.tagger.poolStats() });
+      return ctx.metrics.render({ vocabularySize: serving?.size ?? 0, vocabularyVersion: serving?.version ?? 0, taggerReady: !!serving, pool: ctx.tagger.poolStats(), ...(jobs ? { jobs } : {}) });
     },
   );
 }

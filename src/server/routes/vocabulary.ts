@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { WasimError, type TagType, type VocabFormat } from '../../core/index.js';
 import type { AppContext } from '../context.js';
-import { bearer, errors, pageQuery, stringIdParam, vocabularyEntrySchema, vocabularyInputSchema, vocabularyPatchSchema, waitQuery } from '../schemas.js';
+import { bearer, errors, jobSchema, pageQuery, stringIdParam, vocabularyEntrySchema, vocabularyInputSchema, vocabularyPatchSchema, waitQuery } from '../schemas.js';
 import type { VocabularyInput } from '../service.js';
 import { EXPORT_CONTENT_TYPES, sniffVocabularyFormat, type ExportFormat } from '../vocab-io.js';
 
@@ -142,7 +142,7 @@ export async function vocabularyRoutes(app: FastifyInstance, { context: ctx }: {
     scope.removeContentTypeParser(['application/json', 'text/plain']);
     scope.addContentTypeParser([...Object.keys(FORMAT_OF_CONTENT_TYPE), BYTES], { parseAs: 'string', bodyLimit: ctx.config.bodyLimit * IMPORT_BODY_FACTOR }, asText);
 
-    scope.post<{ Body: string; Querystring: { format?: VocabFormat; mode: 'merge' | 'replace'; wait: boolean } }>(
+    scope.post<{ Body: string; Querystring: { format?: VocabFormat; mode: 'merge' | 'replace'; wait: boolean; async: boolean } }>(
       '/v1/vocabulary/import',
       {
         config: { access: 'write' },
@@ -153,13 +153,19 @@ export async function vocabularyRoutes(app: FastifyInstance, { context: ctx }: {
           description:
             'The format comes from ?format= or the content type (text/plain → txt, text/csv → csv, application/json → json, application/x-ndjson → jsonl); ' +
             'a body sent as application/octet-stream (a file upload, `curl -T`) without ?format= is recognised by its content. ' +
-            'mode=merge adds and updates entries (fields a file leaves out are kept); mode=replace also deletes entries the file does not list.',
+            'mode=merge adds and updates entries (fields a file leaves out are kept); mode=replace also deletes entries the file does not list. ' +
+            'The import runs as a job (parsed off the event loop); the answer waits for it, or with async=true is 202 with the job, whose `result` is this summary.',
           security: bearer,
           consumes: [...Object.keys(FORMAT_OF_CONTENT_TYPE), BYTES],
           body: { type: 'string' },
           querystring: {
             type: 'object',
-            properties: { format: { type: 'string', enum: ['txt', 'csv', 'json', 'jsonl'] }, mode: { type: 'string', enum: ['merge', 'replace'], default: 'merge' }, ...waitQuery.properties },
+            properties: {
+              format: { type: 'string', enum: ['txt', 'csv', 'json', 'jsonl'] },
+              mode: { type: 'string', enum: ['merge', 'replace'], default: 'merge' },
+              ...waitQuery.properties,
+              async: { type: 'boolean', default: false, description: 'Answer 202 with the import job at once instead of its summary when done' },
+            },
             additionalProperties: false,
           },
           response: {
@@ -171,17 +177,24 @@ export async function vocabularyRoutes(app: FastifyInstance, { context: ctx }: {
                 updated: { type: 'integer' },
                 removed: { type: 'integer' },
                 warnings: { type: 'array', items: { type: 'object', properties: { line: { type: 'integer' }, message: { type: 'string' } }, required: ['line', 'message'] } },
+                job: { type: 'integer', description: 'The import job (GET /v1/jobs/{id})' },
               },
               required: ['entries', 'added', 'updated', 'removed', 'warnings'],
             },
+            202: jobSchema,
             ...errors(401, 413, 415),
           },
         },
       },
-      async (req) => {
+      async (req, reply) => {
         const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
         const format = req.query.format ?? FORMAT_OF_CONTENT_TYPE[contentType] ?? (contentType === BYTES ? sniffVocabularyFormat(req.body) : undefined);
         if (!format) throw new WasimError('BAD_VOCAB_FORMAT', 'Say which format the body is in: ?format=txt|csv|json|jsonl.');
+        if (req.query.async) {
+          const job = await ctx.service.startImport(req.body, format, req.query.mode);
+          reply.code(202).header('location', `/v1/jobs/${job.id}`);
+          return job;
+        }
         return ctx.service.importText(req.body, format, req.query.mode, req.query.wait);
       },
     );

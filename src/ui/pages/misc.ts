@@ -19,10 +19,10 @@ export function renderLogin(view: PageView, { next, flash, username }: { next: s
   return page(view, { title: 'دخول', section: 'login', content, flash });
 }
 
-export const JOB_STATUS_LABELS: Record<string, string> = { queued: 'في الانتظار', running: 'جارٍ', done: 'اكتمل', failed: 'فشل' };
+export const JOB_STATUS_LABELS: Record<string, string> = { queued: 'في الانتظار', running: 'جارٍ', done: 'اكتمل', failed: 'فشل', cancelled: 'أُلغي' };
 
 export function renderJob(view: PageView, { job, then }: { job: Job; then: string }): SafeHtml {
-  const finished = job.status === 'done' || job.status === 'failed';
+  const finished = job.status === 'done' || job.status === 'failed' || job.status === 'cancelled';
   const content = html`<section class="card" aria-labelledby="job-title"${finished ? '' : html` data-job-id="${job.id}"`} data-then="${then}">
   <h1 id="job-title">إعادة الوسم</h1>
   <progress class="progress" max="${Math.max(1, job.total)}" value="${job.done}"></progress>
