@@ -11,6 +11,7 @@
 import { isIgnorable } from '../core/fold.js';
 import { tokenize } from '../core/tokenize.js';
 import type { BenchArticle } from './corpus.js';
+import { seededRandom } from '../node/random.js';
 
 export const GENERATOR_VERSION = 1;
 
@@ -23,17 +24,6 @@ export interface GeneratedVocabulary {
   shape: [number, number, number, number];
 }
 
-/** mulberry32: small, fast, and the same sequence on every platform. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CLITIC_ARTICLE = /^(?:وال|فال|بال|كال|لل|وبال|ولل)/;
 /** Shares of tag lengths 1–4 words among draws (news vocabularies are mostly one or two words). */

@@ -13,6 +13,7 @@ import { learnAdaptation, type AdaptationModel, type LearnOptions, type Tagger }
 import type { ArticleRecord, GoldArticle } from './gold.js';
 import { decisionsFromGold } from './learn-gold.js';
 import { addCounts, metricsOf, scoreArticle, zeroCounts, type Metrics } from './score.js';
+import { seededRandom } from '../node/random.js';
 
 export type Pair = { gold: GoldArticle; article: ArticleRecord };
 
@@ -47,17 +48,6 @@ export interface CurveOptions {
   learn?: LearnOptions;
 }
 
-/** A small seeded generator (mulberry32): the same orders on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function shuffled<T>(list: readonly T[], seed: number): T[] {
   const out = [...list];

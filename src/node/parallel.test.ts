@@ -11,7 +11,7 @@ import { isWasimError, parseVocabulary, compileVocabulary } from '../core/index.
 import { tagJsonlStream } from './batch.js';
 import { tagJsonlParallel } from './parallel.js';
 import { createNodeTagger } from './tagger.js';
-import { seededRandom } from '../bench/vocab-gen.js';
+import { seededRandom } from './random.js';
 
 const REPO = new URL('../../', import.meta.url);
 const BIN = fileURLToPath(new URL('bin/wasim.js', REPO));
