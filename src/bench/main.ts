@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { FORMAT_VERSION } from '../core/compile.js';
+import { FORMAT_VERSION } from '../core/vocabulary/codec.js';
 import { cacheDir, CORPUS_DIR, corpusFingerprint, corpusFiles, loadCorpus, REPO_ROOT } from './corpus.js';
 import { derive, machine, renderMarkdown, renderTable, writeDocs, type BenchResult, type ChildOutcome, type SizeResult } from './report.js';
 import { generateVocabulary, GENERATOR_VERSION } from './vocab-gen.js';

@@ -16,7 +16,7 @@
  * - "always also tag" pairs, proposals for the admin: never applied here.
  */
 import type { MatchRef } from './candidates.js';
-import type { CompiledVocabulary } from './compile.js';
+import type { CompiledVocabulary } from './vocabulary/compile.js';
 import { WasimError } from './errors.js';
 import { keyOfLight } from './fold.js';
 import { WEIGHTS, type FeatureName, type Features } from './rank.js';

@@ -3,7 +3,7 @@
  * both fields. Mentions (with their text) are built only for the tags that are output: a big
  * vocabulary finds hundreds of candidates in an article, most of which are scored and dropped.
  */
-import type { CompiledVocabulary } from './compile.js';
+import type { CompiledVocabulary } from './vocabulary/compile.js';
 import type { Match } from './match.js';
 import type { Token } from './tokenize.js';
 import type { Field, Mention } from './types.js';

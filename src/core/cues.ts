@@ -2,7 +2,7 @@
  * Words near a mention that confirm the sense of a tag: read by the disambiguation stage (an
  * ambiguous name confirmed by its context) and by the ranker (the context feature).
  */
-import type { CompiledTag } from './compile.js';
+import type { CompiledTag } from './vocabulary/compile.js';
 import { foldKey } from './fold.js';
 import type { TagType } from './types.js';
 

@@ -24,7 +24,7 @@
  *   where a name keeps the form it has (لبنان, الرياض).
  */
 import type { BackgroundModel } from './background.js';
-import type { CompiledTag, CompiledVocabulary } from './compile.js';
+import type { CompiledTag, CompiledVocabulary } from './vocabulary/compile.js';
 import { foldKey } from './fold.js';
 import { analysesOf, type Match, type WordAnalysis } from './match.js';
 import type { Token } from './tokenize.js';

@@ -17,7 +17,7 @@
  * لهاموند) and hamza variants count, and examples carry offsets into the caller's text.
  */
 import type { BackgroundModel } from './background.js';
-import { compileVocabulary, type CompiledVocabulary } from './compile.js';
+import { compileVocabulary, type CompiledVocabulary } from './vocabulary/compile.js';
 import { EVIDENCE_KINDS, fieldView, findFrames, spanKey, spanText, TYPE_WEIGHT, type EvidenceKind, type FieldView, type FrameHit, type KnownNames } from './discover-frames.js';
 import { COMMON_SHARE } from './discover-frames.js';
 import { DETACHABLE_ORG_HEADS, GIVEN_NAMES, headOf, PATRONYM_LINKS, looksTransliterated, NAME_JOINERS, PLACE_HEADS, KEPT_PLACE_HEADS } from './discover-lexicon.js';

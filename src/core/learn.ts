@@ -21,7 +21,7 @@
  * A decision is learned once: observations are keyed by decision id, a later one replacing it.
  */
 import { emptyAdaptation, FEATURE_NAMES, logistic, shiftOf, tagIndex, type AcceptanceCounts, type AdaptationModel, type FormAdaptation, type PairProposal, type TagAdaptation } from './adapt.js';
-import type { CompiledVocabulary } from './compile.js';
+import type { CompiledVocabulary } from './vocabulary/compile.js';
 import { WasimError } from './errors.js';
 import { foldKey, keyOfLight } from './fold.js';
 import { DEFAULT_CUT, type Tagger } from './pipeline.js';

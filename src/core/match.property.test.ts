@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { compileVocabulary, deserializeCompiled, serializeCompiled } from './compile.js';
+import { deserializeCompiled, serializeCompiled } from './vocabulary/codec.js';
+import { compileVocabulary } from './vocabulary/compile.js';
 import { matchText, type Match } from './match.js';
 import { referenceMatch } from './testing/reference-matcher.js';
 import { tokenize } from './tokenize.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compileVocabulary, type CompileOptions } from './compile.js';
+import { compileVocabulary, type CompileOptions } from './vocabulary/compile.js';
 import { matchText } from './match.js';
 import { tokenize } from './tokenize.js';
 import type { MatchKind, VocabEntry } from './types.js';

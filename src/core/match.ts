@@ -9,8 +9,8 @@
  * among matches of one span only the strongest kind of analysis survives.
  */
 import type { BackgroundModel } from './background.js';
-import type { CompiledVocabulary, Pattern } from './compile.js';
-import { INFLECTABLE_TYPES, trieChild } from './compile.js';
+import { INFLECTABLE_TYPES, type CompiledVocabulary, type Pattern } from './vocabulary/compile.js';
+import { trieChild } from './vocabulary/trie.js';
 import { compatible } from './fold.js';
 import { ARTICLE, ARTICLE_PREFIXES, INFLECTION_ENDINGS, MIN_BASE, MIN_INFLECTION_BASE, MIN_STEM, NISBA_ENDINGS, POSSESSIVE_SUFFIXES, PROCLITICS } from './morph.js';
 import { INTERN_SLOTS, internSlots, type Token } from './tokenize.js';

@@ -11,8 +11,8 @@
  * no telling them apart, and no variant is matched.
  */
 import type { BackgroundModel } from './background.js';
-import type { CompiledVocabulary } from './compile.js';
-import { trieChild } from './compile.js';
+import type { CompiledVocabulary } from './vocabulary/compile.js';
+import { trieChild } from './vocabulary/trie.js';
 import { analysesOf, type Match, type NearWordsMemo } from './match.js';
 import type { Token } from './tokenize.js';
 import { canonicalKey } from './variants.js';

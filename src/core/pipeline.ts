@@ -3,7 +3,7 @@
  */
 import { adaptGroup, formOf, prepareAdaptation, logit, logistic, type AdaptationModel, type PreparedAdaptation } from './adapt.js';
 import { collectCandidates, mentionOf, type FieldText } from './candidates.js';
-import type { CompiledVocabulary } from './compile.js';
+import type { CompiledVocabulary } from './vocabulary/compile.js';
 import { createDisambiguationCache, disambiguate } from './disambiguate.js';
 import { matchText } from './match.js';
 import { withNameVariants } from './names.js';

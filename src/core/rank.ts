@@ -6,7 +6,8 @@
  */
 import type { BackgroundModel } from './background.js';
 import { collectCandidates, type Candidate, type FieldText, type MatchRef } from './candidates.js';
-import { trieChild, type CompiledTag, type CompiledVocabulary, type Pattern } from './compile.js';
+import type { CompiledTag, CompiledVocabulary, Pattern } from './vocabulary/compile.js';
+import { trieChild } from './vocabulary/trie.js';
 import type { Match } from './match.js';
 import { CUE_WINDOW, cuesFor } from './cues.js';
 import { SIGNAL_CONFIDENCE } from './disambiguate.js';

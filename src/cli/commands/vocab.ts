@@ -1,7 +1,7 @@
 /** `wasim vocab stats|lint|export|compile`: inspect, check, convert and compile vocabularies. */
 import type { Command } from 'commander';
 import { compileVocabulary, foldKey, serializeCompiled, TAG_TYPES, WasimError, type VocabEntry } from '../../core/index.js';
-import { parseVocabulary } from '../../core/vocabulary.js';
+import { parseVocabulary } from '../../core/vocabulary/parse.js';
 import { writeOutputFile } from '../../node/output-file.js';
 import { defaultHints, formatFromPath, readDefaultEntries, readTextFile } from '../../node/vocab-file.js';
 import { EXIT_INPUT_FAILED, EXIT_OK, parseVocabFormat, reportError, usageError } from '../common.js';

@@ -3,7 +3,7 @@
  * candidate lists. Every pattern is tried at every text position, and every way of cutting a
  * text token into prefix + middle + suffix is tested against the tag token.
  */
-import type { CompiledVocabulary, Pattern } from '../compile.js';
+import type { CompiledVocabulary, Pattern } from '../vocabulary/compile.js';
 import { compatible } from '../fold.js';
 import { KIND_RANK, matchTokens, type Match, type MatchToken } from '../match.js';
 import {

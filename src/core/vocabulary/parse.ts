@@ -3,10 +3,10 @@
  * exports), CSV with a header, JSON arrays and JSONL. Dirty input is cleaned with warnings;
  * a line that cannot be read is an error naming the source and the line.
  */
-import { WasimError } from './errors.js';
-import { foldKey, foldLight, hasOddSpace, isIgnorable } from './fold.js';
-import { inexactNumbers } from './json-numbers.js';
-import { TAG_TYPES, type TagType, type VocabEntry } from './types.js';
+import { WasimError } from '../errors.js';
+import { foldKey, foldLight, hasOddSpace, isIgnorable } from '../fold.js';
+import { inexactNumbers } from '../json-numbers.js';
+import { TAG_TYPES, type TagType, type VocabEntry } from '../types.js';
 
 export type VocabFormat = 'txt' | 'csv' | 'json' | 'jsonl';
 export const VOCAB_FORMATS: readonly VocabFormat[] = ['txt', 'csv', 'json', 'jsonl'];

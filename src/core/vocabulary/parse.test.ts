@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { WasimError } from './errors.js';
-import { isIgnorable } from './fold.js';
-import { cleanLabel, parseVocabulary } from './vocabulary.js';
+import { WasimError } from '../errors.js';
+import { isIgnorable } from '../fold.js';
+import { cleanLabel, parseVocabulary } from './parse.js';
 
 test('plain text: one tag per line, # comments and blank lines skipped, WordPress "- " lists', () => {
   const { entries, warnings } = parseVocabulary('# وسوم الموقع\nمصر\n\n- قطر\n  غزة  \n', 'txt', 'tags.txt');

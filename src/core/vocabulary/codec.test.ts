@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { compileVocabulary, deserializeCompiled, FORMAT_VERSION, serializeCompiled, type CompiledVocabulary } from './compile.js';
-import { isWasimError } from './errors.js';
-import { sealContainer } from './pack.js';
-import { createTagger } from './pipeline.js';
-import type { VocabEntry } from './types.js';
+import { isWasimError } from '../errors.js';
+import { createTagger } from '../pipeline.js';
+import type { VocabEntry } from '../types.js';
+import { deserializeCompiled, FORMAT_VERSION, serializeCompiled } from './codec.js';
+import { sealContainer } from './codec/pack.js';
+import { compileVocabulary, type CompiledVocabulary } from './compile.js';
 
 const ENTRIES: VocabEntry[] = [
   { label: 'الأمم المتحدة', type: 'organisation', aliases: ['الامم المتحده'] },

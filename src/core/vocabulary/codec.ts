@@ -1,0 +1,453 @@
+/**
+ * The serialised form of a compiled vocabulary, version 4: its columns in a binary container
+ * (see codec/pack.ts). Files of versions 1 to 3 (JSON) are read by codec/legacy.ts.
+ */
+import { WasimError } from '../errors.js';
+import type { TagType } from '../types.js';
+import { ContainerReader, ContainerWriter, isBinaryContainer, type Ints, type StringList } from './codec/pack.js';
+import { readLegacy } from './codec/legacy.js';
+import { emptyCompiled, entityNumbers, entityOfKey, isEntityNumbering, newTag, NONE_REWRITTEN, tagTableOf, type CompiledTag, type CompiledVocabulary, type Pattern, type TagTable } from './compile.js';
+import { Rows } from './rows.js';
+import { allIn, ascending, checkedTrie, type Trie } from './trie.js';
+
+/** Version 4 since the binary container; versions 1 to 3 (JSON) are still read. */
+export const FORMAT_VERSION = 4;
+
+/** The strings of a serialised form, each stored once and referred to by its index. */
+class StringTable {
+  readonly list: string[] = [];
+  private readonly ids = new Map<string, number>();
+  /** `dedupe` false: a column of (nearly) distinct strings, such as tag ids, where a lookup would find nothing to share. */
+  ref(s: string, dedupe = true): number {
+    if (!dedupe) {
+      this.list.push(s);
+      return this.list.length - 1;
+    }
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.list.length;
+      this.list.push(s);
+      this.ids.set(s, id);
+    }
+    return id;
+  }
+}
+
+/**
+ * Version 4: the columns of version 3 in a binary container (see codec/pack.ts), so that loading a
+ * million-tag vocabulary reads int32 columns in place and decodes its strings in one call, and
+ * tags and patterns are built by loops of their own rather than through generic column readers.
+ * Tokens are the first strings of the table, in id order. A string reference is an index into
+ * the table or one of the markers below.
+ */
+const ABSENT = -1;
+/** The tag's key (a tag's id and label usually are). */
+const SAME_AS_KEY = -2;
+/** The entity a tag has without hints: entityOfKey(key). */
+const KEY_ENTITY = -3;
+
+/** Field order of tags as newTag makes them; a tag merged later may have gained fields after entity. */
+const TAG_FIELDS = ['id', 'label', 'type', 'parent', 'ambiguous', 'key', 'labelTokens', 'entity', 'nisbaLabel'] as const;
+/** Field order of patterns as addPattern makes them. */
+const PATTERN_FIELDS = ['tag', 'lights', 'rewritten', 'nisba', 'alias', 'inflectionBaseLight', 'nisbaBaseLight'] as const;
+
+// Bits of the flag columns: a boolean field's presence and value.
+const AMBIGUOUS = 1;
+const HAS_NISBA_LABEL = 2;
+const NISBA_LABEL = 4;
+const NISBA = 1;
+const HAS_ALIAS = 2;
+const ALIAS = 4;
+
+interface MetaV4 {
+  format: 'wasim-compiled';
+  version: 4;
+  tags: number;
+  patterns: number;
+  tokens: number;
+  nodeCount: number;
+  /** Field orders other than the usual one; row order k + 1 in a `.order` column is orders[k]. */
+  tagOrders: string[][];
+  patternOrders: string[][];
+}
+
+/**
+ * Field orders of rows: 0 for the usual order (`fields` without the ones a row lacks), k + 1 for
+ * the k-th other order. Fields outside `fields` cannot be stored: an error, not a silent loss.
+ */
+function ordersOf(rows: readonly object[], fields: readonly string[], what: string): { order: Int32Array; others: string[][] } {
+  const order = new Int32Array(rows.length);
+  const others: string[][] = [];
+  const ids = new Map<string, number>();
+  rows.forEach((row, r) => {
+    const rec = row as Record<string, unknown>;
+    const own = Object.keys(row).filter((f) => rec[f] !== undefined);
+    let k = 0;
+    for (const f of fields) if (k < own.length && own[k] === f) k++;
+    if (k === own.length) return;
+    if (own.some((f) => !fields.includes(f))) throw new Error(`serializeCompiled: ${what} ${r} has a field the format does not know: ${own.join(', ')}`);
+    const sig = own.join(',');
+    let id = ids.get(sig);
+    if (id === undefined) {
+      others.push(own);
+      id = others.length;
+      ids.set(sig, id);
+    }
+    order[r] = id;
+  });
+  return { order, others };
+}
+
+function writeTags(out: ContainerWriter, tags: readonly CompiledTag[], entityNumber: Int32Array, strings: StringTable): string[][] {
+  const n = tags.length;
+  const id = new Int32Array(n);
+  const label = new Int32Array(n);
+  const type = new Int32Array(n);
+  const parent = new Int32Array(n);
+  const key = new Int32Array(n);
+  const flags = new Int32Array(n);
+  const labelTokens = new Int32Array(n);
+  const entity = new Int32Array(n);
+  const optional = (s: string | undefined): number => (s === undefined ? ABSENT : strings.ref(s));
+  for (let r = 0; r < n; r++) {
+    const t = tags[r]!;
+    // A one-word key shares the string of its token (a string fewer to make at every load);
+    // other keys are distinct, and a lookup would find nothing to share.
+    key[r] = strings.ref(t.key, !t.key.includes(' '));
+    id[r] = t.id === t.key ? SAME_AS_KEY : strings.ref(t.id, false);
+    label[r] = t.label === t.key ? SAME_AS_KEY : strings.ref(t.label);
+    type[r] = optional(t.type);
+    parent[r] = optional(t.parent);
+    flags[r] = (t.ambiguous ? AMBIGUOUS : 0) | (t.nisbaLabel !== undefined ? HAS_NISBA_LABEL : 0) | (t.nisbaLabel ? NISBA_LABEL : 0);
+    labelTokens[r] = t.labelTokens;
+    entity[r] = t.entity === entityOfKey(t.key) ? KEY_ENTITY : strings.ref(t.entity);
+  }
+  const { order, others } = ordersOf(tags, TAG_FIELDS, 'tag');
+  for (const [name, column] of Object.entries({ id, label, type, parent, key, flags, labelTokens, entity, order, entityNumber })) out.ints(`tags.${name}`, column);
+  return others;
+}
+
+function writePatterns(out: ContainerWriter, patterns: readonly Pattern[], strings: StringTable): string[][] {
+  const n = patterns.length;
+  const tag = new Int32Array(n);
+  const lightCount = new Int32Array(n);
+  const flags = new Int32Array(n);
+  const inflection = new Int32Array(n);
+  const nisbaBase = new Int32Array(n);
+  const lights: number[] = [];
+  // Where the rewritten tokens are among all the lights (few are).
+  const rewritten: number[] = [];
+  const optional = (s: string | undefined): number => (s === undefined ? ABSENT : strings.ref(s));
+  for (let r = 0; r < n; r++) {
+    const p = patterns[r]!;
+    tag[r] = p.tag;
+    lightCount[r] = p.lights.length;
+    if (p.rewritten.length !== p.lights.length) throw new Error(`serializeCompiled: pattern ${r} has ${p.lights.length} lights but ${p.rewritten.length} rewritten flags`);
+    for (let k = 0; k < p.lights.length; k++) {
+      if (p.rewritten[k]) rewritten.push(lights.length);
+      lights.push(strings.ref(p.lights[k]!));
+    }
+    flags[r] = (p.nisba ? NISBA : 0) | (p.alias !== undefined ? HAS_ALIAS : 0) | (p.alias ? ALIAS : 0);
+    inflection[r] = optional(p.inflectionBaseLight);
+    nisbaBase[r] = optional(p.nisbaBaseLight);
+  }
+  const { order, others } = ordersOf(patterns, PATTERN_FIELDS, 'pattern');
+  for (const [name, column] of Object.entries({ tag, lightCount, lights, rewritten, flags, inflection, nisbaBase, order })) out.ints(`patterns.${name}`, column);
+  return others;
+}
+
+function writeIndex(out: ContainerWriter, name: string, map: ReadonlyMap<string, readonly number[]>, strings: StringTable): void {
+  const keys: number[] = [];
+  const counts: number[] = [];
+  const patterns: number[] = [];
+  for (const [k, ids] of map) {
+    keys.push(strings.ref(k));
+    counts.push(ids.length);
+    for (const id of ids) patterns.push(id);
+  }
+  out.ints(`${name}.keys`, keys);
+  out.ints(`${name}.counts`, counts);
+  out.ints(`${name}.patterns`, patterns);
+}
+
+/** Bytes that deserializeCompiled turns back into an equal compiled vocabulary. */
+export function serializeCompiled(cv: CompiledVocabulary): Uint8Array {
+  const strings = new StringTable();
+  const tokens = new Array<string>(cv.tokenIds.size);
+  for (const [k, id] of cv.tokenIds) tokens[id] = k;
+  // Tokens first, so that token id = string index; lights and bases share their strings.
+  for (const token of tokens) strings.ref(token);
+  if (strings.list.length !== tokens.length) throw new Error('serializeCompiled: token ids are not 0 … n - 1');
+  const out = new ContainerWriter();
+  const tagOrders = writeTags(out, cv.tags.toArray(), cv.tagTable.entityOf, strings);
+  const patternOrders = writePatterns(out, cv.patterns.toArray(), strings);
+  writeIndex(out, 'inflection', cv.inflection, strings);
+  writeIndex(out, 'nisbaBases', cv.nisbaBases, strings);
+  for (const [name, column] of Object.entries(cv.trie)) out.ints(`trie.${name}`, column as Int32Array);
+  out.strings('strings', strings.list);
+  const meta: MetaV4 = { format: 'wasim-compiled', version: 4, tags: cv.tags.length, patterns: cv.patterns.length, tokens: tokens.length, nodeCount: cv.nodeCount, tagOrders, patternOrders };
+  return out.finish(meta);
+}
+
+/** An integer section of `rows` values; a view into the file's bytes, not to be kept. */
+function column(r: ContainerReader, name: string, rows: number): Ints {
+  const c = r.ints(name);
+  if (c.length !== rows) throw new WasimError('BAD_COMPILED_VOCAB');
+  return c;
+}
+
+function isOrders(x: unknown): x is string[][] {
+  return Array.isArray(x) && x.every((o) => Array.isArray(o) && o.every((f) => typeof f === 'string'));
+}
+
+/** A row in one of the other field orders: its fields copied in that order, which must be all of them. */
+function reordered<T>(fields: Record<string, unknown>, order: readonly string[] | undefined): T {
+  const present = Object.keys(fields).filter((f) => fields[f] !== undefined);
+  if (order === undefined || order.length !== present.length || !order.every((f) => fields[f] !== undefined)) throw new WasimError('BAD_COMPILED_VOCAB');
+  const row: Record<string, unknown> = {};
+  for (const f of order) row[f] = fields[f];
+  return row as T;
+}
+
+/** Every value is `marker` or a string index: the row loops then read strings without checks. */
+function refsIn(a: Ints, marker: number, stringCount: number): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i]!;
+    if (!(v === marker || (v >= 0 && v < stringCount))) return false;
+  }
+  return true;
+}
+
+/** A column kept beyond the load: a copy, since a view would keep the whole file in memory. */
+function kept(r: ContainerReader, name: string, rows: number): Ints {
+  return column(r, name, rows).slice();
+}
+
+/*
+ * Tags and patterns of a serialised vocabulary are made when first asked for (see Rows): the
+ * load checks every column, so that making a row cannot fail, and makes at once only the rare
+ * rows in another field order, whose order it must check against their fields.
+ */
+function readTags(r: ContainerReader, meta: MetaV4, strings: StringList): { tags: Rows<CompiledTag>; table: TagTable } {
+  const n = meta.tags;
+  const id = kept(r, 'tags.id', n);
+  const label = kept(r, 'tags.label', n);
+  const type = kept(r, 'tags.type', n);
+  const parent = kept(r, 'tags.parent', n);
+  const key = kept(r, 'tags.key', n);
+  const flags = kept(r, 'tags.flags', n);
+  const labelTokens = kept(r, 'tags.labelTokens', n);
+  const entity = kept(r, 'tags.entity', n);
+  const order = kept(r, 'tags.order', n);
+  const S = strings.length;
+  const checked = refsIn(key, 0, S) && refsIn(id, SAME_AS_KEY, S) && refsIn(label, SAME_AS_KEY, S) && refsIn(type, ABSENT, S) && refsIn(parent, ABSENT, S) && refsIn(entity, KEY_ENTITY, S);
+  if (!checked) throw new WasimError('BAD_COMPILED_VOCAB');
+  const make = (i: number): CompiledTag => {
+    const tagKey = strings.get(key[i]!);
+    const tagId = id[i] === SAME_AS_KEY ? tagKey : strings.get(id[i]!);
+    const tagLabel = label[i] === SAME_AS_KEY ? tagKey : strings.get(label[i]!);
+    const typeText = type[i] === ABSENT ? undefined : strings.get(type[i]!);
+    const tagType = typeText as TagType | undefined;
+    const tagParent = parent[i] === ABSENT ? undefined : strings.get(parent[i]!);
+    const tagEntity = entity[i] === KEY_ENTITY ? entityOfKey(tagKey) : strings.get(entity[i]!);
+    const f = flags[i]!;
+    // newTag leaves out an empty type or parent: such a tag takes the general path.
+    if (order[i] === 0 && typeText !== '' && tagParent !== '') {
+      const tag = newTag(tagId, tagLabel, tagType, tagParent, (f & AMBIGUOUS) !== 0, tagKey, tagEntity);
+      tag.labelTokens = labelTokens[i]!;
+      if (f & HAS_NISBA_LABEL) tag.nisbaLabel = (f & NISBA_LABEL) !== 0;
+      return tag;
+    }
+    const fields = {
+      id: tagId,
+      label: tagLabel,
+      type: tagType,
+      parent: tagParent,
+      ambiguous: (f & AMBIGUOUS) !== 0,
+      key: tagKey,
+      labelTokens: labelTokens[i]!,
+      entity: tagEntity,
+      nisbaLabel: f & HAS_NISBA_LABEL ? (f & NISBA_LABEL) !== 0 : undefined,
+    };
+    return reordered<CompiledTag>(fields, order[i] === 0 ? TAG_FIELDS.filter((name) => fields[name] !== undefined) : meta.tagOrders[order[i]! - 1]);
+  };
+  const tags = Rows.lazy(n, make);
+  for (let i = 0; i < n; i++) if (order[i] !== 0) tags.get(i);
+  // Files written before the entity numbers were: numbered here from the entities' names.
+  const entityOf = r.has('tags.entityNumber')
+    ? Int32Array.from(column(r, 'tags.entityNumber', n))
+    : entityNumbers(n, (i) => (entity[i] === KEY_ENTITY ? entityOfKey(strings.get(key[i]!)) : strings.get(entity[i]!)));
+  if (!isEntityNumbering(entityOf)) throw new WasimError('BAD_COMPILED_VOCAB');
+  const table = tagTableOf(
+    entityOf,
+    (i) => (flags[i]! & (HAS_NISBA_LABEL | NISBA_LABEL)) === (HAS_NISBA_LABEL | NISBA_LABEL),
+    (i) => labelTokens[i]!,
+  );
+  return { tags, table };
+}
+
+/**
+ * The lights of a pattern. Array literals for the usual lengths: packed arrays of their exact
+ * size (an array made by length starts holey), and V8 allocates what a literal makes straight in
+ * the old generation once it sees it outlive its function, as a vocabulary's patterns do.
+ */
+function lightsOf(lights: Ints, at: number, count: number, strings: StringList): string[] {
+  switch (count) {
+    case 1:
+      return [strings.get(lights[at]!)];
+    case 2:
+      return [strings.get(lights[at]!), strings.get(lights[at + 1]!)];
+    case 3:
+      return [strings.get(lights[at]!), strings.get(lights[at + 1]!), strings.get(lights[at + 2]!)];
+    default: {
+      const out = new Array<string>(count);
+      for (let k = 0; k < count; k++) out[k] = strings.get(lights[at + k]!);
+      return out;
+    }
+  }
+}
+
+/** The first index of ascending `a` whose value is at least `value`. */
+function firstAtLeast(a: Ints, value: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function readPatterns(r: ContainerReader, meta: MetaV4, strings: StringList): Rows<Pattern> {
+  const n = meta.patterns;
+  const tag = kept(r, 'patterns.tag', n);
+  const lightCount = kept(r, 'patterns.lightCount', n);
+  const flags = kept(r, 'patterns.flags', n);
+  const inflection = kept(r, 'patterns.inflection', n);
+  const nisbaBase = kept(r, 'patterns.nisbaBase', n);
+  const order = kept(r, 'patterns.order', n);
+  const lights = r.ints('patterns.lights').slice();
+  // Positions among all the lights of the rewritten ones (few), ascending.
+  const rewritten = r.ints('patterns.rewritten').slice();
+  const S = strings.length;
+  const checked =
+    refsIn(lights, 0, S) && refsIn(inflection, ABSENT, S) && refsIn(nisbaBase, ABSENT, S) && allIn(tag, 0, meta.tags) && allIn(lightCount, 0, lights.length + 1) && ascending(rewritten) && allIn(rewritten, 0, lights.length);
+  if (!checked) throw new WasimError('BAD_COMPILED_VOCAB');
+  const lightStart = new Int32Array(n + 1);
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    at += lightCount[i]!;
+    if (at > lights.length) throw new WasimError('BAD_COMPILED_VOCAB');
+    lightStart[i + 1] = at;
+  }
+  if (at !== lights.length) throw new WasimError('BAD_COMPILED_VOCAB');
+  const make = (i: number): Pattern => {
+    const start = lightStart[i]!;
+    const count = lightCount[i]!;
+    const ls = lightsOf(lights, start, count, strings);
+    let rw: boolean[];
+    let k = firstAtLeast(rewritten, start);
+    if (k < rewritten.length && rewritten[k]! < start + count) {
+      rw = new Array<boolean>(count).fill(false);
+      for (; k < rewritten.length && rewritten[k]! < start + count; k++) rw[rewritten[k]! - start] = true;
+    } else rw = NONE_REWRITTEN[count] ??= new Array<boolean>(count).fill(false);
+    const f = flags[i]!;
+    const infl = inflection[i]!;
+    const nb = nisbaBase[i]!;
+    if (order[i] === 0) {
+      const p: Pattern = { tag: tag[i]!, lights: ls, rewritten: rw, nisba: (f & NISBA) !== 0 };
+      if (f & HAS_ALIAS) p.alias = (f & ALIAS) !== 0;
+      if (infl !== ABSENT) p.inflectionBaseLight = strings.get(infl);
+      if (nb !== ABSENT) p.nisbaBaseLight = strings.get(nb);
+      return p;
+    }
+    const fields = {
+      tag: tag[i]!,
+      lights: ls,
+      rewritten: rw,
+      nisba: (f & NISBA) !== 0,
+      alias: f & HAS_ALIAS ? (f & ALIAS) !== 0 : undefined,
+      inflectionBaseLight: infl === ABSENT ? undefined : strings.get(infl),
+      nisbaBaseLight: nb === ABSENT ? undefined : strings.get(nb),
+    };
+    return reordered<Pattern>(fields, meta.patternOrders[order[i]! - 1]);
+  };
+  const patterns = Rows.lazy(n, make);
+  for (let i = 0; i < n; i++) if (order[i] !== 0) patterns.get(i);
+  return patterns;
+}
+
+function readIndex(r: ContainerReader, name: string, strings: StringList, bases: Ints, into: Map<string, number[]>): void {
+  const keys = r.ints(`${name}.keys`);
+  const counts = column(r, `${name}.counts`, keys.length);
+  const ids = r.ints(`${name}.patterns`);
+  if (!allIn(ids, 0, bases.length)) throw new WasimError('BAD_COMPILED_VOCAB');
+  // From the columns, not the pattern objects: a million objects are a million cache misses.
+  for (let i = 0; i < ids.length; i++) if (bases[ids[i]!] === ABSENT) throw new WasimError('BAD_COMPILED_VOCAB');
+  let at = 0;
+  for (let k = 0; k < keys.length; k++) {
+    const ref = keys[k]!;
+    const count = counts[k]!;
+    if (!(ref >= 0 && ref < strings.length) || !(count >= 0 && at + count <= ids.length)) throw new WasimError('BAD_COMPILED_VOCAB');
+    const key = strings.get(ref);
+    // A literal for the usual single pattern, as in lightsOf.
+    into.set(key, count === 1 ? [ids[at]!] : Array.from(ids.subarray(at, at + count)));
+    at += count;
+  }
+  if (at !== ids.length) throw new WasimError('BAD_COMPILED_VOCAB');
+}
+
+function isMetaV4(m: unknown): m is MetaV4 {
+  const x = m as MetaV4;
+  const count = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 0;
+  return (
+    !!x && x.format === 'wasim-compiled' && x.version === 4 && count(x.tags) && count(x.patterns) && count(x.tokens) && count(x.nodeCount) && x.nodeCount >= 1 && isOrders(x.tagOrders) && isOrders(x.patternOrders)
+  );
+}
+
+function fromV4(bytes: Uint8Array): CompiledVocabulary {
+  const r = new ContainerReader(bytes);
+  const meta = r.meta;
+  if (!isMetaV4(meta)) throw new WasimError('BAD_COMPILED_VOCAB');
+  const strings = r.strings('strings');
+  if (meta.tokens > strings.length) throw new WasimError('BAD_COMPILED_VOCAB');
+  const cv = emptyCompiled();
+  const { tags, table } = readTags(r, meta, strings);
+  const patterns = readPatterns(r, meta, strings);
+  for (let id = 0; id < meta.tokens; id++) cv.tokenIds.set(strings.get(id), id);
+  if (cv.tokenIds.size !== meta.tokens) throw new WasimError('BAD_COMPILED_VOCAB');
+  // Copies: a view would keep the whole file in memory.
+  const trie: Trie = {
+    childStart: new Int32Array(r.ints('trie.childStart')),
+    childToken: new Int32Array(r.ints('trie.childToken')),
+    childNode: new Int32Array(r.ints('trie.childNode')),
+    terminalStart: new Int32Array(r.ints('trie.terminalStart')),
+    terminalPattern: new Int32Array(r.ints('trie.terminalPattern')),
+  };
+  readIndex(r, 'inflection', strings, column(r, 'patterns.inflection', meta.patterns), cv.inflection);
+  readIndex(r, 'nisbaBases', strings, column(r, 'patterns.nisbaBase', meta.patterns), cv.nisbaBases);
+  return { ...cv, tags, patterns, tagTable: table, trie: checkedTrie(trie, meta.nodeCount, meta.tokens, column(r, 'patterns.lightCount', meta.patterns)), nodeCount: meta.nodeCount };
+}
+
+/** Do the bytes start as a serialised compiled vocabulary of the binary form (version 4 on)? */
+export function isCompiledBinary(bytes: Uint8Array): boolean {
+  return isBinaryContainer(bytes);
+}
+
+/**
+ * The compiled vocabulary of serializeCompiled's bytes, or of the JSON text of an older version
+ * (as a string or as UTF-8 bytes): the form is told by the content, not by the file's name.
+ */
+export function deserializeCompiled(input: string | Uint8Array): CompiledVocabulary {
+  if (typeof input !== 'string' && isBinaryContainer(input)) {
+    try {
+      return fromV4(input);
+    } catch (e) {
+      // A damaged file: a section cut off, a reference out of range.
+      if (e instanceof WasimError) throw e;
+      throw new WasimError('BAD_COMPILED_VOCAB');
+    }
+  }
+  return readLegacy(input);
+}

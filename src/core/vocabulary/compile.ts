@@ -1,0 +1,367 @@
+/**
+ * Compiles a vocabulary into a token trie over canonical folded tokens. Lookup cost per text
+ * token is a handful of probes whatever the vocabulary size: token → id in one hash, then
+ * (trie node, token id) → child in the trie (see trie.ts). Inflection and nisba bases have
+ * their own hashes for single-token tags. The compiled form serialises with codec.ts.
+ */
+import { WasimError } from '../errors.js';
+import { foldKey } from '../fold.js';
+import { articleOffset, inflectionBase, nisbaBaseFor } from '../morph.js';
+import { tokenize, type Token } from '../tokenize.js';
+import type { TagType, VocabEntry } from '../types.js';
+import { canonicalKey } from '../variants.js';
+import { Rows } from './rows.js';
+import { buildTrie, TrieBuilder, type Trie } from './trie.js';
+
+export interface CompiledTag {
+  id: string;
+  label: string;
+  type?: TagType;
+  parent?: string;
+  ambiguous: boolean;
+  /** Folded label: tags are compared and merged on it. */
+  key: string;
+  /** Number of tokens of the label (a multi-word name is stronger evidence). */
+  labelTokens: number;
+  /**
+   * What the tag names: tags with one entity are twins (حماس / حركة حماس, مفاوضات / المفاوضات)
+   * and the ranker reports only the best of them.
+   */
+  entity: string;
+  /** The label is a nisba adjective of its entity (المصري for Egypt): never the name to report. */
+  nisbaLabel?: boolean;
+}
+
+export interface Pattern {
+  tag: number;
+  /** Light form of each token as the vocabulary wrote it (checked against the text's letters). */
+  lights: string[];
+  /** Tokens rewritten by a spelling-variant rule (their letters are not checked). */
+  rewritten: boolean[];
+  /** A listed nisba form rather than a name. */
+  nisba: boolean;
+  /** Not the tag's own label: an alias (for a topic, a word that signals it). */
+  alias?: boolean;
+  /** Light form of the single token's inflection or nisba base, when it has one. */
+  inflectionBaseLight?: string;
+  nisbaBaseLight?: string;
+}
+
+export interface CompileOptions {
+  /** Types known for labels of an untyped vocabulary (e.g. from the default vocabulary), by folded label. */
+  typeHints?: ReadonlyMap<string, TagType>;
+  /** Labels known to be ambiguous (common words), by folded label. */
+  ambiguousHints?: ReadonlySet<string>;
+  /** Entity known for a folded form (label, alias or nisba form of one default-vocabulary entry). */
+  entityHints?: ReadonlyMap<string, string>;
+  /** Nisba forms known for an entity (from the default vocabulary), lent to tags of that entity. */
+  nisbaHints?: ReadonlyMap<string, readonly string[]>;
+  /** Names known for an entity (label and aliases), lent to tags of that entity: أمريكا ← الولايات المتحدة. */
+  aliasHints?: ReadonlyMap<string, readonly string[]>;
+}
+
+/** The entity of a tag without hints: its folded label without the article (مفاوضات = المفاوضات). */
+export function entityOfKey(key: string): string {
+  return key.startsWith('ال') && key.length >= 5 && !key.includes(' ') ? key.slice(2) : key;
+}
+
+export interface CompiledVocabulary {
+  readonly tags: Rows<CompiledTag>;
+  readonly patterns: Rows<Pattern>;
+  /** canonical token key → token id */
+  readonly tokenIds: Map<string, number>;
+  /** The token trie; the root is node 0. */
+  trie: Trie;
+  /** inflection base key → ids of single-token patterns open to inflection */
+  readonly inflection: Map<string, number[]>;
+  /** nisba base key → ids of single-token place-name patterns */
+  readonly nisbaBases: Map<string, number[]>;
+  nodeCount: number;
+  /** What ranking needs of every tag, in columns (see TagTable). */
+  tagTable: TagTable;
+  /** Compile-time warnings (merged entries, unknown parents). */
+  readonly warnings: string[];
+}
+
+/**
+ * What ranking needs of every tag, in columns, made once with the vocabulary: a vocabulary read
+ * from its serialised form then need not make a million tag objects to rank one article.
+ */
+export interface TagTable {
+  /** Dense number of each tag's entity, entities numbered in the order of their first tags. */
+  entityOf: Int32Array;
+  /** Per entity number: its first tag. */
+  firstOfEntity: Int32Array;
+  /** Per entity number: its first tag whose label is not a nisba of it, or -1. */
+  namedOfEntity: Int32Array;
+  /** 1 for a tag whose label has several words. */
+  multiWord: Uint8Array;
+}
+
+/** The table of tags given by their entities' numbers (dense, in order of first tag) and two accessors. */
+export function tagTableOf(entityOf: Int32Array, nisbaLabel: (tag: number) => boolean, labelTokens: (tag: number) => number): TagTable {
+  let entities = 0;
+  for (let i = 0; i < entityOf.length; i++) entities = Math.max(entities, entityOf[i]! + 1);
+  const firstOfEntity = new Int32Array(entities).fill(-1);
+  const namedOfEntity = new Int32Array(entities).fill(-1);
+  const multiWord = new Uint8Array(entityOf.length);
+  for (let i = 0; i < entityOf.length; i++) {
+    const e = entityOf[i]!;
+    if (firstOfEntity[e] === -1) firstOfEntity[e] = i;
+    if (namedOfEntity[e] === -1 && !nisbaLabel(i)) namedOfEntity[e] = i;
+    multiWord[i] = labelTokens(i) > 1 ? 1 : 0;
+  }
+  return { entityOf, firstOfEntity, namedOfEntity, multiWord };
+}
+
+/** Dense entity numbers of `count` tags given their entities' names. */
+export function entityNumbers(count: number, entityName: (tag: number) => string): Int32Array {
+  const numbers = new Map<string, number>();
+  const out = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const name = entityName(i);
+    let n = numbers.get(name);
+    if (n === undefined) numbers.set(name, (n = numbers.size));
+    out[i] = n;
+  }
+  return out;
+}
+
+/** The tag table of tags held as objects. */
+export function tagTableOfRows(tags: Rows<CompiledTag>): TagTable {
+  return tagTableOf(
+    entityNumbers(tags.length, (i) => tags.get(i).entity),
+    (i) => tags.get(i).nisbaLabel === true,
+    (i) => tags.get(i).labelTokens,
+  );
+}
+
+/** Are these entity numbers dense and in the order of first tags (each at most one more than any before)? */
+export function isEntityNumbering(a: ArrayLike<number>): boolean {
+  let next = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i]!;
+    if (v < 0 || v > next) return false;
+    if (v === next) next++;
+  }
+  return true;
+}
+
+/** Token ids beyond this many would not fit the serialised form's expectations (and no vocabulary needs them). */
+const MAX_TOKENS = 2 ** 24;
+
+const NO_FORMS: readonly string[] = [];
+
+/**
+ * Only common-noun topics inflect: a name's ending is part of it (كانتون is not كانت + ـون,
+ * طالبان is not طالب + ـان), and an untyped tag may be a name.
+ */
+export const INFLECTABLE_TYPES: ReadonlySet<TagType | undefined> = new Set<TagType | undefined>(['topic', 'event']);
+
+const EMPTY_TRIE: Trie = buildTrie(1, 0, new Int32Array(0), []);
+
+export function emptyCompiled(): CompiledVocabulary {
+  const tags = Rows.of<CompiledTag>([]);
+  return { tags, patterns: Rows.of([]), tokenIds: new Map(), trie: EMPTY_TRIE, inflection: new Map(), nisbaBases: new Map(), nodeCount: 1, tagTable: tagTableOfRows(tags), warnings: [] };
+}
+
+function pushTo<K>(map: Map<K, number[]>, key: K, value: number): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else if (!list.includes(value)) list.push(value);
+}
+
+/**
+ * `rewritten` of the patterns none of whose tokens a variant rule rewrote (nearly all), by length:
+ * shared, since patterns are never changed once compiled, and a million arrays are memory.
+ */
+export const NONE_REWRITTEN: boolean[][] = [];
+
+function rewrittenOf(tokens: readonly Token[], keys: readonly string[]): boolean[] {
+  let any = false;
+  for (let k = 0; k < tokens.length && !any; k++) any = keys[k] !== tokens[k]!.key;
+  if (any) return tokens.map((t, k) => keys[k] !== t.key);
+  return (NONE_REWRITTEN[tokens.length] ??= new Array<boolean>(tokens.length).fill(false));
+}
+
+/**
+ * Adds a form of a tag; returns its number of tokens. `seen`: the forms of the tag added so far,
+ * when it has several (a tag's first form is always new).
+ */
+function addPattern(cv: CompiledVocabulary, trie: TrieBuilder, tagIndex: number, form: string, isNisba: boolean, seen: Set<string> | undefined, isAlias = false): number {
+  const tokens = tokenize(form);
+  if (tokens.length === 0) return 0;
+  const keys = tokens.map((t) => canonicalKey(t.key));
+  const lights = tokens.map((t, k) => (keys[k] === t.key ? t.light : keys[k]!));
+  if (seen !== undefined) {
+    const dedupe = keys.join(' ') + '\u0000' + lights.join(' ') + (isNisba ? '\u0000n' : '');
+    if (seen.has(dedupe)) return tokens.length;
+    seen.add(dedupe);
+  }
+  const patternId = cv.patterns.length;
+  const pattern: Pattern = { tag: tagIndex, lights, rewritten: rewrittenOf(tokens, keys), nisba: isNisba };
+  if (isAlias) pattern.alias = true;
+  cv.patterns.push(pattern);
+  let node = 0;
+  for (const key of keys) {
+    let id = cv.tokenIds.get(key);
+    if (id === undefined) {
+      id = cv.tokenIds.size;
+      if (id >= MAX_TOKENS) throw new WasimError('INPUT_TOO_LARGE', `vocabulary has more than ${MAX_TOKENS} distinct tokens`);
+      cv.tokenIds.set(key, id);
+    }
+    node = trie.child(node, id);
+  }
+  trie.ends[patternId] = node;
+  if (keys.length !== 1 || isNisba) return tokens.length;
+  const tag = cv.tags.get(tagIndex);
+  const key = keys[0]!;
+  const light = lights[0]!;
+  if (INFLECTABLE_TYPES.has(tag.type)) {
+    const base = inflectionBase(key);
+    const offset = articleOffset(key);
+    let baseLight = light.slice(offset, offset + base.length);
+    // A ي that ends the base but not the tag (مستشفيات) is not a final ya: the text's singular may
+    // write it ى (مستشفى). Stored as ى, it accepts both.
+    if (offset + base.length < key.length && baseLight.endsWith('ي')) baseLight = baseLight.slice(0, -1) + 'ى';
+    pattern.inflectionBaseLight = baseLight;
+    pushTo(cv.inflection, base, patternId);
+  }
+  {
+    const base = nisbaBaseFor(key, tag.type);
+    if (base) {
+      const offset = articleOffset(key);
+      pattern.nisbaBaseLight = light.slice(offset, offset + base.length);
+      pushTo(cv.nisbaBases, base, patternId);
+    }
+  }
+  return 1;
+}
+
+/**
+ * A new tag, its label's tokens not yet counted. Optional fields are left out rather than
+ * undefined, and the fields keep the order the serialised form has always had.
+ */
+export function newTag(id: string, label: string, type: TagType | undefined, parent: string | undefined, ambiguous: boolean, key: string, entity: string): CompiledTag {
+  const labelTokens = 0;
+  if (type) return parent ? { id, label, type, parent, ambiguous, key, labelTokens, entity } : { id, label, type, ambiguous, key, labelTokens, entity };
+  return parent ? { id, label, parent, ambiguous, key, labelTokens, entity } : { id, label, ambiguous, key, labelTokens, entity };
+}
+
+/**
+ * A tag without an id names the entity of its folded label without the article, and is told
+ * from an id by the shape of the string alone — the key's own string, so that a million tags
+ * hold no second string each. Where an id or a hinted entity is that very string (a publisher
+ * id «مصر», a tag «المصر» without one), the label-named entity takes a prefix, so they stay two.
+ */
+export function separateEntities(tags: readonly CompiledTag[], labelNamed: readonly boolean[]): void {
+  const named = new Set<string>();
+  tags.forEach((t, i) => {
+    if (!labelNamed[i]) named.add(t.entity);
+  });
+  if (named.size === 0) return;
+  tags.forEach((t, i) => {
+    if (labelNamed[i] && named.has(t.entity)) t.entity = LABEL_ENTITY_PREFIX + t.entity;
+  });
+}
+
+export const LABEL_ENTITY_PREFIX = 'key:';
+
+
+/**
+ * Entries with the same id, or without ids and with labels that fold alike, are one tag;
+ * the first spelling seen is the one reported.
+ */
+export function compileVocabulary(entries: readonly VocabEntry[], options: CompileOptions = {}): CompiledVocabulary {
+  const cv = emptyCompiled();
+  const trie = new TrieBuilder();
+  const byId = new Map<string, number>();
+  const byKey = new Map<string, number>();
+  // The names of a tag after its label, and its nisba forms, for the few tags that have any
+  // (a million tags would otherwise hold a million lists).
+  const moreNames: (string[] | undefined)[] = [];
+  const nisbaForms: (string[] | undefined)[] = [];
+  const hasId: boolean[] = [];
+  // Tags whose entity is named by their label (no id with a type, no hint): see separateEntities.
+  const labelNamed: boolean[] = [];
+  for (const e of entries) {
+    const key = foldKey(e.label);
+    if (!key) continue;
+    const named = byKey.get(key);
+    // The same name with another parent is another place or person (زنجبار in Tanzania, and
+    // «زنجبار (اليمن)»): a tag of its own, named by its label and parent.
+    const otherOne = e.id === undefined && named !== undefined && !hasId[named] && (e.parent ?? '') !== (cv.tags.get(named).parent ?? '');
+    let index = e.id !== undefined ? byId.get(e.id) : otherOne ? undefined : named;
+    // An entry with an id joins a tag of the same name that has none (a publisher's plain tag
+    // merged with the default vocabulary's entry): the publisher's spelling stays the label.
+    if (index === undefined && e.id !== undefined && named !== undefined && !hasId[named]) index = named;
+    const isNew = index === undefined;
+    if (index === undefined) {
+      index = cv.tags.length;
+      const type = e.type ?? options.typeHints?.get(key);
+      const ambiguous = e.ambiguous ?? options.ambiguousHints?.has(key) ?? false;
+      const qualifiedId = otherOne && e.parent !== undefined ? `${e.label} (${e.parent})` : undefined;
+      const hinted = qualifiedId ?? (e.id !== undefined && e.type ? e.id : options.entityHints?.get(key));
+      const entity = hinted ?? entityOfKey(key);
+      labelNamed.push(hinted === undefined);
+      cv.tags.push(newTag(e.id ?? qualifiedId ?? key, e.label, type, e.parent, ambiguous, key, entity));
+      moreNames.push(undefined);
+      nisbaForms.push(undefined);
+      if (e.id !== undefined) byId.set(e.id, index);
+      hasId.push(e.id !== undefined);
+      if (named === undefined) byKey.set(key, index);
+    } else if (e.id !== undefined && !hasId[index]) {
+      const tag = cv.tags.get(index);
+      byId.set(e.id, index);
+      hasId[index] = true;
+      tag.id = e.id;
+      if (e.type) {
+        tag.entity = e.id;
+        labelNamed[index] = false;
+      }
+      if (!tag.type && e.type) tag.type = e.type;
+      if (!tag.parent && e.parent) tag.parent = e.parent;
+      if (e.ambiguous) tag.ambiguous = true;
+    } else if (e.id === undefined || byId.get(e.id) === index) {
+      const tag = cv.tags.get(index);
+      if (e.label !== tag.label) cv.warnings.push(`"${e.label}" folds like "${tag.label}": one tag, reported as "${tag.label}"`);
+      if (!tag.type && e.type) tag.type = e.type;
+      if (e.ambiguous) tag.ambiguous = true;
+    }
+    if (!isNew) (moreNames[index] ??= []).push(e.label);
+    if (e.aliases?.length) (moreNames[index] ??= []).push(...e.aliases);
+    if (e.nisba?.length) (nisbaForms[index] ??= []).push(...e.nisba);
+  }
+  separateEntities(cv.tags.toArray(), labelNamed);
+  if (options.aliasHints) {
+    cv.tags.forEach((tag, index) => {
+      // A topic's aliases are the words that signal it, not other names for it: not lent.
+      const lent = tag.type === 'topic' ? undefined : options.aliasHints!.get(tag.entity);
+      if (lent?.length && !tag.nisbaLabel) (moreNames[index] ??= []).push(...lent);
+    });
+  }
+  if (options.nisbaHints) {
+    cv.tags.forEach((tag, index) => {
+      const lent = options.nisbaHints!.get(tag.entity);
+      if (!lent) return;
+      if (lent.some((n) => foldKey(n) === tag.key)) tag.nisbaLabel = true;
+      else if (tag.type === 'place' && lent.length > 0) (nisbaForms[index] ??= []).push(...lent);
+    });
+  }
+  cv.tags.forEach((_, index) => {
+    const names = moreNames[index] ?? NO_FORMS;
+    const nisba = nisbaForms[index] ?? NO_FORMS;
+    const seen = names.length + nisba.length > 0 ? new Set<string>() : undefined;
+    const tag = cv.tags.get(index);
+    // The label comes first: its tokens are counted as it is added.
+    tag.labelTokens = addPattern(cv, trie, index, tag.label, false, seen);
+    for (const name of names) addPattern(cv, trie, index, name, false, seen, foldKey(name) !== tag.key);
+    for (const n of nisba) addPattern(cv, trie, index, n, true, seen);
+  });
+  if (cv.tags.length === 0) throw new WasimError('EMPTY_VOCAB');
+  cv.nodeCount = trie.nodeCount;
+  cv.trie = buildTrie(trie.nodeCount, cv.tokenIds.size, trie.edges(), trie.ends);
+  cv.tagTable = tagTableOfRows(cv.tags);
+  return cv;
+}
+

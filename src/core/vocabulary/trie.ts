@@ -1,0 +1,185 @@
+/**
+ * The token trie of a compiled vocabulary, over canonical token ids: (trie node, token id) →
+ * child by binary search in the node's row of a compressed trie held in typed arrays (no
+ * per-edge objects, fast to serialise and load), built through an open-addressing hash while
+ * patterns are added.
+ */
+import { WasimError } from '../errors.js';
+import type { Ints } from './codec/pack.js';
+
+/**
+ * The token trie in compressed rows. The children of node v are
+ * childToken / childNode[childStart[v] .. childStart[v + 1]), sorted by token id; the patterns
+ * ending at v are terminalPattern[terminalStart[v] .. terminalStart[v + 1]), in pattern order.
+ */
+export interface Trie {
+  childStart: Int32Array;
+  childToken: Int32Array;
+  childNode: Int32Array;
+  terminalStart: Int32Array;
+  terminalPattern: Int32Array;
+}
+
+/** Child of a trie node by token id, or -1. */
+export function trieChild(trie: Trie, node: number, token: number): number {
+  let lo = trie.childStart[node]!;
+  let hi = trie.childStart[node + 1]! - 1;
+  const tokens = trie.childToken;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const t = tokens[mid]!;
+    if (t === token) return trie.childNode[mid]!;
+    if (t < token) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/**
+ * The trie while patterns are added: (node, token) → child in an open-addressing hash, and the
+ * end node of each pattern. An entry's parent, token and child sit side by side, so that a
+ * probe of a million-edge table touches one place in memory.
+ */
+export class TrieBuilder {
+  nodeCount = 1;
+  private mask = (1 << 12) - 1;
+  /** Per slot: parent (-1 when free), token, child. */
+  private table = new Int32Array(3 << 12).fill(-1);
+  private size = 0;
+  readonly ends: number[] = [];
+
+  private slot(node: number, token: number): number {
+    let h = Math.imul(node, 0x9e3779b1) ^ Math.imul(token + 1, 0x85ebca77);
+    h ^= h >>> 15;
+    let i = h & this.mask;
+    const t = this.table;
+    while (t[3 * i] !== -1 && (t[3 * i] !== node || t[3 * i + 1] !== token)) i = (i + 1) & this.mask;
+    return i;
+  }
+
+  child(node: number, token: number): number {
+    let i = this.slot(node, token);
+    if (this.table[3 * i] !== -1) return this.table[3 * i + 2]!;
+    if ((this.size + 1) * 2 > this.mask + 1) {
+      this.grow();
+      i = this.slot(node, token);
+    }
+    const t = this.table;
+    t[3 * i] = node;
+    t[3 * i + 1] = token;
+    t[3 * i + 2] = this.nodeCount++;
+    this.size++;
+    return t[3 * i + 2]!;
+  }
+
+  private grow(): void {
+    const old = this.table;
+    const capacity = (this.mask + 1) * 2;
+    this.mask = capacity - 1;
+    this.table = new Int32Array(3 * capacity).fill(-1);
+    for (let k = 0; k < old.length; k += 3) {
+      if (old[k] === -1) continue;
+      const i = this.slot(old[k]!, old[k + 1]!);
+      this.table[3 * i] = old[k]!;
+      this.table[3 * i + 1] = old[k + 1]!;
+      this.table[3 * i + 2] = old[k + 2]!;
+    }
+  }
+
+  /** Edges as (parent, token, child) triples, in no particular order. */
+  edges(): Int32Array {
+    const out = new Int32Array(this.size * 3);
+    let o = 0;
+    const t = this.table;
+    for (let k = 0; k < t.length; k += 3) {
+      if (t[k] === -1) continue;
+      out[o++] = t[k]!;
+      out[o++] = t[k + 1]!;
+      out[o++] = t[k + 2]!;
+    }
+    return out;
+  }
+}
+
+/** The compressed trie of edges given as (parent, token, child) triples and of each pattern's end node. */
+export function buildTrie(nodeCount: number, tokenCount: number, edges: Int32Array, ends: ArrayLike<number>): Trie {
+  const edgeCount = edges.length / 3;
+  // Edges ordered by token id (a counting sort), then dealt to their parents' rows: each row comes out sorted.
+  const byToken = new Int32Array(tokenCount + 1);
+  for (let e = 0; e < edgeCount; e++) byToken[edges[3 * e + 1]! + 1]!++;
+  for (let t = 0; t < tokenCount; t++) byToken[t + 1]! += byToken[t]!;
+  const order = new Int32Array(edgeCount);
+  for (let e = 0; e < edgeCount; e++) order[byToken[edges[3 * e + 1]!]!++] = e;
+  const childStart = new Int32Array(nodeCount + 1);
+  for (let e = 0; e < edgeCount; e++) childStart[edges[3 * e]! + 1]!++;
+  for (let v = 0; v < nodeCount; v++) childStart[v + 1]! += childStart[v]!;
+  const fill = childStart.slice(0, nodeCount);
+  const childToken = new Int32Array(edgeCount);
+  const childNode = new Int32Array(edgeCount);
+  for (const e of order) {
+    const at = fill[edges[3 * e]!]!++;
+    childToken[at] = edges[3 * e + 1]!;
+    childNode[at] = edges[3 * e + 2]!;
+  }
+  const terminalStart = new Int32Array(nodeCount + 1);
+  for (let p = 0; p < ends.length; p++) terminalStart[ends[p]! + 1]!++;
+  for (let v = 0; v < nodeCount; v++) terminalStart[v + 1]! += terminalStart[v]!;
+  const at = terminalStart.slice(0, nodeCount);
+  const terminalPattern = new Int32Array(ends.length);
+  for (let p = 0; p < ends.length; p++) terminalPattern[at[ends[p]!]!++] = p;
+  return { childStart, childToken, childNode, terminalStart, terminalPattern };
+}
+
+
+/**
+ * The trie if its rows and references are in range and it is a tree whose patterns end at the
+ * depth of their number of tokens: the matcher reads a pattern's lights by the depth it walked,
+ * and a damaged file must not send it astray.
+ */
+/** `patternLengths`: the number of tokens of each pattern. */
+export function checkedTrie(trie: Trie, nodeCount: number, tokenCount: number, patternLengths: ArrayLike<number>): Trie {
+  const edges = trie.childToken.length;
+  const ok =
+    trie.childStart.length === nodeCount + 1 &&
+    trie.terminalStart.length === nodeCount + 1 &&
+    trie.childStart[0] === 0 &&
+    trie.terminalStart[0] === 0 &&
+    trie.childStart[nodeCount] === edges &&
+    trie.childNode.length === edges &&
+    trie.terminalStart[nodeCount] === trie.terminalPattern.length &&
+    ascending(trie.childStart) &&
+    ascending(trie.terminalStart) &&
+    allIn(trie.childNode, 1, nodeCount) &&
+    allIn(trie.childToken, 0, tokenCount) &&
+    allIn(trie.terminalPattern, 0, patternLengths.length) &&
+    endsAtDepth(trie, nodeCount, patternLengths);
+  if (!ok) throw new WasimError('BAD_COMPILED_VOCAB');
+  return trie;
+}
+
+/** Every node but the root has one parent, numbered before it (so no cycle); patterns end at their length. */
+function endsAtDepth(trie: Trie, nodeCount: number, patternLengths: ArrayLike<number>): boolean {
+  const depth = new Int32Array(nodeCount).fill(-1);
+  depth[0] = 0;
+  for (let v = 0; v < nodeCount; v++) {
+    for (let e = trie.childStart[v]!; e < trie.childStart[v + 1]!; e++) {
+      const child = trie.childNode[e]!;
+      if (child <= v || depth[child] !== -1) return false;
+      depth[child] = depth[v]! + 1;
+    }
+    for (let t = trie.terminalStart[v]!; t < trie.terminalStart[v + 1]!; t++) if (patternLengths[trie.terminalPattern[t]!] !== depth[v]) return false;
+  }
+  return true;
+}
+
+export function ascending(a: Ints): boolean {
+  for (let i = 1; i < a.length; i++) if (a[i]! < a[i - 1]!) return false;
+  return true;
+}
+
+/** Every value in [lo, hi). */
+export function allIn(a: Ints, lo: number, hi: number): boolean {
+  for (let i = 0; i < a.length; i++) if (!(a[i]! >= lo && a[i]! < hi)) return false;
+  return true;
+}
+
