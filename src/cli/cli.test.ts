@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { RICH, V3 } from '../core/testing/legacy-vocabularies.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'wasim.js');
@@ -220,4 +221,29 @@ test('a compiled vocabulary tags as its source does; a damaged one is refused wi
     assert.match(r.stderr, /BAD_COMPILED_VOCAB|damaged/, name);
     noStackTrace(r.stderr);
   }
+});
+
+test('vocab upgrade rewrites a compiled vocabulary of an older version as a fresh compile writes it; a source vocabulary is refused', () => {
+  const old = join(tmp, 'rich.compiled.json');
+  writeFileSync(old, V3);
+  const source = join(tmp, 'rich.jsonl');
+  writeFileSync(source, RICH.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  const upgraded = join(tmp, 'rich-upgraded.wasim');
+  const u = wasim(['vocab', 'upgrade', old, upgraded]);
+  assert.equal(u.code, 0, u.stderr);
+  assert.match(u.stderr, /upgraded 6 tags, 9 forms/);
+  const fresh = join(tmp, 'rich-fresh.wasim');
+  assert.equal(wasim(['vocab', 'compile', source, '-o', fresh, NO_HINTS]).code, 0);
+  assert.deepEqual(readFileSync(upgraded), readFileSync(fresh));
+  const article = 'وصل وفد حماس إلى القاهرة، وقال مسؤول مصري إن المفاوضات بشأن قطاع غزة مستمرة';
+  const fromOld = wasim(['tag', '-', '--vocab', old, '--format', 'json'], article);
+  assert.equal(fromOld.code, 0, fromOld.stderr);
+  assert.match(fromOld.stdout, /حماس/);
+  assert.equal(wasim(['tag', '-', '--vocab', upgraded, '--format', 'json'], article).stdout, fromOld.stdout);
+  const refused = wasim(['vocab', 'upgrade', VOCAB, join(tmp, 'never.wasim')]);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /BAD_COMPILED_VOCAB|no compiled vocabulary/);
+  assert.match(refused.stderr, /wasim vocab compile/);
+  noStackTrace(refused.stderr);
+  assert.equal(existsSync(join(tmp, 'never.wasim')), false);
 });

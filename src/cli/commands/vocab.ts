@@ -1,9 +1,9 @@
-/** `wasim vocab stats|lint|export|compile`: inspect, check, convert and compile vocabularies. */
+/** `wasim vocab stats|lint|export|compile|upgrade`: inspect, check, convert, compile and upgrade vocabularies. */
 import type { Command } from 'commander';
-import { compileVocabulary, foldKey, serializeCompiled, TAG_TYPES, WasimError, type VocabEntry } from '../../core/index.js';
+import { compileVocabulary, deserializeCompiled, foldKey, isWasimError, serializeCompiled, TAG_TYPES, WasimError, type CompiledVocabulary, type VocabEntry } from '../../core/index.js';
 import { parseVocabulary } from '../../core/vocabulary/parse.js';
 import { writeOutputFile } from '../../node/output-file.js';
-import { defaultHints, formatFromPath, readDefaultEntries, readTextFile } from '../../node/vocab-file.js';
+import { defaultHints, formatFromPath, readCompiledFile, readDefaultEntries, readTextFile } from '../../node/vocab-file.js';
 import { EXIT_INPUT_FAILED, EXIT_OK, parseVocabFormat, reportError, usageError } from '../common.js';
 
 interface Loaded {
@@ -108,6 +108,16 @@ export function exportVocabulary(entries: readonly VocabEntry[], format: string)
   throw usageError(`--format must be txt, csv or jsonl, got "${format}"`);
 }
 
+/** A compiled vocabulary of any version, read: refused naming the command a source vocabulary needs. */
+function readAnyCompiled(path: string): CompiledVocabulary {
+  try {
+    return deserializeCompiled(readCompiledFile(path));
+  } catch (e) {
+    if (isWasimError(e) && e.code === 'BAD_COMPILED_VOCAB') throw new WasimError('BAD_COMPILED_VOCAB', `${path} is no compiled vocabulary of a known version, or is damaged (compile a source vocabulary with \`wasim vocab compile\`)`);
+    throw e;
+  }
+}
+
 function formatStats(s: VocabStats, source: string): string {
   const lines = [`vocabulary: ${source}`, `entries: ${s.entries}`, `distinct labels (after folding): ${s.tags}`];
   for (const [t, n] of Object.entries(s.byType)) lines.push(`  ${t}: ${n}`);
@@ -180,6 +190,19 @@ export function registerVocab(program: Command): Command {
         const compiled = compileVocabulary(loaded.entries, opts.hints === false ? {} : defaultHints());
         writeOutputFile(opts.output, serializeCompiled(compiled));
         process.stderr.write(`compiled ${compiled.tags.length} tags, ${compiled.patterns.length} forms → ${opts.output}\n`);
+        return EXIT_OK;
+      }),
+    );
+  vocab
+    .command('upgrade')
+    .argument('<in>', 'compiled vocabulary of any version (a .wasim file, or a .compiled.json from before the binary form)')
+    .argument('<out>', 'where to write it in the current form')
+    .description('rewrite a compiled vocabulary of an older version in the current form (it loads faster)')
+    .action(
+      wrap('upgrade', (input: string, output: string) => {
+        const compiled = readAnyCompiled(input);
+        writeOutputFile(output, serializeCompiled(compiled));
+        process.stderr.write(`upgraded ${compiled.tags.length} tags, ${compiled.patterns.length} forms → ${output}\n`);
         return EXIT_OK;
       }),
     );

@@ -4,9 +4,9 @@
  */
 import { WasimError } from '../errors.js';
 import type { TagType } from '../types.js';
-import { ContainerReader, ContainerWriter, isBinaryContainer, type Ints, type StringList } from './codec/pack.js';
+import { ContainerReader, ContainerWriter, isBinaryContainer, jsonObject, type Ints, type StringList } from './codec/pack.js';
 import { readLegacy } from './codec/legacy.js';
-import { emptyCompiled, entityNumbers, entityOfKey, isEntityNumbering, newTag, NONE_REWRITTEN, tagTableOf, type CompiledTag, type CompiledVocabulary, type Pattern, type TagTable } from './compile.js';
+import { emptyCompiled, entityNumbers, entityOfKey, isEntityNumbering, makePattern, makeTag, NONE_REWRITTEN, tagTableOf, type CompiledTag, type CompiledVocabulary, type Pattern, type TagTable } from './compile.js';
 import { Rows } from './rows.js';
 import { allIn, ascending, checkedTrie, type Trie } from './trie.js';
 
@@ -46,11 +46,6 @@ const SAME_AS_KEY = -2;
 /** The entity a tag has without hints: entityOfKey(key). */
 const KEY_ENTITY = -3;
 
-/** Field order of tags as newTag makes them; a tag merged later may have gained fields after entity. */
-const TAG_FIELDS = ['id', 'label', 'type', 'parent', 'ambiguous', 'key', 'labelTokens', 'entity', 'nisbaLabel'] as const;
-/** Field order of patterns as addPattern makes them. */
-const PATTERN_FIELDS = ['tag', 'lights', 'rewritten', 'nisba', 'alias', 'inflectionBaseLight', 'nisbaBaseLight'] as const;
-
 // Bits of the flag columns: a boolean field's presence and value.
 const AMBIGUOUS = 1;
 const HAS_NISBA_LABEL = 2;
@@ -66,39 +61,16 @@ interface MetaV4 {
   patterns: number;
   tokens: number;
   nodeCount: number;
-  /** Field orders other than the usual one; row order k + 1 in a `.order` column is orders[k]. */
+  /**
+   * Object key orders of rows, from writers that stored them: row order k + 1 in a `.order`
+   * column was orders[k]. Key order is not data (rows are made in one order, see makeTag), so
+   * this writer writes none and every `.order` value 0, and the reader checks them only.
+   */
   tagOrders: string[][];
   patternOrders: string[][];
 }
 
-/**
- * Field orders of rows: 0 for the usual order (`fields` without the ones a row lacks), k + 1 for
- * the k-th other order. Fields outside `fields` cannot be stored: an error, not a silent loss.
- */
-function ordersOf(rows: readonly object[], fields: readonly string[], what: string): { order: Int32Array; others: string[][] } {
-  const order = new Int32Array(rows.length);
-  const others: string[][] = [];
-  const ids = new Map<string, number>();
-  rows.forEach((row, r) => {
-    const rec = row as Record<string, unknown>;
-    const own = Object.keys(row).filter((f) => rec[f] !== undefined);
-    let k = 0;
-    for (const f of fields) if (k < own.length && own[k] === f) k++;
-    if (k === own.length) return;
-    if (own.some((f) => !fields.includes(f))) throw new Error(`serializeCompiled: ${what} ${r} has a field the format does not know: ${own.join(', ')}`);
-    const sig = own.join(',');
-    let id = ids.get(sig);
-    if (id === undefined) {
-      others.push(own);
-      id = others.length;
-      ids.set(sig, id);
-    }
-    order[r] = id;
-  });
-  return { order, others };
-}
-
-function writeTags(out: ContainerWriter, tags: readonly CompiledTag[], entityNumber: Int32Array, strings: StringTable): string[][] {
+function writeTags(out: ContainerWriter, tags: readonly CompiledTag[], entityNumber: Int32Array, strings: StringTable): void {
   const n = tags.length;
   const id = new Int32Array(n);
   const label = new Int32Array(n);
@@ -122,12 +94,19 @@ function writeTags(out: ContainerWriter, tags: readonly CompiledTag[], entityNum
     labelTokens[r] = t.labelTokens;
     entity[r] = t.entity === entityOfKey(t.key) ? KEY_ENTITY : strings.ref(t.entity);
   }
-  const { order, others } = ordersOf(tags, TAG_FIELDS, 'tag');
-  for (const [name, column] of Object.entries({ id, label, type, parent, key, flags, labelTokens, entity, order, entityNumber })) out.ints(`tags.${name}`, column);
-  return others;
+  out.ints('tags.id', id);
+  out.ints('tags.label', label);
+  out.ints('tags.type', type);
+  out.ints('tags.parent', parent);
+  out.ints('tags.key', key);
+  out.ints('tags.flags', flags);
+  out.ints('tags.labelTokens', labelTokens);
+  out.ints('tags.entity', entity);
+  out.ints('tags.order', new Int32Array(n));
+  out.ints('tags.entityNumber', entityNumber);
 }
 
-function writePatterns(out: ContainerWriter, patterns: readonly Pattern[], strings: StringTable): string[][] {
+function writePatterns(out: ContainerWriter, patterns: readonly Pattern[], strings: StringTable): void {
   const n = patterns.length;
   const tag = new Int32Array(n);
   const lightCount = new Int32Array(n);
@@ -151,9 +130,14 @@ function writePatterns(out: ContainerWriter, patterns: readonly Pattern[], strin
     inflection[r] = optional(p.inflectionBaseLight);
     nisbaBase[r] = optional(p.nisbaBaseLight);
   }
-  const { order, others } = ordersOf(patterns, PATTERN_FIELDS, 'pattern');
-  for (const [name, column] of Object.entries({ tag, lightCount, lights, rewritten, flags, inflection, nisbaBase, order })) out.ints(`patterns.${name}`, column);
-  return others;
+  out.ints('patterns.tag', tag);
+  out.ints('patterns.lightCount', lightCount);
+  out.ints('patterns.lights', lights);
+  out.ints('patterns.rewritten', rewritten);
+  out.ints('patterns.flags', flags);
+  out.ints('patterns.inflection', inflection);
+  out.ints('patterns.nisbaBase', nisbaBase);
+  out.ints('patterns.order', new Int32Array(n));
 }
 
 function writeIndex(out: ContainerWriter, name: string, map: ReadonlyMap<string, readonly number[]>, strings: StringTable): void {
@@ -179,13 +163,27 @@ export function serializeCompiled(cv: CompiledVocabulary): Uint8Array {
   for (const token of tokens) strings.ref(token);
   if (strings.list.length !== tokens.length) throw new Error('serializeCompiled: token ids are not 0 … n - 1');
   const out = new ContainerWriter();
-  const tagOrders = writeTags(out, cv.tags.toArray(), cv.tagTable.entityOf, strings);
-  const patternOrders = writePatterns(out, cv.patterns.toArray(), strings);
+  writeTags(out, cv.tags.toArray(), cv.tagTable.entityOf, strings);
+  writePatterns(out, cv.patterns.toArray(), strings);
   writeIndex(out, 'inflection', cv.inflection, strings);
   writeIndex(out, 'nisbaBases', cv.nisbaBases, strings);
-  for (const [name, column] of Object.entries(cv.trie)) out.ints(`trie.${name}`, column as Int32Array);
+  const trie = cv.trie;
+  out.ints('trie.childStart', trie.childStart);
+  out.ints('trie.childToken', trie.childToken);
+  out.ints('trie.childNode', trie.childNode);
+  out.ints('trie.terminalStart', trie.terminalStart);
+  out.ints('trie.terminalPattern', trie.terminalPattern);
   out.strings('strings', strings.list);
-  const meta: MetaV4 = { format: 'wasim-compiled', version: 4, tags: cv.tags.length, patterns: cv.patterns.length, tokens: tokens.length, nodeCount: cv.nodeCount, tagOrders, patternOrders };
+  const meta = jsonObject([
+    ['format', JSON.stringify('wasim-compiled')],
+    ['version', String(FORMAT_VERSION)],
+    ['tags', String(cv.tags.length)],
+    ['patterns', String(cv.patterns.length)],
+    ['tokens', String(tokens.length)],
+    ['nodeCount', String(cv.nodeCount)],
+    ['tagOrders', '[]'],
+    ['patternOrders', '[]'],
+  ]);
   return out.finish(meta);
 }
 
@@ -198,15 +196,6 @@ function column(r: ContainerReader, name: string, rows: number): Ints {
 
 function isOrders(x: unknown): x is string[][] {
   return Array.isArray(x) && x.every((o) => Array.isArray(o) && o.every((f) => typeof f === 'string'));
-}
-
-/** A row in one of the other field orders: its fields copied in that order, which must be all of them. */
-function reordered<T>(fields: Record<string, unknown>, order: readonly string[] | undefined): T {
-  const present = Object.keys(fields).filter((f) => fields[f] !== undefined);
-  if (order === undefined || order.length !== present.length || !order.every((f) => fields[f] !== undefined)) throw new WasimError('BAD_COMPILED_VOCAB');
-  const row: Record<string, unknown> = {};
-  for (const f of order) row[f] = fields[f];
-  return row as T;
 }
 
 /** Every value is `marker` or a string index: the row loops then read strings without checks. */
@@ -223,10 +212,17 @@ function kept(r: ContainerReader, name: string, rows: number): Ints {
   return column(r, name, rows).slice();
 }
 
+/**
+ * A `.order` column: each value 0 or the number of one of the file's other key orders. Read
+ * only to refuse a damaged file; the rows are made in the one order of makeTag.
+ */
+function checkOrders(r: ContainerReader, name: string, rows: number, orders: number): void {
+  if (!allIn(column(r, name, rows), 0, orders + 1)) throw new WasimError('BAD_COMPILED_VOCAB');
+}
+
 /*
  * Tags and patterns of a serialised vocabulary are made when first asked for (see Rows): the
- * load checks every column, so that making a row cannot fail, and makes at once only the rare
- * rows in another field order, whose order it must check against their fields.
+ * load checks every column, so that making a row cannot fail.
  */
 function readTags(r: ContainerReader, meta: MetaV4, strings: StringList): { tags: Rows<CompiledTag>; table: TagTable } {
   const n = meta.tags;
@@ -238,7 +234,7 @@ function readTags(r: ContainerReader, meta: MetaV4, strings: StringList): { tags
   const flags = kept(r, 'tags.flags', n);
   const labelTokens = kept(r, 'tags.labelTokens', n);
   const entity = kept(r, 'tags.entity', n);
-  const order = kept(r, 'tags.order', n);
+  checkOrders(r, 'tags.order', n, meta.tagOrders.length);
   const S = strings.length;
   const checked = refsIn(key, 0, S) && refsIn(id, SAME_AS_KEY, S) && refsIn(label, SAME_AS_KEY, S) && refsIn(type, ABSENT, S) && refsIn(parent, ABSENT, S) && refsIn(entity, KEY_ENTITY, S);
   if (!checked) throw new WasimError('BAD_COMPILED_VOCAB');
@@ -246,33 +242,13 @@ function readTags(r: ContainerReader, meta: MetaV4, strings: StringList): { tags
     const tagKey = strings.get(key[i]!);
     const tagId = id[i] === SAME_AS_KEY ? tagKey : strings.get(id[i]!);
     const tagLabel = label[i] === SAME_AS_KEY ? tagKey : strings.get(label[i]!);
-    const typeText = type[i] === ABSENT ? undefined : strings.get(type[i]!);
-    const tagType = typeText as TagType | undefined;
+    const tagType = type[i] === ABSENT ? undefined : (strings.get(type[i]!) as TagType);
     const tagParent = parent[i] === ABSENT ? undefined : strings.get(parent[i]!);
     const tagEntity = entity[i] === KEY_ENTITY ? entityOfKey(tagKey) : strings.get(entity[i]!);
     const f = flags[i]!;
-    // newTag leaves out an empty type or parent: such a tag takes the general path.
-    if (order[i] === 0 && typeText !== '' && tagParent !== '') {
-      const tag = newTag(tagId, tagLabel, tagType, tagParent, (f & AMBIGUOUS) !== 0, tagKey, tagEntity);
-      tag.labelTokens = labelTokens[i]!;
-      if (f & HAS_NISBA_LABEL) tag.nisbaLabel = (f & NISBA_LABEL) !== 0;
-      return tag;
-    }
-    const fields = {
-      id: tagId,
-      label: tagLabel,
-      type: tagType,
-      parent: tagParent,
-      ambiguous: (f & AMBIGUOUS) !== 0,
-      key: tagKey,
-      labelTokens: labelTokens[i]!,
-      entity: tagEntity,
-      nisbaLabel: f & HAS_NISBA_LABEL ? (f & NISBA_LABEL) !== 0 : undefined,
-    };
-    return reordered<CompiledTag>(fields, order[i] === 0 ? TAG_FIELDS.filter((name) => fields[name] !== undefined) : meta.tagOrders[order[i]! - 1]);
+    return makeTag(tagId, tagLabel, tagType, tagParent, (f & AMBIGUOUS) !== 0, tagKey, labelTokens[i]!, tagEntity, f & HAS_NISBA_LABEL ? (f & NISBA_LABEL) !== 0 : undefined);
   };
   const tags = Rows.lazy(n, make);
-  for (let i = 0; i < n; i++) if (order[i] !== 0) tags.get(i);
   // Files written before the entity numbers were: numbered here from the entities' names.
   const entityOf = r.has('tags.entityNumber')
     ? Int32Array.from(column(r, 'tags.entityNumber', n))
@@ -326,7 +302,7 @@ function readPatterns(r: ContainerReader, meta: MetaV4, strings: StringList): Ro
   const flags = kept(r, 'patterns.flags', n);
   const inflection = kept(r, 'patterns.inflection', n);
   const nisbaBase = kept(r, 'patterns.nisbaBase', n);
-  const order = kept(r, 'patterns.order', n);
+  checkOrders(r, 'patterns.order', n, meta.patternOrders.length);
   const lights = r.ints('patterns.lights').slice();
   // Positions among all the lights of the rewritten ones (few), ascending.
   const rewritten = r.ints('patterns.rewritten').slice();
@@ -355,27 +331,9 @@ function readPatterns(r: ContainerReader, meta: MetaV4, strings: StringList): Ro
     const f = flags[i]!;
     const infl = inflection[i]!;
     const nb = nisbaBase[i]!;
-    if (order[i] === 0) {
-      const p: Pattern = { tag: tag[i]!, lights: ls, rewritten: rw, nisba: (f & NISBA) !== 0 };
-      if (f & HAS_ALIAS) p.alias = (f & ALIAS) !== 0;
-      if (infl !== ABSENT) p.inflectionBaseLight = strings.get(infl);
-      if (nb !== ABSENT) p.nisbaBaseLight = strings.get(nb);
-      return p;
-    }
-    const fields = {
-      tag: tag[i]!,
-      lights: ls,
-      rewritten: rw,
-      nisba: (f & NISBA) !== 0,
-      alias: f & HAS_ALIAS ? (f & ALIAS) !== 0 : undefined,
-      inflectionBaseLight: infl === ABSENT ? undefined : strings.get(infl),
-      nisbaBaseLight: nb === ABSENT ? undefined : strings.get(nb),
-    };
-    return reordered<Pattern>(fields, meta.patternOrders[order[i]! - 1]);
+    return makePattern(tag[i]!, ls, rw, (f & NISBA) !== 0, f & HAS_ALIAS ? (f & ALIAS) !== 0 : undefined, infl === ABSENT ? undefined : strings.get(infl), nb === ABSENT ? undefined : strings.get(nb));
   };
-  const patterns = Rows.lazy(n, make);
-  for (let i = 0; i < n; i++) if (order[i] !== 0) patterns.get(i);
-  return patterns;
+  return Rows.lazy(n, make);
 }
 
 function readIndex(r: ContainerReader, name: string, strings: StringList, bases: Ints, into: Map<string, number[]>): void {

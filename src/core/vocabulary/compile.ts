@@ -239,13 +239,56 @@ function addPattern(cv: CompiledVocabulary, trie: TrieBuilder, tagIndex: number,
 }
 
 /**
- * A new tag, its label's tokens not yet counted. Optional fields are left out rather than
- * undefined, and the fields keep the order the serialised form has always had.
+ * A tag made field by field in the one order every tag has, an absent field left out rather
+ * than undefined: tags share a few object shapes, whatever the order their fields became known
+ * in, and an equal tag is an equal object wherever it was made (compiled or read from a file).
  */
-export function newTag(id: string, label: string, type: TagType | undefined, parent: string | undefined, ambiguous: boolean, key: string, entity: string): CompiledTag {
-  const labelTokens = 0;
-  if (type) return parent ? { id, label, type, parent, ambiguous, key, labelTokens, entity } : { id, label, type, ambiguous, key, labelTokens, entity };
-  return parent ? { id, label, parent, ambiguous, key, labelTokens, entity } : { id, label, ambiguous, key, labelTokens, entity };
+export function makeTag(
+  id: string,
+  label: string,
+  type: TagType | undefined,
+  parent: string | undefined,
+  ambiguous: boolean,
+  key: string,
+  labelTokens: number,
+  entity: string,
+  nisbaLabel?: boolean,
+): CompiledTag {
+  const tag: CompiledTag =
+    type !== undefined
+      ? parent !== undefined
+        ? { id, label, type, parent, ambiguous, key, labelTokens, entity }
+        : { id, label, type, ambiguous, key, labelTokens, entity }
+      : parent !== undefined
+        ? { id, label, parent, ambiguous, key, labelTokens, entity }
+        : { id, label, ambiguous, key, labelTokens, entity };
+  // Last of the fields, so adding it keeps the order.
+  if (nisbaLabel !== undefined) tag.nisbaLabel = nisbaLabel;
+  return tag;
+}
+
+/** The tag's fields in the order of makeTag (a tag given in any order, as an older file's reader makes it). */
+export function inTagOrder(t: CompiledTag): CompiledTag {
+  return makeTag(t.id, t.label, t.type, t.parent, t.ambiguous, t.key, t.labelTokens, t.entity, t.nisbaLabel);
+}
+
+/** A pattern made field by field in the one order every pattern has (see makeTag). */
+export function makePattern(tag: number, lights: string[], rewritten: boolean[], nisba: boolean, alias?: boolean, inflectionBaseLight?: string, nisbaBaseLight?: string): Pattern {
+  const p: Pattern = { tag, lights, rewritten, nisba };
+  if (alias !== undefined) p.alias = alias;
+  if (inflectionBaseLight !== undefined) p.inflectionBaseLight = inflectionBaseLight;
+  if (nisbaBaseLight !== undefined) p.nisbaBaseLight = nisbaBaseLight;
+  return p;
+}
+
+/** The pattern's fields in the order of makePattern. */
+export function inPatternOrder(p: Pattern): Pattern {
+  return makePattern(p.tag, p.lights, p.rewritten, p.nisba, p.alias, p.inflectionBaseLight, p.nisbaBaseLight);
+}
+
+/** A new tag, its label's tokens not yet counted; an empty type or parent is none. */
+function newTag(id: string, label: string, type: TagType | undefined, parent: string | undefined, ambiguous: boolean, key: string, entity: string): CompiledTag {
+  return makeTag(id, label, type || undefined, parent || undefined, ambiguous, key, 0, entity);
 }
 
 /**
@@ -314,19 +357,14 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
       const tag = cv.tags.get(index);
       byId.set(e.id, index);
       hasId[index] = true;
-      tag.id = e.id;
-      if (e.type) {
-        tag.entity = e.id;
-        labelNamed[index] = false;
-      }
-      if (!tag.type && e.type) tag.type = e.type;
-      if (!tag.parent && e.parent) tag.parent = e.parent;
-      if (e.ambiguous) tag.ambiguous = true;
+      if (e.type) labelNamed[index] = false;
+      // Made anew rather than given the fields it lacked: see makeTag.
+      cv.tags.set(index, newTag(e.id, tag.label, tag.type || e.type, tag.parent || e.parent, tag.ambiguous || e.ambiguous === true, tag.key, e.type ? e.id : tag.entity));
     } else if (e.id === undefined || byId.get(e.id) === index) {
       const tag = cv.tags.get(index);
       if (e.label !== tag.label) cv.warnings.push(`"${e.label}" folds like "${tag.label}": one tag, reported as "${tag.label}"`);
-      if (!tag.type && e.type) tag.type = e.type;
-      if (e.ambiguous) tag.ambiguous = true;
+      if (!tag.type && e.type) cv.tags.set(index, newTag(tag.id, tag.label, e.type, tag.parent, tag.ambiguous, tag.key, tag.entity));
+      if (e.ambiguous) cv.tags.get(index).ambiguous = true;
     }
     if (!isNew) (moreNames[index] ??= []).push(e.label);
     if (e.aliases?.length) (moreNames[index] ??= []).push(...e.aliases);

@@ -56,6 +56,13 @@ export class Rows<T> implements Iterable<T> {
     return this.items.push(item) - 1;
   }
 
+  /** Replaces a row (a vocabulary being compiled). */
+  set(index: number, item: T): void {
+    if (this.make !== undefined) throw new Error('Rows.set: rows read from a serialised form are fixed');
+    if (!(index >= 0 && index < this.items.length && Number.isInteger(index))) throw new RangeError(`row ${index} of ${this.length}`);
+    this.items[index] = item;
+  }
+
   *[Symbol.iterator](): Iterator<T> {
     for (let i = 0; i < this.length; i++) yield this.get(i);
   }

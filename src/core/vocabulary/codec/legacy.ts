@@ -4,7 +4,7 @@
  * writes these forms any more.
  */
 import { WasimError } from '../../errors.js';
-import { emptyCompiled, entityOfKey, INFLECTABLE_TYPES, LABEL_ENTITY_PREFIX, NONE_REWRITTEN, separateEntities, tagTableOfRows, type CompiledTag, type CompiledVocabulary, type Pattern } from '../compile.js';
+import { emptyCompiled, entityOfKey, INFLECTABLE_TYPES, inPatternOrder, inTagOrder, LABEL_ENTITY_PREFIX, NONE_REWRITTEN, separateEntities, tagTableOfRows, type CompiledTag, type CompiledVocabulary, type Pattern } from '../compile.js';
 import { Rows } from '../rows.js';
 import { buildTrie, checkedTrie, type Trie } from '../trie.js';
 import { unpackInts } from './pack.js';
@@ -298,8 +298,9 @@ export function readLegacy(input: string | Uint8Array): CompiledVocabulary {
   const tags = data.version === 1 ? data.tags : fromColumns<CompiledTag>(data.tags);
   const patterns = data.version === 1 ? data.patterns : fromColumns<Pattern>(data.patterns);
   // A loop, not push(...): a spread of a million tags overflows the call stack.
-  for (const tag of tags) cv.tags.push(tag);
-  for (const pattern of patterns) cv.patterns.push(pattern);
+  // In the fields' one order (these forms kept each row's own), as a fresh compile makes them.
+  for (const tag of tags) cv.tags.push(inTagOrder(tag));
+  for (const pattern of patterns) cv.patterns.push(inPatternOrder(pattern));
   renameLabelEntities(cv.tags.toArray());
   const tokens = data.tokens.split('\n');
   for (let id = 0; id < tokens.length; id++) cv.tokenIds.set(tokens[id]!, id);
@@ -343,8 +344,8 @@ function fromV3(data: SerializedV3): CompiledVocabulary {
   if (!Array.isArray(strings)) throw new WasimError('BAD_COMPILED_VOCAB');
   const cv: CompiledVocabulary = {
     ...emptyCompiled(),
-    tags: Rows.of(fromPacked<CompiledTag>(data.tags, strings, TAG_DERIVATIONS)),
-    patterns: Rows.of(fromPacked<Pattern>(data.patterns, strings)),
+    tags: Rows.of(fromPacked<CompiledTag>(data.tags, strings, TAG_DERIVATIONS).map(inTagOrder)),
+    patterns: Rows.of(fromPacked<Pattern>(data.patterns, strings).map(inPatternOrder)),
   };
   renameLabelEntities(cv.tags.toArray());
   const tokens = data.tokens.split('\n');

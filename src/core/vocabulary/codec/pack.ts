@@ -159,15 +159,39 @@ interface ContainerHeader {
   checksum: typeof CHECKSUM;
 }
 
+/**
+ * The JSON text of an object whose fields are given in order, each value as JSON text: the
+ * header is written field by field, in the order the code says, whatever the key order of an
+ * object it came from (and names that look like numbers, which JavaScript objects move first,
+ * stay where they are put).
+ */
+export function jsonObject(fields: readonly (readonly [string, string])[]): string {
+  let out = '{';
+  for (let i = 0; i < fields.length; i++) out += (i > 0 ? ',' : '') + JSON.stringify(fields[i]![0]) + ':' + fields[i]![1];
+  return out + '}';
+}
+
+function placeJson(p: SectionPlace): string {
+  const fields: [string, string][] = [
+    ['at', String(p.at)],
+    ['bytes', String(p.bytes)],
+  ];
+  if (p.width !== undefined) fields.push(['width', String(p.width)]);
+  return jsonObject(fields);
+}
+
 export class ContainerWriter {
   private readonly parts: Uint8Array[] = [];
-  private readonly sections: Record<string, SectionPlace> = {};
-  private readonly escapes: Record<string, [number, string][]> = {};
+  /** Sections in the order they were written, which is their order in the header and in the file. */
+  private readonly sections: [string, SectionPlace][] = [];
+  private readonly names = new Set<string>();
+  private readonly escapes: [string, [number, string][]][] = [];
   private length = 0;
 
   private add(name: string, bytes: Uint8Array, width?: number): void {
-    if (this.sections[name]) throw new Error(`section ${name} written twice`);
-    this.sections[name] = width === undefined ? { at: this.length, bytes: bytes.length } : { at: this.length, bytes: bytes.length, width };
+    if (this.names.has(name)) throw new Error(`section ${name} written twice`);
+    this.names.add(name);
+    this.sections.push([name, width === undefined ? { at: this.length, bytes: bytes.length } : { at: this.length, bytes: bytes.length, width }]);
     this.parts.push(bytes);
     const padded = align4(bytes.length);
     if (padded > bytes.length) this.parts.push(new Uint8Array(padded - bytes.length));
@@ -215,13 +239,20 @@ export class ContainerWriter {
     }
     this.add(name, bytes);
     this.ints(`${name}.lengths`, lengths);
-    if (escapes.length > 0) this.escapes[name] = escapes;
+    if (escapes.length > 0) this.escapes.push([name, escapes]);
   }
 
-  /** The container; `meta`: what the reader gets back as its header's meta. */
-  finish(meta: unknown): Uint8Array {
-    const header: ContainerHeader = { sections: this.sections, escapes: this.escapes, length: this.length, meta, checksum: CHECKSUM };
-    const json = new TextEncoder().encode(JSON.stringify(header));
+  /** The container; `meta`: JSON text, what the reader gets back (parsed) as its header's meta. */
+  finish(meta: string): Uint8Array {
+    // The fields of ContainerHeader.
+    const header = jsonObject([
+      ['sections', jsonObject(this.sections.map(([name, place]) => [name, placeJson(place)]))],
+      ['escapes', jsonObject(this.escapes.map(([name, list]) => [name, JSON.stringify(list)]))],
+      ['length', String(this.length)],
+      ['meta', meta],
+      ['checksum', JSON.stringify(CHECKSUM)],
+    ]);
+    const json = new TextEncoder().encode(header);
     const start = align4(MAGIC.length + 4 + json.length);
     const end = start + this.length;
     const out = new Uint8Array(end + CHECKSUM_BYTES);
