@@ -11,6 +11,7 @@ import { tokenize, type Token } from '../tokenize.js';
 import type { TagType, VocabEntry } from '../types.js';
 import { canonicalKey } from '../variants.js';
 import { Rows } from './rows.js';
+import { StringFilter, StringIndex } from './string-index.js';
 import { buildTrie, TrieBuilder, type Trie } from './trie.js';
 
 export interface CompiledTag {
@@ -116,14 +117,9 @@ export function tagTableOf(entityOf: Int32Array, nisbaLabel: (tag: number) => bo
 
 /** Dense entity numbers of `count` tags given their entities' names. */
 export function entityNumbers(count: number, entityName: (tag: number) => string): Int32Array {
-  const numbers = new Map<string, number>();
+  const names = new StringIndex(count);
   const out = new Int32Array(count);
-  for (let i = 0; i < count; i++) {
-    const name = entityName(i);
-    let n = numbers.get(name);
-    if (n === undefined) numbers.set(name, (n = numbers.size));
-    out[i] = n;
-  }
+  for (let i = 0; i < count; i++) out[i] = names.add(entityName(i));
   return out;
 }
 
@@ -184,15 +180,38 @@ function rewrittenOf(tokens: readonly Token[], keys: readonly string[]): boolean
   return (NONE_REWRITTEN[tokens.length] ??= new Array<boolean>(tokens.length).fill(false));
 }
 
+/** A token's light form, or its canonical key where a variant rule rewrote it. */
+function lightOf(token: Token, key: string): string {
+  return key === token.key ? token.light : key;
+}
+
+/**
+ * The lights of a pattern. Array literals for the usual lengths: V8 allocates what a literal
+ * makes straight in the old generation once it sees such arrays outlive their function, as a
+ * vocabulary's do, and a million of them are then not copied out of the young generation.
+ */
+function lightsOf(tokens: readonly Token[], keys: readonly string[]): string[] {
+  switch (tokens.length) {
+    case 1:
+      return [lightOf(tokens[0]!, keys[0]!)];
+    case 2:
+      return [lightOf(tokens[0]!, keys[0]!), lightOf(tokens[1]!, keys[1]!)];
+    case 3:
+      return [lightOf(tokens[0]!, keys[0]!), lightOf(tokens[1]!, keys[1]!), lightOf(tokens[2]!, keys[2]!)];
+    default:
+      return tokens.map((t, k) => lightOf(t, keys[k]!));
+  }
+}
+
 /**
  * Adds a form of a tag; returns its number of tokens. `seen`: the forms of the tag added so far,
  * when it has several (a tag's first form is always new).
  */
-function addPattern(cv: CompiledVocabulary, trie: TrieBuilder, tagIndex: number, form: string, isNisba: boolean, seen: Set<string> | undefined, isAlias = false): number {
+function addPattern(cv: CompiledVocabulary, trie: TrieBuilder, tokenIds: StringIndex, tagIndex: number, form: string, isNisba: boolean, seen: Set<string> | undefined, isAlias = false): number {
   const tokens = tokenize(form);
   if (tokens.length === 0) return 0;
   const keys = tokens.map((t) => canonicalKey(t.key));
-  const lights = tokens.map((t, k) => (keys[k] === t.key ? t.light : keys[k]!));
+  const lights = lightsOf(tokens, keys);
   if (seen !== undefined) {
     const dedupe = keys.join(' ') + '\u0000' + lights.join(' ') + (isNisba ? '\u0000n' : '');
     if (seen.has(dedupe)) return tokens.length;
@@ -204,12 +223,8 @@ function addPattern(cv: CompiledVocabulary, trie: TrieBuilder, tagIndex: number,
   cv.patterns.push(pattern);
   let node = 0;
   for (const key of keys) {
-    let id = cv.tokenIds.get(key);
-    if (id === undefined) {
-      id = cv.tokenIds.size;
-      if (id >= MAX_TOKENS) throw new WasimError('INPUT_TOO_LARGE', `vocabulary has more than ${MAX_TOKENS} distinct tokens`);
-      cv.tokenIds.set(key, id);
-    }
+    const id = tokenIds.add(key);
+    if (id >= MAX_TOKENS) throw new WasimError('INPUT_TOO_LARGE', `vocabulary has more than ${MAX_TOKENS} distinct tokens`);
     node = trie.child(node, id);
   }
   trie.ends[patternId] = node;
@@ -317,9 +332,16 @@ export const LABEL_ENTITY_PREFIX = 'key:';
  */
 export function compileVocabulary(entries: readonly VocabEntry[], options: CompileOptions = {}): CompiledVocabulary {
   const cv = emptyCompiled();
-  const trie = new TrieBuilder();
+  // Most labels have two tokens or fewer, and most tokens are shared: an edge or so per entry.
+  const trie = new TrieBuilder(entries.length + (entries.length >>> 1));
+  const tokens = new StringIndex(entries.length >>> 2);
   const byId = new Map<string, number>();
-  const byKey = new Map<string, number>();
+  // Folded labels, and per folded label the first tag made with it, or -1 while there is none.
+  const keys = new StringIndex(entries.length);
+  const tagOfKey: number[] = [];
+  const { typeHints, ambiguousHints, entityHints, aliasHints, nisbaHints } = options;
+  const keyHints = typeHints || ambiguousHints || entityHints ? new StringFilter([typeHints?.keys() ?? [], ambiguousHints ?? [], entityHints?.keys() ?? []]) : undefined;
+  const entityLoans = aliasHints || nisbaHints ? new StringFilter([aliasHints?.keys() ?? [], nisbaHints?.keys() ?? []]) : undefined;
   // The names of a tag after its label, and its nisba forms, for the few tags that have any
   // (a million tags would otherwise hold a million lists).
   const moreNames: (string[] | undefined)[] = [];
@@ -330,7 +352,9 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
   for (const e of entries) {
     const key = foldKey(e.label);
     if (!key) continue;
-    const named = byKey.get(key);
+    const keyNumber = keys.add(key);
+    if (keyNumber === tagOfKey.length) tagOfKey.push(-1);
+    const named = tagOfKey[keyNumber] === -1 ? undefined : tagOfKey[keyNumber];
     // The same name with another parent is another place or person (زنجبار in Tanzania, and
     // «زنجبار (اليمن)»): a tag of its own, named by its label and parent.
     const otherOne = e.id === undefined && named !== undefined && !hasId[named] && (e.parent ?? '') !== (cv.tags.get(named).parent ?? '');
@@ -341,10 +365,12 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
     const isNew = index === undefined;
     if (index === undefined) {
       index = cv.tags.length;
-      const type = e.type ?? options.typeHints?.get(key);
-      const ambiguous = e.ambiguous ?? options.ambiguousHints?.has(key) ?? false;
+      // The filter has every hinted key: one it refuses is in no hint map.
+      const hintable = keyHints?.mayHave(key) === true;
+      const type = e.type ?? (hintable ? typeHints?.get(key) : undefined);
+      const ambiguous = e.ambiguous ?? (hintable ? ambiguousHints?.has(key) : undefined) ?? false;
       const qualifiedId = otherOne && e.parent !== undefined ? `${e.label} (${e.parent})` : undefined;
-      const hinted = qualifiedId ?? (e.id !== undefined && e.type ? e.id : options.entityHints?.get(key));
+      const hinted = qualifiedId ?? (e.id !== undefined && e.type ? e.id : hintable ? entityHints?.get(key) : undefined);
       const entity = hinted ?? entityOfKey(key);
       labelNamed.push(hinted === undefined);
       cv.tags.push(newTag(e.id ?? qualifiedId ?? key, e.label, type, e.parent, ambiguous, key, entity));
@@ -352,7 +378,7 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
       nisbaForms.push(undefined);
       if (e.id !== undefined) byId.set(e.id, index);
       hasId.push(e.id !== undefined);
-      if (named === undefined) byKey.set(key, index);
+      if (named === undefined) tagOfKey[keyNumber] = index;
     } else if (e.id !== undefined && !hasId[index]) {
       const tag = cv.tags.get(index);
       byId.set(e.id, index);
@@ -371,16 +397,16 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
     if (e.nisba?.length) (nisbaForms[index] ??= []).push(...e.nisba);
   }
   separateEntities(cv.tags.toArray(), labelNamed);
-  if (options.aliasHints) {
+  if (aliasHints) {
     cv.tags.forEach((tag, index) => {
       // A topic's aliases are the words that signal it, not other names for it: not lent.
-      const lent = tag.type === 'topic' ? undefined : options.aliasHints!.get(tag.entity);
+      const lent = tag.type === 'topic' || !entityLoans!.mayHave(tag.entity) ? undefined : aliasHints.get(tag.entity);
       if (lent?.length && !tag.nisbaLabel) (moreNames[index] ??= []).push(...lent);
     });
   }
-  if (options.nisbaHints) {
+  if (nisbaHints) {
     cv.tags.forEach((tag, index) => {
-      const lent = options.nisbaHints!.get(tag.entity);
+      const lent = entityLoans!.mayHave(tag.entity) ? nisbaHints.get(tag.entity) : undefined;
       if (!lent) return;
       if (lent.some((n) => foldKey(n) === tag.key)) tag.nisbaLabel = true;
       else if (tag.type === 'place' && lent.length > 0) (nisbaForms[index] ??= []).push(...lent);
@@ -392,13 +418,14 @@ export function compileVocabulary(entries: readonly VocabEntry[], options: Compi
     const seen = names.length + nisba.length > 0 ? new Set<string>() : undefined;
     const tag = cv.tags.get(index);
     // The label comes first: its tokens are counted as it is added.
-    tag.labelTokens = addPattern(cv, trie, index, tag.label, false, seen);
-    for (const name of names) addPattern(cv, trie, index, name, false, seen, foldKey(name) !== tag.key);
-    for (const n of nisba) addPattern(cv, trie, index, n, true, seen);
+    tag.labelTokens = addPattern(cv, trie, tokens, index, tag.label, false, seen);
+    for (const name of names) addPattern(cv, trie, tokens, index, name, false, seen, foldKey(name) !== tag.key);
+    for (const n of nisba) addPattern(cv, trie, tokens, index, n, true, seen);
   });
   if (cv.tags.length === 0) throw new WasimError('EMPTY_VOCAB');
+  for (let id = 0; id < tokens.size; id++) cv.tokenIds.set(tokens.strings[id]!, id);
   cv.nodeCount = trie.nodeCount;
-  cv.trie = buildTrie(trie.nodeCount, cv.tokenIds.size, trie.edges(), trie.ends);
+  cv.trie = buildTrie(trie.nodeCount, tokens.size, trie.edges(), trie.ends);
   cv.tagTable = tagTableOfRows(cv.tags);
   return cv;
 }

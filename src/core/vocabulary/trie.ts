@@ -42,11 +42,19 @@ export function trieChild(trie: Trie, node: number, token: number): number {
  */
 export class TrieBuilder {
   nodeCount = 1;
-  private mask = (1 << 12) - 1;
+  private mask: number;
   /** Per slot: parent (-1 when free), token, child. */
-  private table = new Int32Array(3 << 12).fill(-1);
+  private table: Int32Array;
   private size = 0;
   readonly ends: number[] = [];
+
+  /** `expectedEdges`: how many edges are likely, so that the table need not grow while they are added. */
+  constructor(expectedEdges = 0) {
+    let capacity = 1 << 12;
+    while (capacity < expectedEdges * 2) capacity *= 2;
+    this.mask = capacity - 1;
+    this.table = new Int32Array(3 * capacity).fill(-1);
+  }
 
   private slot(node: number, token: number): number {
     let h = Math.imul(node, 0x9e3779b1) ^ Math.imul(token + 1, 0x85ebca77);
