@@ -251,7 +251,7 @@ function readTags(r: ContainerReader, meta: MetaV4, strings: StringList): { tags
   const tags = Rows.lazy(n, make);
   // Files written before the entity numbers were: numbered here from the entities' names.
   const entityOf = r.has('tags.entityNumber')
-    ? Int32Array.from(column(r, 'tags.entityNumber', n))
+    ? new Int32Array(column(r, 'tags.entityNumber', n))
     : entityNumbers(n, (i) => (entity[i] === KEY_ENTITY ? entityOfKey(strings.get(key[i]!)) : strings.get(entity[i]!)));
   if (!isEntityNumbering(entityOf)) throw new WasimError('BAD_COMPILED_VOCAB');
   const table = tagTableOf(

@@ -142,9 +142,8 @@ export function buildTrie(nodeCount: number, tokenCount: number, edges: Int32Arr
 /**
  * The trie if its rows and references are in range and it is a tree whose patterns end at the
  * depth of their number of tokens: the matcher reads a pattern's lights by the depth it walked,
- * and a damaged file must not send it astray.
+ * and a damaged file must not send it astray. `patternLengths`: the number of tokens of each pattern.
  */
-/** `patternLengths`: the number of tokens of each pattern. */
 export function checkedTrie(trie: Trie, nodeCount: number, tokenCount: number, patternLengths: ArrayLike<number>): Trie {
   const edges = trie.childToken.length;
   const ok =
@@ -155,27 +154,39 @@ export function checkedTrie(trie: Trie, nodeCount: number, tokenCount: number, p
     trie.childStart[nodeCount] === edges &&
     trie.childNode.length === edges &&
     trie.terminalStart[nodeCount] === trie.terminalPattern.length &&
-    ascending(trie.childStart) &&
-    ascending(trie.terminalStart) &&
-    allIn(trie.childNode, 1, nodeCount) &&
-    allIn(trie.childToken, 0, tokenCount) &&
-    allIn(trie.terminalPattern, 0, patternLengths.length) &&
-    endsAtDepth(trie, nodeCount, patternLengths);
+    isTree(trie, nodeCount, tokenCount, patternLengths);
   if (!ok) throw new WasimError('BAD_COMPILED_VOCAB');
   return trie;
 }
 
-/** Every node but the root has one parent, numbered before it (so no cycle); patterns end at their length. */
-function endsAtDepth(trie: Trie, nodeCount: number, patternLengths: ArrayLike<number>): boolean {
+/**
+ * Rows ascending, tokens, nodes and patterns in range, every node but the root with one parent
+ * numbered before it (so no cycle), patterns ending at their length: in one pass over the rows,
+ * which a million-tag trie reads once instead of six times. The row ends are checked by the caller.
+ */
+function isTree(trie: Trie, nodeCount: number, tokenCount: number, patternLengths: ArrayLike<number>): boolean {
+  const { childStart, childToken, childNode, terminalStart, terminalPattern } = trie;
+  const patterns = patternLengths.length;
   const depth = new Int32Array(nodeCount).fill(-1);
   depth[0] = 0;
+  let e = 0;
+  let t = 0;
   for (let v = 0; v < nodeCount; v++) {
-    for (let e = trie.childStart[v]!; e < trie.childStart[v + 1]!; e++) {
-      const child = trie.childNode[e]!;
-      if (child <= v || depth[child] !== -1) return false;
-      depth[child] = depth[v]! + 1;
+    const d = depth[v]!;
+    const edgesEnd = childStart[v + 1]!;
+    if (edgesEnd < e) return false;
+    for (; e < edgesEnd; e++) {
+      const token = childToken[e]!;
+      const child = childNode[e]!;
+      if (!(token >= 0 && token < tokenCount && child > v && child < nodeCount) || depth[child] !== -1) return false;
+      depth[child] = d + 1;
     }
-    for (let t = trie.terminalStart[v]!; t < trie.terminalStart[v + 1]!; t++) if (patternLengths[trie.terminalPattern[t]!] !== depth[v]) return false;
+    const terminalsEnd = terminalStart[v + 1]!;
+    if (terminalsEnd < t) return false;
+    for (; t < terminalsEnd; t++) {
+      const p = terminalPattern[t]!;
+      if (!(p >= 0 && p < patterns) || patternLengths[p] !== d) return false;
+    }
   }
   return true;
 }
