@@ -123,13 +123,27 @@ export function entityNumbers(count: number, entityName: (tag: number) => string
   return out;
 }
 
-/** The tag table of tags held as objects. */
+/** The tag table of tags held as objects: tagTableOf(entityNumbers(…), …) in one pass over them. */
 export function tagTableOfRows(tags: Rows<CompiledTag>): TagTable {
-  return tagTableOf(
-    entityNumbers(tags.length, (i) => tags.get(i).entity),
-    (i) => tags.get(i).nisbaLabel === true,
-    (i) => tags.get(i).labelTokens,
-  );
+  const n = tags.length;
+  const names = new StringIndex(n);
+  const entityOf = new Int32Array(n);
+  const multiWord = new Uint8Array(n);
+  // Per entity number, as entities are numbered: its first tag, and its first tag not named by a nisba.
+  const firstOfEntity: number[] = [];
+  const namedOfEntity: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const tag = tags.get(i);
+    const e = names.add(tag.entity);
+    entityOf[i] = e;
+    if (e === firstOfEntity.length) {
+      firstOfEntity.push(i);
+      namedOfEntity.push(-1);
+    }
+    if (namedOfEntity[e] === -1 && tag.nisbaLabel !== true) namedOfEntity[e] = i;
+    multiWord[i] = tag.labelTokens > 1 ? 1 : 0;
+  }
+  return { entityOf, firstOfEntity: new Int32Array(firstOfEntity), namedOfEntity: new Int32Array(namedOfEntity), multiWord };
 }
 
 /** Are these entity numbers dense and in the order of first tags (each at most one more than any before)? */
