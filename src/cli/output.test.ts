@@ -42,6 +42,8 @@ function oneLine(r: Run, command: string, reason: RegExp): void {
 
 const articles = Array.from({ length: 300 }, (_, i) => JSON.stringify({ id: `a${i}`, title: 'مباحثات في القاهرة', body: 'بحث وزير الخارجية في مصر مع نظيره ملف المياه في القاهرة. '.repeat(20) })).join('\n') + '\n';
 const INPUT = join(tmp, 'articles.jsonl');
+// A directory that cannot exist: inside this test's own fresh temporary directory.
+const MISSING = join(tmp, 'missing-dir');
 writeFileSync(INPUT, articles);
 
 /** Standard output on a file descriptor of this path, for the length of one run. */
@@ -58,7 +60,7 @@ const hasDevFull = existsSync('/dev/full');
 
 for (const jobs of ['1', '2']) {
   test(`tag --jobs ${jobs}: --output in a missing directory, a directory, a full disk — one line, exit 1`, () => {
-    oneLine(wasim(['tag', '--vocab', VOCAB, '--input', INPUT, '--output', '/nonexistent-dir/o.jsonl', '--jobs', jobs]), 'tag', /\/nonexistent-dir\/o\.jsonl: no such directory/);
+    oneLine(wasim(['tag', '--vocab', VOCAB, '--input', INPUT, '--output', join(MISSING, 'o.jsonl'), '--jobs', jobs]), 'tag', /missing-dir\/o\.jsonl: no such directory/);
     oneLine(wasim(['tag', '--vocab', VOCAB, '--input', INPUT, '--output', tmp, '--jobs', jobs]), 'tag', /is a directory/);
     if (hasDevFull) {
       oneLine(wasim(['tag', '--vocab', VOCAB, '--input', INPUT, '--output', '/dev/full', '--jobs', jobs]), 'tag', /\/dev\/full: no space left on device/);
@@ -95,11 +97,11 @@ test('every command writing to standard output: a full disk is one line, exit 1'
 });
 
 test('files named with -o: a missing directory and a full disk are one line, exit 1', () => {
-  oneLine(wasim(['vocab', 'compile', VOCAB, '-o', '/nonexistent-dir/v.wasim']), 'vocab compile', /no such directory/);
+  oneLine(wasim(['vocab', 'compile', VOCAB, '-o', join(MISSING, 'v.wasim')]), 'vocab compile', /no such directory/);
   oneLine(wasim(['vocab', 'compile', VOCAB, '-o', tmp]), 'vocab compile', /is a directory/);
-  oneLine(wasim(['ingest', FEED, '--no-fetch-pages', '-o', '/nonexistent-dir/a.jsonl']), 'ingest', /no such directory/);
+  oneLine(wasim(['ingest', FEED, '--no-fetch-pages', '-o', join(MISSING, 'a.jsonl')]), 'ingest', /no such directory/);
   // Before any request to the site (none listens on port 1).
-  oneLine(wasim(['wordpress', 'pull', '--site', 'http://127.0.0.1:1', '-o', '/nonexistent-dir/p.jsonl']), 'wordpress pull', /no such directory/);
+  oneLine(wasim(['wordpress', 'pull', '--site', 'http://127.0.0.1:1', '-o', join(MISSING, 'p.jsonl')]), 'wordpress pull', /no such directory/);
   oneLine(wasim(['wordpress', 'import-tags', '--site', 'http://127.0.0.1:1', '-o', tmp]), 'wordpress import-tags', /is a directory/);
   if (hasDevFull) {
     oneLine(wasim(['vocab', 'compile', VOCAB, '-o', '/dev/full']), 'vocab compile', /no space left on device/);
