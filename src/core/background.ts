@@ -11,6 +11,7 @@
  * This module is pure (no I/O): the Node loader in src/node/background.ts parses the
  * committed files in data/background/ and hands the result to `createBackgroundModel`.
  */
+import { FNV_OFFSET, fnvRange, fnvStep } from './hash.js';
 import { matchTokens } from './match.js';
 import { tokenize } from './tokenize.js';
 
@@ -424,22 +425,14 @@ class SortedTsvTable {
   }
 
   private lookup(a: string, b: string, pair: boolean): number {
-    let h = hashUnits(a, HASH_SEED);
-    if (pair) h = hashUnits(b, Math.imul(h ^ SEPARATOR_BYTE, FNV_PRIME));
+    let h = fnvRange(a, 0, a.length);
+    if (pair) h = fnvRange(b, 0, b.length, fnvStep(h, SEPARATOR_BYTE));
     for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
       const line = this.slots[i]! - 1;
       if (line < 0) return -1;
       if (sameKey(this.bytes, this.keyStart[line]!, this.keyEnd[line]!, a, b, pair)) return line;
     }
   }
-}
-
-const HASH_SEED = 0x811c9dc5 | 0;
-const FNV_PRIME = 0x01000193;
-
-function hashUnits(s: string, h: number): number {
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
-  return h;
 }
 
 /**
@@ -467,10 +460,10 @@ function nextUnit(bytes: Uint8Array, p: number): number {
 }
 
 function utf8Hash(bytes: Uint8Array, from: number, to: number): number {
-  let h = HASH_SEED;
+  let h = FNV_OFFSET;
   for (let p = from; p < to; ) {
     p = nextUnit(bytes, p);
-    h = Math.imul(h ^ unit, FNV_PRIME);
+    h = fnvStep(h, unit);
   }
   return h;
 }

@@ -8,7 +8,7 @@
  */
 import { WasimError } from './errors.js';
 import { foldKey } from './fold.js';
-import { articleOffset, inflectionBase, nisbaBaseFor } from './morph.js';
+import { articleOffset, inflectionBase, nisbaBaseFor, withoutArticle } from './morph.js';
 import { ContainerReader, ContainerWriter, isBinaryContainer, unpackInts, type Ints, type StringList } from './pack.js';
 import { Rows } from './rows.js';
 import { tokenize, type Token } from './tokenize.js';
@@ -64,7 +64,7 @@ export interface CompileOptions {
 
 /** The entity of a tag without hints: its folded label without the article (مفاوضات = المفاوضات). */
 export function entityOfKey(key: string): string {
-  return key.startsWith('ال') && key.length >= 5 && !key.includes(' ') ? key.slice(2) : key;
+  return key.includes(' ') ? key : withoutArticle(key);
 }
 
 export interface CompiledVocabulary {

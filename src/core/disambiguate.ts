@@ -30,7 +30,7 @@ import { analysesOf, type Match, type WordAnalysis } from './match.js';
 import type { Token } from './tokenize.js';
 import { CUE_WINDOW, confirmingCuesFor } from './cues.js';
 import { keyOfLight } from './fold.js';
-import { PROCLITICS } from './morph.js';
+import { PROCLITICS, withoutArticle } from './morph.js';
 import type { TagType } from './types.js';
 
 /** Matches below this confidence are dropped: the span is not a mention of the entry. */
@@ -176,7 +176,7 @@ function commonWord(bg: BackgroundModel, key: string): boolean {
   if (df > PARTICLE_SHARE * bg.documents) return true;
   // Short words only: given names (محمد، إسماعيل) and agencies (رويترز) are rare in headlines too.
   if (key.length <= 3 && df >= COMMON_MIN_DF && bg.titleRate(key) < COMMON_TITLE_RATE) return true;
-  const bare = key.startsWith('ال') && key.length > 4 ? key.slice(2) : key;
+  const bare = withoutArticle(key);
   const definite = bare === key ? 'ال' + key : key;
   const a = bg.df(bare);
   const b = bg.df(definite);

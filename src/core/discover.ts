@@ -22,6 +22,7 @@ import { EVIDENCE_KINDS, fieldView, findFrames, spanKey, spanText, TYPE_WEIGHT, 
 import { COMMON_SHARE } from './discover-frames.js';
 import { DETACHABLE_ORG_HEADS, GIVEN_NAMES, headOf, PATRONYM_LINKS, looksTransliterated, NAME_JOINERS, PLACE_HEADS, KEPT_PLACE_HEADS } from './discover-lexicon.js';
 import { foldKey } from './fold.js';
+import { withoutArticle } from './morph.js';
 import { matchText } from './match.js';
 import { oneVowelApart } from './names.js';
 import { tokenize } from './tokenize.js';
@@ -415,7 +416,7 @@ export class Discovery {
     const groups = new Map<string, Seen[]>();
     for (const s of list) {
       const words = s.key.split(' ');
-      const norm = words.map((w) => skeleton(w.startsWith('ال') && w.length >= 5 ? w.slice(2) : w)).join(' ');
+      const norm = words.map((w) => skeleton(withoutArticle(w))).join(' ');
       const g = groups.get(norm);
       if (g === undefined) groups.set(norm, [s]);
       else g.push(s);
@@ -443,8 +444,8 @@ export class Discovery {
       const x = wa[i]!;
       const y = wb[i]!;
       if (x === y) continue;
-      const bx = x.startsWith('ال') && x.length >= 5 ? x.slice(2) : x;
-      const by = y.startsWith('ال') && y.length >= 5 ? y.slice(2) : y;
+      const bx = withoutArticle(x);
+      const by = withoutArticle(y);
       if (bx === by && i === 0) continue;
       if (++diffs > 1) return false;
       if (!oneVowelApart(bx, by)) return false;

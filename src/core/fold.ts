@@ -12,6 +12,22 @@
  * Light and key forms always have the same length, letter for letter.
  */
 
+/**
+ * Format marks: zero-width space, ZWNJ, ZWJ, LRM, RLM, the bidi embeddings and isolates, the
+ * Arabic letter mark, the soft hyphen and the BOM. Invisible, they are no part of the writing:
+ * copy-paste leaves them inside words and labels.
+ */
+export function isFormatMark(c: number): boolean {
+  return (
+    (c >= 0x200b && c <= 0x200f) ||
+    (c >= 0x202a && c <= 0x202e) ||
+    (c >= 0x2066 && c <= 0x2069) ||
+    c === 0xfeff ||
+    c === 0x061c || // Arabic letter mark
+    c === 0x00ad // soft hyphen
+  );
+}
+
 /** Characters dropped entirely: tashkeel, Quranic marks, superscript alef, tatweel, format marks. */
 export function isIgnorable(c: number): boolean {
   return (
@@ -20,12 +36,7 @@ export function isIgnorable(c: number): boolean {
     c === 0x0670 ||
     (c >= 0x06d6 && c <= 0x06ed) ||
     c === 0x0640 || // tatweel
-    c === 0x061c || // Arabic letter mark
-    c === 0x00ad || // soft hyphen
-    (c >= 0x200b && c <= 0x200f) ||
-    (c >= 0x202a && c <= 0x202e) ||
-    (c >= 0x2066 && c <= 0x2069) ||
-    c === 0xfeff ||
+    isFormatMark(c) ||
     (c >= 0xfe00 && c <= 0xfe0f) // variation selectors
   );
 }

@@ -12,6 +12,7 @@ import type { BackgroundModel } from './background.js';
 import type { CompiledVocabulary, Pattern } from './compile.js';
 import { INFLECTABLE_TYPES, trieChild } from './compile.js';
 import { compatible } from './fold.js';
+import { fnvRange } from './hash.js';
 import { ARTICLE, ARTICLE_PREFIXES, INFLECTION_ENDINGS, MIN_BASE, MIN_INFLECTION_BASE, MIN_STEM, NISBA_ENDINGS, POSSESSIVE_SUFFIXES, PROCLITICS } from './morph.js';
 import { INTERN_SLOTS, internSlots, type Token } from './tokenize.js';
 import type { MatchKind } from './types.js';
@@ -98,7 +99,7 @@ function addCandidate(list: Candidate[], key: string, light: string, kind: Match
 export function firstTokenCandidates(key: string, light: string, known: KeyFilter = ANY_KEY): Candidate[] {
   const out: Candidate[] = [{ key, light, kind: 'exact' }];
   const add = (article: boolean, from: number, kind: MatchKind): void => {
-    if (!known.mayHave(article ? hashRange(key, from, key.length, ARTICLE_HASH) : hashRange(key, from, key.length))) return;
+    if (!known.mayHave(article ? fnvRange(key, from, key.length, ARTICLE_HASH) : fnvRange(key, from, key.length))) return;
     const s = key.slice(from);
     const l = light.slice(from);
     if (article) addCandidate(out, ARTICLE + s, ARTICLE + l, kind);
@@ -130,15 +131,7 @@ export function firstTokenCandidates(key: string, light: string, known: KeyFilte
  * so before the reading's string is built and looked up: a false "maybe" costs one real
  * lookup, a "no" is always right.
  */
-const HASH_SEED = 0x811c9dc5 | 0;
-
-/** FNV-1a over s[from, to), continuing from h: hashRange(a + b) = hashRange(b, …, hashRange(a)). */
-function hashRange(s: string, from: number, to: number, h = HASH_SEED): number {
-  for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h;
-}
-
-const ARTICLE_HASH = hashRange(ARTICLE, 0, ARTICLE.length);
+const ARTICLE_HASH = fnvRange(ARTICLE, 0, ARTICLE.length);
 
 interface KeyFilter {
   mayHave(hash: number): boolean;
@@ -156,7 +149,7 @@ class HashFilter implements KeyFilter {
     this.slots = new Int32Array(size);
     this.mask = size - 1;
     for (const k of keys) {
-      const h = hashRange(k, 0, k.length) || 1;
+      const h = fnvRange(k, 0, k.length) || 1;
       let i = (h ^ (h >>> 16)) & this.mask;
       while (this.slots[i] !== 0 && this.slots[i] !== h) i = (i + 1) & this.mask;
       this.slots[i] = h;
@@ -385,7 +378,7 @@ function endingHits(cv: CompiledVocabulary, known: KeyFilter, s: Stem, endings: 
   const bases = kind === 'inflected' ? cv.inflection : cv.nisbaBases;
   for (const e of endings) {
     if (s.key.length - e.length < minBase || !s.key.endsWith(e)) continue;
-    if (!known.mayHave(hashRange(s.key, 0, s.key.length - e.length))) continue;
+    if (!known.mayHave(fnvRange(s.key, 0, s.key.length - e.length))) continue;
     const base = s.key.slice(0, s.key.length - e.length);
     const pids = bases.get(base);
     if (pids === undefined) continue;

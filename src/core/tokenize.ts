@@ -4,7 +4,8 @@
  * next to Arabic letters (بـ2015 → ب | 2015). Diacritics, tatweel and zero-width / bidi
  * marks inside a word are skipped without breaking it. Offsets index the original string.
  */
-import { isIgnorable, keyOfLight, lightCodeOfUnit, lightOfUnit } from './fold.js';
+import { isFormatMark, isIgnorable, keyOfLight, lightCodeOfUnit, lightOfUnit } from './fold.js';
+import { FNV_OFFSET, fnvStep } from './hash.js';
 
 export type Script = 'arabic' | 'latin' | 'digit';
 
@@ -36,12 +37,7 @@ function classify(c: number): number {
   if ((c >= 0x0660 && c <= 0x0669) || (c >= 0x06f0 && c <= 0x06f9)) return C_DIGIT;
   // A zero-width space separates words; the other format marks sit inside them.
   if (c === 0x200b) return C_SEP;
-  if (isIgnorable(c)) {
-    if ((c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0xfeff || c === 0x061c || c === 0x00ad) {
-      return C_FORMAT;
-    }
-    return C_MARK;
-  }
+  if (isIgnorable(c)) return isFormatMark(c) ? C_FORMAT : C_MARK;
   // Ligatures of whole phrases (ﷺ, ﷻ, ﷽) expand to several words: they are not one token.
   if (c >= 0xfdf0 && c <= 0xfdff && String.fromCharCode(c).normalize('NFKC').includes(' ')) return C_SEP;
   if (
@@ -105,8 +101,6 @@ export const INTERN_SLOTS = 1 << 18;
 const INTERN_LIMIT = INTERN_SLOTS >>> 1;
 /** Longer tokens (few, and rarely repeated) get fresh strings. */
 const MAX_INTERNED = 40;
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 0x01000193;
 const internHash = new Int32Array(INTERN_SLOTS);
 const internLight: (string | undefined)[] = new Array<string | undefined>(INTERN_SLOTS).fill(undefined);
 const internKey: string[] = new Array<string>(INTERN_SLOTS).fill('');
@@ -242,7 +236,7 @@ export function tokenize(text: string): Token[] {
       if (lc !== c) lightIsText = false;
       if (n === lightBuf.length) growLightBuf();
       lightBuf[n++] = lc;
-      hash = Math.imul(hash ^ lc, FNV_PRIME);
+      hash = fnvStep(hash, lc);
     } else {
       lightIsText = false;
       const light = lightOfUnit(text[i]!);
@@ -250,7 +244,7 @@ export function tokenize(text: string): Token[] {
         const lu = light.charCodeAt(u);
         if (n === lightBuf.length) growLightBuf();
         lightBuf[n++] = lu;
-        hash = Math.imul(hash ^ lu, FNV_PRIME);
+        hash = fnvStep(hash, lu);
       }
     }
     end = i + 1;
