@@ -4,7 +4,7 @@
  * next to Arabic letters (بـ2015 → ب | 2015). Diacritics, tatweel and zero-width / bidi
  * marks inside a word are skipped without breaking it. Offsets index the original string.
  */
-import { isFormatMark, isIgnorable, keyOfLight, lightCodeOfUnit, lightOfUnit } from './fold.js';
+import { isFormatMark, isIgnorable, keyOfLight, lightCodeOfUnit, lightOfUnit, UnitMemo } from './fold.js';
 import { FNV_OFFSET, fnvStep } from './hash.js';
 
 export type Script = 'arabic' | 'latin' | 'digit';
@@ -29,7 +29,6 @@ const C_DIGIT = 4; // Arabic-Indic or ASCII digit
 const C_MARK = 5; // diacritic / tatweel: belongs to the letter before it
 const C_FORMAT = 6; // zero-width and bidi marks: skipped, never part of a span's edge
 
-const classTable = new Uint8Array(0x10000);
 const LETTER_RE = /\p{L}/u;
 
 function classify(c: number): number {
@@ -59,13 +58,10 @@ function classify(c: number): number {
   return LETTER_RE.test(String.fromCharCode(c)) ? C_LATIN : C_SEP;
 }
 
+const CLASSES = new UnitMemo(classify);
+
 export function charClass(c: number): number {
-  let k = classTable[c]!;
-  if (k === 0) {
-    k = classify(c);
-    classTable[c] = k;
-  }
-  return k;
+  return CLASSES.get(c);
 }
 
 const scriptOf = (cls: number): Script => (cls === C_ARABIC ? 'arabic' : cls === C_DIGIT ? 'digit' : 'latin');
