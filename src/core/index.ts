@@ -5,7 +5,7 @@
 export * from './types.js';
 export * from './errors.js';
 export { foldKey, foldLight, keyOfLight, compatible, compatibleLetter } from './fold.js';
-export { tokenize, type Token, type Script } from './tokenize.js';
+export { createTokenizer, tokenize, Tokenizer, TokenizedText, type Token, type Script } from './tokenize.js';
 export { inexactNumbers, numberLiteral } from './json-numbers.js';
 export { parseVocabulary, type VocabFormat, type ParsedVocabulary, type VocabWarning } from './vocabulary.js';
 export {
@@ -20,7 +20,7 @@ export {
   type TagTable,
 } from './compile.js';
 export { Rows } from './rows.js';
-export { matchText, type Match } from './match.js';
+export { createMatcher, matchText, Matcher, type Match, type MatchedText } from './match.js';
 export { createTagger, DEFAULT_CUT, type Tagger, type TaggerOptions, type CandidateView } from './pipeline.js';
 export {
   ADAPTATION_FORMAT,

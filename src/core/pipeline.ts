@@ -2,15 +2,15 @@
  * The one place where the pipeline is wired: normalise → tokenise → match → disambiguate → score.
  */
 import { adaptGroup, formOf, prepareAdaptation, logit, logistic, type AdaptationModel, type PreparedAdaptation } from './adapt.js';
-import { collectCandidates, mentionOf, type FieldText } from './candidates.js';
+import { ArticleField, collectCandidates, mentionOf, type FieldText } from './candidates.js';
 import type { CompiledVocabulary } from './compile.js';
 import { createDisambiguationCache, disambiguate } from './disambiguate.js';
-import { matchText } from './match.js';
-import { withNameVariants } from './names.js';
+import { createMatcher } from './match.js';
+import { createNameVariantCache, nameVariants } from './names.js';
 import { foldKey } from './fold.js';
 import { DEFAULT_LIMITS, normaliseArticle, type NormaliseLimits } from './normalise.js';
 import { evidenceOf, scoreCandidates, viableCandidates, type Features, type Scored } from './rank.js';
-import { tokenize } from './tokenize.js';
+import { createTokenizer } from './tokenize.js';
 import type { BackgroundModel } from './background.js';
 import type { Field, TagOptions, TagResult } from './types.js';
 
@@ -63,17 +63,20 @@ const BOUND_SLACK = 1e-6;
 export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOptions = {}): Tagger {
   const limits = options.limits ?? DEFAULT_LIMITS;
   const defaults = { ...DEFAULT_CUT, ...options.defaults };
+  const tokenizer = createTokenizer();
+  const matcher = createMatcher(vocabulary);
+  const names = createNameVariantCache();
   const disambiguation = createDisambiguationCache();
   const adaptation = options.adaptation ? prepareAdaptation(vocabulary, options.adaptation) : undefined;
 
-  const fieldsOf = (input: unknown) => {
+  const fieldsOf = (input: unknown): FieldText[] => {
     const article = normaliseArticle(input, limits);
-    const matched: FieldText[] = (['title', 'body'] as Field[]).map((field) => {
-      const text = article[field];
-      const tokens = tokenize(text);
-      return { field, text, tokens, matches: withNameVariants(vocabulary, tokens, matchText(vocabulary, tokens), options.background) };
+    const matched = (['title', 'body'] as Field[]).map((field) => {
+      const tokenized = tokenizer.tokenize(article[field]);
+      return { field, tokenized, matches: nameVariants(vocabulary, tokenized, matcher.match(tokenized), options.background, names) };
     });
-    return disambiguate(vocabulary, matched, options.background, disambiguation);
+    const kept = disambiguate(vocabulary, matched, options.background, disambiguation);
+    return matched.map((f, k) => new ArticleField(f.field, f.tokenized, kept[k]!));
   };
 
   return {
