@@ -110,7 +110,7 @@ suggestions.forEach((s, rank) => {
     if (same !== undefined && !found.has(same)) found.set(same, { rank: rank + 1, type: s.type, label: s.label });
     const tokens = tokenizer.tokenize(text);
     for (const m of removedMatcher.match(tokens).matches) {
-      if (m.start !== 0 || m.end !== tokens.length) continue;
+      if (m.tokenStart !== 0 || m.tokenEnd !== tokens.length) continue;
       const r = Number(removedVocab.tags.get(m.tag).id.slice(1));
       if (!found.has(r)) found.set(r, { rank: rank + 1, type: s.type, label: s.label });
     }

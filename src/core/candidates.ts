@@ -60,7 +60,7 @@ export function collectCandidates(fields: readonly FieldText[], keep?: (tag: num
         c = { tag: m.tag, refs: [] };
         byTag.set(m.tag, c);
       }
-      c.refs.push({ field: f.field, match: m, start: f.tokenized.starts[m.start]!, end: f.tokenized.ends[m.end - 1]! });
+      c.refs.push({ field: f.field, match: m, start: f.tokenized.starts[m.tokenStart]!, end: f.tokenized.ends[m.tokenEnd - 1]! });
     }
   }
   return [...byTag.values()];

@@ -384,7 +384,7 @@ function withoutNamesakes(cv: CompiledVocabulary, kept: Match[], article: Articl
   let out: Match[] | undefined;
   for (let i = 0; i < kept.length; ) {
     let j = i + 1;
-    while (j < kept.length && kept[j]!.start === kept[i]!.start && kept[j]!.end === kept[i]!.end) j++;
+    while (j < kept.length && kept[j]!.tokenStart === kept[i]!.tokenStart && kept[j]!.tokenEnd === kept[i]!.tokenEnd) j++;
     // Only entries the vocabulary places (a parent, a country) can be told apart by the article.
     let placeable = false;
     for (let k = i; k < j && !placeable && j - i > 1; k++) placeable = hasPlace(cv, kept[k]!.tag, bg, cache);
@@ -447,7 +447,7 @@ export function disambiguate(cv: CompiledVocabulary, fields: readonly FieldMatch
       const tag = cv.tags.get(m.tag);
       // A topic noun without its article after a proclitic (لأمن، بأمن) is the noun itself, as
       // much as الأمن: the construct state, not an inflection.
-      if (m.kind === 'inflected' && m.end - m.start === 1 && (tag.type === 'topic' || tag.type === 'event') && isTopicNounForm(keys[m.start]!, tag.key)) m.kind = 'clitic';
+      if (m.kind === 'inflected' && m.tokenEnd - m.tokenStart === 1 && (tag.type === 'topic' || tag.type === 'event') && isTopicNounForm(keys[m.tokenStart]!, tag.key)) m.kind = 'clitic';
       const reasons = signalsOf(cv, tag, words, m, bg, cache, article);
       if (reasons === undefined) {
         m.confidence = 1;
@@ -620,16 +620,16 @@ function formOf(cv: CompiledVocabulary, pattern: number, cache: DisambiguationCa
 function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, m: Match, bg: BackgroundModel | undefined, cache: DisambiguationCache, article: ArticleContext): Signal[] | undefined {
   const tokens = words.tokenized;
   const keys = words.keys;
-  const single = m.end - m.start === 1;
-  const firstKey = keys[m.start]!;
-  const hasPrev = m.start > 0;
-  const hasNext = m.end < words.length;
-  const wf = words.bits(m.start);
-  const wp = hasPrev ? words.bits(m.start - 1) : 0;
-  const wn = hasNext ? words.bits(m.end) : 0;
+  const single = m.tokenEnd - m.tokenStart === 1;
+  const firstKey = keys[m.tokenStart]!;
+  const hasPrev = m.tokenStart > 0;
+  const hasNext = m.tokenEnd < words.length;
+  const wf = words.bits(m.tokenStart);
+  const wp = hasPrev ? words.bits(m.tokenStart - 1) : 0;
+  const wn = hasNext ? words.bits(m.tokenEnd) : 0;
   // Punctuation between tokens ends a phrase: a head or completer across it binds nothing.
-  const joinedBefore = hasPrev && words.joinedBefore(m.start);
-  const joinedAfter = hasNext && words.joinedBefore(m.end);
+  const joinedBefore = hasPrev && words.joinedBefore(m.tokenStart);
+  const joinedAfter = hasNext && words.joinedBefore(m.tokenEnd);
   let out: Signal[] | undefined;
   const facts = factsOf(cv, m.tag, bg, cache);
   const media = (facts & FACT_MEDIA) !== 0;
@@ -638,13 +638,13 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, 
 
   // A head noun before the name, looking back over titles and name links (مستشفى الملك فهد).
   if (joinedBefore && m.kind !== 'nisba' && (wp & (W_LINK | W_TITLE | W_FACILITY_HEAD | W_MEDIA_HEAD)) !== 0) {
-    let k = m.start - 1;
+    let k = m.tokenStart - 1;
     let wk = wp;
-    while (k > m.start - 4 && (wk & (W_LINK | W_TITLE)) !== 0 && --k >= 0) wk = words.bits(k);
+    while (k > m.tokenStart - 4 && (wk & (W_LINK | W_TITLE)) !== 0 && --k >= 0) wk = words.bits(k);
     // A preposition clitic ends a name: مستشفى الملك خالد بتبوك does mention Tabuk.
     const prepositionOn = m.kind === 'clitic' && /^[وف]?[بلك]/.test(firstKey);
     if (k >= 0 && (wk & W_FACILITY_HEAD) !== 0 && !prepositionOn) (out ??= []).push('headNoun');
-    else if (k >= 0 && !media && (wk & W_MEDIA_HEAD) !== 0 && k === m.start - 1) (out ??= []).push('citation');
+    else if (k >= 0 && !media && (wk & W_MEDIA_HEAD) !== 0 && k === m.tokenStart - 1) (out ??= []).push('citation');
   }
   // A word completing a longer name after it: الهلال الأحمر, كوريا الشمالية.
   if (single && joinedAfter && (facts & FACT_TOPIC) === 0 && (wn & W_COMPLETER) !== 0 && m.kind !== 'nisba') (out ??= []).push('completer');
@@ -656,11 +656,11 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, 
     }
     // After a title an indefinite word is a name (الأمير تركي); a definite nisba is its adjective (الرئيس السوري).
     else if (joinedBefore && (wp & W_TITLE) !== 0 && (facts & FACT_NAME_TYPE) !== 0 && !media && m.kind === 'exact' && (wf & W_ARTICLE) === 0) (out ??= []).push('personName');
-    else if ((wf & W_ARTICLE) === 0 && joinedAfter && (wn & (W_PATRONYM | W_ARTICLE)) !== 0 && words.givenName(m.start)) {
+    else if ((wf & W_ARTICLE) === 0 && joinedAfter && (wn & (W_PATRONYM | W_ARTICLE)) !== 0 && words.givenName(m.tokenStart)) {
       // تركي اليوسف، بدر السحيباني: a given name, then بن or a family name — the place it spells,
       // or a bare given name of the vocabulary, is a fragment of that person's name.
-      if ((wn & W_PATRONYM) !== 0 || (bg !== undefined && (wn & W_ARTICLE) !== 0 && words.df(m.end) < FAMILY_NAME_DF)) (out ??= []).push('personName');
-    } else if (joinedBefore && (wp & W_ARTICLE) === 0 && (m.kind === 'nisba' || (wf & W_ARTICLE) !== 0) && (words.givenName(m.start - 1) || (m.start > 1 && (words.bits(m.start - 2) & W_KUNYA) !== 0))) {
+      if ((wn & W_PATRONYM) !== 0 || (bg !== undefined && (wn & W_ARTICLE) !== 0 && words.df(m.tokenEnd) < FAMILY_NAME_DF)) (out ??= []).push('personName');
+    } else if (joinedBefore && (wp & W_ARTICLE) === 0 && (m.kind === 'nisba' || (wf & W_ARTICLE) !== 0) && (words.givenName(m.tokenStart - 1) || (m.tokenStart > 1 && (words.bits(m.tokenStart - 2) & W_KUNYA) !== 0))) {
       // سعد السويدي، محمد المصري، أبو بكر البغدادي: a place's nisba or name after a given name (or
       // a kunya) is a family name.
       (out ??= []).push('personName');
@@ -669,10 +669,10 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, 
 
   // A media outlet named in the first or last words of an article is its byline or its «read the
   // story in» footer, not what the article is about.
-  if (media && words.length > 2 * BYLINE_WORDS && (m.start < BYLINE_WORDS || m.end > words.length - BYLINE_WORDS)) (out ??= []).push('byline');
+  if (media && words.length > 2 * BYLINE_WORDS && (m.tokenStart < BYLINE_WORDS || m.tokenEnd > words.length - BYLINE_WORDS)) (out ??= []).push('byline');
 
   // A quoted source: لـ«الشرق الأوسط», وفقا لـ«الحياة».
-  if (!media && hasPrev && ((wp & W_SOURCE) !== 0 || (keys[m.start - 1] === 'ل' && tokens.joiner(m.start - 1))) && !person && QUOTE.test(gapBefore(tokens, m.start))) {
+  if (!media && hasPrev && ((wp & W_SOURCE) !== 0 || (keys[m.tokenStart - 1] === 'ل' && tokens.joiner(m.tokenStart - 1))) && !person && QUOTE.test(gapBefore(tokens, m.tokenStart))) {
     if (!out?.includes('citation')) (out ??= []).push('citation');
   }
 
@@ -680,7 +680,7 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, 
     // المرحلة الجديدة: both definite, the same gender: the word is an adjective of the noun.
     const sameGender = (wp & W_FEMININE) === (wf & W_FEMININE) && (wp & W_PLURAL_ENDING) === 0;
     const introduced = (facts & FACT_ORGANISATION) !== 0 && (wp & W_MEDIA_HEAD_EXACT) !== 0;
-    if (sameGender && !introduced && (ambiguous || (facts & FACT_TYPED) === 0 || (facts & (FACT_PLACE | FACT_ORGANISATION)) !== 0) && !(bg !== undefined && words.df(m.start) < RARE_DF)) (out ??= []).push('agreement');
+    if (sameGender && !introduced && (ambiguous || (facts & FACT_TYPED) === 0 || (facts & (FACT_PLACE | FACT_ORGANISATION)) !== 0) && !(bg !== undefined && words.df(m.tokenStart) < RARE_DF)) (out ??= []).push('agreement');
   }
 
   // A title before it or a patronym after it makes the word a name (الإمام علي، علي بن أبي طالب).
@@ -693,7 +693,7 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, 
   if (single && bg !== undefined && (m.kind === 'nisba' || m.kind === 'inflected')) {
     const form = formOf(cv, m.pattern, cache);
     if (!firstKey.endsWith(form)) {
-      const whole = words.df(m.start);
+      const whole = words.df(m.tokenStart);
       if (whole >= 30 && whole > 2 * bg.df(tag.key)) (out ??= []).push('derivedForm');
     }
   }
@@ -712,17 +712,17 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, 
   // An ambiguous name is confirmed by a word of its sense nearby (نادي الهلال، صحيفة «الحياة»).
   if (ambiguous && single && out === undefined) {
     const cues = confirmingCuesFor(tag);
-    let confirmed = media && QUOTE.test(gapBefore(tokens, m.start));
+    let confirmed = media && QUOTE.test(gapBefore(tokens, m.tokenStart));
     if (!confirmed && cues !== undefined && cues.size > 0) {
-      const to = Math.min(words.length, m.end + CUE_WINDOW);
-      for (let i = Math.max(0, m.start - CUE_WINDOW); i < to && !confirmed; i++) confirmed = (i < m.start || i >= m.end) && cues.has(keys[i]!);
+      const to = Math.min(words.length, m.tokenEnd + CUE_WINDOW);
+      for (let i = Math.max(0, m.tokenStart - CUE_WINDOW); i < to && !confirmed; i++) confirmed = (i < m.tokenStart || i >= m.tokenEnd) && cues.has(keys[i]!);
     }
     if (!confirmed) (out ??= []).push('ambiguousName');
   }
 
   // العديد من: the word governs the preposition after it in most of its uses.
   if (single && hasNext && joinedAfter && (wn & W_GOVERNED_PREPOSITION) !== 0 && !person && bg !== undefined) {
-    if (words.governs(m.start)) (out ??= []).push('governed');
+    if (words.governs(m.tokenStart)) (out ??= []).push('governed');
   }
   return out;
 }

@@ -254,12 +254,12 @@ export class Discovery {
   }
 
   private record(field: FieldView, hit: FrameHit, ordinal: number): void {
-    for (let end = hit.minEnd; end <= hit.end; end++) {
+    for (let end = hit.minTokenEnd; end <= hit.tokenEnd; end++) {
       if (NAME_JOINERS.has(field.keys[end - 1]!)) continue;
-      const key = spanKey(field, hit.start, end);
+      const key = spanKey(field, hit.tokenStart, end);
       let s = this.seen.get(key);
       if (s === undefined) {
-        s = { key, words: end - hit.start, frameArticles: 0, lastArticle: 0, strongArticles: 0, lastStrong: 0, votes: emptyVotes(), kinds: new Array<number>(EVIDENCE_KINDS.length).fill(0), surfaces: new Map(), parents: new Map(), merged: [] };
+        s = { key, words: end - hit.tokenStart, frameArticles: 0, lastArticle: 0, strongArticles: 0, lastStrong: 0, votes: emptyVotes(), kinds: new Array<number>(EVIDENCE_KINDS.length).fill(0), surfaces: new Map(), parents: new Map(), merged: [] };
         this.seen.set(key, s);
       }
       const kind = EVIDENCE_KINDS.indexOf(hit.evidence);
@@ -278,8 +278,8 @@ export class Discovery {
         const vote = hit.type === undefined ? -1 : VOTE_TYPES.indexOf(hit.type);
         if (vote >= 0) s.votes[vote]! += TYPE_WEIGHT[hit.evidence];
       }
-      bump(s.surfaces, spanText(field, hit.start, end));
-      if (hit.parent !== undefined && end === hit.end) bump(s.parents, hit.parent, 1, 5);
+      bump(s.surfaces, spanText(field, hit.tokenStart, end));
+      if (hit.parent !== undefined && end === hit.tokenEnd) bump(s.parents, hit.parent, 1, 5);
     }
   }
 
@@ -488,14 +488,14 @@ export class Discovery {
       const type = this.vocabulary.tags.get(m.tag).type;
       // A topic (جامعة ~ التعليم الجامعي) or a nisba (الخارجية ~ الخارجة) names no entity.
       if (type === 'topic' || m.kind === 'nisba' || m.kind === 'inflected') continue;
-      for (let k = m.start; k < m.end; k++) {
+      for (let k = m.tokenStart; k < m.tokenEnd; k++) {
         covered[k] = true;
         if (headKind === 'org' ? type === 'organisation' : type === 'place') orgPlace[k] = true;
       }
       // هاموند covers فيليب هاموند; محمد بن نايف covers محمد بن نايف بن عبدالعزيز آل سعود.
       // Not a patronym's tail: سلمان بن عبدالعزيز does not cover سلطان بن سلمان بن عبدالعزيز.
-      const afterLink = m.start > 0 && PATRONYM_LINKS.has(tokens.keys[m.start - 1]!);
-      if (type === 'person' && ((m.end === tokens.length && !afterLink) || (m.start === 0 && m.end - m.start >= 2))) personLast = true;
+      const afterLink = m.tokenStart > 0 && PATRONYM_LINKS.has(tokens.keys[m.tokenStart - 1]!);
+      if (type === 'person' && ((m.tokenEnd === tokens.length && !afterLink) || (m.tokenStart === 0 && m.tokenEnd - m.tokenStart >= 2))) personLast = true;
     }
     if (covered.every(Boolean)) return true;
     const votedPerson = s.votes[0] >= Math.max(s.votes[1], s.votes[2]);
@@ -521,12 +521,12 @@ export class Discovery {
       // (جامعة الملك in جامعة الملك سعود): the vocabulary's matches, topics and nisbas aside.
       const taken = this.vocabularySpans(tokens);
       for (const m of matcher.match(tokens).matches) {
-        if (taken !== undefined && this.insideVocabularyName(taken, m.start, m.end)) continue;
+        if (taken !== undefined && this.insideVocabularyName(taken, m.tokenStart, m.tokenEnd)) continue;
         const ci = this.tagToCandidate[m.tag]!;
         const c = this.counted[ci]!;
-        if (c.seen.words === 1 && m.end - m.start === 1 && !this.singleWordReading(c.seen.key, tokens.keys[m.start]!)) continue;
-        const start = tokens.starts[m.start]!;
-        const end = tokens.ends[m.end - 1]!;
+        if (c.seen.words === 1 && m.tokenEnd - m.tokenStart === 1 && !this.singleWordReading(c.seen.key, tokens.keys[m.tokenStart]!)) continue;
+        const start = tokens.starts[m.tokenStart]!;
+        const end = tokens.ends[m.tokenEnd - 1]!;
         const surface = text.slice(start, end);
         c.mentions++;
         bump(c.surfaces, surface);
@@ -569,10 +569,10 @@ export class Discovery {
       if (m.kind === 'nisba' || m.kind === 'inflected' || this.vocabulary.tags.get(m.tag).type === 'topic') continue;
       // Per token: the end of the longest vocabulary match covering it, and where that match starts.
       spans ??= new Int32Array(tokens.length * 2).fill(-1);
-      for (let k = m.start; k < m.end; k++) {
-        if (m.end - m.start > spans[2 * k + 1]! - spans[2 * k]!) {
-          spans[2 * k] = m.start;
-          spans[2 * k + 1] = m.end;
+      for (let k = m.tokenStart; k < m.tokenEnd; k++) {
+        if (m.tokenEnd - m.tokenStart > spans[2 * k + 1]! - spans[2 * k]!) {
+          spans[2 * k] = m.tokenStart;
+          spans[2 * k + 1] = m.tokenEnd;
         }
       }
     }
@@ -790,7 +790,7 @@ export class Discovery {
   private parentLabel(text: string): string {
     for (const m of this.matchVocabulary(this.tokenizer.tokenize(text))) {
       const tag = this.vocabulary.tags.get(m.tag);
-      if (tag.type === 'place' && m.start === 0) return tag.label;
+      if (tag.type === 'place' && m.tokenStart === 0) return tag.label;
     }
     return text;
   }

@@ -20,9 +20,9 @@ import { canonicalKey } from './variants.js';
 export interface Match {
   pattern: number;
   tag: number;
-  /** Token indices, end exclusive. */
-  start: number;
-  end: number;
+  /** Token span [tokenStart, tokenEnd): indices of the text's tokens, not offsets. */
+  tokenStart: number;
+  tokenEnd: number;
   kind: MatchKind;
   /** Set by the disambiguation stage: how sure it is that the span names the entry. */
   confidence: number;
@@ -402,7 +402,7 @@ class LongestMatches {
       const tag = this.tags[k]!;
       let seen = false;
       for (let m = first; m < this.out.length && !seen; m++) seen = this.out[m]!.tag === tag;
-      if (!seen) this.out.push({ pattern: this.patterns[k]!, tag, start: i, end: this.end, kind: KINDS[best]!, confidence: 1, reasons: undefined });
+      if (!seen) this.out.push({ pattern: this.patterns[k]!, tag, tokenStart: i, tokenEnd: this.end, kind: KINDS[best]!, confidence: 1, reasons: undefined });
     }
     this.maxEnd = this.end;
     this.end = -1;

@@ -148,7 +148,7 @@ export function nameVariants(cv: CompiledVocabulary, text: TokenizedText, matche
     for (let e = trie.terminalStart[node]!; e < trie.terminalStart[node + 1]!; e++) {
       const pattern = trie.terminalPattern[e]!;
       const p = cv.patterns.get(pattern);
-      if (!p.nisba && !found.some((m) => m.pattern === pattern && m.start === start)) found.push({ pattern, tag: p.tag, start, end, kind: 'variant', confidence: 1, reasons: undefined });
+      if (!p.nisba && !found.some((m) => m.pattern === pattern && m.tokenStart === start)) found.push({ pattern, tag: p.tag, tokenStart: start, tokenEnd: end, kind: 'variant', confidence: 1, reasons: undefined });
     }
   };
   for (let i = 0; i < n; i++) {
@@ -183,12 +183,12 @@ export function nameVariants(cv: CompiledVocabulary, text: TokenizedText, matche
     }
   }
   if (found.length === 0) return matches;
-  const within = (m: Match, o: Match): boolean => o.start <= m.start && o.end >= m.end;
-  const longer = (m: Match, o: Match): boolean => within(m, o) && o.end - o.start > m.end - m.start;
+  const within = (m: Match, o: Match): boolean => o.tokenStart <= m.tokenStart && o.tokenEnd >= m.tokenEnd;
+  const longer = (m: Match, o: Match): boolean => within(m, o) && o.tokenEnd - o.tokenStart > m.tokenEnd - m.tokenStart;
   // A spelling the vocabulary has beats a variant of the same words.
   const variants = found.filter((m) => !matches.some((o) => within(m, o)) && !found.some((o) => longer(m, o)));
   if (variants.length === 0) return matches;
-  return [...matches.filter((m) => !variants.some((v) => longer(m, v))), ...variants].sort((a, b) => a.start - b.start || b.end - a.end);
+  return [...matches.filter((m) => !variants.some((v) => longer(m, v))), ...variants].sort((a, b) => a.tokenStart - b.tokenStart || b.tokenEnd - a.tokenEnd);
 }
 
 /** nameVariants for a caller with token objects and the matches of one text (tools, tests): the memory lasts the call. */
