@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const dist = (p) => join(ROOT, 'dist', p);
-const { compileVocabulary, foldKey, matchText, tokenize } = await import(dist('core/index.js'));
+const { compileVocabulary, createMatcher, createTokenizer, foldKey } = await import(dist('core/index.js'));
 const { readDefaultEntries, defaultHints } = await import(dist('node/vocab-file.js'));
 const { discoverFile } = await import(dist('node/discover.js'));
 const { corpusLines } = await import(dist('tools/corpus-jsonl.js'));
@@ -65,11 +65,13 @@ const entries = readDefaultEntries();
 const pool = entries.filter((e) => e.type === 'person' || e.type === 'organisation');
 const poolVocab = compileVocabulary(pool.map((e, i) => ({ ...e, id: `p${i}` })));
 const articlesOf = new Int32Array(pool.length);
+const tokenizer = createTokenizer();
+const poolMatcher = createMatcher(poolVocab);
 for (const raw of readFileSync(corpus, 'utf8').split('\n')) {
   if (raw === '') continue;
   const a = JSON.parse(raw);
   const here = new Set();
-  for (const text of [a.title, a.body]) for (const m of matchText(poolVocab, tokenize(text))) here.add(Number(poolVocab.tags.get(m.tag).id.slice(1)));
+  for (const text of [a.title, a.body]) for (const m of poolMatcher.match(tokenizer.tokenize(text)).matches) here.add(Number(poolVocab.tags.get(m.tag).id.slice(1)));
   for (const i of here) articlesOf[i]++;
 }
 const occurring = pool.map((e, i) => ({ entry: e, index: i, articles: articlesOf[i] })).filter((x) => x.articles > 0);
@@ -89,6 +91,7 @@ const { suggestions, stats } = await discoverFile(corpus, { vocabulary: restVoca
 // A removed entry comes back when a suggestion's label (or one of its variants) is one of the
 // entry's names: the entry's patterns match the whole label.
 const removedVocab = compileVocabulary(removed.map((x, i) => ({ ...x.entry, id: `r${i}` })));
+const removedMatcher = createMatcher(removedVocab);
 const found = new Map(); // removed index → { rank, type }
 // Names compared without the titles they may carry (الأمير سلطان بن سلمان = سلطان بن سلمان).
 const TITLES = new Set(['الامير', 'الملك', 'الشيخ', 'الرئيس', 'الملكه', 'الاميره', 'الدكتور', 'المشير', 'الملا', 'الامام', 'البابا', 'السلطان', 'خادم', 'الحرمين', 'الشريفين'].map(foldKey));
@@ -105,9 +108,9 @@ suggestions.forEach((s, rank) => {
   for (const text of [s.label, ...s.variants.slice(0, 3)]) {
     const same = removedByName.get(bare(text));
     if (same !== undefined && !found.has(same)) found.set(same, { rank: rank + 1, type: s.type, label: s.label });
-    const tokens = tokenize(text);
-    for (const m of matchText(removedVocab, tokens)) {
-      if (m.start !== 0 || m.end !== tokens.length) continue;
+    const tokens = tokenizer.tokenize(text);
+    for (const m of removedMatcher.match(tokens).matches) {
+      if (m.tokenStart !== 0 || m.tokenEnd !== tokens.length) continue;
       const r = Number(removedVocab.tags.get(m.tag).id.slice(1));
       if (!found.has(r)) found.set(r, { rank: rank + 1, type: s.type, label: s.label });
     }

@@ -4,15 +4,16 @@
  * frequent single word seen once is weak).
  *
  * Statistics are kept per *canonical token key* — exactly the keys the matcher sees
- * (`matchTokens(tokenize(text))[i].key`): full fold plus spelling-variant rewrites. Clitics
+ * (`canonicalKey(tokenize(text)[i].key)`): full fold plus spelling-variant rewrites. Clitics
  * are not stripped: والهلال and الهلال are different keys, as they are to the matcher's
  * first lookup. Use `backgroundKeys` to turn a word or phrase into keys.
  *
  * This module is pure (no I/O): the Node loader in src/node/background.ts parses the
  * committed files in data/background/ and hands the result to `createBackgroundModel`.
  */
-import { matchTokens } from './match.js';
+import { FNV_OFFSET, fnvRange, fnvStep } from './hash.js';
 import { tokenize } from './tokenize.js';
+import { canonicalKey } from './variants.js';
 
 /** [document frequency, title document frequency, collection frequency] of one key. */
 export type UnigramStats = readonly [df: number, titleDf: number, cf: number];
@@ -86,7 +87,7 @@ export function bigramKey(a: string, b: string): string {
 
 /** The canonical keys of the tokens of a word or phrase, as the matcher and the model see them. */
 export function backgroundKeys(text: string): string[] {
-  return matchTokens(tokenize(text)).map((t) => t.key);
+  return tokenize(text).map((t) => canonicalKey(t.key));
 }
 
 const NO_STATS: UnigramStats = [0, 0, 0];
@@ -424,8 +425,8 @@ class SortedTsvTable {
   }
 
   private lookup(a: string, b: string, pair: boolean): number {
-    let h = hashUnits(a, HASH_SEED);
-    if (pair) h = hashUnits(b, Math.imul(h ^ SEPARATOR_BYTE, FNV_PRIME));
+    let h = fnvRange(a, 0, a.length);
+    if (pair) h = fnvRange(b, 0, b.length, fnvStep(h, SEPARATOR_BYTE));
     for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
       const line = this.slots[i]! - 1;
       if (line < 0) return -1;
@@ -434,44 +435,28 @@ class SortedTsvTable {
   }
 }
 
-const HASH_SEED = 0x811c9dc5 | 0;
-const FNV_PRIME = 0x01000193;
-
-function hashUnits(s: string, h: number): number {
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
-  return h;
+/*
+ * The code units of UTF-8 bytes, one at a time: utf8Unit reads the unit at an offset, and
+ * utf8Length says how many bytes it takes. Keys are well-formed (the files are written from JS
+ * strings), so no byte is checked twice.
+ */
+/** Bytes of the UTF-8 sequence that starts with byte b. */
+function utf8Length(b: number): number {
+  return b < 0x80 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
 }
 
-/**
- * The code units of UTF-8 bytes[from, to), one at a time: `unit` and the offset after it.
- * Keys are well-formed (the files are written from JS strings), so no byte is checked twice.
- */
-let unit = 0;
-function nextUnit(bytes: Uint8Array, p: number): number {
+/** The code unit of the UTF-8 sequence at bytes[p]; -1 outside the BMP (the tokeniser never makes such keys: hashed as one unit, never equal to a string's). */
+function utf8Unit(bytes: Uint8Array, p: number): number {
   const b = bytes[p]!;
-  if (b < 0x80) {
-    unit = b;
-    return p + 1;
-  }
-  if (b < 0xe0) {
-    unit = ((b & 0x1f) << 6) | (bytes[p + 1]! & 0x3f);
-    return p + 2;
-  }
-  if (b < 0xf0) {
-    unit = ((b & 0x0f) << 12) | ((bytes[p + 1]! & 0x3f) << 6) | (bytes[p + 2]! & 0x3f);
-    return p + 3;
-  }
-  // Outside the BMP (the tokeniser never makes such keys): hashed as one unit, never equal to a string's.
-  unit = -1;
-  return p + 4;
+  if (b < 0x80) return b;
+  if (b < 0xe0) return ((b & 0x1f) << 6) | (bytes[p + 1]! & 0x3f);
+  if (b < 0xf0) return ((b & 0x0f) << 12) | ((bytes[p + 1]! & 0x3f) << 6) | (bytes[p + 2]! & 0x3f);
+  return -1;
 }
 
 function utf8Hash(bytes: Uint8Array, from: number, to: number): number {
-  let h = HASH_SEED;
-  for (let p = from; p < to; ) {
-    p = nextUnit(bytes, p);
-    h = Math.imul(h ^ unit, FNV_PRIME);
-  }
+  let h = FNV_OFFSET;
+  for (let p = from; p < to; p += utf8Length(bytes[p]!)) h = fnvStep(h, utf8Unit(bytes, p));
   return h;
 }
 
@@ -479,17 +464,15 @@ function utf8Hash(bytes: Uint8Array, from: number, to: number): number {
 function sameKey(bytes: Uint8Array, from: number, to: number, a: string, b: string, pair: boolean): boolean {
   let p = from;
   for (let i = 0; i < a.length; i++) {
-    if (p >= to) return false;
-    p = nextUnit(bytes, p);
-    if (unit !== a.charCodeAt(i)) return false;
+    if (p >= to || utf8Unit(bytes, p) !== a.charCodeAt(i)) return false;
+    p += utf8Length(bytes[p]!);
   }
   if (!pair) return p === to;
   if (p >= to || bytes[p] !== SEPARATOR_BYTE) return false;
   p++;
   for (let i = 0; i < b.length; i++) {
-    if (p >= to) return false;
-    p = nextUnit(bytes, p);
-    if (unit !== b.charCodeAt(i)) return false;
+    if (p >= to || utf8Unit(bytes, p) !== b.charCodeAt(i)) return false;
+    p += utf8Length(bytes[p]!);
   }
   return p === to;
 }

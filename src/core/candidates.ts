@@ -5,14 +5,35 @@
  */
 import type { CompiledVocabulary } from './vocabulary/compile.js';
 import type { Match } from './match.js';
-import type { Token } from './tokenize.js';
+import type { Token, TokenizedText } from './tokenize.js';
 import type { Field, Mention } from './types.js';
 
+/** A field of an article as the group and score stages read it: its tokens and the matches kept. */
 export interface FieldText {
-  field: Field;
-  text: string;
-  tokens: Token[];
-  matches: Match[];
+  readonly field: Field;
+  readonly tokenized: TokenizedText;
+  /** The field's string, which offsets index. */
+  readonly text: string;
+  /** The tokens as objects (tokenized.tokens). */
+  readonly tokens: readonly Token[];
+  readonly matches: Match[];
+}
+
+/** A FieldText whose token objects are made only if a stage asks for them. */
+export class ArticleField implements FieldText {
+  constructor(
+    readonly field: Field,
+    readonly tokenized: TokenizedText,
+    readonly matches: Match[],
+  ) {}
+
+  get text(): string {
+    return this.tokenized.text;
+  }
+
+  get tokens(): readonly Token[] {
+    return this.tokenized.tokens;
+  }
 }
 
 /** A match with its UTF-16 offsets in its field. */
@@ -39,7 +60,7 @@ export function collectCandidates(fields: readonly FieldText[], keep?: (tag: num
         c = { tag: m.tag, refs: [] };
         byTag.set(m.tag, c);
       }
-      c.refs.push({ field: f.field, match: m, start: f.tokens[m.start]!.start, end: f.tokens[m.end - 1]!.end });
+      c.refs.push({ field: f.field, match: m, start: f.tokenized.starts[m.tokenStart]!, end: f.tokenized.ends[m.tokenEnd - 1]! });
     }
   }
   return [...byTag.values()];

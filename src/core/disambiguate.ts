@@ -26,11 +26,11 @@
 import type { BackgroundModel } from './background.js';
 import type { CompiledTag, CompiledVocabulary } from './vocabulary/compile.js';
 import { foldKey } from './fold.js';
-import { analysesOf, type Match, type WordAnalysis } from './match.js';
-import type { Token } from './tokenize.js';
+import type { Match } from './match.js';
+import type { TokenizedText } from './tokenize.js';
 import { CUE_WINDOW, confirmingCuesFor } from './cues.js';
 import { keyOfLight } from './fold.js';
-import { PROCLITICS } from './morph.js';
+import { PROCLITICS, withoutArticle } from './morph.js';
 import type { TagType } from './types.js';
 
 /** Matches below this confidence are dropped: the span is not a mention of the entry. */
@@ -55,12 +55,6 @@ export const SIGNAL_CONFIDENCE: Readonly<Record<Signal, number>> = {
   namesake: 0.3,
   byline: 0.3,
 };
-
-/** The text a stage reads: a field's original string and its tokens. */
-export interface FieldTokens {
-  text: string;
-  tokens: readonly Token[];
-}
 
 const folded = (words: readonly string[]): ReadonlySet<string> => new Set(words.map(foldKey));
 
@@ -131,9 +125,9 @@ function isFeminine(key: string): boolean {
 }
 
 /** The marks between two tokens: quotation marks and the tatweel of لـ«…». */
-function gapBefore(words: { readonly text: string; readonly toks: readonly Token[] }, i: number): string {
-  const from = i > 0 ? words.toks[i - 1]!.end : 0;
-  return words.text.slice(Math.max(from, words.toks[i]!.start - 8), words.toks[i]!.start);
+function gapBefore(t: TokenizedText, i: number): string {
+  const from = i > 0 ? t.ends[i - 1]! : 0;
+  return t.text.slice(Math.max(from, t.starts[i]! - 8), t.starts[i]!);
 }
 
 const QUOTE = /[«"“”'‘’„]/;
@@ -176,7 +170,7 @@ function commonWord(bg: BackgroundModel, key: string): boolean {
   if (df > PARTICLE_SHARE * bg.documents) return true;
   // Short words only: given names (محمد، إسماعيل) and agencies (رويترز) are rare in headlines too.
   if (key.length <= 3 && df >= COMMON_MIN_DF && bg.titleRate(key) < COMMON_TITLE_RATE) return true;
-  const bare = key.startsWith('ال') && key.length > 4 ? key.slice(2) : key;
+  const bare = withoutArticle(key);
   const definite = bare === key ? 'ال' + key : key;
   const a = bg.df(bare);
   const b = bg.df(definite);
@@ -200,10 +194,57 @@ export interface DisambiguationCache {
   patternForms: (string | undefined)[];
   /** Per field judged, what each token is (W_* bits and W_JOIN_*), 0 until asked: scratch, reused. */
   column: Int32Array;
+  /** What the signals asked of each interned word, for this vocabulary and background. */
+  readonly words: WordMemo;
 }
 
 export function createDisambiguationCache(): DisambiguationCache {
-  return { givenNames: new Map(), facts: new Uint16Array(0), countryOfTag: new Int32Array(0), countryNames: [], vocabulary: undefined, background: undefined, patternForms: [], column: new Int32Array(256) };
+  return { givenNames: new Map(), facts: new Uint16Array(0), countryOfTag: new Int32Array(0), countryNames: [], vocabulary: undefined, background: undefined, patternForms: [], column: new Int32Array(256), words: new WordMemo() };
+}
+
+/**
+ * Per interned word, by its tokeniser's word id (see TokenizedText.words), what the signals
+ * asked of it: words recur, so this is an array access where the maps cost a hash lookup. A
+ * row holds for the key it was made for, and is cleared when its id comes with another word.
+ */
+class WordMemo {
+  private keys: (string | undefined)[] = [];
+  /** W_* bits, 0 until asked. */
+  bits = new Int32Array(1024);
+  /** isGivenName: 0 until asked, 1 no, 2 yes. */
+  givenName = new Int8Array(1024);
+  /** The background's document frequency + 1, 0 until asked. */
+  df = new Int32Array(1024);
+  /** Whether the word governs each preposition of GOVERNED_ORDER (2 bits each: asked, yes). */
+  governs = new Uint8Array(1024);
+
+  /** The row of word id `word` for `key`, -1 for a word not interned (id -1). */
+  row(word: number, key: string): number {
+    if (word < 0) return -1;
+    if (this.keys[word] !== key) {
+      while (this.keys.length < word) this.keys.push(undefined);
+      this.keys[word] = key;
+      if (word >= this.bits.length) this.grow(word + 1);
+      this.bits[word] = 0;
+      this.givenName[word] = 0;
+      this.df[word] = 0;
+      this.governs[word] = 0;
+    }
+    return word;
+  }
+
+  clear(): void {
+    this.keys = [];
+  }
+
+  private grow(size: number): void {
+    const n = Math.max(size, 2 * this.bits.length);
+    const grow = <A extends Int32Array | Int8Array | Uint8Array>(a: A, b: A): A => (b.set(a), b);
+    this.bits = grow(this.bits, new Int32Array(n));
+    this.givenName = grow(this.givenName, new Int8Array(n));
+    this.df = grow(this.df, new Int32Array(n));
+    this.governs = grow(this.governs, new Uint8Array(n));
+  }
 }
 
 const FACT_KNOWN = 1;
@@ -343,7 +384,7 @@ function withoutNamesakes(cv: CompiledVocabulary, kept: Match[], article: Articl
   let out: Match[] | undefined;
   for (let i = 0; i < kept.length; ) {
     let j = i + 1;
-    while (j < kept.length && kept[j]!.start === kept[i]!.start && kept[j]!.end === kept[i]!.end) j++;
+    while (j < kept.length && kept[j]!.tokenStart === kept[i]!.tokenStart && kept[j]!.tokenEnd === kept[i]!.tokenEnd) j++;
     // Only entries the vocabulary places (a parent, a country) can be told apart by the article.
     let placeable = false;
     for (let k = i; k < j && !placeable && j - i > 1; k++) placeable = hasPlace(cv, kept[k]!.tag, bg, cache);
@@ -370,9 +411,10 @@ function withoutNamesakes(cv: CompiledVocabulary, kept: Match[], article: Articl
   return out ?? kept;
 }
 
-/** A field's text, tokens and matches: the stage's input and, with the matches kept, its output. */
-export interface FieldMatches extends FieldTokens {
-  matches: Match[];
+/** A field as the stage reads it: its tokens and the matches found in them. */
+export interface FieldMatches {
+  readonly tokenized: TokenizedText;
+  readonly matches: readonly Match[];
 }
 
 /** Makes the cache's per-vocabulary tables hold for this vocabulary and background. */
@@ -383,27 +425,29 @@ function useVocabulary(cv: CompiledVocabulary, bg: BackgroundModel | undefined, 
   cache.facts = new Uint16Array(cv.tags.length);
   cache.countryOfTag = new Int32Array(cv.tags.length);
   cache.patternForms = new Array<string | undefined>(cv.patterns.length).fill(undefined);
+  cache.words.clear();
 }
 
 /**
- * Judges every match of an article's fields: sets its `confidence` (and `reasons` when below 1)
- * and returns each field with the matches kept, in their order.
+ * Judges every match of an article's fields: sets its `confidence` (and `reasons` when below 1,
+ * and `kind` for a topic noun's construct state) and returns, per field, the matches kept, in
+ * their order.
  */
-export function disambiguate<F extends FieldMatches>(cv: CompiledVocabulary, fields: readonly F[], background: BackgroundModel | undefined, cache: DisambiguationCache): F[] {
+export function disambiguate(cv: CompiledVocabulary, fields: readonly FieldMatches[], background: BackgroundModel | undefined, cache: DisambiguationCache): Match[][] {
   const bg = background && background.documents > 0 ? background : undefined;
   useVocabulary(cv, bg, cache);
   if (cache.givenNames.size > 200_000) cache.givenNames.clear();
   // The fields as given: the context reads every match, kept or not.
   const article = new ArticleContext(cv, fields, bg, cache);
   return fields.map((field) => {
-    const words = new FieldWords(field, bg, cache);
-    const toks = field.tokens;
+    const words = new FieldWords(field.tokenized, bg, cache);
+    const keys = field.tokenized.keys;
     const kept: Match[] = [];
     for (const m of field.matches) {
       const tag = cv.tags.get(m.tag);
       // A topic noun without its article after a proclitic (لأمن، بأمن) is the noun itself, as
       // much as الأمن: the construct state, not an inflection.
-      if (m.kind === 'inflected' && m.end - m.start === 1 && (tag.type === 'topic' || tag.type === 'event') && isTopicNounForm(toks[m.start]!.key, tag.key)) m.kind = 'clitic';
+      if (m.kind === 'inflected' && m.tokenEnd - m.tokenStart === 1 && (tag.type === 'topic' || tag.type === 'event') && isTopicNounForm(keys[m.tokenStart]!, tag.key)) m.kind = 'clitic';
       const reasons = signalsOf(cv, tag, words, m, bg, cache, article);
       if (reasons === undefined) {
         m.confidence = 1;
@@ -416,7 +460,7 @@ export function disambiguate<F extends FieldMatches>(cv: CompiledVocabulary, fie
       m.reasons = reasons;
       if (confidence >= KEEP_CONFIDENCE) kept.push(m);
     }
-    return { ...field, matches: withoutNamesakes(cv, kept, article, bg, cache) };
+    return withoutNamesakes(cv, kept, article, bg, cache);
   });
 }
 
@@ -448,37 +492,44 @@ const W_JOIN_KNOWN = 1 << 19;
 const W_JOINED = 1 << 20;
 
 /**
- * The words of one field as the signals read them. What a word is comes from the matcher's
- * analysis of it when there is one for this very key (an array access: words recur), else from
- * the cache's maps; each token's answer is kept in a column for the rest of the field, since a
- * token is the neighbour of several matches.
+ * The words of one field as the signals read them. What a word is comes from the cache's memo
+ * of it by word id when there is one for this very key (an array access: words recur), else
+ * from the cache's maps; each token's answer is kept in a column for the rest of the field,
+ * since a token is the neighbour of several matches.
  */
 class FieldWords {
-  readonly text: string;
-  readonly toks: readonly Token[];
-  private readonly analyses: readonly WordAnalysis[] | undefined;
+  readonly tokenized: TokenizedText;
+  readonly keys: readonly string[];
+  readonly length: number;
+  private readonly memo: WordMemo;
   private readonly column: Int32Array;
 
-  constructor(field: FieldTokens, private readonly bg: BackgroundModel | undefined, private readonly cache: DisambiguationCache) {
-    this.text = field.text;
-    this.toks = field.tokens;
-    this.analyses = analysesOf(field.tokens);
-    const n = field.tokens.length;
+  constructor(field: TokenizedText, private readonly bg: BackgroundModel | undefined, private readonly cache: DisambiguationCache) {
+    this.tokenized = field;
+    this.keys = field.keys;
+    this.length = field.length;
+    this.memo = cache.words;
+    const n = field.length;
     if (cache.column.length < n) cache.column = new Int32Array(Math.max(n, 2 * cache.column.length));
     this.column = cache.column;
     this.column.fill(0, 0, n);
+  }
+
+  /** The memo row of token i, -1 when it has none. */
+  private row(i: number): number {
+    return this.memo.row(this.tokenized.words[i]!, this.keys[i]!);
   }
 
   /** The W_* bits of token i. */
   bits(i: number): number {
     const c = this.column[i]! & WORD_BITS;
     if (c !== 0) return c;
-    const key = this.toks[i]!.key;
-    const a = this.analyses?.[i];
+    const key = this.keys[i]!;
+    const r = this.row(i);
     let w: number;
-    if (a !== undefined && a.tokenKey === key) {
-      if (a.wordBits === 0) a.wordBits = wordOf(key);
-      w = a.wordBits;
+    if (r >= 0) {
+      if (this.memo.bits[r] === 0) this.memo.bits[r] = wordOf(key);
+      w = this.memo.bits[r]!;
     } else w = wordOf(key);
     this.column[i]! |= w;
     return w;
@@ -486,40 +537,28 @@ class FieldWords {
 
   /** Only white space and quotation marks between token i - 1 and token i. */
   joinedBefore(i: number): boolean {
-    if (i <= 0 || i >= this.toks.length) return false;
+    if (i <= 0 || i >= this.length) return false;
     const c = this.column[i]!;
     if ((c & W_JOIN_KNOWN) !== 0) return (c & W_JOINED) !== 0;
-    const yes = joined(this.text, this.toks[i - 1]!.end, this.toks[i]!.start);
+    const yes = joined(this.tokenized.text, this.tokenized.ends[i - 1]!, this.tokenized.starts[i]!);
     this.column[i] = c | W_JOIN_KNOWN | (yes ? W_JOINED : 0);
     return yes;
   }
 
-  /** The matcher's analysis of token i with its statistics memos valid for this background, if it has one. */
-  private statsOf(i: number): WordAnalysis | undefined {
-    const a = this.analyses?.[i];
-    if (a === undefined || a.tokenKey !== this.toks[i]!.key) return undefined;
-    if (a.statsBackground !== this.bg) {
-      a.statsBackground = this.bg;
-      a.givenName = undefined;
-      a.df = -1;
-      a.governs = 0;
-    }
-    return a;
-  }
-
   /** isGivenName of token i. */
   givenName(i: number): boolean {
-    const a = this.statsOf(i);
-    if (a === undefined) return isGivenName(this.bg, this.toks[i]!.key, this.cache.givenNames);
-    return (a.givenName ??= isGivenName(this.bg, this.toks[i]!.key, this.cache.givenNames));
+    const r = this.row(i);
+    if (r < 0) return isGivenName(this.bg, this.keys[i]!, this.cache.givenNames);
+    if (this.memo.givenName[r] === 0) this.memo.givenName[r] = isGivenName(this.bg, this.keys[i]!, this.cache.givenNames) ? 2 : 1;
+    return this.memo.givenName[r] === 2;
   }
 
   /** The background's document frequency of token i (the background must be there). */
   df(i: number): number {
-    const a = this.statsOf(i);
-    if (a === undefined) return this.bg!.df(this.toks[i]!.key);
-    if (a.df < 0) a.df = this.bg!.df(this.toks[i]!.key);
-    return a.df;
+    const r = this.row(i);
+    if (r < 0) return this.bg!.df(this.keys[i]!);
+    if (this.memo.df[r] === 0) this.memo.df[r] = this.bg!.df(this.keys[i]!) + 1;
+    return this.memo.df[r]! - 1;
   }
 
   /**
@@ -527,16 +566,16 @@ class FieldWords {
    * GOVERNED_SHARE of its documents. Token i + 1 is the preposition (W_GOVERNED_PREPOSITION).
    */
   governs(i: number): boolean {
-    const a = this.statsOf(i);
-    if (a === undefined) return this.governsNext(i);
+    const r = this.row(i);
+    if (r < 0) return this.governsNext(i);
     const asked = 1 << (2 * ((this.bits(i + 1) >>> W_PREPOSITION_SHIFT) & 3));
-    if ((a.governs & asked) === 0) a.governs |= asked | (this.governsNext(i) ? asked << 1 : 0);
-    return (a.governs & (asked << 1)) !== 0;
+    if ((this.memo.governs[r]! & asked) === 0) this.memo.governs[r]! |= asked | (this.governsNext(i) ? asked << 1 : 0);
+    return (this.memo.governs[r]! & (asked << 1)) !== 0;
   }
 
   private governsNext(i: number): boolean {
     const df = this.df(i);
-    return df >= 50 && this.bg!.bigramDf(this.toks[i]!.key, this.toks[i + 1]!.key) >= GOVERNED_SHARE * df;
+    return df >= 50 && this.bg!.bigramDf(this.keys[i]!, this.keys[i + 1]!) >= GOVERNED_SHARE * df;
   }
 }
 
@@ -579,17 +618,18 @@ function formOf(cv: CompiledVocabulary, pattern: number, cache: DisambiguationCa
 }
 
 function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, m: Match, bg: BackgroundModel | undefined, cache: DisambiguationCache, article: ArticleContext): Signal[] | undefined {
-  const toks = words.toks;
-  const single = m.end - m.start === 1;
-  const first = toks[m.start]!;
-  const hasPrev = m.start > 0;
-  const hasNext = m.end < toks.length;
-  const wf = words.bits(m.start);
-  const wp = hasPrev ? words.bits(m.start - 1) : 0;
-  const wn = hasNext ? words.bits(m.end) : 0;
+  const tokens = words.tokenized;
+  const keys = words.keys;
+  const single = m.tokenEnd - m.tokenStart === 1;
+  const firstKey = keys[m.tokenStart]!;
+  const hasPrev = m.tokenStart > 0;
+  const hasNext = m.tokenEnd < words.length;
+  const wf = words.bits(m.tokenStart);
+  const wp = hasPrev ? words.bits(m.tokenStart - 1) : 0;
+  const wn = hasNext ? words.bits(m.tokenEnd) : 0;
   // Punctuation between tokens ends a phrase: a head or completer across it binds nothing.
-  const joinedBefore = hasPrev && words.joinedBefore(m.start);
-  const joinedAfter = hasNext && words.joinedBefore(m.end);
+  const joinedBefore = hasPrev && words.joinedBefore(m.tokenStart);
+  const joinedAfter = hasNext && words.joinedBefore(m.tokenEnd);
   let out: Signal[] | undefined;
   const facts = factsOf(cv, m.tag, bg, cache);
   const media = (facts & FACT_MEDIA) !== 0;
@@ -598,13 +638,13 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, 
 
   // A head noun before the name, looking back over titles and name links (مستشفى الملك فهد).
   if (joinedBefore && m.kind !== 'nisba' && (wp & (W_LINK | W_TITLE | W_FACILITY_HEAD | W_MEDIA_HEAD)) !== 0) {
-    let k = m.start - 1;
+    let k = m.tokenStart - 1;
     let wk = wp;
-    while (k > m.start - 4 && (wk & (W_LINK | W_TITLE)) !== 0 && --k >= 0) wk = words.bits(k);
+    while (k > m.tokenStart - 4 && (wk & (W_LINK | W_TITLE)) !== 0 && --k >= 0) wk = words.bits(k);
     // A preposition clitic ends a name: مستشفى الملك خالد بتبوك does mention Tabuk.
-    const prepositionOn = m.kind === 'clitic' && /^[وف]?[بلك]/.test(first.key);
+    const prepositionOn = m.kind === 'clitic' && /^[وف]?[بلك]/.test(firstKey);
     if (k >= 0 && (wk & W_FACILITY_HEAD) !== 0 && !prepositionOn) (out ??= []).push('headNoun');
-    else if (k >= 0 && !media && (wk & W_MEDIA_HEAD) !== 0 && k === m.start - 1) (out ??= []).push('citation');
+    else if (k >= 0 && !media && (wk & W_MEDIA_HEAD) !== 0 && k === m.tokenStart - 1) (out ??= []).push('citation');
   }
   // A word completing a longer name after it: الهلال الأحمر, كوريا الشمالية.
   if (single && joinedAfter && (facts & FACT_TOPIC) === 0 && (wn & W_COMPLETER) !== 0 && m.kind !== 'nisba') (out ??= []).push('completer');
@@ -616,11 +656,11 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, 
     }
     // After a title an indefinite word is a name (الأمير تركي); a definite nisba is its adjective (الرئيس السوري).
     else if (joinedBefore && (wp & W_TITLE) !== 0 && (facts & FACT_NAME_TYPE) !== 0 && !media && m.kind === 'exact' && (wf & W_ARTICLE) === 0) (out ??= []).push('personName');
-    else if ((wf & W_ARTICLE) === 0 && joinedAfter && (wn & (W_PATRONYM | W_ARTICLE)) !== 0 && words.givenName(m.start)) {
+    else if ((wf & W_ARTICLE) === 0 && joinedAfter && (wn & (W_PATRONYM | W_ARTICLE)) !== 0 && words.givenName(m.tokenStart)) {
       // تركي اليوسف، بدر السحيباني: a given name, then بن or a family name — the place it spells,
       // or a bare given name of the vocabulary, is a fragment of that person's name.
-      if ((wn & W_PATRONYM) !== 0 || (bg !== undefined && (wn & W_ARTICLE) !== 0 && words.df(m.end) < FAMILY_NAME_DF)) (out ??= []).push('personName');
-    } else if (joinedBefore && (wp & W_ARTICLE) === 0 && (m.kind === 'nisba' || (wf & W_ARTICLE) !== 0) && (words.givenName(m.start - 1) || (m.start > 1 && (words.bits(m.start - 2) & W_KUNYA) !== 0))) {
+      if ((wn & W_PATRONYM) !== 0 || (bg !== undefined && (wn & W_ARTICLE) !== 0 && words.df(m.tokenEnd) < FAMILY_NAME_DF)) (out ??= []).push('personName');
+    } else if (joinedBefore && (wp & W_ARTICLE) === 0 && (m.kind === 'nisba' || (wf & W_ARTICLE) !== 0) && (words.givenName(m.tokenStart - 1) || (m.tokenStart > 1 && (words.bits(m.tokenStart - 2) & W_KUNYA) !== 0))) {
       // سعد السويدي، محمد المصري، أبو بكر البغدادي: a place's nisba or name after a given name (or
       // a kunya) is a family name.
       (out ??= []).push('personName');
@@ -629,10 +669,10 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, 
 
   // A media outlet named in the first or last words of an article is its byline or its «read the
   // story in» footer, not what the article is about.
-  if (media && toks.length > 2 * BYLINE_WORDS && (m.start < BYLINE_WORDS || m.end > toks.length - BYLINE_WORDS)) (out ??= []).push('byline');
+  if (media && words.length > 2 * BYLINE_WORDS && (m.tokenStart < BYLINE_WORDS || m.tokenEnd > words.length - BYLINE_WORDS)) (out ??= []).push('byline');
 
   // A quoted source: لـ«الشرق الأوسط», وفقا لـ«الحياة».
-  if (!media && hasPrev && ((wp & W_SOURCE) !== 0 || (toks[m.start - 1]!.key === 'ل' && toks[m.start - 1]!.joiner)) && !person && QUOTE.test(gapBefore(words, m.start))) {
+  if (!media && hasPrev && ((wp & W_SOURCE) !== 0 || (keys[m.tokenStart - 1] === 'ل' && tokens.joiner(m.tokenStart - 1))) && !person && QUOTE.test(gapBefore(tokens, m.tokenStart))) {
     if (!out?.includes('citation')) (out ??= []).push('citation');
   }
 
@@ -640,7 +680,7 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, 
     // المرحلة الجديدة: both definite, the same gender: the word is an adjective of the noun.
     const sameGender = (wp & W_FEMININE) === (wf & W_FEMININE) && (wp & W_PLURAL_ENDING) === 0;
     const introduced = (facts & FACT_ORGANISATION) !== 0 && (wp & W_MEDIA_HEAD_EXACT) !== 0;
-    if (sameGender && !introduced && (ambiguous || (facts & FACT_TYPED) === 0 || (facts & (FACT_PLACE | FACT_ORGANISATION)) !== 0) && !(bg !== undefined && words.df(m.start) < RARE_DF)) (out ??= []).push('agreement');
+    if (sameGender && !introduced && (ambiguous || (facts & FACT_TYPED) === 0 || (facts & (FACT_PLACE | FACT_ORGANISATION)) !== 0) && !(bg !== undefined && words.df(m.tokenStart) < RARE_DF)) (out ??= []).push('agreement');
   }
 
   // A title before it or a patronym after it makes the word a name (الإمام علي، علي بن أبي طالب).
@@ -652,8 +692,8 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, 
   // A plural or adjective of another word: مجريات is not a plural of المجر's nisba, nor المظاهرات of المظاهر.
   if (single && bg !== undefined && (m.kind === 'nisba' || m.kind === 'inflected')) {
     const form = formOf(cv, m.pattern, cache);
-    if (!first.key.endsWith(form)) {
-      const whole = words.df(m.start);
+    if (!firstKey.endsWith(form)) {
+      const whole = words.df(m.tokenStart);
       if (whole >= 30 && whole > 2 * bg.df(tag.key)) (out ??= []).push('derivedForm');
     }
   }
@@ -672,17 +712,17 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, 
   // An ambiguous name is confirmed by a word of its sense nearby (نادي الهلال، صحيفة «الحياة»).
   if (ambiguous && single && out === undefined) {
     const cues = confirmingCuesFor(tag);
-    let confirmed = media && QUOTE.test(gapBefore(words, m.start));
+    let confirmed = media && QUOTE.test(gapBefore(tokens, m.tokenStart));
     if (!confirmed && cues !== undefined && cues.size > 0) {
-      const to = Math.min(toks.length, m.end + CUE_WINDOW);
-      for (let i = Math.max(0, m.start - CUE_WINDOW); i < to && !confirmed; i++) confirmed = (i < m.start || i >= m.end) && cues.has(toks[i]!.key);
+      const to = Math.min(words.length, m.tokenEnd + CUE_WINDOW);
+      for (let i = Math.max(0, m.tokenStart - CUE_WINDOW); i < to && !confirmed; i++) confirmed = (i < m.tokenStart || i >= m.tokenEnd) && cues.has(keys[i]!);
     }
     if (!confirmed) (out ??= []).push('ambiguousName');
   }
 
   // العديد من: the word governs the preposition after it in most of its uses.
   if (single && hasNext && joinedAfter && (wn & W_GOVERNED_PREPOSITION) !== 0 && !person && bg !== undefined) {
-    if (words.governs(m.start)) (out ??= []).push('governed');
+    if (words.governs(m.tokenStart)) (out ??= []).push('governed');
   }
   return out;
 }

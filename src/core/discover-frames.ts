@@ -42,11 +42,11 @@ export const TYPE_WEIGHT: Readonly<Record<EvidenceKind, number>> = {
 };
 
 export interface FrameHit {
-  /** Token span of the longest reading, end exclusive. */
-  start: number;
-  end: number;
-  /** The shortest end the frame vouches for (start < minEnd <= end). */
-  minEnd: number;
+  /** Token span [tokenStart, tokenEnd) of the longest reading. */
+  tokenStart: number;
+  tokenEnd: number;
+  /** The shortest token end the frame vouches for (tokenStart < minTokenEnd <= tokenEnd). */
+  minTokenEnd: number;
   evidence: EvidenceKind;
   type?: TagType;
   /** For a place: the text of the place the context puts it in (X في منطقة Y). */
@@ -218,7 +218,7 @@ class FrameFinder {
   }
 
   private add(hit: FrameHit): void {
-    if (hit.end > hit.start && hit.minEnd > hit.start && hit.minEnd <= hit.end) this.hits.push(hit);
+    if (hit.tokenEnd > hit.tokenStart && hit.minTokenEnd > hit.tokenStart && hit.minTokenEnd <= hit.tokenEnd) this.hits.push(hit);
   }
 
   private isNisba(i: number): boolean {
@@ -248,7 +248,7 @@ class FrameFinder {
     if (i > 0 && !this.breakBefore(i) && headOf(this.f.keys[i - 1]!)?.kind === 'place') return;
     if (!this.canStartName(j)) return;
     const end = this.nameRun(j);
-    if (end > j) this.add({ start: j, end, minEnd: j + 1, evidence: 'title', type: 'person' });
+    if (end > j) this.add({ tokenStart: j, tokenEnd: end, minTokenEnd: j + 1, evidence: 'title', type: 'person' });
   }
 
   /** وزير الخارجية البريطاني فيليب هاموند: the complement (الخارجية) and its adjectives are skipped. */
@@ -269,7 +269,7 @@ class FrameFinder {
     j = this.skipTitleTail(j);
     if (j >= this.n || !this.canStartName(j)) return;
     const end = this.nameRun(j);
-    if (end > j) this.add({ start: j, end, minEnd: j + 1, evidence: 'role', type: 'person' });
+    if (end > j) this.add({ tokenStart: j, tokenEnd: end, minTokenEnd: j + 1, evidence: 'role', type: 'person' });
   }
 
   /** محمد بن سلمان، عبد الله بن زايد آل نهيان: the name from the given name before بن. */
@@ -282,7 +282,7 @@ class FrameFinder {
     // جامعة الإمام محمد بن سعود: the organisation's head reads it.
     if (this.insideOrgName(s)) return;
     const end = this.nameRun(i + 1, MAX_NAME_WORDS);
-    this.add({ start: s, end, minEnd: i + 2, evidence: 'patronym', type: 'person' });
+    this.add({ tokenStart: s, tokenEnd: end, minTokenEnd: i + 2, evidence: 'patronym', type: 'person' });
   }
 
   /** أبو بكر البغدادي: a kunya and what follows. */
@@ -290,7 +290,7 @@ class FrameFinder {
     if (i + 1 >= this.n || this.breakBefore(i + 1) || !this.nameish(i + 1)) return;
     if (i > 0 && !this.breakBefore(i) && this.nameish(i - 1)) return;
     const end = this.nameRun(i + 1, 3);
-    this.add({ start: i, end, minEnd: i + 2, evidence: 'kunya', type: 'person' });
+    this.add({ tokenStart: i, tokenEnd: end, minTokenEnd: i + 2, evidence: 'kunya', type: 'person' });
   }
 
   /** خالد الفيصل: a known given name starting a name of two words or more. */
@@ -305,7 +305,7 @@ class FrameFinder {
       const key = this.f.keys[k]!;
       if ((!this.isCommonAt(key, RARE_SHARE) || (key.startsWith('ال') && NISBA_END.test(key))) && !NAME_JOINERS.has(key)) rare = true;
     }
-    if (end >= i + 2 && rare) this.add({ start: i, end, minEnd: i + 2, evidence: 'given', type: 'person' });
+    if (end >= i + 2 && rare) this.add({ tokenStart: i, tokenEnd: end, minTokenEnd: i + 2, evidence: 'given', type: 'person' });
   }
 
   /** The words an organisation or place head governs: definite nouns and adjectives, names. */
@@ -361,9 +361,9 @@ class FrameFinder {
     const end = this.complementRun(from, MAX_COMPLEMENT);
     if (end <= from) return;
     if (keep !== 'always' && (quoted || this.ownName(from, Math.min(end, from + 1))) && !definite) {
-      this.add({ start: from, end, minEnd: from + 1, evidence: 'org-head', type: 'organisation' });
+      this.add({ tokenStart: from, tokenEnd: end, minTokenEnd: from + 1, evidence: 'org-head', type: 'organisation' });
     } else {
-      this.add({ start: i, end, minEnd: from + 1, evidence: 'org-head', type: 'organisation' });
+      this.add({ tokenStart: i, tokenEnd: end, minTokenEnd: from + 1, evidence: 'org-head', type: 'organisation' });
     }
   }
 
@@ -378,7 +378,7 @@ class FrameFinder {
     const parent = this.parentAfter(end);
     const named = keep !== 'always' && this.ownName(from, end);
     const start = named ? from : i;
-    this.add({ start, end, minEnd: from + 1, evidence: 'place-head', type: 'place', ...(parent !== undefined ? { parent } : {}) });
+    this.add({ tokenStart: start, tokenEnd: end, minTokenEnd: from + 1, evidence: 'place-head', type: 'place', ...(parent !== undefined ? { parent } : {}) });
   }
 
   /** X في منطقة Y، X التابعة لمحافظة Y، X شمال Y: the text of Y. */
@@ -420,7 +420,7 @@ class FrameFinder {
     }
     if (!rare) return;
     const type = head?.kind === 'org' ? 'organisation' : head?.kind === 'place' ? 'place' : head !== undefined ? 'person' : undefined;
-    this.add({ start: i, end: k + 1, minEnd: k + 1, evidence: 'quote', ...(type !== undefined ? { type } : {}) });
+    this.add({ tokenStart: i, tokenEnd: k + 1, minTokenEnd: k + 1, evidence: 'quote', ...(type !== undefined ? { type } : {}) });
   }
 
   /** كاميرون، هاموند: a transliterated foreign word, with the name words around it. */
@@ -430,7 +430,7 @@ class FrameFinder {
     // Only where a name starts: the frames before have seen a name that starts earlier.
     if (s > 0 && !this.breakBefore(s) && this.nameish(s - 1)) return;
     const end = this.nameRun(s, 3);
-    if (end > i) this.add({ start: s, end, minEnd: i + 1, evidence: 'foreign', type: 'person' });
+    if (end > i) this.add({ tokenStart: s, tokenEnd: end, minTokenEnd: i + 1, evidence: 'foreign', type: 'person' });
   }
 }
 

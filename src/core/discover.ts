@@ -22,9 +22,10 @@ import { EVIDENCE_KINDS, fieldView, findFrames, spanKey, spanText, TYPE_WEIGHT, 
 import { COMMON_SHARE } from './discover-frames.js';
 import { DETACHABLE_ORG_HEADS, GIVEN_NAMES, headOf, PATRONYM_LINKS, looksTransliterated, NAME_JOINERS, PLACE_HEADS, KEPT_PLACE_HEADS } from './discover-lexicon.js';
 import { foldKey } from './fold.js';
-import { matchText } from './match.js';
+import { withoutArticle } from './morph.js';
+import { createMatcher, type Match, type Matcher } from './match.js';
 import { oneVowelApart } from './names.js';
-import { tokenize } from './tokenize.js';
+import { createTokenizer, type TokenizedText } from './tokenize.js';
 import type { Field, TagType, VocabEntry } from './types.js';
 
 export interface DiscoverArticle {
@@ -206,8 +207,13 @@ export class Discovery {
   private articlesSeen = 0;
   private readonly dateCounts = new Map<string, number>();
 
+  private readonly tokenizer = createTokenizer();
+  /** The vocabulary's matcher, made when first needed. */
+  private vocabularyMatcher: Matcher | undefined;
   private counted: Counted[] = [];
-  private matcher: CompiledVocabulary | undefined;
+  /** The candidates as a vocabulary (after prepare), and its matcher. */
+  private candidates: CompiledVocabulary | undefined;
+  private candidateMatcher: Matcher | undefined;
   private tagToCandidate: Int32Array = new Int32Array(0);
   private recentFrom: string | number = Infinity;
   private recentTotal = 0;
@@ -241,19 +247,19 @@ export class Discovery {
     if (article.date !== undefined) this.dateCounts.set(article.date, (this.dateCounts.get(article.date) ?? 0) + 1);
     for (const text of [article.title, article.body]) {
       if (text === '') continue;
-      const field = fieldView(text, tokenize(text));
+      const field = fieldView(text, this.tokenizer.tokenObjects(text));
       for (const hit of findFrames(field, this.bg, this.known)) this.record(field, hit, ordinal);
     }
     if (this.seen.size > this.maxSeen) this.prune();
   }
 
   private record(field: FieldView, hit: FrameHit, ordinal: number): void {
-    for (let end = hit.minEnd; end <= hit.end; end++) {
+    for (let end = hit.minTokenEnd; end <= hit.tokenEnd; end++) {
       if (NAME_JOINERS.has(field.keys[end - 1]!)) continue;
-      const key = spanKey(field, hit.start, end);
+      const key = spanKey(field, hit.tokenStart, end);
       let s = this.seen.get(key);
       if (s === undefined) {
-        s = { key, words: end - hit.start, frameArticles: 0, lastArticle: 0, strongArticles: 0, lastStrong: 0, votes: emptyVotes(), kinds: new Array<number>(EVIDENCE_KINDS.length).fill(0), surfaces: new Map(), parents: new Map(), merged: [] };
+        s = { key, words: end - hit.tokenStart, frameArticles: 0, lastArticle: 0, strongArticles: 0, lastStrong: 0, votes: emptyVotes(), kinds: new Array<number>(EVIDENCE_KINDS.length).fill(0), surfaces: new Map(), parents: new Map(), merged: [] };
         this.seen.set(key, s);
       }
       const kind = EVIDENCE_KINDS.indexOf(hit.evidence);
@@ -272,8 +278,8 @@ export class Discovery {
         const vote = hit.type === undefined ? -1 : VOTE_TYPES.indexOf(hit.type);
         if (vote >= 0) s.votes[vote]! += TYPE_WEIGHT[hit.evidence];
       }
-      bump(s.surfaces, spanText(field, hit.start, end));
-      if (hit.parent !== undefined && end === hit.end) bump(s.parents, hit.parent, 1, 5);
+      bump(s.surfaces, spanText(field, hit.tokenStart, end));
+      if (hit.parent !== undefined && end === hit.tokenEnd) bump(s.parents, hit.parent, 1, 5);
     }
   }
 
@@ -360,9 +366,10 @@ export class Discovery {
       extraVariants: [],
     }));
     if (entries.length > 0) {
-      this.matcher = compileVocabulary(entries);
-      this.tagToCandidate = new Int32Array(this.matcher.tags.length);
-      for (let t = 0; t < this.matcher.tags.length; t++) this.tagToCandidate[t] = Number(this.matcher.tags.get(t).id.slice(1));
+      this.candidates = compileVocabulary(entries);
+      this.candidateMatcher = createMatcher(this.candidates);
+      this.tagToCandidate = new Int32Array(this.candidates.tags.length);
+      for (let t = 0; t < this.candidates.tags.length; t++) this.tagToCandidate[t] = Number(this.candidates.tags.get(t).id.slice(1));
     }
     // Longer candidates containing each candidate's words.
     const byKey = new Map<string, number>();
@@ -415,7 +422,7 @@ export class Discovery {
     const groups = new Map<string, Seen[]>();
     for (const s of list) {
       const words = s.key.split(' ');
-      const norm = words.map((w) => skeleton(w.startsWith('ال') && w.length >= 5 ? w.slice(2) : w)).join(' ');
+      const norm = words.map((w) => skeleton(withoutArticle(w))).join(' ');
       const g = groups.get(norm);
       if (g === undefined) groups.set(norm, [s]);
       else g.push(s);
@@ -443,8 +450,8 @@ export class Discovery {
       const x = wa[i]!;
       const y = wb[i]!;
       if (x === y) continue;
-      const bx = x.startsWith('ال') && x.length >= 5 ? x.slice(2) : x;
-      const by = y.startsWith('ال') && y.length >= 5 ? y.slice(2) : y;
+      const bx = withoutArticle(x);
+      const by = withoutArticle(y);
       if (bx === by && i === 0) continue;
       if (++diffs > 1) return false;
       if (!oneVowelApart(bx, by)) return false;
@@ -471,9 +478,9 @@ export class Discovery {
     if (lastHead !== undefined || NAME_JOINERS.has(words[words.length - 1]!)) return true;
     if (words.length === 1 && (GIVEN_NAMES.has(words[0]!) || this.known.given.has(words[0]!))) return true;
     const text = best(s.surfaces) ?? s.key;
-    const tokens = tokenize(text);
+    const tokens = this.tokenizer.tokenize(text);
     if (tokens.length === 0) return true;
-    const matches = matchText(this.vocabulary, tokens);
+    const matches = this.matchVocabulary(tokens);
     const covered = new Array<boolean>(tokens.length).fill(false);
     let personLast = false;
     const orgPlace = new Array<boolean>(tokens.length).fill(false);
@@ -481,14 +488,14 @@ export class Discovery {
       const type = this.vocabulary.tags.get(m.tag).type;
       // A topic (جامعة ~ التعليم الجامعي) or a nisba (الخارجية ~ الخارجة) names no entity.
       if (type === 'topic' || m.kind === 'nisba' || m.kind === 'inflected') continue;
-      for (let k = m.start; k < m.end; k++) {
+      for (let k = m.tokenStart; k < m.tokenEnd; k++) {
         covered[k] = true;
         if (headKind === 'org' ? type === 'organisation' : type === 'place') orgPlace[k] = true;
       }
       // هاموند covers فيليب هاموند; محمد بن نايف covers محمد بن نايف بن عبدالعزيز آل سعود.
       // Not a patronym's tail: سلمان بن عبدالعزيز does not cover سلطان بن سلمان بن عبدالعزيز.
-      const afterLink = m.start > 0 && PATRONYM_LINKS.has(tokens[m.start - 1]!.key);
-      if (type === 'person' && ((m.end === tokens.length && !afterLink) || (m.start === 0 && m.end - m.start >= 2))) personLast = true;
+      const afterLink = m.tokenStart > 0 && PATRONYM_LINKS.has(tokens.keys[m.tokenStart - 1]!);
+      if (type === 'person' && ((m.tokenEnd === tokens.length && !afterLink) || (m.tokenStart === 0 && m.tokenEnd - m.tokenStart >= 2))) personLast = true;
     }
     if (covered.every(Boolean)) return true;
     const votedPerson = s.votes[0] >= Math.max(s.votes[1], s.votes[2]);
@@ -503,23 +510,23 @@ export class Discovery {
     const ordinal = ++this.articlesCounted;
     const recent = typeof this.recentFrom === 'number' ? ordinal >= this.recentFrom : article.date !== undefined && article.date >= this.recentFrom;
     if (recent) this.recentTotal++;
-    const cv = this.matcher;
-    if (cv === undefined) return;
+    const matcher = this.candidateMatcher;
+    if (matcher === undefined) return;
     const inArticle: number[] = [];
     for (const field of ['title', 'body'] as const) {
       const text = article[field];
       if (text === '') continue;
-      const tokens = tokenize(text);
+      const tokens = this.tokenizer.tokenize(text);
       // Where a vocabulary name stands, the candidates inside it are fragments of that name
       // (جامعة الملك in جامعة الملك سعود): the vocabulary's matches, topics and nisbas aside.
       const taken = this.vocabularySpans(tokens);
-      for (const m of matchText(cv, tokens)) {
-        if (taken !== undefined && this.insideVocabularyName(taken, m.start, m.end)) continue;
+      for (const m of matcher.match(tokens).matches) {
+        if (taken !== undefined && this.insideVocabularyName(taken, m.tokenStart, m.tokenEnd)) continue;
         const ci = this.tagToCandidate[m.tag]!;
         const c = this.counted[ci]!;
-        if (c.seen.words === 1 && m.end - m.start === 1 && !this.singleWordReading(c.seen.key, tokens[m.start]!.key)) continue;
-        const start = tokens[m.start]!.start;
-        const end = tokens[m.end - 1]!.end;
+        if (c.seen.words === 1 && m.tokenEnd - m.tokenStart === 1 && !this.singleWordReading(c.seen.key, tokens.keys[m.tokenStart]!)) continue;
+        const start = tokens.starts[m.tokenStart]!;
+        const end = tokens.ends[m.tokenEnd - 1]!;
         const surface = text.slice(start, end);
         c.mentions++;
         bump(c.surfaces, surface);
@@ -550,16 +557,22 @@ export class Discovery {
     }
   }
 
-  private vocabularySpans(tokens: readonly import('./tokenize.js').Token[]): Int32Array | undefined {
+  /** The vocabulary's matches in the tokens. */
+  private matchVocabulary(tokens: TokenizedText): readonly Match[] {
+    this.vocabularyMatcher ??= createMatcher(this.vocabulary);
+    return this.vocabularyMatcher.match(tokens).matches;
+  }
+
+  private vocabularySpans(tokens: TokenizedText): Int32Array | undefined {
     let spans: Int32Array | undefined;
-    for (const m of matchText(this.vocabulary, tokens)) {
+    for (const m of this.matchVocabulary(tokens)) {
       if (m.kind === 'nisba' || m.kind === 'inflected' || this.vocabulary.tags.get(m.tag).type === 'topic') continue;
       // Per token: the end of the longest vocabulary match covering it, and where that match starts.
       spans ??= new Int32Array(tokens.length * 2).fill(-1);
-      for (let k = m.start; k < m.end; k++) {
-        if (m.end - m.start > spans[2 * k + 1]! - spans[2 * k]!) {
-          spans[2 * k] = m.start;
-          spans[2 * k + 1] = m.end;
+      for (let k = m.tokenStart; k < m.tokenEnd; k++) {
+        if (m.tokenEnd - m.tokenStart > spans[2 * k + 1]! - spans[2 * k]!) {
+          spans[2 * k] = m.tokenStart;
+          spans[2 * k + 1] = m.tokenEnd;
         }
       }
     }
@@ -775,10 +788,9 @@ export class Discovery {
 
   /** The vocabulary's label for a parent place written in the text, or the text itself. */
   private parentLabel(text: string): string {
-    const tokens = tokenize(text);
-    for (const m of matchText(this.vocabulary, tokens)) {
+    for (const m of this.matchVocabulary(this.tokenizer.tokenize(text))) {
       const tag = this.vocabulary.tags.get(m.tag);
-      if (tag.type === 'place' && m.start === 0) return tag.label;
+      if (tag.type === 'place' && m.tokenStart === 0) return tag.label;
     }
     return text;
   }

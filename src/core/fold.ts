@@ -12,6 +12,22 @@
  * Light and key forms always have the same length, letter for letter.
  */
 
+/**
+ * Format marks: zero-width space, ZWNJ, ZWJ, LRM, RLM, the bidi embeddings and isolates, the
+ * Arabic letter mark, the soft hyphen and the BOM. Invisible, they are no part of the writing:
+ * copy-paste leaves them inside words and labels.
+ */
+export function isFormatMark(c: number): boolean {
+  return (
+    (c >= 0x200b && c <= 0x200f) ||
+    (c >= 0x202a && c <= 0x202e) ||
+    (c >= 0x2066 && c <= 0x2069) ||
+    c === 0xfeff ||
+    c === 0x061c || // Arabic letter mark
+    c === 0x00ad // soft hyphen
+  );
+}
+
 /** Characters dropped entirely: tashkeel, Quranic marks, superscript alef, tatweel, format marks. */
 export function isIgnorable(c: number): boolean {
   return (
@@ -20,12 +36,7 @@ export function isIgnorable(c: number): boolean {
     c === 0x0670 ||
     (c >= 0x06d6 && c <= 0x06ed) ||
     c === 0x0640 || // tatweel
-    c === 0x061c || // Arabic letter mark
-    c === 0x00ad || // soft hyphen
-    (c >= 0x200b && c <= 0x200f) ||
-    (c >= 0x202a && c <= 0x202e) ||
-    (c >= 0x2066 && c <= 0x2069) ||
-    c === 0xfeff ||
+    isFormatMark(c) ||
     (c >= 0xfe00 && c <= 0xfe0f) // variation selectors
   );
 }
@@ -71,52 +82,78 @@ function mapLightChar(ch: string): string {
 }
 
 /** Presentation forms (U+FB50–FDFF, U+FE70–FEFF) and other compatibility characters. */
-function decompose(ch: string): string {
-  const c = ch.charCodeAt(0);
-  if ((c >= 0xfb50 && c <= 0xfdff) || (c >= 0xfe70 && c <= 0xfefe) || (c >= 0xff00 && c <= 0xffef)) {
-    return ch.normalize('NFKC');
-  }
-  return ch;
+function isCompatibility(c: number): boolean {
+  return (c >= 0xfb50 && c <= 0xfdff) || (c >= 0xfe70 && c <= 0xfefe) || (c >= 0xff00 && c <= 0xffef);
 }
 
-const lightCache = new Map<string, string>();
-/** Light form of one UTF-16 code unit (possibly several letters for a ligature, possibly ''). */
-export function lightOfUnit(ch: string): string {
-  let r = lightCache.get(ch);
-  if (r === undefined) {
-    const d = decompose(ch);
-    if (d === ch) {
-      r = mapLightChar(ch);
-      if (r === ch && ch.toLowerCase() !== ch) r = ch.toLowerCase();
-    } else {
-      r = '';
-      for (const x of d) r += mapLightChar(x);
-    }
-    lightCache.set(ch, r);
+/** The light form of one code unit, computed (see lightOfUnit). */
+function computeLight(ch: string): string {
+  const d = isCompatibility(ch.charCodeAt(0)) ? ch.normalize('NFKC') : ch;
+  if (d === ch) {
+    const r = mapLightChar(ch);
+    return r === ch && ch.toLowerCase() !== ch ? ch.toLowerCase() : r;
   }
+  let r = '';
+  for (const x of d) r += mapLightChar(x);
   return r;
 }
 
-// Per code unit, the light form when it is exactly one code unit (code + 2), 1 when it is
-// empty or several units, 0 when not yet computed: the tokeniser's per-letter fast path.
-const lightCodes = new Int32Array(0x10000);
+/**
+ * The compatibility characters whose light form is not one code unit (ligatures such as ﻻ or
+ * ﷲ, which NFKC spells out), computed at load: there are about a thousand such characters,
+ * and normalising one costs more than the tokeniser's whole work on a word.
+ */
+const COMPATIBILITY_LIGHT: ReadonlyMap<number, string> = (() => {
+  const table = new Map<number, string>();
+  for (const [from, to] of [[0xfb50, 0xfdff], [0xfe70, 0xfefe], [0xff00, 0xffef]] as const) {
+    for (let c = from; c <= to; c++) {
+      const light = computeLight(String.fromCharCode(c));
+      if (light.length !== 1) table.set(c, light);
+    }
+  }
+  return table;
+})();
+
+/** Light form of one UTF-16 code unit (possibly several letters for a ligature, possibly ''). */
+export function lightOfUnit(ch: string): string {
+  return COMPATIBILITY_LIGHT.get(ch.charCodeAt(0)) ?? computeLight(ch);
+}
+
+/**
+ * A pure function of one UTF-16 code unit, remembered as units are met: computing all 65,536
+ * entries at load costs about 150 ms of start-up, and a text meets a few hundred. An entry,
+ * once written, never changes, so the table holds nothing a caller can observe. It is the one
+ * lazily filled table module scope may hold (src/core/purity.test.ts).
+ */
+export class UnitMemo {
+  // compute(c) + 2, 0 while not computed.
+  private readonly table = new Int32Array(0x10000);
+  /** compute returns an integer ≥ -1. */
+  constructor(private readonly compute: (c: number) => number) {}
+  get(c: number): number {
+    let v = this.table[c]!;
+    if (v === 0) {
+      v = this.compute(c) + 2;
+      this.table[c] = v;
+    }
+    return v - 2;
+  }
+}
+
+/** Per code unit, the light form when it is exactly one code unit, -1 when it is empty or several units: the tokeniser's per-letter fast path. */
+const LIGHT_CODES = new UnitMemo((c) => {
+  const s = lightOfUnit(String.fromCharCode(c));
+  return s.length === 1 ? s.charCodeAt(0) : -1;
+});
 
 /** Light form of one code unit as one code unit, or -1 when it is '' or several units (see lightOfUnit). */
 export function lightCodeOfUnit(c: number): number {
-  let v = lightCodes[c]!;
-  if (v === 0) {
-    const s = lightOfUnit(String.fromCharCode(c));
-    v = s.length === 1 ? s.charCodeAt(0) + 2 : 1;
-    lightCodes[c] = v;
-  }
-  return v - 2;
+  return LIGHT_CODES.get(c);
 }
 
-// Code units of a fold being built, reused from call to call.
-const codes: number[] = [];
 const MAX_APPLY = 4096;
 
-function stringOfCodes(): string {
+function stringOfCodes(codes: number[]): string {
   if (codes.length <= MAX_APPLY) return String.fromCharCode.apply(null, codes);
   let out = '';
   for (let i = 0; i < codes.length; i += MAX_APPLY) out += String.fromCharCode.apply(null, codes.slice(i, i + MAX_APPLY));
@@ -129,7 +166,7 @@ export function foldLight(s: string): string {
   // Most strings are their own light form: find the first unit that changes, if any.
   while (i < s.length && lightCodeOfUnit(s.charCodeAt(i)) === s.charCodeAt(i)) i++;
   if (i === s.length) return s;
-  codes.length = 0;
+  const codes: number[] = [];
   for (let k = 0; k < i; k++) codes.push(s.charCodeAt(k));
   for (; i < s.length; i++) {
     const lc = lightCodeOfUnit(s.charCodeAt(i));
@@ -139,7 +176,7 @@ export function foldLight(s: string): string {
       for (let u = 0; u < light.length; u++) codes.push(light.charCodeAt(u));
     }
   }
-  return stringOfCodes();
+  return stringOfCodes(codes);
 }
 
 /** Full key of a light form: hamza on alef and alif maqsura erased too. Same length. */
@@ -147,9 +184,9 @@ export function keyOfLight(light: string): string {
   let i = 0;
   while (i < light.length && KEY_CODES[light.charCodeAt(i)] === light.charCodeAt(i)) i++;
   if (i === light.length) return light;
-  codes.length = 0;
+  const codes: number[] = [];
   for (let k = 0; k < light.length; k++) codes.push(KEY_CODES[light.charCodeAt(k)]!);
-  return stringOfCodes();
+  return stringOfCodes(codes);
 }
 
 /** Is c white space for a regular expression's \s (and for trim)? */

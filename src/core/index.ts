@@ -5,13 +5,13 @@
 export * from './types.js';
 export * from './errors.js';
 export { foldKey, foldLight, keyOfLight, compatible, compatibleLetter } from './fold.js';
-export { tokenize, type Token, type Script } from './tokenize.js';
+export { createTokenizer, tokenize, Tokenizer, TokenizedText, type Token, type Script } from './tokenize.js';
 export { inexactNumbers, numberLiteral } from './json-numbers.js';
 export { parseVocabulary, type VocabFormat, type ParsedVocabulary, type VocabWarning } from './vocabulary/parse.js';
 export { compileVocabulary, type CompiledVocabulary, type CompiledTag, type CompileOptions, type Pattern, type TagTable } from './vocabulary/compile.js';
 export { serializeCompiled, deserializeCompiled, isCompiledBinary } from './vocabulary/codec.js';
 export { Rows } from './vocabulary/rows.js';
-export { matchText, type Match } from './match.js';
+export { createMatcher, matchText, Matcher, type Match, type MatchedText } from './match.js';
 export { createTagger, DEFAULT_CUT, type Tagger, type TaggerOptions, type CandidateView } from './pipeline.js';
 export {
   ADAPTATION_FORMAT,

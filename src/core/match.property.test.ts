@@ -25,7 +25,7 @@ const tagLabel = fc.array(fc.constantFrom(...STEMS), { minLength: 1, maxLength: 
 const entry = fc.record({ label: tagLabel, type: fc.option(fc.constantFrom<TagType>(...TAG_TYPES), { nil: undefined }), nisba: fc.option(fc.array(word, { maxLength: 2 }), { nil: undefined }) });
 const vocab = fc.array(entry, { minLength: 1, maxLength: 12 });
 
-const canon = (ms: Match[]): string[] => ms.map((m) => `${m.tag}@${m.start}-${m.end}:${m.kind}`).sort();
+const canon = (ms: Match[]): string[] => ms.map((m) => `${m.tag}@${m.tokenStart}-${m.tokenEnd}:${m.kind}`).sort();
 
 test('the compiled matcher agrees with the brute-force reference on random vocabularies and texts', () => {
   fc.assert(

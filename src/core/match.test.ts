@@ -109,7 +109,7 @@ test('mention offsets index the original string, diacritics and marks included',
   const text = 'قال \u200fمُحَمَّدٌ إنّ الأُمَمَ المتّحدة';
   const cv = compileVocabulary([{ label: 'محمد' }, { label: 'الأمم المتحدة' }]);
   const toks = tokenize(text);
-  const spans = matchText(cv, toks).map((m) => text.slice(toks[m.start]!.start, toks[m.end - 1]!.end));
+  const spans = matchText(cv, toks).map((m) => text.slice(toks[m.tokenStart]!.start, toks[m.tokenEnd - 1]!.end));
   assert.deepEqual(spans, ['مُحَمَّدٌ', 'الأُمَمَ المتّحدة']);
 });
 

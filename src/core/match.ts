@@ -1,5 +1,5 @@
 /**
- * Whole-token matching of a compiled vocabulary against tokenised text.
+ * The match stage: whole-token matching of a compiled vocabulary against tokenised text.
  *
  * The first token of a candidate span is analysed backwards — proclitics and the article
  * stripped, inflection and nisba endings removed — and each analysis costs one hash probe.
@@ -8,21 +8,21 @@
  * Finally the longest match wins: a match lying wholly inside another is dropped, and
  * among matches of one span only the strongest kind of analysis survives.
  */
-import type { BackgroundModel } from './background.js';
 import { INFLECTABLE_TYPES, type CompiledVocabulary, type Pattern } from './vocabulary/compile.js';
 import { trieChild } from './vocabulary/trie.js';
 import { compatible } from './fold.js';
+import { fnvRange } from './hash.js';
 import { ARTICLE, ARTICLE_PREFIXES, INFLECTION_ENDINGS, MIN_BASE, MIN_INFLECTION_BASE, MIN_STEM, NISBA_ENDINGS, POSSESSIVE_SUFFIXES, PROCLITICS } from './morph.js';
-import { INTERN_SLOTS, internSlots, type Token } from './tokenize.js';
+import { TokenizedText, WORD_IDS, type Token } from './tokenize.js';
 import type { MatchKind } from './types.js';
 import { canonicalKey } from './variants.js';
 
 export interface Match {
   pattern: number;
   tag: number;
-  /** Token indices, end exclusive. */
-  start: number;
-  end: number;
+  /** Token span [tokenStart, tokenEnd): indices of the text's tokens, not offsets. */
+  tokenStart: number;
+  tokenEnd: number;
   kind: MatchKind;
   /** Set by the disambiguation stage: how sure it is that the span names the entry. */
   confidence: number;
@@ -60,7 +60,8 @@ interface Stem {
   light: string;
 }
 
-interface Candidate extends Stem {
+/** A reading of a text token under which a tag's first token may be looked up. */
+interface Reading extends Stem {
   kind: MatchKind;
 }
 
@@ -80,7 +81,7 @@ export function stemsOf(key: string, light: string): Stem[] {
   return stems;
 }
 
-function addCandidate(list: Candidate[], key: string, light: string, kind: MatchKind): void {
+function addReading(list: Reading[], key: string, light: string, kind: MatchKind): void {
   for (const c of list) {
     if (c.key === key && c.light === light) {
       if (KIND_RANK[kind] < KIND_RANK[c.kind]) c.kind = kind;
@@ -95,14 +96,14 @@ function addCandidate(list: Candidate[], key: string, light: string, kind: Match
  * the readings whose key the vocabulary surely lacks before any string is built: the reading
  * is (the article if `article`) + key.slice(from).
  */
-export function firstTokenCandidates(key: string, light: string, known: KeyFilter = ANY_KEY): Candidate[] {
-  const out: Candidate[] = [{ key, light, kind: 'exact' }];
+export function firstTokenReadings(key: string, light: string, known: KeyFilter = ANY_KEY): Reading[] {
+  const out: Reading[] = [{ key, light, kind: 'exact' }];
   const add = (article: boolean, from: number, kind: MatchKind): void => {
-    if (!known.mayHave(article ? hashRange(key, from, key.length, ARTICLE_HASH) : hashRange(key, from, key.length))) return;
+    if (!known.mayHave(article ? fnvRange(key, from, key.length, ARTICLE_HASH) : fnvRange(key, from, key.length))) return;
     const s = key.slice(from);
     const l = light.slice(from);
-    if (article) addCandidate(out, ARTICLE + s, ARTICLE + l, kind);
-    else addCandidate(out, s, l, kind);
+    if (article) addReading(out, ARTICLE + s, ARTICLE + l, kind);
+    else addReading(out, s, l, kind);
   };
   if (!key.startsWith(ARTICLE)) add(true, 0, 'inflected');
   for (const p of PROCLITICS) {
@@ -130,15 +131,7 @@ export function firstTokenCandidates(key: string, light: string, known: KeyFilte
  * so before the reading's string is built and looked up: a false "maybe" costs one real
  * lookup, a "no" is always right.
  */
-const HASH_SEED = 0x811c9dc5 | 0;
-
-/** FNV-1a over s[from, to), continuing from h: hashRange(a + b) = hashRange(b, …, hashRange(a)). */
-function hashRange(s: string, from: number, to: number, h = HASH_SEED): number {
-  for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h;
-}
-
-const ARTICLE_HASH = hashRange(ARTICLE, 0, ARTICLE.length);
+const ARTICLE_HASH = fnvRange(ARTICLE, 0, ARTICLE.length);
 
 interface KeyFilter {
   mayHave(hash: number): boolean;
@@ -156,7 +149,7 @@ class HashFilter implements KeyFilter {
     this.slots = new Int32Array(size);
     this.mask = size - 1;
     for (const k of keys) {
-      const h = hashRange(k, 0, k.length) || 1;
+      const h = fnvRange(k, 0, k.length) || 1;
       let i = (h ^ (h >>> 16)) & this.mask;
       while (this.slots[i] !== 0 && this.slots[i] !== h) i = (i + 1) & this.mask;
       this.slots[i] = h;
@@ -237,57 +230,10 @@ interface Analysis {
   /** Another token with the same key (different letters on the light level, or rewritten). */
   next: Analysis | undefined;
   /** Key of the tokeniser token this analysis was made for, before spelling variants were rewritten. */
-  tokenKey?: string;
-  tokenKeyIsLight?: boolean;
+  tokenKey: string | undefined;
+  tokenKeyIsLight: boolean | undefined;
   /** Light form of that token. */
-  tokenLight?: string;
-  /** The name-variant stage's memo for this word (names.ts): kept here, so that it costs no lookup of its own. */
-  nearWords?: NearWordsMemo;
-  /** The disambiguation stage's bits for this word (disambiguate.ts), 0 until computed. */
-  wordBits: number;
-  /** Whether news uses the word as a given name, by the word statistics named beside it. */
-  givenName: boolean | undefined;
-  /** The word's document frequency in `statsBackground`, -1 until asked. */
-  df: number;
-  /** Whether the word governs each preposition of the disambiguation stage (2 bits each: asked, yes). */
-  governs: number;
-  /** The word statistics the three memos above were made with. */
-  statsBackground: BackgroundModel | undefined;
-}
-
-/** The vocabulary words one long vowel from a text word (names.ts), for the token key they were found for. */
-export interface NearWordsMemo {
-  key: string;
-  /** The word statistics that judged which spellings are rare. */
-  background: BackgroundModel;
-  near: readonly (readonly [word: string, id: number])[] | null;
-}
-
-/** What a later stage of the match step may read of a word's analysis. */
-export interface WordAnalysis {
-  /** Token id of the word (spelling variants rewritten), -1 when the vocabulary lacks it. */
-  readonly exactId: number;
-  nearWords?: NearWordsMemo;
-  /** Key of the tokeniser token the analysis was made for: other stages' memos hold for it only. */
-  readonly tokenKey?: string;
-  /** The disambiguation stage's memo of what the word is (0 until computed). */
-  wordBits: number;
-  /** The disambiguation stage's memo: a given name by the statistics `givenNameBackground`. */
-  givenName: boolean | undefined;
-  /** The word's document frequency in `statsBackground`, -1 until asked. */
-  df: number;
-  /** Whether the word governs each preposition of the disambiguation stage (2 bits each: asked, yes). */
-  governs: number;
-  /** The word statistics the three memos above were made with. */
-  statsBackground: BackgroundModel | undefined;
-}
-
-let lastTokens: readonly Token[] | undefined;
-let lastWords: Analysis[] = [];
-
-/** The per-word analyses of the last matchText call, when it was over these tokens; else undefined. */
-export function analysesOf(tokens: readonly Token[]): readonly WordAnalysis[] | undefined {
-  return tokens === lastTokens ? lastWords : undefined;
+  tokenLight: string | undefined;
 }
 
 // Most words start no tag: their analyses share the empty lists (the cache holds hundreds of thousands).
@@ -298,7 +244,6 @@ const RANK_NISBA = KIND_RANK.nisba;
 
 /** Distinct tokens remembered per vocabulary before the memory is cleared and refilled. */
 const ANALYSIS_CACHE_LIMIT = 200_000;
-const analysisCaches = new WeakMap<CompiledVocabulary, AnalysisCache>();
 
 /** A flat copy: a long token's strings may be slices that would keep a whole article alive in the cache. */
 function ownString(s: string): string {
@@ -308,11 +253,11 @@ function ownString(s: string): string {
   return out;
 }
 
-function analyse(cv: CompiledVocabulary, cache: AnalysisCache, key: string, light: string, rewritten: boolean): Analysis {
+function analyse(cv: CompiledVocabulary, m: Matcher, key: string, light: string, rewritten: boolean): Analysis {
   const exactId = cv.tokenIds.get(key) ?? -1;
   const starts: Start[] = [];
   const hits: number[] = [];
-  for (const c of firstTokenCandidates(key, light, cache.known)) {
+  for (const c of firstTokenReadings(key, light, m.known)) {
     const id = c.key === key ? exactId : cv.tokenIds.get(c.key) ?? -1;
     if (id < 0) continue;
     const trie = cv.trie;
@@ -330,20 +275,8 @@ function analyse(cv: CompiledVocabulary, cache: AnalysisCache, key: string, ligh
     // A reading that adds the article (تجارة → التجارة) only stands for one-word tags.
     if (c.kind !== 'inflected' && trie.childStart[node + 1]! > trie.childStart[node]!) starts.push({ node, rank: KIND_RANK[c.kind], light: c.light });
   }
-  for (const h of singleTokenHits(cv, cache.known, key, light, rewritten)) hits.push(h.pattern, h.tag, KIND_RANK[h.kind]);
-  return { light, rewritten, exactId, starts: starts.length > 0 ? starts : NO_STARTS, hits: hits.length > 0 ? hits : NO_HITS, next: undefined, tokenKey: undefined, tokenKeyIsLight: undefined, tokenLight: undefined, nearWords: undefined, wordBits: 0, givenName: undefined, df: -1, governs: 0, statsBackground: undefined };
-}
-
-/** Two generations: when the young one is full it becomes the old one, and what is still used moves back. */
-interface AnalysisCache {
-  young: Map<string, Analysis>;
-  old: Map<string, Analysis>;
-  /** Tokeniser tokens by light form (matchText). */
-  byLight: Map<string, Analysis>;
-  /** Tokeniser tokens by intern slot (see internSlots): one array access where byLight costs a hash lookup. */
-  bySlot: (Analysis | undefined)[];
-  /** The keys the vocabulary has. */
-  known: KeyFilter;
+  for (const h of singleTokenHits(cv, m.known, key, light, rewritten)) hits.push(h.pattern, h.tag, KIND_RANK[h.kind]);
+  return { light, rewritten, exactId, starts: starts.length > 0 ? starts : NO_STARTS, hits: hits.length > 0 ? hits : NO_HITS, next: undefined, tokenKey: undefined, tokenKeyIsLight: undefined, tokenLight: undefined };
 }
 
 function find(map: Map<string, Analysis>, tok: MatchToken): Analysis | undefined {
@@ -351,20 +284,6 @@ function find(map: Map<string, Analysis>, tok: MatchToken): Analysis | undefined
     if (a.rewritten === tok.rewritten && a.light === tok.light) return a;
   }
   return undefined;
-}
-
-function analysisOf(cv: CompiledVocabulary, cache: AnalysisCache, tok: MatchToken): Analysis {
-  const hit = find(cache.young, tok);
-  if (hit !== undefined) return hit;
-  if (cache.young.size >= ANALYSIS_CACHE_LIMIT) {
-    cache.old = cache.young;
-    cache.young = new Map();
-  }
-  const key = ownString(tok.key);
-  const a = find(cache.old, tok) ?? analyse(cv, cache, key, ownString(tok.light), tok.rewritten);
-  a.next = cache.young.get(key);
-  cache.young.set(key, a);
-  return a;
 }
 
 /** Inflected and nisba readings of one token (single-token tags only). */
@@ -385,7 +304,7 @@ function endingHits(cv: CompiledVocabulary, known: KeyFilter, s: Stem, endings: 
   const bases = kind === 'inflected' ? cv.inflection : cv.nisbaBases;
   for (const e of endings) {
     if (s.key.length - e.length < minBase || !s.key.endsWith(e)) continue;
-    if (!known.mayHave(hashRange(s.key, 0, s.key.length - e.length))) continue;
+    if (!known.mayHave(fnvRange(s.key, 0, s.key.length - e.length))) continue;
     const base = s.key.slice(0, s.key.length - e.length);
     const pids = bases.get(base);
     if (pids === undefined) continue;
@@ -400,20 +319,12 @@ function endingHits(cv: CompiledVocabulary, known: KeyFilter, s: Stem, endings: 
   }
 }
 
-/** Receives the matches of a scan, all those starting at token i before any starting later. */
-interface MatchSink {
-  /** rank: the KIND_RANK of the match's kind. */
-  add(pattern: number, tag: number, start: number, end: number, rank: number): void;
-  /** No more matches start at token i. */
-  done(i: number): void;
-}
-
 /**
  * The matching proper, over tokens given by their analyses. At each token the tags longer than
  * it come first, then its one-token matches: the order within each span is that of the readings
- * (resolveMatches keeps the first match of a tag among those of a span).
+ * (LongestMatches keeps the first match of a tag among those of a span).
  */
-function scan(cv: CompiledVocabulary, analyses: readonly Analysis[], sink: MatchSink): void {
+function scan(cv: CompiledVocabulary, analyses: readonly Analysis[], sink: LongestMatches): void {
   const trie = cv.trie;
   const n = analyses.length;
   for (let i = 0; i < n; i++) {
@@ -446,81 +357,18 @@ function scan(cv: CompiledVocabulary, analyses: readonly Analysis[], sink: Match
   }
 }
 
-class RawMatches implements MatchSink {
-  readonly out: Match[] = [];
-  add(pattern: number, tag: number, start: number, end: number, rank: number): void {
-    this.out.push({ pattern, tag, start, end, kind: KINDS[rank]!, confidence: 1, reasons: undefined });
-  }
-  done(): void {}
-}
-
-function analysesCache(cv: CompiledVocabulary): AnalysisCache {
-  let cache = analysisCaches.get(cv);
-  if (cache === undefined) {
-    const known = new HashFilter(vocabularyKeys(cv), cv.tokenIds.size + cv.inflection.size + cv.nisbaBases.size);
-    analysisCaches.set(cv, (cache = { young: new Map(), old: new Map(), byLight: new Map(), bySlot: new Array<Analysis | undefined>(INTERN_SLOTS).fill(undefined), known }));
-  }
-  return cache;
-}
-
-/** All raw matches (before longest-match resolution) of the vocabulary in the tokens. */
-export function findMatches(cv: CompiledVocabulary, tokens: readonly MatchToken[]): Match[] {
-  const cache = analysesCache(cv);
-  const analyses: Analysis[] = [];
-  for (const t of tokens) analyses.push(analysisOf(cv, cache, t));
-  const sink = new RawMatches();
-  scan(cv, analyses, sink);
-  return sink.out;
-}
-
 /**
- * Longest match wins. Per tag and span the strongest analysis is kept; per span only the
- * matches of the strongest kind (the tag the vocabulary supports without stripping beats a
- * stripped reading: لبنان is Lebanon, not ل + بنان); a span wholly inside another
- * match's span is dropped (المتحدة inside الأمم المتحدة).
+ * Longest match wins, applied as the matches arrive. Per tag and span the strongest analysis
+ * is kept; per span only the matches of the strongest kind (the tag the vocabulary supports
+ * without stripping beats a stripped reading: لبنان is Lebanon, not ل + بنان); a span wholly
+ * inside another match's span is dropped (المتحدة inside الأمم المتحدة). Spans are taken by
+ * start, longest first, and a span ending within the furthest end kept so far is dropped: so of
+ * all the spans starting at one token only the longest can survive, and only when it reaches
+ * past that end. Only its matches are kept (in arrival order), and no object is made for the
+ * others.
  */
-const SPAN = 2 ** 23;
-
-export function resolveMatches(raw: readonly Match[]): Match[] {
-  if (raw.length === 0) return [];
-  const bySpan = new Map<number, Match[]>();
-  for (const m of raw) {
-    const key = m.start * SPAN + m.end;
-    const list = bySpan.get(key);
-    if (list === undefined) bySpan.set(key, [m]);
-    else list.push(m);
-  }
-  const spans = [...bySpan.keys()].sort((a, b) => {
-    const sa = Math.floor(a / SPAN);
-    const sb = Math.floor(b / SPAN);
-    return sa !== sb ? sa - sb : (b % SPAN) - (a % SPAN);
-  });
-  const out: Match[] = [];
-  let maxEnd = -1;
-  for (const span of spans) {
-    const end = span % SPAN;
-    const list = bySpan.get(span)!;
-    if (end <= maxEnd) continue;
-    maxEnd = end;
-    let best = 99;
-    for (const m of list) best = Math.min(best, KIND_RANK[m.kind]);
-    const perTag = new Map<number, Match>();
-    for (const m of list) {
-      if (KIND_RANK[m.kind] !== best) continue;
-      if (!perTag.has(m.tag)) perTag.set(m.tag, m);
-    }
-    out.push(...perTag.values());
-  }
-  return out;
-}
-
-/**
- * resolveMatches applied as the matches arrive. Spans are taken by start, longest first, and
- * a span ending within the furthest end kept so far is dropped: so of all the spans starting
- * at one token only the longest can survive, and only when it reaches past that end. Only its
- * matches are kept (in arrival order), and no object is made for the others.
- */
-class LongestMatches implements MatchSink {
+/** Receives the matches of a scan, all those starting at token i before any starting later. */
+class LongestMatches {
   readonly out: Match[] = [];
   private maxEnd = -1;
   private end = -1;
@@ -530,6 +378,7 @@ class LongestMatches implements MatchSink {
   private readonly patterns: number[] = [];
   private readonly tags: number[] = [];
   private readonly ranks: number[] = [];
+  /** rank: the KIND_RANK of the match's kind. */
   add(pattern: number, tag: number, _start: number, end: number, rank: number): void {
     if (end <= this.maxEnd || end < this.end) return;
     if (end > this.end) {
@@ -541,6 +390,7 @@ class LongestMatches implements MatchSink {
     this.tags[k] = tag;
     this.ranks[k] = rank;
   }
+  /** No more matches start at token i. */
   done(i: number): void {
     const count = this.count;
     if (count === 0) return;
@@ -552,7 +402,7 @@ class LongestMatches implements MatchSink {
       const tag = this.tags[k]!;
       let seen = false;
       for (let m = first; m < this.out.length && !seen; m++) seen = this.out[m]!.tag === tag;
-      if (!seen) this.out.push({ pattern: this.patterns[k]!, tag, start: i, end: this.end, kind: KINDS[best]!, confidence: 1, reasons: undefined });
+      if (!seen) this.out.push({ pattern: this.patterns[k]!, tag, tokenStart: i, tokenEnd: this.end, kind: KINDS[best]!, confidence: 1, reasons: undefined });
     }
     this.maxEnd = this.end;
     this.end = -1;
@@ -560,44 +410,101 @@ class LongestMatches implements MatchSink {
   }
 }
 
-/** The analysis of a tokeniser token, remembered by its light form (which determines its key). */
-function analysisOfToken(cv: CompiledVocabulary, cache: AnalysisCache, t: Token): Analysis {
-  const hit = cache.byLight.get(t.light);
-  // Most tokens fold to their light form (the tokeniser then gives one string for both): no letter-by-letter comparison.
-  if (hit !== undefined && (t.key === t.light ? hit.tokenKeyIsLight : hit.tokenKey === t.key)) return hit;
-  const [m] = matchTokens([t]);
-  const a = analysisOf(cv, cache, m!);
-  if (hit === undefined) {
-    if (cache.byLight.size >= ANALYSIS_CACHE_LIMIT) cache.byLight.clear();
-    if (a.tokenKey === undefined) {
-      a.tokenKey = ownString(t.key);
-      a.tokenKeyIsLight = t.key === t.light;
-      a.tokenLight = ownString(t.light);
-    }
-    if (a.tokenKey === t.key) cache.byLight.set(ownString(t.light), a);
-  }
-  return a;
+/** What the match stage gives for a text. */
+export interface MatchedText {
+  /** The matches, longest match resolved, by start token (then longest first). */
+  readonly matches: Match[];
+  /** Per token: its token id in the vocabulary (spelling variants rewritten), -1 when the vocabulary lacks it. */
+  readonly tokenIds: Int32Array;
 }
 
-/** The matches of the vocabulary in the tokens, longest match resolved: resolveMatches(findMatches(…)). */
-export function matchText(cv: CompiledVocabulary, tokens: readonly Token[]): Match[] {
-  const cache = analysesCache(cv);
-  const analyses: Analysis[] = [];
-  const slots = internSlots(tokens);
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    const slot = slots !== undefined ? slots[i]! : -1;
-    let a = slot >= 0 ? cache.bySlot[slot] : undefined;
-    // The slot may have been reused for another word since: the light form says.
-    if (a === undefined || a.tokenLight !== t.light || !(t.key === t.light ? a.tokenKeyIsLight : a.tokenKey === t.key)) {
-      a = analysisOfToken(cv, cache, t);
-      if (slot >= 0 && a.tokenLight === t.light) cache.bySlot[slot] = a;
-    }
-    analyses.push(a);
+/**
+ * The matcher of one vocabulary. It remembers what it derived from each distinct token (see
+ * Analysis), by canonical key in two generations (when the young one is full it becomes the
+ * old one, and what is still used moves back), by light form, and by the tokeniser's word id,
+ * so a caller matching many texts keeps one: the Tagger does.
+ */
+export class Matcher {
+  private young = new Map<string, Analysis>();
+  private old = new Map<string, Analysis>();
+  /** Tokeniser tokens by light form (which determines their key). */
+  private readonly byLight = new Map<string, Analysis>();
+  /** Tokeniser tokens by word id (see TokenizedText.words): one array access where byLight costs a hash lookup. */
+  private byWord: (Analysis | undefined)[] | undefined = undefined;
+  /** The keys the vocabulary has. */
+  readonly known: KeyFilter;
+
+  constructor(readonly vocabulary: CompiledVocabulary) {
+    const cv = vocabulary;
+    this.known = new HashFilter(vocabularyKeys(cv), cv.tokenIds.size + cv.inflection.size + cv.nisbaBases.size);
   }
-  lastTokens = tokens;
-  lastWords = analyses;
-  const sink = new LongestMatches();
-  scan(cv, analyses, sink);
-  return sink.out;
+
+  /** The matches of the vocabulary in the text, longest match resolved. */
+  match(text: TokenizedText): MatchedText {
+    const n = text.length;
+    const { lights, keys, words } = text;
+    const analyses: Analysis[] = [];
+    const tokenIds = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const light = lights[i]!;
+      const key = keys[i]!;
+      const word = words[i]!;
+      let a = word >= 0 ? this.byWord?.[word] : undefined;
+      // The id may have been reused for another word since: the light form says.
+      if (a === undefined || a.tokenLight !== light || !(key === light ? a.tokenKeyIsLight : a.tokenKey === key)) {
+        a = this.analysisOfToken(key, light);
+        if (word >= 0 && a.tokenLight === light) (this.byWord ??= new Array<Analysis | undefined>(WORD_IDS).fill(undefined))[word] = a;
+      }
+      analyses.push(a);
+      tokenIds[i] = a.exactId;
+    }
+    const sink = new LongestMatches();
+    scan(this.vocabulary, analyses, sink);
+    return { matches: sink.out, tokenIds };
+  }
+
+  /** The analysis of a tokeniser token, remembered by its light form (which determines its key). */
+  private analysisOfToken(key: string, light: string): Analysis {
+    const hit = this.byLight.get(light);
+    // Most tokens fold to their light form (the tokeniser then gives one string for both): no letter-by-letter comparison.
+    if (hit !== undefined && (key === light ? hit.tokenKeyIsLight : hit.tokenKey === key)) return hit;
+    const canonical = canonicalKey(key);
+    const a = this.analysisOf(canonical === key ? { key, light, rewritten: false } : { key: canonical, light: canonical, rewritten: true });
+    if (hit === undefined) {
+      if (this.byLight.size >= ANALYSIS_CACHE_LIMIT) this.byLight.clear();
+      if (a.tokenKey === undefined) {
+        a.tokenKey = ownString(key);
+        a.tokenKeyIsLight = key === light;
+        a.tokenLight = ownString(light);
+      }
+      if (a.tokenKey === key) this.byLight.set(ownString(light), a);
+    }
+    return a;
+  }
+
+  private analysisOf(tok: MatchToken): Analysis {
+    const hit = find(this.young, tok);
+    if (hit !== undefined) return hit;
+    if (this.young.size >= ANALYSIS_CACHE_LIMIT) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+    const key = ownString(tok.key);
+    const a = find(this.old, tok) ?? analyse(this.vocabulary, this, key, ownString(tok.light), tok.rewritten);
+    a.next = this.young.get(key);
+    this.young.set(key, a);
+    return a;
+  }
+}
+
+export function createMatcher(vocabulary: CompiledVocabulary): Matcher {
+  return new Matcher(vocabulary);
+}
+
+/**
+ * The matches of the vocabulary in the tokens, for a caller matching a text or two (tools,
+ * tests): it makes a matcher for the call, which costs a pass over the vocabulary's keys.
+ */
+export function matchText(cv: CompiledVocabulary, tokens: readonly Token[] | TokenizedText): Match[] {
+  return createMatcher(cv).match(tokens instanceof TokenizedText ? tokens : TokenizedText.fromTokens('', tokens)).matches;
 }

@@ -43,6 +43,11 @@ export function articleOffset(key: string): number {
   return key.startsWith(ARTICLE) && key.length - ARTICLE.length >= MIN_BASE ? ARTICLE.length : 0;
 }
 
+/** The key without its article (الرياض → رياض), when what remains is long enough to be a word (MIN_BASE). */
+export function withoutArticle(key: string): string {
+  return articleOffset(key) > 0 ? key.slice(ARTICLE.length) : key;
+}
+
 export function inflectionBase(key: string): string {
   const s = key.slice(articleOffset(key));
   for (const e of ['تان', 'تين', 'ون', 'ين', 'ان', 'ات', 'ه']) {

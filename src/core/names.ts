@@ -1,5 +1,5 @@
 /**
- * Transliterated names are spelled with or without their long vowels: هاريسون / هارسون,
+ * The name-variant stage, after match. Transliterated names are spelled with or without their long vowels: هاريسون / هارسون,
  * لوس أنجلوس / لوس انجليس, كلينتون / كلنتون. A vocabulary holds one spelling, often not the
  * one the article uses. A multi-word tag therefore also matches a span whose words differ
  * from its own by one long vowel letter (ا و ي) inside a word — provided another word of the
@@ -13,8 +13,8 @@
 import type { BackgroundModel } from './background.js';
 import type { CompiledVocabulary } from './vocabulary/compile.js';
 import { trieChild } from './vocabulary/trie.js';
-import { analysesOf, type Match, type NearWordsMemo } from './match.js';
-import type { Token } from './tokenize.js';
+import type { Match, MatchedText } from './match.js';
+import { KIND_ARABIC, KIND_SCRIPT, TokenizedText, type Token } from './tokenize.js';
 import { canonicalKey } from './variants.js';
 
 /** Shorter words change meaning with a vowel (علم / عالم); transliterated names are longer. */
@@ -57,14 +57,10 @@ type NameIndex = Map<string, string[]>;
 /** Longest name tried, in words, around a word spelled another way. */
 const MAX_NAME_WORDS = 6;
 
-const indexes = new WeakMap<CompiledVocabulary, NameIndex>();
-
 // Only the vocabulary's distinct words are indexed, not its patterns: the trie finds the
 // patterns once a near word turns up, which is rare, and a million-tag vocabulary stays cheap.
 function indexOf(cv: CompiledVocabulary): NameIndex {
-  let index = indexes.get(cv);
-  if (index !== undefined) return index;
-  index = new Map();
+  const index: NameIndex = new Map();
   for (const key of cv.tokenIds.keys()) {
     if (key.length < MIN_VARIANT_LENGTH) continue;
     const sk = skeleton(key);
@@ -72,8 +68,54 @@ function indexOf(cv: CompiledVocabulary): NameIndex {
     if (words === undefined) index.set(sk, [key]);
     else words.push(key);
   }
-  indexes.set(cv, index);
   return index;
+}
+
+/** The vocabulary words one long vowel from a text word, for the token key they were found for. */
+interface NearWords {
+  readonly key: string;
+  readonly near: readonly (readonly [word: string, id: number])[] | null;
+}
+
+/**
+ * What the stage keeps between texts for one vocabulary and one set of word statistics: the
+ * vocabulary's words by skeleton (made when first needed), and per interned word (by its
+ * tokeniser's word id) the vocabulary words near it, since words recur and most have none.
+ * Owned by the tagger that made it.
+ */
+export class NameVariantCache {
+  private vocabulary: CompiledVocabulary | undefined = undefined;
+  private background: BackgroundModel | undefined = undefined;
+  private index: NameIndex | undefined = undefined;
+  private byWord: (NearWords | undefined)[] = [];
+
+  /** The skeleton index of the vocabulary, the memory cleared when the vocabulary or the statistics change. */
+  indexFor(cv: CompiledVocabulary, background: BackgroundModel): NameIndex {
+    if (this.vocabulary !== cv || this.background !== background || this.index === undefined) {
+      if (this.vocabulary !== cv || this.index === undefined) this.index = indexOf(cv);
+      this.vocabulary = cv;
+      this.background = background;
+      this.byWord = [];
+    }
+    return this.index;
+  }
+
+  /** The memo of word id `word` when it was made for this key. */
+  nearOf(word: number, key: string): NearWords | undefined {
+    const m = word >= 0 ? this.byWord[word] : undefined;
+    return m !== undefined && m.key === key ? m : undefined;
+  }
+
+  remember(word: number, memo: NearWords): void {
+    if (word < 0) return;
+    // Ids are dense (see TokenizedText.words): the array grows by one at a time, never holey.
+    while (this.byWord.length < word) this.byWord.push(undefined);
+    this.byWord[word] = memo;
+  }
+}
+
+export function createNameVariantCache(): NameVariantCache {
+  return new NameVariantCache();
 }
 
 /** The vocabulary words one vowel from a text word (none for a word of the vocabulary: a name of its own). */
@@ -89,39 +131,37 @@ function nearWords(cv: CompiledVocabulary, index: NameIndex, key: string): [word
 /**
  * The matches of multi-word tags written with another long vowel, merged into the matches the
  * trie found: a variant span takes the place of the matches inside it (فورد inside هاريسون
- * فورد), and gives way to a match that already covers it.
+ * فورد), and gives way to a match that already covers it. Without word statistics (or with
+ * empty ones) the matches are returned as they are.
  */
-export function withNameVariants(cv: CompiledVocabulary, tokens: readonly Token[], matches: Match[], background: BackgroundModel | undefined): Match[] {
+export function nameVariants(cv: CompiledVocabulary, text: TokenizedText, matched: MatchedText, background: BackgroundModel | undefined, cache: NameVariantCache): Match[] {
+  const matches = matched.matches;
   if (background === undefined || background.documents === 0) return matches;
   const found: Match[] = [];
   let index: NameIndex | undefined;
   const trie = cv.trie;
-  const words = analysesOf(tokens);
-  // The matcher has looked every word up already.
-  const idAt = (k: number): number => (words !== undefined ? words[k]!.exactId : (cv.tokenIds.get(canonicalKey(tokens[k]!.key)) ?? -1));
+  const { keys, kinds, words } = text;
+  const ids = matched.tokenIds;
+  const n = text.length;
   const add = (node: number, start: number, end: number): void => {
     if (end - start < 2) return;
     for (let e = trie.terminalStart[node]!; e < trie.terminalStart[node + 1]!; e++) {
       const pattern = trie.terminalPattern[e]!;
       const p = cv.patterns.get(pattern);
-      if (!p.nisba && !found.some((m) => m.pattern === pattern && m.start === start)) found.push({ pattern, tag: p.tag, start, end, kind: 'variant', confidence: 1, reasons: undefined });
+      if (!p.nisba && !found.some((m) => m.pattern === pattern && m.tokenStart === start)) found.push({ pattern, tag: p.tag, tokenStart: start, tokenEnd: end, kind: 'variant', confidence: 1, reasons: undefined });
     }
   };
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
-    const key = token.key;
-    if (key.length < MIN_VARIANT_LENGTH || token.script !== 'arabic') continue;
-    index ??= indexOf(cv);
-    // Remembered on the matcher's analysis of the word (words recur, and most have no near word);
-    // checked against the key, which a spelling rewrite may not share.
-    const word = words?.[i];
-    let near: NearWordsMemo['near'];
-    if (word?.nearWords !== undefined && word.nearWords.key === key && word.nearWords.background === background) near = word.nearWords.near;
-    else {
+  for (let i = 0; i < n; i++) {
+    const key = keys[i]!;
+    if (key.length < MIN_VARIANT_LENGTH || (kinds[i]! & KIND_SCRIPT) !== KIND_ARABIC) continue;
+    index ??= cache.indexFor(cv, background);
+    // Remembered per word (words recur, and most have no near word); checked against the key.
+    let near = cache.nearOf(words[i]!, key)?.near;
+    if (near === undefined) {
       // Two spellings both common in news are two names: only pairs with a rare one are kept.
       near = nearWords(cv, index, key)?.filter(([w]) => background.df(w) < RARE_SPELLING_DF || background.df(key) < RARE_SPELLING_DF) ?? null;
       if (near !== null && near.length === 0) near = null;
-      if (word !== undefined) word.nearWords = { key, background, near };
+      cache.remember(words[i]!, { key, near });
     }
     if (near === null) continue;
     for (const [, id] of near) {
@@ -129,13 +169,13 @@ export function withNameVariants(cv: CompiledVocabulary, tokens: readonly Token[
       for (let start = Math.max(0, i - MAX_NAME_WORDS + 1); start <= i; start++) {
         let node = 0;
         for (let k = start; k < i && node >= 0; k++) {
-          const t = idAt(k);
+          const t = ids[k]!;
           node = t < 0 ? -1 : trieChild(trie, node, t);
         }
         if (node < 0 || (node = trieChild(trie, node, id)) < 0) continue;
         add(node, start, i + 1);
-        for (let j = i + 1; j < tokens.length && j - start < MAX_NAME_WORDS; j++) {
-          const t = idAt(j);
+        for (let j = i + 1; j < n && j - start < MAX_NAME_WORDS; j++) {
+          const t = ids[j]!;
           if (t < 0 || (node = trieChild(trie, node, t)) < 0) break;
           add(node, start, j + 1);
         }
@@ -143,10 +183,17 @@ export function withNameVariants(cv: CompiledVocabulary, tokens: readonly Token[
     }
   }
   if (found.length === 0) return matches;
-  const within = (m: Match, o: Match): boolean => o.start <= m.start && o.end >= m.end;
-  const longer = (m: Match, o: Match): boolean => within(m, o) && o.end - o.start > m.end - m.start;
+  const within = (m: Match, o: Match): boolean => o.tokenStart <= m.tokenStart && o.tokenEnd >= m.tokenEnd;
+  const longer = (m: Match, o: Match): boolean => within(m, o) && o.tokenEnd - o.tokenStart > m.tokenEnd - m.tokenStart;
   // A spelling the vocabulary has beats a variant of the same words.
   const variants = found.filter((m) => !matches.some((o) => within(m, o)) && !found.some((o) => longer(m, o)));
   if (variants.length === 0) return matches;
-  return [...matches.filter((m) => !variants.some((v) => longer(m, v))), ...variants].sort((a, b) => a.start - b.start || b.end - a.end);
+  return [...matches.filter((m) => !variants.some((v) => longer(m, v))), ...variants].sort((a, b) => a.tokenStart - b.tokenStart || b.tokenEnd - a.tokenEnd);
+}
+
+/** nameVariants for a caller with token objects and the matches of one text (tools, tests): the memory lasts the call. */
+export function withNameVariants(cv: CompiledVocabulary, tokens: readonly Token[], matches: Match[], background: BackgroundModel | undefined): Match[] {
+  const text = TokenizedText.fromTokens('', tokens);
+  const tokenIds = Int32Array.from(tokens, (t) => cv.tokenIds.get(canonicalKey(t.key)) ?? -1);
+  return nameVariants(cv, text, { matches, tokenIds }, background, createNameVariantCache());
 }

@@ -3,7 +3,6 @@
  * rewritten — offsets must index the caller's strings — it is only validated.
  */
 import { WasimError } from './errors.js';
-import type { Article } from './types.js';
 
 export interface NormaliseLimits {
   /** Longest title + body accepted, in UTF-16 code units. */
@@ -23,7 +22,14 @@ function junkShare(s: string): number {
   return hits ? hits.length / sample.length : 0;
 }
 
-export function normaliseArticle(input: unknown, limits: NormaliseLimits = DEFAULT_LIMITS): Required<Pick<Article, 'title' | 'body'>> & { id?: string } {
+/** An article as the stages after normalise read it: both fields present, as the caller wrote them. */
+export interface NormalisedArticle {
+  id?: string;
+  title: string;
+  body: string;
+}
+
+export function normaliseArticle(input: unknown, limits: NormaliseLimits = DEFAULT_LIMITS): NormalisedArticle {
   if (!input || typeof input !== 'object' || Array.isArray(input)) throw new WasimError('BAD_ARTICLE');
   const a = input as Record<string, unknown>;
   const title = a.title ?? '';
@@ -37,7 +43,7 @@ export function normaliseArticle(input: unknown, limits: NormaliseLimits = DEFAU
   // A few stray control characters occur in real CMS exports (SUB, U+001A, in SaudiNewsNet);
   // binary data decoded as text is full of them.
   if (junkShare(title) > JUNK_LIMIT || junkShare(body) > JUNK_LIMIT) throw new WasimError('NOT_TEXT');
-  const out: { id?: string; title: string; body: string } = { title, body };
+  const out: NormalisedArticle = { title, body };
   if (a.id !== undefined && a.id !== null) out.id = String(a.id);
   return out;
 }

@@ -13,7 +13,7 @@ import { compileVocabulary } from './vocabulary/compile.js';
 import { foldKey, keyOfLight } from './fold.js';
 import { matchText } from './match.js';
 import { kindNamePatterns, scoreCandidates, viableCandidates, type Scored } from './rank.js';
-import { tokenize } from './tokenize.js';
+import { tokenize, TokenizedText } from './tokenize.js';
 import { TAG_TYPES, type TagType, type VocabEntry } from './types.js';
 
 // Names, places and common words that collide: clitics, the article, nisba forms, «المملكة».
@@ -40,7 +40,7 @@ function fieldsOf(cv: ReturnType<typeof compileVocabulary>, title: string, body:
   return (['title', 'body'] as const).map((field) => {
     const text = field === 'title' ? title : body;
     const tokens = tokenize(text);
-    return { field, text, tokens, matches: matchText(cv, tokens) };
+    return { field, text, tokens, tokenized: TokenizedText.fromTokens(text, tokens), matches: matchText(cv, tokens) };
   });
 }
 

@@ -236,10 +236,10 @@ const FRAGMENT_LIMIT = 0.3;
  * A name after a head noun (قطاع غزة, حالة الطقس, الملك سلمان) is the meaningful word itself.
  */
 function fragmentShare(bg: BackgroundModel, toks: readonly { key: string }[], m: Match): number {
-  const key = toks[m.start]!.key;
+  const key = toks[m.tokenStart]!.key;
   if (!key.startsWith('ال')) return 0;
-  const prev = m.start > 0 ? toks[m.start - 1]!.key : null;
-  const next = m.end < toks.length ? toks[m.end]!.key : null;
+  const prev = m.tokenStart > 0 ? toks[m.tokenStart - 1]!.key : null;
+  const next = m.tokenEnd < toks.length ? toks[m.tokenEnd]!.key : null;
   const left = prev !== null && prev.startsWith('ال') ? prev : null;
   const right = next !== null && next.startsWith('ال') ? next : null;
   if (left === null && right === null) return 0;
@@ -253,9 +253,9 @@ function fragmentShare(bg: BackgroundModel, toks: readonly { key: string }[], m:
  * the other half of a foreign or compound name (هاريسون فورد for the tag فورد).
  */
 function rareNeighbour(bg: BackgroundModel, toks: readonly { key: string; script?: string }[], m: Match): boolean {
-  const key = toks[m.start]!.key;
+  const key = toks[m.tokenStart]!.key;
   const check = (k: string | undefined, pair: () => number): boolean => k !== undefined && k.length > 2 && bg.df(k) < RARE_DF && pair() === 0;
-  return check(toks[m.start - 1]?.key, () => bg.bigramDf(toks[m.start - 1]!.key, key)) || check(toks[m.end]?.key, () => bg.bigramDf(toks[m.end - 1]!.key, toks[m.end]!.key));
+  return check(toks[m.tokenStart - 1]?.key, () => bg.bigramDf(toks[m.tokenStart - 1]!.key, key)) || check(toks[m.tokenEnd]?.key, () => bg.bigramDf(toks[m.tokenEnd - 1]!.key, toks[m.tokenEnd]!.key));
 }
 
 const RARE_DF = 20;
@@ -383,7 +383,7 @@ function upperBound(cv: CompiledVocabulary, tag: CompiledTag, info: TagInfo, ms:
       strong++;
       if (m.field === 'title') strongTitle = true;
       else if (m.start < leadEnd) lead = true;
-      if (m.match.end - m.match.start > 1) multiword = true;
+      if (m.match.tokenEnd - m.match.tokenStart > 1) multiword = true;
     }
   }
   const flags = (title ? IN_TITLE : 0) | (strongTitle ? STRONG_IN_TITLE : 0) | (lead ? STRONG_IN_LEAD : 0) | (multiword ? STRONG_MULTIWORD : 0) | (allNisba ? 0 : NOT_ALL_NISBA) | (tag.type ? TYPED : 0);
@@ -596,8 +596,8 @@ export function viableCandidates(cv: CompiledVocabulary, fields: readonly FieldT
       if (isStrong(m.kind)) {
         r[e + STRONG]!++;
         if (inTitle) flags |= STRONG_IN_TITLE;
-        else if (f.tokens[m.start]!.start < leadEnd) flags |= STRONG_IN_LEAD;
-        if (m.end - m.start > 1) flags |= STRONG_MULTIWORD;
+        else if (f.tokens[m.tokenStart]!.start < leadEnd) flags |= STRONG_IN_LEAD;
+        if (m.tokenEnd - m.tokenStart > 1) flags |= STRONG_MULTIWORD;
       }
       r[e + FLAGS] = flags;
       if (v[at]! > r[e + TAG_TERMS]!) r[e + TAG_TERMS] = v[at]!;
@@ -743,7 +743,7 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
           }
           // Odd until the entity has a mention of its own: seen in order, and never counted for its claims.
           weight[e]! |= 1;
-          const at = `${f.field}${f.tokens[m.start]!.start}`;
+          const at = `${f.field}${f.tokens[m.tokenStart]!.start}`;
           const list = claims.get(at);
           if (list === undefined) claims.set(at, [e]);
           else if (!list.includes(e)) list.push(e);
@@ -805,7 +805,7 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
         const toks = f.tokens;
         const match = m.match;
         const kind = match.kind;
-        const single = match.end - match.start === 1;
+        const single = match.tokenEnd - match.tokenStart === 1;
         const pattern = cv.patterns.get(match.pattern);
         let share = 0;
         let doubt = false;
@@ -815,12 +815,12 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
           if (tag.type !== 'person' && rareNeighbour(bg, toks, match)) rare++;
           // Listed nisba forms are known to name the place; derived ones and stripped readings are checked.
           const listed = kind === 'nisba' && pattern.nisba;
-          doubt = kind !== 'exact' && kind !== 'variant' && !listed && readingDoubt(bg, toks[match.start]!.key, tag.key);
+          doubt = kind !== 'exact' && kind !== 'variant' && !listed && readingDoubt(bg, toks[match.tokenStart]!.key, tag.key);
         }
         // The article added to a bare word (وحدة → الوحدة, شباب → الشباب) reads a name into a common
         // word: only topic nouns keep their meaning without the article.
-        if (kind === 'inflected' && tag.type && tag.type !== 'topic' && articleAdded(toks[match.start]!.key, tag.key)) doubt = true;
-        if (single && kind === 'clitic' && NAME_TYPES.has(tag.type) && articleGained(toks[match.start]!.key, keyOfLight(pattern.lights[0]!))) doubt = true;
+        if (kind === 'inflected' && tag.type && tag.type !== 'topic' && articleAdded(toks[match.tokenStart]!.key, tag.key)) doubt = true;
+        if (single && kind === 'clitic' && NAME_TYPES.has(tag.type) && articleGained(toks[match.tokenStart]!.key, keyOfLight(pattern.lights[0]!))) doubt = true;
         if (namesByKind(pattern) && kingdomOf(m) !== tag.entity) doubt = true;
         fragment += share;
         if (kind !== 'nisba') allNisba = false;
@@ -837,9 +837,9 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
         }
         // A bare name inside a longer personal name (الملك فهد، عبد الله بن سعود) is not that tag —
         // unless the tag is known to be a person, whose titles and patronyms are normal context.
-        if (tag.type !== 'person' && (NAME_LINKS.has(toks[match.start - 1]?.key ?? '') || NAME_LINKS.has(toks[match.end]?.key ?? '') || (bg !== undefined && single && isGivenName(bg, toks[match.start - 1]?.key)))) nameFragments++;
+        if (tag.type !== 'person' && (NAME_LINKS.has(toks[match.tokenStart - 1]?.key ?? '') || NAME_LINKS.has(toks[match.tokenEnd]?.key ?? '') || (bg !== undefined && single && isGivenName(bg, toks[match.tokenStart - 1]?.key)))) nameFragments++;
         // A person's name after بن is someone's father: مشاري بن سعود بن عبد العزيز is not King Saud.
-        else if (tag.type === 'person' && PATRONYM_LINKS.has(toks[match.start - 1]?.key ?? '')) nameFragments++;
+        else if (tag.type === 'person' && PATRONYM_LINKS.has(toks[match.tokenStart - 1]?.key ?? '')) nameFragments++;
         // A topic named by one of the words that signal it (صحيفة for الصحافة) is weaker than by its name.
         const signalWord = tag.type === 'topic' && pattern.alias === true;
         if (isStrong(kind) && !doubt && !signalWord && share < FRAGMENT_LIMIT) {
@@ -852,9 +852,9 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
           if (!single) strongMultiword = true;
         }
         if (cues && cues.size > 0 && !context) {
-          const to = Math.min(toks.length, match.end + CUE_WINDOW);
-          for (let i = Math.max(0, match.start - CUE_WINDOW); i < to; i++) {
-            if ((i < match.start || i >= match.end) && cues.has(toks[i]!.key)) {
+          const to = Math.min(toks.length, match.tokenEnd + CUE_WINDOW);
+          for (let i = Math.max(0, match.tokenStart - CUE_WINDOW); i < to; i++) {
+            if ((i < match.tokenStart || i >= match.tokenEnd) && cues.has(toks[i]!.key)) {
               context = 1;
               break;
             }

@@ -1,10 +1,12 @@
 /**
- * Offset-preserving tokeniser. A token is a maximal run of letters of one script family
- * (Arabic letters; other letters with ASCII digits, as in G20 or COVID19) or of digits
- * next to Arabic letters (بـ2015 → ب | 2015). Diacritics, tatweel and zero-width / bidi
- * marks inside a word are skipped without breaking it. Offsets index the original string.
+ * The tokenise stage: text → TokenizedText, columns of offsets, kinds, interned word ids and
+ * folded forms. A token is a maximal run of letters of one script family (Arabic letters;
+ * other letters with ASCII digits, as in G20 or COVID19) or of digits next to Arabic letters
+ * (بـ2015 → ب | 2015). Diacritics, tatweel and zero-width / bidi marks inside a word are
+ * skipped without breaking it. Offsets index the original string.
  */
-import { isIgnorable, keyOfLight, lightCodeOfUnit, lightOfUnit } from './fold.js';
+import { isFormatMark, isIgnorable, keyOfLight, lightCodeOfUnit, lightOfUnit, UnitMemo } from './fold.js';
+import { FNV_OFFSET, fnvStep } from './hash.js';
 
 export type Script = 'arabic' | 'latin' | 'digit';
 
@@ -28,7 +30,6 @@ const C_DIGIT = 4; // Arabic-Indic or ASCII digit
 const C_MARK = 5; // diacritic / tatweel: belongs to the letter before it
 const C_FORMAT = 6; // zero-width and bidi marks: skipped, never part of a span's edge
 
-const classTable = new Uint8Array(0x10000);
 const LETTER_RE = /\p{L}/u;
 
 function classify(c: number): number {
@@ -36,12 +37,7 @@ function classify(c: number): number {
   if ((c >= 0x0660 && c <= 0x0669) || (c >= 0x06f0 && c <= 0x06f9)) return C_DIGIT;
   // A zero-width space separates words; the other format marks sit inside them.
   if (c === 0x200b) return C_SEP;
-  if (isIgnorable(c)) {
-    if ((c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0xfeff || c === 0x061c || c === 0x00ad) {
-      return C_FORMAT;
-    }
-    return C_MARK;
-  }
+  if (isIgnorable(c)) return isFormatMark(c) ? C_FORMAT : C_MARK;
   // Ligatures of whole phrases (ﷺ, ﷻ, ﷽) expand to several words: they are not one token.
   if (c >= 0xfdf0 && c <= 0xfdff && String.fromCharCode(c).normalize('NFKC').includes(' ')) return C_SEP;
   if (
@@ -63,16 +59,22 @@ function classify(c: number): number {
   return LETTER_RE.test(String.fromCharCode(c)) ? C_LATIN : C_SEP;
 }
 
+const CLASSES = new UnitMemo(classify);
+
 export function charClass(c: number): number {
-  let k = classTable[c]!;
-  if (k === 0) {
-    k = classify(c);
-    classTable[c] = k;
-  }
-  return k;
+  return CLASSES.get(c);
 }
 
-const scriptOf = (cls: number): Script => (cls === C_ARABIC ? 'arabic' : cls === C_DIGIT ? 'digit' : 'latin');
+/** A token's kind (the `kinds` column): its script, and KIND_JOINER when a tatweel joins it to what follows. */
+export const KIND_ARABIC = 0;
+export const KIND_LATIN = 1;
+export const KIND_DIGIT = 2;
+/** The script bits of a kind. */
+export const KIND_SCRIPT = 3;
+export const KIND_JOINER = 4;
+const SCRIPTS: readonly Script[] = ['arabic', 'latin', 'digit'];
+
+const kindOfClass = (cls: number): number => (cls === C_ARABIC ? KIND_ARABIC : cls === C_DIGIT ? KIND_DIGIT : KIND_LATIN);
 
 /** Can a letter of class `next` continue a token whose letters so far are of class `cur`? */
 function continues(cur: number, next: number): boolean {
@@ -81,62 +83,14 @@ function continues(cur: number, next: number): boolean {
   return (cur === C_LATIN && next === C_DIGIT) || (cur === C_DIGIT && next === C_LATIN);
 }
 
-// Light code units of the open token, reused from token to token.
-let lightBuf = new Uint16Array(256);
 const MAX_APPLY = 4096;
 
-function lightString(n: number): string {
-  if (n <= MAX_APPLY) return String.fromCharCode.apply(null, lightBuf.subarray(0, n) as unknown as number[]);
+/** The string of code units buf[0 .. n). */
+function unitsString(buf: Uint16Array, n: number): string {
+  if (n <= MAX_APPLY) return String.fromCharCode.apply(null, buf.subarray(0, n) as unknown as number[]);
   let s = '';
-  for (let i = 0; i < n; i += MAX_APPLY) s += String.fromCharCode.apply(null, lightBuf.subarray(i, Math.min(n, i + MAX_APPLY)) as unknown as number[]);
+  for (let i = 0; i < n; i += MAX_APPLY) s += String.fromCharCode.apply(null, buf.subarray(i, Math.min(n, i + MAX_APPLY)) as unknown as number[]);
   return s;
-}
-
-/*
- * Words recur (a news article repeats its names, and the language its words), so a token's
- * light and key strings are interned: a table of recent distinct light forms, found by a hash
- * of the light code units computed as the token is read. A repeated word then costs no string
- * allocation, and its strings, the same objects each time, already carry the hash the
- * matcher's lookup by light form needs. The key is a function of the light form, so it is
- * stored beside it. The table is cleared when half full, which bounds its memory.
- */
-/** Intern slots are below this. */
-export const INTERN_SLOTS = 1 << 18;
-const INTERN_LIMIT = INTERN_SLOTS >>> 1;
-/** Longer tokens (few, and rarely repeated) get fresh strings. */
-const MAX_INTERNED = 40;
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 0x01000193;
-const internHash = new Int32Array(INTERN_SLOTS);
-const internLight: (string | undefined)[] = new Array<string | undefined>(INTERN_SLOTS).fill(undefined);
-const internKey: string[] = new Array<string>(INTERN_SLOTS).fill('');
-let internCount = 0;
-
-/** Slot of the interned light form lightBuf[0 .. n) with hash `hash`, interned now if new. */
-function internSlot(hash: number, n: number): number {
-  const mask = INTERN_SLOTS - 1;
-  let slot = (hash ^ (hash >>> 15)) & mask;
-  for (;;) {
-    const light = internLight[slot];
-    if (light === undefined) break;
-    if (internHash[slot] === hash && light.length === n) {
-      let u = 0;
-      while (u < n && light.charCodeAt(u) === lightBuf[u]) u++;
-      if (u === n) return slot;
-    }
-    slot = (slot + 1) & mask;
-  }
-  if (internCount >= INTERN_LIMIT) {
-    internLight.fill(undefined);
-    internCount = 0;
-    slot = (hash ^ (hash >>> 15)) & mask;
-  }
-  const light = lightString(n);
-  internHash[slot] = hash;
-  internLight[slot] = light;
-  internKey[slot] = keyOfLight(light);
-  internCount++;
-  return slot;
 }
 
 /*
@@ -148,121 +102,323 @@ function internSlot(hash: number, n: number): number {
  */
 const TOKEN_TEMPLATE: Token = { start: 0, end: 0, light: '', key: '', script: 'arabic', joiner: false };
 
-function newToken(start: number, end: number, light: string, key: string, script: Script, joiner: boolean): Token {
+function newToken(start: number, end: number, light: string, key: string, kind: number): Token {
   const t = { ...TOKEN_TEMPLATE };
   t.start = start;
   t.end = end;
   t.light = light;
   t.key = key;
-  t.script = script;
-  t.joiner = joiner;
+  t.script = SCRIPTS[kind & KIND_SCRIPT]!;
+  t.joiner = (kind & KIND_JOINER) !== 0;
   return t;
 }
 
-/** Adds a token; returns its intern slot, -1 when it is not interned. */
-function pushToken(tokens: Token[], text: string, start: number, end: number, n: number, hash: number, lightIsText: boolean, script: Script, joiner: boolean): number {
-  if (n <= MAX_INTERNED) {
-    const slot = internSlot(hash, n);
-    tokens.push(newToken(start, end, internLight[slot]!, internKey[slot]!, script, joiner));
-    return slot;
+/**
+ * The tokens of one text, in columns: token i covers text[starts[i], ends[i]). Stages read the
+ * columns; `tokens` makes an object per token, on first use, for the callers that want them.
+ */
+export class TokenizedText {
+  private objects: Token[] | undefined = undefined;
+
+  constructor(
+    /** The string tokenised: offsets index it. */
+    readonly text: string,
+    /** Number of tokens. */
+    readonly length: number,
+    /** UTF-16 offset of each token's first code unit. */
+    readonly starts: Int32Array,
+    /** UTF-16 offset after each token's last code unit (a diacritic or tatweel included). */
+    readonly ends: Int32Array,
+    /** KIND_* bits of each token. */
+    readonly kinds: Uint8Array,
+    /**
+     * Interned word id of each token (see Tokenizer), -1 for a token too long to be interned.
+     * An id stands for one light form until its tokeniser's table is cleared and the id reused:
+     * a memory indexed by word id checks the form it was made for.
+     */
+    readonly words: Int32Array,
+    /** Light fold of each token (keeps أ إ آ ى). */
+    readonly lights: readonly string[],
+    /** Full fold of each token: the lookup key, as long as its light form. */
+    readonly keys: readonly string[],
+  ) {}
+
+  script(i: number): Script {
+    return SCRIPTS[this.kinds[i]! & KIND_SCRIPT]!;
   }
-  const light = lightIsText ? text.slice(start, end) : lightString(n);
-  tokens.push(newToken(start, end, light, keyOfLight(light), script, joiner));
-  return -1;
+
+  /** Token i ends in a tatweel joining it to what follows (بـ2015، الـ«فيفا»). */
+  joiner(i: number): boolean {
+    return (this.kinds[i]! & KIND_JOINER) !== 0;
+  }
+
+  /** The tokens as objects (made once). */
+  get tokens(): readonly Token[] {
+    if (this.objects === undefined) {
+      const out: Token[] = [];
+      for (let i = 0; i < this.length; i++) out.push(newToken(this.starts[i]!, this.ends[i]!, this.lights[i]!, this.keys[i]!, this.kinds[i]!));
+      this.objects = out;
+    }
+    return this.objects;
+  }
+
+  /** Columns of token objects (made elsewhere: tests, tools); no word is interned. */
+  static fromTokens(text: string, tokens: readonly Token[]): TokenizedText {
+    const n = tokens.length;
+    const starts = new Int32Array(n);
+    const ends = new Int32Array(n);
+    const kinds = new Uint8Array(n);
+    const words = new Int32Array(n).fill(-1);
+    for (let i = 0; i < n; i++) {
+      const t = tokens[i]!;
+      starts[i] = t.start;
+      ends[i] = t.end;
+      kinds[i] = (t.script === 'arabic' ? KIND_ARABIC : t.script === 'digit' ? KIND_DIGIT : KIND_LATIN) | (t.joiner ? KIND_JOINER : 0);
+    }
+    return new TokenizedText(text, n, starts, ends, kinds, words, tokens.map((t) => t.light), tokens.map((t) => t.key));
+  }
 }
 
-// The last list tokenize returned, and the intern slots of its tokens. A matcher runs on a list
-// right after it is made, so the last one is enough (and a WeakMap of every list costs the
-// garbage collector more than it saves).
-let lastTokens: readonly Token[] | undefined;
-let slotBuf = new Int32Array(1024);
+/*
+ * Words recur (a news article repeats its names, and the language its words), so a tokeniser
+ * interns its tokens' light and key strings: a table of the distinct light forms met, found by
+ * a hash of the light code units computed as the token is read. A repeated word then costs no
+ * string allocation, its strings are the same objects each time (they already carry the hash
+ * a lookup by light form needs), and it has a small dense id, which later stages index their
+ * per-word memories by. The key is a function of the light form, so it is stored beside it.
+ * The table is cleared when full, which bounds its memory.
+ */
+/** Slots of a tokeniser's intern hash. */
+const INTERN_SLOTS = 1 << 18;
+/** Word ids are below this: the table is cleared when it holds this many words. */
+export const WORD_IDS = INTERN_SLOTS >>> 1;
+/** Longer tokens (few, and rarely repeated) get fresh strings. */
+const MAX_INTERNED = 40;
 
-function addSlot(k: number, slot: number): void {
-  if (k === slotBuf.length) {
-    const bigger = new Int32Array(slotBuf.length * 2);
-    bigger.set(slotBuf);
-    slotBuf = bigger;
+/** The intern table of a Tokenizer. */
+class InternTable {
+  /** Per slot: word id + 1, 0 when empty. */
+  private readonly slotWord = new Int32Array(INTERN_SLOTS);
+  private readonly slotHash = new Int32Array(INTERN_SLOTS);
+  private readonly light: string[] = [];
+  private readonly key: string[] = [];
+  private count = 0;
+
+  /** Id of the light form buf[0 .. n) of hash `hash`, interned now if new. */
+  idOf(buf: Uint16Array, n: number, hash: number): number {
+    const mask = INTERN_SLOTS - 1;
+    let slot = (hash ^ (hash >>> 15)) & mask;
+    for (;;) {
+      const w = this.slotWord[slot]! - 1;
+      if (w < 0) break;
+      if (this.slotHash[slot] === hash) {
+        const light = this.light[w]!;
+        if (light.length === n) {
+          let u = 0;
+          while (u < n && light.charCodeAt(u) === buf[u]) u++;
+          if (u === n) return w;
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+    if (this.count >= WORD_IDS) {
+      this.slotWord.fill(0);
+      this.count = 0;
+      slot = (hash ^ (hash >>> 15)) & mask;
+    }
+    const id = this.count++;
+    const light = unitsString(buf, n);
+    this.slotWord[slot] = id + 1;
+    this.slotHash[slot] = hash;
+    this.light[id] = light;
+    this.key[id] = keyOfLight(light);
+    return id;
   }
-  slotBuf[k] = slot;
+
+  lightOf(id: number): string {
+    return this.light[id]!;
+  }
+
+  keyOf(id: number): string {
+    return this.key[id]!;
+  }
+}
+
+const NO_INTS = new Int32Array(0);
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * Tokenises texts. It owns its scratch columns and its intern table (whose word ids its texts
+ * carry), so a caller tokenising many texts keeps one: the Tagger does. Not re-entrant.
+ */
+export class Tokenizer {
+  private readonly intern: InternTable | undefined;
+  // Light code units of the open token.
+  private buf: Uint16Array;
+  // Columns of the text being tokenised; a text's own are copies of their first `length` entries.
+  private starts: Int32Array;
+  private ends: Int32Array;
+  private kinds: Uint8Array;
+  private words: Int32Array;
+  private lights: string[] = [];
+  private keys: string[] = [];
+  /** Where tokens go as objects instead of columns (see tokenize below), else undefined. */
+  private objects: Token[] | undefined = undefined;
+
+  /** `intern: false` makes a tokeniser for a few texts: no table to allocate, every token's strings fresh. */
+  constructor(options: { intern?: boolean } = {}) {
+    const intern = options.intern !== false;
+    this.intern = intern ? new InternTable() : undefined;
+    this.buf = new Uint16Array(intern ? 256 : 32);
+    // Made when first needed: a tokeniser for a few texts may only make token objects.
+    this.starts = NO_INTS;
+    this.ends = NO_INTS;
+    this.kinds = NO_BYTES;
+    this.words = NO_INTS;
+  }
+
+  tokenize(text: string): TokenizedText {
+    this.lights = [];
+    this.keys = [];
+    const n = this.scan(text);
+    // One buffer for the text's four columns: a typed array of more than a few dozen bytes is
+    // allocated outside the heap, and each such buffer costs the garbage collector.
+    const cols = new Int32Array(3 * n + ((n + 3) >>> 2));
+    cols.set(this.starts.subarray(0, n), 0);
+    cols.set(this.ends.subarray(0, n), n);
+    cols.set(this.words.subarray(0, n), 2 * n);
+    const kinds = new Uint8Array(cols.buffer, 12 * n, n);
+    kinds.set(this.kinds.subarray(0, n));
+    return new TokenizedText(text, n, cols.subarray(0, n), cols.subarray(n, 2 * n), kinds, cols.subarray(2 * n, 3 * n), this.lights, this.keys);
+  }
+
+  /** The tokens of a text as objects, with no columns made. */
+  tokenObjects(text: string): Token[] {
+    const out: Token[] = [];
+    this.objects = out;
+    try {
+      this.scan(text);
+    } finally {
+      this.objects = undefined;
+    }
+    return out;
+  }
+
+  /** Adds token k: text[start, end), light form buf[0 .. n) with hash `hash` (or text[start, end) itself when lightIsText). */
+  private add(k: number, text: string, start: number, end: number, n: number, hash: number, lightIsText: boolean, kind: number): void {
+    let light: string;
+    let key: string;
+    let word = -1;
+    if (n <= MAX_INTERNED && this.intern !== undefined) {
+      word = this.intern.idOf(this.buf, n, hash);
+      light = this.intern.lightOf(word);
+      key = this.intern.keyOf(word);
+    } else {
+      light = lightIsText ? text.slice(start, end) : unitsString(this.buf, n);
+      key = keyOfLight(light);
+    }
+    if (this.objects !== undefined) {
+      this.objects.push(newToken(start, end, light, key, kind));
+      return;
+    }
+    if (k === this.starts.length) this.growColumns();
+    this.starts[k] = start;
+    this.ends[k] = end;
+    this.kinds[k] = kind;
+    this.words[k] = word;
+    this.lights.push(light);
+    this.keys.push(key);
+  }
+
+  /** Tokenises text into the columns (or objects); returns the number of tokens. */
+  private scan(text: string): number {
+    let count = 0;
+    let cls = 0; // class of the open token, 0 when none
+    let start = 0;
+    let end = 0;
+    let sawLatin = false;
+    let joiner = false;
+    // Most words fold to themselves: their light form is then a slice of the text.
+    let lightIsText = true;
+    let n = 0; // light code units of the open token
+    let hash = FNV_OFFSET;
+    let buf = this.buf;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const k = charClass(c);
+      if (k === C_MARK) {
+        if (cls !== 0) {
+          end = i + 1;
+          joiner = c === 0x0640;
+          lightIsText = false;
+        }
+        continue;
+      }
+      if (k === C_FORMAT) {
+        if (cls !== 0) lightIsText = false;
+        continue;
+      }
+      if (cls !== 0 && (k === C_SEP || !continues(cls, k))) {
+        this.add(count++, text, start, end, n, hash, lightIsText, (sawLatin ? KIND_LATIN : kindOfClass(cls)) | (joiner ? KIND_JOINER : 0));
+        cls = 0;
+      }
+      if (k === C_SEP) continue;
+      if (cls === 0) {
+        cls = k;
+        start = i;
+        sawLatin = false;
+        lightIsText = true;
+        n = 0;
+        hash = FNV_OFFSET;
+      }
+      if (k === C_LATIN) sawLatin = true;
+      const lc = lightCodeOfUnit(c);
+      if (lc >= 0) {
+        if (lc !== c) lightIsText = false;
+        if (n === buf.length) buf = this.growBuf();
+        buf[n++] = lc;
+        hash = fnvStep(hash, lc);
+      } else {
+        lightIsText = false;
+        const light = lightOfUnit(text[i]!);
+        for (let u = 0; u < light.length; u++) {
+          const lu = light.charCodeAt(u);
+          if (n === buf.length) buf = this.growBuf();
+          buf[n++] = lu;
+          hash = fnvStep(hash, lu);
+        }
+      }
+      end = i + 1;
+      joiner = false;
+    }
+    if (cls !== 0) this.add(count++, text, start, end, n, hash, lightIsText, (sawLatin ? KIND_LATIN : kindOfClass(cls)) | (joiner ? KIND_JOINER : 0));
+    return count;
+  }
+
+  private growBuf(): Uint16Array {
+    const bigger = new Uint16Array(this.buf.length * 2);
+    bigger.set(this.buf);
+    return (this.buf = bigger);
+  }
+
+  private growColumns(): void {
+    const size = Math.max(1024, this.starts.length * 2);
+    const grow = <A extends Int32Array | Uint8Array>(a: A, b: A): A => (b.set(a), b);
+    this.starts = grow(this.starts, new Int32Array(size));
+    this.ends = grow(this.ends, new Int32Array(size));
+    this.kinds = grow(this.kinds, new Uint8Array(size));
+    this.words = grow(this.words, new Int32Array(size));
+  }
+}
+
+export function createTokenizer(): Tokenizer {
+  return new Tokenizer();
 }
 
 /**
- * The intern slot of each token (-1 for a token too long to be interned) of the list tokenize
- * returned last, read at indices below its length, or undefined for any other list. A slot stands
- * for one light form until the table is cleared and the slot reused: whoever indexes a memory by
- * slot checks the light form. The matcher keeps its per-word analyses by slot, which saves it a
- * hash lookup per token.
+ * The tokens of one text as objects, its words not interned: for tools and tests. A caller
+ * tokenising many texts keeps a Tokenizer.
  */
-export function internSlots(tokens: readonly Token[]): Int32Array | undefined {
-  return tokens === lastTokens ? slotBuf : undefined;
-}
-
 export function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
-  let cls = 0; // class of the open token, 0 when none
-  let start = 0;
-  let end = 0;
-  let sawLatin = false;
-  let joiner = false;
-  // Most words fold to themselves: their light form is then a slice of the text.
-  let lightIsText = true;
-  let n = 0; // light code units of the open token
-  let hash = FNV_OFFSET;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const k = charClass(c);
-    if (k === C_MARK) {
-      if (cls !== 0) {
-        end = i + 1;
-        joiner = c === 0x0640;
-        lightIsText = false;
-      }
-      continue;
-    }
-    if (k === C_FORMAT) {
-      if (cls !== 0) lightIsText = false;
-      continue;
-    }
-    if (cls !== 0 && (k === C_SEP || !continues(cls, k))) {
-      addSlot(tokens.length, pushToken(tokens, text, start, end, n, hash, lightIsText, sawLatin ? 'latin' : scriptOf(cls), joiner));
-      cls = 0;
-    }
-    if (k === C_SEP) continue;
-    if (cls === 0) {
-      cls = k;
-      start = i;
-      sawLatin = false;
-      lightIsText = true;
-      n = 0;
-      hash = FNV_OFFSET;
-    }
-    if (k === C_LATIN) sawLatin = true;
-    const lc = lightCodeOfUnit(c);
-    if (lc >= 0) {
-      if (lc !== c) lightIsText = false;
-      if (n === lightBuf.length) growLightBuf();
-      lightBuf[n++] = lc;
-      hash = Math.imul(hash ^ lc, FNV_PRIME);
-    } else {
-      lightIsText = false;
-      const light = lightOfUnit(text[i]!);
-      for (let u = 0; u < light.length; u++) {
-        const lu = light.charCodeAt(u);
-        if (n === lightBuf.length) growLightBuf();
-        lightBuf[n++] = lu;
-        hash = Math.imul(hash ^ lu, FNV_PRIME);
-      }
-    }
-    end = i + 1;
-    joiner = false;
-  }
-  if (cls !== 0) addSlot(tokens.length, pushToken(tokens, text, start, end, n, hash, lightIsText, sawLatin ? 'latin' : scriptOf(cls), joiner));
-  lastTokens = tokens;
-  return tokens;
-}
-
-function growLightBuf(): void {
-  const bigger = new Uint16Array(lightBuf.length * 2);
-  bigger.set(lightBuf);
-  lightBuf = bigger;
+  return new Tokenizer({ intern: false }).tokenObjects(text);
 }

@@ -29,8 +29,8 @@ function frames(sentence: string): Found[] {
   const field = fieldView(sentence, tokenize(sentence));
   const t = field.tokens;
   return findFrames(field, background, known).map((h) => ({
-    text: sentence.slice(t[h.start]!.start, t[h.end - 1]!.end),
-    shortest: sentence.slice(t[h.start]!.start, t[h.minEnd - 1]!.end),
+    text: sentence.slice(t[h.tokenStart]!.start, t[h.tokenEnd - 1]!.end),
+    shortest: sentence.slice(t[h.tokenStart]!.start, t[h.minTokenEnd - 1]!.end),
     evidence: h.evidence,
     ...(h.type !== undefined ? { type: h.type } : {}),
     ...(h.parent !== undefined ? { parent: h.parent } : {}),

@@ -180,7 +180,7 @@ export class SuggestionService {
       edits.aliases ??
       s.variants.filter((v) => {
         const tokens = tokenize(v);
-        return !matchText(own, tokens).some((m) => m.start === 0 && m.end === tokens.length);
+        return !matchText(own, tokens).some((m) => m.tokenStart === 0 && m.tokenEnd === tokens.length);
       });
     let parent: string | null = null;
     const parentText = edits.parent === undefined ? s.parent : edits.parent;

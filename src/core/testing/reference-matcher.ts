@@ -116,20 +116,20 @@ export function referenceMatch(cv: CompiledVocabulary, tokens: readonly Token[])
           ok = t.key === keys[k] && lightsAgree(p, k, t.light, t.rewritten);
           if (t.rewritten !== p.rewritten[k] && KIND_RANK[kind] < KIND_RANK.variant) kind = 'variant';
         }
-        if (ok) raw.push({ pattern: pid, tag: p.tag, start: i, end: i + n, kind: p.nisba ? 'nisba' : kind, confidence: 1, reasons: undefined });
+        if (ok) raw.push({ pattern: pid, tag: p.tag, tokenStart: i, tokenEnd: i + n, kind: p.nisba ? 'nisba' : kind, confidence: 1, reasons: undefined });
       }
-      if (n === 1 && p.inflectionBaseLight !== undefined && inflects(p, keys[0]!, text[i]!)) raw.push({ pattern: pid, tag: p.tag, start: i, end: i + 1, kind: 'inflected', confidence: 1, reasons: undefined });
-      if (n === 1 && p.nisbaBaseLight !== undefined && nisbaOf(p, keys[0]!, cv.tags.get(p.tag).type, text[i]!)) raw.push({ pattern: pid, tag: p.tag, start: i, end: i + 1, kind: 'nisba', confidence: 1, reasons: undefined });
+      if (n === 1 && p.inflectionBaseLight !== undefined && inflects(p, keys[0]!, text[i]!)) raw.push({ pattern: pid, tag: p.tag, tokenStart: i, tokenEnd: i + 1, kind: 'inflected', confidence: 1, reasons: undefined });
+      if (n === 1 && p.nisbaBaseLight !== undefined && nisbaOf(p, keys[0]!, cv.tags.get(p.tag).type, text[i]!)) raw.push({ pattern: pid, tag: p.tag, tokenStart: i, tokenEnd: i + 1, kind: 'nisba', confidence: 1, reasons: undefined });
     }
   });
   // Longest match: drop spans strictly inside another span; per span keep the strongest kind, one per tag.
-  const kept = raw.filter((m) => !raw.some((o) => o.start <= m.start && o.end >= m.end && (o.start !== m.start || o.end !== m.end)));
+  const kept = raw.filter((m) => !raw.some((o) => o.tokenStart <= m.tokenStart && o.tokenEnd >= m.tokenEnd && (o.tokenStart !== m.tokenStart || o.tokenEnd !== m.tokenEnd)));
   const out: Match[] = [];
   for (const m of kept) {
-    const same = kept.filter((o) => o.start === m.start && o.end === m.end);
+    const same = kept.filter((o) => o.tokenStart === m.tokenStart && o.tokenEnd === m.tokenEnd);
     const bestRank = Math.min(...same.map((o) => KIND_RANK[o.kind]));
     if (KIND_RANK[m.kind] !== bestRank) continue;
-    if (out.some((o) => o.start === m.start && o.end === m.end && o.tag === m.tag)) continue;
+    if (out.some((o) => o.tokenStart === m.tokenStart && o.tokenEnd === m.tokenEnd && o.tag === m.tag)) continue;
     out.push(m);
   }
   return out;

@@ -6,7 +6,7 @@ import { WasimError } from '../errors.js';
 import type { TagType } from '../types.js';
 import { ContainerReader, ContainerWriter, isBinaryContainer, jsonObject, type Ints, type StringList } from './codec/pack.js';
 import { readLegacy } from './codec/legacy.js';
-import { emptyCompiled, entityNumbers, entityOfKey, isEntityNumbering, makePattern, makeTag, NONE_REWRITTEN, tagTableOf, type CompiledTag, type CompiledVocabulary, type Pattern, type TagTable } from './compile.js';
+import { emptyCompiled, entityNumbers, entityOfKey, isEntityNumbering, makePattern, makeTag, noneRewritten, tagTableOf, type CompiledTag, type CompiledVocabulary, type Pattern, type TagTable } from './compile.js';
 import { Rows } from './rows.js';
 import { allIn, ascending, checkedTrie, type Trie } from './trie.js';
 
@@ -327,7 +327,7 @@ function readPatterns(r: ContainerReader, meta: MetaV4, strings: StringList): Ro
     if (k < rewritten.length && rewritten[k]! < start + count) {
       rw = new Array<boolean>(count).fill(false);
       for (; k < rewritten.length && rewritten[k]! < start + count; k++) rw[rewritten[k]! - start] = true;
-    } else rw = NONE_REWRITTEN[count] ??= new Array<boolean>(count).fill(false);
+    } else rw = noneRewritten(count);
     const f = flags[i]!;
     const infl = inflection[i]!;
     const nb = nisbaBase[i]!;

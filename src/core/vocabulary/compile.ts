@@ -6,7 +6,7 @@
  */
 import { WasimError } from '../errors.js';
 import { foldKey } from '../fold.js';
-import { articleOffset, inflectionBase, nisbaBaseFor } from '../morph.js';
+import { articleOffset, inflectionBase, nisbaBaseFor, withoutArticle } from '../morph.js';
 import { tokenize, type Token } from '../tokenize.js';
 import type { TagType, VocabEntry } from '../types.js';
 import { canonicalKey } from '../variants.js';
@@ -63,7 +63,7 @@ export interface CompileOptions {
 
 /** The entity of a tag without hints: its folded label without the article (مفاوضات = المفاوضات). */
 export function entityOfKey(key: string): string {
-  return key.startsWith('ال') && key.length >= 5 && !key.includes(' ') ? key.slice(2) : key;
+  return key.includes(' ') ? key : withoutArticle(key);
 }
 
 export interface CompiledVocabulary {
@@ -185,13 +185,18 @@ function pushTo<K>(map: Map<K, number[]>, key: K, value: number): void {
  * `rewritten` of the patterns none of whose tokens a variant rule rewrote (nearly all), by length:
  * shared, since patterns are never changed once compiled, and a million arrays are memory.
  */
-export const NONE_REWRITTEN: boolean[][] = [];
+const NONE_REWRITTEN: readonly boolean[][] = Array.from({ length: 65 }, (_, n) => new Array<boolean>(n).fill(false));
+
+/** The shared all-false `rewritten` of a pattern of `count` tokens (a fresh one past 64 tokens). */
+export function noneRewritten(count: number): boolean[] {
+  return count < NONE_REWRITTEN.length ? NONE_REWRITTEN[count]! : new Array<boolean>(count).fill(false);
+}
 
 function rewrittenOf(tokens: readonly Token[], keys: readonly string[]): boolean[] {
   let any = false;
   for (let k = 0; k < tokens.length && !any; k++) any = keys[k] !== tokens[k]!.key;
   if (any) return tokens.map((t, k) => keys[k] !== t.key);
-  return (NONE_REWRITTEN[tokens.length] ??= new Array<boolean>(tokens.length).fill(false));
+  return noneRewritten(tokens.length);
 }
 
 /** A token's light form, or its canonical key where a variant rule rewrote it. */

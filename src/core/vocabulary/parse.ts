@@ -4,7 +4,7 @@
  * a line that cannot be read is an error naming the source and the line.
  */
 import { WasimError } from '../errors.js';
-import { foldKey, foldLight, hasOddSpace, isIgnorable } from '../fold.js';
+import { foldKey, foldLight, hasOddSpace, isFormatMark, isIgnorable } from '../fold.js';
 import { inexactNumbers } from '../json-numbers.js';
 import { TAG_TYPES, type TagType, type VocabEntry } from '../types.js';
 import { StringIndex } from './string-index.js';
@@ -79,7 +79,7 @@ export function cleanLabel(raw: string): { label: string; changes: string[] } {
     for (const ch of raw) {
       const c = ch.charCodeAt(0);
       if (ch.length === 1 && isIgnorable(c)) {
-        if ((c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c === 0xfeff || c === 0x061c || c === 0x00ad) formats = true;
+        if (isFormatMark(c)) formats = true;
         else marks = true;
         continue;
       }

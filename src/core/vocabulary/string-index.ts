@@ -6,11 +6,11 @@
  * full hashes agree, and finding and adding are one step.
  */
 
+import { fnvRange } from '../hash.js';
+
 /** FNV-1a over the string's UTF-16 code units. */
 export function hashString(s: string): number {
-  let h = 0x811c9dc5 | 0;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h;
+  return fnvRange(s, 0, s.length);
 }
 
 function slotOf(h: number, mask: number): number {

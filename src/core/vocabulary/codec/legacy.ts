@@ -4,7 +4,7 @@
  * writes these forms any more.
  */
 import { WasimError } from '../../errors.js';
-import { emptyCompiled, entityOfKey, INFLECTABLE_TYPES, inPatternOrder, inTagOrder, LABEL_ENTITY_PREFIX, NONE_REWRITTEN, separateEntities, tagTableOfRows, type CompiledTag, type CompiledVocabulary, type Pattern } from '../compile.js';
+import { emptyCompiled, entityOfKey, INFLECTABLE_TYPES, inPatternOrder, inTagOrder, LABEL_ENTITY_PREFIX, noneRewritten, separateEntities, tagTableOfRows, type CompiledTag, type CompiledVocabulary, type Pattern } from '../compile.js';
 import { Rows } from '../rows.js';
 import { buildTrie, checkedTrie, type Trie } from '../trie.js';
 import { unpackInts } from './pack.js';
@@ -160,7 +160,7 @@ function readerOf(name: string, c: PackedColumn, rows: number, strings: readonly
         rowHasTrue[row] = 1;
       }
       return (r) => {
-        if (!rowHasTrue[r]) return (NONE_REWRITTEN[lengths[r]!] ??= new Array<boolean>(lengths[r]!).fill(false));
+        if (!rowHasTrue[r]) return noneRewritten(lengths[r]!);
         return Array.from(on.subarray(starts[r]!, starts[r + 1]!), (x) => x === 1);
       };
     }
