@@ -9,7 +9,8 @@ import { matchText } from './match.js';
 import { withNameVariants } from './names.js';
 import { foldKey } from './fold.js';
 import { DEFAULT_LIMITS, normaliseArticle, type NormaliseLimits } from './normalise.js';
-import { evidenceOf, scoreCandidates, viableCandidates, type Features, type Scored } from './rank.js';
+import { featuresOf, type Features } from './features.js';
+import { createRankCaches, evidenceOf, scoreCandidates, viableCandidates, type Scored } from './rank.js';
 import { tokenize } from './tokenize.js';
 import type { BackgroundModel } from './background.js';
 import type { Field, TagOptions, TagResult } from './types.js';
@@ -64,6 +65,7 @@ export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOpti
   const limits = options.limits ?? DEFAULT_LIMITS;
   const defaults = { ...DEFAULT_CUT, ...options.defaults };
   const disambiguation = createDisambiguationCache();
+  const ranking = createRankCaches();
   const adaptation = options.adaptation ? prepareAdaptation(vocabulary, options.adaptation) : undefined;
 
   const fieldsOf = (input: unknown) => {
@@ -87,8 +89,8 @@ export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOpti
       let scored: Scored[];
       let effects: Map<Scored, ReturnType<typeof adaptGroup>> | undefined;
       if (adaptation === undefined) {
-        const candidates = viableCandidates(vocabulary, fields, options.background, minScore);
-        scored = scoreCandidates(vocabulary, candidates, fields, options.background, minScore, top);
+        const candidates = viableCandidates(ranking, vocabulary, fields, options.background, minScore);
+        scored = scoreCandidates(ranking, vocabulary, candidates, fields, options.background, minScore, top);
       } else {
         // The cut without the adaptation, and with it (a refitted cut applies where the call sets none).
         const baseCut = minScore;
@@ -98,7 +100,7 @@ export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOpti
         // the cut (everything is scored when the weights themselves were refitted).
         const cut = Math.min(minScore, baseCut);
         const reach = adaptation.refitWeights || cut <= 0 ? 0 : Math.max(0, Math.floor(logistic(logit(cut) - adaptation.maxShift) * 1000) / 1000 - BOUND_SLACK);
-        let candidates = viableCandidates(vocabulary, fields, options.background, adaptation.refitWeights ? 0 : cut);
+        let candidates = viableCandidates(ranking, vocabulary, fields, options.background, adaptation.refitWeights ? 0 : cut);
         if (reach < cut && adaptation.lifted.size > 0) {
           const entityOf = vocabulary.tagTable.entityOf;
           const have = new Set(candidates.map((c) => c.tag));
@@ -106,8 +108,8 @@ export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOpti
           candidates = collectCandidates(fields, (tag) => have.has(tag) || adaptation.lifted.has(entityOf[tag]!));
         }
         const byGroup = (effects = new Map());
-        scored = scoreCandidates(vocabulary, candidates, fields, options.background, reach, Infinity).map((s) => {
-          const effect = adaptGroup(adaptation, vocabulary, s.tag, s.features, s.score, s.usable.length > 0 ? s.usable : s.refs, baseCut, minScore, callOptions.explain === true);
+        scored = scoreCandidates(ranking, vocabulary, candidates, fields, options.background, reach, Infinity).map((s) => {
+          const effect = adaptGroup(adaptation, vocabulary, s.tag, s.values, s.score, s.usable.length > 0 ? s.usable : s.refs, baseCut, minScore, callOptions.explain === true);
           const adapted = effect.score === s.score ? s : { ...s, score: effect.score };
           byGroup.set(adapted, effect);
           return adapted;
@@ -136,8 +138,8 @@ export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOpti
     },
     candidates(input: unknown): CandidateView[] {
       const fields = fieldsOf(input);
-      const candidates = viableCandidates(vocabulary, fields, options.background, 0);
-      return scoreCandidates(vocabulary, candidates, fields, options.background, 0, Infinity)
+      const candidates = viableCandidates(ranking, vocabulary, fields, options.background, 0);
+      return scoreCandidates(ranking, vocabulary, candidates, fields, options.background, 0, Infinity)
         .sort(outputOrder)
         .map((s) => {
           const tag = vocabulary.tags.get(s.tag);
@@ -149,7 +151,7 @@ export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOpti
             const known = forms.get(f.key);
             if (known === undefined || (foldKey(known) !== f.key && foldKey(text) === f.key)) forms.set(f.key, text);
           }
-          return { tag: s.tag, id: tag.id, label: tag.label, score: s.score, features: s.features, forms: [...forms].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([key, text]) => ({ key, text })) };
+          return { tag: s.tag, id: tag.id, label: tag.label, score: s.score, features: featuresOf(s.values), forms: [...forms].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([key, text]) => ({ key, text })) };
         });
     },
   };

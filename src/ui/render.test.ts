@@ -6,7 +6,7 @@ import type { StoredArticle } from '../storage/index.js';
 import { highlightLine, highlightParagraphs, spansOf, type HighlightTag } from './highlight.js';
 import { escapeHtml, html, query, raw } from './html.js';
 import { countLabel, FEATURE_LABELS, reasonsOf, textDir, timesLabel } from './labels.js';
-import { WEIGHTS } from '../core/rank.js';
+import { FEATURE_NAMES } from '../core/features.js';
 import { arabicMessage } from '../core/index.js';
 import { renderError } from './pages/misc.js';
 import type { PageView } from './layout.js';
@@ -200,7 +200,7 @@ describe('wording and helpers', () => {
   });
 
   it('has an Arabic label for every ranking feature', () => {
-    for (const feature of Object.keys(WEIGHTS)) assert.match(FEATURE_LABELS[feature as keyof typeof WEIGHTS], /[\u0621-\u064A]/, feature);
+    for (const feature of FEATURE_NAMES) assert.match(FEATURE_LABELS[feature], /[\u0621-\u064A]/, feature);
   });
 
   it('shows error pages in Arabic from the catalogue, the English detail folded away', () => {
