@@ -19,7 +19,7 @@ import type { MatchRef } from './candidates.js';
 import type { CompiledVocabulary } from './vocabulary/compile.js';
 import { WasimError } from './errors.js';
 import { keyOfLight } from './fold.js';
-import { WEIGHTS, type FeatureName, type Features } from './rank.js';
+import { FEATURE_NAMES, WEIGHTS, type FeatureName, type FeatureValues } from './features.js';
 
 export const ADAPTATION_FORMAT = 'wasim-adaptation';
 export const ADAPTATION_VERSION = 1;
@@ -75,8 +75,8 @@ export interface AdaptationModel {
   pairs: PairProposal[];
 }
 
-export const FEATURE_NAMES = Object.keys(WEIGHTS) as FeatureName[];
-const SHIPPED = FEATURE_NAMES.map((k) => WEIGHTS[k] as number);
+export { FEATURE_NAMES };
+const SHIPPED = FEATURE_NAMES.map((k) => WEIGHTS[k]);
 
 /** A shift of the logit no amount of evidence goes beyond: keeps scores off 0 and 1 exactly. */
 export const MAX_SHIFT = 8;
@@ -252,10 +252,10 @@ function describe(c: AcceptanceCounts, shift: number, form: string | undefined):
  * with the adaptation: a tag editors accepted in this very form and never rejected there is not
  * pushed below the cut by a refit it has no evidence against.
  */
-export function adaptGroup(a: PreparedAdaptation, cv: CompiledVocabulary, tag: number, features: Features, base: number, refs: readonly MatchRef[], baseCut: number, cut: number, explain: boolean): AdaptationEffect {
+export function adaptGroup(a: PreparedAdaptation, cv: CompiledVocabulary, tag: number, values: FeatureValues, base: number, refs: readonly MatchRef[], baseCut: number, cut: number, explain: boolean): AdaptationEffect {
   if (base <= 0) return { score: base, base, shift: 0, kept: false };
   let z = 0;
-  for (let i = 0; i < FEATURE_NAMES.length; i++) z += a.weights[i]! * (features[FEATURE_NAMES[i]!] ?? 0);
+  for (let i = 0; i < FEATURE_NAMES.length; i++) z += a.weights[i]! * values[i]!;
   const entry = a.byEntity.get(cv.tagTable.entityOf[tag]!);
   let shift = 0;
   let source: PreparedCounts | undefined;

@@ -133,7 +133,7 @@ function gapBefore(t: TokenizedText, i: number): string {
 const QUOTE = /[«"“”'‘’„]/;
 
 /** A word news uses as a given name: often followed by بن (سعد بن، فيصل بن، تركي بن). */
-function isGivenName(bg: BackgroundModel | undefined, key: string | undefined, memo: Map<string, boolean>): boolean {
+export function isGivenName(bg: BackgroundModel | undefined, key: string | undefined, memo: Map<string, boolean>): boolean {
   if (bg === undefined || key === undefined) return false;
   let known = memo.get(key);
   if (known === undefined) {

@@ -31,7 +31,7 @@ export {
   type TagAdaptation,
 } from './adapt.js';
 export { fitAdaptation, FORM_SEPARATOR, learnAdaptation, LEARN_DEFAULTS, observe, parseDecisions, tagResolver, type Decision, type LearnOptions, type Observation, type ObservedCandidate, type Resets } from './learn.js';
-export { WEIGHTS, type FeatureName } from './rank.js';
+export { byFeature, FEATURES, FEATURE_NAMES, HAND_SET_WEIGHTS, WEIGHTS, type FeatureDefinition, type FeatureName, type Features } from './features.js';
 export { createBackgroundModel, emptyBackgroundModel, type BackgroundModel } from './background.js';
 export { Discovery, knownNamesOf, DISCOVER_DEFAULTS, type DiscoverArticle, type DiscoverOptions, type Suggestion, type SuggestionExample } from './discover.js';
 export { findFrames, fieldView, EVIDENCE_KINDS, type EvidenceKind, type FrameHit, type KnownNames } from './discover-frames.js';

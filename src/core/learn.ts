@@ -25,7 +25,7 @@ import type { CompiledVocabulary } from './vocabulary/compile.js';
 import { WasimError } from './errors.js';
 import { foldKey, keyOfLight } from './fold.js';
 import { DEFAULT_CUT, type Tagger } from './pipeline.js';
-import { WEIGHTS, type FeatureName } from './rank.js';
+import { WEIGHTS, type FeatureName } from './features.js';
 
 /** One article's decisions, as `wasim learn --decisions` reads them (one per line). */
 export interface Decision {
@@ -256,7 +256,7 @@ export const LEARN_DEFAULTS: Readonly<Settings> = {
   maxPairs: 50,
 };
 
-const SHIPPED = FEATURE_NAMES.map((n) => WEIGHTS[n] as number);
+const SHIPPED = FEATURE_NAMES.map((n) => WEIGHTS[n]);
 
 function definedOnly(options: LearnOptions): Partial<Settings> {
   return Object.fromEntries(Object.entries(options).filter(([k, v]) => v !== undefined && k !== 'previous' && k !== 'resets' && k !== 'cut')) as Partial<Settings>;

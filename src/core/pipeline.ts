@@ -8,8 +8,8 @@
  *   match            match(fields, matcher)                         → MatchedField[]
  *   name variants    addNameVariants(fields, cv, background, cache) → FoundField[]
  *   disambiguate     disambiguateFields(fields, cv, background, cache) → FieldText[]
- *   group            group(fields, cv, background, plan, adaptation) → Candidate[]
- *   score            score(candidates, fields, cv, background, plan, adaptation) → ScoredGroups
+ *   group            group(fields, cv, background, plan, adaptation, ranking) → Candidate[]
+ *   score            score(candidates, fields, cv, background, plan, adaptation, ranking) → ScoredGroups
  *   cut              cut(groups, fields, cv, plan)                  → TagResult[]
  *
  * where plan (a Cut) is the call's options resolved against the tagger's defaults and adaptation.
@@ -23,7 +23,8 @@ import { foldKey } from './fold.js';
 import { createMatcher, type Match, type MatchedText, type Matcher } from './match.js';
 import { createNameVariantCache, nameVariants, type NameVariantCache } from './names.js';
 import { DEFAULT_LIMITS, normaliseArticle, type NormalisedArticle, type NormaliseLimits } from './normalise.js';
-import { evidenceOf, scoreCandidates, viableCandidates, type Features, type Scored } from './rank.js';
+import { featuresOf, type Features } from './features.js';
+import { createRankCaches, evidenceOf, scoreCandidates, viableCandidates, type RankCaches, type Scored } from './rank.js';
 import { createTokenizer, type TokenizedText, type Tokenizer } from './tokenize.js';
 import type { Field, TagOptions, TagResult } from './types.js';
 
@@ -147,8 +148,8 @@ function cutOf(callOptions: TagOptions, defaults: Required<Pick<TagOptions, 'top
 const NO_CUT: Cut = { allMentions: false, explain: false, top: Infinity, minScore: 0, baseCut: 0, viable: 0, reach: 0, scoreTop: Infinity };
 
 /** group: the tags the fields' matches name, each with its matches, in order of first mention; those that cannot reach the cut are left out. */
-export function group(fields: readonly FieldText[], cv: CompiledVocabulary, background: BackgroundModel | undefined, plan: Cut, adaptation: PreparedAdaptation | undefined): Candidate[] {
-  const candidates = viableCandidates(cv, fields, background, plan.viable);
+export function group(fields: readonly FieldText[], cv: CompiledVocabulary, background: BackgroundModel | undefined, plan: Cut, adaptation: PreparedAdaptation | undefined, ranking: RankCaches): Candidate[] {
+  const candidates = viableCandidates(ranking, cv, fields, background, plan.viable);
   if (adaptation === undefined || !(plan.reach < Math.min(plan.minScore, plan.baseCut)) || adaptation.lifted.size === 0) return candidates;
   // The entities decisions lift are kept whatever their bound, in the order collectCandidates gives.
   const entityOf = cv.tagTable.entityOf;
@@ -163,12 +164,12 @@ export interface ScoredGroups {
 }
 
 /** score: each group's score by the shipped model, then shifted by the adaptation. */
-export function score(candidates: readonly Candidate[], fields: readonly FieldText[], cv: CompiledVocabulary, background: BackgroundModel | undefined, plan: Cut, adaptation: PreparedAdaptation | undefined): ScoredGroups {
-  const scored = scoreCandidates(cv, candidates, fields, background, plan.reach, plan.scoreTop);
+export function score(candidates: readonly Candidate[], fields: readonly FieldText[], cv: CompiledVocabulary, background: BackgroundModel | undefined, plan: Cut, adaptation: PreparedAdaptation | undefined, ranking: RankCaches): ScoredGroups {
+  const scored = scoreCandidates(ranking, cv, candidates, fields, background, plan.reach, plan.scoreTop);
   if (adaptation === undefined) return { scored, effects: undefined };
   const effects = new Map<Scored, AdaptationEffect>();
   const adapted = scored.map((s) => {
-    const effect = adaptGroup(adaptation, cv, s.tag, s.features, s.score, s.usable.length > 0 ? s.usable : s.refs, plan.baseCut, plan.minScore, plan.explain === true);
+    const effect = adaptGroup(adaptation, cv, s.tag, s.values, s.score, s.usable.length > 0 ? s.usable : s.refs, plan.baseCut, plan.minScore, plan.explain === true);
     const out = effect.score === s.score ? s : { ...s, score: effect.score };
     effects.set(out, effect);
     return out;
@@ -216,6 +217,7 @@ export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOpti
   const matcher = createMatcher(vocabulary);
   const names = createNameVariantCache();
   const disambiguation = createDisambiguationCache();
+  const ranking = createRankCaches();
 
   /** normalise → tokenise → match → name variants → disambiguate. */
   const fieldsOf = (input: unknown): FieldText[] => {
@@ -232,13 +234,13 @@ export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOpti
     tag(input: unknown, callOptions: TagOptions = {}): TagResult[] {
       const fields = fieldsOf(input);
       const plan = cutOf(callOptions, defaults, adaptation);
-      const candidates = group(fields, vocabulary, background, plan, adaptation);
-      return cut(score(candidates, fields, vocabulary, background, plan, adaptation), fields, vocabulary, plan);
+      const candidates = group(fields, vocabulary, background, plan, adaptation, ranking);
+      return cut(score(candidates, fields, vocabulary, background, plan, adaptation, ranking), fields, vocabulary, plan);
     },
     candidates(input: unknown): CandidateView[] {
       const fields = fieldsOf(input);
-      const candidates = group(fields, vocabulary, background, NO_CUT, undefined);
-      return score(candidates, fields, vocabulary, background, NO_CUT, undefined)
+      const candidates = group(fields, vocabulary, background, NO_CUT, undefined, ranking);
+      return score(candidates, fields, vocabulary, background, NO_CUT, undefined, ranking)
         .scored.sort(outputOrder)
         .map((s) => {
           const tag = vocabulary.tags.get(s.tag);
@@ -250,7 +252,7 @@ export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOpti
             const known = forms.get(f.key);
             if (known === undefined || (foldKey(known) !== f.key && foldKey(text) === f.key)) forms.set(f.key, text);
           }
-          return { tag: s.tag, id: tag.id, label: tag.label, score: s.score, features: s.features, forms: [...forms].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([key, text]) => ({ key, text })) };
+          return { tag: s.tag, id: tag.id, label: tag.label, score: s.score, features: featuresOf(s.values), forms: [...forms].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([key, text]) => ({ key, text })) };
         });
     },
   };

@@ -12,7 +12,7 @@ import { deserializeCompiled, serializeCompiled } from './vocabulary/codec.js';
 import { compileVocabulary } from './vocabulary/compile.js';
 import { foldKey, keyOfLight } from './fold.js';
 import { matchText } from './match.js';
-import { kindNamePatterns, scoreCandidates, viableCandidates, type Scored } from './rank.js';
+import { createRankCaches, kindNamePatterns, scoreCandidates, viableCandidates, type Scored } from './rank.js';
 import { tokenize, TokenizedText } from './tokenize.js';
 import { TAG_TYPES, type TagType, type VocabEntry } from './types.js';
 
@@ -35,6 +35,8 @@ const entry = fc.record({
 });
 
 const background = loadBackground();
+// One set of caches for every vocabulary, as a long-lived tagger would keep them: they start over with each.
+const caches = createRankCaches();
 
 function fieldsOf(cv: ReturnType<typeof compileVocabulary>, title: string, body: string): FieldText[] {
   return (['title', 'body'] as const).map((field) => {
@@ -56,8 +58,8 @@ test('pruned ranking reports exactly what scoring every candidate reports', () =
     fc.property(fc.array(entry, { minLength: 1, maxLength: 15 }), sentence, sentence, fc.double({ min: 0.05, max: 0.7, noNaN: true }), fc.integer({ min: 1, max: 12 }), (entries, title, body, minScore, top) => {
       const cv = compileVocabulary(entries.map((e) => ({ label: e.label, ...(e.type ? { type: e.type } : {}), ...(e.aliases?.length ? { aliases: e.aliases } : {}), ...(e.nisba?.length ? { nisba: e.nisba } : {}), ...(e.ambiguous ? { ambiguous: true } : {}) })));
       const fields = fieldsOf(cv, title, body);
-      const everything = scoreCandidates(cv, collectCandidates(fields), fields, background);
-      const pruned = scoreCandidates(cv, viableCandidates(cv, fields, background, minScore), fields, background, minScore, top);
+      const everything = scoreCandidates(caches, cv, collectCandidates(fields), fields, background);
+      const pruned = scoreCandidates(caches, cv, viableCandidates(caches, cv, fields, background, minScore), fields, background, minScore, top);
       assert.deepEqual(reported(pruned, minScore, top), reported(everything, minScore, top));
     }),
     { numRuns: 300 },
@@ -77,9 +79,9 @@ test('pruned ranking: cases found by the property, kept as they were found', () 
   for (const [entries, title, body, cut, top] of FOUND) {
     const cv = compileVocabulary(entries);
     const fields = fieldsOf(cv, title, body);
-    const everything = scoreCandidates(cv, collectCandidates(fields), fields, background);
+    const everything = scoreCandidates(caches, cv, collectCandidates(fields), fields, background);
     const minScore = cut < 0 ? Math.max(...everything.map((g) => g.score)) + cut : cut;
-    const pruned = scoreCandidates(cv, viableCandidates(cv, fields, background, minScore), fields, background, minScore, top);
+    const pruned = scoreCandidates(caches, cv, viableCandidates(caches, cv, fields, background, minScore), fields, background, minScore, top);
     const expected = reported(everything, minScore, top);
     assert.equal(expected.length, 1, `${title}|${body}: one tag reported`);
     assert.deepEqual(reported(pruned, minScore, top), expected, `${title}|${body}`);
@@ -94,10 +96,10 @@ test('the pre-bound drops candidates on a long article and keeps the ones that s
   const body = 'قال مصدر في وزارة الصحة أمس الخميس إن الهلال فاز في الرياض. ' + 'وقال في بيان في الرياض أمس إن العمل مستمر في كل مكان. '.repeat(5);
   const fields = fieldsOf(cv, 'الهلال يفوز في الرياض', body);
   const all = collectCandidates(fields);
-  const viable = viableCandidates(cv, fields, background, CUT);
+  const viable = viableCandidates(caches, cv, fields, background, CUT);
   assert.ok(viable.length < all.length, `kept ${viable.length} of ${all.length}`);
   const kept = new Set(viable.map((c) => cv.tags.get(c.tag).label));
-  for (const s of scoreCandidates(cv, all, fields, background)) if (s.score >= CUT) assert.ok(kept.has(cv.tags.get(s.tag).label), `${cv.tags.get(s.tag).label} scores ${s.score} but was dropped`);
+  for (const s of scoreCandidates(caches, cv, all, fields, background)) if (s.score >= CUT) assert.ok(kept.has(cv.tags.get(s.tag).label), `${cv.tags.get(s.tag).label} scores ${s.score} but was dropped`);
   assert.ok(!kept.has('الخميس'), 'a common word said once, outside the title, cannot reach the cut');
 });
 

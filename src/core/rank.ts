@@ -10,9 +10,12 @@ import type { CompiledTag, CompiledVocabulary, Pattern } from './vocabulary/comp
 import { trieChild } from './vocabulary/trie.js';
 import type { Match } from './match.js';
 import { CUE_WINDOW, cuesFor } from './cues.js';
-import { SIGNAL_CONFIDENCE } from './disambiguate.js';
+import { isGivenName, SIGNAL_CONFIDENCE } from './disambiguate.js';
+import { createReach, FEATURE_NAMES, R, reachOf, thirdsShare, weighFeatures, type FeatureValues, type Reach, type Tally } from './features.js';
 import { foldKey, keyOfLight } from './fold.js';
 import type { Evidence, MatchKind, TagType } from './types.js';
+
+export type { Features } from './features.js';
 
 export interface Scored {
   /** The tag reported for the group: the best-evidenced of the twins. */
@@ -20,46 +23,13 @@ export interface Scored {
   /** The group's matches, one per span, title first then in text order. */
   refs: MatchRef[];
   score: number;
-  features: Features;
+  /** Its features' values, in FEATURES order (featuresOf makes a record of them). */
+  values: FeatureValues;
   twins: number;
   doubtfulClitics: number;
   /** The refs that are evidence (not doubtful readings): the mentions mention mode reports. */
   usable: MatchRef[];
 }
-
-/**
- * Feature weights of the logistic scorer: fitted on both dev sets (the dirty list and the
- * default vocabulary) with src/tools/fit-ranker.ts
- * from hand-set values (which it keeps the signs of). A weight of 0 is a feature the dev set
- * found no use for beside the others; it is still reported in the evidence.
- */
-export const WEIGHTS = {
-  bias: -1.85,
-  titleStrong: 1.40,
-  titleWeak: 0.60,
-  lead: 0.10,
-  logStrong: 0.56,
-  logStrongTyped: 0.00,
-  logWeak: 0.92,
-  spread: 0.26,
-  specificity: 1.68,
-  titleRate: 2.55,
-  multiword: 0.50,
-  fragment: -1.89,
-  ambiguous: -1.39,
-  context: 0.16,
-  typed: 0.00,
-  listedNisba: 0.69,
-  nisbaOnly: -0.51,
-  weakOnly: -0.74,
-  nameFragment: -1.88,
-  rareNeighbour: -0.58,
-  coordination: -2.20,
-  headAnaphor: -1.85,
-} as const;
-
-export type FeatureName = keyof typeof WEIGHTS;
-export type Features = Record<FeatureName, number>;
 
 /** Evidence of the name itself, not of a related form (inflected, nisba). Compared, not hashed: asked per mention. */
 function isStrong(kind: MatchKind): boolean {
@@ -81,43 +51,25 @@ function namesByKind(p: Pattern): boolean {
 }
 
 /**
- * A word news uses as a given name: often followed by بن (سعد بن، فيصل بن، عبدالله بن). A place
- * or its nisba right after one is a family name (سعد السويدي، محمد المصري), not the place.
- * Words that are also common words (علي/على، حسن، جمال) are rarely followed by بن, and pass.
+ * A word news uses as a given name (disambiguate.ts), or one in a list after و (وعبدالله
+ * السويدي): a place or its nisba right after one is a family name (سعد السويدي، محمد المصري).
  */
-function isGivenName(bg: BackgroundModel, key: string | undefined): boolean {
+function isGivenNameInList(bg: BackgroundModel, key: string | undefined, c: RankCaches): boolean {
   if (key === undefined) return false;
   // Asked for the word before almost every one-word mention: remembered per word.
-  if (givenNames?.bg !== bg) givenNames = { bg, known: new Map() };
-  let known = givenNames.known.get(key);
+  let known = c.givenNamesInList.get(key);
   if (known === undefined) {
-    const df = bg.df(key);
-    // One name in a list: وعبدالله السويدي.
-    known = (df >= RARE_DF && bg.bigramDf(key, 'بن') >= GIVEN_NAME_SHARE * df) || (key.startsWith('و') && key.length > 3 && isGivenName(bg, key.slice(1)));
-    if (givenNames.known.size >= 100_000) givenNames.known.clear();
-    givenNames.known.set(key, known);
+    known = isGivenName(bg, key, c.givenNames) || (key.startsWith('و') && key.length > 3 && isGivenNameInList(bg, key.slice(1), c));
+    c.givenNamesInList.set(key, known);
   }
   return known;
 }
-
-let givenNames: { bg: BackgroundModel; known: Map<string, boolean> } | undefined;
-
-const GIVEN_NAME_SHARE = 0.1;
 
 /** Words after which a personal name is a father's or ancestor's, part of another person's name. */
 const PATRONYM_LINKS: ReadonlySet<string> = new Set(['بن', 'ابن', 'بنت'].map(foldKey));
 
 function logistic(z: number): number {
   return 1 / (1 + Math.exp(-z));
-}
-
-const FEATURE_NAMES = Object.keys(WEIGHTS) as FeatureName[];
-const WEIGHT_VALUES = FEATURE_NAMES.map((k) => WEIGHTS[k] as number);
-
-export function scoreOf(f: Features): number {
-  let z = 0;
-  for (let i = 0; i < FEATURE_NAMES.length; i++) z += WEIGHT_VALUES[i]! * (f[FEATURE_NAMES[i]!] ?? 0);
-  return rounded(logistic(z));
 }
 
 /**
@@ -132,7 +84,7 @@ function rounded(p: number): number {
 /** The features behind a score, as reported by --explain and the evidence field. */
 export function evidenceOf(s: Scored): Evidence {
   const evidence: Evidence = {};
-  for (const k of FEATURE_NAMES) if (k !== 'bias') evidence[k] = s.features[k];
+  for (let i = 0; i < FEATURE_NAMES.length; i++) if (FEATURE_NAMES[i] !== 'bias') evidence[FEATURE_NAMES[i]!] = s.values[i]!;
   evidence.twins = s.twins;
   evidence.doubtfulClitics = s.doubtfulClitics;
   evidence.bestKind = s.refs.find((r) => isStrong(r.match.kind))?.match.kind ?? s.refs[0]!.match.kind;
@@ -153,52 +105,120 @@ interface TagInfo {
   cues: ReadonlySet<string> | undefined;
 }
 
-const tagInfoCache = new WeakMap<CompiledVocabulary, { background: BackgroundModel | undefined; infos: (TagInfo | undefined)[] }>();
-
-interface PatternStats {
-  background: BackgroundModel | undefined;
-  stats: ({ specificity: number; titleRate: number } | undefined)[];
+interface FormStats {
+  specificity: number;
+  titleRate: number;
 }
-const patternStatsCache = new WeakMap<CompiledVocabulary, PatternStats>();
-let lastPatternStats: { cv: CompiledVocabulary; cache: PatternStats } | undefined;
+
+/**
+ * What ranking keeps from article to article, owned by its caller (a Tagger makes one): what
+ * each tag and pattern of the vocabulary is like, computed once, and scratch arrays reused.
+ * It serves one vocabulary and background model at a time, and starts over when given others.
+ */
+export interface RankCaches {
+  vocabulary: CompiledVocabulary | undefined;
+  background: BackgroundModel | undefined;
+  // Filled up front: arrays written at scattered ids would fall back to dictionaries.
+  tagInfos: (TagInfo | undefined)[];
+  patternStats: (FormStats | undefined)[];
+  kindNames: ReadonlySet<number> | undefined;
+  /** Scratch, all 0 between calls: 1 + the index of an entity's group in the article being scored. */
+  groupOf: Int32Array;
+  /** Scratch, all 0 between calls: twice an entity's mentions, + 1 when a word like «المملكة» may name it. */
+  weight: Int32Array;
+  /** The pre-bound's per-pattern facts (patternBound), empty until the pre-bound runs. */
+  patternBounds: Float64Array;
+  /** The pre-bound's per-entity records (viableCandidates), empty until it runs. */
+  boundRecords: Float64Array;
+  touched: number[];
+  /** isGivenName's answers, and isGivenNameInList's, by word. */
+  givenNames: Map<string, boolean>;
+  givenNamesInList: Map<string, boolean>;
+  /** Scratch: the group being scored, and the group or entity being bounded. */
+  tally: Tally;
+  reach: Reach;
+}
+
+export function createRankCaches(): RankCaches {
+  const tally: Tally = {
+    mentions: 0,
+    usable: 0,
+    strong: 0,
+    strongInTitle: false,
+    usableInTitle: false,
+    strongInLead: false,
+    strongMultiword: false,
+    thirds: 0,
+    strongSpecificity: 0,
+    strongTitleRate: 0,
+    usableSpecificity: 0,
+    usableTitleRate: 0,
+    labelSpecificity: 0,
+    labelTitleRate: 0,
+    fragmentShare: 0,
+    nameFragments: 0,
+    rareNeighbours: 0,
+    ambiguity: 0,
+    context: false,
+    typed: false,
+    allNisba: false,
+    listedNisba: 0,
+    coordination: 0,
+    headAnaphor: false,
+  };
+  const reach = createReach();
+  const none = new Int32Array(0);
+  return { vocabulary: undefined, background: undefined, tagInfos: [], patternStats: [], kindNames: undefined, groupOf: none, weight: none, patternBounds: new Float64Array(0), boundRecords: new Float64Array(0), touched: [], givenNames: new Map(), givenNamesInList: new Map(), tally, reach };
+}
+
+/** The caches, serving `cv` and `background`. */
+function serving(c: RankCaches, cv: CompiledVocabulary, background: BackgroundModel | undefined): RankCaches {
+  if (c.vocabulary !== cv || c.background !== background) {
+    if (c.background !== background) {
+      c.givenNames.clear();
+      c.givenNamesInList.clear();
+    }
+    c.vocabulary = cv;
+    c.background = background;
+    c.tagInfos = new Array<TagInfo | undefined>(cv.tags.length).fill(undefined);
+    c.patternStats = new Array<FormStats | undefined>(cv.patterns.length).fill(undefined);
+    c.kindNames = undefined;
+    const entities = cv.tagTable.firstOfEntity.length;
+    c.groupOf = new Int32Array(entities);
+    c.weight = new Int32Array(entities);
+    c.patternBounds = new Float64Array(0);
+    c.boundRecords = new Float64Array(0);
+    c.touched.length = 0;
+  }
+  // A long-running tagger meets new words every day.
+  if (c.givenNames.size >= 100_000) c.givenNames.clear();
+  if (c.givenNamesInList.size >= 100_000) c.givenNamesInList.clear();
+  return c;
+}
 
 /**
  * How specific and how headline-worthy the form a mention used is: قاعدة العديد is a rare name,
  * its alias العديد ("many") is not. A nisba speaks for its entity, so it takes the tag's label.
  */
-function formStatistics(cv: CompiledVocabulary, ref: MatchRef, info: TagInfo, background: BackgroundModel | undefined): { specificity: number; titleRate: number } {
-  return ref.match.kind === 'nisba' ? info : patternStatistics(cv, ref.match.pattern, background);
+function formStatistics(c: RankCaches, ref: MatchRef, info: TagInfo): FormStats {
+  return ref.match.kind === 'nisba' ? info : patternStatistics(c, ref.match.pattern);
 }
 
-function patternStatistics(cv: CompiledVocabulary, pid: number, background: BackgroundModel | undefined): { specificity: number; titleRate: number } {
-  // Called for every mention of every candidate: the last vocabulary's cache is kept at hand.
-  let cache = lastPatternStats?.cv === cv ? lastPatternStats.cache : patternStatsCache.get(cv);
-  if (cache === undefined || cache.background !== background) {
-    // Filled up front: an array written at scattered pattern ids would fall back to a dictionary.
-    cache = { background, stats: new Array<{ specificity: number; titleRate: number } | undefined>(cv.patterns.length).fill(undefined) };
-    patternStatsCache.set(cv, cache);
-  }
-  if (lastPatternStats?.cache !== cache) lastPatternStats = { cv, cache };
-  let st = cache.stats[pid];
+function patternStatistics(c: RankCaches, pid: number): FormStats {
+  let st = c.patternStats[pid];
   if (st === undefined) {
-    const p = cv.patterns.get(pid);
-    st = tagStatistics(p.lights.map((l, k) => (p.rewritten[k] ? l : keyOfLight(l))), background);
-    cache.stats[pid] = st;
+    const p = c.vocabulary!.patterns.get(pid);
+    st = tagStatistics(p.lights.map((l, k) => (p.rewritten[k] ? l : keyOfLight(l))), c.background);
+    c.patternStats[pid] = st;
   }
   return st;
 }
 
-let lastTagInfos: { cv: CompiledVocabulary; cache: { background: BackgroundModel | undefined; infos: (TagInfo | undefined)[] } } | undefined;
-
-function tagInfo(cv: CompiledVocabulary, index: number, background: BackgroundModel | undefined): TagInfo {
-  let cache = lastTagInfos?.cv === cv ? lastTagInfos.cache : tagInfoCache.get(cv);
-  if (cache === undefined || cache.background !== background) {
-    cache = { background, infos: new Array<TagInfo | undefined>(cv.tags.length).fill(undefined) };
-    tagInfoCache.set(cv, cache);
-  }
-  if (lastTagInfos?.cache !== cache) lastTagInfos = { cv, cache };
-  let info = cache.infos[index];
+function tagInfo(c: RankCaches, index: number): TagInfo {
+  let info = c.tagInfos[index];
   if (info === undefined) {
+    const cv = c.vocabulary!;
+    const background = c.background;
     const keys = cv.tags.get(index).key.split(' ');
     const stats = tagStatistics(keys, background);
     const tag = cv.tags.get(index);
@@ -208,13 +228,13 @@ function tagInfo(cv: CompiledVocabulary, index: number, background: BackgroundMo
       if (isPersonalName(tag, keys, background && background.documents > 0 ? background : undefined)) anaphors.push(withoutArticle(keys[keys.length - 1]!));
     }
     info = { keys, specificity: stats.specificity, titleRate: stats.titleRate, coordination: isCoordination(keys) ? 1 : 0, anaphors, bareKey: keys.length === 1 ? withoutArticle(keys[0]!) : undefined, cues: cuesFor(tag) };
-    cache.infos[index] = info;
+    c.tagInfos[index] = info;
   }
   return info;
 }
 
 /** Background statistics of a tag's words: how specific (rare) and how title-worthy they are. */
-function tagStatistics(keys: string[], bg: BackgroundModel | undefined): { specificity: number; titleRate: number } {
+function tagStatistics(keys: string[], bg: BackgroundModel | undefined): FormStats {
   if (!bg || bg.documents === 0 || keys.length === 0) return { specificity: 0.5, titleRate: bg?.titleRatePrior ?? 0.2 };
   const maxIdf = Math.log(bg.documents + 1);
   if (keys.length === 1) return { specificity: bg.idf(keys[0]!) / maxIdf, titleRate: bg.titleRate(keys[0]!) };
@@ -319,10 +339,7 @@ function fieldOf(fields: readonly FieldText[], name: 'title' | 'body'): FieldTex
   return fields.find((f) => f.field === name);
 }
 
-const W = WEIGHTS as Readonly<Record<FeatureName, number>>;
-const plus = (w: number, v: number): number => (w > 0 ? w * v : 0);
-
-/** What a group's mentions are like, as bits (with LISTED_NISBA, a pattern's, beside them). */
+/** What an entity's mentions are like, as bits of the pre-bound's records (with LISTED_NISBA, a pattern's, beside them). */
 const LISTED_NISBA = 1;
 const TYPED = 2;
 const IN_TITLE = 4;
@@ -330,35 +347,23 @@ const STRONG_IN_TITLE = 8;
 const STRONG_IN_LEAD = 16;
 const STRONG_MULTIWORD = 32;
 const NOT_ALL_NISBA = 64;
+const CUES = 128;
 
-/**
- * The terms of z that follow from counts over a group's mentions, each at its most favourable:
- * shared by upperBound and the pre-bound, which must never bound lower than it.
- */
-function mentionTerms(flags: number, strong: number, mentions: number, listed: number, specificity: number, titleRate: number): number {
-  let z = W.bias;
-  if (flags & IN_TITLE) z += Math.max(plus(W.titleStrong, flags & STRONG_IN_TITLE ? 1 : 0), plus(W.titleWeak, 1));
-  z += plus(W.lead, flags & STRONG_IN_LEAD ? 1 : 0);
-  // A mention is strong or weak, not both: the best split of the counts (strong ones may turn
-  // out doubtful and count as weak, or as nothing).
-  const strongWeight = plus(W.logStrong, 1) + (flags & TYPED ? plus(W.logStrongTyped, 1) : 0);
-  const weakWeight = plus(W.logWeak, 1);
-  let counts = 0;
-  for (let s = 0; s <= strong; s++) counts = Math.max(counts, strongWeight * Math.log2(1 + s) + weakWeight * Math.log2(1 + mentions - s));
-  z += counts;
-  z += plus(W.specificity, specificity) + plus(W.titleRate, titleRate);
-  z += plus(W.multiword, flags & STRONG_MULTIWORD ? 1 : 0);
-  z += flags & NOT_ALL_NISBA ? 0 : Math.min(0, W.nisbaOnly);
-  z += plus(W.listedNisba, Math.log2(1 + listed));
-  z += strong === 0 ? Math.min(0, W.weakOnly) : 0;
-  return z;
+/** Which third of the body an offset is in. */
+function thirdOf(offset: number, bodyLength: number): number {
+  return Math.min(2, Math.floor((3 * offset) / bodyLength));
 }
+
+/** z at its most favourable is never below the score's z, whatever the order the terms are summed in. */
+const BOUND_SLACK = 1e-9;
 
 /**
  * The highest z a group could reach: features that need the background or the text around a
  * mention (doubtful readings, fragments, name links, context) taken at their most favourable.
  */
-function upperBound(cv: CompiledVocabulary, tag: CompiledTag, info: TagInfo, ms: readonly MatchRef[], heads: ReadonlySet<string>, leadEnd: number, bodyLength: number, cues: ReadonlySet<string> | undefined, background: BackgroundModel | undefined): number {
+function upperBound(c: RankCaches, tag: CompiledTag, info: TagInfo, ms: readonly MatchRef[], heads: ReadonlySet<string>, leadEnd: number, bodyLength: number): number {
+  const cv = c.vocabulary!;
+  const r = c.reach;
   let strong = 0;
   // With no usable mention the label's own statistics stand in: they bound the score too.
   let specificity = info.specificity;
@@ -372,13 +377,13 @@ function upperBound(cv: CompiledVocabulary, tag: CompiledTag, info: TagInfo, ms:
   let thirds = 0;
   for (const m of ms) {
     const kind = m.match.kind;
-    const form = formStatistics(cv, m, info, background);
+    const form = formStatistics(c, m, info);
     specificity = Math.max(specificity, form.specificity);
     titleRate = Math.max(titleRate, form.titleRate);
     if (kind !== 'nisba') allNisba = false;
     if (cv.patterns.get(m.match.pattern).nisba) listed++;
     if (m.field === 'title') title = true;
-    else if (bodyLength > 0) thirds |= 1 << Math.min(2, Math.floor((3 * m.start) / bodyLength));
+    else if (bodyLength > 0) thirds |= 1 << thirdOf(m.start, bodyLength);
     if (isStrong(kind)) {
       strong++;
       if (m.field === 'title') strongTitle = true;
@@ -386,15 +391,23 @@ function upperBound(cv: CompiledVocabulary, tag: CompiledTag, info: TagInfo, ms:
       if (m.match.tokenEnd - m.match.tokenStart > 1) multiword = true;
     }
   }
-  const flags = (title ? IN_TITLE : 0) | (strongTitle ? STRONG_IN_TITLE : 0) | (lead ? STRONG_IN_LEAD : 0) | (multiword ? STRONG_MULTIWORD : 0) | (allNisba ? 0 : NOT_ALL_NISBA) | (tag.type ? TYPED : 0);
-  let z = mentionTerms(flags, strong, ms.length, listed, specificity, titleRate);
-  z += W.spread * (((thirds & 1) + ((thirds >> 1) & 1) + ((thirds >> 2) & 1)) / 3);
-  // The ambiguity term depends on the confidences of the usable mentions: at its best, 0.
-  z += cues && cues.size > 0 ? plus(W.context, 1) : 0;
-  z += tag.type ? W.typed : 0;
-  z += W.coordination * info.coordination;
-  z += info.bareKey !== undefined && heads.has(info.bareKey) ? W.headAnaphor : 0;
-  return z;
+  r[R.mentions] = ms.length;
+  r[R.strong] = strong;
+  r[R.noStrong] = strong === 0 ? 1 : 0;
+  r[R.listed] = listed;
+  r[R.inTitle] = title ? 1 : 0;
+  r[R.strongInTitle] = strongTitle ? 1 : 0;
+  r[R.strongInLead] = lead ? 1 : 0;
+  r[R.strongMultiword] = multiword ? 1 : 0;
+  r[R.allNisba] = allNisba ? 1 : 0;
+  r[R.spread] = thirdsShare(thirds);
+  r[R.specificity] = specificity;
+  r[R.titleRate] = titleRate;
+  r[R.typed] = tag.type ? 1 : 0;
+  r[R.cues] = info.cues !== undefined && info.cues.size > 0 ? 1 : 0;
+  r[R.coordination] = info.coordination;
+  r[R.headAnaphor] = info.bareKey !== undefined && heads.has(info.bareKey) ? 1 : 0;
+  return reachOf(r) + BOUND_SLACK;
 }
 
 /**
@@ -413,23 +426,10 @@ function namedTwin(cv: CompiledVocabulary, index: number): number {
   return named >= 0 ? named : index;
 }
 
-interface EntityIndex {
-  /** Dense entity number of each tag. */
-  ofTag: Int32Array;
-  /** 1 for a tag whose label has several words. */
-  multiWord: Uint8Array;
-  /** Scratch, all 0 between calls: 1 + the index of an entity's group in the article being scored. */
-  groupOf: Int32Array;
-  /** Scratch, all 0 between calls: twice an entity's mentions, + 1 when a word like «المملكة» may name it. */
-  weight: Int32Array;
-}
-
 /** The name of an entity by its number: its first tag's. */
 function entityName(cv: CompiledVocabulary, entity: number): string {
   return cv.tags.get(cv.tagTable.firstOfEntity[entity]!).entity;
 }
-
-const kindNames = new WeakMap<CompiledVocabulary, ReadonlySet<number>>();
 
 /**
  * The patterns that name a country by its kind («المملكة»): a handful, found once per vocabulary.
@@ -437,34 +437,17 @@ const kindNames = new WeakMap<CompiledVocabulary, ReadonlySet<number>>();
  * patterns ending at the kind words' nodes need looking at, not every pattern.
  */
 export function kindNamePatterns(cv: CompiledVocabulary): ReadonlySet<number> {
-  let set = kindNames.get(cv);
-  if (set === undefined) {
-    const found = new Set<number>();
-    for (const key of KIND_NAMES) {
-      const token = cv.tokenIds.get(key);
-      const node = token === undefined ? -1 : trieChild(cv.trie, 0, token);
-      if (node < 0) continue;
-      for (let t = cv.trie.terminalStart[node]!; t < cv.trie.terminalStart[node + 1]!; t++) {
-        const pattern = cv.trie.terminalPattern[t]!;
-        if (namesByKind(cv.patterns.get(pattern))) found.add(pattern);
-      }
+  const found = new Set<number>();
+  for (const key of KIND_NAMES) {
+    const token = cv.tokenIds.get(key);
+    const node = token === undefined ? -1 : trieChild(cv.trie, 0, token);
+    if (node < 0) continue;
+    for (let t = cv.trie.terminalStart[node]!; t < cv.trie.terminalStart[node + 1]!; t++) {
+      const pattern = cv.trie.terminalPattern[t]!;
+      if (namesByKind(cv.patterns.get(pattern))) found.add(pattern);
     }
-    kindNames.set(cv, (set = found));
   }
-  return set;
-}
-
-const entityIndexes = new WeakMap<CompiledVocabulary, EntityIndex>();
-
-function entityIndex(cv: CompiledVocabulary): EntityIndex {
-  let index = entityIndexes.get(cv);
-  if (index === undefined) {
-    const table = cv.tagTable;
-    const entities = table.firstOfEntity.length;
-    index = { ofTag: table.entityOf, multiWord: table.multiWord, groupOf: new Int32Array(entities), weight: new Int32Array(entities) };
-    entityIndexes.set(cv, index);
-  }
-  return index;
+  return found;
 }
 
 /*
@@ -473,31 +456,27 @@ function entityIndex(cv: CompiledVocabulary): EntityIndex {
  * reach the cut whatever their context. Their bound needs only counts over their matches and
  * what each matched pattern could bring (its words' statistics, its tag's type and cues), read
  * from one flat array: no object per match, per candidate or per group for the entities dropped.
- * It is never below upperBound's, so the output is that of scoring every candidate.
+ * An entity's facts are never less favourable than those of the group it becomes (its matches
+ * are the group's, before twins' duplicate spans are dropped), so the output is that of scoring
+ * every candidate.
  */
 
-/** Per pattern, stride PATTERN_BOUND_STRIDE: tag terms (NaN until computed), specificity, titleRate, flags. */
+/** Per pattern, stride PATTERN_BOUND_STRIDE: least coordination (NaN until computed), specificity, title rate, flags. */
 const PATTERN_BOUND_STRIDE = 4;
-
-interface PatternBounds {
-  background: BackgroundModel | undefined;
-  values: Float64Array;
-}
-
-const patternBounds = new WeakMap<CompiledVocabulary, PatternBounds>();
 
 /**
  * What a match of the pattern could bring to any group it joins. The group may be reported as
  * the pattern's tag or, for a nisba-labelled tag, as the tag naming its entity (namedTwin): the
- * best of both is taken, and every term that can only lower a score is left out.
+ * facts of both are taken at their most favourable.
  */
-function patternBound(cv: CompiledVocabulary, bounds: PatternBounds, pid: number, background: BackgroundModel | undefined): number {
+function patternBound(c: RankCaches, pid: number): number {
   const at = pid * PATTERN_BOUND_STRIDE;
-  const v = bounds.values;
+  const v = c.patternBounds;
   if (!Number.isNaN(v[at]!)) return at;
+  const cv = c.vocabulary!;
   const p = cv.patterns.get(pid);
-  const form = patternStatistics(cv, pid, background);
-  let tagTerms = -Infinity;
+  const form = patternStatistics(c, pid);
+  let coordination = Infinity;
   let specificity = form.specificity;
   let titleRate = form.titleRate;
   let flags = p.nisba ? LISTED_NISBA : 0;
@@ -505,91 +484,67 @@ function patternBound(cv: CompiledVocabulary, bounds: PatternBounds, pid: number
   const reported = cv.tags.get(own).nisbaLabel ? namedTwin(cv, own) : own;
   for (const t of reported === own ? [own] : [own, reported]) {
     const tag = cv.tags.get(t);
-    const info = tagInfo(cv, t, background);
+    const info = tagInfo(c, t);
     // A nisba mention takes the reported tag's statistics, and a group with no usable mention its label's.
     specificity = Math.max(specificity, info.specificity);
     titleRate = Math.max(titleRate, info.titleRate);
     if (tag.type) flags |= TYPED;
-    tagTerms = Math.max(tagTerms, (tag.type ? W.typed : 0) + (info.cues && info.cues.size > 0 ? plus(W.context, 1) : 0) + W.coordination * info.coordination);
+    if (info.cues && info.cues.size > 0) flags |= CUES;
+    coordination = Math.min(coordination, info.coordination);
   }
   v[at + 1] = specificity;
   v[at + 2] = titleRate;
   v[at + 3] = flags;
-  v[at] = tagTerms;
+  v[at] = coordination;
   return at;
 }
 
-function patternBoundsOf(cv: CompiledVocabulary, background: BackgroundModel | undefined): PatternBounds {
-  let bounds = patternBounds.get(cv);
-  if (bounds === undefined || bounds.background !== background) {
-    bounds = { background, values: new Float64Array(cv.patterns.length * PATTERN_BOUND_STRIDE).fill(NaN) };
-    patternBounds.set(cv, bounds);
-  }
-  return bounds;
-}
-
 /**
- * Per-entity counts of the article being bounded, a record of BOUND_RECORD numbers per entity in
+ * Per-entity facts of the article being bounded, a record of BOUND_RECORD numbers per entity in
  * one column of the vocabulary (one memory line per entity touched, not one per count), all 0
- * between articles: mentions, strong mentions, listed nisba mentions, flags, then the best tag
- * terms, specificity and title rate of its patterns.
+ * between articles: mentions, strong mentions, listed nisba mentions, flags, then the best
+ * specificity, title rate and coordination of its patterns.
  */
-interface BoundScratch {
-  records: Float64Array;
-  touched: number[];
-}
-
 const BOUND_RECORD = 8;
 const MENTIONS = 0;
 const STRONG = 1;
 const LISTED = 2;
 const FLAGS = 3;
-const TAG_TERMS = 4;
-const SPECIFICITY = 5;
-const TITLE_RATE = 6;
-
-
-const boundScratches = new WeakMap<CompiledVocabulary, BoundScratch>();
-
-function boundScratch(cv: CompiledVocabulary, entities: number): BoundScratch {
-  let s = boundScratches.get(cv);
-  if (s === undefined) {
-    s = { records: new Float64Array(entities * BOUND_RECORD), touched: [] };
-    boundScratches.set(cv, s);
-  }
-  return s;
-}
-
-/** Matches a rounding step apart must not be dropped by the pre-bound and kept by upperBound. */
-const BOUND_SLACK = 1e-9;
+const SPECIFICITY = 4;
+const TITLE_RATE = 5;
+const COORDINATION = 6;
 
 /**
  * The candidates of the matches (as collectCandidates), leaving out those whose entity cannot
  * reach `minScore`: the same scores for every group that can.
  */
-export function viableCandidates(cv: CompiledVocabulary, fields: readonly FieldText[], background: BackgroundModel | undefined, minScore: number): Candidate[] {
+export function viableCandidates(caches: RankCaches, cv: CompiledVocabulary, fields: readonly FieldText[], background: BackgroundModel | undefined, minScore: number): Candidate[] {
   if (!(minScore > 0)) return collectCandidates(fields);
-  const entities = entityIndex(cv);
-  const bounds = patternBoundsOf(cv, background);
-  const v = bounds.values;
-  const s = boundScratch(cv, entities.groupOf.length);
-  const body = fieldOf(fields, 'body');
-  const leadEnd = Math.max(400, (body?.text.length ?? 0) * 0.25);
-  const r = s.records;
+  const c = serving(caches, cv, background);
+  if (c.patternBounds.length === 0) {
+    c.patternBounds = new Float64Array(cv.patterns.length * PATTERN_BOUND_STRIDE).fill(NaN);
+    c.boundRecords = new Float64Array(c.groupOf.length * BOUND_RECORD);
+  }
+  const entityOf = cv.tagTable.entityOf;
+  const v = c.patternBounds;
+  const r = c.boundRecords;
+  const touched = c.touched;
+  const bodyLength = fieldOf(fields, 'body')?.text.length ?? 0;
+  const leadEnd = Math.max(400, bodyLength * 0.25);
   for (const f of fields) {
     const inTitle = f.field === 'title';
     for (const m of f.matches) {
-      const e = entities.ofTag[m.tag]! * BOUND_RECORD;
-      const at = patternBound(cv, bounds, m.pattern, background);
+      const e = entityOf[m.tag]! * BOUND_RECORD;
+      const at = patternBound(c, m.pattern);
       if (r[e + MENTIONS] === 0) {
-        s.touched.push(e);
-        r[e + TAG_TERMS] = -Infinity;
+        touched.push(e);
         r[e + SPECIFICITY] = -Infinity;
         r[e + TITLE_RATE] = -Infinity;
+        r[e + COORDINATION] = Infinity;
       }
       r[e + MENTIONS]!++;
       const patternFlags = v[at + 3]!;
-      let flags = r[e + FLAGS]! | (patternFlags & TYPED);
+      let flags = r[e + FLAGS]! | (patternFlags & (TYPED | CUES));
       if (patternFlags & LISTED_NISBA) r[e + LISTED]!++;
       if (m.kind !== 'nisba') flags |= NOT_ALL_NISBA;
       if (inTitle) flags |= IN_TITLE;
@@ -600,21 +555,41 @@ export function viableCandidates(cv: CompiledVocabulary, fields: readonly FieldT
         if (m.tokenEnd - m.tokenStart > 1) flags |= STRONG_MULTIWORD;
       }
       r[e + FLAGS] = flags;
-      if (v[at]! > r[e + TAG_TERMS]!) r[e + TAG_TERMS] = v[at]!;
+      if (v[at]! < r[e + COORDINATION]!) r[e + COORDINATION] = v[at]!;
       if (v[at + 1]! > r[e + SPECIFICITY]!) r[e + SPECIFICITY] = v[at + 1]!;
       if (v[at + 2]! > r[e + TITLE_RATE]!) r[e + TITLE_RATE] = v[at + 2]!;
     }
   }
   // Reused as the mark of the entities kept: 1 kept, 0 dropped (and the reset state).
-  const keep = entities.groupOf;
-  for (const e of s.touched) {
-    const z = mentionTerms(r[e + FLAGS]!, r[e + STRONG]!, r[e + MENTIONS]!, r[e + LISTED]!, r[e + SPECIFICITY]!, r[e + TITLE_RATE]!) + r[e + TAG_TERMS]! + plus(W.spread, 1);
-    keep[e / BOUND_RECORD] = rounded(logistic(z + BOUND_SLACK)) >= minScore ? 1 : 0;
+  const keep = c.groupOf;
+  const reach = c.reach;
+  for (const e of touched) {
+    const flags = r[e + FLAGS]!;
+    const strong = r[e + STRONG]!;
+    reach[R.mentions] = r[e + MENTIONS]!;
+    reach[R.strong] = strong;
+    reach[R.noStrong] = strong === 0 ? 1 : 0;
+    reach[R.listed] = r[e + LISTED]!;
+    reach[R.inTitle] = flags & IN_TITLE ? 1 : 0;
+    reach[R.strongInTitle] = flags & STRONG_IN_TITLE ? 1 : 0;
+    reach[R.strongInLead] = flags & STRONG_IN_LEAD ? 1 : 0;
+    reach[R.strongMultiword] = flags & STRONG_MULTIWORD ? 1 : 0;
+    reach[R.allNisba] = flags & NOT_ALL_NISBA ? 0 : 1;
+    // Where the mentions are is not looked up for the thousands of entities bounded here.
+    reach[R.spread] = 1;
+    reach[R.specificity] = r[e + SPECIFICITY]!;
+    reach[R.titleRate] = r[e + TITLE_RATE]!;
+    reach[R.typed] = flags & TYPED ? 1 : 0;
+    reach[R.cues] = flags & CUES ? 1 : 0;
+    reach[R.coordination] = r[e + COORDINATION]!;
+    // Known once groups are formed.
+    reach[R.headAnaphor] = 0;
+    keep[e / BOUND_RECORD] = rounded(logistic(reachOf(reach) + BOUND_SLACK)) >= minScore ? 1 : 0;
     r.fill(0, e, e + BOUND_RECORD);
   }
-  const candidates = collectCandidates(fields, (tag) => keep[entities.ofTag[tag]!] === 1);
-  for (const e of s.touched) keep[e / BOUND_RECORD] = 0;
-  s.touched.length = 0;
+  const candidates = collectCandidates(fields, (tag) => keep[entityOf[tag]!] === 1);
+  for (const e of touched) keep[e / BOUND_RECORD] = 0;
+  touched.length = 0;
   return candidates;
 }
 
@@ -632,7 +607,8 @@ interface Pending {
  * the same output as scoring everything, at a fraction of the cost when a big vocabulary finds
  * hundreds of candidates in an article.
  */
-export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Candidate[], fields: readonly FieldText[], background?: BackgroundModel, minScore = 0, top = Infinity): Scored[] {
+export function scoreCandidates(caches: RankCaches, cv: CompiledVocabulary, candidates: readonly Candidate[], fields: readonly FieldText[], background?: BackgroundModel, minScore = 0, top = Infinity): Scored[] {
+  const cache = serving(caches, cv, background);
   const title = fieldOf(fields, 'title');
   const body = fieldOf(fields, 'body');
   const bodyLength = body?.text.length ?? 0;
@@ -644,16 +620,18 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
   const heads = new Set<string>();
   // Grouped by entity number through a per-vocabulary array, reset below: hundreds of candidates
   // an article with a big vocabulary, where a hash of entity names cost a probe each.
-  const entities = entityIndex(cv);
+  const entityOf = cv.tagTable.entityOf;
+  const groupOf = cache.groupOf;
   for (const c of candidates) {
-    const e = entities.ofTag[c.tag]!;
-    const at = entities.groupOf[e]! - 1;
-    if (at < 0) entities.groupOf[e] = groups.push([c]);
+    const e = entityOf[c.tag]!;
+    const at = groupOf[e]! - 1;
+    if (at < 0) groupOf[e] = groups.push([c]);
     else groups[at]!.push(c);
   }
   // From every match, not only the candidates given: a name the pre-bound dropped still refers back.
-  for (const f of fields) for (const m of f.matches) if (entities.multiWord[m.tag] === 1) for (const a of tagInfo(cv, m.tag, background).anaphors) heads.add(a);
-  for (const c of candidates) entities.groupOf[entities.ofTag[c.tag]!] = 0;
+  const multiWord = cv.tagTable.multiWord;
+  for (const f of fields) for (const m of f.matches) if (multiWord[m.tag] === 1) for (const a of tagInfo(cache, m.tag).anaphors) heads.add(a);
+  for (const c of candidates) groupOf[entityOf[c.tag]!] = 0;
   let kingdoms: Map<string, string> | undefined;
   const pending: Pending[] = [];
   for (const members of groups) {
@@ -696,9 +674,8 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
     // A country seen only through its nisba is still reported by its name when the vocabulary has it (الإيراني → إيران).
     if (cv.tags.get(bestTag).nisbaLabel) bestTag = namedTwin(cv, bestTag);
     const tag = cv.tags.get(bestTag);
-    const info = tagInfo(cv, bestTag, background);
-    const cues = info.cues;
-    const bound = minScore > 0 || Number.isFinite(top) ? logistic(upperBound(cv, tag, info, ms, heads, leadEnd, bodyLength, cues, background)) : 1;
+    const info = tagInfo(cache, bestTag);
+    const bound = minScore > 0 || Number.isFinite(top) ? logistic(upperBound(cache, tag, info, ms, heads, leadEnd, bodyLength)) : 1;
     if (rounded(bound) < minScore) continue;
     pending.push({ bestTag, ms, twins, bound });
   }
@@ -729,13 +706,13 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
       kingdoms = new Map();
       // Every match counts, candidates dropped by the pre-bound too: they say where the article is set.
       // Counted by dense entity number: an article has hundreds of matches, and only a few claims.
-      const kindPatterns = kindNamePatterns(cv);
-      const weight = entities.weight;
+      const kindPatterns = (cache.kindNames ??= kindNamePatterns(cv));
+      const weight = cache.weight;
       const seen: number[] = [];
       const claims = new Map<string, number[]>();
       for (const f of fields) {
         for (const m of f.matches) {
-          const e = entities.ofTag[m.tag]!;
+          const e = entityOf[m.tag]!;
           if (weight[e] === 0) seen.push(e);
           if (!kindPatterns.has(m.pattern)) {
             weight[e]! += 2;
@@ -776,122 +753,121 @@ export function scoreCandidates(cv: CompiledVocabulary, candidates: readonly Can
 
   function scoreGroup({ bestTag, ms, twins }: Pending): Scored {
     const tag = cv.tags.get(bestTag);
-    const info = tagInfo(cv, bestTag, background);
+    const info = tagInfo(cache, bestTag);
     const cues = info.cues;
-      let fragment = 0;
-      let context = 0;
-      let doubtful = 0;
-      let nameFragments = 0;
-      let rare = 0;
-      // Mentions that are not doubtful readings are the evidence, strong or weak.
-      let usable = 0;
-      let usableInTitle = false;
-      let listedNisba = 0;
-      let strong = 0;
-      let strongInTitle = false;
-      let strongInLead = false;
-      let strongMultiword = false;
-      // The most specific form the text used, among strong mentions, else any usable one.
-      let strongSpecificity = -Infinity;
-      let strongTitleRate = -Infinity;
-      let usableSpecificity = -Infinity;
-      let usableTitleRate = -Infinity;
-      let allNisba = true;
-      let thirds = 0;
-      const usableRefs: MatchRef[] = [];
-      for (const m of ms) {
-        const f = m.field === 'title' ? title : body;
-        if (!f) continue;
-        const toks = f.tokens;
-        const match = m.match;
-        const kind = match.kind;
-        const single = match.tokenEnd - match.tokenStart === 1;
-        const pattern = cv.patterns.get(match.pattern);
-        let share = 0;
-        let doubt = false;
-        if (bg && single) {
-          // A nisba is an adjective by nature: following its noun is how it is used, not a fragment.
-          share = kind === 'nisba' ? 0 : fragmentShare(bg, toks, match);
-          if (tag.type !== 'person' && rareNeighbour(bg, toks, match)) rare++;
-          // Listed nisba forms are known to name the place; derived ones and stripped readings are checked.
-          const listed = kind === 'nisba' && pattern.nisba;
-          doubt = kind !== 'exact' && kind !== 'variant' && !listed && readingDoubt(bg, toks[match.tokenStart]!.key, tag.key);
-        }
-        // The article added to a bare word (وحدة → الوحدة, شباب → الشباب) reads a name into a common
-        // word: only topic nouns keep their meaning without the article.
-        if (kind === 'inflected' && tag.type && tag.type !== 'topic' && articleAdded(toks[match.tokenStart]!.key, tag.key)) doubt = true;
-        if (single && kind === 'clitic' && NAME_TYPES.has(tag.type) && articleGained(toks[match.tokenStart]!.key, keyOfLight(pattern.lights[0]!))) doubt = true;
-        if (namesByKind(pattern) && kingdomOf(m) !== tag.entity) doubt = true;
-        fragment += share;
-        if (kind !== 'nisba') allNisba = false;
-        if (m.field === 'body' && bodyLength > 0) thirds |= 1 << Math.min(2, Math.floor((3 * m.start) / bodyLength));
-        if (doubt) doubtful++;
-        else {
-          usable++;
-          usableRefs.push(m);
-          if (m.field === 'title') usableInTitle = true;
-          if (pattern.nisba) listedNisba++;
-          const form = formStatistics(cv, m, info, background);
-          usableSpecificity = Math.max(usableSpecificity, form.specificity);
-          usableTitleRate = Math.max(usableTitleRate, form.titleRate);
-        }
-        // A bare name inside a longer personal name (الملك فهد، عبد الله بن سعود) is not that tag —
-        // unless the tag is known to be a person, whose titles and patronyms are normal context.
-        if (tag.type !== 'person' && (NAME_LINKS.has(toks[match.tokenStart - 1]?.key ?? '') || NAME_LINKS.has(toks[match.tokenEnd]?.key ?? '') || (bg !== undefined && single && isGivenName(bg, toks[match.tokenStart - 1]?.key)))) nameFragments++;
-        // A person's name after بن is someone's father: مشاري بن سعود بن عبد العزيز is not King Saud.
-        else if (tag.type === 'person' && PATRONYM_LINKS.has(toks[match.tokenStart - 1]?.key ?? '')) nameFragments++;
-        // A topic named by one of the words that signal it (صحيفة for الصحافة) is weaker than by its name.
-        const signalWord = tag.type === 'topic' && pattern.alias === true;
-        if (isStrong(kind) && !doubt && !signalWord && share < FRAGMENT_LIMIT) {
-          strong++;
-          const form = formStatistics(cv, m, info, background);
-          strongSpecificity = Math.max(strongSpecificity, form.specificity);
-          strongTitleRate = Math.max(strongTitleRate, form.titleRate);
-          if (m.field === 'title') strongInTitle = true;
-          else if (m.start < leadEnd) strongInLead = true;
-          if (!single) strongMultiword = true;
-        }
-        if (cues && cues.size > 0 && !context) {
-          const to = Math.min(toks.length, match.tokenEnd + CUE_WINDOW);
-          for (let i = Math.max(0, match.tokenStart - CUE_WINDOW); i < to; i++) {
-            if ((i < match.tokenStart || i >= match.tokenEnd) && cues.has(toks[i]!.key)) {
-              context = 1;
-              break;
-            }
+    let fragment = 0;
+    let context = 0;
+    let doubtful = 0;
+    let nameFragments = 0;
+    let rare = 0;
+    // Mentions that are not doubtful readings are the evidence, strong or weak.
+    let usable = 0;
+    let usableInTitle = false;
+    let listedNisba = 0;
+    let strong = 0;
+    let strongInTitle = false;
+    let strongInLead = false;
+    let strongMultiword = false;
+    // The most specific form the text used, among strong mentions, else any usable one.
+    let strongSpecificity = -Infinity;
+    let strongTitleRate = -Infinity;
+    let usableSpecificity = -Infinity;
+    let usableTitleRate = -Infinity;
+    let allNisba = true;
+    let thirds = 0;
+    const usableRefs: MatchRef[] = [];
+    for (const m of ms) {
+      const f = m.field === 'title' ? title : body;
+      if (!f) continue;
+      const toks = f.tokens;
+      const match = m.match;
+      const kind = match.kind;
+      const single = match.tokenEnd - match.tokenStart === 1;
+      const pattern = cv.patterns.get(match.pattern);
+      let share = 0;
+      let doubt = false;
+      if (bg && single) {
+        // A nisba is an adjective by nature: following its noun is how it is used, not a fragment.
+        share = kind === 'nisba' ? 0 : fragmentShare(bg, toks, match);
+        if (tag.type !== 'person' && rareNeighbour(bg, toks, match)) rare++;
+        // Listed nisba forms are known to name the place; derived ones and stripped readings are checked.
+        const listed = kind === 'nisba' && pattern.nisba;
+        doubt = kind !== 'exact' && kind !== 'variant' && !listed && readingDoubt(bg, toks[match.tokenStart]!.key, tag.key);
+      }
+      // The article added to a bare word (وحدة → الوحدة, شباب → الشباب) reads a name into a common
+      // word: only topic nouns keep their meaning without the article.
+      if (kind === 'inflected' && tag.type && tag.type !== 'topic' && articleAdded(toks[match.tokenStart]!.key, tag.key)) doubt = true;
+      if (single && kind === 'clitic' && NAME_TYPES.has(tag.type) && articleGained(toks[match.tokenStart]!.key, keyOfLight(pattern.lights[0]!))) doubt = true;
+      if (namesByKind(pattern) && kingdomOf(m) !== tag.entity) doubt = true;
+      fragment += share;
+      if (kind !== 'nisba') allNisba = false;
+      if (m.field === 'body' && bodyLength > 0) thirds |= 1 << thirdOf(m.start, bodyLength);
+      if (doubt) doubtful++;
+      else {
+        usable++;
+        usableRefs.push(m);
+        if (m.field === 'title') usableInTitle = true;
+        if (pattern.nisba) listedNisba++;
+        const form = formStatistics(cache, m, info);
+        usableSpecificity = Math.max(usableSpecificity, form.specificity);
+        usableTitleRate = Math.max(usableTitleRate, form.titleRate);
+      }
+      // A bare name inside a longer personal name (الملك فهد، عبد الله بن سعود) is not that tag —
+      // unless the tag is known to be a person, whose titles and patronyms are normal context.
+      if (tag.type !== 'person' && (NAME_LINKS.has(toks[match.tokenStart - 1]?.key ?? '') || NAME_LINKS.has(toks[match.tokenEnd]?.key ?? '') || (bg !== undefined && single && isGivenNameInList(bg, toks[match.tokenStart - 1]?.key, cache)))) nameFragments++;
+      // A person's name after بن is someone's father: مشاري بن سعود بن عبد العزيز is not King Saud.
+      else if (tag.type === 'person' && PATRONYM_LINKS.has(toks[match.tokenStart - 1]?.key ?? '')) nameFragments++;
+      // A topic named by one of the words that signal it (صحيفة for الصحافة) is weaker than by its name.
+      const signalWord = tag.type === 'topic' && pattern.alias === true;
+      if (isStrong(kind) && !doubt && !signalWord && share < FRAGMENT_LIMIT) {
+        strong++;
+        const form = formStatistics(cache, m, info);
+        strongSpecificity = Math.max(strongSpecificity, form.specificity);
+        strongTitleRate = Math.max(strongTitleRate, form.titleRate);
+        if (m.field === 'title') strongInTitle = true;
+        else if (m.start < leadEnd) strongInLead = true;
+        if (!single) strongMultiword = true;
+      }
+      if (cues && cues.size > 0 && !context) {
+        const to = Math.min(toks.length, match.tokenEnd + CUE_WINDOW);
+        for (let i = Math.max(0, match.tokenStart - CUE_WINDOW); i < to; i++) {
+          if ((i < match.tokenStart || i >= match.tokenEnd) && cues.has(toks[i]!.key)) {
+            context = 1;
+            break;
           }
         }
       }
-      const n = ms.length;
-      const features: Features = {
-        bias: 1,
-        titleStrong: strongInTitle ? 1 : 0,
-        titleWeak: !strongInTitle && usableInTitle ? 1 : 0,
-        lead: strongInLead ? 1 : 0,
-        logStrong: Math.log2(1 + strong),
-        // Repetition says more of a known entity than of a word that may be just a word.
-        logStrongTyped: tag.type ? Math.log2(1 + strong) : 0,
-        logWeak: Math.log2(1 + usable - strong),
-        spread: ((thirds & 1) + ((thirds >> 1) & 1) + ((thirds >> 2) & 1)) / 3,
-        specificity: strong > 0 ? strongSpecificity : usable > 0 ? usableSpecificity : info.specificity,
-        titleRate: strong > 0 ? strongTitleRate : usable > 0 ? usableTitleRate : info.titleRate,
-        // Judged on the forms the text used: صحيفة الحياة is unambiguous where الحياة alone is not.
-        multiword: strongMultiword ? 1 : 0,
-        fragment: n > 0 ? fragment / n : 0,
-        // Per mention: 1 when no usable mention of an ambiguous name is confirmed by its context.
-        ambiguous: tag.ambiguous && !strongMultiword ? ambiguityOf(usableRefs) : 0,
-        context,
-        typed: tag.type ? 1 : 0,
-        nisbaOnly: allNisba ? 1 : 0,
-        // Nisba forms a vocabulary lists (الإيرانية for إيران) are reliable; derived ones less so.
-        listedNisba: Math.log2(1 + listedNisba),
-        weakOnly: strong === 0 ? 1 : 0,
-        nameFragment: n > 0 ? nameFragments / n : 0,
-        rareNeighbour: n > 0 ? rare / n : 0,
-        coordination: info.coordination,
-        headAnaphor: info.bareKey !== undefined && heads.has(info.bareKey) ? 1 : 0,
-      };
-      // Every mention a doubtful reading (وكيل read as و + كيل, another country's «المملكة»): no evidence at all.
-      return { tag: bestTag, refs: ms, score: usable > 0 ? scoreOf(features) : 0, features, twins, doubtfulClitics: doubtful, usable: usableRefs };
+    }
+    const t = cache.tally;
+    t.mentions = ms.length;
+    t.usable = usable;
+    t.strong = strong;
+    t.strongInTitle = strongInTitle;
+    t.usableInTitle = usableInTitle;
+    t.strongInLead = strongInLead;
+    t.strongMultiword = strongMultiword;
+    t.thirds = thirds;
+    t.strongSpecificity = strongSpecificity;
+    t.strongTitleRate = strongTitleRate;
+    t.usableSpecificity = usableSpecificity;
+    t.usableTitleRate = usableTitleRate;
+    t.labelSpecificity = info.specificity;
+    t.labelTitleRate = info.titleRate;
+    t.fragmentShare = fragment;
+    t.nameFragments = nameFragments;
+    t.rareNeighbours = rare;
+    // Per mention: 1 when no usable mention of an ambiguous name is confirmed by its context.
+    t.ambiguity = tag.ambiguous ? ambiguityOf(usableRefs) : 0;
+    t.context = context === 1;
+    t.typed = !!tag.type;
+    t.allNisba = allNisba;
+    t.listedNisba = listedNisba;
+    t.coordination = info.coordination;
+    t.headAnaphor = info.bareKey !== undefined && heads.has(info.bareKey);
+    const values = new Array<number>(FEATURE_NAMES.length);
+    const z = weighFeatures(t, values);
+    // Every mention a doubtful reading (وكيل read as و + كيل, another country's «المملكة»): no evidence at all.
+    return { tag: bestTag, refs: ms, score: usable > 0 ? rounded(logistic(z)) : 0, values, twins, doubtfulClitics: doubtful, usable: usableRefs };
   }
 }
 

@@ -24,6 +24,7 @@ import {
   serializeAdaptation,
   tagResolver,
   WasimError,
+  FEATURE_NAMES,
   WEIGHTS,
   type AdaptationModel,
   type Decision,
@@ -103,7 +104,7 @@ export interface AdaptationStatus {
 export interface AdaptationSummary extends AdaptationStatus {
   boosted: LearnedTag[];
   demoted: LearnedTag[];
-  weights: { feature: string; shipped: number; now: number }[];
+  weights: { feature: FeatureName; shipped: number; now: number }[];
   cut: { shipped: number; now: number };
   pairs: PairView[];
 }
@@ -301,7 +302,7 @@ export class AdaptationService {
     const tags = this.model ? learnedTags(this.model) : [];
     const byShift = [...tags].sort((a, b) => b.shift - a.shift || (a.id < b.id ? -1 : 1));
     const weights = this.model?.weights
-      ? (Object.keys(WEIGHTS) as FeatureName[]).filter((f) => this.model!.weights![f] !== WEIGHTS[f]).map((f) => ({ feature: f, shipped: WEIGHTS[f] as number, now: this.model!.weights![f] }))
+      ? FEATURE_NAMES.filter((f) => this.model!.weights![f] !== WEIGHTS[f]).map((f) => ({ feature: f, shipped: WEIGHTS[f], now: this.model!.weights![f] }))
       : [];
     return {
       ...status,

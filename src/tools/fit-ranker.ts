@@ -1,21 +1,21 @@
 /**
- * Fits the ranker's feature weights (src/core/rank.ts WEIGHTS) by L2-regularised logistic
- * regression on a gold set: every candidate tag the matcher finds is an example, labelled by
- * whether the gold set counts it as correct (must or ok). The strong regularisation keeps the
- * weights near what the features mean in general rather than what one article needs.
+ * Fits the ranker's feature weights (src/core/features.ts) on a gold set (src/eval/fit.ts): every
+ * candidate tag the matcher finds is an example, labelled by whether the gold set counts it as
+ * correct (must or ok).
  *
  *   node dist/tools/fit-ranker.js --gold G.jsonl --input A.jsonl --vocab V [--lambda 5] [--ok-target 0.6] [--loo [--fixed-cut] [--verbose]]
  *   node dist/tools/fit-ranker.js --set G.jsonl,A.jsonl,V --set G2.jsonl,A2.jsonl,default …
  *
  * Several gold sets (--set, repeated; `default` names the embedded vocabulary) are fitted as one:
  * a typed and a plain list, so that the weights say what the evidence is worth, not which list.
- * prints the WEIGHTS to paste into src/core/rank.ts (the shipped ones: the dev set, defaults).
+ * prints each feature's fitted weight, to set as its `weight` in src/core/features.ts (the shipped ones: the dev set, defaults).
  * With --loo it instead estimates how the whole procedure generalises: for each article, fit on
  * the others, choose the cut on them (eval --optimize --min-precision 0.9) and score the one left out.
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_CUT } from '../core/pipeline.js';
-import { WEIGHTS, type FeatureName } from '../core/rank.js';
+import { FEATURE_NAMES } from '../core/features.js';
+import { fitWeights, type FitExample } from '../eval/fit.js';
 import { foldForScoring } from '../eval/fold.js';
 import { loadArticlesFile, loadGoldFile } from '../eval/files.js';
 import type { GoldArticle } from '../eval/gold.js';
@@ -31,41 +31,10 @@ if (sets.length === 0 || sets.some((s) => s.length !== 3)) {
   console.error('usage: fit-ranker --gold G.jsonl --input A.jsonl --vocab V | --set G.jsonl,A.jsonl,V …');
   process.exit(2);
 }
-/**
- * What each feature should weigh before any gold set is seen: the direction and rough size an
- * editor would give it. Fitting starts here, is pulled back here (--lambda), and never flips a sign.
- */
-const HAND_SET: Record<FeatureName, number> = {
-  bias: -2.0,
-  titleStrong: 1.6,
-  titleWeak: 0.4,
-  lead: 0.4,
-  logStrong: 0.5,
-  logStrongTyped: 0,
-  logWeak: 0.3,
-  spread: 0.3,
-  specificity: 2.0,
-  titleRate: 2.5,
-  multiword: 0.8,
-  fragment: -2.0,
-  ambiguous: -1.5,
-  context: 0.8,
-  // Scores mean the same whether a publisher's list is typed or not: a type is no evidence.
-  typed: 0,
-  listedNisba: 0.5,
-  nisbaOnly: -0.5,
-  weakOnly: -1.2,
-  nameFragment: -2.0,
-  rareNeighbour: -0.8,
-  coordination: -2.5,
-  headAnaphor: -2.0,
-};
-const names = Object.keys(WEIGHTS) as FeatureName[];
-interface Example {
+const names = FEATURE_NAMES;
+interface Example extends FitExample {
   tag: string;
   type?: string;
-  x: number[];
-  y: number;
 }
 
 const perArticle: { gold: GoldArticle; examples: Example[]; set: string }[] = [];
@@ -94,24 +63,7 @@ for (const a of articles) {
 }
 const lambda = Number(values.lambda);
 
-function fit(examples: readonly Example[]): number[] {
-  let w = names.map((n) => HAND_SET[n]);
-  const prior = [...w];
-  for (let it = 0; it < 20000; it++) {
-    const grad = new Array<number>(w.length).fill(0);
-    for (const e of examples) {
-      const p = 1 / (1 + Math.exp(-e.x.reduce((s, v, k) => s + v * w[k]!, 0)));
-      e.x.forEach((v, k) => (grad[k]! += (p - e.y) * v));
-    }
-    // Shrink towards the hand-set weights, not towards 0: they encode what each feature means.
-    w = w.map((v, k) => v - 0.3 * (grad[k]! / examples.length + (lambda / examples.length) * (v - prior[k]!)));
-    // Evidence keeps its direction: a feature meant to raise a score never lowers it, and the
-    // reverse, whatever the few articles of a gold set suggest (the bias is free).
-    // A hand-set 0 stays 0: a feature kept for the explanation only.
-    w = w.map((v, k) => (names[k] === 'bias' ? v : prior[k]! > 0 ? Math.max(0, v) : prior[k]! < 0 ? Math.min(0, v) : 0));
-  }
-  return w;
-}
+const fit = (examples: readonly Example[]): number[] => fitWeights(examples, lambda);
 
 const scoreWith = (w: number[], e: Example): number => 1 / (1 + Math.exp(-e.x.reduce((s, v, k) => s + v * w[k]!, 0)));
 const ranked = (w: number[], examples: readonly Example[]) => examples.map((e) => ({ tag: e.tag, type: e.type, score: scoreWith(w, e), mentions: [] })).sort((a, b) => b.score - a.score);
@@ -151,7 +103,6 @@ if (values.loo) {
   const all = perArticle.flatMap((a) => a.examples);
   const w = fit(all);
   console.log(`${all.length} examples, ${all.filter((e) => e.y === 1).length} must`);
-  console.log('export const WEIGHTS = {');
-  names.forEach((n, k) => console.log(`  ${n}: ${w[k]!.toFixed(2)},`));
-  console.log('} as const;');
+  console.log('fitted weights (each feature\'s `weight` in src/core/features.ts):');
+  names.forEach((n, k) => console.log(`  ${n}: ${w[k]!.toFixed(2)}`));
 }

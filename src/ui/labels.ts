@@ -1,6 +1,5 @@
 /** Arabic wording for the values the service stores in English (types, statuses, match kinds, ranking features). */
-import { TAG_TYPES, type MatchKind, type TagType } from '../core/index.js';
-import { WEIGHTS, type FeatureName } from '../core/rank.js';
+import { byFeature, TAG_TYPES, WEIGHTS, type FeatureName, type MatchKind, type TagType } from '../core/index.js';
 import type { Role, TagStatus } from '../storage/index.js';
 
 export const TYPE_LABELS: Record<TagType, string> = {
@@ -49,35 +48,15 @@ export function statusLabel(status: string): string {
   return status in STATUS_LABELS ? STATUS_LABELS[status as TagStatus] : status;
 }
 
-/** The ranker's named features (src/core/rank.ts) as an editor would say them: a new feature without a label does not compile. */
-export const FEATURE_LABELS: Record<FeatureName, string> = {
-  bias: 'نقطة البداية',
-  titleStrong: 'ورد صريحًا في العنوان',
-  titleWeak: 'ورد في العنوان بصيغة ضعيفة',
-  lead: 'ورد في مطلع النص',
-  logStrong: 'تكرار الذكر الصريح',
-  logStrongTyped: 'تكرار اسم كيان معروف',
-  logWeak: 'ذكر غير مباشر (نسبة أو تصريف)',
-  spread: 'انتشار في أجزاء النص',
-  specificity: 'ندرة الكلمة في الأخبار',
-  titleRate: 'كثرة ورودها في عناوين الأخبار',
-  multiword: 'اسم من أكثر من كلمة',
-  fragment: 'جزء من عبارة أطول',
-  ambiguous: 'اسم ملتبس بكلمة شائعة',
-  context: 'سياق يؤكد المعنى',
-  typed: 'كيان له نوع في المعجم',
-  listedNisba: 'نسبة مسجلة في المعجم',
-  nisbaOnly: 'ورد بالنسبة فقط',
-  weakOnly: 'لا ذكر صريحًا له',
-  nameFragment: 'جزء من اسم علم أطول',
-  rareNeighbour: 'بجوار كلمة نادرة (اسم مركب)',
-  coordination: 'عبارة عطف',
-  headAnaphor: 'إحالة بكلمة عامة',
-};
+/** The ranker's named features as an editor would say them, from their definitions (src/core/features.ts). */
+export const FEATURE_LABELS: Readonly<Record<FeatureName, string>> = byFeature((f) => f.label.ar);
+/** The same in English, for the technical detail beside them. */
+export const FEATURE_LABELS_EN: Readonly<Record<FeatureName, string>> = byFeature((f) => f.label.en);
 
 export interface Reason {
-  feature: string;
+  feature: FeatureName;
   label: string;
+  en: string;
   value: number;
   /** weight × value: how much the feature pushed the score up (positive) or down. */
   contribution: number;
@@ -89,13 +68,13 @@ export interface Reason {
  */
 export function reasonsOf(evidence: Record<string, unknown> | undefined, limit = 6): Reason[] {
   if (!evidence) return [];
-  const weights = WEIGHTS as Record<string, number>;
   const reasons: Reason[] = [];
-  for (const [feature, value] of Object.entries(evidence)) {
-    if (typeof value !== 'number' || !(feature in weights) || feature === 'bias') continue;
-    const contribution = weights[feature]! * value;
+  for (const [key, value] of Object.entries(evidence)) {
+    if (typeof value !== 'number' || !Object.hasOwn(WEIGHTS, key) || key === 'bias') continue;
+    const feature = key as FeatureName;
+    const contribution = WEIGHTS[feature] * value;
     if (Math.abs(contribution) < 0.05) continue;
-    reasons.push({ feature, label: FEATURE_LABELS[feature as FeatureName] ?? feature, value, contribution });
+    reasons.push({ feature, label: FEATURE_LABELS[feature], en: FEATURE_LABELS_EN[feature], value, contribution });
   }
   return reasons.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution)).slice(0, limit);
 }

@@ -5,13 +5,16 @@ import type { Mention } from '../core/index.js';
 import type { StoredArticle } from '../storage/index.js';
 import { highlightLine, highlightParagraphs, spansOf, type HighlightTag } from './highlight.js';
 import { escapeHtml, html, query, raw } from './html.js';
-import { countLabel, FEATURE_LABELS, reasonsOf, textDir, timesLabel } from './labels.js';
-import { WEIGHTS } from '../core/rank.js';
+import { countLabel, FEATURE_LABELS, FEATURE_LABELS_EN, reasonsOf, textDir, timesLabel } from './labels.js';
+import { FEATURES } from '../core/features.js';
 import { arabicMessage } from '../core/index.js';
 import { renderError } from './pages/misc.js';
 import type { PageView } from './layout.js';
 import { readableUrl, renderArticle } from './pages/article.js';
 import { renderArticles } from './pages/articles.js';
+import { renderLearning } from './pages/learning.js';
+import { shownTags, tagPanel } from './pages/tags-panel.js';
+import type { AdaptationSummary } from '../server/adaptation.js';
 import { renderTagText } from './pages/tag-text.js';
 import { safeNext } from './session.js';
 
@@ -199,9 +202,26 @@ describe('wording and helpers', () => {
     assert.equal(readableUrl('https://x.example/%E0%A4%A'), 'https://x.example/%E0%A4%A', 'a broken escape is shown as it is');
   });
 
-  it('has an Arabic label for every ranking feature', () => {
-    for (const feature of Object.keys(WEIGHTS)) assert.match(FEATURE_LABELS[feature as keyof typeof WEIGHTS], /[\u0621-\u064A]/, feature);
-  });
+  // Every feature of the ranker, from its one definition (src/core/features.ts), wherever the
+  // newsroom shows it: the reasons behind a tag's score and the learning page's refitted weights.
+  for (const f of FEATURES) {
+    it(`shows the ranking feature ${f.name} in Arabic, with its English name beside it`, () => {
+      assert.match(f.label.ar, /^[\u0621-\u064A\u064B-\u0652 ()«»،]+$/, 'Arabic words');
+      assert.match(f.label.en, /^[a-z][a-z ()]+$/, 'English words');
+      assert.equal(FEATURE_LABELS[f.name], f.label.ar);
+      assert.equal(FEATURE_LABELS_EN[f.name], f.label.en);
+      const summary: AdaptationSummary = { enabled: true, version: 3, decisions: 40, fittedAt: '2026-01-02T00:00:00Z', pending: 0, every: 20, running: false, error: null, applied: 3, boosted: [], demoted: [], weights: [{ feature: f.name, shipped: f.weight, now: f.weight + 0.25 }], cut: { shipped: 0.42, now: 0.42 }, pairs: [] };
+      const learning = renderLearning(view, summary).value;
+      assert.ok(learning.includes(`<th scope="row">${escapeHtml(f.label.ar)} <code dir="ltr" lang="en" title="${escapeHtml(f.label.en)}">${f.name}</code></th>`), 'learning page row');
+      // The reasons list the features that moved the score: not the bias, nor a feature weighing 0.
+      const panel = tagPanel(shownTags([{ id: 'cairo', score: 0.8, mentions: [], evidence: { [f.name]: 1, bestKind: 'exact' } }], () => 'القاهرة')).value;
+      if (f.name === 'bias' || f.weight === 0) assert.ok(!panel.includes(escapeHtml(f.label.ar)), 'not among the reasons');
+      else {
+        assert.ok(panel.includes(`<span>${escapeHtml(f.label.ar)}</span>`), 'among the reasons');
+        assert.ok(panel.includes(`title="${escapeHtml(f.label.en)} (${f.name} = 1)"`), 'English in the detail');
+      }
+    });
+  }
 
   it('shows error pages in Arabic from the catalogue, the English detail folded away', () => {
     const out = renderError(view, { status: 403, code: 'NOT_ALLOWED', message: 'The role "viewer" may read but not write.' }).value;

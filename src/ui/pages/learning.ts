@@ -9,7 +9,7 @@ import { WasimError, type LearnedTag } from '../../core/index.js';
 import type { AdaptationService, AdaptationSummary, PairView, ResetItem } from '../../server/adaptation.js';
 import type { AppContext } from '../../server/context.js';
 import { html, type SafeHtml } from '../html.js';
-import { formatDate, timesLabel } from '../labels.js';
+import { FEATURE_LABELS, FEATURE_LABELS_EN, formatDate, timesLabel } from '../labels.js';
 import { csrfField, page, type Flash, type PageView } from '../layout.js';
 import type { Session } from '../session.js';
 
@@ -68,7 +68,7 @@ ${resetButton(view, { all: '1' }, 'انسَ كل ما تعلّمه')}</div>`
   const global = s.weights.length > 0 || s.cut.now !== s.cut.shipped
     ? html`<section class="card"><h2>ضبط عام</h2>
 ${s.cut.now !== s.cut.shipped ? html`<p>حد الدرجة للاقتراح: <span dir="ltr">${s.cut.shipped} → ${s.cut.now}</span> ${resetButton(view, { cut: '1' }, 'أعد الحد الأصلي')}</p>` : ''}
-${s.weights.length > 0 ? html`<table class="table"><thead><tr><th scope="col">السمة</th><th scope="col">الوزن الأصلي</th><th scope="col">الوزن الآن</th></tr></thead><tbody>${s.weights.map((w) => html`<tr><th scope="row" dir="ltr">${w.feature}</th><td dir="ltr">${w.shipped.toFixed(2)}</td><td dir="ltr">${w.now.toFixed(2)}</td></tr>`)}</tbody></table>${resetButton(view, { weights: '1' }, 'أعد الأوزان الأصلية')}` : ''}
+${s.weights.length > 0 ? html`<table class="table"><thead><tr><th scope="col">السمة</th><th scope="col">الوزن الأصلي</th><th scope="col">الوزن الآن</th></tr></thead><tbody>${s.weights.map((w) => html`<tr><th scope="row">${FEATURE_LABELS[w.feature]} <code dir="ltr" lang="en" title="${FEATURE_LABELS_EN[w.feature]}">${w.feature}</code></th><td dir="ltr">${w.shipped.toFixed(2)}</td><td dir="ltr">${w.now.toFixed(2)}</td></tr>`)}</tbody></table>${resetButton(view, { weights: '1' }, 'أعد الأوزان الأصلية')}` : ''}
 </section>`
     : html``;
   const content = html`<h1>ما تعلّمه واسم</h1>

@@ -52,7 +52,7 @@ function reasons(t: ShownTag): SafeHtml {
   if (!list.length && !learned) return raw('');
   const shift = Number(learned?.adaptationShift ?? 0);
   return html`<details class="why"><summary>لماذا هذه الدرجة؟</summary><ul class="reasons">${list.map(
-    (r) => html`<li><span>${r.label}</span><span class="${r.contribution > 0 ? 'up' : 'down'}" title="${r.feature} = ${Number.isInteger(r.value) ? r.value : r.value.toFixed(2)}">${r.contribution > 0 ? '▲' : '▼'} ${Math.abs(r.contribution).toFixed(2)}</span></li>`,
+    (r) => html`<li><span>${r.label}</span><span class="${r.contribution > 0 ? 'up' : 'down'}" title="${r.en} (${r.feature} = ${Number.isInteger(r.value) ? r.value : r.value.toFixed(2)})">${r.contribution > 0 ? '▲' : '▼'} ${Math.abs(r.contribution).toFixed(2)}</span></li>`,
   )}${learned ? html`<li data-learned><span>تعلّمه من المحررين: ${String(learned.adaptationAr)}</span>${shift !== 0 ? html`<span class="${shift > 0 ? 'up' : 'down'}" title="${String(learned.adaptationEn)}">${shift > 0 ? '▲' : '▼'} ${Math.abs(shift).toFixed(2)}</span>` : ''}</li>` : ''}</ul></details>`;
 }
 
