@@ -14,8 +14,9 @@ import { createInterface } from 'node:readline';
 import { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { compileVocabulary, parseVocabulary, type Tagger } from '../core/index.js';
-import { countLineBreaks, LineChunker, splitLines, tagJsonlStream, tagLine, type BatchStats } from './batch.js';
+import { countLineBreaks, decodeUtf8, LineChunker, splitLines, tagJsonlStream, tagLine, type BatchStats } from './batch.js';
 import { tagJsonlParallel } from './parallel.js';
 import { createNodeTagger } from './tagger.js';
 
@@ -219,4 +220,29 @@ test('wasim tag --jobs 1 and --jobs 2, from a file and from standard input, writ
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('decodeUtf8 gives what Buffer#toString gives: valid text of any script, and bytes that are not UTF-8', () => {
+  const arabic = fc.constantFrom(...'الرياضجدةمكّةُ «»،؛ـ\u200c\u200f\ufeff\u0000\n😀𝕏');
+  const text = fc.oneof(fc.string({ unit: 'binary', minLength: 100, maxLength: 600 }), fc.string({ unit: arabic, minLength: 200, maxLength: 2000 }));
+  fc.assert(
+    fc.property(text, (s) => {
+      const bytes = Buffer.from(s, 'utf8');
+      assert.equal(decodeUtf8(bytes), bytes.toString('utf8'));
+    }),
+    { numRuns: 300 },
+  );
+  // One stray byte, a cut character or a surrogate in CESU-8 makes the whole chunk invalid UTF-8.
+  const damage = fc.constantFrom([0xff], [0xd8], [0xe2, 0x82], [0xed, 0xa0, 0x80], [0xc0, 0x80], [0xf4, 0x90, 0x80, 0x80]);
+  fc.assert(
+    fc.property(fc.string({ unit: arabic, minLength: 200, maxLength: 800 }), damage, fc.nat(), (s, bad, at) => {
+      const good = Buffer.from(s, 'utf8');
+      const cut = at % (good.length + 1);
+      const bytes = Buffer.concat([good.subarray(0, cut), Buffer.from(bad), good.subarray(cut)]);
+      assert.equal(decodeUtf8(bytes), bytes.toString('utf8'));
+    }),
+    { numRuns: 300 },
+  );
+  const big = Buffer.from('تشهد جدة حركة تجارية نشطة 😀. '.repeat(100_000));
+  assert.equal(decodeUtf8(big), big.toString('utf8'), 'a 5 MB line');
 });
