@@ -17,14 +17,14 @@
  * collector threads take the same cores the other workers tag on.
  *
  * Output lines, error lines and statistics are exactly those of the in-thread path
- * (tagJsonlStream): both split lines as readline does and call tagLine with the same
- * physical line numbers.
+ * (tagJsonlStream): both cut the input with LineChunker and tag each chunk with tagChunk,
+ * which numbers lines as readline does.
  */
 import type { Readable, Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import cliProgress from 'cli-progress';
 import { WasimError, type AdaptationModel, type TagOptions } from '../core/index.js';
-import { write, type BatchStats } from './batch.js';
+import { asBytes, countLineBreaks, LineChunker, write, type BatchStats } from './batch.js';
 import type { VocabularyChoice } from './vocab-file.js';
 import { WORKER_KIND, type ChunkMessage, type FromWorker, type WorkerInit } from './parallel-worker.js';
 
@@ -44,72 +44,6 @@ export interface ParallelBatchOptions extends TagOptions {
   chunkBytes?: number;
   /** Chunks read but not yet written, per worker. */
   chunksPerWorker?: number;
-}
-
-const LF = 0x0a;
-const CR = 0x0d;
-
-/**
- * Cuts a byte stream after newline bytes into chunks of whole lines. A newline byte is never
- * part of a longer UTF-8 sequence, and a CR before it stays in the same chunk, so the workers
- * see the lines readline would. Each chunk is a copy in a buffer of its own, to be transferred.
- */
-export class LineChunker {
-  private parts: Buffer[] = [];
-  private bytes = 0;
-  private lines = 0;
-
-  constructor(
-    private readonly maxLines: number,
-    private readonly maxBytes: number,
-  ) {}
-
-  /** The chunks that `data` completes; the rest waits for more data or end(). */
-  push(data: Buffer): Uint8Array[] {
-    const done: Uint8Array[] = [];
-    let start = 0;
-    for (let nl = data.indexOf(LF); nl !== -1; nl = data.indexOf(LF, nl + 1)) {
-      this.lines++;
-      if (this.lines >= this.maxLines || this.bytes + nl + 1 - start >= this.maxBytes) {
-        this.add(data.subarray(start, nl + 1));
-        done.push(this.take());
-        start = nl + 1;
-      }
-    }
-    if (start < data.length) this.add(data.subarray(start));
-    return done;
-  }
-
-  end(): Uint8Array | undefined {
-    return this.bytes > 0 ? this.take() : undefined;
-  }
-
-  private add(part: Buffer): void {
-    this.parts.push(part);
-    this.bytes += part.length;
-  }
-
-  private take(): Uint8Array {
-    const chunk = new Uint8Array(this.bytes);
-    let at = 0;
-    for (const p of this.parts) {
-      chunk.set(p, at);
-      at += p.length;
-    }
-    this.parts = [];
-    this.bytes = 0;
-    this.lines = 0;
-    return chunk;
-  }
-}
-
-/** Line breaks in a chunk as readline counts them (CRLF, LF, or a lone CR): the next chunk's first line number follows. */
-export function countLineBreaks(chunk: Uint8Array): number {
-  const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  let n = 0;
-  for (let i = buf.indexOf(LF); i !== -1; i = buf.indexOf(LF, i + 1)) n++;
-  for (let i = buf.indexOf(CR); i !== -1; i = buf.indexOf(CR, i + 1)) if (buf[i + 1] !== LF) n++;
-  return n;
 }
 
 interface Slot {
@@ -237,7 +171,7 @@ export async function tagJsonlParallel(input: Readable, output: Writable, option
     };
 
     for await (const data of input as AsyncIterable<Buffer | string>) {
-      for (const chunk of chunker.push(typeof data === 'string' ? Buffer.from(data, 'utf8') : data)) await dispatch(chunk);
+      for (const chunk of chunker.push(asBytes(data))) await dispatch(chunk);
     }
     const last = chunker.end();
     if (last) await dispatch(last);

@@ -4,7 +4,7 @@
  * with where it came from — ready for `wasim tag --input`.
  */
 import type { Command } from 'commander';
-import { ingestFeeds, type IngestedArticle } from '../../ingest/ingest.js';
+import type { IngestedArticle } from '../../ingest/ingest.js';
 import { openOutput } from '../../node/output-file.js';
 import { EXIT_INPUT_FAILED, EXIT_OK, parseIntOption, reportError } from '../common.js';
 
@@ -47,6 +47,9 @@ export function registerIngest(program: Command): void {
         const maxBytes = parseIntOption('--max-bytes', opts.maxBytes, 1)!;
         // Opened before the feeds are fetched: a wrong --output fails before any request.
         const out = openOutput(opts.output);
+        // Loaded here: the feed, fetching and HTML modules take longer to load than a short
+        // `wasim tag` takes to run, and every command would pay for them.
+        const { ingestFeeds } = await import('../../ingest/ingest.js');
         const runs = await ingestFeeds(sources, { timeoutMs, maxBytes, fetchPages: opts.fetchPages !== false });
         let written = 0;
         let duplicates = 0;

@@ -5,16 +5,24 @@
  * generated and printed once.
  */
 import type { Command } from 'commander';
-import { generatePassword, hashPassword } from '../../server/accounts.js';
-import { loadConfig } from '../../server/config.js';
-import { checkRole, openRepository, type Repository } from '../../storage/index.js';
+import type { Repository } from '../../storage/index.js';
 import { EXIT_OK, reportError, usageError } from '../common.js';
+
+/**
+ * The accounts' and the storage's modules, loaded when a user command runs: they take longer
+ * to load than a short `wasim tag` takes to run, and every command would pay for them.
+ */
+async function server() {
+  const [accounts, config, storage] = await Promise.all([import('../../server/accounts.js'), import('../../server/config.js'), import('../../storage/index.js')]);
+  return { ...accounts, ...config, ...storage };
+}
 
 interface DbOptions {
   database?: string;
 }
 
 async function withRepo<T>(options: DbOptions, fn: (repo: Repository) => Promise<T>): Promise<T> {
+  const { loadConfig, openRepository } = await server();
   const url = options.database ?? loadConfig().databaseUrl;
   const repo = openRepository(url);
   try {
@@ -34,7 +42,7 @@ async function readStdin(): Promise<string> {
 
 async function passwordOf(options: { passwordStdin?: boolean }): Promise<{ password: string; generated: boolean }> {
   if (options.passwordStdin) return { password: await readStdin(), generated: false };
-  return { password: generatePassword(), generated: true };
+  return { password: (await server()).generatePassword(), generated: true };
 }
 
 function run(name: string, fn: () => Promise<void>): () => Promise<void> {
@@ -62,6 +70,7 @@ export function registerUser(program: Command): Command {
   ).action(function (this: Command, username: string) {
     const o = this.opts<DbOptions & { role: string; name?: string; passwordStdin?: boolean }>();
     return run('user add', async () => {
+      const { checkRole, hashPassword } = await server();
       const role = checkRole(o.role);
       const { password, generated } = await passwordOf(o);
       const passwordHash = await hashPassword(password);
@@ -97,6 +106,7 @@ export function registerUser(program: Command): Command {
   ).action(function (this: Command, username: string) {
     const o = this.opts<DbOptions & { passwordStdin?: boolean }>();
     return run('user reset-password', async () => {
+      const { hashPassword } = await server();
       const { password, generated } = await passwordOf(o);
       const passwordHash = await hashPassword(password);
       if (!(await withRepo(o, (repo) => repo.accounts.setPassword(username, passwordHash)))) throw usageError(`no user "${username}"`);
@@ -108,6 +118,7 @@ export function registerUser(program: Command): Command {
   db(user.command('role <username> <role>').description("change a user's role")).action(function (this: Command, username: string, role: string) {
     const o = this.opts<DbOptions>();
     return run('user role', async () => {
+      const { checkRole } = await server();
       if (!(await withRepo(o, (repo) => repo.accounts.setRole(username, checkRole(role))))) throw usageError(`no user "${username}"`);
       process.stdout.write(`${username} is now ${role}\n`);
     })();

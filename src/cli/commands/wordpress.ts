@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { numberLiteral, WasimError } from '../../core/index.js';
-import { postIdOf, WordPressClient } from '../../ingest/wordpress.js';
+import type { WordPressClient } from '../../ingest/wordpress.js';
 import { openOutput } from '../../node/output-file.js';
 import { EXIT_INPUT_FAILED, EXIT_OK, reportError, usageError } from '../common.js';
 
@@ -20,9 +20,16 @@ interface WpCliOptions {
   keepExisting?: boolean;
 }
 
-function client(opts: WpCliOptions): WordPressClient {
+/**
+ * The WordPress client's module is loaded when a wordpress command runs: with the fetching and
+ * HTML modules under it, it takes longer to load than a short `wasim tag` takes to run.
+ */
+const wordpress = () => import('../../ingest/wordpress.js');
+
+async function client(opts: WpCliOptions): Promise<WordPressClient> {
   if (!opts.site) throw usageError('--site URL is required');
   const appPassword = opts.appPassword ?? process.env.WASIM_WP_APP_PASSWORD;
+  const { WordPressClient } = await wordpress();
   return new WordPressClient({ site: opts.site, user: opts.user ?? process.env.WASIM_WP_USER, appPassword });
 }
 
@@ -43,7 +50,7 @@ export function registerWordPress(program: Command): void {
     .action(async (opts: WpCliOptions) => {
       try {
         if (opts.modifiedAfter && Number.isNaN(Date.parse(opts.modifiedAfter))) throw usageError(`--modified-after must be an ISO 8601 date, got "${opts.modifiedAfter}"`);
-        const wpc = client(opts);
+        const wpc = await client(opts);
         const out = openOutput(opts.output);
         let n = 0;
         let last = '';
@@ -64,7 +71,7 @@ export function registerWordPress(program: Command): void {
     .option('-o, --output <file>', 'JSONL vocabulary output (- for stdout)', '-')
     .action(async (opts: WpCliOptions) => {
       try {
-        const wpc = client(opts);
+        const wpc = await client(opts);
         const out = openOutput(opts.output);
         const tags = (await wpc.tags()).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
         for (const t of tags) await out.write(JSON.stringify({ label: t.name, id: `wp:${t.id}`, note: `WordPress tag ${t.slug}, used ${t.count} times` }) + '\n');
@@ -82,13 +89,14 @@ export function registerWordPress(program: Command): void {
     .option('--keep-existing', "add to the post's current tags instead of replacing them")
     .action(async (opts: WpCliOptions) => {
       try {
-        const wpc = client(opts);
+        const wpc = await client(opts);
         let text: string;
         try {
           text = readFileSync(opts.input === '-' ? 0 : opts.input!, 'utf8');
         } catch {
           throw new WasimError('FILE_NOT_FOUND', `${opts.input}: no such file`);
         }
+        const { postIdOf } = await wordpress();
         let pushed = 0;
         let failed = 0;
         const lines = text.split('\n');

@@ -3,9 +3,7 @@
  * Configured as the service is (DATABASE_URL, WASIM_VOCAB, WASIM_JOB_*, wasim.config.json).
  */
 import type { Command } from 'commander';
-import { describeDatabaseUrl } from '../../storage/index.js';
-import { loadConfig } from '../../server/config.js';
-import { startWorker } from '../../server/worker.js';
+import type { startWorker } from '../../server/worker.js';
 import { EXIT_OK, reportError } from '../common.js';
 
 export function registerWorker(program: Command): Command {
@@ -16,9 +14,12 @@ export function registerWorker(program: Command): Command {
     .action(async (opts: { database?: string }) => {
       let worker: Awaited<ReturnType<typeof startWorker>>;
       try {
+        // Loaded here, not at the top: the server's modules take longer to load than a
+        // short `wasim tag` takes to run, and every command would pay for them.
+        const [{ describeDatabaseUrl }, { loadConfig }, worker_] = await Promise.all([import('../../storage/index.js'), import('../../server/config.js'), import('../../server/worker.js')]);
         const config = loadConfig();
         if (opts.database) config.databaseUrl = opts.database;
-        worker = await startWorker(config);
+        worker = await worker_.startWorker(config);
         process.stdout.write(`wasim worker ${worker.jobs.instanceId} taking jobs from ${describeDatabaseUrl(config.databaseUrl)}\n`);
       } catch (e) {
         process.exitCode = reportError('worker', e);
