@@ -5,15 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { golden } from './testing/golden.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'wasim.js');
-const GOLDEN = join(ROOT, 'src', 'cli', 'golden');
 const tmp = mkdtempSync(join(tmpdir(), 'wasim-cli-'));
 
 function wasim(args: string[], input?: string | Buffer): { code: number; stdout: string; stderr: string } {
@@ -21,12 +21,6 @@ function wasim(args: string[], input?: string | Buffer): { code: number; stdout:
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-function golden(name: string, actual: string): void {
-  const path = join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, actual);
-  assert.ok(existsSync(path), `golden ${name} is missing (UPDATE_GOLDEN=1 writes it)`);
-  assert.equal(actual, readFileSync(path, 'utf8'), `golden ${name} differs (UPDATE_GOLDEN=1 to accept)`);
-}
 
 function noStackTrace(stderr: string): void {
   assert.doesNotMatch(stderr, /\n\s+at .+:\d+:\d+/, 'no stack trace');

@@ -4,15 +4,15 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { golden } from './testing/golden.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'wasim.js');
-const GOLDEN = join(ROOT, 'src', 'cli', 'golden');
 const ARCHIVE = join(ROOT, 'examples', 'archive.jsonl');
 const VOCAB = join(ROOT, 'examples', 'newsroom-tags.csv');
 const tmp = mkdtempSync(join(tmpdir(), 'wasim-discover-cli-'));
@@ -22,11 +22,6 @@ function wasim(args: string[]): { code: number; stdout: string; stderr: string }
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-function golden(name: string, actual: string): void {
-  const path = join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(path)) writeFileSync(path, actual);
-  assert.equal(actual, readFileSync(path, 'utf8'), `golden ${name} differs (UPDATE_GOLDEN=1 to accept)`);
-}
 
 const CONTRACT = ['label', 'type', 'score', 'mentions', 'articles', 'variants', 'examples'];
 

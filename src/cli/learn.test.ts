@@ -11,10 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { golden } from './testing/golden.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'wasim.js');
-const GOLDEN = join(ROOT, 'src', 'cli', 'golden');
 const DATA = join(ROOT, '..', 'shared', 'data');
 const tmp = mkdtempSync(join(tmpdir(), 'wasim-learn-'));
 const VOCAB = join(ROOT, 'examples', 'newsroom-tags.csv');
@@ -27,12 +27,6 @@ function wasim(args: string[], input?: string): { code: number; stdout: string; 
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-function golden(name: string, actual: string): void {
-  const path = join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, actual);
-  assert.ok(existsSync(path), `golden ${name} is missing (UPDATE_GOLDEN=1 writes it)`);
-  assert.equal(actual, readFileSync(path, 'utf8'), `golden ${name} differs (UPDATE_GOLDEN=1 to accept)`);
-}
 
 function oneLineError(r: { code: number; stderr: string }, code: number, pattern: RegExp): void {
   assert.equal(r.code, code, r.stderr);
