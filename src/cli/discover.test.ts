@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { golden } from './testing/golden.js';
+import { EXIT } from '../core/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'wasim.js');
@@ -70,7 +71,7 @@ test('text output: one line a suggestion; --top and --min-articles cut', () => {
   assert.equal(none.stdout, '(no suggestions)\n');
 });
 
-test('usage errors exit 2, a missing file 1, bad lines 1 with the rest still mined; never a stack trace', () => {
+test('usage errors exit 2, a missing file 3, bad lines 1 with the rest still mined; never a stack trace', () => {
   for (const args of [['discover'], ['discover', '--input', ARCHIVE, '--format', 'xml'], ['discover', '--input', ARCHIVE, '--top', '0'], ['discover', '--input', ARCHIVE, '--min-articles', 'x'], ['discover', '--input', '-']]) {
     const r = wasim(args);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
@@ -78,12 +79,12 @@ test('usage errors exit 2, a missing file 1, bad lines 1 with the rest still min
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   }
   const missing = wasim(['discover', '--input', join(tmp, 'nope.jsonl')]);
-  assert.equal(missing.code, 1);
+  assert.equal(missing.code, EXIT.INPUT);
   assert.match(missing.stderr, /no such file/);
   const dirty = join(tmp, 'dirty.jsonl');
   writeFileSync(dirty, readFileSync(ARCHIVE, 'utf8') + '{broken\n\u0000\u0001binary\n[1,2]\n');
   const r = wasim(['discover', '--input', dirty, '--vocab', VOCAB, '--format', 'json']);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, EXIT.PARTIAL, 'the archive was mined without its bad lines');
   assert.match(r.stderr, /3 of 15 line\(s\) skipped/);
   assert.ok(r.stdout.includes('فيليب هاموند'));
 });

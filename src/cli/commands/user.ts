@@ -8,7 +8,8 @@ import type { Command } from 'commander';
 import { generatePassword, hashPassword } from '../../server/accounts.js';
 import { loadConfig } from '../../server/config.js';
 import { checkRole, openRepository, type Repository } from '../../storage/index.js';
-import { EXIT_OK, reportError, usageError } from '../common.js';
+import { WasimError } from '../../core/index.js';
+import { EXIT_OK, parseChoice, reportError } from '../common.js';
 
 interface DbOptions {
   database?: string;
@@ -74,7 +75,7 @@ export function registerUser(program: Command): Command {
   db(user.command('list').description('list users').option('--format <format>', 'text or json', 'text')).action(function (this: Command) {
     const o = this.opts<DbOptions & { format: string }>();
     return run('user list', async () => {
-      if (o.format !== 'text' && o.format !== 'json') throw usageError(`--format must be text or json, got "${o.format}"`);
+      parseChoice('--format', o.format, ['text', 'json']);
       const users = await withRepo(o, (repo) => repo.accounts.listUsers());
       if (o.format === 'json') process.stdout.write(JSON.stringify(users) + '\n');
       else process.stdout.write(users.map((u) => `${u.username}\t${u.role}\t${u.displayName}\t${u.createdAt}`).join('\n') + (users.length ? '\n' : ''));
@@ -84,7 +85,7 @@ export function registerUser(program: Command): Command {
   db(user.command('remove <username>').description('delete a user, their sessions and tokens (the decision log keeps their name)')).action(function (this: Command, username: string) {
     const o = this.opts<DbOptions>();
     return run('user remove', async () => {
-      if (!(await withRepo(o, (repo) => repo.accounts.removeUser(username)))) throw usageError(`no user "${username}"`);
+      if (!(await withRepo(o, (repo) => repo.accounts.removeUser(username)))) throw WasimError.of('NOT_FOUND', 'user', { username });
       process.stdout.write(`removed ${username}\n`);
     })();
   });
@@ -99,7 +100,7 @@ export function registerUser(program: Command): Command {
     return run('user reset-password', async () => {
       const { password, generated } = await passwordOf(o);
       const passwordHash = await hashPassword(password);
-      if (!(await withRepo(o, (repo) => repo.accounts.setPassword(username, passwordHash)))) throw usageError(`no user "${username}"`);
+      if (!(await withRepo(o, (repo) => repo.accounts.setPassword(username, passwordHash)))) throw WasimError.of('NOT_FOUND', 'user', { username });
       process.stdout.write(`new password set for ${username}; their sessions have ended\n`);
       if (generated) process.stdout.write(`password: ${password}\n(shown once: only its hash is stored)\n`);
     })();
@@ -108,7 +109,7 @@ export function registerUser(program: Command): Command {
   db(user.command('role <username> <role>').description("change a user's role")).action(function (this: Command, username: string, role: string) {
     const o = this.opts<DbOptions>();
     return run('user role', async () => {
-      if (!(await withRepo(o, (repo) => repo.accounts.setRole(username, checkRole(role))))) throw usageError(`no user "${username}"`);
+      if (!(await withRepo(o, (repo) => repo.accounts.setRole(username, checkRole(role))))) throw WasimError.of('NOT_FOUND', 'user', { username });
       process.stdout.write(`${username} is now ${role}\n`);
     })();
   });
