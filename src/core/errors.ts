@@ -91,8 +91,10 @@ export const ERRORS = {
     templates: {
       invalid: { en: 'invalid JSON ({reason})', ar: 'JSON غير صالح ({reason})' },
       line: { en: '{where}: not valid JSON ({reason})', ar: '{where}: ليس JSON صالحًا ({reason})' },
+      file: { en: '{path}: not valid JSON ({reason})', ar: '{path}: ليس JSON صالحًا ({reason})' },
       body: { en: 'The body is not valid JSON: {reason}', ar: 'جسم الطلب ليس JSON صالحًا: {reason}' },
       bodyEmpty: { en: 'The body is empty but the content type says JSON.', ar: 'جسم الطلب فارغ مع أن نوع محتواه JSON.' },
+      bodyPlain: { en: 'The body is not valid JSON.', ar: 'جسم الطلب ليس JSON صالحًا.' },
     },
   },
   BAD_ARTICLE: {
@@ -372,6 +374,7 @@ export const ERRORS = {
     ar: 'لا توجد صفحة أو مسار بهذا العنوان.',
     templates: {
       page: { en: 'No page {path}.', ar: 'لا صفحة {path}.' },
+      route: { en: 'No route {method} {path}.', ar: 'لا مسار {method} {path}.' },
     },
   },
   CONFLICT: {
@@ -623,6 +626,14 @@ export function formatMessage<C extends ErrorCode, N extends TemplateName<C>>(co
   const p = params as Readonly<Record<string, ParamValue>>;
   return { en: render(t.en, p, 'en'), ar: render(t.ar, p, 'ar') };
 }
+
+/** Editors' decisions as messages name them: what is to be done to a tag («to accept») and what was done («accepted»). */
+export const DECISION_WORDS = {
+  accept: { to: { en: 'accept', ar: 'ليُقبل' }, done: { en: 'accepted', ar: 'مقبول' } },
+  reject: { to: { en: 'reject', ar: 'ليُرفض' }, done: { en: 'rejected', ar: 'مرفوض' } },
+  add: { to: { en: 'add', ar: 'ليُضاف' }, done: { en: 'added', ar: 'مضاف' } },
+  undo: { to: { en: 'undo', ar: 'ليُتراجع عنه' }, done: { en: 'undone', ar: 'متراجَع عنه' } },
+} as const satisfies Record<string, { to: Localized; done: Localized }>;
 
 /** A list of choices, as each language writes one: «txt, csv or jsonl», «txt أو csv أو jsonl». */
 export function choices(items: readonly string[]): Localized {
