@@ -5,16 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { RICH, V3 } from '../core/testing/legacy-vocabularies.js';
+import { golden } from './testing/golden.js';
+import { EXIT } from '../core/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'wasim.js');
-const GOLDEN = join(ROOT, 'src', 'cli', 'golden');
 const tmp = mkdtempSync(join(tmpdir(), 'wasim-cli-'));
 
 function wasim(args: string[], input?: string | Buffer): { code: number; stdout: string; stderr: string } {
@@ -22,12 +23,6 @@ function wasim(args: string[], input?: string | Buffer): { code: number; stdout:
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-function golden(name: string, actual: string): void {
-  const path = join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, actual);
-  assert.ok(existsSync(path), `golden ${name} is missing (UPDATE_GOLDEN=1 writes it)`);
-  assert.equal(actual, readFileSync(path, 'utf8'), `golden ${name} differs (UPDATE_GOLDEN=1 to accept)`);
-}
 
 function noStackTrace(stderr: string): void {
   assert.doesNotMatch(stderr, /\n\s+at .+:\d+:\d+/, 'no stack trace');
@@ -68,7 +63,7 @@ test('golden: JSON output; every mention text is the slice of its field', () => 
 test('golden: JSONL batch keeps input order, reports bad lines and goes on (exit 1)', () => {
   const out = join(tmp, 'out.jsonl');
   const r = wasim(['tag', '--input', join(ROOT, 'examples', 'articles.jsonl'), '--output', out, '--vocab', VOCAB, NO_HINTS, '--jobs', '1']);
-  assert.equal(r.code, 1, 'some lines failed');
+  assert.equal(r.code, EXIT.PARTIAL, 'some lines failed');
   noStackTrace(r.stderr);
   const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string | null; error?: { code: string } });
   assert.deepEqual(lines.map((l) => l.id), ['ex-1', 'ex-2', 'ex-3', null, 'ex-5']);
@@ -90,7 +85,7 @@ test('empty input is a clear error', () => {
   const empty = join(tmp, 'empty.txt');
   writeFileSync(empty, '\n  \n');
   const r = wasim(['tag', empty, '--vocab', VOCAB]);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, EXIT.INPUT);
   assert.match(r.stderr, /no text/);
   noStackTrace(r.stderr);
 });
@@ -100,14 +95,14 @@ test('a 10 MB body is refused with a clear error, and the rest of a batch still 
   const file = join(tmp, 'big.txt');
   writeFileSync(file, 'عنوان\n' + big);
   const r = wasim(['tag', file, '--vocab', VOCAB]);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, EXIT.INPUT);
   assert.match(r.stderr, /limit/);
   noStackTrace(r.stderr);
   const jsonl = join(tmp, 'big.jsonl');
   writeFileSync(jsonl, JSON.stringify({ id: 'big', title: 'عنوان', body: big }) + '\n' + JSON.stringify({ id: 'small', title: 'قطر', body: 'الدوحة عاصمة قطر' }) + '\n');
   const out = join(tmp, 'big-out.jsonl');
   const b = wasim(['tag', '--input', jsonl, '--output', out, '--vocab', VOCAB, '--jobs', '1']);
-  assert.equal(b.code, 1);
+  assert.equal(b.code, EXIT.PARTIAL, 'the batch ran to the end');
   const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; error?: { code: string }; tags?: unknown[] });
   assert.equal(lines[0]!.error?.code, 'INPUT_TOO_LARGE');
   assert.ok(lines[1]!.tags && lines[1]!.tags.length > 0);
@@ -117,18 +112,18 @@ test('binary junk is refused as not text', () => {
   const junk = join(tmp, 'junk.bin');
   writeFileSync(junk, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
   const r = wasim(['tag', junk, '--vocab', VOCAB]);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, EXIT.INPUT);
   assert.match(r.stderr, /not a text file|not text/);
   noStackTrace(r.stderr);
   const line = wasim(['tag', '--input', '-', '--output', '-', '--vocab', VOCAB], JSON.stringify({ id: 'j', title: '\u0000\u0001\u0002\u0003', body: '\ufffd\ufffd\u0000\u0007' }) + '\n');
-  assert.equal(line.code, 1);
+  assert.equal(line.code, EXIT.PARTIAL);
   assert.equal((JSON.parse(line.stdout) as { error: { code: string } }).error.code, 'NOT_TEXT');
 });
 
 test('malformed JSONL lines: broken JSON, wrong types, arrays — each an error line', () => {
   const input = ['{"id":1,"title":"مصر","body":"القاهرة"}', '{"id":2,"title":', '[1,2]', '{"id":4,"title":5,"body":"x"}', '{"id":5,"title":"قطر","body":"الدوحة"}'].join('\n') + '\n';
   const r = wasim(['tag', '--input', '-', '--output', '-', '--vocab', VOCAB], input);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, EXIT.PARTIAL);
   const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: unknown; error?: { code: string; message: string } });
   assert.equal(lines.length, 5);
   assert.deepEqual(lines.map((l) => l.error?.code ?? 'ok'), ['ok', 'BAD_JSON', 'BAD_ARTICLE', 'BAD_ARTICLE', 'ok']);
@@ -139,18 +134,19 @@ test('a vocabulary with a broken line is an error naming file and line', () => {
   const vocab = join(tmp, 'broken.csv');
   writeFileSync(vocab, 'label,type\nمصر,place\n"قطر,place\n');
   const r = wasim(['tag', ARTICLE, '--vocab', vocab]);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, EXIT.VOCABULARY);
   assert.match(r.stderr, /broken\.csv:3/);
   noStackTrace(r.stderr);
   const txt = join(tmp, 'broken.txt');
   writeFileSync(txt, 'مصر\nقطر\x00\x01\n');
   const t = wasim(['tag', ARTICLE, '--vocab', txt]);
-  assert.equal(t.code, 1);
+  // A file of binary junk is NOT_TEXT, whatever it was meant to be: the input class.
+  assert.equal(t.code, EXIT.INPUT);
   noStackTrace(t.stderr);
   const jl = join(tmp, 'broken.jsonl');
   writeFileSync(jl, '{"label":"مصر","type":"place"}\n{"label":"قطر","type":"planet"}\n');
   const j = wasim(['tag', ARTICLE, '--vocab', jl]);
-  assert.equal(j.code, 1);
+  assert.equal(j.code, EXIT.VOCABULARY);
   assert.match(j.stderr, /broken\.jsonl:2: unknown type "planet"/);
 });
 
@@ -161,7 +157,7 @@ test('usage errors exit 2 with one line', () => {
     noStackTrace(r.stderr);
   }
   const missing = wasim(['tag', join(tmp, 'nope.txt')]);
-  assert.equal(missing.code, 1);
+  assert.equal(missing.code, EXIT.INPUT);
   assert.match(missing.stderr, /no such file/);
 });
 
@@ -169,7 +165,7 @@ test('vocab lint reports every broken line and missing parents; stats count type
   const vocab = join(tmp, 'lint.csv');
   writeFileSync(vocab, 'label,type,id,parent\nمصر,place,eg,\nالقاهرة,place,cairo,eg\nالجيزة,place,giza,nowhere\n,place,x,\nمصر,place,eg,\nقطر,planet,qa,\n');
   const r = wasim(['vocab', 'lint', vocab]);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, EXIT.PARTIAL, 'lint ran to the end and reported the broken lines');
   assert.match(r.stdout, /lint\.csv:4: error: parent "nowhere"/);
   assert.match(r.stdout, /lint\.csv:5: error: .*empty label/);
   assert.match(r.stdout, /lint\.csv:6: error: duplicate id "eg"/);
@@ -217,7 +213,7 @@ test('a compiled vocabulary tags as its source does; a damaged one is refused wi
     const path = join(tmp, `damaged-${name.replace(/ /g, '-')}.wasim`);
     writeFileSync(path, damaged);
     const r = wasim(['tag', ARTICLE, '--vocab', path]);
-    assert.equal(r.code, 1, name);
+    assert.equal(r.code, EXIT.VOCABULARY, name);
     assert.match(r.stderr, /BAD_COMPILED_VOCAB|damaged/, name);
     noStackTrace(r.stderr);
   }

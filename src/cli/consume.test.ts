@@ -18,6 +18,7 @@ import { collect, natsUnavailable, TEST_NATS_URL, uniqueName, waitFor } from '..
 import { testArticle } from '../node/stream/testing.js';
 import { createNodeTagger } from '../node/tagger.js';
 import { loadDefaultVocabulary } from '../node/vocab-file.js';
+import { EXIT } from '../core/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/wasim.js', import.meta.url));
@@ -205,7 +206,7 @@ test('not JSON, too big, not an article: dead letters with the error and the pay
   }
 });
 
-test('a dead server: one clear line and exit 1 after a bounded number of tries', { timeout: 60_000 }, async () => {
+test('a dead server: one clear line and exit 6 (remote) after a bounded number of tries', { timeout: 60_000 }, async () => {
   // A port nothing listens on: bound, then released.
   const probe = createServer();
   probe.listen(0, '127.0.0.1');
@@ -215,7 +216,7 @@ test('a dead server: one clear line and exit 1 after a bounded number of tries',
   await once(probe, 'close');
   const started = Date.now();
   const r = spawnSync(process.execPath, [BIN, 'consume', '--nats', `nats://127.0.0.1:${port}`, '--subject', 'articles.in', '--publish', 'articles.tagged'], { cwd: ROOT, encoding: 'utf8', timeout: 50_000, env: { ...process.env, WASIM_DEBUG: '' } });
-  assert.equal(r.status, 1, r.stderr);
+  assert.equal(r.status, EXIT.REMOTE, r.stderr);
   assert.equal(r.stderr, `wasim consume: cannot reach NATS at nats://127.0.0.1:${port}: connection refused\n`);
   assert.ok(Date.now() - started < 45_000);
 });
@@ -251,7 +252,7 @@ test('usage errors are one line and exit 2, before any connection', { timeout: 1
   }
 });
 
-test('a server lost mid-run: the consumer retries for --reconnect-for, then exits 1 with one line', { skip, timeout: 90_000 }, async (t) => {
+test('a server lost mid-run: the consumer retries for --reconnect-for, then exits 6 (remote) with one line', { skip, timeout: 90_000 }, async (t) => {
   // The consumer reaches NATS through a proxy of ours, which we then take away.
   const target = new URL(TEST_NATS_URL);
   const sockets = new Set<Socket>();
@@ -277,7 +278,7 @@ test('a server lost mid-run: the consumer retries for --reconnect-for, then exit
     proxy.close();
     for (const s of sockets) s.destroy();
     const exit = await stopped(c, 60_000);
-    assert.equal(exit.code, 1, c.stderr());
+    assert.equal(exit.code, EXIT.REMOTE, c.stderr());
     assert.match(c.stderr(), /wasim consume: lost NATS at 127\.0\.0\.1:\d+; retrying for 2 s\n/);
     const last = c.stderr().trim().split('\n').at(-1)!;
     assert.match(last, /^wasim consume: lost NATS and could not reconnect within 2 s: connection refused$/);

@@ -4,15 +4,16 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { golden } from './testing/golden.js';
+import { EXIT } from '../core/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'wasim.js');
-const GOLDEN = join(ROOT, 'src', 'cli', 'golden');
 const ARCHIVE = join(ROOT, 'examples', 'archive.jsonl');
 const VOCAB = join(ROOT, 'examples', 'newsroom-tags.csv');
 const tmp = mkdtempSync(join(tmpdir(), 'wasim-discover-cli-'));
@@ -22,11 +23,6 @@ function wasim(args: string[]): { code: number; stdout: string; stderr: string }
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-function golden(name: string, actual: string): void {
-  const path = join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(path)) writeFileSync(path, actual);
-  assert.equal(actual, readFileSync(path, 'utf8'), `golden ${name} differs (UPDATE_GOLDEN=1 to accept)`);
-}
 
 const CONTRACT = ['label', 'type', 'score', 'mentions', 'articles', 'variants', 'examples'];
 
@@ -75,7 +71,7 @@ test('text output: one line a suggestion; --top and --min-articles cut', () => {
   assert.equal(none.stdout, '(no suggestions)\n');
 });
 
-test('usage errors exit 2, a missing file 1, bad lines 1 with the rest still mined; never a stack trace', () => {
+test('usage errors exit 2, a missing file 3, bad lines 1 with the rest still mined; never a stack trace', () => {
   for (const args of [['discover'], ['discover', '--input', ARCHIVE, '--format', 'xml'], ['discover', '--input', ARCHIVE, '--top', '0'], ['discover', '--input', ARCHIVE, '--min-articles', 'x'], ['discover', '--input', '-']]) {
     const r = wasim(args);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
@@ -83,12 +79,12 @@ test('usage errors exit 2, a missing file 1, bad lines 1 with the rest still min
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   }
   const missing = wasim(['discover', '--input', join(tmp, 'nope.jsonl')]);
-  assert.equal(missing.code, 1);
+  assert.equal(missing.code, EXIT.INPUT);
   assert.match(missing.stderr, /no such file/);
   const dirty = join(tmp, 'dirty.jsonl');
   writeFileSync(dirty, readFileSync(ARCHIVE, 'utf8') + '{broken\n\u0000\u0001binary\n[1,2]\n');
   const r = wasim(['discover', '--input', dirty, '--vocab', VOCAB, '--format', 'json']);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, EXIT.PARTIAL, 'the archive was mined without its bad lines');
   assert.match(r.stderr, /3 of 15 line\(s\) skipped/);
   assert.ok(r.stdout.includes('فيليب هاموند'));
 });

@@ -11,10 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { golden } from './testing/golden.js';
+import { EXIT } from '../core/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'wasim.js');
-const GOLDEN = join(ROOT, 'src', 'cli', 'golden');
 const DATA = join(ROOT, '..', 'shared', 'data');
 const tmp = mkdtempSync(join(tmpdir(), 'wasim-learn-'));
 const VOCAB = join(ROOT, 'examples', 'newsroom-tags.csv');
@@ -27,12 +28,6 @@ function wasim(args: string[], input?: string): { code: number; stdout: string; 
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-function golden(name: string, actual: string): void {
-  const path = join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, actual);
-  assert.ok(existsSync(path), `golden ${name} is missing (UPDATE_GOLDEN=1 writes it)`);
-  assert.equal(actual, readFileSync(path, 'utf8'), `golden ${name} differs (UPDATE_GOLDEN=1 to accept)`);
-}
 
 function oneLineError(r: { code: number; stderr: string }, code: number, pattern: RegExp): void {
   assert.equal(r.code, code, r.stderr);
@@ -130,25 +125,25 @@ test('bad input to wasim learn, tag and eval: one line naming the file and line,
   const lines = readFileSync(DECISIONS, 'utf8').trim().split('\n');
   const broken = join(tmp, 'broken.jsonl');
   writeFileSync(broken, `${lines[0]}\n{"id": "d-2", "title": "عنوان"\n`);
-  oneLineError(wasim(['learn', '--decisions', broken, '--vocab', VOCAB, '--output', join(tmp, 'x.json')]), 1, /^wasim learn: .*broken\.jsonl:2: not valid JSON/);
+  oneLineError(wasim(['learn', '--decisions', broken, '--vocab', VOCAB, '--output', join(tmp, 'x.json')]), EXIT.INPUT, /^wasim learn: .*broken\.jsonl:2: not valid JSON/);
   const unknown = join(tmp, 'unknown.jsonl');
   writeFileSync(unknown, `${lines[0]}\n${lines[1]}\n${JSON.stringify({ id: 'd-9', title: 'مباراة', body: 'فاز الفريق في المباراة.', rejected: ['الزمالك'] })}\n`);
-  oneLineError(wasim(['learn', '--decisions', unknown, '--vocab', VOCAB, NO_HINTS, '--output', join(tmp, 'x.json')]), 1, /^wasim learn: .*unknown\.jsonl:3: unknown tag "الزمالك" in "rejected" \(not in the vocabulary\)\n$/);
+  oneLineError(wasim(['learn', '--decisions', unknown, '--vocab', VOCAB, NO_HINTS, '--output', join(tmp, 'x.json')]), EXIT.INPUT, /^wasim learn: .*unknown\.jsonl:3: unknown tag "الزمالك" in "rejected" \(not in the vocabulary\)\n$/);
   const empty = join(tmp, 'empty.jsonl');
   writeFileSync(empty, '\n\n');
-  oneLineError(wasim(['learn', '--decisions', empty, '--output', join(tmp, 'x.json')]), 1, /empty\.jsonl: empty file \(no decision lines\)/);
+  oneLineError(wasim(['learn', '--decisions', empty, '--output', join(tmp, 'x.json')]), EXIT.INPUT, /empty\.jsonl: empty file \(no decision lines\)/);
   const shape = join(tmp, 'shape.jsonl');
   writeFileSync(shape, JSON.stringify({ id: 'd-1', title: 'عنوان', body: 'نص', accepted: 'غزة' }) + '\n');
-  oneLineError(wasim(['learn', '--decisions', shape, '--output', join(tmp, 'x.json')]), 1, /shape\.jsonl:1: "accepted" must be an array/);
-  oneLineError(wasim(['learn', '--decisions', join(tmp, 'nope.jsonl'), '--output', join(tmp, 'x.json')]), 1, /nope\.jsonl/);
+  oneLineError(wasim(['learn', '--decisions', shape, '--output', join(tmp, 'x.json')]), EXIT.INPUT, /shape\.jsonl:1: "accepted" must be an array/);
+  oneLineError(wasim(['learn', '--decisions', join(tmp, 'nope.jsonl'), '--output', join(tmp, 'x.json')]), EXIT.INPUT, /nope\.jsonl/);
   oneLineError(wasim(['learn', '--decisions', DECISIONS]), 2, /--output model\.json is required/);
   oneLineError(wasim(['learn', '--decisions', DECISIONS, '--gold', DECISIONS, '--input', DECISIONS, '--output', '-']), 2, /give --decisions FILE, or --gold/);
   oneLineError(wasim(['learn', '--gold', DECISIONS, '--output', '-']), 2, /--gold and --input go together/);
   const badModel = join(tmp, 'bad-model.json');
   writeFileSync(badModel, '{"format": "wasim-adaptation", "version": 7}');
-  oneLineError(wasim(['tag', ARTICLE, '--adaptation', badModel]), 1, /^wasim tag: .*bad-model\.json: version 7 is not supported/);
+  oneLineError(wasim(['tag', ARTICLE, '--adaptation', badModel]), EXIT.VOCABULARY, /^wasim tag: .*bad-model\.json: version 7 is not supported/);
   writeFileSync(badModel, '{not json');
-  oneLineError(wasim(['eval', '--gold', DECISIONS, '--input', DECISIONS, '--adaptation', badModel]), 1, /^wasim eval: .*bad-model\.json: not valid JSON/);
+  oneLineError(wasim(['eval', '--gold', DECISIONS, '--input', DECISIONS, '--adaptation', badModel]), EXIT.VOCABULARY, /^wasim eval: .*bad-model\.json: not valid JSON/);
 });
 
 test('the dev sets: learning from a gold set and scoring it with --adaptation, and the held-out curve does not fall', async (t) => {

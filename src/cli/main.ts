@@ -10,7 +10,8 @@ import { registerWordPress } from './commands/wordpress.js';
 import { registerDiscover } from './commands/discover.js';
 import { registerConsume } from './commands/consume.js';
 import { registerLearn } from './commands/learn.js';
-import { EXIT_INPUT_FAILED, EXIT_OK, EXIT_USAGE } from './common.js';
+import { EXIT, exitCodeOf } from '../core/index.js';
+import { errorLine, EXIT_OK, EXIT_USAGE } from './common.js';
 import { outputError, STANDARD_OUTPUT } from '../node/output-file.js';
 import { registerWorker } from './commands/worker.js';
 
@@ -49,14 +50,14 @@ function commandName(c: Command): string {
  * Standard output failing ends the command, whatever it is doing. A closed pipe
  * (`wasim vocab export | head -1`) is the reader saying it has enough: the command stops
  * quietly with exit 0, as it would have had the output been read to the end. Anything else
- * (`> /dev/full`) is one OUTPUT_FAILED line on stderr and exit 1.
+ * (`> /dev/full`) is one OUTPUT_FAILED line on stderr and the output class's exit code (5).
  */
 function guardStandardOutput(command: () => string): void {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(EXIT_OK);
     const name = command();
     process.stderr.write(`wasim${name ? ' ' + name : ''}: ${outputError(STANDARD_OUTPUT, e).message}\n`);
-    process.exit(EXIT_INPUT_FAILED);
+    process.exit(EXIT.OUTPUT);
   });
   // Errors about errors have nowhere to go.
   process.stderr.on('error', () => {});
@@ -78,7 +79,8 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = e.exitCode === 0 ? 0 : EXIT_USAGE;
       return;
     }
-    process.stderr.write(`wasim: ${(e as Error).message.split('\n')[0]}\n`);
-    process.exitCode = 1;
+    // What a command did not report itself: one line, and the exit code of its class.
+    process.stderr.write(`wasim: ${errorLine(e)}\n`);
+    process.exitCode = exitCodeOf(e);
   }
 }

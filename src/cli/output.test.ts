@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { EXIT } from '../core/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'wasim.js');
@@ -31,9 +32,9 @@ function wasim(args: string[], stdout: 'pipe' | number = 'pipe', input?: string)
   return { code: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr };
 }
 
-/** Exactly one line, naming the command and the reason, and no stack trace. */
+/** Exactly one line, naming the command and the reason, no stack trace, and the output class's exit code. */
 function oneLine(r: Run, command: string, reason: RegExp): void {
-  assert.equal(r.code, 1, `exit 1, got ${r.code}: ${r.stderr}`);
+  assert.equal(r.code, EXIT.OUTPUT, `exit ${EXIT.OUTPUT}, got ${r.code}: ${r.stderr}`);
   assert.doesNotMatch(r.stderr, /\n\s+at .+:\d+:\d+|internal error/, r.stderr);
   assert.equal(r.stderr.trim().split('\n').length, 1, `one line on stderr, got:\n${r.stderr}`);
   assert.match(r.stderr, new RegExp(`^wasim ${command}: cannot write `));
@@ -59,7 +60,7 @@ function withStdoutOn<T>(path: string, fn: (fd: number) => T): T {
 const hasDevFull = existsSync('/dev/full');
 
 for (const jobs of ['1', '2']) {
-  test(`tag --jobs ${jobs}: --output in a missing directory, a directory, a full disk — one line, exit 1`, () => {
+  test(`tag --jobs ${jobs}: --output in a missing directory, a directory, a full disk — one line, exit 5 (output)`, () => {
     oneLine(wasim(['tag', '--vocab', VOCAB, '--input', INPUT, '--output', join(MISSING, 'o.jsonl'), '--jobs', jobs]), 'tag', /missing-dir\/o\.jsonl: no such directory/);
     oneLine(wasim(['tag', '--vocab', VOCAB, '--input', INPUT, '--output', tmp, '--jobs', jobs]), 'tag', /is a directory/);
     if (hasDevFull) {
@@ -71,12 +72,12 @@ for (const jobs of ['1', '2']) {
 
 test('a directory as --input is a clear error too', () => {
   const r = wasim(['tag', '--input', tmp, '--output', join(tmp, 'never.jsonl')]);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, EXIT.INPUT);
   assert.equal(r.stderr, `wasim tag: ${tmp} is a directory, not a file\n`);
   assert.ok(!existsSync(join(tmp, 'never.jsonl')), 'no output is created for an input that cannot be read');
 });
 
-test('every command writing to standard output: a full disk is one line, exit 1', { skip: !hasDevFull && 'no /dev/full on this machine' }, () => {
+test('every command writing to standard output: a full disk is one line, exit 5 (output)', { skip: !hasDevFull && 'no /dev/full on this machine' }, () => {
   const gold = join(tmp, 'gold.jsonl');
   writeFileSync(gold, Array.from({ length: 300 }, (_, i) => JSON.stringify({ id: `a${i}`, tags: ['القاهرة'] }) + '\n').join(''));
   const commands: [string, string[], string?][] = [
@@ -96,7 +97,7 @@ test('every command writing to standard output: a full disk is one line, exit 1'
   }
 });
 
-test('files named with -o: a missing directory and a full disk are one line, exit 1', () => {
+test('files named with -o: a missing directory and a full disk are one line, exit 5 (output)', () => {
   oneLine(wasim(['vocab', 'compile', VOCAB, '-o', join(MISSING, 'v.wasim')]), 'vocab compile', /no such directory/);
   oneLine(wasim(['vocab', 'compile', VOCAB, '-o', tmp]), 'vocab compile', /is a directory/);
   oneLine(wasim(['ingest', FEED, '--no-fetch-pages', '-o', join(MISSING, 'a.jsonl')]), 'ingest', /no such directory/);
@@ -162,7 +163,7 @@ test('tag --input: numeric ids keep their digits, in result and error lines, in 
   for (const jobs of ['1', '2']) {
     const output = join(tmp, `ids-${jobs}.jsonl`);
     const r = wasim(['tag', '--vocab', VOCAB, '--input', input, '--output', output, '--jobs', jobs]);
-    assert.equal(r.code, 1, 'the empty article is a failed line');
+    assert.equal(r.code, EXIT.PARTIAL, 'the empty article is a failed line');
     const text = readFileSync(output, 'utf8');
     const lines = text.trimEnd().split('\n');
     assert.equal(lines.length, 5);
@@ -187,6 +188,6 @@ test('eval: two ids that differ past 2^53 are two articles, scored under their o
   assert.equal(JSON.parse(r.stdout).scored, 2, r.stdout);
   writeFileSync(gold, `{"id":1e400,"tags":["مصر"]}\n`);
   const refused = wasim(['eval', '--gold', gold, '--input', input]);
-  assert.equal(refused.code, 1);
+  assert.equal(refused.code, EXIT.INPUT);
   assert.equal(refused.stderr, `wasim eval: ${gold}:1: "id" 1e400 is not an integer that can be kept exactly; write the id as a string\n`);
 });

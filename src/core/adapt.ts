@@ -17,7 +17,7 @@
  */
 import type { MatchRef } from './candidates.js';
 import type { CompiledVocabulary } from './vocabulary/compile.js';
-import { WasimError } from './errors.js';
+import { WasimError, type TemplateName, type TemplateParams } from './errors.js';
 import { keyOfLight } from './fold.js';
 import { FEATURE_NAMES, WEIGHTS, type FeatureName, type FeatureValues } from './features.js';
 
@@ -310,30 +310,30 @@ function isObject(v: unknown): v is Record<string, unknown> {
  * Throws BAD_ADAPTATION naming the first problem (`source` says where the value came from).
  */
 export function readAdaptation(value: unknown, source = 'adaptation'): AdaptationModel {
-  const fail = (problem: string): never => {
-    throw new WasimError('BAD_ADAPTATION', `${source}: ${problem}`);
+  const fail = <N extends TemplateName<'BAD_ADAPTATION'>>(template: N, params: Omit<TemplateParams<'BAD_ADAPTATION', N>, 'source'>): never => {
+    throw WasimError.of('BAD_ADAPTATION', template, { ...params, source } as TemplateParams<'BAD_ADAPTATION', N>);
   };
-  if (!isObject(value)) return fail('expected a JSON object');
-  if (value.format !== ADAPTATION_FORMAT) return fail(`not a wasim adaptation model ("format" must be "${ADAPTATION_FORMAT}")`);
-  if (value.version !== ADAPTATION_VERSION) return fail(`version ${JSON.stringify(value.version)} is not supported (this wasim reads version ${ADAPTATION_VERSION}); learn it again`);
-  const count = (v: unknown, at: string): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fail(`${at} must be a number ≥ 0`));
+  if (!isObject(value)) return fail('notObject', {});
+  if (value.format !== ADAPTATION_FORMAT) return fail('notModel', { format: ADAPTATION_FORMAT });
+  if (value.version !== ADAPTATION_VERSION) return fail('version', { version: JSON.stringify(value.version) ?? 'undefined', supported: ADAPTATION_VERSION });
+  const count = (v: unknown, at: string): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fail('count', { at }));
   const decisions = count(value.decisions, '"decisions"');
   const pseudoCount = count(value.pseudoCount, '"pseudoCount"');
-  if (pseudoCount <= 0) fail('"pseudoCount" must be above 0');
-  if (!isObject(value.tags)) return fail('"tags" must be an object keyed by tag id');
+  if (pseudoCount <= 0) fail('pseudoCount', {});
+  if (!isObject(value.tags)) return fail('tags', {});
   const tags: Record<string, TagAdaptation> = {};
   const countsOf = (v: unknown, at: string): AcceptanceCounts => {
-    if (!isObject(v)) return fail(`${at} must be an object`);
+    if (!isObject(v)) return fail('fieldObject', { at });
     const c = { accepted: count(v.accepted, `${at}.accepted`), rejected: count(v.rejected, `${at}.rejected`), prior: count(v.prior, `${at}.prior`) };
-    if (c.prior > c.accepted + c.rejected + 1e-6) fail(`${at}.prior cannot exceed its decisions`);
+    if (c.prior > c.accepted + c.rejected + 1e-6) fail('priorExceeds', { at });
     return c;
   };
   for (const [id, t] of Object.entries(value.tags)) {
     const at = `tags[${JSON.stringify(id)}]`;
     const c = countsOf(t, at);
     const raw = t as Record<string, unknown>;
-    if (typeof raw.label !== 'string') fail(`${at}.label must be a string`);
-    if (!isObject(raw.forms)) return fail(`${at}.forms must be an object`);
+    if (typeof raw.label !== 'string') fail('fieldString', { at: `${at}.label` });
+    if (!isObject(raw.forms)) return fail('fieldObject', { at: `${at}.forms` });
     const forms: Record<string, FormAdaptation> = {};
     for (const [key, f] of Object.entries(raw.forms)) {
       const fc = countsOf(f, `${at}.forms[${JSON.stringify(key)}]`);
@@ -344,28 +344,28 @@ export function readAdaptation(value: unknown, source = 'adaptation'): Adaptatio
   }
   const model: AdaptationModel = { format: ADAPTATION_FORMAT, version: ADAPTATION_VERSION, decisions, pseudoCount, tags, pairs: [] };
   if (value.weights !== undefined) {
-    if (!isObject(value.weights)) return fail('"weights" must be an object of feature weights');
+    if (!isObject(value.weights)) return fail('weights', {});
     const w = {} as Record<FeatureName, number>;
     for (const name of FEATURE_NAMES) {
       const v = value.weights[name];
-      if (typeof v !== 'number' || !Number.isFinite(v)) return fail(`weights.${name} must be a number`);
+      if (typeof v !== 'number' || !Number.isFinite(v)) return fail('fieldNumber', { at: `weights.${name}` });
       w[name] = v;
     }
-    for (const name of Object.keys(value.weights)) if (!(FEATURE_NAMES as string[]).includes(name)) fail(`weights.${name} is not a feature of this wasim`);
+    for (const name of Object.keys(value.weights)) if (!(FEATURE_NAMES as string[]).includes(name)) fail('unknownFeature', { name });
     model.weights = w;
   }
   if (value.cut !== undefined) {
     const m = isObject(value.cut) ? value.cut.minScore : undefined;
-    if (typeof m !== 'number' || !(m >= 0 && m <= 1)) return fail('cut.minScore must be a number between 0 and 1');
+    if (typeof m !== 'number' || !(m >= 0 && m <= 1)) return fail('cut', {});
     model.cut = { minScore: m };
   }
   if (value.pairs !== undefined) {
-    if (!Array.isArray(value.pairs)) return fail('"pairs" must be an array');
+    if (!Array.isArray(value.pairs)) return fail('pairs', {});
     model.pairs = value.pairs.map((p, i): PairProposal => {
       const at = `pairs[${i}]`;
-      if (!isObject(p)) return fail(`${at} must be an object`);
-      for (const k of ['from', 'fromLabel', 'to', 'toLabel'] as const) if (typeof p[k] !== 'string') fail(`${at}.${k} must be a string`);
-      if (p.kind !== 'parent' && p.kind !== 'rule') fail(`${at}.kind must be "parent" or "rule"`);
+      if (!isObject(p)) return fail('fieldObject', { at });
+      for (const k of ['from', 'fromLabel', 'to', 'toLabel'] as const) if (typeof p[k] !== 'string') fail('fieldString', { at: `${at}.${k}` });
+      if (p.kind !== 'parent' && p.kind !== 'rule') fail('pairKind', { at });
       return { from: p.from as string, fromLabel: p.fromLabel as string, to: p.to as string, toLabel: p.toLabel as string, together: count(p.together, `${at}.together`), of: count(p.of, `${at}.of`), kind: p.kind as 'parent' | 'rule' };
     });
   }
@@ -378,7 +378,7 @@ export function parseAdaptation(text: string, source = 'adaptation'): Adaptation
   try {
     value = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
-    throw new WasimError('BAD_ADAPTATION', `${source}: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    throw WasimError.of('BAD_ADAPTATION', 'invalidJson', { source, reason: e instanceof Error ? e.message : String(e) });
   }
   return readAdaptation(value, source);
 }

@@ -22,7 +22,7 @@
  */
 import { emptyAdaptation, FEATURE_NAMES, logistic, shiftOf, tagIndex, type AcceptanceCounts, type AdaptationModel, type FormAdaptation, type PairProposal, type TagAdaptation } from './adapt.js';
 import type { CompiledVocabulary } from './vocabulary/compile.js';
-import { WasimError } from './errors.js';
+import { WasimError, type TemplateName, type TemplateParams } from './errors.js';
 import { foldKey, keyOfLight } from './fold.js';
 import { DEFAULT_CUT, type Tagger } from './pipeline.js';
 import { WEIGHTS, type FeatureName } from './features.js';
@@ -122,17 +122,17 @@ export function learnedId(cv: CompiledVocabulary, index: number | undefined): st
 /** Tags an article with the shipped model and records what the editor said of each candidate. */
 export function observe(tagger: Tagger, decision: Decision, resolver: TagResolver = tagResolver(tagger.vocabulary), options: ObserveOptions = {}): Observation {
   const cv = tagger.vocabulary;
-  const where = decision.where ?? `decision "${decision.id}"`;
+  const where = decision.where ?? { en: `decision "${decision.id}"`, ar: `القرار «${decision.id}»` };
   const verdict = new Map<string, 1 | 0>();
   const labels = new Map<string, string>();
   const lists: [keyof Pick<Decision, 'accepted' | 'added' | 'rejected'>, 1 | 0][] = [['accepted', 1], ['added', 1], ['rejected', 0]];
   for (const [list, y] of lists) {
     for (const ref of decision[list]) {
       const index = resolver.resolve(ref);
-      if (index === undefined) throw new WasimError('BAD_DECISIONS', `${where}: unknown tag "${ref}" in "${list}" (not in the vocabulary)`);
+      if (index === undefined) throw WasimError.of('BAD_DECISIONS', 'unknownTag', { where, ref, list });
       const { id, label } = entityName(cv, index);
       const before = verdict.get(id);
-      if (before !== undefined && before !== y) throw new WasimError('BAD_DECISIONS', `${where}: "${ref}" is both kept and rejected`);
+      if (before !== undefined && before !== y) throw WasimError.of('BAD_DECISIONS', 'keptAndRejected', { where, ref });
       verdict.set(id, y);
       labels.set(id, label);
     }
@@ -567,30 +567,30 @@ export function parseDecisions(text: string, source: string): { decisions: Decis
     try {
       value = JSON.parse(raw);
     } catch (e) {
-      throw new WasimError('BAD_JSON', `${where}: not valid JSON (${e instanceof Error ? e.message : String(e)})`, { file: source, line: i + 1 });
+      throw WasimError.of('BAD_JSON', 'line', { where, reason: e instanceof Error ? e.message : String(e) }, { file: source, line: i + 1 });
     }
-    const fail = (problem: string): never => {
-      throw new WasimError('BAD_DECISIONS', `${where}: ${problem}`, { file: source, line: i + 1 });
+    const fail = <N extends TemplateName<'BAD_DECISIONS'>>(template: N, params: Omit<TemplateParams<'BAD_DECISIONS', N>, 'where'>): never => {
+      throw WasimError.of('BAD_DECISIONS', template, { ...params, where } as TemplateParams<'BAD_DECISIONS', N>, { file: source, line: i + 1 });
     };
-    if (!isObject(value)) fail('expected an object {"id","title","body","accepted","rejected","added"}');
+    if (!isObject(value)) fail('notObject', {});
     const obj = value as Record<string, unknown>;
-    const id = typeof obj.id === 'string' && obj.id.trim() !== '' ? obj.id : typeof obj.id === 'number' && Number.isInteger(obj.id) ? String(obj.id) : fail(obj.id === undefined ? 'missing "id"' : '"id" must be a non-empty string or an integer');
-    for (const f of ['title', 'body'] as const) if (obj[f] !== undefined && obj[f] !== null && typeof obj[f] !== 'string') fail(`"${f}" must be a string`);
+    const id = typeof obj.id === 'string' && obj.id.trim() !== '' ? obj.id : typeof obj.id === 'number' && Number.isInteger(obj.id) ? String(obj.id) : fail(obj.id === undefined ? 'missingId' : 'badId', {});
+    for (const f of ['title', 'body'] as const) if (obj[f] !== undefined && obj[f] !== null && typeof obj[f] !== 'string') fail('fieldNotString', { field: f });
     const title = (obj.title as string | undefined) ?? '';
     const body = (obj.body as string | undefined) ?? '';
-    if (title.trim() === '' && body.trim() === '') fail('the decision has no "title" and no "body" text to learn from');
+    if (title.trim() === '' && body.trim() === '') fail('noText', {});
     const list = (name: 'accepted' | 'rejected' | 'added'): string[] => {
       const v = obj[name];
       if (v === undefined || v === null) return [];
-      if (!Array.isArray(v) || v.some((t) => typeof t !== 'string' || t.trim() === '')) return fail(`"${name}" must be an array of tag names or ids`);
+      if (!Array.isArray(v) || v.some((t) => typeof t !== 'string' || t.trim() === '')) return fail('notTagList', { field: name });
       return v as string[];
     };
     const d: Decision = { id, title, body, accepted: list('accepted'), rejected: list('rejected'), added: list('added'), where };
-    if (d.accepted.length + d.rejected.length + d.added.length === 0) fail('no decision: "accepted", "rejected" and "added" are all empty');
+    if (d.accepted.length + d.rejected.length + d.added.length === 0) fail('noDecision', {});
     if (byId.has(id)) repeated++;
     byId.delete(id);
     byId.set(id, d);
   });
-  if (byId.size === 0) throw new WasimError('BAD_DECISIONS', `${source}: empty file (no decision lines)`, { file: source });
+  if (byId.size === 0) throw WasimError.of('BAD_DECISIONS', 'emptyFile', { path: source }, { file: source });
   return { decisions: [...byId.values()], repeated };
 }

@@ -34,11 +34,9 @@ export function normaliseArticle(input: unknown, limits: NormaliseLimits = DEFAU
   const a = input as Record<string, unknown>;
   const title = a.title ?? '';
   const body = a.body ?? '';
-  if (typeof title !== 'string' || typeof body !== 'string') throw new WasimError('BAD_ARTICLE', '"title" and "body" must be strings.');
-  if (a.id !== undefined && a.id !== null && typeof a.id !== 'string' && typeof a.id !== 'number') throw new WasimError('BAD_ARTICLE', '"id" must be a string or a number.');
-  if (title.length + body.length > limits.maxChars) {
-    throw new WasimError('INPUT_TOO_LARGE', `The article has ${title.length + body.length} characters; the limit is ${limits.maxChars}.`);
-  }
+  if (typeof title !== 'string' || typeof body !== 'string') throw WasimError.of('BAD_ARTICLE', 'fieldsNotStrings', {});
+  if (a.id !== undefined && a.id !== null && typeof a.id !== 'string' && typeof a.id !== 'number') throw WasimError.of('BAD_ARTICLE', 'idType', {});
+  if (title.length + body.length > limits.maxChars) throw WasimError.of('INPUT_TOO_LARGE', 'articleChars', { chars: title.length + body.length, limit: limits.maxChars });
   if (title.trim() === '' && body.trim() === '') throw new WasimError('EMPTY_INPUT');
   // A few stray control characters occur in real CMS exports (SUB, U+001A, in SaudiNewsNet);
   // binary data decoded as text is full of them.

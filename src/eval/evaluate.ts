@@ -120,7 +120,7 @@ export function evaluate(options: EvaluateOptions): EvaluationReport {
   for (const name of options.taggers) {
     if (name !== 'wasim') {
       if (!options.entries) {
-        throw new WasimError('USAGE', `the ${name} tagger needs a vocabulary's entries, not a compiled vocabulary`);
+        throw WasimError.of('USAGE', 'taggerNeedsEntries', { tagger: name });
       }
       const tagger: EvalTagger = createReferenceTagger(name, options.entries);
       const run = runTagger(tagger, alignment, source);
@@ -134,7 +134,7 @@ export function evaluate(options: EvaluateOptions): EvaluationReport {
       continue;
     }
     if (!compiled) {
-      if (!options.entries) throw new WasimError('USAGE', 'the wasim tagger needs a vocabulary');
+      if (!options.entries) throw WasimError.of('USAGE', 'wasimNeedsVocabulary', {});
       compiled = compileVocabulary(options.entries);
     }
     const cut = options.wasimCut ?? {};

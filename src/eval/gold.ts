@@ -10,7 +10,7 @@
  * A tag object may also carry `"label":"no"`: an explicit judgement that the tag is wrong, which
  * scores exactly as if it were not listed.
  */
-import { WasimError } from '../core/errors.js';
+import { WasimError, type TemplateName, type TemplateParams } from '../core/errors.js';
 import { numberLiteral } from '../core/json-numbers.js';
 import type { Article } from '../core/types.js';
 import { foldForScoring } from './fold.js';
@@ -56,7 +56,7 @@ function where(source: string, line: number): string {
 }
 
 /** Non-blank lines parsed as JSON; a BOM and CRLF line ends are tolerated. */
-export function readJsonLines(text: string, source: string, emptyCode: 'BAD_GOLD' | 'BAD_ARTICLE', what: string): JsonLine[] {
+export function readJsonLines(text: string, source: string, emptyCode: 'BAD_GOLD' | 'BAD_ARTICLE'): JsonLine[] {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const out: JsonLine[] = [];
   lines.forEach((raw, index) => {
@@ -66,15 +66,12 @@ export function readJsonLines(text: string, source: string, emptyCode: 'BAD_GOLD
       value = JSON.parse(raw);
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
-      throw new WasimError('BAD_JSON', `${where(source, index + 1)}: not valid JSON (${reason})`, {
-        file: source,
-        line: index + 1,
-      });
+      throw WasimError.of('BAD_JSON', 'line', { where: where(source, index + 1), reason }, { file: source, line: index + 1 });
     }
     out.push({ line: index + 1, value, text: raw });
   });
   if (out.length === 0) {
-    throw new WasimError(emptyCode, `${source}: empty file (no ${what} lines)`, { file: source });
+    throw WasimError.of(emptyCode, 'emptyFile', { path: source }, { file: source });
   }
   return out;
 }
@@ -97,14 +94,15 @@ export function readId(
 ): string {
   const id = obj.id;
   if (typeof id === 'string' && id.trim() !== '') return id;
-  let problem = id === undefined ? 'missing "id"' : '"id" must be a non-empty string or an integer';
+  const at = { where: where(source, line) };
+  const details = { file: source, line };
   if (typeof id === 'number') {
     const literal = text === undefined ? undefined : numberLiteral(text, '/id', id);
     if (literal !== undefined && /^-?[0-9]+$/.test(literal)) return literal === '-0' ? '0' : literal;
     if (Number.isSafeInteger(id)) return String(id);
-    if (literal !== undefined) problem = `"id" ${literal} is not an integer that can be kept exactly; write the id as a string`;
+    if (literal !== undefined) throw WasimError.of(code, 'inexactId', { ...at, literal }, details);
   }
-  throw new WasimError(code, `${where(source, line)}: ${problem}`, { file: source, line });
+  throw WasimError.of(code, id === undefined ? 'missingId' : 'badId', at, details);
 }
 
 function checkUnique(
@@ -116,10 +114,7 @@ function checkUnique(
 ): void {
   const first = seen.get(id);
   if (first !== undefined) {
-    throw new WasimError(code, `${where(source, line)}: duplicate id "${id}" (first on line ${first})`, {
-      file: source,
-      line,
-    });
+    throw WasimError.of(code, 'duplicateId', { where: where(source, line), id, first }, { file: source, line });
   }
   seen.set(id, line);
 }
@@ -127,15 +122,15 @@ function checkUnique(
 export function parseGold(text: string, source: string): GoldSet {
   const seen = new Map<string, number>();
   const articles: GoldArticle[] = [];
-  for (const { line, value, text: lineText } of readJsonLines(text, source, 'BAD_GOLD', 'gold')) {
-    const fail = (problem: string): never => {
-      throw new WasimError('BAD_GOLD', `${where(source, line)}: ${problem}`, { file: source, line });
+  for (const { line, value, text: lineText } of readJsonLines(text, source, 'BAD_GOLD')) {
+    const fail = <N extends TemplateName<'BAD_GOLD'>>(template: N, params: Omit<TemplateParams<'BAD_GOLD', N>, 'where'>): never => {
+      throw WasimError.of('BAD_GOLD', template, { ...params, where: where(source, line) } as TemplateParams<'BAD_GOLD', N>, { file: source, line });
     };
-    if (!isObject(value)) fail('expected an object {"id","tags":[…]}');
+    if (!isObject(value)) fail('notObject', {});
     const obj = value as Record<string, unknown>;
     const id = readId(obj, source, line, 'BAD_GOLD', lineText);
     checkUnique(seen, id, source, line, 'BAD_GOLD');
-    if (!Array.isArray(obj.tags)) fail(obj.tags === undefined ? 'missing "tags"' : '"tags" must be an array');
+    if (!Array.isArray(obj.tags)) fail(obj.tags === undefined ? 'missingTags' : 'tagsNotArray', {});
     const tags: GoldTag[] = [];
     const byKey = new Map<string, GoldTag>();
     (obj.tags as unknown[]).forEach((item, n) => {
@@ -145,13 +140,13 @@ export function parseGold(text: string, source: string): GoldSet {
         const key = foldForScoring(item);
         tag = { tag: item, key, label: 'must', entity: key };
       } else if (isObject(item)) {
-        if (typeof item.tag !== 'string') fail(`${at}: "tag" must be a string`);
+        if (typeof item.tag !== 'string') fail('tagNotString', { at });
         const label = item.label;
         if (label !== 'must' && label !== 'ok' && label !== 'no') {
-          fail(`${at}: "label" must be "must", "ok" or "no"`);
+          fail('badLabel', { at });
         }
         if (item.entity !== undefined && (typeof item.entity !== 'string' || item.entity === '')) {
-          fail(`${at}: "entity" must be a non-empty string`);
+          fail('badEntity', { at });
         }
         const key = foldForScoring(item.tag as string);
         tag = {
@@ -162,13 +157,13 @@ export function parseGold(text: string, source: string): GoldSet {
           ...(typeof item.id === 'string' && item.id !== '' ? { id: item.id } : {}),
         };
       } else {
-        return fail(`${at}: expected a tag string or {"tag","label","entity"}`);
+        return fail('badTag', { at });
       }
-      if (tag.key === '') fail(`${at}: empty tag`);
+      if (tag.key === '') fail('emptyTag', { at });
       // The same tag spelled twice (أ/ا, ة/ه …) is fine; judged two ways it is a contradiction.
       const earlier = byKey.get(tag.key);
       if (earlier && (earlier.label !== tag.label || earlier.entity !== tag.entity)) {
-        fail(`${at}: "${tag.tag}" is judged twice differently (as "${earlier.tag}": ${earlier.label}/${earlier.entity})`);
+        fail('judgedTwice', { at, tag: tag.tag, earlier: earlier.tag, judged: `${earlier.label}/${earlier.entity}` });
       }
       byKey.set(tag.key, tag);
       tags.push(tag);
@@ -181,22 +176,22 @@ export function parseGold(text: string, source: string): GoldSet {
 export function parseArticles(text: string, source: string): ArticleRecord[] {
   const seen = new Map<string, number>();
   const out: ArticleRecord[] = [];
-  for (const { line, value, text: lineText } of readJsonLines(text, source, 'BAD_ARTICLE', 'article')) {
-    const fail = (problem: string): never => {
-      throw new WasimError('BAD_ARTICLE', `${where(source, line)}: ${problem}`, { file: source, line });
+  for (const { line, value, text: lineText } of readJsonLines(text, source, 'BAD_ARTICLE')) {
+    const fail = <N extends TemplateName<'BAD_ARTICLE'>>(template: N, params: Omit<TemplateParams<'BAD_ARTICLE', N>, 'where'>): never => {
+      throw WasimError.of('BAD_ARTICLE', template, { ...params, where: where(source, line) } as TemplateParams<'BAD_ARTICLE', N>, { file: source, line });
     };
-    if (!isObject(value)) fail('expected an object {"id","title","body"}');
+    if (!isObject(value)) fail('notObject', {});
     const obj = value as Record<string, unknown>;
     const id = readId(obj, source, line, 'BAD_ARTICLE', lineText);
     checkUnique(seen, id, source, line, 'BAD_ARTICLE');
     for (const field of ['title', 'body'] as const) {
       if (obj[field] !== undefined && obj[field] !== null && typeof obj[field] !== 'string') {
-        fail(`"${field}" must be a string`);
+        fail('fieldNotString', { field });
       }
     }
     const title = (obj.title as string | undefined | null) ?? '';
     const body = (obj.body as string | undefined | null) ?? '';
-    if (title.trim() === '' && body.trim() === '') fail('the article has no "title" and no "body" text');
+    if (title.trim() === '' && body.trim() === '') fail('noText', {});
     out.push({ id, line, title, body });
   }
   return out;

@@ -42,19 +42,19 @@ export interface MentionScore {
 
 export function parseMentionGold(text: string, source: string): MentionGold[] {
   const out: MentionGold[] = [];
-  for (const { line, value, text: lineText } of readJsonLines(text, source, 'BAD_GOLD', 'gold')) {
-    const fail = (problem: string): never => {
-      throw new WasimError('BAD_GOLD', `${source}:${line}: ${problem}`, { file: source, line });
+  for (const { line, value, text: lineText } of readJsonLines(text, source, 'BAD_GOLD')) {
+    const fail = (template: 'mentionsNotObject' | 'mentionsNotArray' | 'badMention'): never => {
+      throw WasimError.of('BAD_GOLD', template, { where: `${source}:${line}` }, { file: source, line });
     };
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('expected an object {"id","mentions":[…]}');
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('mentionsNotObject');
     const obj = value as Record<string, unknown>;
     const id = readId(obj, source, line, 'BAD_GOLD', lineText);
-    if (!Array.isArray(obj.mentions)) fail('"mentions" must be an array of {"start","end","tag"}');
+    if (!Array.isArray(obj.mentions)) fail('mentionsNotArray');
     const mentions: GoldMention[] = [];
     for (const m of obj.mentions as unknown[]) {
       const r = m as Record<string, unknown>;
       if (typeof r !== 'object' || r === null || !Number.isInteger(r.start) || !Number.isInteger(r.end) || typeof r.tag !== 'string' || (r.end as number) < (r.start as number)) {
-        fail('each mention needs integer "start" ≤ "end" and a string "tag"');
+        fail('badMention');
       }
       mentions.push({ start: r.start as number, end: r.end as number, tag: r.tag as string, ...(typeof r.type === 'string' ? { type: r.type } : {}) });
     }

@@ -20,11 +20,8 @@ export function runTagger(tagger: EvalTagger, alignment: Alignment, articlesSour
       run.set(article.id, tagger.tag({ id: article.id, title: article.title, body: article.body }));
     } catch (e) {
       if (!isWasimError(e)) throw e;
-      throw new WasimError(e.code, `${articlesSource}:${article.line}: article "${article.id}": ${e.message}`, {
-        ...e.details,
-        file: articlesSource,
-        line: article.line,
-      });
+      const at = `${articlesSource}:${article.line}`;
+      throw new WasimError(e.code, `${at}: article "${article.id}": ${e.message}`, { ...e.details, file: articlesSource, line: article.line }, `${at}: المقالة «${article.id}»: ${e.messageAr}`, e.template);
     }
   }
   return run;

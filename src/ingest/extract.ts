@@ -133,7 +133,7 @@ export function extractArticle(html: string, pageUrl: string): ExtractedArticle 
   const ldBody = typeof ld?.articleBody === 'string' ? tidy(ld.articleBody) : '';
   if (body.length < MIN_ARTICLE_CHARS && ldBody.length >= MIN_ARTICLE_CHARS) body = ldBody;
   if (body.length < MIN_ARTICLE_CHARS) {
-    throw new WasimError('NO_ARTICLE', `${pageUrl}: no article text found on the page (${body.length} characters of body text, at least ${MIN_ARTICLE_CHARS} needed).`);
+    throw WasimError.of('NO_ARTICLE', 'tooShort', { url: pageUrl, chars: body.length, min: MIN_ARTICLE_CHARS });
   }
   const title = headline || tidy(document.querySelector('title')?.textContent ?? '');
   return {

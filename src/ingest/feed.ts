@@ -6,7 +6,7 @@
  * BAD_FEED error naming the problem.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { inexactNumbers, WasimError } from '../core/index.js';
+import { inexactNumbers, WasimError, type TemplateName, type TemplateParams } from '../core/index.js';
 import { parseDate } from './dates.js';
 import { htmlToText, tidy } from './text.js';
 
@@ -54,8 +54,8 @@ const parser = new XMLParser({
   processEntities: true,
 });
 
-function bad(message: string): WasimError {
-  return new WasimError('BAD_FEED', message);
+function bad<N extends TemplateName<'BAD_FEED'>>(template: N, params: TemplateParams<'BAD_FEED', N>): WasimError {
+  return WasimError.of('BAD_FEED', template, params);
 }
 
 /** The text of a parsed XML value: a string, or an element's #text. */
@@ -110,25 +110,25 @@ function looksLikeHtml(head: string): boolean {
 export function parseFeed(source: string, baseUrl?: string): ParsedFeed {
   const doc = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
   const head = doc.slice(0, 1024).trimStart();
-  if (head === '') throw bad('The feed is empty.');
+  if (head === '') throw bad('empty', {});
   if (head.startsWith('{')) return parseJsonFeed(doc, baseUrl);
-  if (looksLikeHtml(head)) throw bad('The URL returned an HTML page, not a feed (look for a <link rel="alternate" type="application/rss+xml"> on it).');
-  if (!head.startsWith('<')) throw bad('The response is neither XML nor JSON.');
+  if (looksLikeHtml(head)) throw bad('htmlPage', {});
+  if (!head.startsWith('<')) throw bad('notXmlOrJson', {});
   const valid = XMLValidator.validate(doc);
   if (valid !== true) {
     const { msg, line, col } = valid.err;
-    throw bad(`The feed is not well-formed XML (line ${line}, column ${col}): ${msg}`);
+    throw bad('malformedXml', { line, column: col, reason: msg });
   }
   let tree: Node;
   try {
     tree = parser.parse(doc) as Node;
   } catch (e) {
-    throw bad(`The feed could not be parsed: ${(e as Error).message}`);
+    throw bad('unparsable', { reason: (e as Error).message });
   }
   if (tree.rss || tree['rdf:RDF']) return parseRss(tree, baseUrl);
   if (tree.feed) return parseAtom(tree.feed as Node, baseUrl);
-  if (tree.html) throw bad('The URL returned an HTML page, not a feed.');
-  throw bad(`The XML is not RSS or Atom (its root element is <${Object.keys(tree).find((k) => !k.startsWith('?')) ?? '?'}>).`);
+  if (tree.html) throw bad('htmlRoot', {});
+  throw bad('notRssOrAtom', { root: Object.keys(tree).find((k) => !k.startsWith('?')) ?? '?' });
 }
 
 function parseRss(tree: Node, baseUrl?: string): ParsedFeed {
@@ -233,10 +233,10 @@ function parseJsonFeed(doc: string, baseUrl?: string): ParsedFeed {
   try {
     json = JSON.parse(doc) as Node;
   } catch (e) {
-    throw bad(`The JSON feed does not parse: ${(e as Error).message}`);
+    throw bad('jsonUnparsable', { reason: (e as Error).message });
   }
   if (typeof json !== 'object' || json === null || !String(json.version ?? '').startsWith('https://jsonfeed.org/version/') || !Array.isArray(json.items)) {
-    throw bad('The JSON is not a JSON Feed (it needs "version": "https://jsonfeed.org/version/1.1" and an "items" array).');
+    throw bad('notJsonFeed', {});
   }
   const base = resolveUrl(json.home_page_url as string, baseUrl) ?? baseUrl;
   // A numeric id keeps its digits (JSON.parse rounds 20 of them): it is what dedupes items.

@@ -4,7 +4,7 @@
  * redirects followed by hand (so a loop is named as one) and conditional GET.
  * Every failure is a WasimError FETCH_FAILED whose message says what went wrong.
  */
-import { WasimError } from '../core/index.js';
+import { WasimError, type TemplateName, type TemplateParams } from '../core/index.js';
 
 export const USER_AGENT = 'wasim-ingest/0.1 (+https://github.com/wasim; Arabic news tagger)';
 
@@ -66,15 +66,18 @@ export class HostLimiter {
 
 const defaultLimiter = new HostLimiter(2);
 
-function fail(url: string, reason: string, message: string, extra: Record<string, unknown> = {}): WasimError {
-  return new WasimError('FETCH_FAILED', `${url}: ${message}`, { reason, url, ...extra });
+type Failure = Exclude<TemplateName<'FETCH_FAILED'>, 'wordpressNotJson' | 'wordpress'>;
+
+/** FETCH_FAILED from a template; `reason` is for programs (details.reason), the template for people. */
+function fail<N extends Failure>(url: string, reason: string, template: N, params: Omit<TemplateParams<'FETCH_FAILED', N>, 'url'>, extra: Record<string, unknown> = {}): WasimError {
+  return WasimError.of('FETCH_FAILED', template, { ...params, url } as TemplateParams<'FETCH_FAILED', N>, { reason, url, ...extra });
 }
 
 async function readCapped(res: Response, url: string, maxBytes: number): Promise<Buffer> {
   const declared = Number(res.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
     await res.body?.cancel().catch(() => {});
-    throw fail(url, 'too-large', `the response is ${declared} bytes, over the ${maxBytes}-byte limit`);
+    throw fail(url, 'too-large', 'tooLarge', { size: declared, limit: maxBytes });
   }
   if (!res.body) return Buffer.alloc(0);
   const chunks: Buffer[] = [];
@@ -86,7 +89,7 @@ async function readCapped(res: Response, url: string, maxBytes: number): Promise
     total += value.byteLength;
     if (total > maxBytes) {
       await reader.cancel().catch(() => {});
-      throw fail(url, 'too-large', `the response is over the ${maxBytes}-byte limit`);
+      throw fail(url, 'too-large', 'overLimit', { limit: maxBytes });
     }
     chunks.push(Buffer.from(value));
   }
@@ -103,16 +106,16 @@ export async function fetchUrl(url: string, options: FetchOptions = {}): Promise
   try {
     current = new URL(url);
   } catch {
-    throw fail(url, 'bad-url', 'not a valid URL');
+    throw fail(url, 'bad-url', 'badUrl', {});
   }
-  if (current.protocol !== 'http:' && current.protocol !== 'https:') throw fail(url, 'bad-url', 'only http and https URLs can be fetched');
+  if (current.protocol !== 'http:' && current.protocol !== 'https:') throw fail(url, 'bad-url', 'scheme', {});
 
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   const seen = new Set<string>();
   try {
     for (let hop = 0; ; hop++) {
-      if (seen.has(current.href)) throw fail(url, 'redirect-loop', `redirect loop at ${current.href}`);
+      if (seen.has(current.href)) throw fail(url, 'redirect-loop', 'redirectLoop', { at: current.href });
       seen.add(current.href);
       const headers: Record<string, string> = {
         'user-agent': USER_AGENT,
@@ -134,18 +137,19 @@ export async function fetchUrl(url: string, options: FetchOptions = {}): Promise
       const { r } = res;
       if (r.status >= 300 && r.status < 400 && r.status !== 304) {
         const location = r.headers.get('location');
-        if (!location) throw fail(url, 'bad-redirect', `HTTP ${r.status} without a Location header`);
-        if (hop >= maxRedirects) throw fail(url, 'too-many-redirects', `more than ${maxRedirects} redirects`);
+        if (!location) throw fail(url, 'bad-redirect', 'noLocation', { status: r.status });
+        if (hop >= maxRedirects) throw fail(url, 'too-many-redirects', 'tooManyRedirects', { max: maxRedirects });
         current = new URL(location, current);
         continue;
       }
       if (r.status !== 304 && (r.status < 200 || r.status >= 300)) {
         const retryAfter = r.headers.get('retry-after');
-        throw fail(url, `http-${r.status}`, `HTTP ${r.status}${r.statusText ? ' ' + r.statusText : ''}`, {
+        const details = {
           status: r.status,
           ...(retryAfter ? { retryAfter } : {}),
           body: res.bytes.subarray(0, 2000).toString('utf8'),
-        });
+        };
+        throw r.statusText ? fail(url, `http-${r.status}`, 'httpText', { status: r.status, statusText: r.statusText }, details) : fail(url, `http-${r.status}`, 'http', { status: r.status }, details);
       }
       return {
         url: current.href,
@@ -159,9 +163,9 @@ export async function fetchUrl(url: string, options: FetchOptions = {}): Promise
     }
   } catch (e) {
     if (e instanceof WasimError) throw e;
-    if (controller.signal.aborted) throw fail(url, 'timeout', `no complete answer within ${timeoutMs} ms`);
+    if (controller.signal.aborted) throw fail(url, 'timeout', 'timeout', { ms: timeoutMs });
     const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    throw fail(url, 'network', `could not connect (${cause?.code ?? cause?.message ?? (e as Error).message})`);
+    throw fail(url, 'network', 'network', { reason: cause?.code ?? cause?.message ?? (e as Error).message });
   } finally {
     clearTimeout(timer);
   }

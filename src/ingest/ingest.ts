@@ -90,7 +90,7 @@ export async function loadFeed(source: string, options: IngestOptions = {}): Pro
     try {
       bytes = readFileSync(source);
     } catch {
-      throw new WasimError('FILE_NOT_FOUND', `${source}: no such file (give a feed URL starting with http:// or https://, or a feed file).`);
+      throw WasimError.of('FILE_NOT_FOUND', 'noSuchFeedFile', { path: source });
     }
     return { notModified: false, feed: parseFeed(decodeBody(bytes, null)), etag: null, lastModified: null, url: source };
   }
@@ -103,7 +103,7 @@ export async function loadFeed(source: string, options: IngestOptions = {}): Pro
 export async function fetchPage(url: string, options: FetchOptions = {}): Promise<ExtractedArticle & { url: string }> {
   const res = await fetchUrl(url, { accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5', ...options });
   const type = res.headers.get('content-type') ?? '';
-  if (type && !/html|xml|text\/plain/i.test(type)) throw new WasimError('NO_ARTICLE', `${url}: the page is ${type.split(';')[0]}, not HTML.`);
+  if (type && !/html|xml|text\/plain/i.test(type)) throw WasimError.of('NO_ARTICLE', 'notHtml', { url, type: type.split(';')[0]! });
   return { ...extractArticle(decodeBody(res.bytes, type), res.url), url: res.url };
 }
 

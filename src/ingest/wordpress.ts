@@ -5,7 +5,7 @@
  * Requests go through `?rest_route=`, which works whatever the site's permalink settings.
  * 401/403 and 5xx are FETCH_FAILED errors saying so; 429 is retried after Retry-After, a few times.
  */
-import { WasimError, foldKey } from '../core/index.js';
+import { formatMessage, WasimError, foldKey } from '../core/index.js';
 import { fetchUrl, type FetchOptions } from './fetch.js';
 import { htmlToText } from './text.js';
 
@@ -82,7 +82,7 @@ export class WordPressClient {
         try {
           return { data: JSON.parse(text) as T, headers: res.headers };
         } catch {
-          throw new WasimError('FETCH_FAILED', `${this.base}: WordPress answered ${route} with something that is not JSON (is the REST API enabled?)`);
+          throw WasimError.of('FETCH_FAILED', 'wordpressNotJson', { site: this.base, route });
         }
       } catch (e) {
         if (!(e instanceof WasimError) || e.code !== 'FETCH_FAILED') throw e;
@@ -99,15 +99,10 @@ export class WordPressClient {
         } catch {
           /* not a WordPress error body */
         }
-        const what =
-          status === 401 || status === 403
-            ? `WordPress refused the credentials (HTTP ${status}); check --user and --app-password (an Application Password, not the login password)`
-            : status === 429
-              ? `WordPress kept rate-limiting (HTTP 429) after ${retries} retries`
-              : status >= 500
-                ? `WordPress failed (HTTP ${status})`
-                : e.message;
-        throw new WasimError('FETCH_FAILED', `${this.base} ${route}: ${what}${wpMessage ? `: ${htmlToText(wpMessage)}` : ''}`, { ...e.details });
+        const template = status === 401 || status === 403 ? 'wordpressCredentials' : status === 429 ? 'wordpressRateLimited' : status >= 500 ? 'wordpressFailed' : undefined;
+        const problem = template === undefined ? e.text : formatMessage('FETCH_FAILED', template, { status, retries });
+        const said = wpMessage ? htmlToText(wpMessage) : '';
+        throw WasimError.of('FETCH_FAILED', 'wordpress', { site: this.base, route, problem: said ? { en: `${problem.en}: ${said}`, ar: `${problem.ar}: ${said}` } : problem }, { ...e.details });
       }
     }
   }

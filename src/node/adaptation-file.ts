@@ -1,6 +1,7 @@
 /** Reading and writing an adaptation model file (`--adaptation model.json`, `wasim learn --output`). */
 import { writeFileSync } from 'node:fs';
 import { parseAdaptation, serializeAdaptation, WasimError, type AdaptationModel } from '../core/index.js';
+import { outputError } from './output-file.js';
 import { readTextFile } from './vocab-file.js';
 
 const MAX_MODEL_BYTES = 256 * 1024 * 1024;
@@ -19,7 +20,7 @@ export function writeAdaptationFile(path: string, model: AdaptationModel): void 
   try {
     writeFileSync(path, text);
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new WasimError(err.code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'INTERNAL', `${path}: cannot write the model (${err.code === 'ENOENT' ? 'no such directory' : err.message})`);
+    // The model is the command's output: a missing directory or a full disk is OUTPUT_FAILED, as for any output.
+    throw outputError(path, e);
   }
 }

@@ -47,7 +47,7 @@ function readBackground(dir: string, warn: (message: string) => void): Backgroun
       return readFileSync(join(dir, name));
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new WasimError('INTERNAL', `background statistics: cannot read ${join(dir, name)} (${(e as Error).message})`);
+      throw WasimError.of('INTERNAL', 'backgroundUnreadable', { path: join(dir, name), reason: (e as Error).message });
     }
   };
   const metaBuf = read(BACKGROUND_FILES.meta);
@@ -59,7 +59,7 @@ function readBackground(dir: string, warn: (message: string) => void): Backgroun
     return emptyBackgroundModel();
   }
   const damaged = (name: string, why: string): WasimError =>
-    new WasimError('INTERNAL', `background statistics damaged: ${join(dir, name)}: ${why}; rebuild with npm run build:background`);
+    WasimError.of('INTERNAL', 'backgroundDamaged', { path: join(dir, name), reason: why });
 
   let documents: unknown;
   try {

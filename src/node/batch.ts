@@ -40,7 +40,7 @@ export function parseArticleLine(line: string): { article: unknown; id: unknown;
   try {
     article = JSON.parse(line);
   } catch (e) {
-    throw new WasimError('BAD_JSON', `invalid JSON (${(e as Error).message})`);
+    throw WasimError.of('BAD_JSON', 'invalid', { reason: (e as Error).message });
   }
   const id = article && typeof article === 'object' && !Array.isArray(article) ? ((article as { id?: unknown }).id ?? null) : null;
   return { article, id, idLiteral: id === null ? undefined : numberLiteral(line, '/id', id) };
@@ -57,8 +57,8 @@ export function tagLine(tagger: Tagger, line: string, lineNo: number, options: T
     const results = tagger.tag(parsed.article, options);
     return { out: lineJson(toOutputLine(id, results, options.explain), idLiteral), ok: true };
   } catch (e) {
-    const err = e instanceof WasimError ? e : new WasimError('INTERNAL', `line ${lineNo}: ${(e as Error).message}`);
-    const withLine = err.message.startsWith('line ') ? err : new WasimError(err.code, `line ${lineNo}: ${err.message}`);
+    const err = e instanceof WasimError ? e : WasimError.of('INTERNAL', 'unexpected', { reason: (e as Error).message });
+    const withLine = err.message.startsWith('line ') ? err : err.at({ en: `line ${lineNo}`, ar: `السطر ${lineNo}` });
     return { out: lineJson(errorLine(id, withLine), idLiteral), ok: false };
   }
 }

@@ -6,6 +6,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Discovery, numberLiteral, WasimError, type CompiledVocabulary, type DiscoverArticle, type DiscoverOptions, type Suggestion } from '../core/index.js';
 import { loadBackground } from './background.js';
+import { inputFileError } from './vocab-file.js';
 
 export interface DiscoverFileStats {
   lines: number;
@@ -42,7 +43,7 @@ async function* readArticles(path: string, stats: DiscoverFileStats | undefined)
   const input = createReadStream(path);
   await new Promise<void>((resolve, reject) => {
     input.once('open', () => resolve());
-    input.once('error', (e: NodeJS.ErrnoException) => reject(new WasimError('FILE_NOT_FOUND', `${path}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message}`)));
+    input.once('error', (e: NodeJS.ErrnoException) => reject(inputFileError(path, e)));
   });
   const rl = createInterface({ input, crlfDelay: Infinity });
   let lineNo = 0;

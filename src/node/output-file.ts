@@ -7,38 +7,43 @@ import { once } from 'node:events';
 import { createWriteStream, openSync, writeFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { WasimError } from '../core/index.js';
+import { WasimError, type Localized } from '../core/index.js';
 
-const REASONS: Record<string, string> = {
-  ENOENT: 'no such directory',
-  ENOTDIR: 'a part of the path is not a directory',
-  EISDIR: 'it is a directory',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EROFS: 'read-only file system',
-  ENOSPC: 'no space left on device',
-  EDQUOT: 'disk quota exceeded',
-  EFBIG: 'file too large',
-  EIO: 'input/output error',
-  EPIPE: 'the reading end of the pipe is closed',
-  EBADF: 'it is not open for writing',
-  ENXIO: 'no such device',
-  ETXTBSY: 'the file is busy',
+const REASONS: Record<string, Localized> = {
+  ENOENT: { en: 'no such directory', ar: 'لا مجلد بهذا الاسم' },
+  ENOTDIR: { en: 'a part of the path is not a directory', ar: 'جزء من المسار ليس مجلدًا' },
+  EISDIR: { en: 'it is a directory', ar: 'إنه مجلد' },
+  EACCES: { en: 'permission denied', ar: 'لا إذن بالكتابة' },
+  EPERM: { en: 'operation not permitted', ar: 'عملية غير مسموح بها' },
+  EROFS: { en: 'read-only file system', ar: 'نظام ملفات للقراءة فقط' },
+  ENOSPC: { en: 'no space left on device', ar: 'لا مساحة باقية على الجهاز' },
+  EDQUOT: { en: 'disk quota exceeded', ar: 'تجاوز حصة القرص' },
+  EFBIG: { en: 'file too large', ar: 'الملف كبير جدًا' },
+  EIO: { en: 'input/output error', ar: 'خطأ في الإدخال والإخراج' },
+  EPIPE: { en: 'the reading end of the pipe is closed', ar: 'طرف القراءة من الأنبوب مغلق' },
+  EBADF: { en: 'it is not open for writing', ar: 'ليس مفتوحًا للكتابة' },
+  ENXIO: { en: 'no such device', ar: 'لا جهاز بهذا الاسم' },
+  ETXTBSY: { en: 'the file is busy', ar: 'الملف مشغول' },
 };
 
-/** A failure to write `target` (a path, or "standard output") as the catalogue's OUTPUT_FAILED. */
-export function outputError(target: string, e: unknown): WasimError {
+/** Where output goes, for messages: a path (the same in both languages), or standard output. */
+export type OutputTarget = string | Localized;
+
+export const STANDARD_OUTPUT: Localized = { en: 'standard output', ar: 'المخرج القياسي' };
+export const STANDARD_INPUT: Localized = { en: 'standard input', ar: 'المدخل القياسي' };
+
+/** A failure to write `target` as the catalogue's OUTPUT_FAILED, the reason in words and its errno. */
+export function outputError(target: OutputTarget, e: unknown): WasimError {
   if (e instanceof WasimError) return e;
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  const reason = (code !== undefined ? REASONS[code] : undefined) ?? (e instanceof Error ? e.message : String(e)).split('\n')[0];
-  return new WasimError('OUTPUT_FAILED', `cannot write ${target}: ${reason}${code !== undefined && REASONS[code] ? ` (${code})` : ''}`, code !== undefined ? { errno: code } : undefined);
+  const known = code !== undefined ? REASONS[code] : undefined;
+  const reason: Localized | string = known ? { en: `${known.en} (${code})`, ar: `${known.ar} (${code})` } : (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+  return WasimError.of('OUTPUT_FAILED', 'cannotWrite', { target, reason }, code !== undefined ? { errno: code } : undefined);
 }
 
-export const STANDARD_OUTPUT = 'standard output';
-
 export interface Output {
-  /** Where it goes, for messages: the path, or "standard output". */
-  readonly target: string;
+  /** Where it goes, for messages: the path, or standard output. */
+  readonly target: OutputTarget;
   readonly stream: Writable;
   /** Writes, waiting when the output asks to (a slow output slows the writer). */
   write(chunk: string | Uint8Array): Promise<void>;
@@ -47,7 +52,7 @@ export interface Output {
 }
 
 /** Writes to a stream whose errors are kept (not thrown): the first one becomes OUTPUT_FAILED. */
-export async function writeTo(stream: Writable, target: string, chunk: string | Uint8Array): Promise<void> {
+export async function writeTo(stream: Writable, target: OutputTarget, chunk: string | Uint8Array): Promise<void> {
   if (stream.errored) throw outputError(target, stream.errored);
   try {
     if (!stream.write(chunk)) await once(stream, 'drain');
@@ -88,7 +93,7 @@ export function openOutput(path: string | undefined): Output {
 }
 
 /** Ends a file stream and waits for it to be written; a failure on the way is OUTPUT_FAILED. */
-export async function closeOutputFile(stream: Writable, target: string): Promise<void> {
+export async function closeOutputFile(stream: Writable, target: OutputTarget): Promise<void> {
   if (stream.errored) throw outputError(target, stream.errored);
   stream.end();
   try {

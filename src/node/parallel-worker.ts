@@ -29,7 +29,7 @@ export interface ChunkMessage {
 
 export type FromWorker =
   | { type: 'ready'; warnings: number; source: string }
-  | { type: 'load-error'; code: ErrorCode; message: string }
+  | { type: 'load-error'; code: ErrorCode; message: string; messageAr: string; template?: string }
   | { type: 'done'; seq: number; out: Uint8Array; lines: number; tagged: number; failed: number };
 
 function runWorker(init: WorkerInit): void {
@@ -40,8 +40,8 @@ function runWorker(init: WorkerInit): void {
     tagger = createNodeTagger(compiled, init.adaptation ? { adaptation: init.adaptation } : {});
     port.postMessage({ type: 'ready', warnings: warnings.length, source } satisfies FromWorker);
   } catch (e) {
-    const err = e instanceof WasimError ? e : new WasimError('INTERNAL', (e as Error).message);
-    port.postMessage({ type: 'load-error', code: err.code, message: err.message } satisfies FromWorker);
+    const err = e instanceof WasimError ? e : WasimError.of('INTERNAL', 'unexpected', { reason: (e as Error).message });
+    port.postMessage({ type: 'load-error', code: err.code, message: err.message, messageAr: err.messageAr, ...(err.template !== undefined ? { template: err.template } : {}) } satisfies FromWorker);
     return;
   }
   const t = tagger;

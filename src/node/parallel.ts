@@ -134,7 +134,7 @@ export async function tagJsonlParallel(input: Readable, output: Writable, option
         pump();
         notify();
       } else if (m.type === 'load-error') {
-        fail(new WasimError(m.code, m.message));
+        fail(new WasimError(m.code, m.message, undefined, m.messageAr, m.template));
       } else {
         slot.outstanding--;
         pump();
@@ -142,9 +142,9 @@ export async function tagJsonlParallel(input: Readable, output: Writable, option
         void flush();
       }
     });
-    worker.on('error', (e) => fail(new WasimError('INTERNAL', `worker thread failed: ${e.message}`)));
+    worker.on('error', (e) => fail(WasimError.of('INTERNAL', 'workerThread', { reason: e.message })));
     worker.on('exit', (code) => {
-      if (!finished) fail(new WasimError('INTERNAL', `worker thread exited early (code ${code})`));
+      if (!finished) fail(WasimError.of('INTERNAL', 'workerExited', { code }));
     });
   }
 

@@ -58,19 +58,26 @@ function checkReadable(path: string, maxBytes: number): void {
   let size: number;
   try {
     const st = statSync(path);
-    if (st.isDirectory()) throw new WasimError('FILE_NOT_FOUND', `${path} is a directory, not a file`);
+    if (st.isDirectory()) throw WasimError.of('FILE_NOT_FOUND', 'isDirectory', { path });
     size = st.size;
   } catch (e) {
     if (e instanceof WasimError) throw e;
-    throw new WasimError('FILE_NOT_FOUND', `${path}: no such file`);
+    throw WasimError.of('FILE_NOT_FOUND', 'noSuchFile', { path });
   }
-  if (size > maxBytes) throw new WasimError('INPUT_TOO_LARGE', `${path} is ${size} bytes; the limit is ${maxBytes}`);
+  if (size > maxBytes) throw WasimError.of('INPUT_TOO_LARGE', 'fileBytes', { path, size, limit: maxBytes });
+}
+
+/** A file that could not be opened for reading, as the catalogue says it: no such file, a directory, or the system's reason. */
+export function inputFileError(path: string, e: NodeJS.ErrnoException): WasimError {
+  if (e.code === 'ENOENT') return WasimError.of('FILE_NOT_FOUND', 'noSuchFile', { path });
+  if (e.code === 'EISDIR') return WasimError.of('FILE_NOT_FOUND', 'isDirectory', { path });
+  return WasimError.of('FILE_NOT_FOUND', 'unreadable', { path, reason: e.message });
 }
 
 export function readTextFile(path: string, maxBytes = MAX_VOCAB_BYTES): string {
   checkReadable(path, maxBytes);
   const buf = readFileSync(path);
-  if (buf.includes(0)) throw new WasimError('NOT_TEXT', `${path} contains NUL bytes: it is not a text file`);
+  if (buf.includes(0)) throw WasimError.of('NOT_TEXT', 'nulBytes', { path });
   return new TextDecoder('utf-8', { fatal: false }).decode(buf);
 }
 
@@ -91,7 +98,7 @@ export interface LoadedVocabulary {
 
 export function readVocabularyFile(path: string, format?: VocabFormat): LoadedVocabulary {
   const fmt = format ?? formatFromPath(path);
-  if (fmt === 'compiled') throw new WasimError('BAD_VOCAB_FORMAT', `${path} is a compiled vocabulary; it has no entries to read`);
+  if (fmt === 'compiled') throw WasimError.of('BAD_VOCAB_FORMAT', 'compiledHasNoEntries', { path });
   const { entries, warnings } = parseVocabulary(readTextFile(path), fmt, path);
   return { entries, warnings, source: path };
 }
@@ -148,7 +155,7 @@ export function loadDefaultVocabulary(): CompiledVocabulary {
   if (defaultCache) return defaultCache;
   // Compiling the few thousand default entries takes tens of milliseconds: no cache file needed.
   const entries = readDefaultEntries();
-  if (entries.length === 0) throw new WasimError('EMPTY_VOCAB', 'The default vocabulary is missing: run `npm run build`.');
+  if (entries.length === 0) throw WasimError.of('EMPTY_VOCAB', 'defaultMissing', {});
   defaultCache = compileVocabulary(entries);
   return defaultCache;
 }
@@ -168,7 +175,7 @@ export function loadVocabulary(choice: VocabularyChoice = {}): { compiled: Compi
   const fmt = choice.format ?? formatFromPath(choice.path);
   if (fmt === 'compiled') return { compiled: deserializeCompiled(readCompiledFile(choice.path)), warnings: [], source: choice.path };
   const { entries, warnings } = readVocabularyFile(choice.path, fmt);
-  if (entries.length === 0) throw new WasimError('EMPTY_VOCAB', `${choice.path}: the vocabulary has no entries`);
+  if (entries.length === 0) throw WasimError.of('EMPTY_VOCAB', 'noEntries', { path: choice.path });
   const all = choice.withDefault ? [...entries, ...readDefaultEntries()] : entries;
   return { compiled: compileVocabulary(all, choice.hints === false ? {} : defaultHints()), warnings, source: choice.withDefault ? `${choice.path} + default` : choice.path };
 }

@@ -23,8 +23,8 @@ const MIN_PASSWORD = 10;
 const MAX_PASSWORD = 1024;
 
 export function checkPassword(password: string): void {
-  if (password.length < MIN_PASSWORD) throw new WasimError('VALIDATION', `The password is too short: at least ${MIN_PASSWORD} characters.`);
-  if (password.length > MAX_PASSWORD) throw new WasimError('VALIDATION', `The password is too long: at most ${MAX_PASSWORD} characters.`);
+  if (password.length < MIN_PASSWORD) throw WasimError.of('VALIDATION', 'passwordTooShort', { min: MIN_PASSWORD });
+  if (password.length > MAX_PASSWORD) throw WasimError.of('VALIDATION', 'passwordTooLong', { max: MAX_PASSWORD });
 }
 
 /** `scrypt$N$r$p$salt$hash` (base64url): the parameters travel with the hash, so they can be raised later. */

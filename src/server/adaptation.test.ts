@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { fileURLToPath } from 'node:url';
 import { compileVocabulary, fitAdaptation, observe, parseVocabulary, serializeAdaptation, WEIGHTS, type Observation } from '../core/index.js';
 import { FEATURE_NAMES } from '../core/adapt.js';
@@ -254,18 +255,19 @@ test('a refit fitted in a worker thread is the model fitted inline', async () =>
   const tagger = createNodeTagger(cv);
   const real = STORIES.map((st, i) => observe(tagger, { id: st.externalId, title: st.title, body: st.body, accepted: st.decide.accept, rejected: st.decide.reject ?? [], added: st.decide.add ?? [] }, undefined, { seq: i + 1 }));
   // Enough judged candidates beside them for the weights and the cut to be refitted.
-  let s = 11;
-  const random = () => (s = (s * 48271) % 2147483647) / 2147483647;
-  const made: Observation[] = Array.from({ length: 40 }, (_, i) => ({
+  // A feature is present in about three candidates in ten; each candidate is kept with the
+  // probability the shipped weights give it, so the refit has a signal to find.
+  const feature = fc.oneof({ weight: 7, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: fc.double({ min: 0, max: 1, noNaN: true }) });
+  const judged = fc.record({ features: fc.tuple(...FEATURE_NAMES.map((n) => (n === 'bias' ? fc.constant(1) : feature))), draw: fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }) });
+  const made: Observation[] = fc.sample(fc.array(judged, { minLength: 10, maxLength: 10 }), { seed: 11, numRuns: 40 }).map((candidates, i) => ({
     id: `made-${i}`,
     seq: 100 + i,
     kept: [],
     added: [],
     unmatched: {},
-    candidates: Array.from({ length: 10 }, (_, j) => {
-      const features = FEATURE_NAMES.map((n) => (n === 'bias' ? 1 : random() < 0.3 ? random() : 0));
+    candidates: candidates.map(({ features, draw }, j) => {
       const p = 1 / (1 + Math.exp(-features.reduce((sum, v, k) => sum + v * (WEIGHTS[FEATURE_NAMES[k]!] as number), 0)));
-      return { id: `t${j}`, label: `وسم ${j}`, score: p, features, forms: [{ key: `صيغه ${j}`, text: `صيغة ${j}` }], shown: p >= 0.42, y: (random() < p ? 1 : 0) as 0 | 1 };
+      return { id: `t${j}`, label: `وسم ${j}`, score: p, features, forms: [{ key: `صيغه ${j}`, text: `صيغة ${j}` }], shown: p >= 0.42, y: (draw < p ? 1 : 0) as 0 | 1 };
     }),
   }));
   const all = [...real, ...made];

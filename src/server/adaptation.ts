@@ -352,12 +352,12 @@ export class AdaptationService {
     } else {
       const { tagger } = await this.tagger.upToDate();
       const id = learnedId(tagger.vocabulary, tagResolver(tagger.vocabulary).resolve(item.tag)) ?? item.tag;
-      if (!this.model?.tags[id]) throw new WasimError('NOT_FOUND', `Nothing learned about the tag "${item.tag}".`);
+      if (!this.model?.tags[id]) throw WasimError.of('NOT_FOUND', 'learnedTag', { tag: item.tag });
       if (item.form === undefined) (resets.tags ??= {})[id] = stamp;
       else {
         const forms = this.model.tags[id]!.forms;
         const key = item.form in forms ? item.form : Object.keys(forms).find((k) => forms[k]!.text === item.form);
-        if (key === undefined) throw new WasimError('NOT_FOUND', `Nothing learned about the tag "${item.tag}" in the form "${item.form}".`);
+        if (key === undefined) throw WasimError.of('NOT_FOUND', 'learnedForm', { tag: item.tag, form: item.form });
         (resets.forms ??= {})[`${id}${FORM_SEPARATOR}${key}`] = stamp;
       }
     }
@@ -382,7 +382,7 @@ export class AdaptationService {
 
   private async pair(id: string): Promise<PairView> {
     const p = (await this.pairs()).find((x) => x.id === id || x.id === encodeURIComponent(id));
-    if (!p) throw new WasimError('NOT_FOUND', `No proposed pair "${id}" (accepted, dismissed, or no longer proposed).`);
+    if (!p) throw WasimError.of('NOT_FOUND', 'pair', { id });
     return p;
   }
 

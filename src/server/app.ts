@@ -15,7 +15,7 @@ import rateLimit from '@fastify/rate-limit';
 import { Ajv, type Options as AjvOptions, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
-import { parseVocabulary, WasimError } from '../core/index.js';
+import { formatMessage, parseVocabulary, WasimError } from '../core/index.js';
 import { formatFromPath, readDefaultEntries, readTextFile } from '../node/vocab-file.js';
 import { openRepository, type Repository } from '../storage/index.js';
 import { canWrite, identifyToken, type Identity } from './accounts.js';
@@ -80,12 +80,12 @@ export async function seedVocabulary(repo: Repository, config: ServerConfig): Pr
     const path = resolve(config.vocab);
     const text = readTextFile(path);
     const format = config.vocabFormat ?? formatFromPath(path);
-    if (format === 'compiled') throw new WasimError('BAD_VOCAB_FORMAT', `${path}: the service needs the vocabulary's entries, not a compiled file.`);
+    if (format === 'compiled') throw WasimError.of('BAD_VOCAB_FORMAT', 'serviceNeedsEntries', { path });
     const seed = 'file:sha256:' + createHash('sha256').update(text).digest('hex');
     const seeded = await repo.seedVocabulary(
       () => {
         const { entries } = parseVocabulary(text, format, path);
-        if (entries.length === 0) throw new WasimError('EMPTY_VOCAB', `${path}: the vocabulary has no entries.`);
+        if (entries.length === 0) throw WasimError.of('EMPTY_VOCAB', 'noEntries', { path });
         return entries;
       },
       seed,
@@ -96,7 +96,7 @@ export async function seedVocabulary(repo: Repository, config: ServerConfig): Pr
   const seeded = await repo.seedVocabulary(
     () => {
       const entries = readDefaultEntries();
-      if (entries.length === 0) throw new WasimError('EMPTY_VOCAB', 'The default vocabulary is missing: run `npm run build`.');
+      if (entries.length === 0) throw WasimError.of('EMPTY_VOCAB', 'defaultMissing', {});
       return entries;
     },
     'default',
@@ -230,7 +230,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
     reply.code(mapped.status).type('application/json; charset=utf-8').send(mapped.body);
   });
   app.setNotFoundHandler((req, reply) => {
-    reply.code(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: `No route ${req.method} ${req.url.split('?')[0]}.` } });
+    reply.code(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: formatMessage('ROUTE_NOT_FOUND', 'route', { method: req.method, path: req.url.split('?')[0]! }).en } });
   });
 
   // Only JSON by default: a text body anywhere but the vocabulary import is a 415.
@@ -240,7 +240,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
     await app.register(rateLimit, {
       max: config.rateLimit.max,
       timeWindow: config.rateLimit.windowMs,
-      errorResponseBuilder: (_req, c) => new WasimError('RATE_LIMITED', `Too many requests: at most ${c.max} requests per ${describeWindow(config.rateLimit ? config.rateLimit.windowMs : 0)}; retry in ${c.after}.`),
+      errorResponseBuilder: (_req, c) => WasimError.of('RATE_LIMITED', 'budget', { max: c.max, window: describeWindow(config.rateLimit ? config.rateLimit.windowMs : 0), after: c.after }),
     });
   }
 
@@ -252,15 +252,15 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   app.addHook('onRequest', async (req, reply) => {
     if (closing) {
       reply.header('connection', 'close');
-      throw new WasimError('NOT_READY', 'The service is shutting down; retry on another instance or in a moment.');
+      throw WasimError.of('NOT_READY', 'shuttingDown', {});
     }
     const access = req.routeOptions.config?.access ?? 'public';
     if (access === 'public' || (access === 'read' && !config.readTokenRequired)) return;
     const presented = TokenCheck.fromHeader(req.headers.authorization);
-    if (!presented) throw new WasimError('UNAUTHORIZED', 'This action needs the header "Authorization: Bearer <token>".');
+    if (!presented) throw WasimError.of('UNAUTHORIZED', 'noToken', {});
     const identity = await identifyToken(context, presented);
-    if (!identity) throw new WasimError('UNAUTHORIZED', 'The bearer token is not valid.');
-    if (access === 'write' && !canWrite(identity)) throw new WasimError('NOT_ALLOWED', `The role "${identity.role}" may read but not write.`);
+    if (!identity) throw WasimError.of('UNAUTHORIZED', 'badToken', {});
+    if (access === 'write' && !canWrite(identity)) throw WasimError.of('NOT_ALLOWED', 'readOnly', { role: identity.role });
     req.wasimIdentity = identity;
   });
 

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { WasimError, type VocabFormat } from '../core/index.js';
+import { WasimError, type TemplateName, type TemplateParams, type VocabFormat } from '../core/index.js';
 import { DEFAULT_DATABASE_URL } from '../storage/index.js';
 
 export interface RateLimitConfig {
@@ -140,19 +140,22 @@ export const ENV_KEYS: Record<string, keyof ServerConfig | 'rateLimitMax' | 'rat
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const VOCAB_FORMATS = ['txt', 'csv', 'json', 'jsonl'] as const;
 
-function bad(source: string, message: string): WasimError {
-  return new WasimError('USAGE', `${source}: ${message}`);
+type SettingTemplate = Extract<TemplateName<'USAGE'>, `setting${string}`>;
+
+/** A USAGE error about one setting (`source` names it: an environment variable or a key of the file). */
+function bad<N extends SettingTemplate>(source: string, template: N, params: Omit<TemplateParams<'USAGE', N>, 'source'>): WasimError {
+  return WasimError.of('USAGE', template, { ...params, source } as TemplateParams<'USAGE', N>);
 }
 
 function toInt(value: unknown, source: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < min || n > max) throw bad(source, `expected an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < min || n > max) throw bad(source, 'settingInteger', { min, max, value: JSON.stringify(value) });
   return n;
 }
 
 function toNumber(value: unknown, source: string): number {
   const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-  if (!Number.isFinite(n)) throw bad(source, `expected a number, got ${JSON.stringify(value)}`);
+  if (!Number.isFinite(n)) throw bad(source, 'settingNumber', { value: JSON.stringify(value) });
   return n;
 }
 
@@ -160,7 +163,7 @@ function toNumber(value: unknown, source: string): number {
 function toBytes(value: unknown, source: string): number {
   if (typeof value === 'number') return toInt(value, source, 1024);
   const m = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m|gb|g)?\s*$/i.exec(value) : null;
-  if (!m) throw bad(source, `expected a size such as 2097152 or "2mb", got ${JSON.stringify(value)}`);
+  if (!m) throw bad(source, 'settingSize', { value: JSON.stringify(value) });
   const unit = (m[2] ?? 'b').toLowerCase()[0]!;
   const factor = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
   return toInt(Math.round(Number(m[1]) * factor), source, 1024);
@@ -171,17 +174,17 @@ function toBool(value: unknown, source: string): boolean {
   const s = String(value).trim().toLowerCase();
   if (['1', 'true', 'yes', 'on'].includes(s)) return true;
   if (['0', 'false', 'no', 'off', ''].includes(s)) return false;
-  throw bad(source, `expected true or false, got ${JSON.stringify(value)}`);
+  throw bad(source, 'settingBoolean', { value: JSON.stringify(value) });
 }
 
 function toString(value: unknown, source: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw bad(source, `expected a non-empty string, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string' || value.trim() === '') throw bad(source, 'settingString', { value: JSON.stringify(value) });
   return value.trim();
 }
 
 function toEnum<T extends string>(value: unknown, allowed: readonly T[], source: string): T {
   const s = typeof value === 'string' ? value.trim().toLowerCase() : value;
-  if (!allowed.includes(s as T)) throw bad(source, `expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+  if (!allowed.includes(s as T)) throw bad(source, 'settingOneOf', { choices: allowed.join(', '), value: JSON.stringify(value) });
   return s as T;
 }
 
@@ -200,7 +203,7 @@ function apply(config: ServerConfig, key: string, value: unknown, source: string
       return;
     case 'token': {
       const token = toString(value, source);
-      if (token.length < 16) throw bad(source, 'the token must be at least 16 characters long');
+      if (token.length < 16) throw bad(source, 'settingToken', {});
       config.token = token;
       return;
     }
@@ -233,7 +236,7 @@ function apply(config: ServerConfig, key: string, value: unknown, source: string
           max: v.max === undefined ? (config.rateLimit || DEFAULT_CONFIG.rateLimit as RateLimitConfig).max : toInt(v.max, `${source}.max`, 1),
           windowMs: v.windowMs === undefined ? (config.rateLimit || DEFAULT_CONFIG.rateLimit as RateLimitConfig).windowMs : toInt(v.windowMs, `${source}.windowMs`, 1),
         };
-      } else throw bad(source, 'expected false or {"max": N, "windowMs": MS}');
+      } else throw bad(source, 'settingRateLimit', {});
       return;
     case 'rateLimitMax': {
       const max = toInt(value, source, 0);
@@ -298,7 +301,7 @@ function apply(config: ServerConfig, key: string, value: unknown, source: string
       config.jobConcurrency = toInt(value, source, 1, 64);
       return;
     default:
-      throw bad(source, `unknown setting "${key}"`);
+      throw bad(source, 'settingUnknown', { key });
   }
 }
 
@@ -315,15 +318,15 @@ export function loadConfig(options: LoadConfigOptions = {}): ServerConfig {
   const config: ServerConfig = { ...DEFAULT_CONFIG, rateLimit: DEFAULT_CONFIG.rateLimit && { ...DEFAULT_CONFIG.rateLimit } };
   const explicitFile = env.WASIM_CONFIG?.trim();
   const file = resolve(cwd, explicitFile || 'wasim.config.json');
-  if (explicitFile && !existsSync(file)) throw new WasimError('FILE_NOT_FOUND', `WASIM_CONFIG: ${file}: no such file`);
+  if (explicitFile && !existsSync(file)) throw WasimError.of('FILE_NOT_FOUND', 'configFile', { path: file });
   if (existsSync(file)) {
     let data: unknown;
     try {
       data = JSON.parse(readFileSync(file, 'utf8'));
     } catch (e) {
-      throw new WasimError('BAD_JSON', `${file}: ${(e as Error).message}`);
+      throw WasimError.of('BAD_JSON', 'file', { path: file, reason: (e as Error).message });
     }
-    if (!data || typeof data !== 'object' || Array.isArray(data)) throw bad(file, 'expected a JSON object of settings');
+    if (!data || typeof data !== 'object' || Array.isArray(data)) throw bad(file, 'settingsObject', {});
     for (const [key, value] of Object.entries(data)) apply(config, key, value, `${file}: "${key}"`);
     // A vocabulary path in the file is relative to the file, not to wherever the service starts.
     if (typeof (data as { vocab?: unknown }).vocab === 'string') config.vocab = resolve(file, '..', config.vocab!);

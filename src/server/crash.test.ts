@@ -39,7 +39,12 @@ function startServer(db: TestDatabase, extraEnv: Record<string, string> = {}): P
   child.stdout!.on('data', (c) => (out += c));
   child.stderr!.on('data', (c) => (out += c));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 15_000);
+    // A server that never says it listens is stopped, or the test run would wait on it forever.
+    const timer = setTimeout(() => {
+      clearInterval(poll);
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start:\n${out}`));
+    }, 15_000);
     child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
     const poll = setInterval(() => {
       const url = /wasim listening on (http:\/\/\S+)/.exec(out)?.[1];

@@ -80,7 +80,7 @@ export class FeedService {
 
   async get(id: number): Promise<FeedRecord> {
     const feed = (await this.list()).find((f) => f.id === id);
-    if (!feed) throw new WasimError('NOT_FOUND', `No feed with id ${id}.`);
+    if (!feed) throw WasimError.of('NOT_FOUND', 'feed', { id });
     return feed;
   }
 
@@ -89,12 +89,12 @@ export class FeedService {
     try {
       parsed = new URL(url.trim());
     } catch {
-      throw new WasimError('VALIDATION', `url must be an http or https URL, got ${JSON.stringify(url)}.`);
+      throw WasimError.of('VALIDATION', 'feedUrl', { value: JSON.stringify(url) });
     }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new WasimError('VALIDATION', 'url must be an http or https URL.');
-    if (!Number.isInteger(intervalMinutes) || intervalMinutes < 1 || intervalMinutes > 24 * 60) throw new WasimError('VALIDATION', 'intervalMinutes must be a whole number from 1 to 1440.');
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw WasimError.of('VALIDATION', 'feedUrlScheme', {});
+    if (!Number.isInteger(intervalMinutes) || intervalMinutes < 1 || intervalMinutes > 24 * 60) throw WasimError.of('VALIDATION', 'feedInterval', {});
     return this.update((feeds) => {
-      if (feeds.some((f) => f.url === parsed.href)) throw new WasimError('CONFLICT', `The feed ${parsed.href} is already in the list.`);
+      if (feeds.some((f) => f.url === parsed.href)) throw WasimError.of('CONFLICT', 'feedListed', { url: parsed.href });
       const at = this.now().toISOString();
       const feed: FeedRecord = {
         id: feeds.reduce((m, f) => Math.max(m, f.id), 0) + 1,
@@ -121,7 +121,7 @@ export class FeedService {
   async setPaused(id: number, paused: boolean): Promise<FeedRecord> {
     return this.update((feeds) => {
       const feed = feeds.find((f) => f.id === id);
-      if (!feed) throw new WasimError('NOT_FOUND', `No feed with id ${id}.`);
+      if (!feed) throw WasimError.of('NOT_FOUND', 'feed', { id });
       feed.paused = paused;
       if (!paused) feed.nextPollAt = this.now().toISOString();
       return feed;
@@ -131,7 +131,7 @@ export class FeedService {
   async remove(id: number): Promise<void> {
     await this.update((feeds) => {
       const i = feeds.findIndex((f) => f.id === id);
-      if (i < 0) throw new WasimError('NOT_FOUND', `No feed with id ${id}.`);
+      if (i < 0) throw WasimError.of('NOT_FOUND', 'feed', { id });
       feeds.splice(i, 1);
     });
   }

@@ -4,7 +4,7 @@
  * code, by Fastify (body parsing, validation, unknown route) or by a plugin (rate limit).
  */
 import type { ErrorObject } from 'ajv';
-import { ERRORS, WasimError, type ErrorCode } from '../core/index.js';
+import { ERRORS, formatMessage, WasimError, type ErrorCode, type Localized } from '../core/index.js';
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string };
@@ -40,26 +40,32 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 export interface MappedError {
   status: number;
   body: ErrorBody;
+  /** The message in Arabic, for the newsroom's pages (the API body stays code and message). */
+  messageAr: string;
   /** An error we did not expect: log it with its stack. */
   unexpected: boolean;
 }
 
 export function mapError(err: unknown, limits: { bodyLimit: number }): MappedError {
-  const make = (code: ErrorCode, message?: string, unexpected = false): MappedError => ({
+  const make = (code: ErrorCode, message?: string | Localized, unexpected = false): MappedError => ({
     status: ERRORS[code].status,
-    body: { error: { code, message: message ?? ERRORS[code].message } },
+    body: { error: { code, message: (typeof message === 'object' ? message.en : message) ?? ERRORS[code].message } },
+    messageAr: typeof message === 'object' ? message.ar : ERRORS[code].ar,
     unexpected,
   });
-  if (err instanceof WasimError) return make(err.code, err.message, err.code === 'INTERNAL');
+  if (err instanceof WasimError) return make(err.code, err.text, err.code === 'INTERNAL');
   const e = (err ?? {}) as { code?: string; statusCode?: number; message?: string; validation?: unknown; validationContext?: string; name?: string };
   if (e.validation) return make('VALIDATION', e.message);
   const known = e.code ? FASTIFY_CODES[e.code] : undefined;
-  if (known === 'INPUT_TOO_LARGE') return make(known, `The request body is larger than the limit of ${limits.bodyLimit} bytes.`);
-  if (known === 'BAD_JSON') return make(known, e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'The body is empty but the content type says JSON.' : `The body is not valid JSON${e.message && !e.message.startsWith('Body is not valid JSON') ? `: ${e.message}` : '.'}`);
+  if (known === 'INPUT_TOO_LARGE') return make(known, formatMessage(known, 'requestBody', { limit: limits.bodyLimit }));
+  if (known === 'BAD_JSON') {
+    if (e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return make(known, formatMessage(known, 'bodyEmpty', {}));
+    return make(known, e.message && !e.message.startsWith('Body is not valid JSON') ? formatMessage(known, 'body', { reason: e.message }) : formatMessage(known, 'bodyPlain', {}));
+  }
   if (known === 'UNSUPPORTED_MEDIA_TYPE') return make(known);
   if (known) return make(known, e.message || undefined);
   // JSON.parse errors surface as SyntaxError with status 400.
-  if (e.name === 'SyntaxError' && e.statusCode === 400) return make('BAD_JSON', `The body is not valid JSON: ${e.message}`);
+  if (e.name === 'SyntaxError' && e.statusCode === 400) return make('BAD_JSON', formatMessage('BAD_JSON', 'body', { reason: e.message ?? '' }));
   if (e.statusCode === 429) return make('RATE_LIMITED', e.message || undefined);
   if (e.statusCode === 413) return make('INPUT_TOO_LARGE');
   if (e.statusCode === 415) return make('UNSUPPORTED_MEDIA_TYPE');

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { DEFAULT_VOCAB_JSONL } from '../node/vocab-file.js';
 import { request } from './testing.js';
+import { EXIT } from '../core/index.js';
 
 const MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
 
@@ -67,19 +68,19 @@ test('a bad configuration stops the start with a clear message, not a stack trac
   const cwd = mkdtempSync(join(tmpdir(), 'wasim-badconf-'));
   try {
     const badPort = spawnSync(process.execPath, [MAIN], { cwd, env: cleanEnv({ PORT: 'eighty' }), encoding: 'utf8' });
-    assert.equal(badPort.status, 1);
+    assert.equal(badPort.status, EXIT.USAGE);
     assert.match(badPort.stderr, /PORT: expected an integer/);
     assert.doesNotMatch(badPort.stderr, /\n\s+at /);
     writeFileSync(join(cwd, 'wasim.config.json'), '{"port": 3000,');
     const badFile = spawnSync(process.execPath, [MAIN], { cwd, env: cleanEnv(), encoding: 'utf8' });
-    assert.equal(badFile.status, 1);
+    assert.equal(badFile.status, EXIT.INPUT, 'a configuration file that is not JSON');
     assert.match(badFile.stderr, /wasim\.config\.json/);
     rmSync(join(cwd, 'wasim.config.json'));
     const badVocab = spawnSync(process.execPath, [MAIN], { cwd, env: cleanEnv({ WASIM_VOCAB: join(cwd, 'missing.txt') }), encoding: 'utf8' });
-    assert.equal(badVocab.status, 1);
+    assert.equal(badVocab.status, EXIT.INPUT);
     assert.match(badVocab.stderr, /missing\.txt: no such file/);
     const badDb = spawnSync(process.execPath, [MAIN], { cwd, env: cleanEnv({ DATABASE_URL: 'mysql://x@y/z' }), encoding: 'utf8' });
-    assert.equal(badDb.status, 1);
+    assert.equal(badDb.status, EXIT.USAGE);
     assert.match(badDb.stderr, /Unsupported DATABASE_URL/);
     const badArg = spawnSync(process.execPath, [MAIN, '--frobnicate'], { cwd, env: cleanEnv(), encoding: 'utf8' });
     assert.equal(badArg.status, 2);

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { isWasimError } from '../core/index.js';
+import { EXIT, exitCodeOf, isWasimError } from '../core/index.js';
 import { describeDatabaseUrl } from '../storage/index.js';
 import { buildApp, type UiPlugin, type WasimApp } from './app.js';
 import { loadConfig } from './config.js';
@@ -32,7 +32,7 @@ async function main(argv: string[]): Promise<void> {
   const unknown = argv.filter((a) => a !== '--new-token');
   if (unknown.length) {
     process.stderr.write(`wasim-server: unknown argument ${unknown[0]}\n${USAGE}\n`);
-    process.exitCode = 2;
+    process.exitCode = EXIT.USAGE;
     return;
   }
   const config = loadConfig();
@@ -41,7 +41,8 @@ async function main(argv: string[]): Promise<void> {
     wasim = await buildApp(config, { ui: await loadUi(), rotateToken: argv.includes('--new-token') });
   } catch (e) {
     process.stderr.write(`wasim-server: cannot start with DATABASE_URL=${describeDatabaseUrl(config.databaseUrl)}: ${(e as Error).message}\n`);
-    process.exitCode = 1;
+    // Our errors carry their class; anything else here is the database not answering.
+    process.exitCode = isWasimError(e) ? e.exitCode : EXIT.REMOTE;
     return;
   }
   const { app, startup } = wasim;
@@ -89,5 +90,5 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((e: unknown) => {
   process.stderr.write(`wasim-server: ${isWasimError(e) ? e.message : (e as Error)?.stack ?? String(e)}\n`);
-  process.exitCode = 1;
+  process.exitCode = exitCodeOf(e);
 });

@@ -3,7 +3,7 @@
  * Routes translate requests into these calls; the newsroom UI (src/ui) calls them directly.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { ERRORS, foldKey, parseVocabulary, WasimError, type ErrorCode, type TagOptions, type TagResult, type TagType, type VocabEntry, type VocabFormat } from '../core/index.js';
+import { DECISION_WORDS, ERRORS, foldKey, parseVocabulary, WasimError, type ErrorCode, type TagOptions, type TagResult, type TagType, type VocabEntry, type VocabFormat } from '../core/index.js';
 import { toOutputLine } from '../node/output.js';
 import { entryId, type ArticleFilter, type ArticleInput, type ImportSummary, type Job, type NewTag, type Repository, type StoredArticle, type StoreResult, type VocabularyRecord } from '../storage/index.js';
 import type { ServerConfig } from './config.js';
@@ -61,7 +61,7 @@ export function parseDate(value: string, field: string, endOfDay = false): strin
   const dateOnly = m !== null && m[4] === undefined;
   const text = dateOnly ? `${value.trim()}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}Z` : m && !m[7] ? `${value.trim()}Z` : value.trim();
   const time = m ? Date.parse(text.replace(' ', 'T')) : NaN;
-  if (Number.isNaN(time)) throw new WasimError('VALIDATION', `${field} must be an ISO 8601 date such as 2024-05-01 or 2024-05-01T09:30:00Z, got ${JSON.stringify(value)}.`);
+  if (Number.isNaN(time)) throw WasimError.of('VALIDATION', 'isoDate', { field, value: JSON.stringify(value) });
   return new Date(time).toISOString();
 }
 
@@ -72,7 +72,7 @@ export function toNewTags(results: readonly TagResult[]): NewTag[] {
 function validateEntry(raw: Record<string, unknown>): VocabEntry {
   const clean = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== null));
   const { entries } = parseVocabulary(JSON.stringify(clean), 'jsonl', 'entry');
-  if (entries.length !== 1) throw new WasimError('BAD_VOCAB_LINE', 'entry: expected one vocabulary entry');
+  if (entries.length !== 1) throw WasimError.of('BAD_VOCAB_LINE', 'notOneEntry', {});
   return entries[0]!;
 }
 
@@ -97,18 +97,18 @@ export class WasimService {
   normaliseArticle(a: ArticleRequest): ArticleInput {
     // JSON.parse has already rounded such a number: storing it would file the article under another id.
     if (typeof a.id === 'number' && !Number.isSafeInteger(a.id)) {
-      throw new WasimError('VALIDATION', `"id" is a number beyond ${Number.MAX_SAFE_INTEGER}, which JSON numbers do not keep exactly; send the id as a string.`);
+      throw WasimError.of('VALIDATION', 'idTooLarge', { max: Number.MAX_SAFE_INTEGER });
     }
     const title = a.title ?? '';
     const body = a.body ?? '';
-    if (typeof title !== 'string' || typeof body !== 'string') throw new WasimError('BAD_ARTICLE', '"title" and "body" must be strings.');
+    if (typeof title !== 'string' || typeof body !== 'string') throw WasimError.of('BAD_ARTICLE', 'fieldsNotStrings', {});
     if (title.length + body.length > this.config.maxArticleChars) {
-      throw new WasimError('INPUT_TOO_LARGE', `The article has ${title.length + body.length} characters; the limit is ${this.config.maxArticleChars}.`);
+      throw WasimError.of('INPUT_TOO_LARGE', 'articleChars', { chars: title.length + body.length, limit: this.config.maxArticleChars });
     }
     if (title.trim() === '' && body.trim() === '') throw new WasimError('EMPTY_INPUT');
     const fromId = a.id === undefined || a.id === null ? undefined : String(a.id);
     if (a.externalId !== undefined && fromId !== undefined && a.externalId !== fromId) {
-      throw new WasimError('VALIDATION', '"id" and "externalId" name the same thing and differ; send one of them.');
+      throw WasimError.of('VALIDATION', 'idAndExternalId', {});
     }
     const input: ArticleInput = { title, body };
     const externalId = a.externalId ?? fromId;
@@ -152,8 +152,8 @@ export class WasimService {
 
   /** Tags and stores articles in one transaction; articles stored before come back unchanged. */
   async store(articles: ArticleRequest[]): Promise<StoreResult[]> {
-    if (articles.length > this.config.maxBatch) throw new WasimError('BATCH_TOO_LARGE', `${articles.length} articles in one request; the limit is ${this.config.maxBatch}.`);
-    if (articles.length === 0) throw new WasimError('VALIDATION', 'The batch is empty.');
+    if (articles.length > this.config.maxBatch) throw WasimError.of('BATCH_TOO_LARGE', 'articles', { count: articles.length, limit: this.config.maxBatch });
+    if (articles.length === 0) throw WasimError.of('VALIDATION', 'emptyBatch', {});
     const inputs = articles.map((a) => this.normaliseArticle(a));
     // A retried request (the CMS did not see our answer) costs a lookup, not a tagging.
     const known: boolean[] = [];
@@ -169,7 +169,7 @@ export class WasimService {
 
   async getArticle(id: number): Promise<StoredArticle> {
     const article = await this.repo.getArticle(id);
-    if (!article) throw new WasimError('NOT_FOUND', `No article with id ${id}.`);
+    if (!article) throw WasimError.of('NOT_FOUND', 'article', { id });
     return article;
   }
 
@@ -178,16 +178,16 @@ export class WasimService {
     const article = await this.getArticle(articleId);
     const onArticle = (ref: string) => article.tags.find((t) => t.id === ref) ?? article.tags.find((t) => foldKey(t.tag) === foldKey(ref));
     const decisions: { action: 'accept' | 'reject' | 'add'; tagId: string; found?: Omit<NewTag, 'tagId' | 'label'> }[] = [];
-    const seen = new Map<string, string>();
-    const note = (tagId: string, action: string) => {
+    const seen = new Map<string, keyof typeof DECISION_WORDS>();
+    const note = (tagId: string, action: keyof typeof DECISION_WORDS) => {
       const prev = seen.get(tagId);
-      if (prev && prev !== action) throw new WasimError('VALIDATION', `Tag "${tagId}" is both ${prev}ed and ${action}ed in one request.`);
+      if (prev && prev !== action) throw WasimError.of('VALIDATION', 'acceptedAndRejected', { tag: tagId, first: DECISION_WORDS[prev].done, second: DECISION_WORDS[action].done });
       seen.set(tagId, action);
     };
     for (const action of ['accept', 'reject'] as const) {
       for (const ref of request[action] ?? []) {
         const tag = onArticle(ref);
-        if (!tag) throw new WasimError('NOT_FOUND', `Article ${articleId} has no tag "${ref}" to ${action}.`);
+        if (!tag) throw WasimError.of('NOT_FOUND', 'articleTag', { article: articleId, ref, action: DECISION_WORDS[action].to });
         note(tag.id, action);
         decisions.push({ action, tagId: tag.id });
       }
@@ -195,7 +195,7 @@ export class WasimService {
     let everything: TagResult[] | undefined;
     for (const ref of request.add ?? []) {
       const entry = onArticle(ref) ?? (await this.repo.resolveVocabulary(ref));
-      if (!entry) throw new WasimError('NOT_FOUND', `No tag "${ref}" in the vocabulary.`);
+      if (!entry) throw WasimError.of('NOT_FOUND', 'tagInVocabulary', { ref });
       note(entry.id, 'add');
       if (!everything) {
         // Where the tagger sees the added tag, even below the cut: the UI highlights it.
@@ -204,7 +204,7 @@ export class WasimService {
       const hit = everything.find((r) => r.id === entry.id);
       decisions.push({ action: 'add', tagId: entry.id, ...(hit ? { found: { score: hit.score, mentions: hit.mentions, ...(hit.evidence ? { evidence: hit.evidence } : {}) } } : {}) });
     }
-    if (decisions.length === 0) throw new WasimError('VALIDATION', 'Nothing to do: give tags to "accept", "reject" or "add".');
+    if (decisions.length === 0) throw WasimError.of('VALIDATION', 'nothingToDo', {});
     const stored = await this.repo.decideTags(articleId, decisions, editor);
     this.onDecisions?.(decisions.length);
     return stored;
@@ -266,7 +266,7 @@ export class WasimService {
 
   async getEntry(id: string): Promise<VocabularyRecord> {
     const entry = await this.repo.getVocabulary(id);
-    if (!entry) throw new WasimError('NOT_FOUND', `No vocabulary entry with id "${id}".`);
+    if (!entry) throw WasimError.of('NOT_FOUND', 'entry', { id });
     return entry;
   }
 
@@ -281,7 +281,7 @@ export class WasimService {
     const current = await this.getEntry(id);
     const merged: Record<string, unknown> = { label: current.label, aliases: current.aliases, nisba: current.nisba, type: current.type, parent: current.parent, ambiguous: current.ambiguous, note: current.note };
     for (const [k, v] of Object.entries(patch)) if (k !== 'id' && v !== undefined) merged[k] = v;
-    if (patch.id !== undefined && patch.id !== id) throw new WasimError('VALIDATION', 'An entry keeps its id; merge it into another entry instead.');
+    if (patch.id !== undefined && patch.id !== id) throw WasimError.of('VALIDATION', 'entryKeepsId', {});
     const entry = validateEntry(merged);
     const record = await this.repo.updateVocabulary(id, { ...entry, id });
     await this.vocabularyChanged(wait);
@@ -289,7 +289,7 @@ export class WasimService {
   }
 
   async deleteEntry(id: string, wait: boolean): Promise<void> {
-    if (!(await this.repo.deleteVocabulary(id))) throw new WasimError('NOT_FOUND', `No vocabulary entry with id "${id}".`);
+    if (!(await this.repo.deleteVocabulary(id))) throw WasimError.of('NOT_FOUND', 'entry', { id });
     await this.vocabularyChanged(wait);
   }
 
@@ -310,7 +310,7 @@ export class WasimService {
 
   /** Starts an import job and answers at once; its summary becomes the job's `result`. */
   async startImport(text: string, format: VocabFormat, mode: 'merge' | 'replace'): Promise<Job> {
-    if (text.trim() === '') throw new WasimError('EMPTY_VOCAB', 'The imported vocabulary is empty.');
+    if (text.trim() === '') throw WasimError.of('EMPTY_VOCAB', 'importEmpty', {});
     const spec: ImportSpec = { format, mode };
     return this.jobs.submit({
       kind: IMPORT_KIND,
@@ -322,7 +322,7 @@ export class WasimService {
   }
 
   private async importAnswer(job: Job, wait: boolean): Promise<ImportAnswer> {
-    if (job.status === 'cancelled') throw new WasimError('CONFLICT', `The import (job ${job.id}) was cancelled.`);
+    if (job.status === 'cancelled') throw WasimError.of('CONFLICT', 'importCancelled', { id: job.id });
     if (job.status !== 'done') {
       const code = job.errorCode && job.errorCode in ERRORS ? (job.errorCode as ErrorCode) : 'INTERNAL';
       throw new WasimError(code, job.error ?? undefined);

@@ -110,7 +110,7 @@ export class SuggestionService {
 
   async get(id: string): Promise<StoredSuggestion> {
     const s = (await this.list()).suggestions.find((x) => x.id === id);
-    if (!s) throw new WasimError('NOT_FOUND', `No suggestion "${id}" (accepted, dismissed, or gone since the last refresh).`);
+    if (!s) throw WasimError.of('NOT_FOUND', 'suggestion', { id });
     return s;
   }
 
@@ -174,7 +174,7 @@ export class SuggestionService {
   /** The vocabulary entry a suggestion becomes: its label, type, the variants its label does not already match, its parent. */
   async entryOf(s: Suggestion, edits: AcceptEdits = {}): Promise<VocabularyInput> {
     const label = (edits.label ?? s.label).trim();
-    if (label === '') throw new WasimError('VALIDATION', 'A tag needs a label.');
+    if (label === '') throw WasimError.of('VALIDATION', 'tagNeedsLabel', {});
     const own = compileVocabulary([{ label, type: 'person' }]);
     const aliases =
       edits.aliases ??

@@ -122,14 +122,14 @@ export class TagPool {
 
   /** Runs a task on a thread; rejects with BUSY, TAG_TIMEOUT, WORKER_FAILED or the tagger's own error. */
   run(task: TagTask, run: TagRunOptions = {}): Promise<TagTaskSuccess> {
-    if (this.closed) return Promise.reject(new WasimError('NOT_READY', 'The service is shutting down; retry on another instance or in a moment.'));
+    if (this.closed) return Promise.reject(WasimError.of('NOT_READY', 'shuttingDown', {}));
     // Tasks beyond one per thread wait (a task past its deadline still holds its thread).
     const waiting = Math.max(0, this.pending - this.options.threads);
     if (!run.background && this.pending >= this.options.threads && waiting >= this.options.maxQueue) {
       this.refused.queueFull++;
       const retryAfter = this.retryAfterSeconds(waiting);
       return Promise.reject(
-        new WasimError('BUSY', `The tagger is at capacity: ${waiting} articles are waiting for ${this.options.threads} tagging threads; retry in ${retryAfter} s.`, { retryAfterSeconds: retryAfter }),
+        WasimError.of('BUSY', 'queue', { waiting, threads: this.options.threads, seconds: retryAfter }, { retryAfterSeconds: retryAfter }),
       );
     }
     const deadlineMs = run.deadlineMs ?? this.options.deadlineMs;
@@ -146,7 +146,7 @@ export class TagPool {
               this.refused.deadline++;
               // Still waiting: withdraw it. Running: let it finish; the result is dropped below.
               if (Atomics.load(started, 0) === 0) abort.abort();
-              reject(new WasimError('TAG_TIMEOUT', `Tagging did not finish within the deadline of ${deadlineMs} ms (the service is overloaded, or the article is very long); retry later.`));
+              reject(WasimError.of('TAG_TIMEOUT', 'deadline', { ms: deadlineMs }));
             }, deadlineMs)
           : undefined;
       job.then(
@@ -158,19 +158,19 @@ export class TagPool {
           this.meanMs = 0.9 * this.meanMs + 0.1 * result.ms;
           if (timedOut) return;
           if (result.ok) resolve(result);
-          else reject(new WasimError(result.code, result.message));
+          else reject(new WasimError(result.code, result.message, undefined, result.messageAr));
         },
         (e: unknown) => {
           this.pending--;
           clearTimeout(timer);
           if (timedOut) return;
           if (this.closed) {
-            reject(new WasimError('NOT_READY', 'The service is shutting down; retry on another instance or in a moment.'));
+            reject(WasimError.of('NOT_READY', 'shuttingDown', {}));
             return;
           }
           this.refused.workerFailed++;
           this.options.log?.error(e, 'a tagging thread stopped while tagging; it is replaced');
-          reject(new WasimError('WORKER_FAILED', `The tagging thread stopped while tagging this article (${(e as Error)?.message ?? e}); it has been replaced. Retry the request.`));
+          reject(WasimError.of('WORKER_FAILED', 'stopped', { reason: String((e as Error)?.message ?? e) }));
         },
       );
     });

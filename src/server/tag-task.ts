@@ -50,7 +50,7 @@ export interface TagTask {
 
 export type TagTaskResult =
   | { ok: true; version: number; results: TagResult[]; line?: string; ms: number }
-  | { ok: false; version: number; code: ErrorCode; message: string; ms: number };
+  | { ok: false; version: number; code: ErrorCode; message: string; messageAr: string; ms: number };
 
 function withoutSentinel(results: TagResult[]): TagResult[] {
   return results.some((r) => r.id === EMPTY_VOCABULARY_ID) ? results.filter((r) => r.id !== EMPTY_VOCABULARY_ID) : results;
@@ -110,8 +110,8 @@ export class VersionedTaggers {
       return { ok: true, version: task.version, results, ms: performance.now() - started };
     } catch (e) {
       // A WasimError's code does not survive the trip back as a thrown error: send it as data.
-      const err = e instanceof WasimError ? e : new WasimError('INTERNAL', (e as Error)?.message || String(e));
-      return { ok: false, version: task.version, code: err.code, message: err.message, ms: performance.now() - started };
+      const err = e instanceof WasimError ? e : WasimError.of('INTERNAL', 'unexpected', { reason: (e as Error)?.message || String(e) });
+      return { ok: false, version: task.version, code: err.code, message: err.message, messageAr: err.messageAr, ms: performance.now() - started };
     }
   }
 }

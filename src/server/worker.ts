@@ -41,7 +41,7 @@ export interface RunningWorker {
 
 export async function startWorker(config: ServerConfig): Promise<RunningWorker> {
   if (!/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
-    throw new WasimError('USAGE', 'wasim worker takes jobs from PostgreSQL: set DATABASE_URL=postgres://…. On SQLite the service runs its jobs itself.');
+    throw WasimError.of('USAGE', 'workerNeedsPostgres', {});
   }
   const repo = openRepository(config.databaseUrl);
   const log = jsonLogger(config.logLevel, { role: 'worker' });

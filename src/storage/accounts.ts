@@ -132,12 +132,12 @@ function tokenFromRow(r: ApiTokensTable): ApiTokenRecord {
 /** A username: letters (any script), digits, dot, dash, underscore, at; 1–64 characters. */
 export function checkUsername(name: string): string {
   const u = name.trim().normalize('NFC');
-  if (!/^[\p{L}\p{N}._@-]{1,64}$/u.test(u)) throw new WasimError('VALIDATION', `Invalid username ${JSON.stringify(name)}: 1–64 letters, digits, ".", "_", "-" or "@".`);
+  if (!/^[\p{L}\p{N}._@-]{1,64}$/u.test(u)) throw WasimError.of('VALIDATION', 'username', { value: JSON.stringify(name) });
   return u;
 }
 
 export function checkRole(role: string): Role {
-  if (!ROLES.includes(role as Role)) throw new WasimError('VALIDATION', `Unknown role ${JSON.stringify(role)}: use admin, editor or viewer.`);
+  if (!ROLES.includes(role as Role)) throw WasimError.of('VALIDATION', 'role', { value: JSON.stringify(role) });
   return role as Role;
 }
 
@@ -158,7 +158,7 @@ export class AccountStore {
       .onConflict((oc) => oc.column('username').doNothing())
       .returningAll()
       .execute();
-    if (!rows[0]) throw new WasimError('CONFLICT', `A user named "${username}" exists already.`);
+    if (!rows[0]) throw WasimError.of('CONFLICT', 'userExists', { username });
     return userFromRow(rows[0]);
   }
 

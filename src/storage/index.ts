@@ -23,10 +23,10 @@ export function openRepository(url: string = DEFAULT_DATABASE_URL, options: Post
   if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, options);
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-    if (!path) throw new WasimError('USAGE', 'DATABASE_URL "sqlite:" needs a file path, e.g. sqlite:./data/wasim.db');
+    if (!path) throw WasimError.of('USAGE', 'sqlitePath', {});
     return openSqlite(path);
   }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) throw new WasimError('USAGE', `Unsupported DATABASE_URL "${describeDatabaseUrl(url)}": use sqlite:PATH or postgres://…`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) throw WasimError.of('USAGE', 'databaseUrl', { url: describeDatabaseUrl(url) });
   return openSqlite(url);
 }
 export { REVIEW_STATES, ReviewStore, type Dashboard, type QueueFilter, type QueueItem, type ReviewState, type RisingTag, type TagCount } from './review.js';

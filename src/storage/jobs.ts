@@ -411,7 +411,7 @@ export class JobStore {
     const cancelled = await this.db.transaction().execute(async (trx) => {
       const job = await this.lockJob(trx, id);
       if (job.status === 'cancelled') return [];
-      if (job.status !== 'queued' && job.status !== 'running') throw new WasimError('CONFLICT', `Job ${id} is ${job.status}; only a queued or running job can be cancelled.`);
+      if (job.status !== 'queued' && job.status !== 'running') throw WasimError.of('CONFLICT', 'jobNotCancellable', { id, status: job.status });
       const at = now();
       const open = await trx.selectFrom('job_chunks').selectAll().where('job_id', '=', id).where('status', 'in', ['queued', 'running']).execute();
       await trx.updateTable('job_chunks').set({ status: 'cancelled', updated_at: at }).where('job_id', '=', id).where('status', 'in', ['queued', 'running']).execute();
@@ -425,7 +425,7 @@ export class JobStore {
   async retry(id: number): Promise<{ job: Job; queued: JobChunk[] }> {
     await this.db.transaction().execute(async (trx) => {
       const job = await this.lockJob(trx, id);
-      if (job.status !== 'failed' && job.status !== 'cancelled') throw new WasimError('CONFLICT', `Job ${id} is ${job.status}; only a failed or cancelled job can be retried.`);
+      if (job.status !== 'failed' && job.status !== 'cancelled') throw WasimError.of('CONFLICT', 'jobNotRetryable', { id, status: job.status });
       const at = now();
       await trx
         .updateTable('job_chunks')
@@ -443,7 +443,7 @@ export class JobStore {
     let q = trx.selectFrom('jobs').select('status').where('id', '=', id);
     if (this.kind === 'postgres') q = q.forUpdate();
     const job = await q.executeTakeFirst();
-    if (!job) throw new WasimError('NOT_FOUND', `No job with id ${id}.`);
+    if (!job) throw WasimError.of('NOT_FOUND', 'job', { id });
     return job;
   }
 

@@ -5,7 +5,7 @@
  * row runs in one transaction.
  */
 import { Migrator, sql, type Kysely, type Transaction } from 'kysely';
-import { foldKey, WasimError, type Evidence, type Mention, type TagType, type VocabEntry } from '../core/index.js';
+import { DECISION_WORDS, foldKey, WasimError, type Evidence, type Mention, type TagType, type VocabEntry } from '../core/index.js';
 import { AccountStore } from './accounts.js';
 import { ReviewStore } from './review.js';
 import { AdaptationStore } from './adaptation.js';
@@ -354,7 +354,7 @@ export class KyselyRepository implements Repository {
         if (!inserted) {
           // Another writer stored the same external id or URL between our lookup and insert.
           const id = await this.findArticleId(trx, input);
-          if (id === undefined) throw new WasimError('CONFLICT', 'The article conflicts with a stored one.');
+          if (id === undefined) throw WasimError.of('CONFLICT', 'articleConflict', {});
           results.push({ article: (await this.loadArticle(trx, id))!, created: false });
           continue;
         }
@@ -531,7 +531,7 @@ export class KyselyRepository implements Repository {
   async decideTags(articleId: number, decisions: DecisionInput[], editor: string): Promise<StoredArticle> {
     return this.db.transaction().execute(async (trx) => {
       const article = await trx.selectFrom('articles').select('id').where('id', '=', articleId).executeTakeFirst();
-      if (!article) throw new WasimError('NOT_FOUND', `No article with id ${articleId}.`);
+      if (!article) throw WasimError.of('NOT_FOUND', 'article', { id: articleId });
       const at = now();
       for (const d of decisions) {
         const row = await trx.selectFrom('article_tags').select(['status']).where('article_id', '=', articleId).where('tag_id', '=', d.tagId).executeTakeFirst();
@@ -542,7 +542,7 @@ export class KyselyRepository implements Repository {
             await trx.updateTable('article_tags').set({ status: to, updated_at: at }).where('article_id', '=', articleId).where('tag_id', '=', d.tagId).execute();
           } else {
             const entry = await trx.selectFrom('vocabulary').select(['label', 'type']).where('id', '=', d.tagId).executeTakeFirst();
-            if (!entry) throw new WasimError('NOT_FOUND', `No tag with id "${d.tagId}" in the vocabulary.`);
+            if (!entry) throw WasimError.of('NOT_FOUND', 'tagInVocabularyById', { id: d.tagId });
             to = 'added';
             const found = d.found ?? { score: null, mentions: [] };
             await trx
@@ -551,7 +551,7 @@ export class KyselyRepository implements Repository {
               .execute();
           }
         } else {
-          if (!row) throw new WasimError('NOT_FOUND', `Article ${articleId} has no tag "${d.tagId}" to ${d.action}.`);
+          if (!row) throw WasimError.of('NOT_FOUND', 'articleTag', { article: articleId, ref: d.tagId, action: DECISION_WORDS[d.action].to });
           to = d.action === 'accept' ? 'accepted' : 'rejected';
           await trx.updateTable('article_tags').set({ status: to, updated_at: at }).where('article_id', '=', articleId).where('tag_id', '=', d.tagId).execute();
         }
@@ -700,7 +700,7 @@ export class KyselyRepository implements Repository {
   async addVocabulary(entry: KeyedEntry): Promise<VocabularyRecord> {
     return this.db.transaction().execute(async (trx) => {
       const inserted = await trx.insertInto('vocabulary').values(vocabRow(entry, now())).onConflict((oc) => oc.column('id').doNothing()).returning('id').execute();
-      if (inserted.length === 0) throw new WasimError('CONFLICT', `A vocabulary entry with id "${entry.id}" exists already.`);
+      if (inserted.length === 0) throw WasimError.of('CONFLICT', 'entryExists', { id: entry.id });
       await this.bumpVocabularyVersion(trx);
       return (await this.vocabularyIn(trx, entry.id))!;
     });
@@ -709,7 +709,7 @@ export class KyselyRepository implements Repository {
   async updateVocabulary(id: string, entry: KeyedEntry): Promise<VocabularyRecord> {
     return this.db.transaction().execute(async (trx) => {
       const old = await this.vocabularyIn(trx, id);
-      if (!old) throw new WasimError('NOT_FOUND', `No vocabulary entry with id "${id}".`);
+      if (!old) throw WasimError.of('NOT_FOUND', 'entry', { id });
       const row = vocabRow({ ...entry, id }, now());
       await trx.updateTable('vocabulary').set(row).where('id', '=', id).execute();
       if (old.label !== entry.label || old.type !== entry.type) {
@@ -730,12 +730,12 @@ export class KyselyRepository implements Repository {
   }
 
   async mergeVocabulary(fromId: string, intoId: string): Promise<VocabularyRecord> {
-    if (fromId === intoId) throw new WasimError('CONFLICT', 'A tag cannot be merged into itself.');
+    if (fromId === intoId) throw WasimError.of('CONFLICT', 'mergeIntoItself', {});
     return this.db.transaction().execute(async (trx) => {
       const from = await this.vocabularyIn(trx, fromId);
       const into = await this.vocabularyIn(trx, intoId);
-      if (!from) throw new WasimError('NOT_FOUND', `No vocabulary entry with id "${fromId}".`);
-      if (!into) throw new WasimError('NOT_FOUND', `No vocabulary entry with id "${intoId}".`);
+      if (!from) throw WasimError.of('NOT_FOUND', 'entry', { id: fromId });
+      if (!into) throw WasimError.of('NOT_FOUND', 'entry', { id: intoId });
       const at = now();
       const merged: KeyedEntry = {
         ...recordToEntry(into),

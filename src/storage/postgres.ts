@@ -26,7 +26,7 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Kysely
   // kysely would take another schema's migration table for ours if it went by name alone.
   const schema = parsed.searchParams.get('schema') ?? 'public';
   parsed.searchParams.delete('schema');
-  if (!SCHEMA_NAME.test(schema)) throw new WasimError('USAGE', `Invalid PostgreSQL schema name "${schema}" in DATABASE_URL.`);
+  if (!SCHEMA_NAME.test(schema)) throw WasimError.of('USAGE', 'schemaName', { schema });
   const pool = new pg.Pool({
     connectionString: parsed.toString(),
     max: options.poolSize ?? 10,

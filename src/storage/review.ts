@@ -209,7 +209,7 @@ export class ReviewStore {
     return this.db.transaction().execute(async (trx) => {
       const last = await trx.selectFrom('tag_decisions').selectAll().where('article_id', '=', articleId).where('tag_id', '=', tagId).orderBy('id', 'desc').limit(1).executeTakeFirst();
       const row = await trx.selectFrom('article_tags').select('status').where('article_id', '=', articleId).where('tag_id', '=', tagId).executeTakeFirst();
-      if (!last || !row || row.status !== last.to_status) throw new WasimError('CONFLICT', `Nothing to undo for tag "${tagId}" on article ${articleId}.`);
+      if (!last || !row || row.status !== last.to_status) throw WasimError.of('CONFLICT', 'nothingToUndo', { tag: tagId, article: articleId });
       const at = now();
       const back = last.from_status;
       if (back === null) await trx.deleteFrom('article_tags').where('article_id', '=', articleId).where('tag_id', '=', tagId).execute();

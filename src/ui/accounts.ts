@@ -101,7 +101,7 @@ ${created ? html`<section class="card new-token" aria-labelledby="new-token-titl
 export async function accountRoutes(ui: FastifyInstance, ctx: AppContext, h: RouteHelpers): Promise<void> {
   const signedIn = (req: FastifyRequest): Session => {
     const session = readSession(req);
-    if (!session) throw new WasimError('UNAUTHORIZED', 'Log in to see your account.');
+    if (!session) throw WasimError.of('UNAUTHORIZED', 'logInForAccount', {});
     return session;
   };
   const posted = (req: FastifyRequest): Session => {
@@ -129,7 +129,7 @@ export async function accountRoutes(ui: FastifyInstance, ctx: AppContext, h: Rou
   ui.post<{ Params: { id: string } }>('/account/tokens/:id/revoke', { schema: { hide: true } }, async (req, reply) => {
     const session = posted(req);
     const id = /^\d{1,12}$/.test(req.params.id) ? Number(req.params.id) : NaN;
-    if (!Number.isSafeInteger(id) || !(await ctx.repo.accounts.revokeToken(session.user.id, id))) throw new WasimError('NOT_FOUND', `You have no live token ${req.params.id}.`);
+    if (!Number.isSafeInteger(id) || !(await ctx.repo.accounts.revokeToken(session.user.id, id))) throw WasimError.of('NOT_FOUND', 'token', { id: req.params.id });
     return h.seeOther(reply, '/ui/account?msg=revoked');
   });
 }

@@ -4,7 +4,7 @@
  * repository by id, so an archive of any size streams in bounded memory.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { WasimError } from '../core/index.js';
+import { choices, WasimError } from '../core/index.js';
 import type { AppContext } from '../server/context.js';
 import type { ArticleFilter, ArticleSummary } from '../storage/index.js';
 import type { Session } from './session.js';
@@ -28,7 +28,7 @@ export async function exportRoutes(ui: FastifyInstance, ctx: AppContext, h: { re
     h.reader(req);
     const q = (req.query ?? {}) as Record<string, unknown>;
     const format = q.format;
-    if (format !== 'csv' && format !== 'jsonl') throw new WasimError('VALIDATION', 'Export as csv or jsonl.');
+    if (format !== 'csv' && format !== 'jsonl') throw WasimError.of('VALIDATION', 'exportAs', { choices: choices(['csv', 'jsonl']) });
     const filter: ArticleFilter = {};
     if (typeof q.q === 'string' && q.q.trim()) filter.q = q.q.trim().slice(0, 500);
     if (typeof q.tag === 'string' && q.tag.trim()) {

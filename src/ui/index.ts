@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { arabicMessage, WasimError, type TagResult, type TagType, type VocabFormat } from '../core/index.js';
+import { choices, formatMessage, WasimError, type TagResult, type TagType, type VocabFormat } from '../core/index.js';
 import type { UiPlugin } from '../server/app.js';
 import type { AppContext } from '../server/context.js';
 import { mapError } from '../server/http-errors.js';
@@ -101,7 +101,7 @@ function flashOf(req: FastifyRequest): Flash | undefined {
 
 function articleId(raw: string): number {
   const id = /^\d{1,12}$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(id) || id < 1) throw new WasimError('NOT_FOUND', `No article with id ${JSON.stringify(raw)}.`);
+  if (!Number.isSafeInteger(id) || id < 1) throw WasimError.of('NOT_FOUND', 'article', { id: JSON.stringify(raw) });
   return id;
 }
 
@@ -116,7 +116,7 @@ function seeOther(reply: FastifyReply, location: string): FastifyReply {
 /** A form's fields as the service's vocabulary input. */
 function entryInput(body: Body): VocabularyInput {
   const type = field(body, 'type')?.trim();
-  if (type && !TYPES.includes(type as TagType)) throw new WasimError('VALIDATION', `Unknown type "${type}".`);
+  if (type && !TYPES.includes(type as TagType)) throw WasimError.of('VALIDATION', 'unknownType', { type });
   return {
     label: (field(body, 'label') ?? '').trim(),
     aliases: listField(body, 'aliases'),
@@ -140,7 +140,7 @@ export const uiPlugin: UiPlugin = async (app: FastifyInstance, { context: ctx }:
   /** Reading pages follow the service's read policy: with readTokenRequired, log in first. */
   const reader = (req: FastifyRequest): Session | undefined => {
     const session = readSession(req, ctx);
-    if (ctx.config.readTokenRequired && !session) throw new WasimError('UNAUTHORIZED', 'This service requires the token to read: log in first.');
+    if (ctx.config.readTokenRequired && !session) throw WasimError.of('UNAUTHORIZED', 'logInToRead', {});
     return session;
   };
 
@@ -148,9 +148,9 @@ export const uiPlugin: UiPlugin = async (app: FastifyInstance, { context: ctx }:
   const editor = (req: FastifyRequest): Session => {
     checkSameOrigin(req);
     const session = readSession(req, ctx);
-    if (!session) throw new WasimError('UNAUTHORIZED', 'Log in to edit.');
+    if (!session) throw WasimError.of('UNAUTHORIZED', 'logInToEdit', {});
     checkCsrf(req, session);
-    if (session.role === 'viewer') throw new WasimError('NOT_ALLOWED', 'A viewer may read but not edit.');
+    if (session.role === 'viewer') throw WasimError.of('NOT_ALLOWED', 'viewer', {});
     return session;
   };
 
@@ -168,7 +168,7 @@ export const uiPlugin: UiPlugin = async (app: FastifyInstance, { context: ctx }:
     if (req.url.startsWith('/ui/api/')) return reply.code(mapped.status).type('application/json; charset=utf-8').send(mapped.body);
     // A reader who must log in is sent to the login page and back.
     if (mapped.status === 401 && req.method === 'GET' && !readSession(req, ctx)) return reply.redirect(`/ui/login?next=${encodeURIComponent(req.url)}`);
-    return sendHtml(reply, renderError(viewOf(req), { status: mapped.status, code: mapped.body.error.code, message: mapped.body.error.message }), mapped.status);
+    return sendHtml(reply, renderError(viewOf(req), { status: mapped.status, code: mapped.body.error.code, message: mapped.body.error.message, messageAr: mapped.messageAr }), mapped.status);
   });
 
   // ---- the articles (front page)
@@ -203,8 +203,10 @@ interface Helpers {
 async function uiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, editor }: Helpers): Promise<void> {
   ui.setNotFoundHandler((req, reply) => {
     const view = viewOf(req);
-    if (req.url.startsWith('/ui/api/')) return reply.code(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: `No route ${req.method} ${req.url.split('?')[0]}.` } });
-    return sendHtml(reply, renderError(view, { status: 404, code: 'ROUTE_NOT_FOUND', message: `No page ${req.url.split('?')[0]}.` }), 404);
+    const path = req.url.split('?')[0]!;
+    if (req.url.startsWith('/ui/api/')) return reply.code(404).send({ error: { code: 'ROUTE_NOT_FOUND', message: formatMessage('ROUTE_NOT_FOUND', 'route', { method: req.method, path }).en } });
+    const page = formatMessage('ROUTE_NOT_FOUND', 'page', { path });
+    return sendHtml(reply, renderError(view, { status: 404, code: 'ROUTE_NOT_FOUND', message: page.en, messageAr: page.ar }), 404);
   });
 
   ui.get('', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/'));
@@ -218,13 +220,13 @@ async function uiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, 
   ui.get('/assets/icon.svg', { schema: { hide: true } }, async (_req, reply) => reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(ICON_SVG));
   ui.get<{ Params: { file: string } }>('/assets/fonts/:file', { schema: { hide: true } }, async (req, reply) => {
     const name = req.params.file;
-    if (!FONT_NAME.test(name)) throw new WasimError('NOT_FOUND', `No font ${name}.`);
+    if (!FONT_NAME.test(name)) throw WasimError.of('NOT_FOUND', 'font', { name });
     let data = fontCache.get(name);
     if (!data) {
       try {
         data = readFileSync(join(FONT_DIR, name));
       } catch {
-        throw new WasimError('NOT_FOUND', `No font ${name}.`);
+        throw WasimError.of('NOT_FOUND', 'font', { name });
       }
       fontCache.set(name, data);
     }
@@ -275,7 +277,7 @@ async function uiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, 
       if (open.length) await ctx.service.decide(id, { accept: open }, session.editor);
       return seeOther(reply, `/ui/articles/${id}?msg=accepted#tags`);
     }
-    if (!tag || (action !== 'accept' && action !== 'reject')) throw new WasimError('VALIDATION', 'Say which tag to accept or reject.');
+    if (!tag || (action !== 'accept' && action !== 'reject')) throw WasimError.of('VALIDATION', 'sayAcceptOrReject', {});
     await ctx.service.decide(id, action === 'accept' ? { accept: [tag] } : { reject: [tag] }, session.editor);
     return seeOther(reply, `/ui/articles/${id}?msg=${action === 'accept' ? 'accepted' : 'rejected'}#tags`);
   });
@@ -291,7 +293,7 @@ async function uiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, 
   ui.post<{ Params: { id: string } }>('/articles/:id/delete', { schema: { hide: true } }, async (req, reply) => {
     editor(req);
     const id = articleId(req.params.id);
-    if (!(await ctx.repo.deleteArticle(id))) throw new WasimError('NOT_FOUND', `No article with id ${id}.`);
+    if (!(await ctx.repo.deleteArticle(id))) throw WasimError.of('NOT_FOUND', 'article', { id });
     return seeOther(reply, '/?msg=deleted');
   });
 
@@ -324,7 +326,7 @@ async function uiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, 
       results = (await ctx.service.tag({ title: input.title, body: input.body }, cut)).tags as unknown as TagResult[];
     } catch (e) {
       if (!(e instanceof WasimError)) throw e;
-      const text = e.code === 'EMPTY_INPUT' ? 'الصق عنوانًا أو نصًا أولًا.' : e.code === 'INPUT_TOO_LARGE' ? 'النص أطول من الحد المسموح.' : (arabicMessage(e.code) ?? e.message);
+      const text = e.code === 'EMPTY_INPUT' ? 'الصق عنوانًا أو نصًا أولًا.' : e.code === 'INPUT_TOO_LARGE' ? 'النص أطول من الحد المسموح.' : e.messageAr;
       return sendHtml(reply, renderTagText(viewOf(req, session), { input, flash: { kind: 'error', text } }), e.status);
     }
     return sendHtml(reply, renderTagText(viewOf(req, session), { input, results }));
@@ -334,7 +336,7 @@ async function uiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, 
   ui.get<{ Params: { id: string } }>('/tags/:id', { schema: { hide: true } }, async (req, reply) => {
     reader(req);
     const tag = await ctx.repo.getTag(req.params.id);
-    if (!tag) throw new WasimError('NOT_FOUND', `No tag with id "${req.params.id}".`);
+    if (!tag) throw WasimError.of('NOT_FOUND', 'tag', { id: req.params.id });
     const ancestors: VocabularyRecord[] = [];
     const seen = new Set([tag.id]);
     for (let parent = tag.parent; parent && ancestors.length < 8; ) {
@@ -398,7 +400,7 @@ async function uiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, 
   ui.get('/vocabulary/export', { schema: { hide: true } }, async (req, reply) => {
     reader(req);
     const format = queryOf(req).format;
-    if (format !== 'txt' && format !== 'csv' && format !== 'jsonl') throw new WasimError('BAD_VOCAB_FORMAT', 'Export as txt, csv or jsonl.');
+    if (format !== 'txt' && format !== 'csv' && format !== 'jsonl') throw WasimError.of('BAD_VOCAB_FORMAT', 'exportAs', { choices: choices(['txt', 'csv', 'jsonl']) });
     const type = { txt: 'text/plain', csv: 'text/csv', jsonl: 'application/x-ndjson' }[format];
     return reply.type(`${type}; charset=utf-8`).header('content-disposition', `attachment; filename="wasim-vocabulary.${format}"`).send(await ctx.service.exportText(format));
   });
@@ -434,7 +436,7 @@ async function uiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, 
 
   ui.get<{ Params: { id: string } }>('/vocabulary/entries/:id', { schema: { hide: true } }, async (req, reply) => {
     const session = reader(req);
-    if (!session) throw new WasimError('UNAUTHORIZED', 'Log in with the write token to edit the vocabulary.');
+    if (!session) throw WasimError.of('UNAUTHORIZED', 'logInForVocabulary', {});
     const entry = await ctx.service.getEntry(req.params.id);
     const count = await ctx.repo.countArticles({ tags: [entry.id] });
     return sendHtml(reply, renderEntry(viewOf(req, session), { entry, count, flash: flashOf(req) }));
@@ -460,10 +462,10 @@ async function uiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, 
     editor(req);
     const body = req.body as Body;
     const into = field(body, 'into')?.trim();
-    if (!from || !into) throw new WasimError('VALIDATION', 'Say which entry to merge into which.');
+    if (!from || !into) throw WasimError.of('VALIDATION', 'sayMerge', {});
     const [a, b] = await Promise.all([ctx.repo.resolveVocabulary(from), ctx.repo.resolveVocabulary(into)]);
-    if (!a) throw new WasimError('NOT_FOUND', `No vocabulary entry "${from}".`);
-    if (!b) throw new WasimError('NOT_FOUND', `No vocabulary entry "${into}".`);
+    if (!a) throw WasimError.of('NOT_FOUND', 'entryRef', { ref: from });
+    if (!b) throw WasimError.of('NOT_FOUND', 'entryRef', { ref: into });
     const merged = await ctx.service.mergeEntries(a.id, b.id, false);
     return seeOther(reply, `${entryHref(merged.id)}?msg=merged`);
   };
@@ -474,7 +476,7 @@ async function uiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, 
     editor(req);
     const body = req.body as Body;
     const format = field(body, 'format') as VocabFormat | undefined;
-    if (!format || !['txt', 'csv', 'json', 'jsonl'].includes(format)) throw new WasimError('BAD_VOCAB_FORMAT', 'Choose txt, csv, json or jsonl.');
+    if (!format || !['txt', 'csv', 'json', 'jsonl'].includes(format)) throw WasimError.of('BAD_VOCAB_FORMAT', 'importAs', { choices: choices(['txt', 'csv', 'json', 'jsonl']) });
     const mode = field(body, 'mode') === 'replace' ? 'replace' : 'merge';
     const summary = await ctx.service.importText(field(body, 'text') ?? '', format, mode, false);
     return seeOther(reply, `/ui/vocabulary?msg=imported&added=${summary.added}&updated=${summary.updated}&removed=${summary.removed}`);

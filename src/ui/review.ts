@@ -36,7 +36,7 @@ function isoDay(raw: unknown, end: boolean): string | undefined {
 
 function articleIdOf(raw: string): number {
   const id = /^\d{1,12}$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(id) || id < 1) throw new WasimError('NOT_FOUND', `No article with id ${JSON.stringify(raw)}.`);
+  if (!Number.isSafeInteger(id) || id < 1) throw WasimError.of('NOT_FOUND', 'article', { id: JSON.stringify(raw) });
   return id;
 }
 
@@ -95,14 +95,14 @@ const TYPE_NAMES = ['place', 'person', 'organisation', 'topic', 'event'];
 async function createEntry(ctx: AppContext, body: Record<string, unknown>) {
   const text = (k: string) => (typeof body[k] === 'string' ? (body[k] as string).trim() : '');
   const label = text('label').slice(0, 200);
-  if (!label) throw new WasimError('VALIDATION', 'The new tag needs a label.');
+  if (!label) throw WasimError.of('VALIDATION', 'newTagNeedsLabel', {});
   const type = text('type');
-  if (type && !TYPE_NAMES.includes(type)) throw new WasimError('VALIDATION', `Unknown type "${type}".`);
+  if (type && !TYPE_NAMES.includes(type)) throw WasimError.of('VALIDATION', 'unknownType', { type });
   const parentRef = text('parent');
   let parent: string | null = null;
   if (parentRef) {
     const found = await ctx.repo.resolveVocabulary(parentRef);
-    if (!found) throw new WasimError('NOT_FOUND', `No vocabulary entry "${parentRef}" to be the parent.`);
+    if (!found) throw WasimError.of('NOT_FOUND', 'parentEntry', { ref: parentRef });
     parent = found.id;
   }
   const known = await ctx.repo.resolveVocabulary(label);
@@ -137,10 +137,10 @@ export async function reviewRoutes(ui: FastifyInstance, ctx: AppContext, h: Revi
     const ids = [...new Set(rawIds.filter((v): v is string => typeof v === 'string' && /^\d{1,12}$/.test(v)).map(Number))].slice(0, 500);
     const action = body.action === 'reject' ? 'reject' : 'accept';
     const ref = typeof body.tag === 'string' ? body.tag.trim().slice(0, 500) : '';
-    if (!ref) throw new WasimError('VALIDATION', 'Say which tag.');
-    if (!ids.length) throw new WasimError('VALIDATION', 'Choose at least one article.');
+    if (!ref) throw WasimError.of('VALIDATION', 'sayWhichTag', {});
+    if (!ids.length) throw WasimError.of('VALIDATION', 'chooseArticle', {});
     const entry = await ctx.repo.resolveVocabulary(ref);
-    if (!entry) throw new WasimError('NOT_FOUND', `No tag "${ref}" in the vocabulary.`);
+    if (!entry) throw WasimError.of('NOT_FOUND', 'tagInVocabulary', { ref });
     let n = 0;
     for (const id of ids) {
       const article = await ctx.repo.getArticle(id);
@@ -178,7 +178,7 @@ export async function reviewRoutes(ui: FastifyInstance, ctx: AppContext, h: Revi
     switch (body.action) {
       case 'accept':
       case 'reject':
-        if (!tag) throw new WasimError('VALIDATION', 'Say which tag.');
+        if (!tag) throw WasimError.of('VALIDATION', 'sayWhichTag', {});
         await ctx.service.decide(id, body.action === 'accept' ? { accept: [tag] } : { reject: [tag] }, session.editor);
         changed = [tag];
         break;
@@ -189,7 +189,7 @@ export async function reviewRoutes(ui: FastifyInstance, ctx: AppContext, h: Revi
         break;
       }
       case 'undo':
-        if (!tag) throw new WasimError('VALIDATION', 'Say which tag.');
+        if (!tag) throw WasimError.of('VALIDATION', 'sayWhichTag', {});
         await ctx.service.getArticle(id);
         await ctx.repo.review.undo(id, tag, session.editor);
         ctx.adaptation?.noteDecisions(1);
@@ -197,7 +197,7 @@ export async function reviewRoutes(ui: FastifyInstance, ctx: AppContext, h: Revi
         break;
       case 'add': {
         const add = typeof body.add === 'string' ? body.add.trim().slice(0, 500) : '';
-        if (!add) throw new WasimError('VALIDATION', 'Say which tag to add.');
+        if (!add) throw WasimError.of('VALIDATION', 'sayWhichTagToAdd', {});
         const before = new Set((await ctx.service.getArticle(id)).tags.filter((t) => t.status !== 'rejected').map((t) => t.id));
         const after = await ctx.service.decide(id, { add: [add] }, session.editor);
         changed = after.tags.filter((t) => t.status !== 'rejected' && !before.has(t.id)).map((t) => t.id);
@@ -210,7 +210,7 @@ export async function reviewRoutes(ui: FastifyInstance, ctx: AppContext, h: Revi
         break;
       }
       default:
-        throw new WasimError('VALIDATION', 'action must be accept, reject, accept-all, undo, add or create.');
+        throw WasimError.of('VALIDATION', 'reviewAction', {});
     }
     const article = await ctx.service.getArticle(id);
     const view = h.viewOf(req, session);

@@ -87,7 +87,7 @@ export function checkSameOrigin(req: FastifyRequest): void {
   const origin = req.headers.origin ?? (typeof req.headers.referer === 'string' ? safeOrigin(req.headers.referer) : undefined);
   if (origin === undefined) return;
   const own = `${req.protocol}://${req.host}`;
-  if (origin !== own) throw new WasimError('FORBIDDEN', `Cross-origin form post refused: ${origin} is not ${own}.`);
+  if (origin !== own) throw WasimError.of('FORBIDDEN', 'crossOrigin', { origin, own });
 }
 
 function safeOrigin(url: string): string | undefined {
@@ -104,7 +104,7 @@ export function checkCsrf(req: FastifyRequest, session: Session): void {
   const fromBody = body && typeof body === 'object' && typeof body[CSRF_FIELD] === 'string' ? (body[CSRF_FIELD] as string) : undefined;
   const fromHeader = typeof req.headers[CSRF_HEADER] === 'string' ? (req.headers[CSRF_HEADER] as string) : undefined;
   const presented = fromBody ?? fromHeader;
-  if (!presented || !sameText(presented, session.csrf)) throw new WasimError('FORBIDDEN', 'The form has expired or did not come from this site: reload the page and try again.');
+  if (!presented || !sameText(presented, session.csrf)) throw WasimError.of('FORBIDDEN', 'staleForm', {});
 }
 
 /** Where to go after logging in: a path of this site only, never another host. */

@@ -55,7 +55,7 @@ interface ConsumePlan {
 
 function parseBatch(value: string): number {
   const batch = parseIntOption('--batch', value, 1)!;
-  if (batch > 10_000) throw usageError(`--batch must be at most 10000, got "${value}"`);
+  if (batch > 10_000) throw usageError('atMost', { option: '--batch', max: 10000, value });
   return batch;
 }
 
@@ -63,19 +63,19 @@ function parseBatch(value: string): number {
 export function planConsume(opts: ConsumeCliOptions): ConsumePlan {
   const servers = parseServers(opts.nats);
   const subject = opts.subject;
-  if (subject === undefined) throw usageError('--subject SUBJECT is required: where the articles are published');
-  if (!isValidSubject(subject, true)) throw usageError(`--subject: "${subject}" is not a NATS subject`);
+  if (subject === undefined) throw usageError('subjectRequired', {});
+  if (!isValidSubject(subject, true)) throw usageError('notSubject', { option: '--subject', subject });
   const publish = opts.publish;
-  if (publish === undefined) throw usageError('--publish SUBJECT is required: where the results go');
-  if (opts.deadLetter === undefined && !isValidSubject(subject, false)) throw usageError(`--subject ${subject} has wildcards: name the dead-letter subject with --dead-letter`);
+  if (publish === undefined) throw usageError('publishRequired', {});
+  if (opts.deadLetter === undefined && !isValidSubject(subject, false)) throw usageError('wildcardNeedsDeadLetter', { subject });
   const deadLetter = opts.deadLetter ?? `${subject}.dead`;
   for (const [flag, s] of [['--publish', publish], ['--dead-letter', deadLetter]] as const) {
-    if (!isValidSubject(s, false)) throw usageError(`${flag}: "${s}" is not a NATS subject without wildcards`);
-    if (subjectMatches(subject, s)) throw usageError(`${flag} ${s} is inside --subject ${subject}: the consumer would read its own output`);
+    if (!isValidSubject(s, false)) throw usageError('notPlainSubject', { option: flag, subject: s });
+    if (subjectMatches(subject, s)) throw usageError('readsOwnOutput', { option: flag, subject: s, input: subject });
   }
-  if (publish === deadLetter) throw usageError('--publish and --dead-letter must differ');
-  if (!NAME.test(opts.stream)) throw usageError(`--stream: "${opts.stream}" is not a stream name (letters, digits, _ and -)`);
-  if (!NAME.test(opts.durable)) throw usageError(`--durable: "${opts.durable}" is not a consumer name (letters, digits, _ and -)`);
+  if (publish === deadLetter) throw usageError('mustDiffer', { option: '--publish', other: '--dead-letter' });
+  if (!NAME.test(opts.stream)) throw usageError('notName', { option: '--stream', value: opts.stream, what: { en: 'stream', ar: 'تدفق' } });
+  if (!NAME.test(opts.durable)) throw usageError('notName', { option: '--durable', value: opts.durable, what: { en: 'consumer', ar: 'مستهلك' } });
   return {
     servers,
     subject,

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { DISCOVER_DEFAULTS, type Suggestion } from '../../core/index.js';
 import { discoverFile } from '../../node/discover.js';
 import { loadVocabulary } from '../../node/vocab-file.js';
-import { EXIT_INPUT_FAILED, EXIT_OK, parseIntOption, parseVocabFormat, reportError, usageError } from '../common.js';
+import { EXIT_OK, EXIT_PARTIAL, parseChoice, parseIntOption, parseVocabFormat, reportError, usageError } from '../common.js';
 
 interface DiscoverCliOptions {
   input?: string;
@@ -47,10 +47,9 @@ export function suggestionText(s: Suggestion): string {
 }
 
 export async function runDiscover(opts: DiscoverCliOptions): Promise<number> {
-  const format = opts.format ?? 'text';
-  if (!['text', 'json'].includes(format)) throw usageError(`--format must be text or json, got "${format}"`);
-  if (opts.input === undefined) throw usageError('--input IN.jsonl is required (an archive: one {"id","title","body","date"?} a line)');
-  if (opts.input === '-') throw usageError('--input needs a file: discovery reads the archive twice');
+  const format = parseChoice('--format', opts.format ?? 'text', ['text', 'json']);
+  if (opts.input === undefined) throw usageError('discoverInput', {});
+  if (opts.input === '-') throw usageError('discoverInputFile', {});
   const top = parseIntOption('--top', opts.top, 1) ?? DISCOVER_DEFAULTS.top;
   const minArticles = parseIntOption('--min-articles', opts.minArticles, 1) ?? DISCOVER_DEFAULTS.minArticles;
   const { compiled } = loadVocabulary({ path: opts.vocab, format: parseVocabFormat(opts.vocabFormat), hints: true });
@@ -62,7 +61,7 @@ export async function runDiscover(opts: DiscoverCliOptions): Promise<number> {
   }
   if (stats.skipped > 0) {
     process.stderr.write(`wasim discover: ${stats.skipped} of ${stats.lines} line(s) skipped (${stats.problems.join('; ')})\n`);
-    return EXIT_INPUT_FAILED;
+    return EXIT_PARTIAL;
   }
   return EXIT_OK;
 }

@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runEval } from './eval.js';
+import { EXIT } from '../../core/index.js';
 
 // Two short articles written for this test, with their gold judgements.
 const ARTICLES = [
@@ -130,17 +131,17 @@ for (const [name, override, message] of USAGE_CASES) {
   });
 }
 
-test('bad files: exit 1 with one line naming the file and line', async () => {
+test('bad files: exit 3 (input) with one line naming the file and line', async () => {
   const broken = await runEval({ ...base(), gold: path('broken-gold.jsonl') });
-  assert.equal(broken.exitCode, 1);
+  assert.equal(broken.exitCode, EXIT.INPUT);
   assert.match(broken.stderr, /^wasim eval: .*broken-gold\.jsonl:2: not valid JSON/);
   assert.equal(broken.stderr.trim().split('\n').length, 1);
 
   const missing = await runEval({ ...base(), input: path('nope.jsonl') });
-  assert.equal(missing.exitCode, 1);
+  assert.equal(missing.exitCode, EXIT.INPUT);
   assert.match(missing.stderr, /nope\.jsonl: no such file/);
 
   const swapped = await runEval({ ...base(), gold: path('articles.jsonl') });
-  assert.equal(swapped.exitCode, 1);
+  assert.equal(swapped.exitCode, EXIT.INPUT);
   assert.match(swapped.stderr, /articles\.jsonl:1: missing "tags"/);
 });

@@ -6,7 +6,7 @@
  * it to a commander program.
  */
 import type { Command } from 'commander';
-import { compileVocabulary, deserializeCompiled, isWasimError, WasimError, type CompiledVocabulary, type TagOptions, type VocabEntry } from '../../core/index.js';
+import { compileVocabulary, deserializeCompiled, exitCodeOf, isWasimError, WasimError, type CompiledVocabulary, type TagOptions, type VocabEntry } from '../../core/index.js';
 import { ALL_TAGGERS, evaluate, type TaggerName } from '../../eval/evaluate.js';
 import { loadArticlesFile, loadGoldFile } from '../../eval/files.js';
 import { evaluateMentions, parseMentionGold } from '../../eval/mentions.js';
@@ -22,7 +22,7 @@ import {
   readTextFile,
   readVocabularyFile,
 } from '../../node/vocab-file.js';
-import { EXIT_INPUT_FAILED, EXIT_OK, EXIT_USAGE, parseIntOption, parseScoreOption, parseVocabFormat, usageError } from '../common.js';
+import { errorLine, EXIT_OK, parseChoice, parseIntOption, parseScoreOption, parseVocabFormat, usageError } from '../common.js';
 
 export interface EvalCommandOptions {
   gold?: string;
@@ -53,10 +53,10 @@ function parseTaggers(value: string | undefined): TaggerName[] {
   const v = (value ?? 'wasim').trim();
   if (v === 'all') return [...ALL_TAGGERS];
   const names = v.split(',').map((s) => s.trim()).filter(Boolean);
-  if (names.length === 0) throw usageError('--tagger needs a name: wasim, substring, wholeword or all');
+  if (names.length === 0) throw usageError('taggerName', {});
   for (const n of names) {
     if (!(ALL_TAGGERS as readonly string[]).includes(n)) {
-      throw usageError(`unknown tagger "${n}" (use wasim, substring, wholeword or all)`);
+      throw usageError('unknownTagger', { name: n });
     }
   }
   return ALL_TAGGERS.filter((t) => names.includes(t));
@@ -85,7 +85,7 @@ function loadEvalVocabulary(options: EvalCommandOptions): EvalVocabulary {
     return { source: path, compiled: () => compiled, warnings: [], size: compiled.tags.length };
   }
   const { entries, warnings } = readVocabularyFile(path, format);
-  if (entries.length === 0) throw new WasimError('EMPTY_VOCAB', `${path}: the vocabulary has no entries`);
+  if (entries.length === 0) throw WasimError.of('EMPTY_VOCAB', 'noEntries', { path });
   return {
     source: path,
     entries,
@@ -97,10 +97,9 @@ function loadEvalVocabulary(options: EvalCommandOptions): EvalVocabulary {
 
 /** `--mentions GOLD`: wasim in mention mode (--all-mentions) against gold entity mentions. */
 function runMentionEval(options: EvalCommandOptions & { mentions: string }): EvalCommandResult {
-  if (!options.input) throw usageError('--input DOCS.jsonl is required');
-  if (options.optimize) throw usageError('--optimize tunes the tag cut; mention mode has none');
-  const format = options.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw usageError(`--format must be text or json, got "${format}"`);
+  if (!options.input) throw usageError('evalInput', { file: 'DOCS.jsonl' });
+  if (options.optimize) throw usageError('optimizeMentions', {});
+  const format = parseChoice('--format', options.format ?? 'text', ['text', 'json']);
   const gold = parseMentionGold(readTextFile(options.mentions), options.mentions);
   const articles = new Map(loadArticlesFile(options.input).map((a) => [a.id, a]));
   const vocabulary = loadEvalVocabulary(options);
@@ -109,7 +108,7 @@ function runMentionEval(options: EvalCommandOptions & { mentions: string }): Eva
   const docs = [...articles.values()];
   const missing = gold.filter((g) => !articles.has(g.id)).map((g) => g.id);
   const score = evaluateMentions(gold, docs, (d) => tagger.tag({ title: d.title, body: d.body }, { allMentions: true }).flatMap((t) => t.mentions.map((m) => ({ field: m.field, start: m.start, end: m.end, tag: t.tag, matched: m.matched }))));
-  if (score.documents === 0) return { exitCode: EXIT_INPUT_FAILED, stdout: '', stderr: `wasim eval: no gold id matches an article id in ${options.input}; nothing to score\n` };
+  if (score.documents === 0) return failed(WasimError.of('BAD_GOLD', 'nothingToScore', { input: options.input }));
   const s = score;
   const warnings = [...vocabulary.warnings.slice(0, 1).map((w) => `${vocabulary.warnings.length} vocabulary warning(s), e.g. ${w}`), ...(missing.length > 0 ? [`${missing.length} gold document(s) without an article, e.g. ${missing[0]}`] : [])];
   const stdout =
@@ -123,10 +122,9 @@ function runMentionEval(options: EvalCommandOptions & { mentions: string }): Eva
 export async function runEval(options: EvalCommandOptions): Promise<EvalCommandResult> {
   try {
     if (options.mentions !== undefined) return runMentionEval({ ...options, mentions: options.mentions });
-    if (!options.gold) throw usageError('--gold GOLD.jsonl is required');
-    if (!options.input) throw usageError('--input ARTICLES.jsonl is required');
-    const format = options.format ?? 'text';
-    if (format !== 'text' && format !== 'json') throw usageError(`--format must be text or json, got "${format}"`);
+    if (!options.gold) throw usageError('evalGold', {});
+    if (!options.input) throw usageError('evalInput', { file: 'ARTICLES.jsonl' });
+    const format = parseChoice('--format', options.format ?? 'text', ['text', 'json']);
     const taggers = parseTaggers(options.tagger);
     const wasimCut: TagOptions = {};
     const top = parseIntOption('--top', options.top, 1);
@@ -134,14 +132,14 @@ export async function runEval(options: EvalCommandOptions): Promise<EvalCommandR
     if (top !== undefined) wasimCut.top = top;
     if (minScore !== undefined) wasimCut.minScore = minScore;
     if (options.optimize && !taggers.includes('wasim')) {
-      throw usageError('--optimize tunes the wasim tagger; use --tagger wasim or all');
+      throw usageError('optimizeNeedsWasim', {});
     }
-    if (options.perType && !options.optimize) throw usageError('--per-type only applies with --optimize');
+    if (options.perType && !options.optimize) throw usageError('onlyWith', { option: '--per-type', other: '--optimize' });
 
     const adaptation = options.adaptation ? loadAdaptationFile(options.adaptation) : undefined;
     const vocabulary = loadEvalVocabulary(options);
     if (!vocabulary.entries && taggers.some((t) => t !== 'wasim')) {
-      throw usageError(`${vocabulary.source} is a compiled vocabulary: the reference taggers need its source file`);
+      throw usageError('referenceTaggersNeedSource', { path: vocabulary.source });
     }
     const gold = loadGoldFile(options.gold);
     const articles = loadArticlesFile(options.input);
@@ -166,30 +164,21 @@ export async function runEval(options: EvalCommandOptions): Promise<EvalCommandR
     if (vocabulary.warnings.length > 0) {
       warnings.push(`${vocabulary.warnings.length} vocabulary warning(s), e.g. ${vocabulary.warnings[0]}`);
     }
-    if (report.scored === 0) {
-      return {
-        exitCode: EXIT_INPUT_FAILED,
-        stdout: '',
-        stderr: [...warnings.map((w) => `warning: ${w}`), `wasim eval: no gold id matches an article id in ${options.input}; nothing to score`].join('\n') + '\n',
-      };
-    }
+    if (report.scored === 0) return failed(WasimError.of('BAD_GOLD', 'nothingToScore', { input: options.input }), warnings);
     return {
       exitCode: EXIT_OK,
       stdout: format === 'json' ? jsonReport({ ...report, warnings }, header) : textReport(report, header, options.errors ?? false),
       stderr: warnings.map((w) => `warning: ${w}\n`).join(''),
     };
   } catch (e) {
-    if (isWasimError(e)) {
-      return {
-        exitCode: e.code === 'USAGE' ? EXIT_USAGE : EXIT_INPUT_FAILED,
-        stdout: '',
-        stderr: `wasim eval: ${e.message.split('\n')[0]}\n`,
-      };
-    }
-    const message = e instanceof Error ? e.message : String(e);
-    if (process.env.WASIM_DEBUG) console.error(e);
-    return { exitCode: EXIT_INPUT_FAILED, stdout: '', stderr: `wasim eval: internal error: ${message.split('\n')[0]}\n` };
+    if (!isWasimError(e) && process.env.WASIM_DEBUG) console.error(e);
+    return failed(e);
   }
+}
+
+/** A run that ends in an error: its one line after any warnings, and the exit code of its class. */
+function failed(e: unknown, warnings: readonly string[] = []): EvalCommandResult {
+  return { exitCode: exitCodeOf(e), stdout: '', stderr: [...warnings.map((w) => `warning: ${w}`), `wasim eval: ${errorLine(e)}`].join('\n') + '\n' };
 }
 
 export interface EvalCliContext {

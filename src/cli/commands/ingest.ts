@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import type { IngestedArticle } from '../../ingest/ingest.js';
 import { openOutput } from '../../node/output-file.js';
-import { EXIT_INPUT_FAILED, EXIT_OK, parseIntOption, reportError } from '../common.js';
+import { EXIT_OK, EXIT_PARTIAL, parseIntOption, reportError } from '../common.js';
 
 interface IngestCliOptions {
   output?: string;
@@ -65,7 +65,7 @@ export function registerIngest(program: Command): void {
         const failed = runs.some((r) => r.error);
         await out.close();
         process.stderr.write(`wasim ingest: ${written} articles, ${duplicates} duplicates merged\n`);
-        process.exitCode = failed ? EXIT_INPUT_FAILED : EXIT_OK;
+        process.exitCode = failed ? EXIT_PARTIAL : EXIT_OK;
       } catch (e) {
         process.exitCode = reportError('ingest', e);
       }

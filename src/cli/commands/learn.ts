@@ -46,15 +46,15 @@ function summary(model: AdaptationModel, out: string): string {
 export function runLearn(opts: LearnCliOptions, tagger: () => Tagger = () => buildTagger(opts)): { model: AdaptationModel; warnings: string[] } {
   const fromDecisions = opts.decisions !== undefined;
   const fromGold = opts.gold !== undefined || opts.input !== undefined;
-  if (fromDecisions === fromGold) throw usageError('give --decisions FILE, or --gold GOLD.jsonl with --input ARTICLES.jsonl');
-  if (fromGold && (!opts.gold || !opts.input)) throw usageError('--gold and --input go together');
-  if (!opts.output) throw usageError('--output model.json is required (- for standard output)');
+  if (fromDecisions === fromGold) throw usageError('learnSource', {});
+  if (fromGold && (!opts.gold || !opts.input)) throw usageError('goTogether', { option: '--gold', other: '--input' });
+  if (!opts.output) throw usageError('learnOutput', {});
   const top = parseIntOption('--top', opts.top, 1);
   const minScore = parseScoreOption('--min-score', opts.minScore);
   const cut = { top: top ?? DEFAULT_CUT.top, minScore: minScore ?? DEFAULT_CUT.minScore };
   const options: LearnOptions & { cut: typeof cut } = { cut };
   const pseudoCount = opts.pseudoCount === undefined ? undefined : Number(opts.pseudoCount);
-  if (pseudoCount !== undefined && !(Number.isFinite(pseudoCount) && pseudoCount > 0)) throw usageError(`--pseudo-count must be a number above 0, got "${opts.pseudoCount}"`);
+  if (pseudoCount !== undefined && !(Number.isFinite(pseudoCount) && pseudoCount > 0)) throw usageError('aboveZero', { option: '--pseudo-count', value: opts.pseudoCount! });
   if (pseudoCount !== undefined) options.pseudoCount = pseudoCount;
   const minDecisions = parseIntOption('--min-decisions', opts.minDecisions, 1);
   if (minDecisions !== undefined) options.minDecisions = minDecisions;
@@ -72,7 +72,7 @@ export function runLearn(opts: LearnCliOptions, tagger: () => Tagger = () => bui
   const articles = loadArticlesFile(opts.input!);
   const alignment = alignGold(gold, articles, opts.input!);
   warnings.push(...alignment.warnings);
-  if (alignment.pairs.length === 0) throw new WasimError('BAD_GOLD', `${opts.gold}: no gold id matches an article id in ${opts.input}; nothing to learn from`);
+  if (alignment.pairs.length === 0) throw WasimError.of('BAD_GOLD', 'nothingToLearn', { gold: opts.gold!, input: opts.input! });
   const t = tagger();
   const converted = decisionsFromGold(t, alignment.pairs, cut, opts.gold);
   for (const u of converted.unknown.slice(0, 5)) warnings.push(`${opts.gold}:${u.line}: tag "${u.tag}" (article "${u.id}") is not in the vocabulary; left out`);

@@ -7,11 +7,11 @@ import type { Command } from 'commander';
 import { WasimError, WEIGHTS, type AdaptationModel, type TagOptions, type TagResult, type Tagger } from '../../core/index.js';
 import { tagJsonlStream } from '../../node/batch.js';
 import { toOutputLine } from '../../node/output.js';
-import { openOutput, outputError } from '../../node/output-file.js';
+import { openOutput, outputError, STANDARD_INPUT } from '../../node/output-file.js';
 import { createNodeTagger } from '../../node/tagger.js';
-import { readTextFile } from '../../node/vocab-file.js';
+import { inputFileError, readTextFile } from '../../node/vocab-file.js';
 import { loadAdaptationFile } from '../../node/adaptation-file.js';
-import { EXIT_INPUT_FAILED, EXIT_OK, parseIntOption, reportError, usageError } from '../common.js';
+import { EXIT_OK, EXIT_PARTIAL, parseChoice, parseIntOption, reportError, usageError } from '../common.js';
 import {
   allMentionsOption,
   explainOption,
@@ -97,13 +97,13 @@ export function buildTagger(opts: Omit<TagCliOptions, 'adaptation'> & { adaptati
 
 async function runBatch(opts: TagCliOptions, tagOptions: TagOptions): Promise<number> {
   const jobs = parseIntOption('--jobs', opts.jobs, 1);
-  if (!opts.output) throw usageError('--input needs --output (a file, or - for stdout)');
-  if (opts.input !== '-' && isDirectory(opts.input!)) throw new WasimError('FILE_NOT_FOUND', `${opts.input} is a directory, not a file`);
+  if (!opts.output) throw usageError('tagInputNeedsOutput', {});
+  if (opts.input !== '-' && isDirectory(opts.input!)) throw WasimError.of('FILE_NOT_FOUND', 'isDirectory', { path: opts.input! });
   const input = opts.input === '-' ? process.stdin : createReadStream(opts.input!);
   const inputOpened = new Promise<void>((resolve, reject) => {
     if (opts.input === '-') return resolve();
     input.once('open', () => resolve());
-    input.once('error', (e: NodeJS.ErrnoException) => reject(new WasimError('FILE_NOT_FOUND', `${opts.input}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`)));
+    input.once('error', (e: NodeJS.ErrnoException) => reject(inputFileError(opts.input!, e)));
   });
   await inputOpened;
   // Opened before the vocabulary loads: a wrong --output fails at once, in both --jobs modes.
@@ -153,21 +153,20 @@ async function runBatch(opts: TagCliOptions, tagOptions: TagOptions): Promise<nu
   }
   await close();
   if (stats.failed > 0) process.stderr.write(`wasim tag: ${stats.failed} of ${stats.lines} line(s) failed (see their "error" fields)\n`);
-  return stats.failed > 0 ? EXIT_INPUT_FAILED : EXIT_OK;
+  return stats.failed > 0 ? EXIT_PARTIAL : EXIT_OK;
 }
 
 export async function runTag(file: string | undefined, opts: TagCliOptions): Promise<number> {
-  const format = opts.format ?? 'text';
-  if (!['text', 'json'].includes(format)) throw usageError(`--format must be text or json, got "${format}"`);
+  const format = parseChoice('--format', opts.format ?? 'text', ['text', 'json']);
   const tagOptions: TagOptions = tagOptionsFrom(opts);
   if (opts.input !== undefined) {
-    if (file !== undefined) throw usageError('give either FILE or --input, not both');
+    if (file !== undefined) throw usageError('tagFileOrInput', {});
     return runBatch(opts, tagOptions);
   }
-  if (opts.output !== undefined) throw usageError('--output goes with --input');
-  if (file === undefined && process.stdin.isTTY) throw usageError('give an article FILE, - for standard input, or --input IN.jsonl --output OUT.jsonl');
+  if (opts.output !== undefined) throw usageError('goesWith', { option: '--output', other: '--input' });
+  if (file === undefined && process.stdin.isTTY) throw usageError('tagNothingToRead', {});
   const raw = file === undefined || file === '-' ? readStdin() : readTextFile(file, 64 * 1024 * 1024);
-  if (raw.includes('\u0000')) throw new WasimError('NOT_TEXT', `${file ?? 'standard input'} contains NUL bytes: it is not a text file`);
+  if (raw.includes('\u0000')) throw WasimError.of('NOT_TEXT', 'nulBytes', { path: file === undefined || file === '-' ? STANDARD_INPUT : file });
   const tagger = buildTagger(opts);
   const article = splitTextArticle(raw);
   const results = tagger.tag(article, tagOptions);

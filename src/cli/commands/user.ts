@@ -6,7 +6,8 @@
  */
 import type { Command } from 'commander';
 import type { Repository } from '../../storage/index.js';
-import { EXIT_OK, reportError, usageError } from '../common.js';
+import { WasimError } from '../../core/index.js';
+import { EXIT_OK, parseChoice, reportError, usageError } from '../common.js';
 
 /**
  * The accounts' and the storage's modules, loaded when a user command runs: they take longer
@@ -83,7 +84,7 @@ export function registerUser(program: Command): Command {
   db(user.command('list').description('list users').option('--format <format>', 'text or json', 'text')).action(function (this: Command) {
     const o = this.opts<DbOptions & { format: string }>();
     return run('user list', async () => {
-      if (o.format !== 'text' && o.format !== 'json') throw usageError(`--format must be text or json, got "${o.format}"`);
+      parseChoice('--format', o.format, ['text', 'json']);
       const users = await withRepo(o, (repo) => repo.accounts.listUsers());
       if (o.format === 'json') process.stdout.write(JSON.stringify(users) + '\n');
       else process.stdout.write(users.map((u) => `${u.username}\t${u.role}\t${u.displayName}\t${u.createdAt}`).join('\n') + (users.length ? '\n' : ''));
@@ -93,7 +94,7 @@ export function registerUser(program: Command): Command {
   db(user.command('remove <username>').description('delete a user, their sessions and tokens (the decision log keeps their name)')).action(function (this: Command, username: string) {
     const o = this.opts<DbOptions>();
     return run('user remove', async () => {
-      if (!(await withRepo(o, (repo) => repo.accounts.removeUser(username)))) throw usageError(`no user "${username}"`);
+      if (!(await withRepo(o, (repo) => repo.accounts.removeUser(username)))) throw WasimError.of('NOT_FOUND', 'user', { username });
       process.stdout.write(`removed ${username}\n`);
     })();
   });
@@ -109,7 +110,7 @@ export function registerUser(program: Command): Command {
       const { hashPassword } = await server();
       const { password, generated } = await passwordOf(o);
       const passwordHash = await hashPassword(password);
-      if (!(await withRepo(o, (repo) => repo.accounts.setPassword(username, passwordHash)))) throw usageError(`no user "${username}"`);
+      if (!(await withRepo(o, (repo) => repo.accounts.setPassword(username, passwordHash)))) throw WasimError.of('NOT_FOUND', 'user', { username });
       process.stdout.write(`new password set for ${username}; their sessions have ended\n`);
       if (generated) process.stdout.write(`password: ${password}\n(shown once: only its hash is stored)\n`);
     })();
@@ -119,7 +120,7 @@ export function registerUser(program: Command): Command {
     const o = this.opts<DbOptions>();
     return run('user role', async () => {
       const { checkRole } = await server();
-      if (!(await withRepo(o, (repo) => repo.accounts.setRole(username, checkRole(role))))) throw usageError(`no user "${username}"`);
+      if (!(await withRepo(o, (repo) => repo.accounts.setRole(username, checkRole(role))))) throw WasimError.of('NOT_FOUND', 'user', { username });
       process.stdout.write(`${username} is now ${role}\n`);
     })();
   });

@@ -4,7 +4,8 @@ import { compileVocabulary, deserializeCompiled, foldKey, isWasimError, serializ
 import { parseVocabulary } from '../../core/vocabulary/parse.js';
 import { writeOutputFile } from '../../node/output-file.js';
 import { defaultHints, formatFromPath, readCompiledFile, readDefaultEntries, readTextFile } from '../../node/vocab-file.js';
-import { EXIT_INPUT_FAILED, EXIT_OK, parseVocabFormat, reportError, usageError } from '../common.js';
+import { choices } from '../../core/index.js';
+import { EXIT_OK, EXIT_PARTIAL, parseVocabFormat, reportError, usageError } from '../common.js';
 
 interface Loaded {
   entries: VocabEntry[];
@@ -20,7 +21,7 @@ function load(path: string | undefined, format: string | undefined, collectError
     return { entries, lines: entries.map((_, k) => k + 1), errors: [], warnings: [], source: 'default vocabulary' };
   }
   const fmt = parseVocabFormat(format) ?? formatFromPath(path);
-  if (fmt === 'compiled') throw usageError(`${path} is compiled; give the source vocabulary`);
+  if (fmt === 'compiled') throw usageError('compiledNotSource', { path });
   const parsed = parseVocabulary(readTextFile(path), fmt, path, { collectErrors });
   return { ...parsed, source: path };
 }
@@ -105,7 +106,7 @@ export function exportVocabulary(entries: readonly VocabEntry[], format: string)
     }
     return rows.join('\n') + '\n';
   }
-  throw usageError(`--format must be txt, csv or jsonl, got "${format}"`);
+  throw usageError('oneOf', { option: '--format', choices: choices(['txt', 'csv', 'jsonl']), value: format });
 }
 
 /** A compiled vocabulary of any version, read: refused naming the command a source vocabulary needs. */
@@ -162,7 +163,7 @@ export function registerVocab(program: Command): Command {
         for (const p of problems) process.stdout.write(`${loaded.source}:${p.line}: ${p.severity}: ${p.message.replace(`${loaded.source}:${p.line}: `, '')}\n`);
         const errors = problems.filter((p) => p.severity === 'error').length;
         process.stdout.write(`${loaded.entries.length} entries, ${errors} error(s), ${problems.length - errors} warning(s)\n`);
-        return errors > 0 ? EXIT_INPUT_FAILED : EXIT_OK;
+        return errors > 0 ? EXIT_PARTIAL : EXIT_OK;
       }),
     );
   vocab

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { numberLiteral, WasimError } from '../../core/index.js';
 import type { WordPressClient } from '../../ingest/wordpress.js';
 import { openOutput } from '../../node/output-file.js';
-import { EXIT_INPUT_FAILED, EXIT_OK, reportError, usageError } from '../common.js';
+import { EXIT_OK, EXIT_PARTIAL, reportError, usageError } from '../common.js';
 
 interface WpCliOptions {
   site?: string;
@@ -27,7 +27,7 @@ interface WpCliOptions {
 const wordpress = () => import('../../ingest/wordpress.js');
 
 async function client(opts: WpCliOptions): Promise<WordPressClient> {
-  if (!opts.site) throw usageError('--site URL is required');
+  if (!opts.site) throw usageError('siteRequired', {});
   const appPassword = opts.appPassword ?? process.env.WASIM_WP_APP_PASSWORD;
   const { WordPressClient } = await wordpress();
   return new WordPressClient({ site: opts.site, user: opts.user ?? process.env.WASIM_WP_USER, appPassword });
@@ -49,7 +49,7 @@ export function registerWordPress(program: Command): void {
     .option('--modified-after <iso-date>', 'only posts modified after this time (for increments)')
     .action(async (opts: WpCliOptions) => {
       try {
-        if (opts.modifiedAfter && Number.isNaN(Date.parse(opts.modifiedAfter))) throw usageError(`--modified-after must be an ISO 8601 date, got "${opts.modifiedAfter}"`);
+        if (opts.modifiedAfter && Number.isNaN(Date.parse(opts.modifiedAfter))) throw usageError('isoDate', { option: '--modified-after', value: opts.modifiedAfter });
         const wpc = await client(opts);
         const out = openOutput(opts.output);
         let n = 0;
@@ -94,7 +94,7 @@ export function registerWordPress(program: Command): void {
         try {
           text = readFileSync(opts.input === '-' ? 0 : opts.input!, 'utf8');
         } catch {
-          throw new WasimError('FILE_NOT_FOUND', `${opts.input}: no such file`);
+          throw WasimError.of('FILE_NOT_FOUND', 'noSuchFile', { path: opts.input! });
         }
         const { postIdOf } = await wordpress();
         let pushed = 0;
@@ -136,7 +136,7 @@ export function registerWordPress(program: Command): void {
           }
         }
         process.stderr.write(`wasim wordpress push: ${pushed} posts updated, ${failed} failed\n`);
-        process.exitCode = failed ? EXIT_INPUT_FAILED : EXIT_OK;
+        process.exitCode = failed ? EXIT_PARTIAL : EXIT_OK;
       } catch (e) {
         process.exitCode = reportError('wordpress push', e);
       }

@@ -3,7 +3,7 @@
  * exports), CSV with a header, JSON arrays and JSONL. Dirty input is cleaned with warnings;
  * a line that cannot be read is an error naming the source and the line.
  */
-import { WasimError } from '../errors.js';
+import { WasimError, type Localized, type TemplateName, type TemplateParams } from '../errors.js';
 import { foldKey, foldLight, hasOddSpace, isFormatMark, isIgnorable } from '../fold.js';
 import { inexactNumbers } from '../json-numbers.js';
 import { TAG_TYPES, type TagType, type VocabEntry } from '../types.js';
@@ -61,9 +61,18 @@ const MAX_LABEL = 200;
 const BROKEN_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/;
 const HAS_LETTER = /[\p{L}\p{N}]/u;
 
-function lineError(source: string, line: number, reason: string): WasimError {
-  return new WasimError('BAD_VOCAB_LINE', `${source}:${line}: ${reason}`, { source, line });
+type LineTemplate = TemplateName<'BAD_VOCAB_LINE'>;
+
+/** A BAD_VOCAB_LINE error at `source:line`, from one of the catalogue's templates. */
+function lineError<N extends LineTemplate>(source: string, line: number, template: N, params: Omit<TemplateParams<'BAD_VOCAB_LINE', N>, 'where'>): WasimError {
+  return WasimError.of('BAD_VOCAB_LINE', template, { ...params, where: `${source}:${line}` } as TemplateParams<'BAD_VOCAB_LINE', N>, { source, line });
 }
+
+/** What a label is, in the words of a message: the label, an alias, a nisba form, or an entry of a JSON array. */
+const LABEL: Localized = { en: 'label', ar: 'التسمية' };
+const ALIAS: Localized = { en: 'alias', ar: 'الاسم البديل' };
+const NISBA_FORM: Localized = { en: 'nisba form', ar: 'صيغة النسبة' };
+const entryLabel = (n: number): Localized => ({ en: `entry ${n} label`, ar: `تسمية المدخل ${n}` });
 
 /** Removes what a CMS copy-paste leaves in a label: bidi/zero-width marks, tashkeel, tatweel, doubled spaces. */
 export function cleanLabel(raw: string): { label: string; changes: string[] } {
@@ -96,16 +105,16 @@ export function cleanLabel(raw: string): { label: string; changes: string[] } {
 }
 
 /** The label cleaned, or an error saying why it is none; `sink`: for an entry's own label, whose fold is kept there. */
-function checkLabel(source: string, line: number, raw: string, warnings: VocabWarning[], what = 'label', sink?: Sink): string {
-  if (BROKEN_CHARS.test(raw)) throw lineError(source, line, `${what} contains control or replacement characters (binary data or a wrong encoding?)`);
+function checkLabel(source: string, line: number, raw: string, warnings: VocabWarning[], what: Localized = LABEL, sink?: Sink): string {
+  if (BROKEN_CHARS.test(raw)) throw lineError(source, line, 'brokenChars', { what });
   const { label, changes } = cleanLabel(raw);
-  if (label.length === 0) throw lineError(source, line, `empty ${what}`);
-  if (label.length > MAX_LABEL) throw lineError(source, line, `${what} longer than ${MAX_LABEL} characters`);
-  if (!HAS_LETTER.test(label)) throw lineError(source, line, `${what} "${label}" has no letters or digits`);
+  if (label.length === 0) throw lineError(source, line, 'emptyLabel', { what });
+  if (label.length > MAX_LABEL) throw lineError(source, line, 'labelTooLong', { what, max: MAX_LABEL });
+  if (!HAS_LETTER.test(label)) throw lineError(source, line, 'noLetters', { what, label });
   const key = foldKey(label);
-  if (key.length === 0) throw lineError(source, line, `${what} "${label}" is empty after folding`);
+  if (key.length === 0) throw lineError(source, line, 'emptyAfterFolding', { what, label });
   if (sink !== undefined) sink.key = key;
-  for (const c of changes) warnings.push({ line, message: `${what} "${label}": ${c}` });
+  for (const c of changes) warnings.push({ line, message: `${what.en} "${label}": ${c}` });
   return label;
 }
 
@@ -118,20 +127,20 @@ function parseBool(v: unknown, source: string, line: number): boolean | undefine
     if (['true', 'yes', '1', 'y', 'نعم'].includes(s)) return true;
     if (['false', 'no', '0', 'n', 'لا'].includes(s)) return false;
   }
-  throw lineError(source, line, `"ambiguous" must be true or false, got ${JSON.stringify(v)}`);
+  throw lineError(source, line, 'notBoolean', { field: 'ambiguous', value: JSON.stringify(v) });
 }
 
 function parseList(v: unknown, field: string, source: string, line: number): string[] {
   if (v === undefined || v === null || v === '') return [];
   if (typeof v === 'string') return v.split('|').map((s) => s.trim()).filter((s) => s.length > 0);
   if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return (v as string[]).map((s) => s.trim()).filter((s) => s.length > 0);
-  throw lineError(source, line, `"${field}" must be a list of strings or a "|"-separated string`);
+  throw lineError(source, line, 'notList', { field });
 }
 
 function optString(v: unknown, field: string, source: string, line: number, literals?: Literals): string | undefined {
   if (v === undefined || v === null || v === '') return undefined;
   if (typeof v === 'number') return literals?.(field) ?? String(v);
-  if (typeof v !== 'string') throw lineError(source, line, `"${field}" must be a string`);
+  if (typeof v !== 'string') throw lineError(source, line, 'notString', { field });
   return v.trim() || undefined;
 }
 
@@ -145,19 +154,19 @@ type Literals = (field: string) => string | undefined;
 function entryFromRecord(rec: Record<string, unknown>, source: string, line: number, sink: Sink, literals?: Literals): VocabEntry {
   const warnings = sink.warnings;
   const rawLabel = rec.label ?? rec.name ?? rec.tag;
-  if (typeof rawLabel !== 'string') throw lineError(source, line, 'missing "label" (a string)');
-  const label = checkLabel(source, line, rawLabel, warnings, 'label', sink);
+  if (typeof rawLabel !== 'string') throw lineError(source, line, 'missingLabel', {});
+  const label = checkLabel(source, line, rawLabel, warnings, LABEL, sink);
   const entry: VocabEntry = { label };
   const id = optString(rec.id, 'id', source, line, literals);
   if (id !== undefined) entry.id = id;
-  const aliases = parseList(rec.aliases, 'aliases', source, line).map((a) => checkLabel(source, line, a, warnings, 'alias'));
+  const aliases = parseList(rec.aliases, 'aliases', source, line).map((a) => checkLabel(source, line, a, warnings, ALIAS));
   if (aliases.length) entry.aliases = aliases;
-  const nisba = parseList(rec.nisba, 'nisba', source, line).map((a) => checkLabel(source, line, a, warnings, 'nisba form'));
+  const nisba = parseList(rec.nisba, 'nisba', source, line).map((a) => checkLabel(source, line, a, warnings, NISBA_FORM));
   if (nisba.length) entry.nisba = nisba;
   const type = optString(rec.type, 'type', source, line);
   if (type !== undefined) {
     const t = type.toLowerCase() === 'organization' ? 'organisation' : type.toLowerCase();
-    if (!TAG_TYPES.includes(t as TagType)) throw lineError(source, line, `unknown type "${type}" (expected one of ${TAG_TYPES.join(', ')})`);
+    if (!TAG_TYPES.includes(t as TagType)) throw lineError(source, line, 'unknownType', { type, types: TAG_TYPES.join(', ') });
     entry.type = t as TagType;
   }
   const parent = optString(rec.parent, 'parent', source, line, literals);
@@ -209,12 +218,12 @@ export function parseCsvRows(text: string, source: string): { line: number; cell
       line++;
       rowLine = line;
     } else {
-      if (ch === '"') throw lineError(source, line, 'stray quote inside an unquoted CSV field');
+      if (ch === '"') throw lineError(source, line, 'strayQuote', {});
       cell += ch;
       atCellStart = false;
     }
   }
-  if (quoted) throw lineError(source, rowLine, 'unterminated quoted CSV field');
+  if (quoted) throw lineError(source, rowLine, 'unterminatedQuote', {});
   cells.push(cell);
   if (cells.some((c) => c.trim() !== '')) rows.push({ line: rowLine, cells });
   return rows;
@@ -243,7 +252,7 @@ function parseTxt(text: string, source: string, sink: Sink): void {
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     if (!plain && cleanLabel(raw).label === '' && !BROKEN_CHARS.test(raw)) continue;
     // WordPress exports sometimes prefix tags with "- " (a list).
-    attempt(sink, i + 1, () => ({ label: checkLabel(source, i + 1, plain ? trimmed : trimmed.replace(/^-\s+/, ''), sink.warnings, 'label', sink) }));
+    attempt(sink, i + 1, () => ({ label: checkLabel(source, i + 1, plain ? trimmed : trimmed.replace(/^-\s+/, ''), sink.warnings, LABEL, sink) }));
   }
 }
 
@@ -251,10 +260,10 @@ function parseCsv(text: string, source: string, sink: Sink): void {
   const rows = parseCsvRows(text, source);
   if (rows.length === 0) return;
   const header = rows[0]!.cells.map((h) => h.trim().toLowerCase().replace(/^\ufeff/, ''));
-  if (!header.includes('label')) throw lineError(source, rows[0]!.line, 'CSV header must name a "label" column (columns: label, aliases, type, id, parent, ambiguous, nisba, note)');
+  if (!header.includes('label')) throw lineError(source, rows[0]!.line, 'noLabelColumn', { columns: 'label, aliases, type, id, parent, ambiguous, nisba, note' });
   for (const row of rows.slice(1)) {
     attempt(sink, row.line, () => {
-      if (row.cells.length > header.length) throw lineError(source, row.line, `${row.cells.length} fields but the header has ${header.length}`);
+      if (row.cells.length > header.length) throw lineError(source, row.line, 'tooManyFields', { fields: row.cells.length, columns: header.length });
       const rec: Record<string, unknown> = {};
       header.forEach((h, k) => (rec[h] = row.cells[k] ?? ''));
       return entryFromRecord(rec, source, row.line, sink);
@@ -266,7 +275,7 @@ function parseJsonValue(text: string, source: string, line: number): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw lineError(source, line, `invalid JSON (${(e as Error).message})`);
+    throw lineError(source, line, 'invalidJson', { reason: (e as Error).message });
   }
 }
 
@@ -277,9 +286,9 @@ function parseJsonl(text: string, source: string, sink: Sink): void {
     if (raw === '' || raw.startsWith('#') || raw.startsWith('//')) continue;
     attempt(sink, i + 1, () => {
       const v = parseJsonValue(raw, source, i + 1);
-      if (typeof v === 'string') return { label: checkLabel(source, i + 1, v, sink.warnings, 'label', sink) };
+      if (typeof v === 'string') return { label: checkLabel(source, i + 1, v, sink.warnings, LABEL, sink) };
       if (v && typeof v === 'object' && !Array.isArray(v)) return entryFromRecord(v as Record<string, unknown>, source, i + 1, sink, (field) => inexactNumbers(raw).get('/' + field));
-      throw lineError(source, i + 1, 'expected a JSON object with a "label"');
+      throw lineError(source, i + 1, 'notEntryObject', {});
     });
   }
 }
@@ -288,13 +297,13 @@ function parseJsonl(text: string, source: string, sink: Sink): void {
 function parseJson(text: string, source: string, sink: Sink): void {
   const v = parseJsonValue(text, source, 1);
   const list = Array.isArray(v) ? v : v && typeof v === 'object' && Array.isArray((v as { entries?: unknown }).entries) ? (v as { entries: unknown[] }).entries : null;
-  if (!list) throw lineError(source, 1, 'expected a JSON array of entries (or {"entries": [...]})');
+  if (!list) throw lineError(source, 1, 'notEntryList', {});
   let literals: Map<string, string> | undefined;
   const prefix = Array.isArray(v) ? '' : '/entries';
   list.forEach((item, k) =>
     attempt(sink, k + 1, () => {
-      if (typeof item === 'string') return { label: checkLabel(source, k + 1, item, sink.warnings, `entry ${k + 1} label`, sink) };
-      if (!item || typeof item !== 'object' || Array.isArray(item)) throw lineError(source, k + 1, `entry ${k + 1} is not an object`);
+      if (typeof item === 'string') return { label: checkLabel(source, k + 1, item, sink.warnings, entryLabel(k + 1), sink) };
+      if (!item || typeof item !== 'object' || Array.isArray(item)) throw lineError(source, k + 1, 'entryNotObject', { n: k + 1 });
       return entryFromRecord(item as Record<string, unknown>, source, k + 1, sink, (field) => (literals ??= inexactNumbers(text)).get(`${prefix}/${k}/${field}`));
     }),
   );
@@ -323,7 +332,7 @@ export function withQualifier(e: VocabEntry): VocabEntry {
  * a warning; entries that merely fold alike are kept — the compiler makes them one tag.
  */
 export function parseVocabulary(text: string, format: VocabFormat, source = 'vocabulary', options: ParseOptions = {}): ParsedVocabulary {
-  if (!VOCAB_FORMATS.includes(format)) throw new WasimError('BAD_VOCAB_FORMAT', `${source}: unknown vocabulary format "${format}" (use txt, csv, json or jsonl)`);
+  if (!VOCAB_FORMATS.includes(format)) throw WasimError.of('BAD_VOCAB_FORMAT', 'unknown', { source, format });
   const sink: Sink = { entries: [], lines: [], keys: [], warnings: [], errors: options.collectErrors ? [] : null, key: '' };
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (format === 'txt') parseTxt(body, source, sink);

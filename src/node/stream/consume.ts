@@ -131,13 +131,13 @@ export function processMessage(message: StreamMessage, options: ConsumeOptions, 
   const dead = (error: WasimError): Outcome => ({ subject: options.deadLetterSubject, data: deadLetter(message, error, id, maxPayload), id: `dead:${place}`, error });
   try {
     if (message.data.length > options.maxBytes) {
-      return dead(new WasimError('INPUT_TOO_LARGE', `the message is ${message.data.length} bytes; the limit is ${options.maxBytes} (--max-bytes)`));
+      return dead(WasimError.of('INPUT_TOO_LARGE', 'messageBytes', { size: message.data.length, limit: options.maxBytes }));
     }
     let text: string;
     try {
       text = strictUtf8.decode(message.data);
     } catch {
-      return dead(new WasimError('NOT_TEXT', 'the message is not UTF-8 text'));
+      return dead(WasimError.of('NOT_TEXT', 'notUtf8', {}));
     }
     const parsed = parseArticleLine(text);
     id = parsed.id;
@@ -145,11 +145,11 @@ export function processMessage(message: StreamMessage, options: ConsumeOptions, 
     const line = { ...toOutputLine(id, results, options.tagOptions.explain), vocabulary: options.vocabulary };
     const data = encoder.encode(lineJson(line, parsed.idLiteral));
     if (data.length > maxPayload) {
-      return dead(new WasimError('INPUT_TOO_LARGE', `the result is ${data.length} bytes; the bus takes at most ${maxPayload}`));
+      return dead(WasimError.of('INPUT_TOO_LARGE', 'resultBytes', { size: data.length, limit: maxPayload }));
     }
     return { subject: options.publishSubject, data, id: place };
   } catch (e) {
-    return dead(e instanceof WasimError ? e : new WasimError('INTERNAL', (e as Error).message));
+    return dead(e instanceof WasimError ? e : WasimError.of('INTERNAL', 'unexpected', { reason: (e as Error).message }));
   }
 }
 
@@ -192,7 +192,7 @@ export async function consume(transport: StreamTransport, options: ConsumeOption
       failingSince.set(subject, since);
       if (now() - since >= options.giveUpMs) {
         const why = reason instanceof Error ? reason.message : String(reason);
-        throw new WasimError('STREAM_UNAVAILABLE', `cannot publish to ${subject}: ${why.split('\n')[0]}`);
+        throw WasimError.of('STREAM_UNAVAILABLE', 'publish', { subject, reason: why.split('\n')[0]! });
       }
     }
     options.onBatch?.(stats);

@@ -9,7 +9,7 @@
  * consumer never publishes into a subject where nothing would keep the message.
  */
 import { AckPolicy, connect, DeliverPolicy, nanos, type ConsumerInfo, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg, type NatsConnection } from 'nats';
-import { WasimError } from '../../core/index.js';
+import { WasimError, type Localized, type TemplateName, type TemplateParams } from '../../core/index.js';
 import type { PublishOptions, PublishReceipt, StreamMessage, StreamTransport } from './transport.js';
 
 export interface NatsSetup {
@@ -66,26 +66,30 @@ export function subjectMatches(filter: string, subject: string): boolean {
 /** nats://host:port, tls://host:port or host:port, checked before a connection is tried. */
 export function parseServers(value: string): string[] {
   const servers = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (servers.length === 0) throw new WasimError('USAGE', '--nats needs a server URL, e.g. nats://127.0.0.1:4222');
+  if (servers.length === 0) throw WasimError.of('USAGE', 'natsServerMissing', {});
   for (const s of servers) {
     if (!/^((nats|tls):\/\/)?([^\s/@]+@)?(\[[0-9a-fA-F:]+\]|[^\s/:@[\]]+)(:\d{1,5})?\/?$/.test(s)) {
-      throw new WasimError('USAGE', `--nats: "${s}" is not a NATS server URL (nats://host:port)`);
+      throw WasimError.of('USAGE', 'natsServerUrl', { value: s });
     }
   }
   return servers;
 }
 
-function reason(e: unknown): string {
+/** What the NATS client's error means, in words (its own message when it is none of the usual ones). */
+function reason(e: unknown): Localized | string {
   const err = e as { code?: string; message?: string };
   const message = (err?.message ?? String(e)).split('\n')[0]!;
-  if (err?.code === 'CONNECTION_REFUSED' || message === 'CONNECTION_REFUSED') return 'connection refused';
-  if (err?.code === 'TIMEOUT' || message === 'TIMEOUT') return 'timed out';
-  if (err?.code === '503' || message === '503') return 'no responders (JetStream unavailable, or no stream captures the subject)';
+  if (err?.code === 'CONNECTION_REFUSED' || message === 'CONNECTION_REFUSED') return { en: 'connection refused', ar: 'رُفض الاتصال' };
+  if (err?.code === 'TIMEOUT' || message === 'TIMEOUT') return { en: 'timed out', ar: 'انتهت المهلة' };
+  if (err?.code === '503' || message === '503') return { en: 'no responders (JetStream unavailable, or no stream captures the subject)', ar: 'لا مجيب (JetStream غير متاح، أو لا تدفق يلتقط الموضوع)' };
   return message;
 }
 
-function unavailable(what: string, e: unknown): WasimError {
-  return new WasimError('STREAM_UNAVAILABLE', `${what}: ${reason(e)}`);
+type Unavailable = Exclude<TemplateName<'STREAM_UNAVAILABLE'>, 'closed' | 'noStream'>;
+
+/** STREAM_UNAVAILABLE from a template, the client's error as its reason. */
+function unavailable<N extends Unavailable>(template: N, params: Omit<TemplateParams<'STREAM_UNAVAILABLE', N>, 'reason'>, e: unknown): WasimError {
+  return WasimError.of('STREAM_UNAVAILABLE', template, { ...params, reason: reason(e) } as TemplateParams<'STREAM_UNAVAILABLE', N>);
 }
 
 const isNotFound = (e: unknown): boolean => (e as { code?: string }).code === '404' || /not found|no stream matches/i.test((e as Error).message ?? '');
@@ -127,7 +131,7 @@ async function connectWithRetries(setup: NatsSetup): Promise<NatsConnection> {
       if (attempt < attempts) await sleep(1000);
     }
   }
-  throw unavailable(`cannot reach NATS at ${setup.servers.join(',')}`, last);
+  throw unavailable('unreachable', { servers: setup.servers.join(',') }, last);
 }
 
 /** Makes sure every subject is captured by a stream; says what it created or changed. */
@@ -170,7 +174,7 @@ async function ensureConsumer(jsm: JetStreamManager, stream: string, setup: Nats
   }
   if (info) {
     if (info.config.filter_subject !== setup.subject) {
-      throw new WasimError('USAGE', `consumer ${setup.durable} on stream ${stream} reads ${info.config.filter_subject ?? 'every subject'}, not ${setup.subject}: choose another --durable`);
+      throw WasimError.of('USAGE', 'durableTaken', { durable: setup.durable, stream, filter: info.config.filter_subject ?? { en: 'every subject', ar: 'كل المواضيع' }, subject: setup.subject });
     }
     if (info.config.ack_wait !== wanted.ack_wait || (info.config.max_ack_pending ?? 0) < wanted.max_ack_pending) {
       await jsm.consumers.update(stream, setup.durable, wanted);
@@ -205,8 +209,8 @@ class NatsTransport implements StreamTransport {
   ) {
     // Headers (the message id) count against the server's limit too.
     this.maxPayload = Math.max(1024, (nc.info?.max_payload ?? 1024 * 1024) - 1024);
-    const within = `lost NATS and could not reconnect within ${Math.round(setup.reconnectForMs / 1000)} s`;
-    void nc.closed().then((e) => this.fail(e instanceof Error ? unavailable(within, e) : new WasimError('STREAM_UNAVAILABLE', 'the NATS connection closed')));
+    const seconds = Math.round(setup.reconnectForMs / 1000);
+    void nc.closed().then((e) => this.fail(e instanceof Error ? unavailable('lost', { seconds }, e) : WasimError.of('STREAM_UNAVAILABLE', 'closed', {})));
     void this.watchStatus();
     this.pump = this.run();
   }
@@ -228,9 +232,9 @@ class NatsTransport implements StreamTransport {
         while (this.held.length >= this.setup.batch && !this.closing && !this.failure) await new Promise<void>((resolve) => (this.room = resolve));
       }
       const end = await this.messages.closed();
-      if (end instanceof Error && !this.closing) this.fail(unavailable('the consumer stopped', end));
+      if (end instanceof Error && !this.closing) this.fail(unavailable('consumerStopped', {}, end));
     } catch (e) {
-      if (!this.closing) this.fail(unavailable('the consumer stopped', e));
+      if (!this.closing) this.fail(unavailable('consumerStopped', {}, e));
     }
   }
 
@@ -313,15 +317,15 @@ export async function openNatsTransport(setup: NatsSetup): Promise<{ transport: 
     try {
       jsm = await nc.jetstreamManager({ timeout: setup.requestTimeoutMs ?? 5000 });
     } catch (e) {
-      throw unavailable(`JetStream is not available on ${nc.getServer()}`, e);
+      throw unavailable('noJetStream', { server: nc.getServer() }, e);
     }
     const changes = await ensureStreams(jsm, setup).catch((e: unknown) => {
-      throw e instanceof WasimError ? e : unavailable(`cannot set up a stream for ${setup.subject}`, e);
+      throw e instanceof WasimError ? e : unavailable('noStreamSetUp', { subject: setup.subject }, e);
     });
     const stream = await findStream(jsm, setup.subject);
-    if (stream === undefined) throw new WasimError('STREAM_UNAVAILABLE', `no stream captures ${setup.subject}`);
+    if (stream === undefined) throw WasimError.of('STREAM_UNAVAILABLE', 'noStream', { subject: setup.subject });
     await ensureConsumer(jsm, stream, setup, changes).catch((e: unknown) => {
-      throw e instanceof WasimError ? e : unavailable(`cannot set up consumer ${setup.durable} on stream ${stream}`, e);
+      throw e instanceof WasimError ? e : unavailable('noConsumer', { durable: setup.durable, stream }, e);
     });
     const js = nc.jetstream({ timeout: setup.requestTimeoutMs ?? 5000 });
     const consumer = await js.consumers.get(stream, setup.durable);

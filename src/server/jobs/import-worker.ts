@@ -11,13 +11,13 @@ const { databaseUrl, jobId, format, mode } = workerData as { databaseUrl: string
 const repo = openRepository(databaseUrl);
 try {
   const text = await repo.jobs.payload(jobId);
-  if (text === undefined) throw new WasimError('NOT_FOUND', `The file of import job ${jobId} is no longer stored.`);
+  if (text === undefined) throw WasimError.of('NOT_FOUND', 'importFile', { id: jobId });
   const { entries, warnings } = parseVocabulary(text, format, 'import');
-  if (entries.length === 0) throw new WasimError('EMPTY_VOCAB', 'The imported vocabulary has no entries.');
+  if (entries.length === 0) throw WasimError.of('EMPTY_VOCAB', 'importNoEntries', {});
   const plan = await repo.planVocabularyImport(entries, mode);
   parentPort!.postMessage({ ok: true, plan, entries: entries.length, warnings: warnings.slice(0, 200) });
 } catch (e) {
-  parentPort!.postMessage({ ok: false, error: { message: (e as Error)?.message ?? String(e), ...(isWasimError(e) ? { code: e.code } : {}) } });
+  parentPort!.postMessage({ ok: false, error: { message: (e as Error)?.message ?? String(e), ...(isWasimError(e) ? { code: e.code, messageAr: e.messageAr } : {}) } });
 } finally {
   await repo.close();
 }

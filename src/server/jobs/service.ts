@@ -107,7 +107,7 @@ export class JobService {
 
   async get(id: number): Promise<Job> {
     const job = await this.repo.jobs.get(id);
-    if (!job) throw new WasimError('NOT_FOUND', `No job with id ${id}.`);
+    if (!job) throw WasimError.of('NOT_FOUND', 'job', { id });
     return job;
   }
 
@@ -164,7 +164,7 @@ export class JobService {
     if (!claim) return;
     try {
       const kind = this.kinds.get(claim.job.kind);
-      if (!kind) throw new WasimError('VALIDATION', `No worker here knows the job kind "${claim.job.kind}".`);
+      if (!kind) throw WasimError.of('VALIDATION', 'unknownJobKind', { kind: claim.job.kind });
       const outcome = await kind.run({
         job: claim.job,
         chunk: claim.chunk,

@@ -28,9 +28,9 @@ interface Prepared {
 function prepareInWorker(databaseUrl: string, jobId: number, spec: ImportSpec): Promise<Prepared> {
   const worker = new Worker(new URL('./import-worker.js', import.meta.url), { workerData: { databaseUrl, jobId, format: spec.format, mode: spec.mode } });
   return new Promise<Prepared>((resolve, reject) => {
-    worker.once('message', (m: ({ ok: true } & Prepared) | { ok: false; error: { message: string; code?: string } }) => {
+    worker.once('message', (m: ({ ok: true } & Prepared) | { ok: false; error: { message: string; code?: string; messageAr?: string } }) => {
       if (m.ok) resolve(m);
-      else reject(m.error.code && m.error.code in ERRORS ? new WasimError(m.error.code as ErrorCode, m.error.message) : new Error(m.error.message));
+      else reject(m.error.code && m.error.code in ERRORS ? new WasimError(m.error.code as ErrorCode, m.error.message, undefined, m.error.messageAr) : new Error(m.error.message));
     });
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the import worker exited with code ${code}`)));

@@ -10,19 +10,19 @@ import type { AppContext } from '../context.js';
 
 function requireAdmin(req: FastifyRequest): string {
   const who = req.wasimIdentity;
-  if (!who || who.role !== 'admin') throw new WasimError('NOT_ALLOWED', `Only an admin may change what wasim learned${who ? ` (you are "${who.role}")` : ''}.`);
+  if (!who || who.role !== 'admin') throw who ? WasimError.of('NOT_ALLOWED', 'adminOnlyRole', { role: who.role }) : WasimError.of('NOT_ALLOWED', 'adminOnly', {});
   return who.name;
 }
 
 export function resetItemOf(body: Record<string, unknown>): ResetItem {
   const chosen = ['tag', 'weights', 'cut', 'all'].filter((k) => body[k] !== undefined && body[k] !== false);
-  if (chosen.length !== 1) throw new WasimError('VALIDATION', 'Say what to reset: one of "tag" (with "form" optionally), "weights", "cut" or "all".');
-  if (body.form !== undefined && body.tag === undefined) throw new WasimError('VALIDATION', '"form" goes with "tag".');
+  if (chosen.length !== 1) throw WasimError.of('VALIDATION', 'resetWhat', {});
+  if (body.form !== undefined && body.tag === undefined) throw WasimError.of('VALIDATION', 'formGoesWithTag', {});
   if (typeof body.tag === 'string') return body.form !== undefined ? { tag: body.tag, form: String(body.form) } : { tag: body.tag };
   if (body.weights === true) return { weights: true };
   if (body.cut === true) return { cut: true };
   if (body.all === true) return { all: true };
-  throw new WasimError('VALIDATION', '"weights", "cut" and "all" take true; "tag" a tag id or label.');
+  throw WasimError.of('VALIDATION', 'resetValues', {});
 }
 
 export const adaptationRoutes: FastifyPluginAsync<{ context: AppContext; adaptation: AdaptationService }> = async (app, { context: ctx, adaptation }) => {

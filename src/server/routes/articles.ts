@@ -27,7 +27,7 @@ export function encodeCursor(before: number): string {
 
 export function decodeCursor(cursor: string): number {
   const m = /^b(\d{1,10})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!m) throw new WasimError('VALIDATION', 'querystring/cursor is not a cursor this service gave out.');
+  if (!m) throw WasimError.of('VALIDATION', 'cursor', {});
   return Number(m[1]);
 }
 
@@ -176,7 +176,7 @@ export async function articleRoutes(app: FastifyInstance, { context: ctx }: { co
       schema: { tags: ['articles'], summary: 'Delete an article and its tags (the decision log stays)', security: bearer, params: idParam, response: { 204: { type: 'null' }, ...errors(401, 404) } },
     },
     async (req, reply) => {
-      if (!(await ctx.repo.deleteArticle(req.params.id))) throw new WasimError('NOT_FOUND', `No article with id ${req.params.id}.`);
+      if (!(await ctx.repo.deleteArticle(req.params.id))) throw WasimError.of('NOT_FOUND', 'article', { id: req.params.id });
       reply.code(204);
     },
   );
@@ -309,7 +309,7 @@ export async function articleRoutes(app: FastifyInstance, { context: ctx }: { co
     },
     async (req) => {
       const tag = await ctx.repo.getTag(req.params.id);
-      if (!tag) throw new WasimError('NOT_FOUND', `No tag with id "${req.params.id}".`);
+      if (!tag) throw WasimError.of('NOT_FOUND', 'tag', { id: req.params.id });
       return { tag, articles: await listArticlesPage(ctx, { tags: [tag.id] }, req.query) };
     },
   );

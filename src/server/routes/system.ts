@@ -70,7 +70,7 @@ export async function systemRoutes(app: FastifyInstance, { context: ctx }: { con
         const failure = ctx.tagger.failure;
         reasons.push(failure ? `The vocabulary could not be compiled: ${failure.split('\n')[0]}` : 'The vocabulary is being compiled for the first time.');
       }
-      if (reasons.length > 0 || !serving) throw new WasimError('NOT_READY', reasons.join(' '));
+      if (reasons.length > 0 || !serving) throw WasimError.of('NOT_READY', 'reasons', { reasons: reasons.join(' ') });
       return { status: 'ready', database: ctx.repo.kind, tagger: { vocabularySize: serving.size, vocabularyVersion: serving.version, compiledAt: serving.compiledAt } };
     },
   );

@@ -189,7 +189,7 @@ export async function vocabularyRoutes(app: FastifyInstance, { context: ctx }: {
       async (req, reply) => {
         const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
         const format = req.query.format ?? FORMAT_OF_CONTENT_TYPE[contentType] ?? (contentType === BYTES ? sniffVocabularyFormat(req.body) : undefined);
-        if (!format) throw new WasimError('BAD_VOCAB_FORMAT', 'Say which format the body is in: ?format=txt|csv|json|jsonl.');
+        if (!format) throw WasimError.of('BAD_VOCAB_FORMAT', 'sayFormat', {});
         if (req.query.async) {
           const job = await ctx.service.startImport(req.body, format, req.query.mode);
           reply.code(202).header('location', `/v1/jobs/${job.id}`);

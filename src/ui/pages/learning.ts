@@ -103,12 +103,12 @@ function sendHtml(reply: FastifyReply, markup: SafeHtml): FastifyReply {
 
 export async function learningUiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, editor }: Helpers): Promise<void> {
   const service = (): AdaptationService => {
-    if (!ctx.adaptation) throw new WasimError('NOT_READY', 'Learning is not available in this service.');
+    if (!ctx.adaptation) throw WasimError.of('NOT_READY', 'noLearning', {});
     return ctx.adaptation;
   };
   const admin = (req: FastifyRequest): Session => {
     const session = editor(req);
-    if (session.role !== 'admin') throw new WasimError('NOT_ALLOWED', 'Only an admin may change what wasim learned.');
+    if (session.role !== 'admin') throw WasimError.of('NOT_ALLOWED', 'adminOnly', {});
     return session;
   };
   const back = (reply: FastifyReply, msg: string) => reply.code(303).redirect(`/ui/learning?msg=${msg}`);
@@ -135,7 +135,7 @@ export async function learningUiRoutes(ui: FastifyInstance, ctx: AppContext, { v
     const tag = field(body, 'tag');
     const form = field(body, 'form');
     const item: ResetItem | undefined = tag ? (form ? { tag, form } : { tag }) : field(body, 'weights') ? { weights: true } : field(body, 'cut') ? { cut: true } : field(body, 'all') ? { all: true } : undefined;
-    if (!item) throw new WasimError('VALIDATION', 'Say what to reset.');
+    if (!item) throw WasimError.of('VALIDATION', 'resetWhatShort', {});
     await service().reset(item);
     return back(reply, 'reset');
   });

@@ -45,11 +45,12 @@ const ERROR_TITLES: Record<number, string> = {
   503: 'الخدمة غير جاهزة بعد',
 };
 
-export function renderError(view: PageView, { status, code, message }: { status: number; code: string; message: string }): SafeHtml {
+/** An error page: the Arabic message (filled from its template when it has one), the English folded under the details. */
+export function renderError(view: PageView, { status, code, message, messageAr }: { status: number; code: string; message: string; messageAr?: string }): SafeHtml {
   const title = ERROR_TITLES[status] ?? 'خطأ';
   const content = html`<section class="card" aria-labelledby="error-title">
   <h1 id="error-title">${title}</h1>
-  <p class="flash error" role="alert">${arabicMessage(code) ?? 'حدث خطأ.'} <code>${code}</code></p>
+  <p class="flash error" role="alert">${messageAr ?? arabicMessage(code) ?? 'حدث خطأ.'} <code>${code}</code></p>
   <details class="small"><summary>التفاصيل التقنية</summary><p><span lang="en" dir="ltr">${message}</span></p></details>
   ${status === 401 && !view.session ? html`<p><a class="button" href="/ui/login?next=${encodeURIComponent(view.path)}">دخول المحررين</a></p>` : raw('')}
   <p><a href="/">العودة إلى المقالات</a></p>

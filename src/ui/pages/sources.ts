@@ -78,7 +78,7 @@ function send(reply: FastifyReply, markup: SafeHtml): FastifyReply {
 }
 
 function feedId(raw: string): number {
-  if (!/^\d{1,9}$/.test(raw)) throw new WasimError('NOT_FOUND', `No feed with id ${JSON.stringify(raw)}.`);
+  if (!/^\d{1,9}$/.test(raw)) throw WasimError.of('NOT_FOUND', 'feed', { id: JSON.stringify(raw) });
   return Number(raw);
 }
 

@@ -83,7 +83,7 @@ function field(body: Body, name: string): string | undefined {
 function editsOf(body: Body): AcceptEdits {
   if (field(body, 'as') === 'is' || field(body, 'label') === undefined) return {};
   const type = field(body, 'type')?.trim();
-  if (type && !TYPES.includes(type as TagType)) throw new WasimError('VALIDATION', `Unknown type "${type}".`);
+  if (type && !TYPES.includes(type as TagType)) throw WasimError.of('VALIDATION', 'unknownType', { type });
   return {
     label: (field(body, 'label') ?? '').trim(),
     type: type ? (type as TagType) : null,
@@ -108,7 +108,7 @@ function sendHtml(reply: FastifyReply, markup: SafeHtml): FastifyReply {
 /** The page's routes under /ui. */
 export async function suggestionUiRoutes(ui: FastifyInstance, ctx: AppContext, { viewOf, reader, editor }: Helpers): Promise<void> {
   const service = () => {
-    if (!ctx.suggestions) throw new WasimError('NOT_READY', 'Suggestions are not available in this service.');
+    if (!ctx.suggestions) throw WasimError.of('NOT_READY', 'noSuggestions', {});
     return ctx.suggestions;
   };
   ui.get('/suggestions', { schema: { hide: true } }, async (req, reply) => {
