@@ -237,7 +237,7 @@ test('vocab upgrade rewrites a compiled vocabulary of an older version as a fres
   assert.match(fromOld.stdout, /حماس/);
   assert.equal(wasim(['tag', '-', '--vocab', upgraded, '--format', 'json'], article).stdout, fromOld.stdout);
   const refused = wasim(['vocab', 'upgrade', VOCAB, join(tmp, 'never.wasim')]);
-  assert.equal(refused.code, 1);
+  assert.equal(refused.code, EXIT.VOCABULARY, refused.stderr);
   assert.match(refused.stderr, /BAD_COMPILED_VOCAB|no compiled vocabulary/);
   assert.match(refused.stderr, /wasim vocab compile/);
   noStackTrace(refused.stderr);
