@@ -71,6 +71,7 @@ export const ERRORS = {
       requestBody: { en: 'The request body is larger than the limit of {limit} bytes.', ar: 'جسم الطلب أكبر من الحد، وهو {limit} بايت.' },
       messageBytes: { en: 'the message is {size} bytes; the limit is {limit} (--max-bytes)', ar: 'حجم الرسالة {size} بايت، والحد {limit} (--max-bytes)' },
       resultBytes: { en: 'the result is {size} bytes; the bus takes at most {limit}', ar: 'حجم النتيجة {size} بايت، وأقصى ما يقبله الناقل {limit}' },
+      vocabularyTokens: { en: 'the vocabulary has more than {limit} distinct tokens', ar: 'في المعجم أكثر من {limit} كلمة مختلفة' },
     },
   },
   NOT_TEXT: {
@@ -168,7 +169,15 @@ export const ERRORS = {
       importNoEntries: { en: 'The imported vocabulary has no entries.', ar: 'لا مداخل في المعجم المستورد.' },
     },
   },
-  BAD_COMPILED_VOCAB: { status: 400, exit: EXIT.VOCABULARY, message: 'The compiled vocabulary file is damaged or of another version.', ar: 'ملف المعجم المترجَم تالف أو من إصدار آخر.' },
+  BAD_COMPILED_VOCAB: {
+    status: 400,
+    exit: EXIT.VOCABULARY,
+    message: 'The compiled vocabulary file is damaged or of another version.',
+    ar: 'ملف المعجم المترجَم تالف أو من إصدار آخر.',
+    templates: {
+      notCompiled: { en: '{path} is no compiled vocabulary of a known version, or is damaged (compile a source vocabulary with `wasim vocab compile`)', ar: '{path} ليس معجمًا مترجَمًا من إصدار معروف أو أنه تالف (ترجِم المعجم المصدر بالأمر `wasim vocab compile`)' },
+    },
+  },
   FILE_NOT_FOUND: {
     status: 404,
     exit: EXIT.INPUT,

@@ -114,7 +114,7 @@ function readAnyCompiled(path: string): CompiledVocabulary {
   try {
     return deserializeCompiled(readCompiledFile(path));
   } catch (e) {
-    if (isWasimError(e) && e.code === 'BAD_COMPILED_VOCAB') throw new WasimError('BAD_COMPILED_VOCAB', `${path} is no compiled vocabulary of a known version, or is damaged (compile a source vocabulary with \`wasim vocab compile\`)`);
+    if (isWasimError(e) && e.code === 'BAD_COMPILED_VOCAB') throw WasimError.of('BAD_COMPILED_VOCAB', 'notCompiled', { path });
     throw e;
   }
 }

@@ -243,7 +243,7 @@ function addPattern(cv: CompiledVocabulary, trie: TrieBuilder, tokenIds: StringI
   let node = 0;
   for (const key of keys) {
     const id = tokenIds.add(key);
-    if (id >= MAX_TOKENS) throw new WasimError('INPUT_TOO_LARGE', `vocabulary has more than ${MAX_TOKENS} distinct tokens`);
+    if (id >= MAX_TOKENS) throw WasimError.of('INPUT_TOO_LARGE', 'vocabularyTokens', { limit: MAX_TOKENS });
     node = trie.child(node, id);
   }
   trie.ends[patternId] = node;
