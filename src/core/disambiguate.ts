@@ -27,7 +27,7 @@ import type { BackgroundModel } from './background.js';
 import type { CompiledTag, CompiledVocabulary } from './vocabulary/compile.js';
 import { foldKey } from './fold.js';
 import type { Match } from './match.js';
-import type { TokenizedText } from './tokenize.js';
+import type { TokenizedText, WordSpace } from './tokenize.js';
 import { CUE_WINDOW, confirmingCuesFor } from './cues.js';
 import { keyOfLight } from './fold.js';
 import { PROCLITICS, withoutArticle } from './morph.js';
@@ -202,48 +202,38 @@ export function createDisambiguationCache(): DisambiguationCache {
   return { givenNames: new Map(), facts: new Uint16Array(0), countryOfTag: new Int32Array(0), countryNames: [], vocabulary: undefined, background: undefined, patternForms: [], column: new Int32Array(256), words: new WordMemo() };
 }
 
+const WORD_MEMO = 3;
+const MEMO_GIVEN_ASKED = 1;
+const MEMO_GIVEN = 2;
+const MEMO_GOVERNS_SHIFT = 2;
+
 /**
  * Per interned word, by its tokeniser's word id (see TokenizedText.words), what the signals
- * asked of it: words recur, so this is an array access where the maps cost a hash lookup. A
- * row holds for the key it was made for, and is cleared when its id comes with another word.
+ * asked of it: words recur, so this is an array access where the maps cost a hash lookup. It
+ * holds for one word space, and starts again with a text of another.
  */
 class WordMemo {
-  private keys: (string | undefined)[] = [];
-  /** W_* bits, 0 until asked. */
-  bits = new Int32Array(1024);
-  /** isGivenName: 0 until asked, 1 no, 2 yes. */
-  givenName = new Int8Array(1024);
-  /** The background's document frequency + 1, 0 until asked. */
-  df = new Int32Array(1024);
-  /** Whether the word governs each preposition of GOVERNED_ORDER (2 bits each: asked, yes). */
-  governs = new Uint8Array(1024);
+  private space: WordSpace | undefined = undefined;
+  /**
+   * WORD_MEMO ints per word id, side by side (one memory access for a word's memos): its W_*
+   * bits (0 until asked), the background's document frequency + 1 (0 until asked), and
+   * MEMO_GIVEN_* bits with, from MEMO_GOVERNS_SHIFT, whether it governs each preposition of
+   * GOVERNED_ORDER (2 bits each: asked, yes).
+   */
+  rows = new Int32Array(0);
 
-  /** The row of word id `word` for `key`, -1 for a word not interned (id -1). */
-  row(word: number, key: string): number {
-    if (word < 0) return -1;
-    if (this.keys[word] !== key) {
-      while (this.keys.length < word) this.keys.push(undefined);
-      this.keys[word] = key;
-      if (word >= this.bits.length) this.grow(word + 1);
-      this.bits[word] = 0;
-      this.givenName[word] = 0;
-      this.df[word] = 0;
-      this.governs[word] = 0;
+  /** Makes the memory hold for texts of this space; false when their words are not interned. */
+  use(space: WordSpace | undefined): boolean {
+    if (space === undefined) return false;
+    if (space !== this.space) {
+      this.space = space;
+      this.rows = new Int32Array(space.size * WORD_MEMO);
     }
-    return word;
+    return true;
   }
 
   clear(): void {
-    this.keys = [];
-  }
-
-  private grow(size: number): void {
-    const n = Math.max(size, 2 * this.bits.length);
-    const grow = <A extends Int32Array | Int8Array | Uint8Array>(a: A, b: A): A => (b.set(a), b);
-    this.bits = grow(this.bits, new Int32Array(n));
-    this.givenName = grow(this.givenName, new Int8Array(n));
-    this.df = grow(this.df, new Int32Array(n));
-    this.governs = grow(this.governs, new Uint8Array(n));
+    this.space = undefined;
   }
 }
 
@@ -502,6 +492,8 @@ class FieldWords {
   readonly keys: readonly string[];
   readonly length: number;
   private readonly memo: WordMemo;
+  /** The word ids of the tokens, when the memo holds for them. */
+  private readonly words: Int32Array | undefined;
   private readonly column: Int32Array;
 
   constructor(field: TokenizedText, private readonly bg: BackgroundModel | undefined, private readonly cache: DisambiguationCache) {
@@ -509,15 +501,16 @@ class FieldWords {
     this.keys = field.keys;
     this.length = field.length;
     this.memo = cache.words;
+    this.words = this.memo.use(field.space) ? field.words : undefined;
     const n = field.length;
     if (cache.column.length < n) cache.column = new Int32Array(Math.max(n, 2 * cache.column.length));
     this.column = cache.column;
     this.column.fill(0, 0, n);
   }
 
-  /** The memo row of token i, -1 when it has none. */
+  /** Where token i's memos start in the memo's rows, -1 when it has none. */
   private row(i: number): number {
-    return this.memo.row(this.tokenized.words[i]!, this.keys[i]!);
+    return this.words !== undefined && this.words[i]! >= 0 ? this.words[i]! * WORD_MEMO : -1;
   }
 
   /** The W_* bits of token i. */
@@ -528,8 +521,9 @@ class FieldWords {
     const r = this.row(i);
     let w: number;
     if (r >= 0) {
-      if (this.memo.bits[r] === 0) this.memo.bits[r] = wordOf(key);
-      w = this.memo.bits[r]!;
+      const rows = this.memo.rows;
+      if (rows[r] === 0) rows[r] = wordOf(key);
+      w = rows[r]!;
     } else w = wordOf(key);
     this.column[i]! |= w;
     return w;
@@ -549,16 +543,18 @@ class FieldWords {
   givenName(i: number): boolean {
     const r = this.row(i);
     if (r < 0) return isGivenName(this.bg, this.keys[i]!, this.cache.givenNames);
-    if (this.memo.givenName[r] === 0) this.memo.givenName[r] = isGivenName(this.bg, this.keys[i]!, this.cache.givenNames) ? 2 : 1;
-    return this.memo.givenName[r] === 2;
+    const rows = this.memo.rows;
+    if ((rows[r + 2]! & MEMO_GIVEN_ASKED) === 0) rows[r + 2]! |= MEMO_GIVEN_ASKED | (isGivenName(this.bg, this.keys[i]!, this.cache.givenNames) ? MEMO_GIVEN : 0);
+    return (rows[r + 2]! & MEMO_GIVEN) !== 0;
   }
 
   /** The background's document frequency of token i (the background must be there). */
   df(i: number): number {
     const r = this.row(i);
     if (r < 0) return this.bg!.df(this.keys[i]!);
-    if (this.memo.df[r] === 0) this.memo.df[r] = this.bg!.df(this.keys[i]!) + 1;
-    return this.memo.df[r]! - 1;
+    const rows = this.memo.rows;
+    if (rows[r + 1] === 0) rows[r + 1] = this.bg!.df(this.keys[i]!) + 1;
+    return rows[r + 1]! - 1;
   }
 
   /**
@@ -568,9 +564,10 @@ class FieldWords {
   governs(i: number): boolean {
     const r = this.row(i);
     if (r < 0) return this.governsNext(i);
-    const asked = 1 << (2 * ((this.bits(i + 1) >>> W_PREPOSITION_SHIFT) & 3));
-    if ((this.memo.governs[r]! & asked) === 0) this.memo.governs[r]! |= asked | (this.governsNext(i) ? asked << 1 : 0);
-    return (this.memo.governs[r]! & (asked << 1)) !== 0;
+    const asked = 1 << (MEMO_GOVERNS_SHIFT + 2 * ((this.bits(i + 1) >>> W_PREPOSITION_SHIFT) & 3));
+    const rows = this.memo.rows;
+    if ((rows[r + 2]! & asked) === 0) rows[r + 2]! |= asked | (this.governsNext(i) ? asked << 1 : 0);
+    return (rows[r + 2]! & (asked << 1)) !== 0;
   }
 
   private governsNext(i: number): boolean {

@@ -13,7 +13,7 @@ import { trieChild } from './vocabulary/trie.js';
 import { compatible } from './fold.js';
 import { fnvRange } from './hash.js';
 import { ARTICLE, ARTICLE_PREFIXES, INFLECTION_ENDINGS, MIN_BASE, MIN_INFLECTION_BASE, MIN_STEM, NISBA_ENDINGS, POSSESSIVE_SUFFIXES, PROCLITICS } from './morph.js';
-import { TokenizedText, WORD_IDS, type Token } from './tokenize.js';
+import { TokenizedText, type Token, type WordSpace } from './tokenize.js';
 import type { MatchKind } from './types.js';
 import { canonicalKey } from './variants.js';
 
@@ -422,15 +422,17 @@ export interface MatchedText {
  * The matcher of one vocabulary. It remembers what it derived from each distinct token (see
  * Analysis), by canonical key in two generations (when the young one is full it becomes the
  * old one, and what is still used moves back), by light form, and by the tokeniser's word id,
- * so a caller matching many texts keeps one: the Tagger does.
+ * so a caller matching many texts keeps one: the Tagger does. (Texts of two tokenisers in turn
+ * are matched right, but each change of word space forgets the memory by word id.)
  */
 export class Matcher {
   private young = new Map<string, Analysis>();
   private old = new Map<string, Analysis>();
   /** Tokeniser tokens by light form (which determines their key). */
   private readonly byLight = new Map<string, Analysis>();
-  /** Tokeniser tokens by word id (see TokenizedText.words): one array access where byLight costs a hash lookup. */
-  private byWord: (Analysis | undefined)[] | undefined = undefined;
+  /** Tokeniser tokens by word id (see TokenizedText.words), for the word space `space`: one array access where byLight costs a hash lookup. */
+  private byWord: (Analysis | undefined)[] = [];
+  private space: WordSpace | undefined = undefined;
   /** The keys the vocabulary has. */
   readonly known: KeyFilter;
 
@@ -445,15 +447,18 @@ export class Matcher {
     const { lights, keys, words } = text;
     const analyses: Analysis[] = [];
     const tokenIds = new Int32Array(n);
+    const space = text.space;
+    if (space !== undefined && space !== this.space) {
+      this.space = space;
+      this.byWord = new Array<Analysis | undefined>(space.size).fill(undefined);
+    }
+    const byWord = space !== undefined ? this.byWord : undefined;
     for (let i = 0; i < n; i++) {
-      const light = lights[i]!;
-      const key = keys[i]!;
       const word = words[i]!;
-      let a = word >= 0 ? this.byWord?.[word] : undefined;
-      // The id may have been reused for another word since: the light form says.
-      if (a === undefined || a.tokenLight !== light || !(key === light ? a.tokenKeyIsLight : a.tokenKey === key)) {
-        a = this.analysisOfToken(key, light);
-        if (word >= 0 && a.tokenLight === light) (this.byWord ??= new Array<Analysis | undefined>(WORD_IDS).fill(undefined))[word] = a;
+      let a = word >= 0 && byWord !== undefined ? byWord[word] : undefined;
+      if (a === undefined) {
+        a = this.analysisOfToken(keys[i]!, lights[i]!);
+        if (word >= 0 && byWord !== undefined) byWord[word] = a;
       }
       analyses.push(a);
       tokenIds[i] = a.exactId;

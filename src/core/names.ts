@@ -14,7 +14,7 @@ import type { BackgroundModel } from './background.js';
 import type { CompiledVocabulary } from './vocabulary/compile.js';
 import { trieChild } from './vocabulary/trie.js';
 import type { Match, MatchedText } from './match.js';
-import { KIND_ARABIC, KIND_SCRIPT, TokenizedText, type Token } from './tokenize.js';
+import { TokenizedText, type Token, type WordSpace } from './tokenize.js';
 import { canonicalKey } from './variants.js';
 
 /** Shorter words change meaning with a vowel (علم / عالم); transliterated names are longer. */
@@ -71,11 +71,8 @@ function indexOf(cv: CompiledVocabulary): NameIndex {
   return index;
 }
 
-/** The vocabulary words one long vowel from a text word, for the token key they were found for. */
-interface NearWords {
-  readonly key: string;
-  readonly near: readonly (readonly [word: string, id: number])[] | null;
-}
+/** The vocabulary words one long vowel from a text word, with their token ids; null for none. */
+type NearWords = readonly (readonly [word: string, id: number])[] | null;
 
 /**
  * What the stage keeps between texts for one vocabulary and one set of word statistics: the
@@ -87,6 +84,8 @@ export class NameVariantCache {
   private vocabulary: CompiledVocabulary | undefined = undefined;
   private background: BackgroundModel | undefined = undefined;
   private index: NameIndex | undefined = undefined;
+  private space: WordSpace | undefined = undefined;
+  /** NearWords by word id of `space`, undefined until asked. */
   private byWord: (NearWords | undefined)[] = [];
 
   /** The skeleton index of the vocabulary, the memory cleared when the vocabulary or the statistics change. */
@@ -95,22 +94,19 @@ export class NameVariantCache {
       if (this.vocabulary !== cv || this.index === undefined) this.index = indexOf(cv);
       this.vocabulary = cv;
       this.background = background;
-      this.byWord = [];
+      this.space = undefined;
     }
     return this.index;
   }
 
-  /** The memo of word id `word` when it was made for this key. */
-  nearOf(word: number, key: string): NearWords | undefined {
-    const m = word >= 0 ? this.byWord[word] : undefined;
-    return m !== undefined && m.key === key ? m : undefined;
-  }
-
-  remember(word: number, memo: NearWords): void {
-    if (word < 0) return;
-    // Ids are dense (see TokenizedText.words): the array grows by one at a time, never holey.
-    while (this.byWord.length < word) this.byWord.push(undefined);
-    this.byWord[word] = memo;
+  /** The memory by word id for texts of this word space (after indexFor); undefined for a text whose words are not interned. */
+  byWordOf(space: WordSpace | undefined): (NearWords | undefined)[] | undefined {
+    if (space === undefined) return undefined;
+    if (space !== this.space) {
+      this.space = space;
+      this.byWord = new Array<NearWords | undefined>(space.size).fill(undefined);
+    }
+    return this.byWord;
   }
 }
 
@@ -140,9 +136,10 @@ export function nameVariants(cv: CompiledVocabulary, text: TokenizedText, matche
   const found: Match[] = [];
   let index: NameIndex | undefined;
   const trie = cv.trie;
-  const { keys, kinds, words } = text;
+  const { keys, words } = text;
   const ids = matched.tokenIds;
   const n = text.length;
+  let memo: (NearWords | undefined)[] | undefined;
   const add = (node: number, start: number, end: number): void => {
     if (end - start < 2) return;
     for (let e = trie.terminalStart[node]!; e < trie.terminalStart[node + 1]!; e++) {
@@ -153,15 +150,19 @@ export function nameVariants(cv: CompiledVocabulary, text: TokenizedText, matche
   };
   for (let i = 0; i < n; i++) {
     const key = keys[i]!;
-    if (key.length < MIN_VARIANT_LENGTH || (kinds[i]! & KIND_SCRIPT) !== KIND_ARABIC) continue;
-    index ??= cache.indexFor(cv, background);
-    // Remembered per word (words recur, and most have no near word); checked against the key.
-    let near = cache.nearOf(words[i]!, key)?.near;
+    if (key.length < MIN_VARIANT_LENGTH || !text.isArabic(i)) continue;
+    if (index === undefined) {
+      index = cache.indexFor(cv, background);
+      memo = cache.byWordOf(text.space);
+    }
+    // Remembered per word: words recur, and most have no near word.
+    const word = words[i]!;
+    let near = word >= 0 && memo !== undefined ? memo[word] : undefined;
     if (near === undefined) {
       // Two spellings both common in news are two names: only pairs with a rare one are kept.
       near = nearWords(cv, index, key)?.filter(([w]) => background.df(w) < RARE_SPELLING_DF || background.df(key) < RARE_SPELLING_DF) ?? null;
       if (near !== null && near.length === 0) near = null;
-      cache.remember(words[i]!, { key, near });
+      if (word >= 0 && memo !== undefined) memo[word] = near;
     }
     if (near === null) continue;
     for (const [, id] of near) {

@@ -132,19 +132,25 @@ export class TokenizedText {
     /** KIND_* bits of each token. */
     readonly kinds: Uint8Array,
     /**
-     * Interned word id of each token (see Tokenizer), -1 for a token too long to be interned.
-     * An id stands for one light form until its tokeniser's table is cleared and the id reused:
-     * a memory indexed by word id checks the form it was made for.
+     * Interned word id of each token, -1 for a token not interned (too long, or the table full).
+     * Ids are small and dense, and texts of one `space` give one light form one id and one id
+     * one light form: a stage remembers what it derived from a word in an array indexed by id.
      */
     readonly words: Int32Array,
     /** Light fold of each token (keeps أ إ آ ى). */
     readonly lights: readonly string[],
     /** Full fold of each token: the lookup key, as long as its light form. */
     readonly keys: readonly string[],
+    /** What the word ids mean; undefined when no word is interned. */
+    readonly space: WordSpace | undefined,
   ) {}
 
   script(i: number): Script {
     return SCRIPTS[this.kinds[i]! & KIND_SCRIPT]!;
+  }
+
+  isArabic(i: number): boolean {
+    return (this.kinds[i]! & KIND_SCRIPT) === KIND_ARABIC;
   }
 
   /** Token i ends in a tatweel joining it to what follows (بـ2015، الـ«فيفا»). */
@@ -175,8 +181,19 @@ export class TokenizedText {
       ends[i] = t.end;
       kinds[i] = (t.script === 'arabic' ? KIND_ARABIC : t.script === 'digit' ? KIND_DIGIT : KIND_LATIN) | (t.joiner ? KIND_JOINER : 0);
     }
-    return new TokenizedText(text, n, starts, ends, kinds, words, tokens.map((t) => t.light), tokens.map((t) => t.key));
+    return new TokenizedText(text, n, starts, ends, kinds, words, tokens.map((t) => t.light), tokens.map((t) => t.key), undefined);
   }
+}
+
+/**
+ * The meaning of word ids: one per filling of a tokeniser's intern table. A memory indexed by
+ * word id holds for one space, and starts again when a text comes with another.
+ */
+export class WordSpace {
+  constructor(
+    /** Ids are below this. */
+    readonly size: number,
+  ) {}
 }
 
 /*
@@ -186,11 +203,12 @@ export class TokenizedText {
  * string allocation, its strings are the same objects each time (they already carry the hash
  * a lookup by light form needs), and it has a small dense id, which later stages index their
  * per-word memories by. The key is a function of the light form, so it is stored beside it.
- * The table is cleared when full, which bounds its memory.
+ * The table is cleared, and a new WordSpace begun, before a text that could fill it: which
+ * bounds its memory, and keeps a text's ids in one space.
  */
 /** Slots of a tokeniser's intern hash. */
 const INTERN_SLOTS = 1 << 18;
-/** Word ids are below this: the table is cleared when it holds this many words. */
+/** Word ids are below this. */
 export const WORD_IDS = INTERN_SLOTS >>> 1;
 /** Longer tokens (few, and rarely repeated) get fresh strings. */
 const MAX_INTERNED = 40;
@@ -203,8 +221,18 @@ class InternTable {
   private readonly light: string[] = [];
   private readonly key: string[] = [];
   private count = 0;
+  space = new WordSpace(WORD_IDS);
 
-  /** Id of the light form buf[0 .. n) of hash `hash`, interned now if new. */
+  /** Makes room for the words of a text of `units` code units (a token takes one at least). */
+  reserve(units: number): void {
+    if (this.count > 0 && this.count + units > WORD_IDS) {
+      this.slotWord.fill(0);
+      this.count = 0;
+      this.space = new WordSpace(WORD_IDS);
+    }
+  }
+
+  /** Id of the light form buf[0 .. n) of hash `hash`, interned now if new; -1 when the table is full. */
   idOf(buf: Uint16Array, n: number, hash: number): number {
     const mask = INTERN_SLOTS - 1;
     let slot = (hash ^ (hash >>> 15)) & mask;
@@ -221,11 +249,8 @@ class InternTable {
       }
       slot = (slot + 1) & mask;
     }
-    if (this.count >= WORD_IDS) {
-      this.slotWord.fill(0);
-      this.count = 0;
-      slot = (hash ^ (hash >>> 15)) & mask;
-    }
+    // Only a text longer than the table holds words can fill it.
+    if (this.count >= WORD_IDS) return -1;
     const id = this.count++;
     const light = unitsString(buf, n);
     this.slotWord[slot] = id + 1;
@@ -280,6 +305,7 @@ export class Tokenizer {
   tokenize(text: string): TokenizedText {
     this.lights = [];
     this.keys = [];
+    this.intern?.reserve(text.length);
     const n = this.scan(text);
     // One buffer for the text's four columns: a typed array of more than a few dozen bytes is
     // allocated outside the heap, and each such buffer costs the garbage collector.
@@ -289,13 +315,14 @@ export class Tokenizer {
     cols.set(this.words.subarray(0, n), 2 * n);
     const kinds = new Uint8Array(cols.buffer, 12 * n, n);
     kinds.set(this.kinds.subarray(0, n));
-    return new TokenizedText(text, n, cols.subarray(0, n), cols.subarray(n, 2 * n), kinds, cols.subarray(2 * n, 3 * n), this.lights, this.keys);
+    return new TokenizedText(text, n, cols.subarray(0, n), cols.subarray(n, 2 * n), kinds, cols.subarray(2 * n, 3 * n), this.lights, this.keys, this.intern?.space);
   }
 
   /** The tokens of a text as objects, with no columns made. */
   tokenObjects(text: string): Token[] {
     const out: Token[] = [];
     this.objects = out;
+    this.intern?.reserve(text.length);
     try {
       this.scan(text);
     } finally {
@@ -308,11 +335,10 @@ export class Tokenizer {
   private add(k: number, text: string, start: number, end: number, n: number, hash: number, lightIsText: boolean, kind: number): void {
     let light: string;
     let key: string;
-    let word = -1;
-    if (n <= MAX_INTERNED && this.intern !== undefined) {
-      word = this.intern.idOf(this.buf, n, hash);
-      light = this.intern.lightOf(word);
-      key = this.intern.keyOf(word);
+    const word = n <= MAX_INTERNED && this.intern !== undefined ? this.intern.idOf(this.buf, n, hash) : -1;
+    if (word >= 0) {
+      light = this.intern!.lightOf(word);
+      key = this.intern!.keyOf(word);
     } else {
       light = lightIsText ? text.slice(start, end) : unitsString(this.buf, n);
       key = keyOfLight(light);
