@@ -287,7 +287,7 @@ export class Tokenizer {
   private words: Int32Array;
   private lights: string[] = [];
   private keys: string[] = [];
-  /** Where tokens go as objects instead of columns (see tokenize below), else undefined. */
+  /** Where tokens go as objects instead of columns (tokenObjects), else undefined. */
   private objects: Token[] | undefined = undefined;
 
   /** `intern: false` makes a tokeniser for a few texts: no table to allocate, every token's strings fresh. */

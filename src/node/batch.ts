@@ -141,21 +141,36 @@ export function splitLines(text: string): string[] {
 }
 
 /**
- * The lines as UTF-8, each followed by a newline, encoded one by one into a single buffer:
- * joining them first would build, then flatten, one long string per chunk. The buffer is
- * sized for the worst case (3 bytes per UTF-16 unit) and is its own ArrayBuffer, never the
- * shared pool, so it can be transferred.
+ * Output lines encoded into one UTF-8 buffer as they are made, each followed by a newline.
+ * A line's string dies as soon as it is written: kept until the chunk ends, a chunk's strings
+ * would live through the young-generation collections that tagging triggers meanwhile, and be
+ * copied and promoted with the live data. The buffer grows for the worst case (3 bytes per
+ * UTF-16 unit) and is its own ArrayBuffer, never the shared pool, so that it can be transferred.
  */
-export function encodeLines(lines: readonly string[]): Uint8Array {
-  let capacity = 0;
-  for (const l of lines) capacity += l.length * 3 + 1;
-  const buf = Buffer.allocUnsafeSlow(capacity);
-  let at = 0;
-  for (const l of lines) {
-    at += buf.write(l, at, 'utf8');
-    buf[at++] = LF;
+export class Utf8Lines {
+  private buf: Buffer;
+  private at = 0;
+  lines = 0;
+
+  constructor(capacity = 64 * 1024) {
+    this.buf = Buffer.allocUnsafeSlow(capacity);
   }
-  return buf.subarray(0, at);
+
+  push(line: string): void {
+    const need = this.at + line.length * 3 + 1;
+    if (need > this.buf.length) {
+      const grown = Buffer.allocUnsafeSlow(Math.max(need, this.buf.length * 2));
+      this.buf.copy(grown, 0, 0, this.at);
+      this.buf = grown;
+    }
+    this.at += this.buf.write(line, this.at, 'utf8');
+    this.buf[this.at++] = LF;
+    this.lines++;
+  }
+
+  bytes(): Uint8Array {
+    return this.buf.subarray(0, this.at);
+  }
 }
 
 /**
@@ -186,18 +201,19 @@ export function tagChunk(tagger: Tagger, bytes: Uint8Array, firstLineNo: number,
   // no character is cut, and a malformed byte sequence turns into the same U+FFFD either way.
   const text = decodeUtf8(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   const lines = splitLines(text);
-  const outs: string[] = [];
+  // Sized for what a chunk usually gives (results run to 1–4× the input), so it seldom grows.
+  const out = new Utf8Lines(bytes.byteLength * 2 + 4096);
   let tagged = 0;
   let failed = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (line.trim() === '') continue;
     const r = tagLine(tagger, line, firstLineNo + i, options);
-    outs.push(r.out);
+    out.push(r.out);
     if (r.ok) tagged++;
     else failed++;
   }
-  return { out: encodeLines(outs), lines: outs.length, tagged, failed };
+  return { out: out.bytes(), lines: out.lines, tagged, failed };
 }
 
 /**
