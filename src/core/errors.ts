@@ -175,7 +175,7 @@ export const ERRORS = {
     message: 'The compiled vocabulary file is damaged or of another version.',
     ar: 'ملف المعجم المترجَم تالف أو من إصدار آخر.',
     templates: {
-      notCompiled: { en: '{path} is no compiled vocabulary of a known version, or is damaged (compile a source vocabulary with `wasim vocab compile`)', ar: '{path} ليس معجمًا مترجَمًا من إصدار معروف أو أنه تالف (ترجِم المعجم المصدر بالأمر `wasim vocab compile`)' },
+      notCompiled: { en: '{path} is no compiled vocabulary wasim can read: {reason} (compile a source vocabulary with `wasim vocab compile`)', ar: '{path} ليس معجمًا مترجَمًا يقرؤه واسم: {reason} (ترجِم المعجم المصدر بالأمر `wasim vocab compile`)' },
       unknownForm: { en: 'neither a compiled vocabulary (a binary file that starts with WASIM-CV) nor the JSON of an older version', ar: 'ليس معجمًا مترجَمًا (ملفًا ثنائيًا يبدأ بـ WASIM-CV) ولا JSON إصدار أقدم' },
       jsonNotCompiled: { en: 'JSON, but not a compiled vocabulary ("format" is not "wasim-compiled")', ar: 'JSON لكنه ليس معجمًا مترجَمًا (قيمة «format» ليست «wasim-compiled»)' },
       jsonVersion: { en: 'JSON of version {version}: this wasim reads JSON of versions 1 to 3 and binary files of version {current}', ar: 'JSON من الإصدار {version}: يقرأ واسم هذا JSON الإصدارات 1 إلى 3 والملفات الثنائية من الإصدار {current}' },
