@@ -9,7 +9,7 @@
  * among matches of one span only the strongest kind of analysis survives.
  */
 import { INFLECTABLE_TYPES, type CompiledVocabulary, type Pattern } from './vocabulary/compile.js';
-import { trieChild } from './vocabulary/trie.js';
+import { trieChild, type Trie } from './vocabulary/trie.js';
 import { compatible, compatibleLetter, keyCodeOfLight, keyOfLight } from './fold.js';
 import { fnvRange } from './hash.js';
 import { ARTICLE, ARTICLE_PREFIXES, INFLECTION_ENDINGS, MIN_BASE, MIN_INFLECTION_BASE, MIN_STEM, NISBA_ENDINGS, POSSESSIVE_SUFFIXES, PROCLITICS } from './morph.js';
@@ -301,6 +301,8 @@ const HIT_COUNT = 5;
 /** Another record with the same key (different letters on the light level, or rewritten), -1 at the end. */
 const NEXT = 6;
 const REC = 8;
+/** Numbers per start entry. */
+const START = 3;
 /** Flag: the token's key was rewritten by a spelling-variant rule. */
 const REWRITTEN = 32;
 /** Flag: the tokeniser token the record was made for (tokenKeys) is its own light form. */
@@ -335,8 +337,8 @@ class Analyses {
   readonly lights: string[] = [];
   /** Per record: key of the tokeniser token it was first given for, before spelling variants were rewritten. */
   readonly tokenKeys: (string | undefined)[] = [];
-  /** Start entries: (trie node, KIND_RANK | PLAIN | NO_HARD of the reading's light form). */
-  starts = new Int32Array(2 * 64);
+  /** Start entries of START numbers: trie node, KIND_RANK | PLAIN | NO_HARD of the reading's light form, childMask of the node. */
+  starts = new Int32Array(START * 64);
   startCount = 0;
   /** Per start entry: the reading's light form. */
   readonly startLights: string[] = [];
@@ -364,11 +366,12 @@ class Analyses {
   }
 
   /** Adds a start to the last record. */
-  addStart(node: number, word: number, light: string): void {
+  addStart(node: number, word: number, mask: number, light: string): void {
     const s = this.startCount++;
-    this.starts = grown(this.starts, 2 * this.startCount);
-    this.starts[2 * s] = node;
-    this.starts[2 * s + 1] = word;
+    this.starts = grown(this.starts, START * this.startCount);
+    this.starts[START * s] = node;
+    this.starts[START * s + 1] = word;
+    this.starts[START * s + 2] = mask;
     this.startLights[s] = light;
     this.records[(this.count - 1) * REC + START_COUNT]++;
   }
@@ -389,7 +392,7 @@ class Analyses {
     const fr = from.records;
     const copy = this.begin(fr[r + EXACT]!, fr[r + FLAGS]!, from.lights[id]!);
     this.tokenKeys[copy] = from.tokenKeys[id];
-    for (let s = fr[r + START_AT]!, end = s + fr[r + START_COUNT]!; s < end; s++) this.addStart(from.starts[2 * s]!, from.starts[2 * s + 1]!, from.startLights[s]!);
+    for (let s = fr[r + START_AT]!, end = s + fr[r + START_COUNT]!; s < end; s++) this.addStart(from.starts[START * s]!, from.starts[START * s + 1]!, from.starts[START * s + 2]!, from.startLights[s]!);
     for (let h = fr[r + HIT_AT]!, end = h + fr[r + HIT_COUNT]!; h < end; h++) this.addHit(from.hits[3 * h]!, from.hits[3 * h + 1]!, from.hits[3 * h + 2]!);
     return copy;
   }
@@ -408,6 +411,16 @@ class Analyses {
     this.records[id * REC + NEXT] = this.byKey.get(key) ?? -1;
     this.byKey.set(key, id);
   }
+}
+
+/**
+ * Bit (token id mod 32) set for each child of a trie node: most starts lead nowhere (the next
+ * token is no child), and the mask says so before the node's row is searched.
+ */
+function childMask(trie: Trie, node: number): number {
+  let mask = 0;
+  for (let c = trie.childStart[node]!; c < trie.childStart[node + 1]! && mask !== -1; c++) mask |= 1 << (trie.childToken[c]! & 31);
+  return mask;
 }
 
 /** Analyses a token into a new record of `into`; its id. */
@@ -430,7 +443,7 @@ function analyse(cv: CompiledVocabulary, known: KeyFilter, into: Analyses, key: 
       into.addHit(pid, p.tag, KIND_RANK[p.nisba ? 'nisba' : kind]);
     }
     // A reading that adds the article (تجارة → التجارة) only stands for one-word tags.
-    if (c.kind !== 'inflected' && trie.childStart[node + 1]! > trie.childStart[node]!) into.addStart(node, KIND_RANK[c.kind] | lightFlags(c.light, rewritten), c.light);
+    if (c.kind !== 'inflected' && trie.childStart[node + 1]! > trie.childStart[node]!) into.addStart(node, KIND_RANK[c.kind] | lightFlags(c.light, rewritten), childMask(trie, node), c.light);
   }
   singleTokenHits(cv, known, key, light, rewritten, into);
   return id;
@@ -475,7 +488,7 @@ function rankByLetters(p: Pattern, an: Analyses, s: number, ids: Int32Array, i: 
   const records = an.records;
   const rewritten0 = (records[ids[i]! * REC + FLAGS]! & REWRITTEN) !== 0;
   if (!lightsAgree(p, 0, an.startLights[s]!, rewritten0)) return -1;
-  let rank = an.starts[2 * s + 1]! & RANK_MASK;
+  let rank = an.starts[START * s + 1]! & RANK_MASK;
   if (rewritten0 !== p.rewritten[0]) rank = Math.max(rank, RANK_VARIANT);
   for (let k = 1; k <= j - i; k++) {
     const t = ids[i + k]!;
@@ -501,14 +514,15 @@ function scan(cv: CompiledVocabulary, facts: PatternFacts, an: Analyses, ids: In
     const r = ids[i]! * REC;
     const rewritten0 = records[r + FLAGS]! & REWRITTEN;
     for (let s = records[r + START_AT]!, startEnd = s + records[r + START_COUNT]!; s < startEnd; s++) {
-      let node = starts[2 * s]!;
-      const word = starts[2 * s + 1]!;
+      let node = starts[START * s]!;
+      const word = starts[START * s + 1]!;
+      const mask = starts[START * s + 2]!;
       // Over the span's tokens so far: PLAIN and NO_HARD of all their light forms, and REWRITTEN of any.
       let agree = word;
       let rewritten = rewritten0;
       for (let j = i + 1; j < n && childStart[node + 1]! > childStart[node]!; j++) {
         const next = tokenIds[j]!;
-        if (next < 0) break;
+        if (next < 0 || (j === i + 1 && ((mask >>> (next & 31)) & 1) === 0)) break;
         node = trieChild(trie, node, next);
         if (node < 0) break;
         const flags = records[ids[j]! * REC + FLAGS]!;
