@@ -520,9 +520,11 @@ function scan(cv: CompiledVocabulary, facts: PatternFacts, an: Analyses, ids: In
       // Over the span's tokens so far: PLAIN and NO_HARD of all their light forms, and REWRITTEN of any.
       let agree = word;
       let rewritten = rewritten0;
-      for (let j = i + 1; j < n && childStart[node + 1]! > childStart[node]!; j++) {
+      for (let j = i + 1; j < n; j++) {
         const next = tokenIds[j]!;
-        if (next < 0 || (j === i + 1 && ((mask >>> (next & 31)) & 1) === 0)) break;
+        if (next < 0) break;
+        // A start's node has children: its mask stands for the row until a step is taken.
+        if (j === i + 1 ? ((mask >>> (next & 31)) & 1) === 0 : childStart[node + 1]! === childStart[node]!) break;
         node = trieChild(trie, node, next);
         if (node < 0) break;
         const flags = records[ids[j]! * REC + FLAGS]!;
