@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compileVocabulary, type CompileOptions } from './vocabulary/compile.js';
-import { matchText } from './match.js';
-import { tokenize } from './tokenize.js';
+import { compatible, keyOfLight } from './fold.js';
+import { createMatcher, lightsSurelyAgree, matchText } from './match.js';
+import { tokenize, Tokenizer } from './tokenize.js';
 import type { MatchKind, VocabEntry } from './types.js';
 
 type V = string | VocabEntry;
@@ -136,4 +137,48 @@ test('a slot the tokeniser gave to another word does not bring back the analysis
   for (let from = 0; from < words.length; from += 50_000) assert.deepEqual(labels(tokenize(words.slice(from, from + 50_000).join(' '))), []);
   assert.deepEqual(labels(tokenize('لبنان ومصر وقطر')), ['لبنان', 'مصر', 'قطر']);
   assert.deepEqual(labels(before), ['مصر', 'قطر']);
+});
+
+test('a matcher that renews its memory of words still matches the words it knew', () => {
+  const cv = compileVocabulary([{ label: 'مصر' }, { label: 'لبنان' }, { label: 'الأمم المتحدة' }, { label: 'إيران' }]);
+  const matcher = createMatcher(cv);
+  const tokenizer = new Tokenizer();
+  const labels = (text: string): string[] => matcher.match(tokenizer.tokenize(text)).matches.map((m) => cv.tags.get(m.tag).label);
+  assert.deepEqual(labels('لبنان والأمم المتحدة وأيران'), ['لبنان', 'الأمم المتحدة']);
+  // More distinct words than the matcher keeps in one generation: it renews before some text,
+  // and what it knew is then in the old generation, or forgotten.
+  const letters = 'ثجحخدذزسشضظعغفكهي';
+  for (let chunk = 0; chunk < 6; chunk++) {
+    const words: string[] = [];
+    for (let i = chunk * 50_000; i < (chunk + 1) * 50_000; i++) {
+      let w = '';
+      for (let k = i; w.length < 5; k = Math.floor(k / letters.length)) w += letters[k % letters.length];
+      words.push(w);
+    }
+    // The next text then has words of this one, which the tokeniser gives the same ids.
+    assert.deepEqual(labels(words.join(' ') + ' لبنان ومصر'), ['لبنان', 'مصر']);
+    assert.deepEqual(labels('لبنان والأمم المتحدة وأيران ومصر'), ['لبنان', 'الأمم المتحدة', 'مصر'], `after ${chunk + 1} chunks`);
+  }
+});
+
+test('light forms the flags call compatible are compatible', () => {
+  // Every pair of light forms of up to three letters with one key, over the letters the key erases and their bare forms.
+  const letters = ['ا', 'أ', 'إ', 'آ', 'ي', 'ى', 'ئ', 'و', 'ؤ', 'ب'];
+  const forms: string[] = [''];
+  for (let length = 1; length <= 3; length++) {
+    for (const f of forms.filter((x) => x.length === length - 1)) for (const c of letters) forms.push(f + c);
+  }
+  const byKey = new Map<string, string[]>();
+  for (const f of forms) byKey.set(keyOfLight(f), [...(byKey.get(keyOfLight(f)) ?? []), f]);
+  let sure = 0;
+  for (const group of byKey.values()) {
+    for (const tag of group) {
+      for (const text of group) {
+        if (!lightsSurelyAgree(tag, text)) continue;
+        sure++;
+        assert.ok(compatible(tag, text), `tag ${tag}, text ${text}`);
+      }
+    }
+  }
+  assert.ok(sure > 1000, `${sure} pairs decided by the flags`);
 });

@@ -9,8 +9,8 @@
  * among matches of one span only the strongest kind of analysis survives.
  */
 import { INFLECTABLE_TYPES, type CompiledVocabulary, type Pattern } from './vocabulary/compile.js';
-import { trieChild } from './vocabulary/trie.js';
-import { compatible } from './fold.js';
+import { trieChild, type Trie } from './vocabulary/trie.js';
+import { compatible, compatibleLetter, keyCodeOfLight, keyOfLight } from './fold.js';
 import { fnvRange } from './hash.js';
 import { ARTICLE, ARTICLE_PREFIXES, INFLECTION_ENDINGS, MIN_BASE, MIN_INFLECTION_BASE, MIN_STEM, NISBA_ENDINGS, POSSESSIVE_SUFFIXES, PROCLITICS } from './morph.js';
 import { TokenizedText, type Token, type WordSpace } from './tokenize.js';
@@ -194,55 +194,124 @@ function lightsAgree(p: Pattern, pos: number, tokenLight: string, tokenRewritten
   return compatible(p.lights[pos]!, tokenLight);
 }
 
-/** A match of a single token, found from the token alone. */
-interface Hit {
-  pattern: number;
-  tag: number;
-  kind: MatchKind;
+/*
+ * Letter checks without the letters. A tag token and the text token it matched have one key
+ * (one trie edge), so their light forms differ only where one side has a letter the key erases
+ * (أ إ آ ى ؤ ئ). A text light with none of them agrees with every tag light of its key: the tag's
+ * letter is then a marked form of the text's bare one, which `compatible` accepts. A text light
+ * without ى ؤ ئ agrees with a tag light that has none of the erased letters: a bare alef accepts
+ * any hamza on alef. Flags say so per light form, found once per word and per pattern, and the
+ * letters are compared only when neither rule applies.
+ */
+/** Flag of a light form: none of the letters the key erases (or a rewritten token, whose letters are not checked). */
+const PLAIN = 8;
+/** Flag of a light form: no erased letter that a bare tag letter refuses (ى ؤ ئ), or a rewritten token. */
+const NO_HARD = 16;
+/** The bits of a start's word that hold its KIND_RANK (the rest are PLAIN and NO_HARD). */
+const RANK_MASK = 7;
+
+function lightFlags(light: string, rewritten: boolean): number {
+  let flags = PLAIN | NO_HARD;
+  if (rewritten) return flags;
+  for (let i = 0; i < light.length; i++) {
+    const c = light.charCodeAt(i);
+    const k = keyCodeOfLight(c);
+    if (k === c) continue;
+    flags &= ~PLAIN;
+    if (!compatibleLetter(String.fromCharCode(k), light[i]!)) flags &= ~NO_HARD;
+  }
+  return flags;
 }
 
-/** A reading of a token under which longer tags may start there: its trie node has children, and it does not add the article. */
-interface Start {
-  node: number;
-  /** KIND_RANK of the reading. */
-  rank: number;
-  light: string;
+/** Do the flags alone say that these light forms of one key are compatible (see lightFlags)? False means: compare the letters. */
+export function lightsSurelyAgree(tagLight: string, textLight: string): boolean {
+  const text = lightFlags(textLight, false);
+  return (text & PLAIN) !== 0 || ((text & NO_HARD) !== 0 && (lightFlags(tagLight, false) & PLAIN) !== 0);
 }
+
+/** Pattern facts: found (0 while not yet). */
+const P_KNOWN = 1;
+const P_NISBA = 2;
+/**
+ * No token of the pattern rewritten, and the keys of its light forms lead to it in the trie: its
+ * light forms have the keys of the text tokens it matches, so the flags of lightFlags apply. Its
+ * PLAIN bit (8) then says whether all its light forms are plain.
+ */
+const P_SURE = 4;
 
 /**
- * Everything the matcher derives from one text token alone. Words recur (a news article
- * repeats its names, and the language its words), so this is computed once per distinct
- * token and vocabulary, and the per-token cost becomes one hash probe.
+ * What the scan needs of each pattern, in columns the matcher owns: found the first time the
+ * pattern ends a span, so that the scan reads no pattern object while the flags decide.
  */
-interface Analysis {
-  light: string;
-  rewritten: boolean;
-  /** Token id of the token as written, -1 when the vocabulary has no such token. */
-  exactId: number;
-  /** The readings under which longer tags may start here. */
-  starts: Start[];
-  /**
-   * The matches of the token as a one-token span, as (pattern, tag, KIND_RANK) triples: those of
-   * each reading in turn, then the inflected and nisba readings. One flat list, for one memory
-   * access where objects per reading and per match would cost one each.
-   */
-  hits: number[];
-  /** Another token with the same key (different letters on the light level, or rewritten). */
-  next: Analysis | undefined;
-  /** Key of the tokeniser token this analysis was made for, before spelling variants were rewritten. */
-  tokenKey: string | undefined;
-  tokenKeyIsLight: boolean | undefined;
-  /** Light form of that token. */
-  tokenLight: string | undefined;
+class PatternFacts {
+  readonly flags: Uint8Array;
+  readonly tags: Int32Array;
+
+  constructor(private readonly cv: CompiledVocabulary) {
+    this.flags = new Uint8Array(cv.patterns.length);
+    this.tags = new Int32Array(cv.patterns.length);
+  }
+
+  describe(pid: number): number {
+    const p = this.cv.patterns.get(pid);
+    let f = P_KNOWN | (p.nisba ? P_NISBA : 0);
+    if (!p.rewritten.includes(true) && this.reachedByLights(p, pid)) {
+      let plain = PLAIN;
+      for (const light of p.lights) plain &= lightFlags(light, false);
+      f |= P_SURE | plain;
+    }
+    this.tags[pid] = p.tag;
+    this.flags[pid] = f;
+    return f;
+  }
+
+  private reachedByLights(p: Pattern, pid: number): boolean {
+    const trie = this.cv.trie;
+    let node = 0;
+    for (const light of p.lights) {
+      const id = this.cv.tokenIds.get(keyOfLight(light));
+      if (id === undefined) return false;
+      node = trieChild(trie, node, id);
+      if (node < 0) return false;
+    }
+    for (let e = trie.terminalStart[node]!; e < trie.terminalStart[node + 1]!; e++) if (trie.terminalPattern[e] === pid) return true;
+    return false;
+  }
 }
 
-// Most words start no tag: their analyses share the empty lists (the cache holds hundreds of thousands).
-const NO_HITS: number[] = [];
-const NO_STARTS: Start[] = [];
+/*
+ * Everything the matcher derives from one text token alone, as a record. Words recur (a news
+ * article repeats its names, and the language its words), so this is computed once per distinct
+ * token and vocabulary, and the per-token cost becomes one array access or hash probe. Records
+ * of REC numbers sit side by side in one typed array; their starts and hits in shared pools.
+ */
+/** Token id of the token as written, -1 when the vocabulary has no such token. */
+const EXACT = 0;
+/** REWRITTEN, KEY_IS_LIGHT, and the PLAIN and NO_HARD of the light form. */
+const FLAGS = 1;
+/** The readings under which longer tags may start here: start entries [START_AT, START_AT + START_COUNT). */
+const START_AT = 2;
+const START_COUNT = 3;
+/**
+ * The matches of the token as a one-token span, as (pattern, tag, KIND_RANK) triples from HIT_AT
+ * (in triples) on: those of each reading in turn, then the inflected and nisba readings.
+ */
+const HIT_AT = 4;
+const HIT_COUNT = 5;
+/** Another record with the same key (different letters on the light level, or rewritten), -1 at the end. */
+const NEXT = 6;
+const REC = 8;
+/** Numbers per start entry. */
+const START = 3;
+/** Flag: the token's key was rewritten by a spelling-variant rule. */
+const REWRITTEN = 32;
+/** Flag: the tokeniser token the record was made for (tokenKeys) is its own light form. */
+const KEY_IS_LIGHT = 64;
+
 const RANK_VARIANT = KIND_RANK.variant;
 const RANK_NISBA = KIND_RANK.nisba;
 
-/** Distinct tokens remembered per vocabulary before the memory is cleared and refilled. */
+/** Distinct tokens remembered per vocabulary before the memory is renewed (see Matcher). */
 const ANALYSIS_CACHE_LIMIT = 200_000;
 
 /** A flat copy: a long token's strings may be slices that would keep a whole article alive in the cache. */
@@ -253,15 +322,116 @@ function ownString(s: string): string {
   return out;
 }
 
-function analyse(cv: CompiledVocabulary, m: Matcher, key: string, light: string, rewritten: boolean): Analysis {
+function grown(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
+  if (need <= a.length) return a;
+  const out = new Int32Array(Math.max(need, 2 * a.length));
+  out.set(a);
+  return out;
+}
+
+/** One generation of analyses: the records, their pools, and the records by canonical key. */
+class Analyses {
+  records = new Int32Array(REC * 64);
+  count = 0;
+  /** Per record: the light form it was made for (the canonical key when rewritten). */
+  readonly lights: string[] = [];
+  /** Per record: key of the tokeniser token it was first given for, before spelling variants were rewritten. */
+  readonly tokenKeys: (string | undefined)[] = [];
+  /** Start entries of START numbers: trie node, KIND_RANK | PLAIN | NO_HARD of the reading's light form, childMask of the node. */
+  starts = new Int32Array(START * 64);
+  startCount = 0;
+  /** Per start entry: the reading's light form. */
+  readonly startLights: string[] = [];
+  hits = new Int32Array(3 * 64);
+  hitCount = 0;
+  /** The first record of each canonical key (the others follow by NEXT). */
+  private readonly byKey = new Map<string, number>();
+
+  /** A new record, its starts and hits to be added next; its id. */
+  begin(exactId: number, flags: number, light: string): number {
+    const id = this.count++;
+    this.records = grown(this.records, REC * this.count);
+    const r = id * REC;
+    const records = this.records;
+    records[r + EXACT] = exactId;
+    records[r + FLAGS] = flags;
+    records[r + START_AT] = this.startCount;
+    records[r + START_COUNT] = 0;
+    records[r + HIT_AT] = this.hitCount;
+    records[r + HIT_COUNT] = 0;
+    records[r + NEXT] = -1;
+    this.lights[id] = light;
+    this.tokenKeys[id] = undefined;
+    return id;
+  }
+
+  /** Adds a start to the last record. */
+  addStart(node: number, word: number, mask: number, light: string): void {
+    const s = this.startCount++;
+    this.starts = grown(this.starts, START * this.startCount);
+    this.starts[START * s] = node;
+    this.starts[START * s + 1] = word;
+    this.starts[START * s + 2] = mask;
+    this.startLights[s] = light;
+    this.records[(this.count - 1) * REC + START_COUNT]++;
+  }
+
+  /** Adds a hit to the last record. */
+  addHit(pattern: number, tag: number, rank: number): void {
+    const h = this.hitCount++;
+    this.hits = grown(this.hits, 3 * this.hitCount);
+    this.hits[3 * h] = pattern;
+    this.hits[3 * h + 1] = tag;
+    this.hits[3 * h + 2] = rank;
+    this.records[(this.count - 1) * REC + HIT_COUNT]++;
+  }
+
+  /** A copy of record `id` of another generation; its id here. */
+  copy(from: Analyses, id: number): number {
+    const r = id * REC;
+    const fr = from.records;
+    const copy = this.begin(fr[r + EXACT]!, fr[r + FLAGS]!, from.lights[id]!);
+    this.tokenKeys[copy] = from.tokenKeys[id];
+    for (let s = fr[r + START_AT]!, end = s + fr[r + START_COUNT]!; s < end; s++) this.addStart(from.starts[START * s]!, from.starts[START * s + 1]!, from.starts[START * s + 2]!, from.startLights[s]!);
+    for (let h = fr[r + HIT_AT]!, end = h + fr[r + HIT_COUNT]!; h < end; h++) this.addHit(from.hits[3 * h]!, from.hits[3 * h + 1]!, from.hits[3 * h + 2]!);
+    return copy;
+  }
+
+  /** The record of this canonical key, light form and rewriting, or -1. */
+  find(key: string, light: string, rewritten: boolean): number {
+    const want = rewritten ? REWRITTEN : 0;
+    for (let id = this.byKey.get(key) ?? -1; id >= 0; id = this.records[id * REC + NEXT]!) {
+      if ((this.records[id * REC + FLAGS]! & REWRITTEN) === want && this.lights[id] === light) return id;
+    }
+    return -1;
+  }
+
+  /** Files record `id` under its canonical key. */
+  link(key: string, id: number): void {
+    this.records[id * REC + NEXT] = this.byKey.get(key) ?? -1;
+    this.byKey.set(key, id);
+  }
+}
+
+/**
+ * Bit (token id mod 32) set for each child of a trie node: most starts lead nowhere (the next
+ * token is no child), and the mask says so before the node's row is searched.
+ */
+function childMask(trie: Trie, node: number): number {
+  let mask = 0;
+  for (let c = trie.childStart[node]!; c < trie.childStart[node + 1]! && mask !== -1; c++) mask |= 1 << (trie.childToken[c]! & 31);
+  return mask;
+}
+
+/** Analyses a token into a new record of `into`; its id. */
+function analyse(cv: CompiledVocabulary, known: KeyFilter, into: Analyses, key: string, light: string, rewritten: boolean): number {
   const exactId = cv.tokenIds.get(key) ?? -1;
-  const starts: Start[] = [];
-  const hits: number[] = [];
-  for (const c of firstTokenReadings(key, light, m.known)) {
-    const id = c.key === key ? exactId : cv.tokenIds.get(c.key) ?? -1;
-    if (id < 0) continue;
+  const id = into.begin(exactId, (rewritten ? REWRITTEN : 0) | lightFlags(light, rewritten), light);
+  for (const c of firstTokenReadings(key, light, known)) {
+    const tokenId = c.key === key ? exactId : cv.tokenIds.get(c.key) ?? -1;
+    if (tokenId < 0) continue;
     const trie = cv.trie;
-    const node = trieChild(trie, 0, id);
+    const node = trieChild(trie, 0, tokenId);
     if (node < 0) continue;
     for (let e = trie.terminalStart[node]!; e < trie.terminalStart[node + 1]!; e++) {
       const pid = trie.terminalPattern[e]!;
@@ -270,37 +440,28 @@ function analyse(cv: CompiledVocabulary, m: Matcher, key: string, light: string,
       // The article added to a bare word reads a name into a common word (وحدة → الوحدة): topic nouns only.
       if (c.kind === 'inflected' && !INFLECTABLE_TYPES.has(cv.tags.get(p.tag).type)) continue;
       const kind: MatchKind = rewritten !== p.rewritten[0] ? weaker(c.kind, 'variant') : c.kind;
-      hits.push(pid, p.tag, KIND_RANK[p.nisba ? 'nisba' : kind]);
+      into.addHit(pid, p.tag, KIND_RANK[p.nisba ? 'nisba' : kind]);
     }
     // A reading that adds the article (تجارة → التجارة) only stands for one-word tags.
-    if (c.kind !== 'inflected' && trie.childStart[node + 1]! > trie.childStart[node]!) starts.push({ node, rank: KIND_RANK[c.kind], light: c.light });
+    if (c.kind !== 'inflected' && trie.childStart[node + 1]! > trie.childStart[node]!) into.addStart(node, KIND_RANK[c.kind] | lightFlags(c.light, rewritten), childMask(trie, node), c.light);
   }
-  for (const h of singleTokenHits(cv, m.known, key, light, rewritten)) hits.push(h.pattern, h.tag, KIND_RANK[h.kind]);
-  return { light, rewritten, exactId, starts: starts.length > 0 ? starts : NO_STARTS, hits: hits.length > 0 ? hits : NO_HITS, next: undefined, tokenKey: undefined, tokenKeyIsLight: undefined, tokenLight: undefined };
+  singleTokenHits(cv, known, key, light, rewritten, into);
+  return id;
 }
 
-function find(map: Map<string, Analysis>, tok: MatchToken): Analysis | undefined {
-  for (let a = map.get(tok.key); a !== undefined; a = a.next) {
-    if (a.rewritten === tok.rewritten && a.light === tok.light) return a;
-  }
-  return undefined;
-}
-
-/** Inflected and nisba readings of one token (single-token tags only). */
-function singleTokenHits(cv: CompiledVocabulary, known: KeyFilter, key: string, light: string, rewritten: boolean): Hit[] {
-  const out: Hit[] = [];
-  if (cv.inflection.size === 0 && cv.nisbaBases.size === 0) return out;
+/** Inflected and nisba readings of one token (single-token tags only), added to the last record. */
+function singleTokenHits(cv: CompiledVocabulary, known: KeyFilter, key: string, light: string, rewritten: boolean, into: Analyses): void {
+  if (cv.inflection.size === 0 && cv.nisbaBases.size === 0) return;
   for (const stem of stemsOf(key, light)) {
     if (cv.inflection.size > 0) {
-      for (const s of possessiveReadings(stem)) endingHits(cv, known, s, INFLECTION_ENDINGS, MIN_INFLECTION_BASE, 'inflected', rewritten, out);
+      for (const s of possessiveReadings(stem)) endingHits(cv, known, s, INFLECTION_ENDINGS, MIN_INFLECTION_BASE, 'inflected', rewritten, into);
     }
-    if (cv.nisbaBases.size > 0) endingHits(cv, known, stem, NISBA_ENDINGS, 2, 'nisba', rewritten, out);
+    if (cv.nisbaBases.size > 0) endingHits(cv, known, stem, NISBA_ENDINGS, 2, 'nisba', rewritten, into);
   }
-  return out;
 }
 
 /** The single-token tags whose inflection (or nisba) base is the stem without one of the endings. */
-function endingHits(cv: CompiledVocabulary, known: KeyFilter, s: Stem, endings: readonly string[], minBase: number, kind: 'inflected' | 'nisba', rewritten: boolean, out: Hit[]): void {
+function endingHits(cv: CompiledVocabulary, known: KeyFilter, s: Stem, endings: readonly string[], minBase: number, kind: 'inflected' | 'nisba', rewritten: boolean, into: Analyses): void {
   const bases = kind === 'inflected' ? cv.inflection : cv.nisbaBases;
   for (const e of endings) {
     if (s.key.length - e.length < minBase || !s.key.endsWith(e)) continue;
@@ -314,45 +475,77 @@ function endingHits(cv: CompiledVocabulary, known: KeyFilter, s: Stem, endings: 
       // A version-4 file compiled when untyped tags inflected still lists them: names do not.
       if (kind === 'inflected' && !INFLECTABLE_TYPES.has(cv.tags.get(p.tag).type)) continue;
       const tagBaseLight = kind === 'inflected' ? p.inflectionBaseLight : p.nisbaBaseLight;
-      if (rewritten || p.rewritten[0] || compatible(tagBaseLight!, baseLight)) out.push({ pattern: pid, tag: p.tag, kind });
+      if (rewritten || p.rewritten[0] || compatible(tagBaseLight!, baseLight)) into.addHit(pid, p.tag, KIND_RANK[kind]);
     }
   }
 }
 
 /**
- * The matching proper, over tokens given by their analyses. At each token the tags longer than
- * it come first, then its one-token matches: the order within each span is that of the readings
- * (LongestMatches keeps the first match of a tag among those of a span).
+ * The KIND_RANK of pattern p's match over tokens i … j from start entry s, or -1 when its letters
+ * refuse the text's: the check letter by letter, for what the flags leave open.
  */
-function scan(cv: CompiledVocabulary, analyses: readonly Analysis[], sink: LongestMatches): void {
+function rankByLetters(p: Pattern, an: Analyses, s: number, ids: Int32Array, i: number, j: number): number {
+  const records = an.records;
+  const rewritten0 = (records[ids[i]! * REC + FLAGS]! & REWRITTEN) !== 0;
+  if (!lightsAgree(p, 0, an.startLights[s]!, rewritten0)) return -1;
+  let rank = an.starts[START * s + 1]! & RANK_MASK;
+  if (rewritten0 !== p.rewritten[0]) rank = Math.max(rank, RANK_VARIANT);
+  for (let k = 1; k <= j - i; k++) {
+    const t = ids[i + k]!;
+    const rewritten = (records[t * REC + FLAGS]! & REWRITTEN) !== 0;
+    if (!lightsAgree(p, k, an.lights[t]!, rewritten)) return -1;
+    if (rewritten !== p.rewritten[k]) rank = Math.max(rank, RANK_VARIANT);
+  }
+  return p.nisba ? RANK_NISBA : rank;
+}
+
+/**
+ * The matching proper, over tokens given by their records (ids) and token ids. At each token the
+ * tags longer than it come first, then its one-token matches: the order within each span is that
+ * of the readings (LongestMatches keeps the first match of a tag among those of a span).
+ */
+function scan(cv: CompiledVocabulary, facts: PatternFacts, an: Analyses, ids: Int32Array, tokenIds: Int32Array, n: number, sink: LongestMatches): void {
   const trie = cv.trie;
-  const n = analyses.length;
+  const { childStart, terminalStart, terminalPattern } = trie;
+  const { records, starts, hits } = an;
+  const patternFlags = facts.flags;
+  const patternTags = facts.tags;
   for (let i = 0; i < n; i++) {
-    const a = analyses[i]!;
-    for (const c of a.starts) {
-      let node = c.node;
-      for (let j = i + 1; j < n && trie.childStart[node + 1]! > trie.childStart[node]!; j++) {
-        const next = analyses[j]!.exactId;
+    const r = ids[i]! * REC;
+    const rewritten0 = records[r + FLAGS]! & REWRITTEN;
+    for (let s = records[r + START_AT]!, startEnd = s + records[r + START_COUNT]!; s < startEnd; s++) {
+      let node = starts[START * s]!;
+      const word = starts[START * s + 1]!;
+      const mask = starts[START * s + 2]!;
+      // Over the span's tokens so far: PLAIN and NO_HARD of all their light forms, and REWRITTEN of any.
+      let agree = word;
+      let rewritten = rewritten0;
+      for (let j = i + 1; j < n; j++) {
+        const next = tokenIds[j]!;
         if (next < 0) break;
+        // A start's node has children: its mask stands for the row until a step is taken.
+        if (j === i + 1 ? ((mask >>> (next & 31)) & 1) === 0 : childStart[node + 1]! === childStart[node]!) break;
         node = trieChild(trie, node, next);
         if (node < 0) break;
-        for (let e = trie.terminalStart[node]!; e < trie.terminalStart[node + 1]!; e++) {
-          const pid = trie.terminalPattern[e]!;
-          const p = cv.patterns.get(pid);
-          let ok = lightsAgree(p, 0, c.light, a.rewritten);
-          let rank = c.rank;
-          if (a.rewritten !== p.rewritten[0]) rank = Math.max(rank, RANK_VARIANT);
-          for (let k = 1; ok && k <= j - i; k++) {
-            const t = analyses[i + k]!;
-            ok = lightsAgree(p, k, t.light, t.rewritten);
-            if (t.rewritten !== p.rewritten[k]) rank = Math.max(rank, RANK_VARIANT);
+        const flags = records[ids[j]! * REC + FLAGS]!;
+        agree &= flags;
+        rewritten |= flags & REWRITTEN;
+        for (let e = terminalStart[node]!; e < terminalStart[node + 1]!; e++) {
+          const pid = terminalPattern[e]!;
+          let pf = patternFlags[pid]!;
+          if (pf === 0) pf = facts.describe(pid);
+          if ((pf & P_SURE) !== 0 && ((agree & PLAIN) !== 0 || ((agree & NO_HARD) !== 0 && (pf & PLAIN) !== 0))) {
+            const rank = (pf & P_NISBA) !== 0 ? RANK_NISBA : rewritten !== 0 ? Math.max(word & RANK_MASK, RANK_VARIANT) : word & RANK_MASK;
+            sink.add(pid, patternTags[pid]!, i, j + 1, rank);
+          } else {
+            const p = cv.patterns.get(pid);
+            const rank = rankByLetters(p, an, s, ids, i, j);
+            if (rank >= 0) sink.add(pid, p.tag, i, j + 1, rank);
           }
-          if (ok) sink.add(pid, p.tag, i, j + 1, p.nisba ? RANK_NISBA : rank);
         }
       }
     }
-    const hits = a.hits;
-    for (let h = 0; h < hits.length; h += 3) sink.add(hits[h]!, hits[h + 1]!, i, i + 1, hits[h + 2]!);
+    for (let h = records[r + HIT_AT]!, end = h + records[r + HIT_COUNT]!; h < end; h++) sink.add(hits[3 * h]!, hits[3 * h + 1]!, i, i + 1, hits[3 * h + 2]!);
     sink.done(i);
   }
 }
@@ -420,85 +613,100 @@ export interface MatchedText {
 
 /**
  * The matcher of one vocabulary. It remembers what it derived from each distinct token (see
- * Analysis), by canonical key in two generations (when the young one is full it becomes the
- * old one, and what is still used moves back), by light form, and by the tokeniser's word id,
- * so a caller matching many texts keeps one: the Tagger does. (Texts of two tokenisers in turn
- * are matched right, but each change of word space forgets the memory by word id.)
+ * Analyses), by canonical key in two generations, by light form, and by the tokeniser's word id,
+ * so a caller matching many texts keeps one: the Tagger does. When the young generation is full,
+ * before a text, it becomes the old one (what is still used is copied back as it is met) and the
+ * memories by light form and by word id, which name young records, start empty. (Texts of two
+ * tokenisers in turn are matched right, but each change of word space forgets the memory by word id.)
  */
 export class Matcher {
-  private young = new Map<string, Analysis>();
-  private old = new Map<string, Analysis>();
-  /** Tokeniser tokens by light form (which determines their key). */
-  private readonly byLight = new Map<string, Analysis>();
-  /** Tokeniser tokens by word id (see TokenizedText.words), for the word space `space`: one array access where byLight costs a hash lookup. */
-  private byWord: (Analysis | undefined)[] = [];
+  private young = new Analyses();
+  private old: Analyses | undefined = undefined;
+  /** Tokeniser tokens by light form (which determines their key): young record ids. */
+  private readonly byLight = new Map<string, number>();
+  /** Young record ids by word id (see TokenizedText.words), -1 unknown, for the word space `space`: one array access where byLight costs a hash lookup. */
+  private byWord = new Int32Array(0);
   private space: WordSpace | undefined = undefined;
+  /** Per token of the text being matched: its record (scratch, reused). */
+  private ids = new Int32Array(256);
+  private readonly facts: PatternFacts;
   /** The keys the vocabulary has. */
   readonly known: KeyFilter;
 
   constructor(readonly vocabulary: CompiledVocabulary) {
     const cv = vocabulary;
     this.known = new HashFilter(vocabularyKeys(cv), cv.tokenIds.size + cv.inflection.size + cv.nisbaBases.size);
+    this.facts = new PatternFacts(cv);
   }
 
   /** The matches of the vocabulary in the text, longest match resolved. */
   match(text: TokenizedText): MatchedText {
+    // Between texts, so that every record a text's tokens name is young.
+    if (this.young.count >= ANALYSIS_CACHE_LIMIT) this.renew();
     const n = text.length;
     const { lights, keys, words } = text;
-    const analyses: Analysis[] = [];
     const tokenIds = new Int32Array(n);
+    if (this.ids.length < n) this.ids = new Int32Array(Math.max(n, 2 * this.ids.length));
+    const ids = this.ids;
     const space = text.space;
     if (space !== undefined && space !== this.space) {
       this.space = space;
-      this.byWord = new Array<Analysis | undefined>(space.size).fill(undefined);
+      this.byWord = new Int32Array(space.size).fill(-1);
     }
     const byWord = space !== undefined ? this.byWord : undefined;
+    let records = this.young.records;
     for (let i = 0; i < n; i++) {
       const word = words[i]!;
-      let a = word >= 0 && byWord !== undefined ? byWord[word] : undefined;
-      if (a === undefined) {
-        a = this.analysisOfToken(keys[i]!, lights[i]!);
-        if (word >= 0 && byWord !== undefined) byWord[word] = a;
+      const known = word >= 0 && byWord !== undefined && word < byWord.length;
+      let id = known ? byWord[word]! : -1;
+      if (id < 0) {
+        id = this.analysisOfToken(keys[i]!, lights[i]!);
+        if (known) byWord[word] = id;
+        records = this.young.records;
       }
-      analyses.push(a);
-      tokenIds[i] = a.exactId;
+      ids[i] = id;
+      tokenIds[i] = records[id * REC + EXACT]!;
     }
     const sink = new LongestMatches();
-    scan(this.vocabulary, analyses, sink);
+    scan(this.vocabulary, this.facts, this.young, ids, tokenIds, n, sink);
     return { matches: sink.out, tokenIds };
   }
 
-  /** The analysis of a tokeniser token, remembered by its light form (which determines its key). */
-  private analysisOfToken(key: string, light: string): Analysis {
-    const hit = this.byLight.get(light);
-    // Most tokens fold to their light form (the tokeniser then gives one string for both): no letter-by-letter comparison.
-    if (hit !== undefined && (key === light ? hit.tokenKeyIsLight : hit.tokenKey === key)) return hit;
-    const canonical = canonicalKey(key);
-    const a = this.analysisOf(canonical === key ? { key, light, rewritten: false } : { key: canonical, light: canonical, rewritten: true });
-    if (hit === undefined) {
-      if (this.byLight.size >= ANALYSIS_CACHE_LIMIT) this.byLight.clear();
-      if (a.tokenKey === undefined) {
-        a.tokenKey = ownString(key);
-        a.tokenKeyIsLight = key === light;
-        a.tokenLight = ownString(light);
-      }
-      if (a.tokenKey === key) this.byLight.set(ownString(light), a);
-    }
-    return a;
+  private renew(): void {
+    this.old = this.young;
+    this.young = new Analyses();
+    this.byLight.clear();
+    this.byWord.fill(-1);
   }
 
-  private analysisOf(tok: MatchToken): Analysis {
-    const hit = find(this.young, tok);
-    if (hit !== undefined) return hit;
-    if (this.young.size >= ANALYSIS_CACHE_LIMIT) {
-      this.old = this.young;
-      this.young = new Map();
+  /** The record of a tokeniser token, remembered by its light form (which determines its key). */
+  private analysisOfToken(key: string, light: string): number {
+    const young = this.young;
+    const hit = this.byLight.get(light);
+    // Most tokens fold to their light form (the tokeniser then gives one string for both): no letter-by-letter comparison.
+    if (hit !== undefined && (key === light ? (young.records[hit * REC + FLAGS]! & KEY_IS_LIGHT) !== 0 : young.tokenKeys[hit] === key)) return hit;
+    const canonical = canonicalKey(key);
+    const id = canonical === key ? this.analysisOf(key, light, false) : this.analysisOf(canonical, canonical, true);
+    if (hit === undefined) {
+      if (young.tokenKeys[id] === undefined) {
+        young.tokenKeys[id] = ownString(key);
+        if (key === light) young.records[id * REC + FLAGS]! |= KEY_IS_LIGHT;
+      }
+      if (young.tokenKeys[id] === key) this.byLight.set(ownString(light), id);
     }
-    const key = ownString(tok.key);
-    const a = find(this.old, tok) ?? analyse(this.vocabulary, this, key, ownString(tok.light), tok.rewritten);
-    a.next = this.young.get(key);
-    this.young.set(key, a);
-    return a;
+    return id;
+  }
+
+  /** The young record of a canonical key, light form and rewriting: found, copied from the old generation, or made. */
+  private analysisOf(key: string, light: string, rewritten: boolean): number {
+    const young = this.young;
+    const hit = young.find(key, light, rewritten);
+    if (hit >= 0) return hit;
+    const owned = ownString(key);
+    const old = this.old !== undefined ? this.old.find(key, light, rewritten) : -1;
+    const id = old >= 0 ? young.copy(this.old!, old) : analyse(this.vocabulary, this.known, young, owned, ownString(light), rewritten);
+    young.link(owned, id);
+    return id;
   }
 }
 
