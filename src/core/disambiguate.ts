@@ -438,7 +438,13 @@ export function disambiguate(cv: CompiledVocabulary, fields: readonly FieldMatch
     const words = new FieldWords(field.tokenized, bg, cache);
     const keys = field.tokenized.keys;
     const matches = field.matches;
-    const kept = new MatchList(matches.length);
+    // A copy is made only once a match is dropped: until then the rows kept are all the rows so far.
+    let kept: MatchList | undefined;
+    const drop = (k: number): void => {
+      if (kept !== undefined) return;
+      kept = new MatchList(matches.length);
+      for (let r = 0; r < k; r++) kept.addRow(matches, r);
+    };
     for (let k = 0; k < matches.length; k++) {
       const tag = cv.tags.get(matches.tags[k]!);
       const start = matches.tokenStarts[k]!;
@@ -446,18 +452,16 @@ export function disambiguate(cv: CompiledVocabulary, fields: readonly FieldMatch
       // much as الأمن: the construct state, not an inflection.
       if (matches.kinds[k] === KIND_RANK.inflected && matches.tokenEnds[k]! - start === 1 && (tag.type === 'topic' || tag.type === 'event') && isTopicNounForm(keys[start]!, tag.key)) matches.kinds[k] = KIND_RANK.clitic;
       const reasons = signalsOf(cv, tag, words, matches, k, bg, cache, article);
-      if (reasons === undefined) {
-        matches.confidences[k] = 1;
-        kept.addRow(matches, k);
-        continue;
-      }
       let confidence = 1;
-      for (const r of reasons) confidence *= SIGNAL_CONFIDENCE[r];
+      if (reasons !== undefined) {
+        for (const r of reasons) confidence *= SIGNAL_CONFIDENCE[r];
+        matches.setReasons(k, reasons);
+      }
       matches.confidences[k] = Math.round(confidence * 1000) / 1000;
-      matches.setReasons(k, reasons);
-      if (confidence >= KEEP_CONFIDENCE) kept.addRow(matches, k);
+      if (confidence < KEEP_CONFIDENCE) drop(k);
+      else if (kept !== undefined) kept.addRow(matches, k);
     }
-    return withoutNamesakes(cv, kept, article, bg, cache);
+    return withoutNamesakes(cv, kept ?? matches, article, bg, cache);
   });
 }
 

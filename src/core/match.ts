@@ -46,6 +46,9 @@ export function weaker(a: MatchKind, b: MatchKind): MatchKind {
  * match stage fills a list; the stages after it read the columns, write their verdicts into
  * them (confidence, reasons, kind) and keep rows by copying them into a new list.
  */
+/** Bytes a row takes in a MatchList's buffer: a confidence, four ints, a kind. */
+const ROW_BYTES = 8 + 4 * 4 + 1;
+
 export class MatchList {
   length = 0;
   patterns: Int32Array;
@@ -61,12 +64,14 @@ export class MatchList {
   private reasonRows: (readonly string[] | undefined)[] | undefined = undefined;
 
   constructor(capacity = 16) {
-    this.patterns = new Int32Array(capacity);
-    this.tags = new Int32Array(capacity);
-    this.tokenStarts = new Int32Array(capacity);
-    this.tokenEnds = new Int32Array(capacity);
-    this.kinds = new Uint8Array(capacity);
-    this.confidences = new Float64Array(capacity);
+    // One buffer for all the columns: an allocation per list, not per column.
+    const buffer = new ArrayBuffer(capacity * ROW_BYTES);
+    this.confidences = new Float64Array(buffer, 0, capacity);
+    this.patterns = new Int32Array(buffer, 8 * capacity, capacity);
+    this.tags = new Int32Array(buffer, 12 * capacity, capacity);
+    this.tokenStarts = new Int32Array(buffer, 16 * capacity, capacity);
+    this.tokenEnds = new Int32Array(buffer, 20 * capacity, capacity);
+    this.kinds = new Uint8Array(buffer, 24 * capacity, capacity);
   }
 
   /** Appends a match of confidence 1 and no reasons; rank is the KIND_RANK of its kind. Returns its row. */
@@ -129,17 +134,19 @@ export class MatchList {
   }
 
   private grow(): void {
-    const capacity = Math.max(16, 2 * this.patterns.length);
-    const grown = <T extends Int32Array | Uint8Array | Float64Array>(a: T, b: T): T => {
-      b.set(a);
-      return b;
-    };
-    this.patterns = grown(this.patterns, new Int32Array(capacity));
-    this.tags = grown(this.tags, new Int32Array(capacity));
-    this.tokenStarts = grown(this.tokenStarts, new Int32Array(capacity));
-    this.tokenEnds = grown(this.tokenEnds, new Int32Array(capacity));
-    this.kinds = grown(this.kinds, new Uint8Array(capacity));
-    this.confidences = grown(this.confidences, new Float64Array(capacity));
+    const grown = new MatchList(Math.max(16, 2 * this.patterns.length));
+    grown.patterns.set(this.patterns);
+    grown.tags.set(this.tags);
+    grown.tokenStarts.set(this.tokenStarts);
+    grown.tokenEnds.set(this.tokenEnds);
+    grown.kinds.set(this.kinds);
+    grown.confidences.set(this.confidences);
+    this.patterns = grown.patterns;
+    this.tags = grown.tags;
+    this.tokenStarts = grown.tokenStarts;
+    this.tokenEnds = grown.tokenEnds;
+    this.kinds = grown.kinds;
+    this.confidences = grown.confidences;
   }
 }
 
