@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compileVocabulary, type CompileOptions } from './vocabulary/compile.js';
-import { matchText } from './match.js';
+import { MatchList, matchText } from './match.js';
 import { tokenize } from './tokenize.js';
 import type { MatchKind, VocabEntry } from './types.js';
 
@@ -136,4 +136,30 @@ test('a slot the tokeniser gave to another word does not bring back the analysis
   for (let from = 0; from < words.length; from += 50_000) assert.deepEqual(labels(tokenize(words.slice(from, from + 50_000).join(' '))), []);
   assert.deepEqual(labels(tokenize('لبنان ومصر وقطر')), ['لبنان', 'مصر', 'قطر']);
   assert.deepEqual(labels(before), ['مصر', 'قطر']);
+});
+
+test('a text with more matches than a list first holds keeps every one, in text order', () => {
+  const sentence = 'زار مصر وقطر ولبنان';
+  const text = Array.from({ length: 12 }, () => sentence).join('، ');
+  const expected: Found[] = [];
+  for (let i = 0; i < 12; i++) expected.push(['مصر', 'مصر', 'exact'], ['قطر', 'وقطر', 'clitic'], ['لبنان', 'ولبنان', 'clitic']);
+  assert.deepEqual(found(['مصر', 'قطر', 'لبنان'], text), expected);
+});
+
+test('a match list copies a row with its verdict, and a row without reasons has none', () => {
+  const cv = compileVocabulary([{ label: 'مصر' }, { label: 'الأمم المتحدة' }]);
+  const tokens = tokenize(Array.from({ length: 20 }, () => 'مصر والأمم المتحدة').join(' '));
+  const list = MatchList.of(matchText(cv, tokens));
+  assert.equal(list.length, 40);
+  list.confidences[33] = 0.3;
+  list.setReasons(33, ['citation']);
+  const copy = new MatchList(2);
+  for (const k of [0, 33, 35]) copy.addRow(list, k);
+  const rows = copy.toMatches().map((m) => [cv.tags.get(m.tag).label, m.tokenStart, m.tokenEnd, m.kind, m.confidence, m.reasons]);
+  assert.deepEqual(rows, [
+    ['مصر', 0, 1, 'exact', 1, undefined],
+    ['الأمم المتحدة', 49, 51, 'clitic', 0.3, ['citation']],
+    ['الأمم المتحدة', 52, 54, 'clitic', 1, undefined],
+  ]);
+  assert.equal(list.reasons(32), undefined, 'a row before the one given reasons has none');
 });
