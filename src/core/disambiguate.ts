@@ -26,7 +26,7 @@
 import type { BackgroundModel } from './background.js';
 import type { CompiledTag, CompiledVocabulary } from './vocabulary/compile.js';
 import { foldKey } from './fold.js';
-import { KIND_RANK, MatchList } from './match.js';
+import { KIND_RANK, type MatchList } from './match.js';
 import type { TokenizedText, WordSpace } from './tokenize.js';
 import { CUE_WINDOW, confirmingCuesFor } from './cues.js';
 import { keyOfLight } from './fold.js';
@@ -371,36 +371,35 @@ function placedHere(cv: CompiledVocabulary, index: number, ctx: ArticleContext, 
  * article places one of them (its parent or country named) and not the other, the other is a
  * namesake and its mention is dropped.
  */
-function withoutNamesakes(cv: CompiledVocabulary, kept: MatchList, article: ArticleContext, bg: BackgroundModel | undefined, cache: DisambiguationCache): MatchList {
+function withoutNamesakes(cv: CompiledVocabulary, matches: MatchList, kept: number[], article: ArticleContext, bg: BackgroundModel | undefined, cache: DisambiguationCache): number[] {
   // A copy is made only once a match is dropped: most fields have no namesakes.
-  let out: MatchList | undefined;
-  const { tags, tokenStarts, tokenEnds } = kept;
+  let out: number[] | undefined;
+  const { tags, tokenStarts, tokenEnds } = matches;
   for (let i = 0; i < kept.length; ) {
+    const first = kept[i]!;
     let j = i + 1;
-    while (j < kept.length && tokenStarts[j] === tokenStarts[i] && tokenEnds[j] === tokenEnds[i]) j++;
+    while (j < kept.length && tokenStarts[kept[j]!] === tokenStarts[first] && tokenEnds[kept[j]!] === tokenEnds[first]) j++;
     // Only entries the vocabulary places (a parent, a country) can be told apart by the article.
     let placeable = false;
-    for (let k = i; k < j && !placeable && j - i > 1; k++) placeable = hasPlace(cv, tags[k]!, bg, cache);
+    for (let k = i; k < j && !placeable && j - i > 1; k++) placeable = hasPlace(cv, tags[kept[k]!]!, bg, cache);
     if (placeable) {
       const placed: boolean[] = [];
-      for (let k = i; k < j; k++) placed.push(placedHere(cv, tags[k]!, article, cache));
+      for (let k = i; k < j; k++) placed.push(placedHere(cv, tags[kept[k]!]!, article, cache));
       if (placed.some(Boolean) && !placed.every(Boolean)) {
-        if (out === undefined) {
-          out = new MatchList(kept.length);
-          for (let k = 0; k < i; k++) out.addRow(kept, k);
-        }
+        out ??= kept.slice(0, i);
         for (let k = i; k < j; k++) {
-          if (placed[k - i]) out.addRow(kept, k);
+          const row = kept[k]!;
+          if (placed[k - i]) out.push(row);
           else {
-            kept.confidences[k] = Math.round(kept.confidences[k]! * SIGNAL_CONFIDENCE.namesake * 1000) / 1000;
-            kept.setReasons(k, [...(kept.reasons(k) ?? []), 'namesake']);
+            matches.confidences[row] = Math.round(matches.confidences[row]! * SIGNAL_CONFIDENCE.namesake * 1000) / 1000;
+            matches.setReasons(row, [...(matches.reasons(row) ?? []), 'namesake']);
           }
         }
         i = j;
         continue;
       }
     }
-    if (out !== undefined) for (let k = i; k < j; k++) out.addRow(kept, k);
+    if (out !== undefined) for (let k = i; k < j; k++) out.push(kept[k]!);
     i = j;
   }
   return out ?? kept;
@@ -425,26 +424,21 @@ function useVocabulary(cv: CompiledVocabulary, bg: BackgroundModel | undefined, 
 
 /**
  * Judges every match of an article's fields: writes its confidence (and reasons when below 1,
- * and kind for a topic noun's construct state) into the fields' lists and returns, per field,
- * the matches kept, in their order.
+ * and kind for a topic noun's construct state) into the fields' lists, then leaves in each list
+ * only the matches kept, in their order (moved up in place: no copy), and returns the lists.
  */
 export function disambiguate(cv: CompiledVocabulary, fields: readonly FieldMatches[], background: BackgroundModel | undefined, cache: DisambiguationCache): MatchList[] {
   const bg = background && background.documents > 0 ? background : undefined;
   useVocabulary(cv, bg, cache);
   if (cache.givenNames.size > 200_000) cache.givenNames.clear();
-  // The fields as given: the context reads every match, kept or not.
+  // The fields as given: the context reads every match, kept or not, so no list is cut down
+  // before every field is judged.
   const article = new ArticleContext(cv, fields, bg, cache);
-  return fields.map((field) => {
+  const keptRows = fields.map((field) => {
     const words = new FieldWords(field.tokenized, bg, cache);
     const keys = field.tokenized.keys;
     const matches = field.matches;
-    // A copy is made only once a match is dropped: until then the rows kept are all the rows so far.
-    let kept: MatchList | undefined;
-    const drop = (k: number): void => {
-      if (kept !== undefined) return;
-      kept = new MatchList(matches.length);
-      for (let r = 0; r < k; r++) kept.addRow(matches, r);
-    };
+    const kept: number[] = [];
     for (let k = 0; k < matches.length; k++) {
       const tag = cv.tags.get(matches.tags[k]!);
       const start = matches.tokenStarts[k]!;
@@ -458,10 +452,13 @@ export function disambiguate(cv: CompiledVocabulary, fields: readonly FieldMatch
         matches.setReasons(k, reasons);
       }
       matches.confidences[k] = Math.round(confidence * 1000) / 1000;
-      if (confidence < KEEP_CONFIDENCE) drop(k);
-      else if (kept !== undefined) kept.addRow(matches, k);
+      if (confidence >= KEEP_CONFIDENCE) kept.push(k);
     }
-    return withoutNamesakes(cv, kept ?? matches, article, bg, cache);
+    return withoutNamesakes(cv, matches, kept, article, bg, cache);
+  });
+  return fields.map((field, f) => {
+    field.matches.keepRows(keptRows[f]!);
+    return field.matches;
   });
 }
 

@@ -146,7 +146,7 @@ test('a text with more matches than a list first holds keeps every one, in text 
   assert.deepEqual(found(['مصر', 'قطر', 'لبنان'], text), expected);
 });
 
-test('a match list copies a row with its verdict, and a row without reasons has none', () => {
+test('a match list copies or keeps a row with its verdict, and a row without reasons has none', () => {
   const cv = compileVocabulary([{ label: 'مصر' }, { label: 'الأمم المتحدة' }]);
   const tokens = tokenize(Array.from({ length: 20 }, () => 'مصر والأمم المتحدة').join(' '));
   const list = MatchList.of(matchText(cv, tokens));
@@ -162,4 +162,7 @@ test('a match list copies a row with its verdict, and a row without reasons has 
     ['الأمم المتحدة', 52, 54, 'clitic', 1, undefined],
   ]);
   assert.equal(list.reasons(32), undefined, 'a row before the one given reasons has none');
+  // Kept in place, the rows move up with their verdicts: the same matches as the copy.
+  list.keepRows([0, 33, 35]);
+  assert.deepEqual(list.toMatches(), copy.toMatches());
 });

@@ -111,6 +111,27 @@ export class MatchList {
     rows[k] = reasons;
   }
 
+  /** Keeps only the given rows (distinct, in increasing order), moved up in place. */
+  keepRows(rows: readonly number[]): void {
+    const kept = rows.length;
+    if (kept === this.length) return;
+    const reasons = this.reasonRows;
+    for (let w = 0; w < kept; w++) {
+      const k = rows[w]!;
+      if (k === w) continue;
+      this.patterns[w] = this.patterns[k]!;
+      this.tags[w] = this.tags[k]!;
+      this.tokenStarts[w] = this.tokenStarts[k]!;
+      this.tokenEnds[w] = this.tokenEnds[k]!;
+      this.kinds[w] = this.kinds[k]!;
+      this.confidences[w] = this.confidences[k]!;
+      // Rows past the end of the reasons have none.
+      if (reasons !== undefined && w < reasons.length) reasons[w] = reasons[k];
+    }
+    this.length = kept;
+    if (reasons !== undefined && reasons.length > kept) reasons.length = kept;
+  }
+
   /** Row k as an object: for what is output, tools and tests. */
   toMatch(k: number): Match {
     return { pattern: this.patterns[k]!, tag: this.tags[k]!, tokenStart: this.tokenStarts[k]!, tokenEnd: this.tokenEnds[k]!, kind: this.kind(k), confidence: this.confidences[k]!, reasons: this.reasons(k) };
@@ -478,7 +499,7 @@ function scan(cv: CompiledVocabulary, analyses: readonly Analysis[], sink: Longe
  */
 /** Receives the matches of a scan, all those starting at token i before any starting later. */
 class LongestMatches {
-  readonly out = new MatchList();
+  readonly out: MatchList;
   private maxEnd = -1;
   private end = -1;
   // The matches of the longest span so far at this token; the arrays are reused (a count, not
@@ -487,6 +508,10 @@ class LongestMatches {
   private readonly patterns: number[] = [];
   private readonly tags: number[] = [];
   private readonly ranks: number[] = [];
+  /** tokens: how many the text has; a guess at the room the matches need, so that the list seldom grows. */
+  constructor(tokens: number) {
+    this.out = new MatchList(Math.max(16, tokens >> 2));
+  }
   /** rank: the KIND_RANK of the match's kind. */
   add(pattern: number, tag: number, _start: number, end: number, rank: number): void {
     if (end <= this.maxEnd || end < this.end) return;
@@ -573,7 +598,7 @@ export class Matcher {
       analyses.push(a);
       tokenIds[i] = a.exactId;
     }
-    const sink = new LongestMatches();
+    const sink = new LongestMatches(n);
     scan(this.vocabulary, analyses, sink);
     return { matches: sink.out, tokenIds };
   }
