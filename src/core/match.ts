@@ -44,7 +44,7 @@ export function weaker(a: MatchKind, b: MatchKind): MatchKind {
  * hundreds of matches in an article, and an object per match (most of them scored and dropped)
  * costs an allocation each and memory spread over the heap, where a column is one array. The
  * match stage fills a list; the stages after it read the columns, write their verdicts into
- * them (confidence, reasons, kind) and keep rows by copying them into a new list.
+ * them (confidence, reasons, kind), and keep rows in place or copy them into a new list.
  */
 /** Bytes a row takes in a MatchList's buffer: a confidence, four ints, a kind. */
 const ROW_BYTES = 8 + 4 * 4 + 1;
