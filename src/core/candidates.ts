@@ -4,7 +4,7 @@
  * vocabulary finds hundreds of candidates in an article, most of which are scored and dropped.
  */
 import type { CompiledVocabulary } from './vocabulary/compile.js';
-import type { Match } from './match.js';
+import type { MatchList } from './match.js';
 import type { Token, TokenizedText } from './tokenize.js';
 import type { Field, Mention } from './types.js';
 
@@ -16,7 +16,7 @@ export interface FieldText {
   readonly text: string;
   /** The tokens as objects (tokenized.tokens). */
   readonly tokens: readonly Token[];
-  readonly matches: Match[];
+  readonly matches: MatchList;
 }
 
 /** A FieldText whose token objects are made only if a stage asks for them. */
@@ -24,7 +24,7 @@ export class ArticleField implements FieldText {
   constructor(
     readonly field: Field,
     readonly tokenized: TokenizedText,
-    readonly matches: Match[],
+    readonly matches: MatchList,
   ) {}
 
   get text(): string {
@@ -36,10 +36,12 @@ export class ArticleField implements FieldText {
   }
 }
 
-/** A match with its UTF-16 offsets in its field. */
+/** A match, by its row in its field's list, with its UTF-16 offsets in the field. */
 export interface MatchRef {
   field: Field;
-  match: Match;
+  /** The field's matches (FieldText.matches), of which this is row `index`. */
+  matches: MatchList;
+  index: number;
   start: number;
   end: number;
 }
@@ -53,14 +55,18 @@ export interface Candidate {
 export function collectCandidates(fields: readonly FieldText[], keep?: (tag: number) => boolean): Candidate[] {
   const byTag = new Map<number, Candidate>();
   for (const f of fields) {
-    for (const m of f.matches) {
-      if (keep !== undefined && !keep(m.tag)) continue;
-      let c = byTag.get(m.tag);
+    const matches = f.matches;
+    const { tags, tokenStarts, tokenEnds } = matches;
+    const { starts, ends } = f.tokenized;
+    for (let k = 0; k < matches.length; k++) {
+      const tag = tags[k]!;
+      if (keep !== undefined && !keep(tag)) continue;
+      let c = byTag.get(tag);
       if (c === undefined) {
-        c = { tag: m.tag, refs: [] };
-        byTag.set(m.tag, c);
+        c = { tag, refs: [] };
+        byTag.set(tag, c);
       }
-      c.refs.push({ field: f.field, match: m, start: f.tokenized.starts[m.tokenStart]!, end: f.tokenized.ends[m.tokenEnd - 1]! });
+      c.refs.push({ field: f.field, matches, index: k, start: starts[tokenStarts[k]!]!, end: ends[tokenEnds[k]! - 1]! });
     }
   }
   return [...byTag.values()];
@@ -68,8 +74,9 @@ export function collectCandidates(fields: readonly FieldText[], keep?: (tag: num
 
 export function mentionOf(cv: CompiledVocabulary, fields: readonly FieldText[], ref: MatchRef, explain = false): Mention {
   const text = fields.find((f) => f.field === ref.field)!.text;
-  const m = ref.match;
-  const mention: Mention = { field: ref.field, start: ref.start, end: ref.end, text: text.slice(ref.start, ref.end), kind: m.kind, confidence: m.confidence, matched: cv.tags.get(m.tag).label };
-  if (explain && m.reasons !== undefined) mention.reasons = [...m.reasons];
+  const { matches, index } = ref;
+  const mention: Mention = { field: ref.field, start: ref.start, end: ref.end, text: text.slice(ref.start, ref.end), kind: matches.kind(index), confidence: matches.confidences[index]!, matched: cv.tags.get(matches.tags[index]!).label };
+  const reasons = matches.reasons(index);
+  if (explain && reasons !== undefined) mention.reasons = [...reasons];
   return mention;
 }

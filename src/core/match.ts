@@ -17,6 +17,7 @@ import { TokenizedText, type Token, type WordSpace } from './tokenize.js';
 import type { MatchKind } from './types.js';
 import { canonicalKey } from './variants.js';
 
+/** A match as an object: what matchText gives tools and tests (the stages read a MatchList). */
 export interface Match {
   pattern: number;
   tag: number;
@@ -26,10 +27,7 @@ export interface Match {
   kind: MatchKind;
   /** Set by the disambiguation stage: how sure it is that the span names the entry. */
   confidence: number;
-  /**
-   * The disambiguation signals that lowered the confidence, when any did. Always present (undefined
-   * at first), so that every match has one shape and the stages after reading it stay fast.
-   */
+  /** The disambiguation signals that lowered the confidence, when any did. */
   reasons: readonly string[] | undefined;
 }
 
@@ -39,6 +37,138 @@ const KINDS: readonly MatchKind[] = ['exact', 'variant', 'clitic', 'inflected', 
 
 export function weaker(a: MatchKind, b: MatchKind): MatchKind {
   return KIND_RANK[a] >= KIND_RANK[b] ? a : b;
+}
+
+/**
+ * The matches of one text in columns, match k being row k of each: a big vocabulary finds
+ * hundreds of matches in an article, and an object per match (most of them scored and dropped)
+ * costs an allocation each and memory spread over the heap, where a column is one array. The
+ * match stage fills a list; the stages after it read the columns, write their verdicts into
+ * them (confidence, reasons, kind), and keep rows in place or copy them into a new list.
+ */
+/** Bytes a row takes in a MatchList's buffer: a confidence, four ints, a kind. */
+const ROW_BYTES = 8 + 4 * 4 + 1;
+
+export class MatchList {
+  length = 0;
+  patterns: Int32Array;
+  tags: Int32Array;
+  /** Token span [tokenStart, tokenEnd): indices of the text's tokens, not offsets. */
+  tokenStarts: Int32Array;
+  tokenEnds: Int32Array;
+  /** KIND_RANK of each match's kind. */
+  kinds: Uint8Array;
+  /** Set by the disambiguation stage: how sure it is that the span names the entry (1 until then). */
+  confidences: Float64Array;
+  /** The signals that lowered a match's confidence, by row; made when a row first gets some (most rows never do). */
+  private reasonRows: (readonly string[] | undefined)[] | undefined = undefined;
+
+  constructor(capacity = 16) {
+    // One buffer for all the columns: an allocation per list, not per column.
+    const buffer = new ArrayBuffer(capacity * ROW_BYTES);
+    this.confidences = new Float64Array(buffer, 0, capacity);
+    this.patterns = new Int32Array(buffer, 8 * capacity, capacity);
+    this.tags = new Int32Array(buffer, 12 * capacity, capacity);
+    this.tokenStarts = new Int32Array(buffer, 16 * capacity, capacity);
+    this.tokenEnds = new Int32Array(buffer, 20 * capacity, capacity);
+    this.kinds = new Uint8Array(buffer, 24 * capacity, capacity);
+  }
+
+  /** Appends a match of confidence 1 and no reasons; rank is the KIND_RANK of its kind. Returns its row. */
+  add(pattern: number, tag: number, tokenStart: number, tokenEnd: number, rank: number): number {
+    const k = this.length;
+    if (k === this.patterns.length) this.grow();
+    this.patterns[k] = pattern;
+    this.tags[k] = tag;
+    this.tokenStarts[k] = tokenStart;
+    this.tokenEnds[k] = tokenEnd;
+    this.kinds[k] = rank;
+    this.confidences[k] = 1;
+    this.length = k + 1;
+    return k;
+  }
+
+  /** Appends row k of another list, its confidence and reasons with it. */
+  addRow(from: MatchList, k: number): void {
+    const row = this.add(from.patterns[k]!, from.tags[k]!, from.tokenStarts[k]!, from.tokenEnds[k]!, from.kinds[k]!);
+    this.confidences[row] = from.confidences[k]!;
+    const reasons = from.reasons(k);
+    if (reasons !== undefined) this.setReasons(row, reasons);
+  }
+
+  kind(k: number): MatchKind {
+    return KINDS[this.kinds[k]!]!;
+  }
+
+  reasons(k: number): readonly string[] | undefined {
+    return this.reasonRows?.[k];
+  }
+
+  setReasons(k: number, reasons: readonly string[] | undefined): void {
+    const rows = (this.reasonRows ??= []);
+    // Filled up to the row, so that the array stays a packed one.
+    while (rows.length < k) rows.push(undefined);
+    rows[k] = reasons;
+  }
+
+  /** Keeps only the given rows (distinct, in increasing order), moved up in place. */
+  keepRows(rows: readonly number[]): void {
+    const kept = rows.length;
+    if (kept === this.length) return;
+    const reasons = this.reasonRows;
+    for (let w = 0; w < kept; w++) {
+      const k = rows[w]!;
+      if (k === w) continue;
+      this.patterns[w] = this.patterns[k]!;
+      this.tags[w] = this.tags[k]!;
+      this.tokenStarts[w] = this.tokenStarts[k]!;
+      this.tokenEnds[w] = this.tokenEnds[k]!;
+      this.kinds[w] = this.kinds[k]!;
+      this.confidences[w] = this.confidences[k]!;
+      // Rows past the end of the reasons have none.
+      if (reasons !== undefined && w < reasons.length) reasons[w] = reasons[k];
+    }
+    this.length = kept;
+    if (reasons !== undefined && reasons.length > kept) reasons.length = kept;
+  }
+
+  /** Row k as an object: for what is output, tools and tests. */
+  toMatch(k: number): Match {
+    return { pattern: this.patterns[k]!, tag: this.tags[k]!, tokenStart: this.tokenStarts[k]!, tokenEnd: this.tokenEnds[k]!, kind: this.kind(k), confidence: this.confidences[k]!, reasons: this.reasons(k) };
+  }
+
+  toMatches(): Match[] {
+    const out: Match[] = [];
+    for (let k = 0; k < this.length; k++) out.push(this.toMatch(k));
+    return out;
+  }
+
+  /** The list of match objects (made by tools and tests), in their order. */
+  static of(matches: readonly Match[]): MatchList {
+    const list = new MatchList(matches.length);
+    for (const m of matches) {
+      const k = list.add(m.pattern, m.tag, m.tokenStart, m.tokenEnd, KIND_RANK[m.kind]);
+      list.confidences[k] = m.confidence;
+      if (m.reasons !== undefined) list.setReasons(k, m.reasons);
+    }
+    return list;
+  }
+
+  private grow(): void {
+    const grown = new MatchList(Math.max(16, 2 * this.patterns.length));
+    grown.patterns.set(this.patterns);
+    grown.tags.set(this.tags);
+    grown.tokenStarts.set(this.tokenStarts);
+    grown.tokenEnds.set(this.tokenEnds);
+    grown.kinds.set(this.kinds);
+    grown.confidences.set(this.confidences);
+    this.patterns = grown.patterns;
+    this.tags = grown.tags;
+    this.tokenStarts = grown.tokenStarts;
+    this.tokenEnds = grown.tokenEnds;
+    this.kinds = grown.kinds;
+    this.confidences = grown.confidences;
+  }
 }
 
 /** A token as the matcher sees it: canonical key (spelling variants rewritten) and its light form. */
@@ -562,7 +692,7 @@ function scan(cv: CompiledVocabulary, facts: PatternFacts, an: Analyses, ids: In
  */
 /** Receives the matches of a scan, all those starting at token i before any starting later. */
 class LongestMatches {
-  readonly out: Match[] = [];
+  readonly out: MatchList;
   private maxEnd = -1;
   private end = -1;
   // The matches of the longest span so far at this token; the arrays are reused (a count, not
@@ -571,6 +701,10 @@ class LongestMatches {
   private readonly patterns: number[] = [];
   private readonly tags: number[] = [];
   private readonly ranks: number[] = [];
+  /** tokens: how many the text has; a guess at the room the matches need, so that the list seldom grows. */
+  constructor(tokens: number) {
+    this.out = new MatchList(Math.max(16, tokens >> 2));
+  }
   /** rank: the KIND_RANK of the match's kind. */
   add(pattern: number, tag: number, _start: number, end: number, rank: number): void {
     if (end <= this.maxEnd || end < this.end) return;
@@ -589,13 +723,14 @@ class LongestMatches {
     if (count === 0) return;
     let best = 99;
     for (let k = 0; k < count; k++) best = Math.min(best, this.ranks[k]!);
-    const first = this.out.length;
+    const out = this.out;
+    const first = out.length;
     for (let k = 0; k < count; k++) {
       if (this.ranks[k] !== best) continue;
       const tag = this.tags[k]!;
       let seen = false;
-      for (let m = first; m < this.out.length && !seen; m++) seen = this.out[m]!.tag === tag;
-      if (!seen) this.out.push({ pattern: this.patterns[k]!, tag, tokenStart: i, tokenEnd: this.end, kind: KINDS[best]!, confidence: 1, reasons: undefined });
+      for (let m = first; m < out.length && !seen; m++) seen = out.tags[m] === tag;
+      if (!seen) out.add(this.patterns[k]!, tag, i, this.end, best);
     }
     this.maxEnd = this.end;
     this.end = -1;
@@ -606,7 +741,7 @@ class LongestMatches {
 /** What the match stage gives for a text. */
 export interface MatchedText {
   /** The matches, longest match resolved, by start token (then longest first). */
-  readonly matches: Match[];
+  readonly matches: MatchList;
   /** Per token: its token id in the vocabulary (spelling variants rewritten), -1 when the vocabulary lacks it. */
   readonly tokenIds: Int32Array;
 }
@@ -667,7 +802,7 @@ export class Matcher {
       ids[i] = id;
       tokenIds[i] = records[id * REC + EXACT]!;
     }
-    const sink = new LongestMatches();
+    const sink = new LongestMatches(n);
     scan(this.vocabulary, this.facts, this.young, ids, tokenIds, n, sink);
     return { matches: sink.out, tokenIds };
   }
@@ -719,5 +854,5 @@ export function createMatcher(vocabulary: CompiledVocabulary): Matcher {
  * tests): it makes a matcher for the call, which costs a pass over the vocabulary's keys.
  */
 export function matchText(cv: CompiledVocabulary, tokens: readonly Token[] | TokenizedText): Match[] {
-  return createMatcher(cv).match(tokens instanceof TokenizedText ? tokens : TokenizedText.fromTokens('', tokens)).matches;
+  return createMatcher(cv).match(tokens instanceof TokenizedText ? tokens : TokenizedText.fromTokens('', tokens)).matches.toMatches();
 }

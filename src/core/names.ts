@@ -13,7 +13,7 @@
 import type { BackgroundModel } from './background.js';
 import type { CompiledVocabulary } from './vocabulary/compile.js';
 import { trieChild } from './vocabulary/trie.js';
-import type { Match, MatchedText } from './match.js';
+import { KIND_RANK, MatchList, type Match, type MatchedText } from './match.js';
 import { TokenizedText, type Token, type WordSpace } from './tokenize.js';
 import { canonicalKey } from './variants.js';
 
@@ -130,10 +130,11 @@ function nearWords(cv: CompiledVocabulary, index: NameIndex, key: string): [word
  * فورد), and gives way to a match that already covers it. Without word statistics (or with
  * empty ones) the matches are returned as they are.
  */
-export function nameVariants(cv: CompiledVocabulary, text: TokenizedText, matched: MatchedText, background: BackgroundModel | undefined, cache: NameVariantCache): Match[] {
+export function nameVariants(cv: CompiledVocabulary, text: TokenizedText, matched: MatchedText, background: BackgroundModel | undefined, cache: NameVariantCache): MatchList {
   const matches = matched.matches;
   if (background === undefined || background.documents === 0) return matches;
-  const found: Match[] = [];
+  // Made at the first variant: most fields have none.
+  let found: MatchList | undefined;
   let index: NameIndex | undefined;
   const trie = cv.trie;
   const { keys, words } = text;
@@ -145,7 +146,11 @@ export function nameVariants(cv: CompiledVocabulary, text: TokenizedText, matche
     for (let e = trie.terminalStart[node]!; e < trie.terminalStart[node + 1]!; e++) {
       const pattern = trie.terminalPattern[e]!;
       const p = cv.patterns.get(pattern);
-      if (!p.nisba && !found.some((m) => m.pattern === pattern && m.tokenStart === start)) found.push({ pattern, tag: p.tag, tokenStart: start, tokenEnd: end, kind: 'variant', confidence: 1, reasons: undefined });
+      if (p.nisba) continue;
+      const list = (found ??= new MatchList(4));
+      let seen = false;
+      for (let k = 0; k < list.length && !seen; k++) seen = list.patterns[k] === pattern && list.tokenStarts[k] === start;
+      if (!seen) list.add(pattern, p.tag, start, end, KIND_RANK.variant);
     }
   };
   for (let i = 0; i < n; i++) {
@@ -183,18 +188,45 @@ export function nameVariants(cv: CompiledVocabulary, text: TokenizedText, matche
       }
     }
   }
-  if (found.length === 0) return matches;
-  const within = (m: Match, o: Match): boolean => o.tokenStart <= m.tokenStart && o.tokenEnd >= m.tokenEnd;
-  const longer = (m: Match, o: Match): boolean => within(m, o) && o.tokenEnd - o.tokenStart > m.tokenEnd - m.tokenStart;
+  if (found === undefined) return matches;
+  // Spans as rows: [tokenStart, tokenEnd) of row k of a list.
+  const within = (s: number, e: number, os: number, oe: number): boolean => os <= s && oe >= e;
+  const longer = (s: number, e: number, os: number, oe: number): boolean => within(s, e, os, oe) && oe - os > e - s;
+  const fs = found.tokenStarts;
+  const fe = found.tokenEnds;
+  const ms = matches.tokenStarts;
+  const me = matches.tokenEnds;
   // A spelling the vocabulary has beats a variant of the same words.
-  const variants = found.filter((m) => !matches.some((o) => within(m, o)) && !found.some((o) => longer(m, o)));
+  const variants: number[] = [];
+  for (let v = 0; v < found.length; v++) {
+    let beaten = false;
+    for (let k = 0; k < matches.length && !beaten; k++) beaten = within(fs[v]!, fe[v]!, ms[k]!, me[k]!);
+    for (let o = 0; o < found.length && !beaten; o++) beaten = longer(fs[v]!, fe[v]!, fs[o]!, fe[o]!);
+    if (!beaten) variants.push(v);
+  }
   if (variants.length === 0) return matches;
-  return [...matches.filter((m) => !variants.some((v) => longer(m, v))), ...variants].sort((a, b) => a.tokenStart - b.tokenStart || b.tokenEnd - a.tokenEnd);
+  // The rows kept, a match's as its row and a variant's as ~row, then in order of span (a stable sort).
+  const order: number[] = [];
+  for (let k = 0; k < matches.length; k++) {
+    let replaced = false;
+    for (let x = 0; x < variants.length && !replaced; x++) replaced = longer(ms[k]!, me[k]!, fs[variants[x]!]!, fe[variants[x]!]!);
+    if (!replaced) order.push(k);
+  }
+  for (const v of variants) order.push(~v);
+  const startOf = (r: number): number => (r >= 0 ? ms[r]! : fs[~r]!);
+  const endOf = (r: number): number => (r >= 0 ? me[r]! : fe[~r]!);
+  order.sort((a, b) => startOf(a) - startOf(b) || endOf(b) - endOf(a));
+  const out = new MatchList(order.length);
+  for (const r of order) {
+    if (r >= 0) out.addRow(matches, r);
+    else out.addRow(found, ~r);
+  }
+  return out;
 }
 
 /** nameVariants for a caller with token objects and the matches of one text (tools, tests): the memory lasts the call. */
 export function withNameVariants(cv: CompiledVocabulary, tokens: readonly Token[], matches: Match[], background: BackgroundModel | undefined): Match[] {
   const text = TokenizedText.fromTokens('', tokens);
   const tokenIds = Int32Array.from(tokens, (t) => cv.tokenIds.get(canonicalKey(t.key)) ?? -1);
-  return nameVariants(cv, text, { matches, tokenIds }, background, createNameVariantCache());
+  return nameVariants(cv, text, { matches: MatchList.of(matches), tokenIds }, background, createNameVariantCache()).toMatches();
 }

@@ -20,7 +20,7 @@ import { ArticleField, collectCandidates, mentionOf, type Candidate, type FieldT
 import type { CompiledVocabulary } from './vocabulary/compile.js';
 import { createDisambiguationCache, disambiguate, type DisambiguationCache } from './disambiguate.js';
 import { foldKey } from './fold.js';
-import { createMatcher, type Match, type MatchedText, type Matcher } from './match.js';
+import { createMatcher, type MatchedText, type Matcher, type MatchList } from './match.js';
 import { createNameVariantCache, nameVariants, type NameVariantCache } from './names.js';
 import { DEFAULT_LIMITS, normaliseArticle, type NormalisedArticle, type NormaliseLimits } from './normalise.js';
 import { featuresOf, type Features } from './features.js';
@@ -82,7 +82,7 @@ export interface MatchedField extends TokenizedField {
 
 /** A field after the name-variant stage: the matches the next stage judges. */
 export interface FoundField extends TokenizedField {
-  readonly matches: Match[];
+  readonly matches: MatchList;
 }
 
 /** tokenise: each field's tokens, in columns. */

@@ -8,7 +8,7 @@ import type { BackgroundModel } from './background.js';
 import { collectCandidates, type Candidate, type FieldText, type MatchRef } from './candidates.js';
 import type { CompiledTag, CompiledVocabulary, Pattern } from './vocabulary/compile.js';
 import { trieChild } from './vocabulary/trie.js';
-import type { Match } from './match.js';
+import { KIND_RANK } from './match.js';
 import { CUE_WINDOW, cuesFor } from './cues.js';
 import { isGivenName, SIGNAL_CONFIDENCE } from './disambiguate.js';
 import { createReach, FEATURE_NAMES, R, reachOf, thirdsShare, weighFeatures, type FeatureValues, type Reach, type Tally } from './features.js';
@@ -34,6 +34,15 @@ export interface Scored {
 /** Evidence of the name itself, not of a related form (inflected, nisba). Compared, not hashed: asked per mention. */
 function isStrong(kind: MatchKind): boolean {
   return kind === 'exact' || kind === 'clitic' || kind === 'variant';
+}
+
+/** isStrong of a kind by its KIND_RANK: the strong kinds rank first. */
+function isStrongRank(rank: number): boolean {
+  return rank <= KIND_RANK.clitic;
+}
+
+function kindOf(ref: MatchRef): MatchKind {
+  return ref.matches.kind(ref.index);
 }
 
 /** Words that bind a name into a longer personal name (عبد الله بن سعود، الملك فهد، أبو محمد). */
@@ -87,7 +96,8 @@ export function evidenceOf(s: Scored): Evidence {
   for (let i = 0; i < FEATURE_NAMES.length; i++) if (FEATURE_NAMES[i] !== 'bias') evidence[FEATURE_NAMES[i]!] = s.values[i]!;
   evidence.twins = s.twins;
   evidence.doubtfulClitics = s.doubtfulClitics;
-  evidence.bestKind = s.refs.find((r) => isStrong(r.match.kind))?.match.kind ?? s.refs[0]!.match.kind;
+  const best = s.refs.find((r) => isStrong(kindOf(r))) ?? s.refs[0]!;
+  evidence.bestKind = kindOf(best);
   return evidence;
 }
 
@@ -201,7 +211,7 @@ function serving(c: RankCaches, cv: CompiledVocabulary, background: BackgroundMo
  * its alias العديد ("many") is not. A nisba speaks for its entity, so it takes the tag's label.
  */
 function formStatistics(c: RankCaches, ref: MatchRef, info: TagInfo): FormStats {
-  return ref.match.kind === 'nisba' ? info : patternStatistics(c, ref.match.pattern);
+  return ref.matches.kinds[ref.index] === KIND_RANK.nisba ? info : patternStatistics(c, ref.matches.patterns[ref.index]!);
 }
 
 function patternStatistics(c: RankCaches, pid: number): FormStats {
@@ -255,11 +265,11 @@ const FRAGMENT_LIMIT = 0.3;
  * الضفة الغربية, الشعب الفلسطيني — where the word is a modifier or a head cut from its name.
  * A name after a head noun (قطاع غزة, حالة الطقس, الملك سلمان) is the meaningful word itself.
  */
-function fragmentShare(bg: BackgroundModel, toks: readonly { key: string }[], m: Match): number {
-  const key = toks[m.tokenStart]!.key;
+function fragmentShare(bg: BackgroundModel, keys: readonly string[], length: number, tokenStart: number, tokenEnd: number): number {
+  const key = keys[tokenStart]!;
   if (!key.startsWith('ال')) return 0;
-  const prev = m.tokenStart > 0 ? toks[m.tokenStart - 1]!.key : null;
-  const next = m.tokenEnd < toks.length ? toks[m.tokenEnd]!.key : null;
+  const prev = tokenStart > 0 ? keys[tokenStart - 1]! : null;
+  const next = tokenEnd < length ? keys[tokenEnd]! : null;
   const left = prev !== null && prev.startsWith('ال') ? prev : null;
   const right = next !== null && next.startsWith('ال') ? next : null;
   if (left === null && right === null) return 0;
@@ -272,10 +282,12 @@ function fragmentShare(bg: BackgroundModel, toks: readonly { key: string }[], m:
  * A neighbour the background has rarely seen, and never beside this word, is most likely
  * the other half of a foreign or compound name (هاريسون فورد for the tag فورد).
  */
-function rareNeighbour(bg: BackgroundModel, toks: readonly { key: string; script?: string }[], m: Match): boolean {
-  const key = toks[m.tokenStart]!.key;
+function rareNeighbour(bg: BackgroundModel, keys: readonly string[], length: number, tokenStart: number, tokenEnd: number): boolean {
+  const key = keys[tokenStart]!;
+  const prev = tokenStart > 0 ? keys[tokenStart - 1] : undefined;
+  const next = tokenEnd < length ? keys[tokenEnd] : undefined;
   const check = (k: string | undefined, pair: () => number): boolean => k !== undefined && k.length > 2 && bg.df(k) < RARE_DF && pair() === 0;
-  return check(toks[m.tokenStart - 1]?.key, () => bg.bigramDf(toks[m.tokenStart - 1]!.key, key)) || check(toks[m.tokenEnd]?.key, () => bg.bigramDf(toks[m.tokenEnd - 1]!.key, toks[m.tokenEnd]!.key));
+  return check(prev, () => bg.bigramDf(prev!, key)) || check(next, () => bg.bigramDf(keys[tokenEnd - 1]!, next!));
 }
 
 const RARE_DF = 20;
@@ -311,7 +323,7 @@ function withoutArticle(key: string): string {
  */
 function ambiguityOf(usable: readonly MatchRef[]): number {
   let best = 0;
-  for (const r of usable) best = Math.max(best, r.match.confidence);
+  for (const r of usable) best = Math.max(best, r.matches.confidences[r.index]!);
   if (usable.length === 0) return 1;
   return Math.min(1, Math.max(0, (1 - best) / (1 - SIGNAL_CONFIDENCE.ambiguousName)));
 }
@@ -376,19 +388,20 @@ function upperBound(c: RankCaches, tag: CompiledTag, info: TagInfo, ms: readonly
   let listed = 0;
   let thirds = 0;
   for (const m of ms) {
-    const kind = m.match.kind;
+    const matches = m.matches;
+    const kind = matches.kind(m.index);
     const form = formStatistics(c, m, info);
     specificity = Math.max(specificity, form.specificity);
     titleRate = Math.max(titleRate, form.titleRate);
     if (kind !== 'nisba') allNisba = false;
-    if (cv.patterns.get(m.match.pattern).nisba) listed++;
+    if (cv.patterns.get(matches.patterns[m.index]!).nisba) listed++;
     if (m.field === 'title') title = true;
     else if (bodyLength > 0) thirds |= 1 << thirdOf(m.start, bodyLength);
     if (isStrong(kind)) {
       strong++;
       if (m.field === 'title') strongTitle = true;
       else if (m.start < leadEnd) lead = true;
-      if (m.match.tokenEnd - m.match.tokenStart > 1) multiword = true;
+      if (matches.tokenEnds[m.index]! - matches.tokenStarts[m.index]! > 1) multiword = true;
     }
   }
   r[R.mentions] = ms.length;
@@ -533,9 +546,12 @@ export function viableCandidates(caches: RankCaches, cv: CompiledVocabulary, fie
   const leadEnd = Math.max(400, bodyLength * 0.25);
   for (const f of fields) {
     const inTitle = f.field === 'title';
-    for (const m of f.matches) {
-      const e = entityOf[m.tag]! * BOUND_RECORD;
-      const at = patternBound(c, m.pattern);
+    const matches = f.matches;
+    const { tags, patterns, kinds, tokenStarts, tokenEnds } = matches;
+    const starts = f.tokenized.starts;
+    for (let k = 0; k < matches.length; k++) {
+      const e = entityOf[tags[k]!]! * BOUND_RECORD;
+      const at = patternBound(c, patterns[k]!);
       if (r[e + MENTIONS] === 0) {
         touched.push(e);
         r[e + SPECIFICITY] = -Infinity;
@@ -546,13 +562,14 @@ export function viableCandidates(caches: RankCaches, cv: CompiledVocabulary, fie
       const patternFlags = v[at + 3]!;
       let flags = r[e + FLAGS]! | (patternFlags & (TYPED | CUES));
       if (patternFlags & LISTED_NISBA) r[e + LISTED]!++;
-      if (m.kind !== 'nisba') flags |= NOT_ALL_NISBA;
+      const rank = kinds[k]!;
+      if (rank !== KIND_RANK.nisba) flags |= NOT_ALL_NISBA;
       if (inTitle) flags |= IN_TITLE;
-      if (isStrong(m.kind)) {
+      if (isStrongRank(rank)) {
         r[e + STRONG]!++;
         if (inTitle) flags |= STRONG_IN_TITLE;
-        else if (f.tokens[m.tokenStart]!.start < leadEnd) flags |= STRONG_IN_LEAD;
-        if (m.tokenEnd - m.tokenStart > 1) flags |= STRONG_MULTIWORD;
+        else if (starts[tokenStarts[k]!]! < leadEnd) flags |= STRONG_IN_LEAD;
+        if (tokenEnds[k]! - tokenStarts[k]! > 1) flags |= STRONG_MULTIWORD;
       }
       r[e + FLAGS] = flags;
       if (v[at]! < r[e + COORDINATION]!) r[e + COORDINATION] = v[at]!;
@@ -630,7 +647,10 @@ export function scoreCandidates(caches: RankCaches, cv: CompiledVocabulary, cand
   }
   // From every match, not only the candidates given: a name the pre-bound dropped still refers back.
   const multiWord = cv.tagTable.multiWord;
-  for (const f of fields) for (const m of f.matches) if (multiWord[m.tag] === 1) for (const a of tagInfo(cache, m.tag).anaphors) heads.add(a);
+  for (const f of fields) {
+    const tags = f.matches.tags;
+    for (let k = 0; k < f.matches.length; k++) if (multiWord[tags[k]!] === 1) for (const a of tagInfo(cache, tags[k]!).anaphors) heads.add(a);
+  }
   for (const c of candidates) groupOf[entityOf[c.tag]!] = 0;
   let kingdoms: Map<string, string> | undefined;
   const pending: Pending[] = [];
@@ -646,7 +666,7 @@ export function scoreCandidates(caches: RankCaches, cv: CompiledVocabulary, cand
       for (const c of members) {
         const s = { title: 0, strong: 0, all: c.refs.length };
         for (const r of c.refs) {
-          if (!isStrong(r.match.kind)) continue;
+          if (!isStrongRank(r.matches.kinds[r.index]!)) continue;
           s.strong++;
           if (r.field === 'title') s.title++;
         }
@@ -711,16 +731,17 @@ export function scoreCandidates(caches: RankCaches, cv: CompiledVocabulary, cand
       const seen: number[] = [];
       const claims = new Map<string, number[]>();
       for (const f of fields) {
-        for (const m of f.matches) {
-          const e = entityOf[m.tag]!;
+        const { tags, patterns, tokenStarts } = f.matches;
+        for (let k = 0; k < f.matches.length; k++) {
+          const e = entityOf[tags[k]!]!;
           if (weight[e] === 0) seen.push(e);
-          if (!kindPatterns.has(m.pattern)) {
+          if (!kindPatterns.has(patterns[k]!)) {
             weight[e]! += 2;
             continue;
           }
           // Odd until the entity has a mention of its own: seen in order, and never counted for its claims.
           weight[e]! |= 1;
-          const at = `${f.field}${f.tokens[m.tokenStart]!.start}`;
+          const at = `${f.field}${f.tokenized.starts[tokenStarts[k]!]!}`;
           const list = claims.get(at);
           if (list === undefined) claims.set(at, [e]);
           else if (!list.includes(e)) list.push(e);
@@ -779,25 +800,29 @@ export function scoreCandidates(caches: RankCaches, cv: CompiledVocabulary, cand
     for (const m of ms) {
       const f = m.field === 'title' ? title : body;
       if (!f) continue;
-      const toks = f.tokens;
-      const match = m.match;
-      const kind = match.kind;
-      const single = match.tokenEnd - match.tokenStart === 1;
-      const pattern = cv.patterns.get(match.pattern);
+      const { keys, length } = f.tokenized;
+      const matches = m.matches;
+      const tokenStart = matches.tokenStarts[m.index]!;
+      const tokenEnd = matches.tokenEnds[m.index]!;
+      const kind = matches.kind(m.index);
+      const single = tokenEnd - tokenStart === 1;
+      const pattern = cv.patterns.get(matches.patterns[m.index]!);
+      const before = tokenStart > 0 ? keys[tokenStart - 1] : undefined;
+      const after = tokenEnd < length ? keys[tokenEnd] : undefined;
       let share = 0;
       let doubt = false;
       if (bg && single) {
         // A nisba is an adjective by nature: following its noun is how it is used, not a fragment.
-        share = kind === 'nisba' ? 0 : fragmentShare(bg, toks, match);
-        if (tag.type !== 'person' && rareNeighbour(bg, toks, match)) rare++;
+        share = kind === 'nisba' ? 0 : fragmentShare(bg, keys, length, tokenStart, tokenEnd);
+        if (tag.type !== 'person' && rareNeighbour(bg, keys, length, tokenStart, tokenEnd)) rare++;
         // Listed nisba forms are known to name the place; derived ones and stripped readings are checked.
         const listed = kind === 'nisba' && pattern.nisba;
-        doubt = kind !== 'exact' && kind !== 'variant' && !listed && readingDoubt(bg, toks[match.tokenStart]!.key, tag.key);
+        doubt = kind !== 'exact' && kind !== 'variant' && !listed && readingDoubt(bg, keys[tokenStart]!, tag.key);
       }
       // The article added to a bare word (وحدة → الوحدة, شباب → الشباب) reads a name into a common
       // word: only topic nouns keep their meaning without the article.
-      if (kind === 'inflected' && tag.type && tag.type !== 'topic' && articleAdded(toks[match.tokenStart]!.key, tag.key)) doubt = true;
-      if (single && kind === 'clitic' && NAME_TYPES.has(tag.type) && articleGained(toks[match.tokenStart]!.key, keyOfLight(pattern.lights[0]!))) doubt = true;
+      if (kind === 'inflected' && tag.type && tag.type !== 'topic' && articleAdded(keys[tokenStart]!, tag.key)) doubt = true;
+      if (single && kind === 'clitic' && NAME_TYPES.has(tag.type) && articleGained(keys[tokenStart]!, keyOfLight(pattern.lights[0]!))) doubt = true;
       if (namesByKind(pattern) && kingdomOf(m) !== tag.entity) doubt = true;
       fragment += share;
       if (kind !== 'nisba') allNisba = false;
@@ -814,9 +839,9 @@ export function scoreCandidates(caches: RankCaches, cv: CompiledVocabulary, cand
       }
       // A bare name inside a longer personal name (الملك فهد، عبد الله بن سعود) is not that tag —
       // unless the tag is known to be a person, whose titles and patronyms are normal context.
-      if (tag.type !== 'person' && (NAME_LINKS.has(toks[match.tokenStart - 1]?.key ?? '') || NAME_LINKS.has(toks[match.tokenEnd]?.key ?? '') || (bg !== undefined && single && isGivenNameInList(bg, toks[match.tokenStart - 1]?.key, cache)))) nameFragments++;
+      if (tag.type !== 'person' && (NAME_LINKS.has(before ?? '') || NAME_LINKS.has(after ?? '') || (bg !== undefined && single && isGivenNameInList(bg, before, cache)))) nameFragments++;
       // A person's name after بن is someone's father: مشاري بن سعود بن عبد العزيز is not King Saud.
-      else if (tag.type === 'person' && PATRONYM_LINKS.has(toks[match.tokenStart - 1]?.key ?? '')) nameFragments++;
+      else if (tag.type === 'person' && PATRONYM_LINKS.has(before ?? '')) nameFragments++;
       // A topic named by one of the words that signal it (صحيفة for الصحافة) is weaker than by its name.
       const signalWord = tag.type === 'topic' && pattern.alias === true;
       if (isStrong(kind) && !doubt && !signalWord && share < FRAGMENT_LIMIT) {
@@ -829,9 +854,9 @@ export function scoreCandidates(caches: RankCaches, cv: CompiledVocabulary, cand
         if (!single) strongMultiword = true;
       }
       if (cues && cues.size > 0 && !context) {
-        const to = Math.min(toks.length, match.tokenEnd + CUE_WINDOW);
-        for (let i = Math.max(0, match.tokenStart - CUE_WINDOW); i < to; i++) {
-          if ((i < match.tokenStart || i >= match.tokenEnd) && cues.has(toks[i]!.key)) {
+        const to = Math.min(length, tokenEnd + CUE_WINDOW);
+        for (let i = Math.max(0, tokenStart - CUE_WINDOW); i < to; i++) {
+          if ((i < tokenStart || i >= tokenEnd) && cues.has(keys[i]!)) {
             context = 1;
             break;
           }
