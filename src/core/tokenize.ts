@@ -65,6 +65,12 @@ export function charClass(c: number): number {
   return CLASSES.get(c);
 }
 
+/**
+ * What the scan asks of every code unit, in one table read: its class in the low 3 bits, and
+ * above them its light code + 1 (0 when its light form is not one code unit).
+ */
+const UNIT_FACTS = new UnitMemo((c) => CLASSES.get(c) | ((lightCodeOfUnit(c) + 1) << 3));
+
 /** A token's kind (the `kinds` column): its script, and KIND_JOINER when a tatweel joins it to what follows. */
 export const KIND_ARABIC = 0;
 export const KIND_LATIN = 1;
@@ -218,9 +224,15 @@ const MAX_INTERNED = 40;
 
 /** The intern table of a Tokenizer. */
 class InternTable {
-  /** Per slot: word id + 1, 0 when empty. */
-  private readonly slotWord = new Int32Array(INTERN_SLOTS);
-  private readonly slotHash = new Int32Array(INTERN_SLOTS);
+  /** Per slot, side by side (one memory line per probe): word id + 1 (0 when empty), then the light form's hash. */
+  private readonly slots = new Int32Array(2 * INTERN_SLOTS);
+  /**
+   * The light forms' code units end to end, word w's at units[unitStart[w] .. unitStart[w + 1]):
+   * a probe compares the open token with one run of flat memory, not with a string object
+   * somewhere in the heap.
+   */
+  private units = new Uint16Array(1 << 16);
+  private readonly unitStart = new Int32Array(WORD_IDS + 1);
   private readonly light: string[] = [];
   private readonly key: string[] = [];
   private count = 0;
@@ -229,7 +241,7 @@ class InternTable {
   /** Makes room for the words of a text of `units` code units (a token takes one at least). */
   reserve(units: number): void {
     if (this.count > 0 && this.count + units > WORD_IDS) {
-      this.slotWord.fill(0);
+      this.slots.fill(0);
       this.count = 0;
       this.space = new WordSpace(WORD_IDS);
     }
@@ -238,15 +250,17 @@ class InternTable {
   /** Id of the light form buf[0 .. n) of hash `hash`, interned now if new; -1 when the table is full. */
   idOf(buf: Uint16Array, n: number, hash: number): number {
     const mask = INTERN_SLOTS - 1;
+    const slots = this.slots;
     let slot = (hash ^ (hash >>> 15)) & mask;
     for (;;) {
-      const w = this.slotWord[slot]! - 1;
+      const w = slots[2 * slot]! - 1;
       if (w < 0) break;
-      if (this.slotHash[slot] === hash) {
-        const light = this.light[w]!;
-        if (light.length === n) {
+      if (slots[2 * slot + 1] === hash) {
+        const from = this.unitStart[w]!;
+        if (this.unitStart[w + 1]! - from === n) {
+          const units = this.units;
           let u = 0;
-          while (u < n && light.charCodeAt(u) === buf[u]) u++;
+          while (u < n && units[from + u] === buf[u]) u++;
           if (u === n) return w;
         }
       }
@@ -255,9 +269,17 @@ class InternTable {
     // Only a text longer than the table holds words can fill it.
     if (this.count >= WORD_IDS) return -1;
     const id = this.count++;
+    const from = this.unitStart[id]!;
+    if (from + n > this.units.length) {
+      const bigger = new Uint16Array(Math.max(2 * this.units.length, from + n));
+      bigger.set(this.units.subarray(0, from));
+      this.units = bigger;
+    }
+    this.units.set(buf.subarray(0, n), from);
+    this.unitStart[id + 1] = from + n;
     const light = unitsString(buf, n);
-    this.slotWord[slot] = id + 1;
-    this.slotHash[slot] = hash;
+    slots[2 * slot] = id + 1;
+    slots[2 * slot + 1] = hash;
     this.light[id] = light;
     this.key[id] = keyOfLight(light);
     return id;
@@ -374,7 +396,8 @@ export class Tokenizer {
     let buf = this.buf;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      const k = charClass(c);
+      const facts = UNIT_FACTS.get(c);
+      const k = facts & 7;
       if (k === C_MARK) {
         if (cls !== 0) {
           end = i + 1;
@@ -401,7 +424,7 @@ export class Tokenizer {
         hash = FNV_OFFSET;
       }
       if (k === C_LATIN) sawLatin = true;
-      const lc = lightCodeOfUnit(c);
+      const lc = (facts >>> 3) - 1;
       if (lc >= 0) {
         if (lc !== c) lightIsText = false;
         if (n === buf.length) buf = this.growBuf();
