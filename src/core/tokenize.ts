@@ -215,8 +215,9 @@ export class WordSpace {
  * of SaudiNewsNet, 31k articles, has 270k distinct light forms); at 131k words the corpus was
  * tagged in five word spaces, and a third slower with the default vocabulary.
  */
-/** Slots of a tokeniser's intern hash (8 MB). */
+/** Slots of a tokeniser's intern hash at most (8 MB), and at first. */
 const INTERN_SLOTS = 1 << 20;
+const MIN_INTERN_SLOTS = 1 << 14;
 /** Word ids are below this. */
 export const WORD_IDS = INTERN_SLOTS >>> 1;
 /** Longer tokens (few, and rarely repeated) get fresh strings. */
@@ -224,8 +225,13 @@ const MAX_INTERNED = 40;
 
 /** The intern table of a Tokenizer. */
 class InternTable {
-  /** Per slot, side by side (one memory line per probe): word id + 1 (0 when empty), then the light form's hash. */
-  private readonly slots = new Int32Array(2 * INTERN_SLOTS);
+  /**
+   * Per slot, side by side (one memory line per probe): word id + 1 (0 when empty), then the
+   * light form's hash. The table grows with the words (at most half its slots used), so that
+   * the few hundred thousand words of a corpus do not spread a short run's probes over 8 MB.
+   */
+  private slots = new Int32Array(2 * MIN_INTERN_SLOTS);
+  private mask = MIN_INTERN_SLOTS - 1;
   /**
    * The light forms' code units end to end, word w's at units[unitStart[w] .. unitStart[w + 1]):
    * a probe compares the open token with one run of flat memory, not with a string object
@@ -241,7 +247,8 @@ class InternTable {
   /** Makes room for the words of a text of `units` code units (a token takes one at least). */
   reserve(units: number): void {
     if (this.count > 0 && this.count + units > WORD_IDS) {
-      this.slots.fill(0);
+      this.slots = new Int32Array(2 * MIN_INTERN_SLOTS);
+      this.mask = MIN_INTERN_SLOTS - 1;
       this.count = 0;
       this.space = new WordSpace(WORD_IDS);
     }
@@ -249,7 +256,7 @@ class InternTable {
 
   /** Id of the light form buf[0 .. n) of hash `hash`, interned now if new; -1 when the table is full. */
   idOf(buf: Uint16Array, n: number, hash: number): number {
-    const mask = INTERN_SLOTS - 1;
+    const mask = this.mask;
     const slots = this.slots;
     let slot = (hash ^ (hash >>> 15)) & mask;
     for (;;) {
@@ -268,6 +275,7 @@ class InternTable {
     }
     // Only a text longer than the table holds words can fill it.
     if (this.count >= WORD_IDS) return -1;
+    if (2 * (this.count + 1) > mask + 1) return this.grow(buf, n, hash);
     const id = this.count++;
     const from = this.unitStart[id]!;
     if (from + n > this.units.length) {
@@ -283,6 +291,25 @@ class InternTable {
     this.light[id] = light;
     this.key[id] = keyOfLight(light);
     return id;
+  }
+
+  /** Doubles the slots (ids stay), then interns buf[0 .. n). */
+  private grow(buf: Uint16Array, n: number, hash: number): number {
+    const old = this.slots;
+    const size = 2 * (this.mask + 1);
+    const slots = new Int32Array(2 * size);
+    const mask = size - 1;
+    for (let s = 0; s < old.length; s += 2) {
+      if (old[s] === 0) continue;
+      const h = old[s + 1]!;
+      let slot = (h ^ (h >>> 15)) & mask;
+      while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
+      slots[2 * slot] = old[s]!;
+      slots[2 * slot + 1] = h;
+    }
+    this.slots = slots;
+    this.mask = mask;
+    return this.idOf(buf, n, hash);
   }
 
   lightOf(id: number): string {
