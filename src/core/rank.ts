@@ -5,7 +5,7 @@
  * weighted sum of those features — so every score can be explained feature by feature.
  */
 import type { BackgroundModel } from './background.js';
-import { collectCandidates, type Candidate, type FieldText, type MatchRef } from './candidates.js';
+import { collectCandidates, type CandidateList, type FieldText, type MatchRef } from './candidates.js';
 import type { CompiledTag, CompiledVocabulary, Pattern } from './vocabulary/compile.js';
 import { trieChild } from './vocabulary/trie.js';
 import { KIND_RANK } from './match.js';
@@ -146,6 +146,8 @@ export interface RankCaches {
   headStamp: number;
   /** The key of a pattern's first light, by pattern, kept once asked for. */
   firstKeys: (string | undefined)[];
+  /** Scratch: the refs of the groups being scored, as ids of the candidates' refs. */
+  groupRefs: Int32Array;
   /** The pre-bound's per-entity records (viableCandidates), empty until it runs. */
   boundRecords: Float64Array;
   touched: number[];
@@ -186,7 +188,7 @@ export function createRankCaches(): RankCaches {
   };
   const reach = createReach();
   const none = new Int32Array(0);
-  return { vocabulary: undefined, background: undefined, tagInfos: [], patternStats: [], kindNames: undefined, groupOf: none, weight: none, tagRecords: new Float64Array(0), patternRecords: new Float64Array(0), anaphorIds: new Map(), heads: none, headStamp: 0, firstKeys: [], boundRecords: new Float64Array(0), touched: [], givenNames: new Map(), givenNamesInList: new Map(), tally, reach };
+  return { vocabulary: undefined, background: undefined, tagInfos: [], patternStats: [], kindNames: undefined, groupOf: none, weight: none, tagRecords: new Float64Array(0), patternRecords: new Float64Array(0), anaphorIds: new Map(), heads: none, headStamp: 0, firstKeys: [], groupRefs: none, boundRecords: new Float64Array(0), touched: [], givenNames: new Map(), givenNamesInList: new Map(), tally, reach };
 }
 
 /** The caches, serving `cv` and `background`. */
@@ -467,7 +469,7 @@ const BOUND_SLACK = 1e-9;
  * The highest z a group could reach: features that need the background or the text around a
  * mention (doubtful readings, fragments, name links, context) taken at their most favourable.
  */
-function upperBound(c: RankCaches, tagAt: number, ms: readonly MatchRef[], leadEnd: number, bodyLength: number): number {
+function upperBound(c: RankCaches, tagAt: number, candidates: CandidateList, refs: Int32Array, from: number, to: number, leadEnd: number, bodyLength: number): number {
   const tv = c.tagRecords;
   const pv = c.patternRecords;
   const r = c.reach;
@@ -484,28 +486,34 @@ function upperBound(c: RankCaches, tagAt: number, ms: readonly MatchRef[], leadE
   let allNisba = true;
   let listed = 0;
   let thirds = 0;
-  for (const m of ms) {
-    const matches = m.matches;
-    const rank = matches.kinds[m.index]!;
-    const at = patternRecord(c, matches.patterns[m.index]!);
+  const { fields, refFields, refRows, refOffsets } = candidates;
+  for (let j = from; j < to; j++) {
+    const ref = refs[j]!;
+    const f = fields[refFields[ref]!]!;
+    const matches = f.matches;
+    const row = refRows[ref]!;
+    const start = refOffsets[ref]!;
+    const rank = matches.kinds[row]!;
+    const at = patternRecord(c, matches.patterns[row]!);
     // A nisba speaks for its entity, so it takes the tag's label's statistics.
     const nisba = rank === KIND_RANK.nisba;
     specificity = Math.max(specificity, nisba ? labelSpecificity : pv[at + FORM_SPECIFICITY]!);
     titleRate = Math.max(titleRate, nisba ? labelTitleRate : pv[at + FORM_TITLE_RATE]!);
     if (!nisba) allNisba = false;
     if (pv[at + PATTERN_FLAGS]! & LISTED_NISBA) listed++;
-    if (m.field === 'title') title = true;
-    else if (bodyLength > 0) thirds |= 1 << thirdOf(m.start, bodyLength);
+    const inTitle = f.field === 'title';
+    if (inTitle) title = true;
+    else if (bodyLength > 0) thirds |= 1 << thirdOf(start, bodyLength);
     if (isStrongRank(rank)) {
       strong++;
-      if (m.field === 'title') strongTitle = true;
-      else if (m.start < leadEnd) lead = true;
-      if (matches.tokenEnds[m.index]! - matches.tokenStarts[m.index]! > 1) multiword = true;
+      if (inTitle) strongTitle = true;
+      else if (start < leadEnd) lead = true;
+      if (matches.tokenEnds[row]! - matches.tokenStarts[row]! > 1) multiword = true;
     }
   }
   const flags = tv[tagAt + TAG_FLAGS]!;
   const bare = tv[tagAt + TAG_BARE_KEY]!;
-  r[R.mentions] = ms.length;
+  r[R.mentions] = to - from;
   r[R.strong] = strong;
   r[R.noStrong] = strong === 0 ? 1 : 0;
   r[R.listed] = listed;
@@ -631,7 +639,7 @@ const COORDINATION = 6;
  * The candidates of the matches (as collectCandidates), leaving out those whose entity cannot
  * reach `minScore`: the same scores for every group that can.
  */
-export function viableCandidates(caches: RankCaches, cv: CompiledVocabulary, fields: readonly FieldText[], background: BackgroundModel | undefined, minScore: number): Candidate[] {
+export function viableCandidates(caches: RankCaches, cv: CompiledVocabulary, fields: readonly FieldText[], background: BackgroundModel | undefined, minScore: number): CandidateList {
   if (!(minScore > 0)) return collectCandidates(fields);
   const c = serving(caches, cv, background);
   if (c.boundRecords.length === 0) c.boundRecords = new Float64Array(c.groupOf.length * BOUND_RECORD);
@@ -710,7 +718,9 @@ export function viableCandidates(caches: RankCaches, cv: CompiledVocabulary, fie
 /** A group of twin candidates waiting to be scored, with the best score it could reach. */
 interface Pending {
   bestTag: number;
-  ms: MatchRef[];
+  /** Its refs, as ids of the candidates' refs at `from` … `to` - 1 of the call's groupRefs. */
+  from: number;
+  to: number;
   twins: number;
   bound: number;
 }
@@ -721,14 +731,13 @@ interface Pending {
  * the same output as scoring everything, at a fraction of the cost when a big vocabulary finds
  * hundreds of candidates in an article.
  */
-export function scoreCandidates(caches: RankCaches, cv: CompiledVocabulary, candidates: readonly Candidate[], fields: readonly FieldText[], background?: BackgroundModel, minScore = 0, top = Infinity): Scored[] {
+export function scoreCandidates(caches: RankCaches, cv: CompiledVocabulary, candidates: CandidateList, fields: readonly FieldText[], background?: BackgroundModel, minScore = 0, top = Infinity): Scored[] {
   const cache = serving(caches, cv, background);
   const title = fieldOf(fields, 'title');
   const body = fieldOf(fields, 'body');
   const bodyLength = body?.text.length ?? 0;
   const leadEnd = Math.max(400, bodyLength * 0.25);
   const bg = background && background.documents > 0 ? background : undefined;
-  const groups: Candidate[][] = [];
   // Words that refer back to a longer name found here: the head noun of a multi-word tag
   // («القطاع» after «قطاع غزة») and the family name of a personal name («فورد» after «هاريسون فورد»).
   // Marked by stamping their ids (cache.heads) with this call's number.
@@ -739,14 +748,29 @@ export function scoreCandidates(caches: RankCaches, cv: CompiledVocabulary, cand
   const stamp = ++cache.headStamp;
   // Grouped by entity number through a per-vocabulary array, reset below: hundreds of candidates
   // an article with a big vocabulary, where a hash of entity names cost a probe each.
+  // A group's members are a chain through nextMember, in the candidates' order.
   const entityOf = cv.tagTable.entityOf;
   const groupOf = cache.groupOf;
-  for (const c of candidates) {
-    const e = entityOf[c.tag]!;
+  const { tags: candidateTags, refStarts, refFields, refRows, refOffsets } = candidates;
+  const refFieldOf = candidates.fields;
+  const groupFirst: number[] = [];
+  const groupLast: number[] = [];
+  const nextMember = new Int32Array(candidates.length).fill(-1);
+  for (let k = 0; k < candidates.length; k++) {
+    const e = entityOf[candidateTags[k]!]!;
     const at = groupOf[e]! - 1;
-    if (at < 0) groupOf[e] = groups.push([c]);
-    else groups[at]!.push(c);
+    if (at < 0) {
+      groupOf[e] = groupFirst.push(k);
+      groupLast.push(k);
+    } else {
+      nextMember[groupLast[at]!] = k;
+      groupLast[at] = k;
+    }
   }
+  const refCount = refStarts[candidates.length]!;
+  if (cache.groupRefs.length < refCount) cache.groupRefs = new Int32Array(Math.max(refCount, 2 * cache.groupRefs.length));
+  const groupRefs = cache.groupRefs;
+  let groupRefsUsed = 0;
   // From every match, not only the candidates given: a name the pre-bound dropped still refers back.
   const multiWord = cv.tagTable.multiWord;
   for (const f of fields) {
@@ -760,51 +784,62 @@ export function scoreCandidates(caches: RankCaches, cv: CompiledVocabulary, cand
       if (tv[at + 1]! >= 0) cache.heads[tv[at + 1]!] = stamp;
     }
   }
-  for (const c of candidates) groupOf[entityOf[c.tag]!] = 0;
+  for (let k = 0; k < candidates.length; k++) groupOf[entityOf[candidateTags[k]!]!] = 0;
   let kingdoms: Map<string, string> | undefined;
   const pending: Pending[] = [];
-  for (const members of groups) {
-    let bestTag = members[0]!.tag;
-    const twins = members.length;
-    // A lone candidate's matches are already in text order, title first.
-    let ms: MatchRef[] = members[0]!.refs;
-    if (twins > 1) {
+  for (const first of groupFirst) {
+    let bestTag = candidateTags[first]!;
+    let twins = 0;
+    for (let k = first; k >= 0; k = nextMember[k]!) twins++;
+    const from = groupRefsUsed;
+    if (twins === 1) {
+      // A lone candidate's matches are already in text order, title first.
+      for (let i = refStarts[first]!; i < refStarts[first + 1]!; i++) groupRefs[groupRefsUsed++] = i;
+    } else {
       // The reported twin: a name before a nisba-named tag, then most strong mentions in the
       // title, then overall, then the longer name.
       let best = { title: -1, strong: -1, all: -1 };
-      for (const c of members) {
-        const s = { title: 0, strong: 0, all: c.refs.length };
-        for (const r of c.refs) {
-          if (!isStrongRank(r.matches.kinds[r.index]!)) continue;
+      for (let k = first; k >= 0; k = nextMember[k]!) {
+        const s = { title: 0, strong: 0, all: refStarts[k + 1]! - refStarts[k]! };
+        for (let i = refStarts[k]!; i < refStarts[k + 1]!; i++) {
+          const f = refFieldOf[refFields[i]!]!;
+          if (!isStrongRank(f.matches.kinds[refRows[i]!]!)) continue;
           s.strong++;
-          if (r.field === 'title') s.title++;
+          if (f.field === 'title') s.title++;
         }
-        const t = c.tag;
+        const t = candidateTags[k]!;
         const better = best.all < 0 ? 1 : Number(!nisbaLabelled(cache, t)) - Number(!nisbaLabelled(cache, bestTag)) || s.title - best.title || s.strong - best.strong || s.all - best.all || cv.tags.get(t).labelTokens - cv.tags.get(bestTag).labelTokens || bestTag - t;
         if (better > 0) {
           bestTag = t;
           best = s;
         }
       }
-      // One mention per span: twins can both match the same words (مفاوضات and المفاوضات).
+      // One mention per span: twins can both match the same words (مفاوضات and المفاوضات),
+      // in text order, title first: a key of both, unique once spans are.
+      const spanKey = (i: number): number => (refFieldOf[refFields[i]!]!.field === 'title' ? 0 : 1) + 2 * refOffsets[i]!;
       const seen = new Set<number>();
-      ms = [];
-      for (const c of members) {
-        for (const r of c.refs) {
-          const k = (r.field === 'title' ? 0 : 1) + 2 * r.start;
-          if (!seen.has(k)) {
-            seen.add(k);
-            ms.push(r);
+      const ids: number[] = [];
+      for (let k = first; k >= 0; k = nextMember[k]!) {
+        for (let i = refStarts[k]!; i < refStarts[k + 1]!; i++) {
+          const key = spanKey(i);
+          if (!seen.has(key)) {
+            seen.add(key);
+            ids.push(i);
           }
         }
       }
-      ms.sort((a, b) => (a.field === b.field ? a.start - b.start : a.field === 'title' ? -1 : 1));
+      ids.sort((a, b) => spanKey(a) % 2 - spanKey(b) % 2 || refOffsets[a]! - refOffsets[b]!);
+      for (const i of ids) groupRefs[groupRefsUsed++] = i;
     }
+    const to = groupRefsUsed;
     // A country seen only through its nisba is still reported by its name when the vocabulary has it (الإيراني → إيران).
     if (nisbaLabelled(cache, bestTag)) bestTag = namedTwin(cv, bestTag);
-    const bound = minScore > 0 || Number.isFinite(top) ? logistic(upperBound(cache, tagRecord(cache, bestTag), ms, leadEnd, bodyLength)) : 1;
-    if (rounded(bound) < minScore) continue;
-    pending.push({ bestTag, ms, twins, bound });
+    const bound = minScore > 0 || Number.isFinite(top) ? logistic(upperBound(cache, tagRecord(cache, bestTag), candidates, groupRefs, from, to, leadEnd, bodyLength)) : 1;
+    if (rounded(bound) < minScore) {
+      groupRefsUsed = from;
+      continue;
+    }
+    pending.push({ bestTag, from, to, twins, bound });
   }
   if (!Number.isFinite(top) || pending.length <= top) return dropHomonyms(pending.map(scoreGroup));
   // Only the best `top` are wanted: score the most promising first and stop once `top` distinct
@@ -879,13 +914,15 @@ export function scoreCandidates(caches: RankCaches, cv: CompiledVocabulary, cand
     return kingdoms.get(`${ref.field}${ref.start}`);
   }
 
-  function scoreGroup({ bestTag, ms, twins }: Pending): Scored {
+  function scoreGroup({ bestTag, from, to, twins }: Pending): Scored {
+    const ms: MatchRef[] = [];
+    for (let j = from; j < to; j++) ms.push(candidates.ref(groupRefs[j]!));
     const tag = cv.tags.get(bestTag);
-    const info = tagInfo(cache, bestTag);
     const tagAt = tagRecord(cache, bestTag);
     const tv = cache.tagRecords;
     const pv = cache.patternRecords;
-    const cues = info.cues;
+    // The TagInfo object only when there are cues to read: most tags of a big vocabulary have none.
+    const cues = tv[tagAt + TAG_FLAGS]! & TAG_CUES ? tagInfo(cache, bestTag).cues : undefined;
     let fragment = 0;
     let context = 0;
     let doubtful = 0;
@@ -989,8 +1026,8 @@ export function scoreCandidates(caches: RankCaches, cv: CompiledVocabulary, cand
     t.strongTitleRate = strongTitleRate;
     t.usableSpecificity = usableSpecificity;
     t.usableTitleRate = usableTitleRate;
-    t.labelSpecificity = info.specificity;
-    t.labelTitleRate = info.titleRate;
+    t.labelSpecificity = tv[tagAt + TAG_SPECIFICITY]!;
+    t.labelTitleRate = tv[tagAt + TAG_TITLE_RATE]!;
     t.fragmentShare = fragment;
     t.nameFragments = nameFragments;
     t.rareNeighbours = rare;
@@ -1000,7 +1037,7 @@ export function scoreCandidates(caches: RankCaches, cv: CompiledVocabulary, cand
     t.typed = !!tag.type;
     t.allNisba = allNisba;
     t.listedNisba = listedNisba;
-    t.coordination = info.coordination;
+    t.coordination = tv[tagAt + TAG_COORDINATION]!;
     const bare = tv[tagAt + TAG_BARE_KEY]!;
     t.headAnaphor = bare >= 0 && cache.heads[bare] === stamp;
     const values = new Array<number>(FEATURE_NAMES.length);
