@@ -48,23 +48,28 @@ export interface MatchRef {
 }
 
 /**
- * The candidates of an article's matches as columns: candidate k is the tag `tags[k]`, with the
- * refs `refStarts[k]` … `refStarts[k + 1]` - 1, in text order, title first. Ref i is row
- * `refRows[i]` of the matches of field `fields[refFields[i]]`, starting at UTF-16 offset
- * `refOffsets[i]`. MatchRef objects are made (ref, refsOf) only for what is output.
+ * The candidates of an article's matches as columns: candidate k < length is the tag `tags[k]`,
+ * with the refs `refStarts[k]` … `refStarts[k + 1]` - 1, in text order, title first. Ref i is
+ * row `refRows[i]` of the matches of field `fields[refFields[i]]`, starting at UTF-16 offset
+ * `refOffsets[i]`. MatchRef objects are made (ref, refsOf) only for what is output. A list can
+ * be filled again for the next article (collectCandidates' `into`): its arrays only grow.
  */
 export class CandidateList {
-  constructor(
-    readonly fields: readonly FieldText[],
-    readonly tags: Int32Array,
-    readonly refStarts: Int32Array,
-    readonly refFields: Uint8Array,
-    readonly refRows: Int32Array,
-    readonly refOffsets: Int32Array,
-  ) {}
+  fields: readonly FieldText[] = [];
+  length = 0;
+  tags = new Int32Array(16);
+  refStarts = new Int32Array(17);
+  refFields = new Uint8Array(16);
+  refRows = new Int32Array(16);
+  refOffsets = new Int32Array(16);
+  /** Scratch of filling: each match's candidate (-1: left out), and each candidate's next free ref. */
+  private candidateOf = new Int32Array(16);
+  private cursor = new Int32Array(16);
+  private readonly byTag = new Map<number, number>();
 
-  get length(): number {
-    return this.tags.length;
+  /** The candidates' tags, as an array. */
+  tagList(): number[] {
+    return Array.from(this.tags.subarray(0, this.length));
   }
 
   /** Ref i as an object. */
@@ -81,59 +86,80 @@ export class CandidateList {
     for (let i = this.refStarts[k]!; i < this.refStarts[k + 1]!; i++) out.push(this.ref(i));
     return out;
   }
+
+  /** Fills the list from the fields' matches (collectCandidates). */
+  fill(fields: readonly FieldText[], keep: ((tag: number) => boolean) | undefined): this {
+    this.fields = fields;
+    let total = 0;
+    for (const f of fields) total += f.matches.length;
+    if (this.candidateOf.length < total) this.grow(total);
+    // Counted first (refStarts[c + 1]), then written in place: no object per candidate or per ref.
+    const { byTag, candidateOf } = this;
+    let candidates = 0;
+    let at = 0;
+    for (const f of fields) {
+      const tags = f.matches.tags;
+      for (let k = 0; k < f.matches.length; k++, at++) {
+        const tag = tags[k]!;
+        if (keep !== undefined && !keep(tag)) {
+          candidateOf[at] = -1;
+          continue;
+        }
+        let c = byTag.get(tag);
+        if (c === undefined) {
+          c = candidates++;
+          byTag.set(tag, c);
+          this.tags[c] = tag;
+          this.refStarts[c + 1] = 0;
+        }
+        this.refStarts[c + 1]!++;
+        candidateOf[at] = c;
+      }
+    }
+    byTag.clear();
+    this.length = candidates;
+    const { refStarts, cursor, refFields, refRows, refOffsets } = this;
+    refStarts[0] = 0;
+    for (let c = 0; c < candidates; c++) {
+      refStarts[c + 1]! += refStarts[c]!;
+      cursor[c] = refStarts[c]!;
+    }
+    at = 0;
+    for (let fi = 0; fi < fields.length; fi++) {
+      const f = fields[fi]!;
+      const tokenStarts = f.matches.tokenStarts;
+      const starts = f.tokenized.starts;
+      for (let k = 0; k < f.matches.length; k++, at++) {
+        const c = candidateOf[at]!;
+        if (c < 0) continue;
+        const i = cursor[c]!++;
+        refFields[i] = fi;
+        refRows[i] = k;
+        refOffsets[i] = starts[tokenStarts[k]!]!;
+      }
+    }
+    return this;
+  }
+
+  /** Room for `n` matches: as many candidates and refs at most. */
+  private grow(n: number): void {
+    const size = Math.max(n, 2 * this.candidateOf.length);
+    this.tags = new Int32Array(size);
+    this.refStarts = new Int32Array(size + 1);
+    this.refFields = new Uint8Array(size);
+    this.refRows = new Int32Array(size);
+    this.refOffsets = new Int32Array(size);
+    this.candidateOf = new Int32Array(size);
+    this.cursor = new Int32Array(size);
+  }
 }
 
-/** The candidates of the fields' matches, in order of first mention; `keep` leaves out tags whose matches are not wanted. */
-export function collectCandidates(fields: readonly FieldText[], keep?: (tag: number) => boolean): CandidateList {
-  // Counted first, then written in place: no object per candidate or per ref.
-  const byTag = new Map<number, number>();
-  let total = 0;
-  for (const f of fields) total += f.matches.length;
-  const candidateOf = new Int32Array(total);
-  const counts: number[] = [];
-  const tagList: number[] = [];
-  let at = 0;
-  for (const f of fields) {
-    const tags = f.matches.tags;
-    for (let k = 0; k < f.matches.length; k++, at++) {
-      const tag = tags[k]!;
-      if (keep !== undefined && !keep(tag)) {
-        candidateOf[at] = -1;
-        continue;
-      }
-      let c = byTag.get(tag);
-      if (c === undefined) {
-        c = tagList.push(tag) - 1;
-        counts.push(0);
-        byTag.set(tag, c);
-      }
-      counts[c]!++;
-      candidateOf[at] = c;
-    }
-  }
-  const refStarts = new Int32Array(tagList.length + 1);
-  for (let c = 0; c < tagList.length; c++) refStarts[c + 1] = refStarts[c]! + counts[c]!;
-  const refs = refStarts[tagList.length]!;
-  const refFields = new Uint8Array(refs);
-  const refRows = new Int32Array(refs);
-  const refOffsets = new Int32Array(refs);
-  // counts becomes each candidate's next free slot.
-  for (let c = 0; c < tagList.length; c++) counts[c] = refStarts[c]!;
-  at = 0;
-  for (let fi = 0; fi < fields.length; fi++) {
-    const f = fields[fi]!;
-    const tokenStarts = f.matches.tokenStarts;
-    const starts = f.tokenized.starts;
-    for (let k = 0; k < f.matches.length; k++, at++) {
-      const c = candidateOf[at]!;
-      if (c < 0) continue;
-      const i = counts[c]!++;
-      refFields[i] = fi;
-      refRows[i] = k;
-      refOffsets[i] = starts[tokenStarts[k]!]!;
-    }
-  }
-  return new CandidateList(fields, Int32Array.from(tagList), refStarts, refFields, refRows, refOffsets);
+/**
+ * The candidates of the fields' matches, in order of first mention; `keep` leaves out tags whose
+ * matches are not wanted. Filled into `into` when given (its previous contents are gone).
+ */
+export function collectCandidates(fields: readonly FieldText[], keep?: (tag: number) => boolean, into: CandidateList = new CandidateList()): CandidateList {
+  return into.fill(fields, keep);
 }
 
 export function mentionOf(cv: CompiledVocabulary, fields: readonly FieldText[], ref: MatchRef, explain = false): Mention {

@@ -153,7 +153,7 @@ export function group(fields: readonly FieldText[], cv: CompiledVocabulary, back
   if (adaptation === undefined || !(plan.reach < Math.min(plan.minScore, plan.baseCut)) || adaptation.lifted.size === 0) return candidates;
   // The entities decisions lift are kept whatever their bound, in the order collectCandidates gives.
   const entityOf = cv.tagTable.entityOf;
-  const have = new Set(candidates.tags);
+  const have = new Set(candidates.tagList());
   return collectCandidates(fields, (tag) => have.has(tag) || adaptation.lifted.has(entityOf[tag]!));
 }
 

@@ -5,7 +5,7 @@
  * weighted sum of those features — so every score can be explained feature by feature.
  */
 import type { BackgroundModel } from './background.js';
-import { collectCandidates, type CandidateList, type FieldText, type MatchRef } from './candidates.js';
+import { CandidateList, collectCandidates, type FieldText, type MatchRef } from './candidates.js';
 import type { CompiledTag, CompiledVocabulary, Pattern } from './vocabulary/compile.js';
 import { trieChild } from './vocabulary/trie.js';
 import { KIND_RANK } from './match.js';
@@ -146,8 +146,11 @@ export interface RankCaches {
   headStamp: number;
   /** The key of a pattern's first light, by pattern, kept once asked for. */
   firstKeys: (string | undefined)[];
-  /** Scratch: the refs of the groups being scored, as ids of the candidates' refs. */
+  /** Scratch: the refs of the groups being scored, as ids of the candidates' refs, and the chains of a group's members. */
   groupRefs: Int32Array;
+  nextMember: Int32Array;
+  /** The pre-bound's candidates (viableCandidates), filled again for each article. */
+  candidates: CandidateList;
   /** The pre-bound's per-entity records (viableCandidates), empty until it runs. */
   boundRecords: Float64Array;
   touched: number[];
@@ -188,7 +191,7 @@ export function createRankCaches(): RankCaches {
   };
   const reach = createReach();
   const none = new Int32Array(0);
-  return { vocabulary: undefined, background: undefined, tagInfos: [], patternStats: [], kindNames: undefined, groupOf: none, weight: none, tagRecords: new Float64Array(0), patternRecords: new Float64Array(0), anaphorIds: new Map(), heads: none, headStamp: 0, firstKeys: [], groupRefs: none, boundRecords: new Float64Array(0), touched: [], givenNames: new Map(), givenNamesInList: new Map(), tally, reach };
+  return { vocabulary: undefined, background: undefined, tagInfos: [], patternStats: [], kindNames: undefined, groupOf: none, weight: none, tagRecords: new Float64Array(0), patternRecords: new Float64Array(0), anaphorIds: new Map(), heads: none, headStamp: 0, firstKeys: [], groupRefs: none, nextMember: none, candidates: new CandidateList(), boundRecords: new Float64Array(0), touched: [], givenNames: new Map(), givenNamesInList: new Map(), tally, reach };
 }
 
 /** The caches, serving `cv` and `background`. */
@@ -637,7 +640,8 @@ const COORDINATION = 6;
 
 /**
  * The candidates of the matches (as collectCandidates), leaving out those whose entity cannot
- * reach `minScore`: the same scores for every group that can.
+ * reach `minScore`: the same scores for every group that can. The list is the caches' own
+ * (RankCaches.candidates), filled again by their next call.
  */
 export function viableCandidates(caches: RankCaches, cv: CompiledVocabulary, fields: readonly FieldText[], background: BackgroundModel | undefined, minScore: number): CandidateList {
   if (!(minScore > 0)) return collectCandidates(fields);
@@ -709,7 +713,7 @@ export function viableCandidates(caches: RankCaches, cv: CompiledVocabulary, fie
     keep[e / BOUND_RECORD] = rounded(logistic(reachOf(reach) + BOUND_SLACK)) >= minScore ? 1 : 0;
     r.fill(0, e, e + BOUND_RECORD);
   }
-  const candidates = collectCandidates(fields, (tag) => keep[entityOf[tag]!] === 1);
+  const candidates = collectCandidates(fields, (tag) => keep[entityOf[tag]!] === 1, c.candidates);
   for (const e of touched) keep[e / BOUND_RECORD] = 0;
   touched.length = 0;
   return candidates;
@@ -755,10 +759,12 @@ export function scoreCandidates(caches: RankCaches, cv: CompiledVocabulary, cand
   const refFieldOf = candidates.fields;
   const groupFirst: number[] = [];
   const groupLast: number[] = [];
-  const nextMember = new Int32Array(candidates.length).fill(-1);
+  if (cache.nextMember.length < candidates.length) cache.nextMember = new Int32Array(Math.max(candidates.length, 2 * cache.nextMember.length));
+  const nextMember = cache.nextMember;
   for (let k = 0; k < candidates.length; k++) {
     const e = entityOf[candidateTags[k]!]!;
     const at = groupOf[e]! - 1;
+    nextMember[k] = -1;
     if (at < 0) {
       groupOf[e] = groupFirst.push(k);
       groupLast.push(k);
