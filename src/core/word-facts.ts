@@ -8,8 +8,9 @@
  * for the texts of one space and one model, and starts again with another. A token without an
  * id (-1) is looked up by its key, as the BackgroundModel interface gives it.
  *
- * Pairs of neighbours are remembered per token position of the text being read, not per word:
- * the same pair is asked by every mention beside it, and a pair of word ids has no dense index.
+ * Pairs of neighbours are remembered per token position of the text being read (the same pair
+ * is asked by every mention beside it), and across texts in a direct-mapped cache by the pair of
+ * word ids, which has no dense index: a pair that collides with another is asked of the model.
  */
 import type { BackgroundModel } from './background.js';
 import type { TokenizedText, WordSpace } from './tokenize.js';
@@ -34,6 +35,10 @@ const GIVEN = 2;
 const IN_LIST_ASKED = 4;
 const IN_LIST = 8;
 
+/** Slots of the pair cache (a power of 2), PAIR_STRIDE ints each: first word id + 1 (0 empty), second word id, bigramDf. */
+const PAIR_BITS = 18;
+const PAIR_STRIDE = 4;
+
 /** Key lookups remembered for tokens without a word id and for keys that are no token's (a word without its و). */
 const KEY_MEMO_LIMIT = 100_000;
 
@@ -45,6 +50,7 @@ export class WordFacts {
   private background: BackgroundModel | undefined = undefined;
   private space: WordSpace | undefined = undefined;
   private rows: Int32Array = new Int32Array(0);
+  private pairCache = new Int32Array(0);
   private readonly givenNames = new Map<string, boolean>();
   private readonly givenNamesInList = new Map<string, boolean>();
   /** One per slot: the texts one stage reads side by side (an article's fields) each need their own. */
@@ -68,10 +74,11 @@ export class WordFacts {
     if (space !== undefined && space !== this.space) {
       this.space = space;
       this.rows = new Int32Array(space.size * STRIDE);
+      this.pairCache = new Int32Array(PAIR_STRIDE << PAIR_BITS);
     }
     while (this.texts.length <= slot) this.texts.push(new TextFacts(this));
     // The rows are taken now: a text of an earlier space keeps the rows of its own.
-    return this.texts[slot]!.bind(text, background, space !== undefined ? this.rows : undefined);
+    return this.texts[slot]!.bind(text, background, space !== undefined ? this.rows : undefined, this.pairCache);
   }
 
   /** isGivenName of a key that has no word id. */
@@ -102,20 +109,24 @@ export class TextFacts {
   /** The tokens' word ids when the rows hold for them, else undefined. */
   private words: Int32Array | undefined = undefined;
   private rows: Int32Array = new Int32Array(0);
+  private pairCache: Int32Array = new Int32Array(0);
   private bg: BackgroundModel | undefined = undefined;
   /** Per token i, bigramDf(keys[i - 1], keys[i]) + 1, 0 until asked. */
   private pairs = new Int32Array(256);
 
   constructor(private readonly owner: WordFacts) {}
 
-  bind(text: TokenizedText, bg: BackgroundModel, rows: Int32Array | undefined): this {
+  bind(text: TokenizedText, bg: BackgroundModel, rows: Int32Array | undefined, pairCache: Int32Array): this {
     const words = rows === undefined ? undefined : text.words;
     // The same text read again by a later stage keeps what the earlier one asked.
     if (text === this.text && bg === this.bg && words === this.words && (rows === undefined || rows === this.rows)) return this;
     this.text = text;
     this.keys = text.keys;
     this.words = words;
-    if (rows !== undefined) this.rows = rows;
+    if (rows !== undefined) {
+      this.rows = rows;
+      this.pairCache = pairCache;
+    }
     this.bg = bg;
     const n = text.length;
     if (this.pairs.length < n) this.pairs = new Int32Array(Math.max(n, 2 * this.pairs.length));
@@ -143,9 +154,26 @@ export class TextFacts {
 
   /** bigramDf of tokens i - 1 and i (0 < i < length). */
   pairBefore(i: number): number {
-    let v = this.pairs[i]!;
-    if (v === 0) this.pairs[i] = v = this.bg!.bigramDf(this.keys[i - 1]!, this.keys[i]!) + 1;
-    return v - 1;
+    const v = this.pairs[i]!;
+    if (v !== 0) return v - 1;
+    const words = this.words;
+    const a = words === undefined ? -1 : words[i - 1]!;
+    const b = words === undefined ? -1 : words[i]!;
+    let df: number;
+    if (a < 0 || b < 0) df = this.bg!.bigramDf(this.keys[i - 1]!, this.keys[i]!);
+    else {
+      const cache = this.pairCache;
+      const at = (Math.imul(Math.imul(a, 0x9e3779b1) ^ b, 0x85ebca6b) >>> (32 - PAIR_BITS)) * PAIR_STRIDE;
+      if (cache[at] === a + 1 && cache[at + 1] === b) df = cache[at + 2]!;
+      else {
+        df = this.bg!.bigramDf(this.keys[i - 1]!, this.keys[i]!);
+        cache[at] = a + 1;
+        cache[at + 1] = b;
+        cache[at + 2] = df;
+      }
+    }
+    this.pairs[i] = df + 1;
+    return df;
   }
 
   /** Token i is a word news uses as a given name: often followed by بن (سعد بن، فيصل بن، تركي بن). */
