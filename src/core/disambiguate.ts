@@ -176,6 +176,8 @@ export interface DisambiguationCache {
   facts: Uint16Array;
   /** Per tag, 1 + its country's index in countryNames, -1 for none, 0 until met. */
   countryOfTag: Int32Array;
+  /** Per tag, the background's document frequency of its key + 1, 0 until asked (derivedForm). */
+  tagKeyDf: Int32Array;
   readonly countryNames: string[];
   vocabulary: CompiledVocabulary | undefined;
   background: BackgroundModel | undefined;
@@ -188,7 +190,7 @@ export interface DisambiguationCache {
 }
 
 export function createDisambiguationCache(wordFacts: WordFacts = new WordFacts()): DisambiguationCache {
-  return { wordFacts, facts: new Uint16Array(0), countryOfTag: new Int32Array(0), countryNames: [], vocabulary: undefined, background: undefined, patternForms: [], column: new Int32Array(256), words: new WordMemo() };
+  return { wordFacts, facts: new Uint16Array(0), countryOfTag: new Int32Array(0), tagKeyDf: new Int32Array(0), countryNames: [], vocabulary: undefined, background: undefined, patternForms: [], column: new Int32Array(256), words: new WordMemo() };
 }
 
 const WORD_MEMO = 2;
@@ -246,6 +248,13 @@ function factsOf(cv: CompiledVocabulary, index: number, bg: BackgroundModel | un
     cache.facts[index] = f;
   }
   return f;
+}
+
+/** The background's document frequency of the key of tag `index`, remembered per tag. */
+function tagKeyDf(bg: BackgroundModel, tag: CompiledTag, index: number, cache: DisambiguationCache): number {
+  let df = cache.tagKeyDf[index]!;
+  if (df === 0) cache.tagKeyDf[index] = df = bg.df(tag.key) + 1;
+  return df - 1;
 }
 
 /** Only white space, tatweel and quotation marks between two offsets: the words are one phrase. */
@@ -403,6 +412,7 @@ function useVocabulary(cv: CompiledVocabulary, bg: BackgroundModel | undefined, 
   cache.background = bg;
   cache.facts = new Uint16Array(cv.tags.length);
   cache.countryOfTag = new Int32Array(cv.tags.length);
+  cache.tagKeyDf = new Int32Array(cv.tags.length);
   cache.patternForms = new Array<string | undefined>(cv.patterns.length).fill(undefined);
   cache.words.clear();
 }
@@ -683,7 +693,7 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, 
     const form = formOf(cv, matches.patterns[row]!, cache);
     if (!firstKey.endsWith(form)) {
       const whole = words.df(start);
-      if (whole >= 30 && whole > 2 * bg.df(tag.key)) (out ??= []).push('derivedForm');
+      if (whole >= 30 && whole > 2 * tagKeyDf(bg, tag, matches.tags[row]!, cache)) (out ??= []).push('derivedForm');
     }
   }
 

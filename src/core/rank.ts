@@ -117,6 +117,8 @@ export interface RankCaches {
   // Filled up front: arrays written at scattered ids would fall back to dictionaries.
   tagInfos: (TagInfo | undefined)[];
   patternStats: (FormStats | undefined)[];
+  /** Per tag, the background's document frequency of its key + 1, 0 until asked (readingDoubt). */
+  tagKeyDf: Int32Array;
   kindNames: ReadonlySet<number> | undefined;
   /** Scratch, all 0 between calls: 1 + the index of an entity's group in the article being scored. */
   groupOf: Int32Array;
@@ -163,7 +165,7 @@ export function createRankCaches(wordFacts: WordFacts = new WordFacts()): RankCa
   };
   const reach = createReach();
   const none = new Int32Array(0);
-  return { vocabulary: undefined, background: undefined, tagInfos: [], patternStats: [], kindNames: undefined, groupOf: none, weight: none, patternBounds: new Float64Array(0), boundRecords: new Float64Array(0), touched: [], wordFacts, tally, reach };
+  return { vocabulary: undefined, background: undefined, tagInfos: [], patternStats: [], tagKeyDf: none, kindNames: undefined, groupOf: none, weight: none, patternBounds: new Float64Array(0), boundRecords: new Float64Array(0), touched: [], wordFacts, tally, reach };
 }
 
 /** The caches, serving `cv` and `background`. */
@@ -173,6 +175,7 @@ function serving(c: RankCaches, cv: CompiledVocabulary, background: BackgroundMo
     c.background = background;
     c.tagInfos = new Array<TagInfo | undefined>(cv.tags.length).fill(undefined);
     c.patternStats = new Array<FormStats | undefined>(cv.patterns.length).fill(undefined);
+    c.tagKeyDf = new Int32Array(cv.tags.length);
     c.kindNames = undefined;
     const entities = cv.tagTable.firstOfEntity.length;
     c.groupOf = new Int32Array(entities);
@@ -321,9 +324,12 @@ function isCoordination(keys: readonly string[]): boolean {
  * word far more frequent than the tag: وكيل is "agent", not و + كيل; الخميس is Thursday, not
  * ال + خميس; الداخلي is "internal", not the nisba of الداخلة.
  */
-function readingDoubt(bg: BackgroundModel, facts: TextFacts, token: number, tagKey: string): boolean {
+function readingDoubt(c: RankCaches, bg: BackgroundModel, facts: TextFacts, token: number, tag: number): boolean {
   const whole = facts.df(token);
-  return whole >= 30 && whole > 2 * bg.df(tagKey);
+  if (whole < 30) return false;
+  let tagDf = c.tagKeyDf[tag]!;
+  if (tagDf === 0) c.tagKeyDf[tag] = tagDf = bg.df(c.vocabulary!.tags.get(tag).key) + 1;
+  return whole > 2 * (tagDf - 1);
 }
 
 function fieldOf(fields: readonly FieldText[], name: 'title' | 'body'): FieldText | undefined {
@@ -800,7 +806,7 @@ export function scoreCandidates(caches: RankCaches, cv: CompiledVocabulary, cand
         if (tag.type !== 'person' && rareNeighbour(facts, keys, length, tokenStart, tokenEnd)) rare++;
         // Listed nisba forms are known to name the place; derived ones and stripped readings are checked.
         const listed = kind === 'nisba' && pattern.nisba;
-        doubt = kind !== 'exact' && kind !== 'variant' && !listed && readingDoubt(bg, facts, tokenStart, tag.key);
+        doubt = kind !== 'exact' && kind !== 'variant' && !listed && readingDoubt(cache, bg, facts, tokenStart, bestTag);
       }
       // The article added to a bare word (وحدة → الوحدة, شباب → الشباب) reads a name into a common
       // word: only topic nouns keep their meaning without the article.
