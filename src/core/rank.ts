@@ -245,6 +245,7 @@ const FRAGMENT_LIMIT = 0.3;
  * neighbour. Only adjective agreement counts — both words definite, as in الأمم المتحدة,
  * الضفة الغربية, الشعب الفلسطيني — where the word is a modifier or a head cut from its name.
  * A name after a head noun (قطاع غزة, حالة الطقس, الملك سلمان) is the meaningful word itself.
+ * For the one-word mention at `token`.
  */
 function fragmentShare(facts: TextFacts, keys: readonly string[], length: number, token: number): number {
   const key = keys[token]!;

@@ -188,7 +188,10 @@ export class TextFacts {
     return yes;
   }
 
-  /** givenName, or a given name in a list after و (وعبدالله السويدي). */
+  /**
+   * givenName, or a given name in a list after و (وعبدالله السويدي): a place or its nisba right
+   * after one is a family name (سعد السويدي، محمد المصري).
+   */
   givenNameInList(i: number): boolean {
     const r = this.row(i);
     if (r < 0) return this.owner.givenNameInListOfKey(this.bg!, this.keys[i]!);
