@@ -32,6 +32,7 @@ import { CUE_WINDOW, confirmingCuesFor } from './cues.js';
 import { keyOfLight } from './fold.js';
 import { PROCLITICS, withoutArticle } from './morph.js';
 import type { TagType } from './types.js';
+import { WordFacts, type TextFacts } from './word-facts.js';
 
 /** Matches below this confidence are dropped: the span is not a mention of the entry. */
 export const KEEP_CONFIDENCE = 0.5;
@@ -99,7 +100,6 @@ const GOVERNED_ORDER: readonly string[] = ['من', 'على', 'عن', 'مع'].map
 
 /** A share of a word's documents followed by its preposition above which the word is that word. */
 const GOVERNED_SHARE = 0.35;
-const GIVEN_NAME_SHARE = 0.1;
 const RARE_DF = 20;
 /** A definite word after a given name, rarer than this in news, is most likely a family name. */
 const FAMILY_NAME_DF = 400;
@@ -131,18 +131,6 @@ function gapBefore(t: TokenizedText, i: number): string {
 }
 
 const QUOTE = /[«"“”'‘’„]/;
-
-/** A word news uses as a given name: often followed by بن (سعد بن، فيصل بن، تركي بن). */
-export function isGivenName(bg: BackgroundModel | undefined, key: string | undefined, memo: Map<string, boolean>): boolean {
-  if (bg === undefined || key === undefined) return false;
-  let known = memo.get(key);
-  if (known === undefined) {
-    const df = bg.df(key);
-    known = df >= RARE_DF && bg.bigramDf(key, 'بن') >= GIVEN_NAME_SHARE * df;
-    memo.set(key, known);
-  }
-  return known;
-}
 
 function isTopicNounForm(tokenKey: string, tagKey: string): boolean {
   if (!tagKey.startsWith('ال') || tagKey.includes(' ')) return false;
@@ -179,7 +167,8 @@ function commonWord(bg: BackgroundModel, key: string): boolean {
 
 /** Per-vocabulary memory the stage keeps between articles; owned by the tagger that made it. */
 export interface DisambiguationCache {
-  readonly givenNames: Map<string, boolean>;
+  /** The background's facts of the words, shared with the other stages that ask them. */
+  readonly wordFacts: WordFacts;
   /**
    * Per tag of the vocabulary last judged, what does not depend on the text (FACT_* bits, 0 until
    * computed): asked for every match, and a big vocabulary's tags are made on demand.
@@ -187,6 +176,8 @@ export interface DisambiguationCache {
   facts: Uint16Array;
   /** Per tag, 1 + its country's index in countryNames, -1 for none, 0 until met. */
   countryOfTag: Int32Array;
+  /** Per tag, the background's document frequency of its key + 1, 0 until asked (derivedForm). */
+  tagKeyDf: Int32Array;
   readonly countryNames: string[];
   vocabulary: CompiledVocabulary | undefined;
   background: BackgroundModel | undefined;
@@ -198,14 +189,11 @@ export interface DisambiguationCache {
   readonly words: WordMemo;
 }
 
-export function createDisambiguationCache(): DisambiguationCache {
-  return { givenNames: new Map(), facts: new Uint16Array(0), countryOfTag: new Int32Array(0), countryNames: [], vocabulary: undefined, background: undefined, patternForms: [], column: new Int32Array(256), words: new WordMemo() };
+export function createDisambiguationCache(wordFacts: WordFacts = new WordFacts()): DisambiguationCache {
+  return { wordFacts, facts: new Uint16Array(0), countryOfTag: new Int32Array(0), tagKeyDf: new Int32Array(0), countryNames: [], vocabulary: undefined, background: undefined, patternForms: [], column: new Int32Array(256), words: new WordMemo() };
 }
 
-const WORD_MEMO = 3;
-const MEMO_GIVEN_ASKED = 1;
-const MEMO_GIVEN = 2;
-const MEMO_GOVERNS_SHIFT = 2;
+const WORD_MEMO = 2;
 
 /**
  * Per interned word, by its tokeniser's word id (see TokenizedText.words), what the signals
@@ -216,9 +204,8 @@ class WordMemo {
   private space: WordSpace | undefined = undefined;
   /**
    * WORD_MEMO ints per word id, side by side (one memory access for a word's memos): its W_*
-   * bits (0 until asked), the background's document frequency + 1 (0 until asked), and
-   * MEMO_GIVEN_* bits with, from MEMO_GOVERNS_SHIFT, whether it governs each preposition of
-   * GOVERNED_ORDER (2 bits each: asked, yes).
+   * bits (0 until asked), and whether it governs each preposition of GOVERNED_ORDER (2 bits
+   * each: asked, yes). What the background says of the word alone is in the WordFacts.
    */
   rows = new Int32Array(0);
 
@@ -261,6 +248,13 @@ function factsOf(cv: CompiledVocabulary, index: number, bg: BackgroundModel | un
     cache.facts[index] = f;
   }
   return f;
+}
+
+/** The background's document frequency of the key of tag `index`, remembered per tag. */
+function tagKeyDf(bg: BackgroundModel, tag: CompiledTag, index: number, cache: DisambiguationCache): number {
+  let df = cache.tagKeyDf[index]!;
+  if (df === 0) cache.tagKeyDf[index] = df = bg.df(tag.key) + 1;
+  return df - 1;
 }
 
 /** Only white space, tatweel and quotation marks between two offsets: the words are one phrase. */
@@ -418,6 +412,7 @@ function useVocabulary(cv: CompiledVocabulary, bg: BackgroundModel | undefined, 
   cache.background = bg;
   cache.facts = new Uint16Array(cv.tags.length);
   cache.countryOfTag = new Int32Array(cv.tags.length);
+  cache.tagKeyDf = new Int32Array(cv.tags.length);
   cache.patternForms = new Array<string | undefined>(cv.patterns.length).fill(undefined);
   cache.words.clear();
 }
@@ -430,12 +425,11 @@ function useVocabulary(cv: CompiledVocabulary, bg: BackgroundModel | undefined, 
 export function disambiguate(cv: CompiledVocabulary, fields: readonly FieldMatches[], background: BackgroundModel | undefined, cache: DisambiguationCache): MatchList[] {
   const bg = background && background.documents > 0 ? background : undefined;
   useVocabulary(cv, bg, cache);
-  if (cache.givenNames.size > 200_000) cache.givenNames.clear();
   // The fields as given: the context reads every match, kept or not, so no list is cut down
   // before every field is judged.
   const article = new ArticleContext(cv, fields, bg, cache);
-  const keptRows = fields.map((field) => {
-    const words = new FieldWords(field.tokenized, bg, cache);
+  const keptRows = fields.map((field, f) => {
+    const words = new FieldWords(field.tokenized, bg, cache, f);
     const keys = field.tokenized.keys;
     const matches = field.matches;
     const kept: number[] = [];
@@ -492,8 +486,9 @@ const W_JOINED = 1 << 20;
 /**
  * The words of one field as the signals read them. What a word is comes from the cache's memo
  * of it by word id when there is one for this very key (an array access: words recur), else
- * from the cache's maps; each token's answer is kept in a column for the rest of the field,
- * since a token is the neighbour of several matches.
+ * from its key; each token's answer is kept in a column for the rest of the field, since a
+ * token is the neighbour of several matches. What the background says of it comes from the
+ * WordFacts the same way.
  */
 class FieldWords {
   readonly tokenized: TokenizedText;
@@ -503,9 +498,13 @@ class FieldWords {
   /** The word ids of the tokens, when the memo holds for them. */
   private readonly words: Int32Array | undefined;
   private readonly column: Int32Array;
+  /** The background's facts of the tokens; undefined without a background. */
+  private readonly facts: TextFacts | undefined;
 
-  constructor(field: TokenizedText, private readonly bg: BackgroundModel | undefined, private readonly cache: DisambiguationCache) {
+  /** `slot` is the field's index in the article: fields are judged one at a time, but the score stage reads the same facts. */
+  constructor(field: TokenizedText, bg: BackgroundModel | undefined, cache: DisambiguationCache, slot: number) {
     this.tokenized = field;
+    this.facts = bg === undefined ? undefined : cache.wordFacts.of(field, bg, slot);
     this.keys = field.keys;
     this.length = field.length;
     this.memo = cache.words;
@@ -547,22 +546,14 @@ class FieldWords {
     return yes;
   }
 
-  /** isGivenName of token i. */
+  /** Token i is a word news uses as a given name (false without a background). */
   givenName(i: number): boolean {
-    const r = this.row(i);
-    if (r < 0) return isGivenName(this.bg, this.keys[i]!, this.cache.givenNames);
-    const rows = this.memo.rows;
-    if ((rows[r + 2]! & MEMO_GIVEN_ASKED) === 0) rows[r + 2]! |= MEMO_GIVEN_ASKED | (isGivenName(this.bg, this.keys[i]!, this.cache.givenNames) ? MEMO_GIVEN : 0);
-    return (rows[r + 2]! & MEMO_GIVEN) !== 0;
+    return this.facts !== undefined && this.facts.givenName(i);
   }
 
   /** The background's document frequency of token i (the background must be there). */
   df(i: number): number {
-    const r = this.row(i);
-    if (r < 0) return this.bg!.df(this.keys[i]!);
-    const rows = this.memo.rows;
-    if (rows[r + 1] === 0) rows[r + 1] = this.bg!.df(this.keys[i]!) + 1;
-    return rows[r + 1]! - 1;
+    return this.facts!.df(i);
   }
 
   /**
@@ -572,15 +563,15 @@ class FieldWords {
   governs(i: number): boolean {
     const r = this.row(i);
     if (r < 0) return this.governsNext(i);
-    const asked = 1 << (MEMO_GOVERNS_SHIFT + 2 * ((this.bits(i + 1) >>> W_PREPOSITION_SHIFT) & 3));
+    const asked = 1 << (2 * ((this.bits(i + 1) >>> W_PREPOSITION_SHIFT) & 3));
     const rows = this.memo.rows;
-    if ((rows[r + 2]! & asked) === 0) rows[r + 2]! |= asked | (this.governsNext(i) ? asked << 1 : 0);
-    return (rows[r + 2]! & (asked << 1)) !== 0;
+    if ((rows[r + 1]! & asked) === 0) rows[r + 1]! |= asked | (this.governsNext(i) ? asked << 1 : 0);
+    return (rows[r + 1]! & (asked << 1)) !== 0;
   }
 
   private governsNext(i: number): boolean {
     const df = this.df(i);
-    return df >= 50 && this.bg!.bigramDf(this.keys[i]!, this.keys[i + 1]!) >= GOVERNED_SHARE * df;
+    return df >= 50 && this.facts!.pairBefore(i + 1) >= GOVERNED_SHARE * df;
   }
 }
 
@@ -702,7 +693,7 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, 
     const form = formOf(cv, matches.patterns[row]!, cache);
     if (!firstKey.endsWith(form)) {
       const whole = words.df(start);
-      if (whole >= 30 && whole > 2 * bg.df(tag.key)) (out ??= []).push('derivedForm');
+      if (whole >= 30 && whole > 2 * tagKeyDf(bg, tag, matches.tags[row]!, cache)) (out ??= []).push('derivedForm');
     }
   }
 

@@ -27,6 +27,7 @@ import { featuresOf, type Features } from './features.js';
 import { createRankCaches, evidenceOf, scoreCandidates, viableCandidates, type RankCaches, type Scored } from './rank.js';
 import { createTokenizer, type TokenizedText, type Tokenizer } from './tokenize.js';
 import type { Field, TagOptions, TagResult } from './types.js';
+import { WordFacts } from './word-facts.js';
 
 export interface TaggerOptions {
   limits?: NormaliseLimits;
@@ -216,8 +217,10 @@ export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOpti
   const tokenizer = createTokenizer();
   const matcher = createMatcher(vocabulary);
   const names = createNameVariantCache();
-  const disambiguation = createDisambiguationCache();
-  const ranking = createRankCaches();
+  // The background's facts of each word, asked by disambiguate and score alike.
+  const wordFacts = new WordFacts();
+  const disambiguation = createDisambiguationCache(wordFacts);
+  const ranking = createRankCaches(wordFacts);
 
   /** normalise → tokenise → match → name variants → disambiguate. */
   const fieldsOf = (input: unknown): FieldText[] => {

@@ -10,10 +10,11 @@ import type { CompiledTag, CompiledVocabulary, Pattern } from './vocabulary/comp
 import { trieChild } from './vocabulary/trie.js';
 import { KIND_RANK } from './match.js';
 import { CUE_WINDOW, cuesFor } from './cues.js';
-import { isGivenName, SIGNAL_CONFIDENCE } from './disambiguate.js';
+import { SIGNAL_CONFIDENCE } from './disambiguate.js';
 import { createReach, FEATURE_NAMES, R, reachOf, thirdsShare, weighFeatures, type FeatureValues, type Reach, type Tally } from './features.js';
 import { foldKey, keyOfLight } from './fold.js';
 import type { Evidence, MatchKind, TagType } from './types.js';
+import { WordFacts, type TextFacts } from './word-facts.js';
 
 export type { Features } from './features.js';
 
@@ -57,21 +58,6 @@ const KIND_NAMES: ReadonlySet<string> = new Set(['المملكة', 'السلطن
 
 function namesByKind(p: Pattern): boolean {
   return p.alias === true && p.lights.length === 1 && KIND_NAMES.has(keyOfLight(p.lights[0]!));
-}
-
-/**
- * A word news uses as a given name (disambiguate.ts), or one in a list after و (وعبدالله
- * السويدي): a place or its nisba right after one is a family name (سعد السويدي، محمد المصري).
- */
-function isGivenNameInList(bg: BackgroundModel, key: string | undefined, c: RankCaches): boolean {
-  if (key === undefined) return false;
-  // Asked for the word before almost every one-word mention: remembered per word.
-  let known = c.givenNamesInList.get(key);
-  if (known === undefined) {
-    known = isGivenName(bg, key, c.givenNames) || (key.startsWith('و') && key.length > 3 && isGivenNameInList(bg, key.slice(1), c));
-    c.givenNamesInList.set(key, known);
-  }
-  return known;
 }
 
 /** Words after which a personal name is a father's or ancestor's, part of another person's name. */
@@ -131,6 +117,8 @@ export interface RankCaches {
   // Filled up front: arrays written at scattered ids would fall back to dictionaries.
   tagInfos: (TagInfo | undefined)[];
   patternStats: (FormStats | undefined)[];
+  /** Per tag, the background's document frequency of its key + 1, 0 until asked (readingDoubt). */
+  tagKeyDf: Int32Array;
   kindNames: ReadonlySet<number> | undefined;
   /** Scratch, all 0 between calls: 1 + the index of an entity's group in the article being scored. */
   groupOf: Int32Array;
@@ -154,15 +142,14 @@ export interface RankCaches {
   /** The pre-bound's per-entity records (viableCandidates), empty until it runs. */
   boundRecords: Float64Array;
   touched: number[];
-  /** isGivenName's answers, and isGivenNameInList's, by word. */
-  givenNames: Map<string, boolean>;
-  givenNamesInList: Map<string, boolean>;
+  /** The background's facts of the words, shared with the other stages that ask them. */
+  readonly wordFacts: WordFacts;
   /** Scratch: the group being scored, and the group or entity being bounded. */
   tally: Tally;
   reach: Reach;
 }
 
-export function createRankCaches(): RankCaches {
+export function createRankCaches(wordFacts: WordFacts = new WordFacts()): RankCaches {
   const tally: Tally = {
     mentions: 0,
     usable: 0,
@@ -191,20 +178,17 @@ export function createRankCaches(): RankCaches {
   };
   const reach = createReach();
   const none = new Int32Array(0);
-  return { vocabulary: undefined, background: undefined, tagInfos: [], patternStats: [], kindNames: undefined, groupOf: none, weight: none, tagRecords: new Float64Array(0), patternRecords: new Float64Array(0), anaphorIds: new Map(), heads: none, headStamp: 0, firstKeys: [], groupRefs: none, nextMember: none, candidates: new CandidateList(), boundRecords: new Float64Array(0), touched: [], givenNames: new Map(), givenNamesInList: new Map(), tally, reach };
+  return { vocabulary: undefined, background: undefined, tagInfos: [], patternStats: [], tagKeyDf: none, kindNames: undefined, groupOf: none, weight: none, tagRecords: new Float64Array(0), patternRecords: new Float64Array(0), anaphorIds: new Map(), heads: none, headStamp: 0, firstKeys: [], groupRefs: none, nextMember: none, candidates: new CandidateList(), boundRecords: new Float64Array(0), touched: [], wordFacts, tally, reach };
 }
 
 /** The caches, serving `cv` and `background`. */
 function serving(c: RankCaches, cv: CompiledVocabulary, background: BackgroundModel | undefined): RankCaches {
   if (c.vocabulary !== cv || c.background !== background) {
-    if (c.background !== background) {
-      c.givenNames.clear();
-      c.givenNamesInList.clear();
-    }
     c.vocabulary = cv;
     c.background = background;
     c.tagInfos = new Array<TagInfo | undefined>(cv.tags.length).fill(undefined);
     c.patternStats = new Array<FormStats | undefined>(cv.patterns.length).fill(undefined);
+    c.tagKeyDf = new Int32Array(cv.tags.length);
     c.kindNames = undefined;
     const entities = cv.tagTable.firstOfEntity.length;
     c.groupOf = new Int32Array(entities);
@@ -222,9 +206,6 @@ function serving(c: RankCaches, cv: CompiledVocabulary, background: BackgroundMo
     c.tagRecords = new Float64Array(cv.tags.length * TAG_RECORD);
     c.patternRecords = new Float64Array(cv.patterns.length * PATTERN_RECORD);
   }
-  // A long-running tagger meets new words every day.
-  if (c.givenNames.size >= 100_000) c.givenNames.clear();
-  if (c.givenNamesInList.size >= 100_000) c.givenNamesInList.clear();
   return c;
 }
 
@@ -359,30 +340,32 @@ const FRAGMENT_LIMIT = 0.3;
  * neighbour. Only adjective agreement counts — both words definite, as in الأمم المتحدة,
  * الضفة الغربية, الشعب الفلسطيني — where the word is a modifier or a head cut from its name.
  * A name after a head noun (قطاع غزة, حالة الطقس, الملك سلمان) is the meaningful word itself.
+ * For the one-word mention at `token`.
  */
-function fragmentShare(bg: BackgroundModel, keys: readonly string[], length: number, tokenStart: number, tokenEnd: number): number {
-  const key = keys[tokenStart]!;
+function fragmentShare(facts: TextFacts, keys: readonly string[], length: number, token: number): number {
+  const key = keys[token]!;
   if (!key.startsWith('ال')) return 0;
-  const prev = tokenStart > 0 ? keys[tokenStart - 1]! : null;
-  const next = tokenEnd < length ? keys[tokenEnd]! : null;
-  const left = prev !== null && prev.startsWith('ال') ? prev : null;
-  const right = next !== null && next.startsWith('ال') ? next : null;
-  if (left === null && right === null) return 0;
+  const left = token > 0 && keys[token - 1]!.startsWith('ال');
+  const right = token + 1 < length && keys[token + 1]!.startsWith('ال');
+  if (!left && !right) return 0;
+  // BackgroundModel.fragmentShare and neighbourBond, from the pairs this text has asked already.
+  const df = facts.df(token);
+  const leftPair = left ? facts.pairBefore(token) : 0;
+  const share = df === 0 ? 0 : Math.min(1, Math.max(leftPair, right ? facts.pairBefore(token + 1) : 0) / df);
+  if (!left) return share;
   // After its head, a modifier is bound when the head rarely goes without it (الأمم → المتحدة),
   // however many other heads the modifier serves.
-  return Math.max(bg.fragmentShare(left, key, right), left === null ? 0 : bg.neighbourBond(left, key, null));
+  const headDf = leftPair === 0 ? 0 : facts.df(token - 1);
+  return Math.max(share, leftPair === 0 || headDf === 0 ? 0 : Math.min(1, leftPair / headDf));
 }
 
 /**
  * A neighbour the background has rarely seen, and never beside this word, is most likely
  * the other half of a foreign or compound name (هاريسون فورد for the tag فورد).
  */
-function rareNeighbour(bg: BackgroundModel, keys: readonly string[], length: number, tokenStart: number, tokenEnd: number): boolean {
-  const key = keys[tokenStart]!;
-  const prev = tokenStart > 0 ? keys[tokenStart - 1] : undefined;
-  const next = tokenEnd < length ? keys[tokenEnd] : undefined;
-  const check = (k: string | undefined, pair: () => number): boolean => k !== undefined && k.length > 2 && bg.df(k) < RARE_DF && pair() === 0;
-  return check(prev, () => bg.bigramDf(prev!, key)) || check(next, () => bg.bigramDf(keys[tokenEnd - 1]!, next!));
+function rareNeighbour(facts: TextFacts, keys: readonly string[], length: number, tokenStart: number, tokenEnd: number): boolean {
+  if (tokenStart > 0 && keys[tokenStart - 1]!.length > 2 && facts.df(tokenStart - 1) < RARE_DF && facts.pairBefore(tokenStart) === 0) return true;
+  return tokenEnd < length && keys[tokenEnd]!.length > 2 && facts.df(tokenEnd) < RARE_DF && facts.pairBefore(tokenEnd) === 0;
 }
 
 const RARE_DF = 20;
@@ -437,9 +420,12 @@ function isCoordination(keys: readonly string[]): boolean {
  * word far more frequent than the tag: وكيل is "agent", not و + كيل; الخميس is Thursday, not
  * ال + خميس; الداخلي is "internal", not the nisba of الداخلة.
  */
-function readingDoubt(bg: BackgroundModel, tokenKey: string, tagKey: string): boolean {
-  const whole = bg.df(tokenKey);
-  return whole >= 30 && whole > 2 * bg.df(tagKey);
+function readingDoubt(c: RankCaches, bg: BackgroundModel, facts: TextFacts, token: number, tag: number): boolean {
+  const whole = facts.df(token);
+  if (whole < 30) return false;
+  let tagDf = c.tagKeyDf[tag]!;
+  if (tagDf === 0) c.tagKeyDf[tag] = tagDf = bg.df(c.vocabulary!.tags.get(tag).key) + 1;
+  return whole > 2 * (tagDf - 1);
 }
 
 function fieldOf(fields: readonly FieldText[], name: 'title' | 'body'): FieldText | undefined {
@@ -742,6 +728,9 @@ export function scoreCandidates(caches: RankCaches, cv: CompiledVocabulary, cand
   const bodyLength = body?.text.length ?? 0;
   const leadEnd = Math.max(400, bodyLength * 0.25);
   const bg = background && background.documents > 0 ? background : undefined;
+  // Slots as the disambiguation stage reads the fields (title, then body), which keeps what it asked.
+  const titleFacts = bg !== undefined && title !== undefined ? cache.wordFacts.of(title.tokenized, bg, 0) : undefined;
+  const bodyFacts = bg !== undefined && body !== undefined ? cache.wordFacts.of(body.tokenized, bg, 1) : undefined;
   // Words that refer back to a longer name found here: the head noun of a multi-word tag
   // («القطاع» after «قطاع غزة») and the family name of a personal name («فورد» after «هاريسون فورد»).
   // Marked by stamping their ids (cache.heads) with this call's number.
@@ -953,6 +942,7 @@ export function scoreCandidates(caches: RankCaches, cv: CompiledVocabulary, cand
     for (const m of ms) {
       const f = m.field === 'title' ? title : body;
       if (!f) continue;
+      const facts = m.field === 'title' ? titleFacts : bodyFacts;
       const { keys, length } = f.tokenized;
       const matches = m.matches;
       const tokenStart = matches.tokenStarts[m.index]!;
@@ -969,13 +959,13 @@ export function scoreCandidates(caches: RankCaches, cv: CompiledVocabulary, cand
       const after = tokenEnd < length ? keys[tokenEnd] : undefined;
       let share = 0;
       let doubt = false;
-      if (bg && single) {
+      if (bg && facts && single) {
         // A nisba is an adjective by nature: following its noun is how it is used, not a fragment.
-        share = kind === 'nisba' ? 0 : fragmentShare(bg, keys, length, tokenStart, tokenEnd);
-        if (tag.type !== 'person' && rareNeighbour(bg, keys, length, tokenStart, tokenEnd)) rare++;
+        share = kind === 'nisba' ? 0 : fragmentShare(facts, keys, length, tokenStart);
+        if (tag.type !== 'person' && rareNeighbour(facts, keys, length, tokenStart, tokenEnd)) rare++;
         // Listed nisba forms are known to name the place; derived ones and stripped readings are checked.
         const listed = kind === 'nisba' && (patternFlags & LISTED_NISBA) !== 0;
-        doubt = kind !== 'exact' && kind !== 'variant' && !listed && readingDoubt(bg, keys[tokenStart]!, tag.key);
+        doubt = kind !== 'exact' && kind !== 'variant' && !listed && readingDoubt(cache, bg, facts, tokenStart, bestTag);
       }
       // The article added to a bare word (وحدة → الوحدة, شباب → الشباب) reads a name into a common
       // word: only topic nouns keep their meaning without the article.
@@ -996,7 +986,7 @@ export function scoreCandidates(caches: RankCaches, cv: CompiledVocabulary, cand
       }
       // A bare name inside a longer personal name (الملك فهد، عبد الله بن سعود) is not that tag —
       // unless the tag is known to be a person, whose titles and patronyms are normal context.
-      if (tag.type !== 'person' && (NAME_LINKS.has(before ?? '') || NAME_LINKS.has(after ?? '') || (bg !== undefined && single && isGivenNameInList(bg, before, cache)))) nameFragments++;
+      if (tag.type !== 'person' && (NAME_LINKS.has(before ?? '') || NAME_LINKS.has(after ?? '') || (facts !== undefined && single && tokenStart > 0 && facts.givenNameInList(tokenStart - 1)))) nameFragments++;
       // A person's name after بن is someone's father: مشاري بن سعود بن عبد العزيز is not King Saud.
       else if (tag.type === 'person' && PATRONYM_LINKS.has(before ?? '')) nameFragments++;
       // A topic named by one of the words that signal it (صحيفة for الصحافة) is weaker than by its name.
