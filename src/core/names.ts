@@ -51,62 +51,147 @@ export function oneVowelApart(a: string, b: string): boolean {
   return LONG_VOWELS.has(long.charCodeAt(i)) && long.slice(i + 1) === short.slice(i);
 }
 
-/** Skeleton → words of the vocabulary (of four letters or more) with that skeleton. */
-type NameIndex = Map<string, string[]>;
-
 /** Longest name tried, in words, around a word spelled another way. */
 const MAX_NAME_WORDS = 6;
+
+/**
+ * Pairs of token ids written one after the other in some pattern of the trie, in an
+ * open-addressing hash (two ints a slot, -1 when free). A variant span holds the near word and
+ * a neighbour written as in the vocabulary, so a near word whose neighbours never stand beside
+ * it in a pattern (most near words: common words a vowel from a word of some long name) is
+ * tried no further. Only pairs with a word of MIN_VARIANT_LENGTH or more are kept: the near
+ * word is one.
+ */
+class AdjacentPairs {
+  private readonly mask: number;
+  private readonly table: Int32Array;
+  /** By token id: 1 for a token of some pattern of two words or more, the only tokens a variant span can hold. */
+  readonly inPairs: Uint8Array;
+
+  constructor(cv: CompiledVocabulary) {
+    const { childStart, childToken, childNode } = cv.trie;
+    const long = new Uint8Array(cv.tokenIds.size);
+    for (const [key, id] of cv.tokenIds) if (key.length >= MIN_VARIANT_LENGTH) long[id] = 1;
+    const nodes = childStart.length - 1;
+    // The token of the edge into each node.
+    const tokenInto = new Int32Array(nodes);
+    for (let e = 0; e < childToken.length; e++) tokenInto[childNode[e]!] = childToken[e]!;
+    let capacity = 1 << 4;
+    while (capacity < 2 * (childToken.length - childStart[1]!)) capacity *= 2;
+    this.mask = capacity - 1;
+    this.table = new Int32Array(2 * capacity).fill(-1);
+    this.inPairs = new Uint8Array(cv.tokenIds.size);
+    for (let v = 1; v < nodes; v++) {
+      const first = tokenInto[v]!;
+      for (let e = childStart[v]!; e < childStart[v + 1]!; e++) {
+        const second = childToken[e]!;
+        this.inPairs[first] = 1;
+        this.inPairs[second] = 1;
+        if (long[first] === 1 || long[second] === 1) this.add(first, second);
+      }
+    }
+  }
+
+  private slot(first: number, second: number): number {
+    let h = Math.imul(first, 0x9e3779b1) ^ Math.imul(second + 1, 0x85ebca77);
+    h ^= h >>> 15;
+    let i = h & this.mask;
+    const t = this.table;
+    while (t[2 * i] !== -1 && (t[2 * i] !== first || t[2 * i + 1] !== second)) i = (i + 1) & this.mask;
+    return i;
+  }
+
+  private add(first: number, second: number): void {
+    const i = this.slot(first, second);
+    this.table[2 * i] = first;
+    this.table[2 * i + 1] = second;
+  }
+
+  /** Is `first second` written in some pattern (for pairs with a long word)? */
+  has(first: number, second: number): boolean {
+    return this.table[2 * this.slot(first, second)] !== -1;
+  }
+}
+
+/** What the stage derives from a vocabulary. */
+interface NameIndex {
+  /** Skeleton → words of the vocabulary (of four letters or more, in a pattern of two words or more) with that skeleton. */
+  readonly bySkeleton: Map<string, string[]>;
+  readonly adjacent: AdjacentPairs;
+}
 
 // Only the vocabulary's distinct words are indexed, not its patterns: the trie finds the
 // patterns once a near word turns up, which is rare, and a million-tag vocabulary stays cheap.
 function indexOf(cv: CompiledVocabulary): NameIndex {
-  const index: NameIndex = new Map();
-  for (const key of cv.tokenIds.keys()) {
-    if (key.length < MIN_VARIANT_LENGTH) continue;
+  const bySkeleton = new Map<string, string[]>();
+  const adjacent = new AdjacentPairs(cv);
+  for (const [key, id] of cv.tokenIds) {
+    if (key.length < MIN_VARIANT_LENGTH || adjacent.inPairs[id] === 0) continue;
     const sk = skeleton(key);
-    const words = index.get(sk);
-    if (words === undefined) index.set(sk, [key]);
+    const words = bySkeleton.get(sk);
+    if (words === undefined) bySkeleton.set(sk, [key]);
     else words.push(key);
   }
-  return index;
+  return { bySkeleton, adjacent };
 }
 
-/** The vocabulary words one long vowel from a text word, with their token ids; null for none. */
-type NearWords = readonly (readonly [word: string, id: number])[] | null;
+/** The vocabulary words one long vowel from a text word, with their token ids. */
+type NearWords = readonly (readonly [word: string, id: number])[];
+
+/** What the cache knows of a word id: not looked at yet, no near word, near words (in `near`). */
+const UNSEEN = 0;
+const NO_NEAR = 1;
+const HAS_NEAR = 2;
 
 /**
  * What the stage keeps between texts for one vocabulary and one set of word statistics: the
  * vocabulary's words by skeleton (made when first needed), and per interned word (by its
- * tokeniser's word id) the vocabulary words near it, since words recur and most have none.
- * Owned by the tagger that made it.
+ * tokeniser's word id) whether it has near words, in one byte, since words recur and most
+ * have none: the common token then costs one load from a small array. Owned by the tagger
+ * that made it.
  */
 export class NameVariantCache {
   private vocabulary: CompiledVocabulary | undefined = undefined;
   private background: BackgroundModel | undefined = undefined;
   private index: NameIndex | undefined = undefined;
   private space: WordSpace | undefined = undefined;
-  /** NearWords by word id of `space`, undefined until asked. */
-  private byWord: (NearWords | undefined)[] = [];
+  /** UNSEEN, NO_NEAR or HAS_NEAR by word id of `space`. */
+  private states: Uint8Array = new Uint8Array(0);
+  /** The near words of the word ids marked HAS_NEAR. */
+  private near = new Map<number, NearWords>();
 
-  /** The skeleton index of the vocabulary, the memory cleared when the vocabulary or the statistics change. */
-  indexFor(cv: CompiledVocabulary, background: BackgroundModel): NameIndex {
-    if (this.vocabulary !== cv || this.background !== background || this.index === undefined) {
-      if (this.vocabulary !== cv || this.index === undefined) this.index = indexOf(cv);
+  /**
+   * The memory by word id for a text of `space` under this vocabulary and these statistics,
+   * cleared when any of them changes; undefined for a text whose words are not interned.
+   */
+  statesFor(cv: CompiledVocabulary, background: BackgroundModel, space: WordSpace | undefined): Uint8Array | undefined {
+    if (this.vocabulary !== cv || this.background !== background) {
+      if (this.vocabulary !== cv) this.index = undefined;
       this.vocabulary = cv;
       this.background = background;
       this.space = undefined;
     }
-    return this.index;
-  }
-
-  /** The memory by word id for texts of this word space (after indexFor); undefined for a text whose words are not interned. */
-  byWordOf(space: WordSpace | undefined): (NearWords | undefined)[] | undefined {
     if (space === undefined) return undefined;
     if (space !== this.space) {
       this.space = space;
-      this.byWord = new Array<NearWords | undefined>(space.size).fill(undefined);
+      this.states = new Uint8Array(space.size);
+      this.near.clear();
     }
-    return this.byWord;
+    return this.states;
+  }
+
+  /** The skeleton index of the vocabulary of the last statesFor. */
+  indexOf(cv: CompiledVocabulary): NameIndex {
+    return (this.index ??= indexOf(cv));
+  }
+
+  nearOf(word: number): NearWords {
+    return this.near.get(word)!;
+  }
+
+  remember(word: number, near: NearWords | null): void {
+    this.states[word] = near === null ? NO_NEAR : HAS_NEAR;
+    if (near !== null) this.near.set(word, near);
   }
 }
 
@@ -116,7 +201,7 @@ export function createNameVariantCache(): NameVariantCache {
 
 /** The vocabulary words one vowel from a text word (none for a word of the vocabulary: a name of its own). */
 function nearWords(cv: CompiledVocabulary, index: NameIndex, key: string): [word: string, id: number][] | null {
-  const words = cv.tokenIds.has(key) ? undefined : index.get(skeleton(key));
+  const words = cv.tokenIds.has(key) ? undefined : index.bySkeleton.get(skeleton(key));
   let near: [word: string, id: number][] | null = null;
   if (words !== undefined) {
     for (const word of words) if (oneVowelApart(word, key)) (near ??= []).push([word, cv.tokenIds.get(word)!]);
@@ -140,7 +225,7 @@ export function nameVariants(cv: CompiledVocabulary, text: TokenizedText, matche
   const { keys, words } = text;
   const ids = matched.tokenIds;
   const n = text.length;
-  let memo: (NearWords | undefined)[] | undefined;
+  const states = cache.statesFor(cv, background, text.space);
   const add = (node: number, start: number, end: number): void => {
     if (end - start < 2) return;
     for (let e = trie.terminalStart[node]!; e < trie.terminalStart[node + 1]!; e++) {
@@ -154,23 +239,29 @@ export function nameVariants(cv: CompiledVocabulary, text: TokenizedText, matche
     }
   };
   for (let i = 0; i < n; i++) {
-    const key = keys[i]!;
-    if (key.length < MIN_VARIANT_LENGTH || !text.isArabic(i)) continue;
-    if (index === undefined) {
-      index = cache.indexFor(cv, background);
-      memo = cache.byWordOf(text.space);
-    }
     // Remembered per word: words recur, and most have no near word.
     const word = words[i]!;
-    let near = word >= 0 && memo !== undefined ? memo[word] : undefined;
-    if (near === undefined) {
-      // Two spellings both common in news are two names: only pairs with a rare one are kept.
-      near = nearWords(cv, index, key)?.filter(([w]) => background.df(w) < RARE_SPELLING_DF || background.df(key) < RARE_SPELLING_DF) ?? null;
-      if (near !== null && near.length === 0) near = null;
-      if (word >= 0 && memo !== undefined) memo[word] = near;
+    const state = word >= 0 && states !== undefined ? states[word]! : UNSEEN;
+    if (state === NO_NEAR || !text.isArabic(i)) continue;
+    let near: NearWords | null;
+    if (state === HAS_NEAR) near = cache.nearOf(word);
+    else {
+      const key = keys[i]!;
+      if (key.length < MIN_VARIANT_LENGTH) near = null;
+      else {
+        index ??= cache.indexOf(cv);
+        // Two spellings both common in news are two names: only pairs with a rare one are kept.
+        near = nearWords(cv, index, key)?.filter(([w]) => background.df(w) < RARE_SPELLING_DF || background.df(key) < RARE_SPELLING_DF) ?? null;
+        if (near !== null && near.length === 0) near = null;
+      }
+      if (word >= 0 && states !== undefined) cache.remember(word, near);
     }
     if (near === null) continue;
+    const adjacent = (index ??= cache.indexOf(cv)).adjacent;
+    const before = i > 0 ? ids[i - 1]! : -1;
+    const after = i + 1 < n ? ids[i + 1]! : -1;
     for (const [, id] of near) {
+      if (!(before >= 0 && adjacent.has(before, id)) && !(after >= 0 && adjacent.has(id, after))) continue;
       // The other words of the name are written as in the vocabulary: walk the trie over them.
       for (let start = Math.max(0, i - MAX_NAME_WORDS + 1); start <= i; start++) {
         let node = 0;
