@@ -215,8 +215,8 @@ export class NameVariantCache {
     return this.states;
   }
 
-  /** The skeleton index of the vocabulary of the last statesFor. */
-  indexOf(cv: CompiledVocabulary): NameIndex {
+  /** What the stage derives from the vocabulary of the last statesFor (made at the first call). */
+  indexFor(cv: CompiledVocabulary): NameIndex {
     return (this.index ??= indexOf(cv));
   }
 
@@ -282,7 +282,7 @@ export function nameVariants(cv: CompiledVocabulary, text: TokenizedText, matche
     if (state === HAS_NEAR) nearIds = cache.nearOf(word);
     else {
       const key = keys[i]!;
-      index ??= cache.indexOf(cv);
+      index ??= cache.indexFor(cv);
       let near: NearWords | null;
       // Two spellings both common in news are two names: only pairs with a rare one are kept.
       near = nearWords(cv, index, key)?.filter(([w]) => background.df(w) < RARE_SPELLING_DF || background.df(key) < RARE_SPELLING_DF) ?? null;
@@ -291,7 +291,7 @@ export function nameVariants(cv: CompiledVocabulary, text: TokenizedText, matche
       if (word >= 0 && states !== undefined) cache.remember(word, nearIds);
     }
     if (nearIds === null) continue;
-    const adjacent = (index ??= cache.indexOf(cv)).adjacent;
+    const adjacent = (index ??= cache.indexFor(cv)).adjacent;
     const before = i > 0 ? ids[i - 1]! : -1;
     const after = i + 1 < n ? ids[i + 1]! : -1;
     for (let x = 0; x < nearIds.length; x++) {
