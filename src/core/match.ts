@@ -283,7 +283,7 @@ class PatternFacts {
  */
 /** Token id of the token as written, -1 when the vocabulary has no such token. */
 const EXACT = 0;
-/** REWRITTEN, KEY_IS_LIGHT, and the PLAIN and NO_HARD of the light form. */
+/** REWRITTEN, and the PLAIN and NO_HARD of the light form. */
 const FLAGS = 1;
 /** The readings under which longer tags may start here: start entries [START_AT, START_AT + START_COUNT). */
 const START_AT = 2;
@@ -301,8 +301,6 @@ const REC = 8;
 const START = 3;
 /** Flag: the token's key was rewritten by a spelling-variant rule. */
 const REWRITTEN = 32;
-/** Flag: the tokeniser token the record was made for (tokenKeys) is its own light form. */
-const KEY_IS_LIGHT = 64;
 
 const RANK_VARIANT = KIND_RANK.variant;
 const RANK_NISBA = KIND_RANK.nisba;
@@ -331,8 +329,6 @@ class Analyses {
   count = 0;
   /** Per record: the light form it was made for (the canonical key when rewritten). */
   readonly lights: string[] = [];
-  /** Per record: key of the tokeniser token it was first given for, before spelling variants were rewritten. */
-  readonly tokenKeys: (string | undefined)[] = [];
   /** Start entries of START numbers: trie node, KIND_RANK | PLAIN | NO_HARD of the reading's light form, childMask of the node. */
   starts = new Int32Array(START * 64);
   startCount = 0;
@@ -357,7 +353,6 @@ class Analyses {
     records[r + HIT_COUNT] = 0;
     records[r + NEXT] = -1;
     this.lights[id] = light;
-    this.tokenKeys[id] = undefined;
     return id;
   }
 
@@ -387,24 +382,28 @@ class Analyses {
     const r = id * REC;
     const fr = from.records;
     const copy = this.begin(fr[r + EXACT]!, fr[r + FLAGS]!, from.lights[id]!);
-    this.tokenKeys[copy] = from.tokenKeys[id];
     for (let s = fr[r + START_AT]!, end = s + fr[r + START_COUNT]!; s < end; s++) this.addStart(from.starts[START * s]!, from.starts[START * s + 1]!, from.starts[START * s + 2]!, from.startLights[s]!);
     for (let h = fr[r + HIT_AT]!, end = h + fr[r + HIT_COUNT]!; h < end; h++) this.addHit(from.hits[3 * h]!, from.hits[3 * h + 1]!, from.hits[3 * h + 2]!);
     return copy;
   }
 
-  /** The record of this canonical key, light form and rewriting, or -1. */
-  find(key: string, light: string, rewritten: boolean): number {
+  /** The first record of this canonical key, -1 when there is none: where its chain starts (see find). */
+  first(key: string): number {
+    return this.byKey.get(key) ?? -1;
+  }
+
+  /** The record of this light form and rewriting among those of a key (its chain from `first`), or -1. */
+  find(first: number, light: string, rewritten: boolean): number {
     const want = rewritten ? REWRITTEN : 0;
-    for (let id = this.byKey.get(key) ?? -1; id >= 0; id = this.records[id * REC + NEXT]!) {
+    for (let id = first; id >= 0; id = this.records[id * REC + NEXT]!) {
       if ((this.records[id * REC + FLAGS]! & REWRITTEN) === want && this.lights[id] === light) return id;
     }
     return -1;
   }
 
-  /** Files record `id` under its canonical key. */
-  link(key: string, id: number): void {
-    this.records[id * REC + NEXT] = this.byKey.get(key) ?? -1;
+  /** Files record `id` under its canonical key, whose first record was `first`. */
+  link(key: string, id: number, first: number): void {
+    this.records[id * REC + NEXT] = first;
     this.byKey.set(key, id);
   }
 }
@@ -801,18 +800,18 @@ export interface MatchedText {
 
 /**
  * The matcher of one vocabulary. It remembers what it derived from each distinct token (see
- * Analyses), by canonical key in two generations, by light form, and by the tokeniser's word id,
- * so a caller matching many texts keeps one: the Tagger does. When the young generation is full,
- * before a text, it becomes the old one (what is still used is copied back as it is met) and the
- * memories by light form and by word id, which name young records, start empty. (Texts of two
- * tokenisers in turn are matched right, but each change of word space forgets the memory by word id.)
+ * Analyses), by canonical key in two generations and by the tokeniser's word id, so a caller
+ * matching many texts keeps one: the Tagger does. When the young generation is full, before a
+ * text, it becomes the old one (what is still used is copied back as it is met) and the memory
+ * by word id, which names young records, starts empty. (Texts of two tokenisers in turn are
+ * matched right, but each change of word space forgets the memory by word id.) A word the
+ * tokeniser has not met costs a lookup by canonical key before it is analysed: no other memory
+ * (a map by light form was one) is worth its lookup and insertion for every new word.
  */
 export class Matcher {
   private young = new Analyses();
   private old: Analyses | undefined = undefined;
-  /** Tokeniser tokens by light form (which determines their key): young record ids. */
-  private readonly byLight = new Map<string, number>();
-  /** Young record ids by word id (see TokenizedText.words), -1 unknown, for the word space `space`: one array access where byLight costs a hash lookup. */
+  /** Young record ids by word id (see TokenizedText.words), -1 unknown, for the word space `space`: one array access where a key costs a hash lookup. */
   private byWord = new Int32Array(0);
   private space: WordSpace | undefined = undefined;
   /** Per token of the text being matched: its record (scratch, reused). */
@@ -862,37 +861,25 @@ export class Matcher {
   private renew(): void {
     this.old = this.young;
     this.young = new Analyses();
-    this.byLight.clear();
     this.byWord.fill(-1);
   }
 
-  /** The record of a tokeniser token, remembered by its light form (which determines its key). */
+  /** The young record of a tokeniser token, by its canonical key and light form (which determines its key). */
   private analysisOfToken(key: string, light: string): number {
-    const young = this.young;
-    const hit = this.byLight.get(light);
-    // Most tokens fold to their light form (the tokeniser then gives one string for both): no letter-by-letter comparison.
-    if (hit !== undefined && (key === light ? (young.records[hit * REC + FLAGS]! & KEY_IS_LIGHT) !== 0 : young.tokenKeys[hit] === key)) return hit;
     const canonical = canonicalKey(key);
-    const id = canonical === key ? this.analysisOf(key, light, false) : this.analysisOf(canonical, canonical, true);
-    if (hit === undefined) {
-      if (young.tokenKeys[id] === undefined) {
-        young.tokenKeys[id] = ownString(key);
-        if (key === light) young.records[id * REC + FLAGS]! |= KEY_IS_LIGHT;
-      }
-      if (young.tokenKeys[id] === key) this.byLight.set(ownString(light), id);
-    }
-    return id;
+    return canonical === key ? this.analysisOf(key, light, false) : this.analysisOf(canonical, canonical, true);
   }
 
   /** The young record of a canonical key, light form and rewriting: found, copied from the old generation, or made. */
   private analysisOf(key: string, light: string, rewritten: boolean): number {
     const young = this.young;
-    const hit = young.find(key, light, rewritten);
+    const first = young.first(key);
+    const hit = young.find(first, light, rewritten);
     if (hit >= 0) return hit;
     const owned = ownString(key);
-    const old = this.old !== undefined ? this.old.find(key, light, rewritten) : -1;
+    const old = this.old !== undefined ? this.old.find(this.old.first(key), light, rewritten) : -1;
     const id = old >= 0 ? young.copy(this.old!, old) : this.analyser.analyse(young, owned, ownString(light), rewritten);
-    young.link(owned, id);
+    young.link(owned, id, first);
     return id;
   }
 }
