@@ -464,11 +464,9 @@ class KeyFilter {
   }
 }
 
-/** Does key start with one of the proclitics (or proclitics ending in the article), judged by its first letter? */
-function mayHaveProclitic(key: string): boolean {
-  const c = key.charCodeAt(0);
-  // و ف ب ك ل, and the alef of the article.
-  return c === 0x648 || c === 0x641 || c === 0x628 || c === 0x643 || c === 0x644 || c === 0x627;
+/** The distinct first code units of the strings. */
+function firstUnits(strings: readonly string[]): number[] {
+  return [...new Set(strings.map((s) => s.charCodeAt(0)))];
 }
 
 /**
@@ -486,6 +484,8 @@ class WordAnalyser {
   private readonly readingRanks: number[] = [];
   private readonly readingTokens: number[] = [];
   private readingCount = 0;
+  /** First letters of the proclitics and of the proclitics ending in the article: a word starting otherwise has neither. */
+  private readonly procliticFirsts = firstUnits([...PROCLITICS, ...ARTICLE_PREFIXES]);
   /** prefixHashes[i]: the hash of the stem's first i code units (the stem being analysed for endings). */
   private prefixHashes = new Int32Array(64);
 
@@ -532,7 +532,7 @@ class WordAnalyser {
     this.readingCount = 0;
     if (exactId >= 0) this.keep(key, light, RANK_EXACT, exactId);
     if (!key.startsWith(ARTICLE)) this.reading(key, light, true, 0, RANK_INFLECTED);
-    if (!mayHaveProclitic(key)) return;
+    if (!this.procliticFirsts.includes(key.charCodeAt(0))) return;
     for (const p of PROCLITICS) {
       if (key.length - p.length >= MIN_STEM && key.startsWith(p)) {
         this.reading(key, light, false, p.length, RANK_CLITIC);
@@ -580,7 +580,7 @@ class WordAnalyser {
     const cv = this.cv;
     if (cv.inflection.size === 0 && cv.nisbaBases.size === 0) return;
     this.stemHits(into, key, light, 0, rewritten);
-    if (!mayHaveProclitic(key)) return;
+    if (!this.procliticFirsts.includes(key.charCodeAt(0))) return;
     for (const p of PROCLITICS) {
       if (key.length - p.length >= MIN_STEM && key.startsWith(p)) this.stemHits(into, key, light, p.length, rewritten);
     }
