@@ -11,8 +11,8 @@
 import { INFLECTABLE_TYPES, type CompiledVocabulary, type Pattern } from './vocabulary/compile.js';
 import { trieChild, type Trie } from './vocabulary/trie.js';
 import { compatible, compatibleLetter, keyCodeOfLight, keyOfLight } from './fold.js';
-import { fnvRange } from './hash.js';
-import { ARTICLE, ARTICLE_PREFIXES, INFLECTION_ENDINGS, MIN_BASE, MIN_INFLECTION_BASE, MIN_STEM, NISBA_ENDINGS, POSSESSIVE_SUFFIXES, PROCLITICS } from './morph.js';
+import { FNV_OFFSET, fnvRange, fnvStep } from './hash.js';
+import { ARTICLE, ARTICLE_PREFIXES, endsWithLam, INFLECTION_ENDINGS, MIN_INFLECTION_BASE, MIN_STEM, NISBA_ENDINGS, POSSESSIVE_SUFFIXES, PROCLITICS } from './morph.js';
 import { TokenizedText, type Token, type WordSpace } from './tokenize.js';
 import type { MatchKind } from './types.js';
 import { canonicalKey } from './variants.js';
@@ -185,140 +185,6 @@ export function matchTokens(tokens: readonly Token[]): MatchToken[] {
   });
 }
 
-interface Stem {
-  key: string;
-  light: string;
-}
-
-/** A reading of a text token under which a tag's first token may be looked up. */
-interface Reading extends Stem {
-  kind: MatchKind;
-}
-
-/** The readings of a token with its proclitics and article removed (the token itself first). */
-export function stemsOf(key: string, light: string): Stem[] {
-  const stems: Stem[] = [{ key, light }];
-  for (const p of PROCLITICS) {
-    if (key.length - p.length >= MIN_STEM && key.startsWith(p)) stems.push({ key: key.slice(p.length), light: light.slice(p.length) });
-  }
-  for (const a of ARTICLE_PREFIXES) {
-    if (key.length - a.length >= MIN_STEM && key.startsWith(a)) {
-      stems.push({ key: key.slice(a.length), light: light.slice(a.length) });
-      // ل + اللجنة → للجنة: the article's lam merged with the stem's.
-      if (a.endsWith('لل')) stems.push({ key: key.slice(a.length - 1), light: light.slice(a.length - 1) });
-    }
-  }
-  return stems;
-}
-
-function addReading(list: Reading[], key: string, light: string, kind: MatchKind): void {
-  for (const c of list) {
-    if (c.key === key && c.light === light) {
-      if (KIND_RANK[kind] < KIND_RANK[c.kind]) c.kind = kind;
-      return;
-    }
-  }
-  list.push({ key, light, kind });
-}
-
-/**
- * Keys under which the first token of a tag may appear in this text token. `known` leaves out
- * the readings whose key the vocabulary surely lacks before any string is built: the reading
- * is (the article if `article`) + key.slice(from).
- */
-export function firstTokenReadings(key: string, light: string, known: KeyFilter = ANY_KEY): Reading[] {
-  const out: Reading[] = [{ key, light, kind: 'exact' }];
-  const add = (article: boolean, from: number, kind: MatchKind): void => {
-    if (!known.mayHave(article ? fnvRange(key, from, key.length, ARTICLE_HASH) : fnvRange(key, from, key.length))) return;
-    const s = key.slice(from);
-    const l = light.slice(from);
-    if (article) addReading(out, ARTICLE + s, ARTICLE + l, kind);
-    else addReading(out, s, l, kind);
-  };
-  if (!key.startsWith(ARTICLE)) add(true, 0, 'inflected');
-  for (const p of PROCLITICS) {
-    if (key.length - p.length >= MIN_STEM && key.startsWith(p)) {
-      add(false, p.length, 'clitic');
-      if (!key.startsWith(ARTICLE, p.length)) add(true, p.length, 'inflected');
-    }
-  }
-  for (const a of ARTICLE_PREFIXES) {
-    if (key.length - a.length >= MIN_STEM && key.startsWith(a)) {
-      add(false, a.length, 'clitic');
-      if (a !== ARTICLE) add(true, a.length, 'clitic');
-      if (a.endsWith('لل')) {
-        add(false, a.length - 1, 'clitic');
-        add(true, a.length - 1, 'clitic');
-      }
-    }
-  }
-  return out;
-}
-
-/*
- * Most readings of a token (a stem, the article added, a base without an ending) are not in
- * the vocabulary. A filter of the hashes of every key the vocabulary looks readings up by says
- * so before the reading's string is built and looked up: a false "maybe" costs one real
- * lookup, a "no" is always right.
- */
-const ARTICLE_HASH = fnvRange(ARTICLE, 0, ARTICLE.length);
-
-interface KeyFilter {
-  mayHave(hash: number): boolean;
-}
-
-const ANY_KEY: KeyFilter = { mayHave: () => true };
-
-/** An open-addressing set of hashes (0 stands for "empty", so a hash of 0 is stored as 1). */
-class HashFilter implements KeyFilter {
-  private readonly slots: Int32Array;
-  private readonly mask: number;
-  constructor(keys: Iterable<string>, count: number) {
-    let size = 1024;
-    while (size < count * 4) size *= 2;
-    this.slots = new Int32Array(size);
-    this.mask = size - 1;
-    for (const k of keys) {
-      const h = fnvRange(k, 0, k.length) || 1;
-      let i = (h ^ (h >>> 16)) & this.mask;
-      while (this.slots[i] !== 0 && this.slots[i] !== h) i = (i + 1) & this.mask;
-      this.slots[i] = h;
-    }
-  }
-  mayHave(hash: number): boolean {
-    const h = hash || 1;
-    for (let i = (h ^ (h >>> 16)) & this.mask; ; i = (i + 1) & this.mask) {
-      const v = this.slots[i]!;
-      if (v === h) return true;
-      if (v === 0) return false;
-    }
-  }
-}
-
-function* vocabularyKeys(cv: CompiledVocabulary): Iterable<string> {
-  yield* cv.tokenIds.keys();
-  yield* cv.inflection.keys();
-  yield* cv.nisbaBases.keys();
-}
-
-/** Bases of a stem with possessive suffixes removed (حكومتها → حكومة) and the stem itself. */
-function possessiveReadings(s: Stem): Stem[] {
-  const out: Stem[] = [s];
-  for (const p of POSSESSIVE_SUFFIXES) {
-    if (s.key.length - p.length >= MIN_INFLECTION_BASE && s.key.endsWith(p)) {
-      let k = s.key.slice(0, -p.length);
-      let l = s.light.slice(0, -p.length);
-      // The taa marbuta is written ت before a suffix: حكومتها ← حكومة.
-      if (k.endsWith('ت')) {
-        k = k.slice(0, -1) + 'ه';
-        l = l.slice(0, -1) + 'ه';
-      }
-      out.push({ key: k, light: l });
-    }
-  }
-  return out;
-}
-
 function lightsAgree(p: Pattern, pos: number, tokenLight: string, tokenRewritten: boolean): boolean {
   if (p.rewritten[pos] || tokenRewritten) return true;
   return compatible(p.lights[pos]!, tokenLight);
@@ -417,7 +283,7 @@ class PatternFacts {
  */
 /** Token id of the token as written, -1 when the vocabulary has no such token. */
 const EXACT = 0;
-/** REWRITTEN, KEY_IS_LIGHT, and the PLAIN and NO_HARD of the light form. */
+/** REWRITTEN, and the PLAIN and NO_HARD of the light form. */
 const FLAGS = 1;
 /** The readings under which longer tags may start here: start entries [START_AT, START_AT + START_COUNT). */
 const START_AT = 2;
@@ -435,8 +301,6 @@ const REC = 8;
 const START = 3;
 /** Flag: the token's key was rewritten by a spelling-variant rule. */
 const REWRITTEN = 32;
-/** Flag: the tokeniser token the record was made for (tokenKeys) is its own light form. */
-const KEY_IS_LIGHT = 64;
 
 const RANK_VARIANT = KIND_RANK.variant;
 const RANK_NISBA = KIND_RANK.nisba;
@@ -465,8 +329,6 @@ class Analyses {
   count = 0;
   /** Per record: the light form it was made for (the canonical key when rewritten). */
   readonly lights: string[] = [];
-  /** Per record: key of the tokeniser token it was first given for, before spelling variants were rewritten. */
-  readonly tokenKeys: (string | undefined)[] = [];
   /** Start entries of START numbers: trie node, KIND_RANK | PLAIN | NO_HARD of the reading's light form, childMask of the node. */
   starts = new Int32Array(START * 64);
   startCount = 0;
@@ -491,7 +353,6 @@ class Analyses {
     records[r + HIT_COUNT] = 0;
     records[r + NEXT] = -1;
     this.lights[id] = light;
-    this.tokenKeys[id] = undefined;
     return id;
   }
 
@@ -521,24 +382,28 @@ class Analyses {
     const r = id * REC;
     const fr = from.records;
     const copy = this.begin(fr[r + EXACT]!, fr[r + FLAGS]!, from.lights[id]!);
-    this.tokenKeys[copy] = from.tokenKeys[id];
     for (let s = fr[r + START_AT]!, end = s + fr[r + START_COUNT]!; s < end; s++) this.addStart(from.starts[START * s]!, from.starts[START * s + 1]!, from.starts[START * s + 2]!, from.startLights[s]!);
     for (let h = fr[r + HIT_AT]!, end = h + fr[r + HIT_COUNT]!; h < end; h++) this.addHit(from.hits[3 * h]!, from.hits[3 * h + 1]!, from.hits[3 * h + 2]!);
     return copy;
   }
 
-  /** The record of this canonical key, light form and rewriting, or -1. */
-  find(key: string, light: string, rewritten: boolean): number {
+  /** The first record of this canonical key, -1 when there is none: where its chain starts (see find). */
+  first(key: string): number {
+    return this.byKey.get(key) ?? -1;
+  }
+
+  /** The record of this light form and rewriting among those of a key (its chain from `first`), or -1. */
+  find(first: number, light: string, rewritten: boolean): number {
     const want = rewritten ? REWRITTEN : 0;
-    for (let id = this.byKey.get(key) ?? -1; id >= 0; id = this.records[id * REC + NEXT]!) {
+    for (let id = first; id >= 0; id = this.records[id * REC + NEXT]!) {
       if ((this.records[id * REC + FLAGS]! & REWRITTEN) === want && this.lights[id] === light) return id;
     }
     return -1;
   }
 
-  /** Files record `id` under its canonical key. */
-  link(key: string, id: number): void {
-    this.records[id * REC + NEXT] = this.byKey.get(key) ?? -1;
+  /** Files record `id` under its canonical key, whose first record was `first`. */
+  link(key: string, id: number, first: number): void {
+    this.records[id * REC + NEXT] = first;
     this.byKey.set(key, id);
   }
 }
@@ -553,61 +418,248 @@ function childMask(trie: Trie, node: number): number {
   return mask;
 }
 
-/** Analyses a token into a new record of `into`; its id. */
-function analyse(cv: CompiledVocabulary, known: KeyFilter, into: Analyses, key: string, light: string, rewritten: boolean): number {
-  const exactId = cv.tokenIds.get(key) ?? -1;
-  const id = into.begin(exactId, (rewritten ? REWRITTEN : 0) | lightFlags(light, rewritten), light);
-  for (const c of firstTokenReadings(key, light, known)) {
-    const tokenId = c.key === key ? exactId : cv.tokenIds.get(c.key) ?? -1;
-    if (tokenId < 0) continue;
+/*
+ * Most readings of a token (a stem, the article added, a base without an ending) are not in
+ * the vocabulary, and a news corpus brings new words all the time, so what a word costs the
+ * first time it is met matters. A reading is a range of the token's key, perhaps with the
+ * article before it or a ه after it: its hash is computed from the key's code units, and a
+ * filter of the vocabulary's keys says "surely not" before the reading's string is built and
+ * looked up. A false "maybe" costs one real lookup; a "no" is always right.
+ */
+const ARTICLE_HASH = fnvRange(ARTICLE, 0, ARTICLE.length);
+/** ه: a folded taa marbuta, which a possessive suffix turns into ت (حكومتها ← حكومة). */
+const HEH = 0x647;
+const TEH = 0x62a;
+const RANK_EXACT = KIND_RANK.exact;
+const RANK_CLITIC = KIND_RANK.clitic;
+const RANK_INFLECTED = KIND_RANK.inflected;
+/** Letters a nisba base keeps at least in a text word. */
+const NISBA_MIN_BASE = 2;
+
+/**
+ * A Bloom filter of key hashes with both bits of a key in one 32-bit word: 16 bits a key keep
+ * it small enough to stay in cache (a probe of a bigger exact table was a cache miss), and a
+ * false "maybe" comes about once in fifty.
+ */
+class KeyFilter {
+  private readonly words: Int32Array;
+  private readonly mask: number;
+  constructor(keys: Iterable<string>, count: number) {
+    let size = 64;
+    while (size * 32 < count * 16) size *= 2;
+    this.words = new Int32Array(size);
+    this.mask = size - 1;
+    for (const k of keys) {
+      const m = KeyFilter.mix(fnvRange(k, 0, k.length));
+      this.words[(m ^ (m >>> 13)) & this.mask]! |= (1 << (m >>> 27)) | (1 << ((m >>> 22) & 31));
+    }
+  }
+  private static mix(hash: number): number {
+    return Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  }
+  mayHave(hash: number): boolean {
+    const m = KeyFilter.mix(hash);
+    const bits = (1 << (m >>> 27)) | (1 << ((m >>> 22) & 31));
+    return (this.words[(m ^ (m >>> 13)) & this.mask]! & bits) === bits;
+  }
+}
+
+/** The distinct first code units of the strings. */
+function firstUnits(strings: readonly string[]): number[] {
+  return [...new Set(strings.map((s) => s.charCodeAt(0)))];
+}
+
+/**
+ * Analyses tokens the matcher has not met before into records. It owns the filters of the
+ * vocabulary's keys and scratch room, so that a new word costs hashes, filter probes, and a
+ * string and a lookup only for the readings the filters let through.
+ */
+class WordAnalyser {
+  private readonly tokenKeys: KeyFilter;
+  private readonly inflectionBases: KeyFilter;
+  private readonly nisbaBases: KeyFilter;
+  /** The readings of the word being analysed that the vocabulary has, in order: key, light form, KIND_RANK, token id. */
+  private readonly readingKeys: string[] = [];
+  private readonly readingLights: string[] = [];
+  private readonly readingRanks: number[] = [];
+  private readonly readingTokens: number[] = [];
+  private readingCount = 0;
+  /** First letters of the proclitics and of the proclitics ending in the article: a word starting otherwise has neither. */
+  private readonly procliticFirsts = firstUnits([...PROCLITICS, ...ARTICLE_PREFIXES]);
+  /** prefixHashes[i]: the hash of the stem's first i code units (the stem being analysed for endings). */
+  private prefixHashes = new Int32Array(64);
+
+  constructor(private readonly cv: CompiledVocabulary) {
+    this.tokenKeys = new KeyFilter(cv.tokenIds.keys(), cv.tokenIds.size);
+    this.inflectionBases = new KeyFilter(cv.inflection.keys(), cv.inflection.size);
+    this.nisbaBases = new KeyFilter(cv.nisbaBases.keys(), cv.nisbaBases.size);
+  }
+
+  /** Analyses a token into a new record of `into`; its id. */
+  analyse(into: Analyses, key: string, light: string, rewritten: boolean): number {
+    const cv = this.cv;
+    const exactId = this.tokenKeys.mayHave(fnvRange(key, 0, key.length)) ? cv.tokenIds.get(key) ?? -1 : -1;
+    const id = into.begin(exactId, (rewritten ? REWRITTEN : 0) | lightFlags(light, rewritten), light);
+    this.firstTokenReadings(key, light, exactId);
     const trie = cv.trie;
-    const node = trieChild(trie, 0, tokenId);
-    if (node < 0) continue;
-    for (let e = trie.terminalStart[node]!; e < trie.terminalStart[node + 1]!; e++) {
-      const pid = trie.terminalPattern[e]!;
-      const p = cv.patterns.get(pid);
-      if (!lightsAgree(p, 0, c.light, rewritten)) continue;
-      // The article added to a bare word reads a name into a common word (وحدة → الوحدة): topic nouns only.
-      if (c.kind === 'inflected' && !INFLECTABLE_TYPES.has(cv.tags.get(p.tag).type)) continue;
-      const kind: MatchKind = rewritten !== p.rewritten[0] ? weaker(c.kind, 'variant') : c.kind;
-      into.addHit(pid, p.tag, KIND_RANK[p.nisba ? 'nisba' : kind]);
+    for (let r = 0; r < this.readingCount; r++) {
+      const node = trieChild(trie, 0, this.readingTokens[r]!);
+      if (node < 0) continue;
+      const readingRank = this.readingRanks[r]!;
+      const readingLight = this.readingLights[r]!;
+      for (let e = trie.terminalStart[node]!; e < trie.terminalStart[node + 1]!; e++) {
+        const pid = trie.terminalPattern[e]!;
+        const p = cv.patterns.get(pid);
+        if (!lightsAgree(p, 0, readingLight, rewritten)) continue;
+        // The article added to a bare word reads a name into a common word (وحدة → الوحدة): topic nouns only.
+        if (readingRank === RANK_INFLECTED && !INFLECTABLE_TYPES.has(cv.tags.get(p.tag).type)) continue;
+        const rank = p.nisba ? RANK_NISBA : rewritten !== p.rewritten[0] ? Math.max(readingRank, RANK_VARIANT) : readingRank;
+        into.addHit(pid, p.tag, rank);
+      }
+      // A reading that adds the article (تجارة → التجارة) only stands for one-word tags.
+      if (readingRank !== RANK_INFLECTED && trie.childStart[node + 1]! > trie.childStart[node]!) into.addStart(node, readingRank | lightFlags(readingLight, rewritten), childMask(trie, node), readingLight);
     }
-    // A reading that adds the article (تجارة → التجارة) only stands for one-word tags.
-    if (c.kind !== 'inflected' && trie.childStart[node + 1]! > trie.childStart[node]!) into.addStart(node, KIND_RANK[c.kind] | lightFlags(c.light, rewritten), childMask(trie, node), c.light);
+    this.singleTokenHits(into, key, light, rewritten);
+    return id;
   }
-  singleTokenHits(cv, known, key, light, rewritten, into);
-  return id;
-}
 
-/** Inflected and nisba readings of one token (single-token tags only), added to the last record. */
-function singleTokenHits(cv: CompiledVocabulary, known: KeyFilter, key: string, light: string, rewritten: boolean, into: Analyses): void {
-  if (cv.inflection.size === 0 && cv.nisbaBases.size === 0) return;
-  for (const stem of stemsOf(key, light)) {
+  /**
+   * The readings under which the first token of a tag may appear in this text token, those the
+   * vocabulary has: the token itself, with proclitics and the article stripped, and with the
+   * article added. Each distinct key and light form once, at its first place, of its strongest kind.
+   */
+  private firstTokenReadings(key: string, light: string, exactId: number): void {
+    this.readingCount = 0;
+    if (exactId >= 0) this.keep(key, light, RANK_EXACT, exactId);
+    if (!key.startsWith(ARTICLE)) this.reading(key, light, true, 0, RANK_INFLECTED);
+    if (!this.procliticFirsts.includes(key.charCodeAt(0))) return;
+    for (const p of PROCLITICS) {
+      if (key.length - p.length >= MIN_STEM && key.startsWith(p)) {
+        this.reading(key, light, false, p.length, RANK_CLITIC);
+        if (!key.startsWith(ARTICLE, p.length)) this.reading(key, light, true, p.length, RANK_INFLECTED);
+      }
+    }
+    for (const a of ARTICLE_PREFIXES) {
+      if (key.length - a.length >= MIN_STEM && key.startsWith(a)) {
+        this.reading(key, light, false, a.length, RANK_CLITIC);
+        if (a !== ARTICLE) this.reading(key, light, true, a.length, RANK_CLITIC);
+        // ل + اللجنة → للجنة: the article's lam merged with the stem's.
+        if (endsWithLam(a)) {
+          this.reading(key, light, false, a.length - 1, RANK_CLITIC);
+          this.reading(key, light, true, a.length - 1, RANK_CLITIC);
+        }
+      }
+    }
+  }
+
+  /** The reading (the article if `article`) + key.slice(from), kept when the vocabulary has its key. */
+  private reading(key: string, light: string, article: boolean, from: number, rank: number): void {
+    if (!this.tokenKeys.mayHave(fnvRange(key, from, key.length, article ? ARTICLE_HASH : FNV_OFFSET))) return;
+    const readingKey = article ? ARTICLE + key.slice(from) : key.slice(from);
+    const tokenId = this.cv.tokenIds.get(readingKey);
+    if (tokenId === undefined) return;
+    this.keep(readingKey, article ? ARTICLE + light.slice(from) : light.slice(from), rank, tokenId);
+  }
+
+  private keep(key: string, light: string, rank: number, tokenId: number): void {
+    for (let r = 0; r < this.readingCount; r++) {
+      if (this.readingKeys[r] === key && this.readingLights[r] === light) {
+        if (rank < this.readingRanks[r]!) this.readingRanks[r] = rank;
+        return;
+      }
+    }
+    const r = this.readingCount++;
+    this.readingKeys[r] = key;
+    this.readingLights[r] = light;
+    this.readingRanks[r] = rank;
+    this.readingTokens[r] = tokenId;
+  }
+
+  /** Inflected and nisba readings of one token (single-token tags only), added to the last record: those of each stem in turn. */
+  private singleTokenHits(into: Analyses, key: string, light: string, rewritten: boolean): void {
+    const cv = this.cv;
+    if (cv.inflection.size === 0 && cv.nisbaBases.size === 0) return;
+    this.stemHits(into, key, light, 0, rewritten);
+    if (!this.procliticFirsts.includes(key.charCodeAt(0))) return;
+    for (const p of PROCLITICS) {
+      if (key.length - p.length >= MIN_STEM && key.startsWith(p)) this.stemHits(into, key, light, p.length, rewritten);
+    }
+    for (const a of ARTICLE_PREFIXES) {
+      if (key.length - a.length >= MIN_STEM && key.startsWith(a)) {
+        this.stemHits(into, key, light, a.length, rewritten);
+        if (endsWithLam(a)) this.stemHits(into, key, light, a.length - 1, rewritten);
+      }
+    }
+  }
+
+  /** The hits of the stem key.slice(from): inflection bases of it and of it without a possessive suffix, then nisba bases. */
+  private stemHits(into: Analyses, key: string, light: string, from: number, rewritten: boolean): void {
+    const cv = this.cv;
+    const n = key.length;
+    // An inflection base has MIN_INFLECTION_BASE letters at least, a nisba base two and a nisba ending one.
+    if (n - from < Math.min(MIN_INFLECTION_BASE, NISBA_MIN_BASE + 1)) return;
+    if (this.prefixHashes.length <= n - from) this.prefixHashes = new Int32Array(2 * (n - from + 1));
+    const prefix = this.prefixHashes;
+    let h = FNV_OFFSET;
+    prefix[0] = h;
+    for (let i = from; i < n; i++) prefix[i - from + 1] = h = fnvStep(h, key.charCodeAt(i));
     if (cv.inflection.size > 0) {
-      for (const s of possessiveReadings(stem)) endingHits(cv, known, s, INFLECTION_ENDINGS, MIN_INFLECTION_BASE, 'inflected', rewritten, into);
+      this.endingHits(into, key, light, from, n, false, INFLECTION_ENDINGS, MIN_INFLECTION_BASE, RANK_INFLECTED, rewritten);
+      for (const p of POSSESSIVE_SUFFIXES) {
+        if (n - from - p.length >= MIN_INFLECTION_BASE && key.endsWith(p)) {
+          const cut = n - p.length;
+          // The taa marbuta is written ت before a suffix: حكومتها ← حكومة.
+          if (key.charCodeAt(cut - 1) === TEH) this.endingHits(into, key, light, from, cut - 1, true, INFLECTION_ENDINGS, MIN_INFLECTION_BASE, RANK_INFLECTED, rewritten);
+          else this.endingHits(into, key, light, from, cut, false, INFLECTION_ENDINGS, MIN_INFLECTION_BASE, RANK_INFLECTED, rewritten);
+        }
+      }
     }
-    if (cv.nisbaBases.size > 0) endingHits(cv, known, stem, NISBA_ENDINGS, 2, 'nisba', rewritten, into);
+    if (cv.nisbaBases.size > 0) this.endingHits(into, key, light, from, n, false, NISBA_ENDINGS, NISBA_MIN_BASE, RANK_NISBA, rewritten);
+  }
+
+  /**
+   * The single-token tags whose inflection (or nisba) base is the word key[from, to) + (ه if
+   * `heh`) without one of the endings; prefixHashes hold the hashes of key[from, …).
+   */
+  private endingHits(into: Analyses, key: string, light: string, from: number, to: number, heh: boolean, endings: readonly string[], minBase: number, rank: number, rewritten: boolean): void {
+    const cv = this.cv;
+    const inflected = rank === RANK_INFLECTED;
+    const filter = inflected ? this.inflectionBases : this.nisbaBases;
+    const bases = inflected ? cv.inflection : cv.nisbaBases;
+    const stemLength = to - from;
+    const length = stemLength + (heh ? 1 : 0);
+    for (const e of endings) {
+      const baseLength = length - e.length;
+      if (baseLength < minBase || !wordEndsWith(key, from, to, heh, e)) continue;
+      // The base takes the ه only when the ending is empty.
+      const withHeh = baseLength > stemLength;
+      const hash = withHeh ? fnvStep(this.prefixHashes[stemLength]!, HEH) : this.prefixHashes[baseLength]!;
+      if (!filter.mayHave(hash)) continue;
+      const pids = bases.get(withHeh ? key.slice(from, to) + 'ه' : key.slice(from, from + baseLength));
+      if (pids === undefined) continue;
+      const baseLight = withHeh ? light.slice(from, to) + 'ه' : light.slice(from, from + baseLength);
+      for (const pid of pids) {
+        const p = cv.patterns.get(pid);
+        // A version-4 file compiled when untyped tags inflected still lists them: names do not.
+        if (inflected && !INFLECTABLE_TYPES.has(cv.tags.get(p.tag).type)) continue;
+        const tagBaseLight = inflected ? p.inflectionBaseLight : p.nisbaBaseLight;
+        if (rewritten || p.rewritten[0] || compatible(tagBaseLight!, baseLight)) into.addHit(pid, p.tag, rank);
+      }
+    }
   }
 }
 
-/** The single-token tags whose inflection (or nisba) base is the stem without one of the endings. */
-function endingHits(cv: CompiledVocabulary, known: KeyFilter, s: Stem, endings: readonly string[], minBase: number, kind: 'inflected' | 'nisba', rewritten: boolean, into: Analyses): void {
-  const bases = kind === 'inflected' ? cv.inflection : cv.nisbaBases;
-  for (const e of endings) {
-    if (s.key.length - e.length < minBase || !s.key.endsWith(e)) continue;
-    if (!known.mayHave(fnvRange(s.key, 0, s.key.length - e.length))) continue;
-    const base = s.key.slice(0, s.key.length - e.length);
-    const pids = bases.get(base);
-    if (pids === undefined) continue;
-    const baseLight = s.light.slice(0, base.length);
-    for (const pid of pids) {
-      const p = cv.patterns.get(pid);
-      // A version-4 file compiled when untyped tags inflected still lists them: names do not.
-      if (kind === 'inflected' && !INFLECTABLE_TYPES.has(cv.tags.get(p.tag).type)) continue;
-      const tagBaseLight = kind === 'inflected' ? p.inflectionBaseLight : p.nisbaBaseLight;
-      if (rewritten || p.rewritten[0] || compatible(tagBaseLight!, baseLight)) into.addHit(pid, p.tag, KIND_RANK[kind]);
-    }
+/** Does the word key[from, to) + (ه if `heh`) end with `ending`? */
+function wordEndsWith(key: string, from: number, to: number, heh: boolean, ending: string): boolean {
+  let i = ending.length - 1;
+  if (i < 0) return true;
+  if (heh) {
+    if (ending.charCodeAt(i) !== HEH) return false;
+    i--;
   }
+  if (to - from < i + 1) return false;
+  for (let k = to - 1; i >= 0; i--, k--) if (key.charCodeAt(k) !== ending.charCodeAt(i)) return false;
+  return true;
 }
 
 /**
@@ -748,29 +800,28 @@ export interface MatchedText {
 
 /**
  * The matcher of one vocabulary. It remembers what it derived from each distinct token (see
- * Analyses), by canonical key in two generations, by light form, and by the tokeniser's word id,
- * so a caller matching many texts keeps one: the Tagger does. When the young generation is full,
- * before a text, it becomes the old one (what is still used is copied back as it is met) and the
- * memories by light form and by word id, which name young records, start empty. (Texts of two
- * tokenisers in turn are matched right, but each change of word space forgets the memory by word id.)
+ * Analyses), by canonical key in two generations and by the tokeniser's word id, so a caller
+ * matching many texts keeps one: the Tagger does. When the young generation is full, before a
+ * text, it becomes the old one (what is still used is copied back as it is met) and the memory
+ * by word id, which names young records, starts empty. (Texts of two tokenisers in turn are
+ * matched right, but each change of word space forgets the memory by word id.) A word the
+ * tokeniser has not met costs a lookup by canonical key before it is analysed: no other memory
+ * (a map by light form was one) is worth its lookup and insertion for every new word.
  */
 export class Matcher {
   private young = new Analyses();
   private old: Analyses | undefined = undefined;
-  /** Tokeniser tokens by light form (which determines their key): young record ids. */
-  private readonly byLight = new Map<string, number>();
-  /** Young record ids by word id (see TokenizedText.words), -1 unknown, for the word space `space`: one array access where byLight costs a hash lookup. */
+  /** Young record ids by word id (see TokenizedText.words), -1 unknown, for the word space `space`: one array access where a key costs a hash lookup. */
   private byWord = new Int32Array(0);
   private space: WordSpace | undefined = undefined;
   /** Per token of the text being matched: its record (scratch, reused). */
   private ids = new Int32Array(256);
   private readonly facts: PatternFacts;
-  /** The keys the vocabulary has. */
-  readonly known: KeyFilter;
+  private readonly analyser: WordAnalyser;
 
   constructor(readonly vocabulary: CompiledVocabulary) {
     const cv = vocabulary;
-    this.known = new HashFilter(vocabularyKeys(cv), cv.tokenIds.size + cv.inflection.size + cv.nisbaBases.size);
+    this.analyser = new WordAnalyser(cv);
     this.facts = new PatternFacts(cv);
   }
 
@@ -810,37 +861,25 @@ export class Matcher {
   private renew(): void {
     this.old = this.young;
     this.young = new Analyses();
-    this.byLight.clear();
     this.byWord.fill(-1);
   }
 
-  /** The record of a tokeniser token, remembered by its light form (which determines its key). */
+  /** The young record of a tokeniser token, by its canonical key and light form (which determines its key). */
   private analysisOfToken(key: string, light: string): number {
-    const young = this.young;
-    const hit = this.byLight.get(light);
-    // Most tokens fold to their light form (the tokeniser then gives one string for both): no letter-by-letter comparison.
-    if (hit !== undefined && (key === light ? (young.records[hit * REC + FLAGS]! & KEY_IS_LIGHT) !== 0 : young.tokenKeys[hit] === key)) return hit;
     const canonical = canonicalKey(key);
-    const id = canonical === key ? this.analysisOf(key, light, false) : this.analysisOf(canonical, canonical, true);
-    if (hit === undefined) {
-      if (young.tokenKeys[id] === undefined) {
-        young.tokenKeys[id] = ownString(key);
-        if (key === light) young.records[id * REC + FLAGS]! |= KEY_IS_LIGHT;
-      }
-      if (young.tokenKeys[id] === key) this.byLight.set(ownString(light), id);
-    }
-    return id;
+    return canonical === key ? this.analysisOf(key, light, false) : this.analysisOf(canonical, canonical, true);
   }
 
   /** The young record of a canonical key, light form and rewriting: found, copied from the old generation, or made. */
   private analysisOf(key: string, light: string, rewritten: boolean): number {
     const young = this.young;
-    const hit = young.find(key, light, rewritten);
+    const first = young.first(key);
+    const hit = young.find(first, light, rewritten);
     if (hit >= 0) return hit;
     const owned = ownString(key);
-    const old = this.old !== undefined ? this.old.find(key, light, rewritten) : -1;
-    const id = old >= 0 ? young.copy(this.old!, old) : analyse(this.vocabulary, this.known, young, owned, ownString(light), rewritten);
-    young.link(owned, id);
+    const old = this.old !== undefined ? this.old.find(this.old.first(key), light, rewritten) : -1;
+    const id = old >= 0 ? young.copy(this.old!, old) : this.analyser.analyse(young, owned, ownString(light), rewritten);
+    young.link(owned, id, first);
     return id;
   }
 }
