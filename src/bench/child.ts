@@ -52,7 +52,7 @@ function compileMode(a: ChildArgs): object {
   const text = readFileSync(a.vocabPath, 'utf8');
   const base = settledHeap();
   const t0 = now();
-  let parsed: ReturnType<typeof parseVocabulary> | undefined = parseVocabulary(text, 'txt', a.vocabPath);
+  let parsed: ReturnType<typeof parseVocabulary> | undefined = parseVocabulary(text, formatOf(a.vocabPath), a.vocabPath);
   const t1 = now();
   const compiled = compileVocabulary(parsed.entries, hints);
   const t2 = now();
@@ -168,10 +168,16 @@ function tagMode(a: ChildArgs): object {
   };
 }
 
+/** The generated lists are plain text; the default vocabulary (the real one) is JSON lines. */
+function formatOf(path: string): 'txt' | 'jsonl' {
+  return path.endsWith('.jsonl') ? 'jsonl' : 'txt';
+}
+
+/** Every form the reference methods look for: a line of a text list, or a JSON entry's label and aliases. */
 function readTags(path: string): string[] {
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '');
+  const text = readFileSync(path, 'utf8');
+  if (formatOf(path) === 'txt') return text.split('\n').filter((l) => l.trim() !== '');
+  return parseVocabulary(text, 'jsonl', path).entries.flatMap((e) => [e.label, ...(e.aliases ?? [])]);
 }
 
 /** Runs `tagOne` over articles in order until the budget is spent; the speed is then extrapolated. */
@@ -207,7 +213,8 @@ function substringMode(a: ChildArgs): object {
   return { prepareMs, ...run };
 }
 
-const REGEX_SPECIAL = /[\\^$.*+?()[\]{}|/-]/g;
+// Outside a character class '-' is no syntax character, and under the u flag escaping it is an error.
+const REGEX_SPECIAL = /[\\^$.*+?()[\]{}|/]/g;
 
 /** One alternation of every folded tag, longest first, bounded by lookarounds for word edges. */
 function regexMode(a: ChildArgs): object {
@@ -227,7 +234,9 @@ function regexMode(a: ChildArgs): object {
     }
     re.lastIndex = 0;
   } catch (e) {
-    return { failed: `cannot build: ${(e as Error).message}`, sourceChars: source.length, buildMs: prepareMs + (now() - t1) };
+    // V8's message quotes the whole pattern: its last words say what is wrong.
+    const message = (e as Error).message;
+    return { failed: `cannot build: ${message.length > 160 ? '… ' + message.slice(-120) : message}`, sourceChars: source.length, buildMs: prepareMs + (now() - t1) };
   }
   const buildMs = prepareMs + (now() - t1);
   log(`alternation regex, ${folded.length} tags (${(source.length / MB).toFixed(1)}M chars), up to ${a.budgetSeconds}s`);

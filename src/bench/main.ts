@@ -6,6 +6,7 @@
  *
  * Options: --quick, --sizes 1000,10000, --articles N, --budget SECONDS (each reference method),
  * --tag-budget SECONDS (wasim's pass per size), --jobs-articles N, --seed N, --no-jobs,
+ * --no-default (skip the shipped vocabulary's row),
  * --no-docs, --docs (write the docs from a quick run too).
  */
 import { spawnSync } from 'node:child_process';
@@ -13,6 +14,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import os from 'node:os';
 import { join } from 'node:path';
 import { FORMAT_VERSION } from '../core/vocabulary/codec.js';
+import { DEFAULT_VOCAB_JSONL } from '../node/vocab-file.js';
 import { cacheDir, CORPUS_DIR, corpusFingerprint, corpusFiles, loadCorpus, REPO_ROOT } from './corpus.js';
 import { derive, machine, renderMarkdown, renderTable, writeDocs, type BenchResult, type ChildOutcome, type SizeResult } from './report.js';
 import { generateVocabulary, GENERATOR_VERSION } from './vocab-gen.js';
@@ -26,6 +28,7 @@ interface Options {
   jobsArticles: number;
   seed: number;
   jobs: boolean;
+  defaultVocabulary: boolean;
   docs: boolean;
 }
 
@@ -50,6 +53,7 @@ function parseArgs(argv: string[]): Options {
     jobsArticles: Number(value('--jobs-articles') ?? (quick ? 1500 : Infinity)),
     seed: Number(value('--seed') ?? 20150721),
     jobs: !argv.includes('--no-jobs'),
+    defaultVocabulary: !argv.includes('--no-default'),
     docs: argv.includes('--docs') || (!quick && !argv.includes('--no-docs')),
   };
 }
@@ -149,6 +153,21 @@ function main(): void {
     say('  regex');
     const regex = runChild('regex', args, o.budgetSeconds + 180);
     sizes.push(derive({ size, compile, tag, substring, regex }));
+  }
+  if (o.defaultVocabulary) {
+    // The vocabulary wasim ships, a real one (names, places, topics): what a newsroom starts with.
+    say('\ndefault vocabulary');
+    const args = { vocabPath: DEFAULT_VOCAB_JSONL, compiledPath: join(cacheDir(), `default.v${FORMAT_VERSION}.wasim`), articles: o.articles === Infinity ? 1e9 : o.articles, warmup: o.quick ? 100 : 300, budgetSeconds: o.budgetSeconds, tagBudgetSeconds: o.tagBudgetSeconds };
+    say('  compile');
+    const compile = runChild('compile', args, 600);
+    say('  load + tag');
+    const tag = compile.ok ? runChild('tag', args, 1800) : { ok: false, error: 'not compiled' };
+    say('  substring');
+    const substring = runChild('substring', args, o.budgetSeconds + 300);
+    say('  regex');
+    const regex = runChild('regex', args, o.budgetSeconds + 180);
+    const entries = Number(compile.data?.entries ?? 0);
+    sizes.push(derive({ size: entries, name: 'default', compile, tag, substring, regex }));
   }
   let jobs: BenchResult['jobs'];
   if (o.jobs) {

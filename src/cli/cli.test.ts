@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { RICH, V3 } from '../core/testing/legacy-vocabularies.js';
 import { golden } from './testing/golden.js';
-import { EXIT } from '../core/index.js';
+import { deserializeCompiled, EXIT, isWasimError, type WasimError } from '../core/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin', 'wasim.js');
@@ -191,6 +191,18 @@ test('--with-default merges a publisher list with the default vocabulary; the pu
   assert.ok(tags.some((t) => t.tag === 'قطر'), 'default entries are there too');
 });
 
+/** The catalogue error the core gives for these bytes (both languages), to compare with what the CLI says. */
+function coreRefusal(bytes: Uint8Array): WasimError {
+  try {
+    deserializeCompiled(bytes);
+  } catch (e) {
+    assert.ok(isWasimError(e) && e.code === 'BAD_COMPILED_VOCAB' && e.template !== undefined, String(e));
+    assert.match(e.messageAr, /[\u0621-\u064A]{3}/, 'an Arabic message');
+    return e;
+  }
+  assert.fail('the damaged bytes load');
+}
+
 test('a compiled vocabulary tags as its source does; a damaged one is refused with BAD_COMPILED_VOCAB and no stack trace', () => {
   const compiled = join(tmp, 'newsroom.wasim');
   const c = wasim(['vocab', 'compile', VOCAB, '-o', compiled, NO_HINTS]);
@@ -206,15 +218,23 @@ test('a compiled vocabulary tags as its source does; a damaged one is refused wi
   const fromRenamed = wasim(['tag', ARTICLE, '--vocab', renamed, '--format', 'json']);
   assert.equal(fromRenamed.code, 0, fromRenamed.stderr);
   assert.equal(fromRenamed.stdout, fromSource.stdout);
-  for (const [name, damaged] of [
-    ['cut', bytes.subarray(0, bytes.length >> 1)],
-    ['not a vocabulary', Buffer.from('WASIM-CV and then nothing')],
+  const flipped = Buffer.from(bytes);
+  flipped[flipped.length >> 1]! ^= 0x20;
+  for (const [name, damaged, template, says] of [
+    ['cut', bytes.subarray(0, bytes.length >> 1), 'checksum', 'the checksum does not match'],
+    ['a byte changed', flipped, 'checksum', 'the checksum does not match'],
+    ['short', Buffer.from('WASIM-CV'), 'tooShort', '8 bytes: too short for a compiled vocabulary'],
+    ['not a vocabulary', Buffer.from('مصر\nغزة\n'), 'unknownForm', 'neither a compiled vocabulary'],
   ] as const) {
     const path = join(tmp, `damaged-${name.replace(/ /g, '-')}.wasim`);
     writeFileSync(path, damaged);
     const r = wasim(['tag', ARTICLE, '--vocab', path]);
     assert.equal(r.code, EXIT.VOCABULARY, name);
-    assert.match(r.stderr, /BAD_COMPILED_VOCAB|damaged/, name);
+    // The catalogue's message, said of the file: what is wrong in it, not a generic «damaged».
+    const refusal = coreRefusal(damaged);
+    assert.equal(refusal.template, template, name);
+    assert.equal(r.stderr, `wasim tag: ${path}: ${refusal.message}\n`, name);
+    assert.ok(r.stderr.includes(says), `${name}: ${r.stderr}`);
     noStackTrace(r.stderr);
   }
 });
@@ -238,8 +258,9 @@ test('vocab upgrade rewrites a compiled vocabulary of an older version as a fres
   assert.equal(wasim(['tag', '-', '--vocab', upgraded, '--format', 'json'], article).stdout, fromOld.stdout);
   const refused = wasim(['vocab', 'upgrade', VOCAB, join(tmp, 'never.wasim')]);
   assert.equal(refused.code, EXIT.VOCABULARY, refused.stderr);
-  assert.match(refused.stderr, /BAD_COMPILED_VOCAB|no compiled vocabulary/);
-  assert.match(refused.stderr, /wasim vocab compile/);
+  // The catalogue's notCompiled, with the reason the core gave.
+  const reason = coreRefusal(readFileSync(VOCAB)).message;
+  assert.equal(refused.stderr, `wasim vocab upgrade: ${VOCAB} is no compiled vocabulary wasim can read: ${reason} (compile a source vocabulary with \`wasim vocab compile\`)\n`);
   noStackTrace(refused.stderr);
   assert.equal(existsSync(join(tmp, 'never.wasim')), false);
 });

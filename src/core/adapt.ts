@@ -114,10 +114,10 @@ export function shiftOf(c: AcceptanceCounts, pseudoCount: number): number {
 
 /** The key of the form a mention matched: the vocabulary's words, folded; a derived nisba or an inflection apart. */
 export function formOf(cv: CompiledVocabulary, ref: MatchRef): { key: string; text: string } {
-  const p = cv.patterns.get(ref.match.pattern);
+  const p = cv.patterns.get(ref.matches.patterns[ref.index]!);
   const text = p.lights.join(' ');
   let key = p.lights.map(keyOfLight).join(' ');
-  const kind = ref.match.kind;
+  const kind = ref.matches.kind(ref.index);
   if ((kind === 'nisba' && !p.nisba) || kind === 'inflected') key += `~${kind}`;
   return { key, text };
 }
@@ -152,10 +152,9 @@ export interface PreparedAdaptation {
   readonly formKeys: Map<number, string>;
 }
 
-const KIND_CODE: Record<string, number> = { exact: 0, clitic: 1, inflected: 2, variant: 3, nisba: 4 };
-
 function formKeyOf(a: PreparedAdaptation, cv: CompiledVocabulary, ref: MatchRef): string {
-  const slot = ref.match.pattern * 8 + (KIND_CODE[ref.match.kind] ?? 7);
+  // The kind's KIND_RANK is below 8.
+  const slot = ref.matches.patterns[ref.index]! * 8 + ref.matches.kinds[ref.index]!;
   let key = a.formKeys.get(slot);
   if (key === undefined) {
     key = formOf(cv, ref).key;

@@ -11,6 +11,7 @@
  * This module is pure (no I/O): the Node loader in src/node/background.ts parses the
  * committed files in data/background/ and hands the result to `createBackgroundModel`.
  */
+import { WasimError, type TemplateParams } from './errors.js';
 import { FNV_OFFSET, fnvRange, fnvStep } from './hash.js';
 import { tokenize } from './tokenize.js';
 import { canonicalKey } from './variants.js';
@@ -201,6 +202,8 @@ export function emptyBackgroundModel(): BackgroundModel {
  *   unigrams: `key\tdf\ttitleDf\tcf`
  *   bigrams:  `a b\tdf`
  * Parsers throw on a malformed line with its number, so a damaged file is never half-read.
+ * These map parsers serve the tests, with plain errors; what a run loads goes
+ * through createBackgroundModelFromTsv, whose errors are the catalogue's.
  */
 /** Calls `row(from, to, line)` for every non-empty line of text (1-based line numbers). */
 function forEachLine(text: string, row: (from: number, to: number, line: number) => void): void {
@@ -319,6 +322,13 @@ const NEWLINE = 10;
 const TAB = 9;
 const SEPARATOR_BYTE = BIGRAM_SEPARATOR.charCodeAt(0);
 
+type LineTemplate = 'backgroundNoKey' | 'backgroundNotPair' | 'backgroundSpace' | 'backgroundNotCount' | 'backgroundFewCounts' | 'backgroundManyCounts' | 'backgroundCountRange' | 'backgroundUnsorted';
+
+/** A damaged line of a statistics table; `details.table` says which table (unigrams or bigrams). */
+function lineError<N extends LineTemplate>(template: N, params: TemplateParams<'INTERNAL', N> & { readonly table: string }): WasimError {
+  return WasimError.of('INTERNAL', template, params, { table: params.table });
+}
+
 /** Lines `key\tn1[\tn2…]` sorted by key, indexed by offsets into the bytes. */
 class SortedTsvTable {
   readonly size: number;
@@ -362,9 +372,9 @@ class SortedTsvTable {
         if (++p === len) break;
         b = bytes[p]!;
       }
-      if (p === start || b !== TAB) throw new Error(`${name} line ${line}: no key and tab`);
+      if (p === start || b !== TAB) throw lineError('backgroundNoKey', { table: name, line });
       if (pairKeys ? separators !== 1 || firstSeparator === start || firstSeparator === p - 1 : separators !== 0) {
-        throw new Error(`${name} line ${line}: ${pairKeys ? 'the key is not a pair "a b"' : 'the key holds a space'}`);
+        throw lineError(pairKeys ? 'backgroundNotPair' : 'backgroundSpace', { table: name, line });
       }
       keyStart[n] = start;
       keyEnd[n] = p;
@@ -381,15 +391,15 @@ class SortedTsvTable {
         }
         const ended = p === len || b === NEWLINE;
         const last = c === columns - 1;
-        if (!ended && b !== TAB) throw new Error(`${name} line ${line}: column ${c + 2} is not a count`);
-        if (p === from || (ended && !last)) throw new Error(`${name} line ${line}: expected ${columns} counts`);
-        if (!ended && last) throw new Error(`${name} line ${line}: more than ${columns} counts`);
-        if (p - from > 10 || v > 0xffffffff) throw new Error(`${name} line ${line}: count out of range`);
+        if (!ended && b !== TAB) throw lineError('backgroundNotCount', { table: name, line, column: c + 2 });
+        if (p === from || (ended && !last)) throw lineError('backgroundFewCounts', { table: name, line, columns });
+        if (!ended && last) throw lineError('backgroundManyCounts', { table: name, line, columns });
+        if (p - from > 10 || v > 0xffffffff) throw lineError('backgroundCountRange', { table: name, line });
         values[n * columns + c] = v;
       }
       p++; // past the newline
       if (n > 0 && compareRanges(bytes, keyStart[n - 1]!, keyEnd[n - 1]!, bytes, start, keyEnd[n]!) >= 0) {
-        throw new Error(`${name} line ${line}: keys are not sorted or repeat`);
+        throw lineError('backgroundUnsorted', { table: name, line });
       }
       n++;
     }

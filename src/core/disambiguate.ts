@@ -26,12 +26,13 @@
 import type { BackgroundModel } from './background.js';
 import type { CompiledTag, CompiledVocabulary } from './vocabulary/compile.js';
 import { foldKey } from './fold.js';
-import type { Match } from './match.js';
+import { KIND_RANK, type MatchList } from './match.js';
 import type { TokenizedText, WordSpace } from './tokenize.js';
 import { CUE_WINDOW, confirmingCuesFor } from './cues.js';
 import { keyOfLight } from './fold.js';
 import { PROCLITICS, withoutArticle } from './morph.js';
 import type { TagType } from './types.js';
+import { WordFacts, type TextFacts } from './word-facts.js';
 
 /** Matches below this confidence are dropped: the span is not a mention of the entry. */
 export const KEEP_CONFIDENCE = 0.5;
@@ -99,7 +100,6 @@ const GOVERNED_ORDER: readonly string[] = ['من', 'على', 'عن', 'مع'].map
 
 /** A share of a word's documents followed by its preposition above which the word is that word. */
 const GOVERNED_SHARE = 0.35;
-const GIVEN_NAME_SHARE = 0.1;
 const RARE_DF = 20;
 /** A definite word after a given name, rarer than this in news, is most likely a family name. */
 const FAMILY_NAME_DF = 400;
@@ -131,18 +131,6 @@ function gapBefore(t: TokenizedText, i: number): string {
 }
 
 const QUOTE = /[«"“”'‘’„]/;
-
-/** A word news uses as a given name: often followed by بن (سعد بن، فيصل بن، تركي بن). */
-export function isGivenName(bg: BackgroundModel | undefined, key: string | undefined, memo: Map<string, boolean>): boolean {
-  if (bg === undefined || key === undefined) return false;
-  let known = memo.get(key);
-  if (known === undefined) {
-    const df = bg.df(key);
-    known = df >= RARE_DF && bg.bigramDf(key, 'بن') >= GIVEN_NAME_SHARE * df;
-    memo.set(key, known);
-  }
-  return known;
-}
 
 function isTopicNounForm(tokenKey: string, tagKey: string): boolean {
   if (!tagKey.startsWith('ال') || tagKey.includes(' ')) return false;
@@ -179,7 +167,8 @@ function commonWord(bg: BackgroundModel, key: string): boolean {
 
 /** Per-vocabulary memory the stage keeps between articles; owned by the tagger that made it. */
 export interface DisambiguationCache {
-  readonly givenNames: Map<string, boolean>;
+  /** The background's facts of the words, shared with the other stages that ask them. */
+  readonly wordFacts: WordFacts;
   /**
    * Per tag of the vocabulary last judged, what does not depend on the text (FACT_* bits, 0 until
    * computed): asked for every match, and a big vocabulary's tags are made on demand.
@@ -187,6 +176,8 @@ export interface DisambiguationCache {
   facts: Uint16Array;
   /** Per tag, 1 + its country's index in countryNames, -1 for none, 0 until met. */
   countryOfTag: Int32Array;
+  /** Per tag, the background's document frequency of its key + 1, 0 until asked (derivedForm). */
+  tagKeyDf: Int32Array;
   readonly countryNames: string[];
   vocabulary: CompiledVocabulary | undefined;
   background: BackgroundModel | undefined;
@@ -198,14 +189,11 @@ export interface DisambiguationCache {
   readonly words: WordMemo;
 }
 
-export function createDisambiguationCache(): DisambiguationCache {
-  return { givenNames: new Map(), facts: new Uint16Array(0), countryOfTag: new Int32Array(0), countryNames: [], vocabulary: undefined, background: undefined, patternForms: [], column: new Int32Array(256), words: new WordMemo() };
+export function createDisambiguationCache(wordFacts: WordFacts = new WordFacts()): DisambiguationCache {
+  return { wordFacts, facts: new Uint16Array(0), countryOfTag: new Int32Array(0), tagKeyDf: new Int32Array(0), countryNames: [], vocabulary: undefined, background: undefined, patternForms: [], column: new Int32Array(256), words: new WordMemo() };
 }
 
-const WORD_MEMO = 3;
-const MEMO_GIVEN_ASKED = 1;
-const MEMO_GIVEN = 2;
-const MEMO_GOVERNS_SHIFT = 2;
+const WORD_MEMO = 2;
 
 /**
  * Per interned word, by its tokeniser's word id (see TokenizedText.words), what the signals
@@ -216,9 +204,8 @@ class WordMemo {
   private space: WordSpace | undefined = undefined;
   /**
    * WORD_MEMO ints per word id, side by side (one memory access for a word's memos): its W_*
-   * bits (0 until asked), the background's document frequency + 1 (0 until asked), and
-   * MEMO_GIVEN_* bits with, from MEMO_GOVERNS_SHIFT, whether it governs each preposition of
-   * GOVERNED_ORDER (2 bits each: asked, yes).
+   * bits (0 until asked), and whether it governs each preposition of GOVERNED_ORDER (2 bits
+   * each: asked, yes). What the background says of the word alone is in the WordFacts.
    */
   rows = new Int32Array(0);
 
@@ -261,6 +248,13 @@ function factsOf(cv: CompiledVocabulary, index: number, bg: BackgroundModel | un
     cache.facts[index] = f;
   }
   return f;
+}
+
+/** The background's document frequency of the key of tag `index`, remembered per tag. */
+function tagKeyDf(bg: BackgroundModel, tag: CompiledTag, index: number, cache: DisambiguationCache): number {
+  let df = cache.tagKeyDf[index]!;
+  if (df === 0) cache.tagKeyDf[index] = df = bg.df(tag.key) + 1;
+  return df - 1;
 }
 
 /** Only white space, tatweel and quotation marks between two offsets: the words are one phrase. */
@@ -320,9 +314,10 @@ class ArticleContext {
     if (this.countrySet === undefined) {
       const countries = new Set<string>();
       for (const f of this.fields) {
-        for (const m of f.matches) {
-          if ((factsOf(this.cv, m.tag, this.bg, this.cache) & FACT_PLACE) === 0) continue;
-          const country = countryOfIndex(this.cv, m.tag, this.cache);
+        const tags = f.matches.tags;
+        for (let k = 0; k < f.matches.length; k++) {
+          if ((factsOf(this.cv, tags[k]!, this.bg, this.cache) & FACT_PLACE) === 0) continue;
+          const country = countryOfIndex(this.cv, tags[k]!, this.cache);
           if (country !== undefined) countries.add(country);
         }
       }
@@ -337,10 +332,11 @@ class ArticleContext {
       const named = new Set<string>();
       const seen = new Set<number>();
       for (const f of this.fields) {
-        for (const m of f.matches) {
-          if (seen.has(m.tag)) continue;
-          seen.add(m.tag);
-          const tag = this.cv.tags.get(m.tag);
+        const tags = f.matches.tags;
+        for (let k = 0; k < f.matches.length; k++) {
+          if (seen.has(tags[k]!)) continue;
+          seen.add(tags[k]!);
+          const tag = this.cv.tags.get(tags[k]!);
           named.add(tag.id);
           named.add(tag.entity);
           named.add(tag.key);
@@ -369,26 +365,28 @@ function placedHere(cv: CompiledVocabulary, index: number, ctx: ArticleContext, 
  * article places one of them (its parent or country named) and not the other, the other is a
  * namesake and its mention is dropped.
  */
-function withoutNamesakes(cv: CompiledVocabulary, kept: Match[], article: ArticleContext, bg: BackgroundModel | undefined, cache: DisambiguationCache): Match[] {
+function withoutNamesakes(cv: CompiledVocabulary, matches: MatchList, kept: number[], article: ArticleContext, bg: BackgroundModel | undefined, cache: DisambiguationCache): number[] {
   // A copy is made only once a match is dropped: most fields have no namesakes.
-  let out: Match[] | undefined;
+  let out: number[] | undefined;
+  const { tags, tokenStarts, tokenEnds } = matches;
   for (let i = 0; i < kept.length; ) {
+    const first = kept[i]!;
     let j = i + 1;
-    while (j < kept.length && kept[j]!.tokenStart === kept[i]!.tokenStart && kept[j]!.tokenEnd === kept[i]!.tokenEnd) j++;
+    while (j < kept.length && tokenStarts[kept[j]!] === tokenStarts[first] && tokenEnds[kept[j]!] === tokenEnds[first]) j++;
     // Only entries the vocabulary places (a parent, a country) can be told apart by the article.
     let placeable = false;
-    for (let k = i; k < j && !placeable && j - i > 1; k++) placeable = hasPlace(cv, kept[k]!.tag, bg, cache);
+    for (let k = i; k < j && !placeable && j - i > 1; k++) placeable = hasPlace(cv, tags[kept[k]!]!, bg, cache);
     if (placeable) {
       const placed: boolean[] = [];
-      for (let k = i; k < j; k++) placed.push(placedHere(cv, kept[k]!.tag, article, cache));
+      for (let k = i; k < j; k++) placed.push(placedHere(cv, tags[kept[k]!]!, article, cache));
       if (placed.some(Boolean) && !placed.every(Boolean)) {
         out ??= kept.slice(0, i);
         for (let k = i; k < j; k++) {
-          const m = kept[k]!;
-          if (placed[k - i]) out.push(m);
+          const row = kept[k]!;
+          if (placed[k - i]) out.push(row);
           else {
-            m.confidence = Math.round(m.confidence * SIGNAL_CONFIDENCE.namesake * 1000) / 1000;
-            m.reasons = [...(m.reasons ?? []), 'namesake'];
+            matches.confidences[row] = Math.round(matches.confidences[row]! * SIGNAL_CONFIDENCE.namesake * 1000) / 1000;
+            matches.setReasons(row, [...(matches.reasons(row) ?? []), 'namesake']);
           }
         }
         i = j;
@@ -404,7 +402,7 @@ function withoutNamesakes(cv: CompiledVocabulary, kept: Match[], article: Articl
 /** A field as the stage reads it: its tokens and the matches found in them. */
 export interface FieldMatches {
   readonly tokenized: TokenizedText;
-  readonly matches: readonly Match[];
+  readonly matches: MatchList;
 }
 
 /** Makes the cache's per-vocabulary tables hold for this vocabulary and background. */
@@ -414,43 +412,47 @@ function useVocabulary(cv: CompiledVocabulary, bg: BackgroundModel | undefined, 
   cache.background = bg;
   cache.facts = new Uint16Array(cv.tags.length);
   cache.countryOfTag = new Int32Array(cv.tags.length);
+  cache.tagKeyDf = new Int32Array(cv.tags.length);
   cache.patternForms = new Array<string | undefined>(cv.patterns.length).fill(undefined);
   cache.words.clear();
 }
 
 /**
- * Judges every match of an article's fields: sets its `confidence` (and `reasons` when below 1,
- * and `kind` for a topic noun's construct state) and returns, per field, the matches kept, in
- * their order.
+ * Judges every match of an article's fields: writes its confidence (and reasons when below 1,
+ * and kind for a topic noun's construct state) into the fields' lists, then leaves in each list
+ * only the matches kept, in their order (moved up in place: no copy), and returns the lists.
  */
-export function disambiguate(cv: CompiledVocabulary, fields: readonly FieldMatches[], background: BackgroundModel | undefined, cache: DisambiguationCache): Match[][] {
+export function disambiguate(cv: CompiledVocabulary, fields: readonly FieldMatches[], background: BackgroundModel | undefined, cache: DisambiguationCache): MatchList[] {
   const bg = background && background.documents > 0 ? background : undefined;
   useVocabulary(cv, bg, cache);
-  if (cache.givenNames.size > 200_000) cache.givenNames.clear();
-  // The fields as given: the context reads every match, kept or not.
+  // The fields as given: the context reads every match, kept or not, so no list is cut down
+  // before every field is judged.
   const article = new ArticleContext(cv, fields, bg, cache);
-  return fields.map((field) => {
-    const words = new FieldWords(field.tokenized, bg, cache);
+  const keptRows = fields.map((field, f) => {
+    const words = new FieldWords(field.tokenized, bg, cache, f);
     const keys = field.tokenized.keys;
-    const kept: Match[] = [];
-    for (const m of field.matches) {
-      const tag = cv.tags.get(m.tag);
+    const matches = field.matches;
+    const kept: number[] = [];
+    for (let k = 0; k < matches.length; k++) {
+      const tag = cv.tags.get(matches.tags[k]!);
+      const start = matches.tokenStarts[k]!;
       // A topic noun without its article after a proclitic (لأمن، بأمن) is the noun itself, as
       // much as الأمن: the construct state, not an inflection.
-      if (m.kind === 'inflected' && m.tokenEnd - m.tokenStart === 1 && (tag.type === 'topic' || tag.type === 'event') && isTopicNounForm(keys[m.tokenStart]!, tag.key)) m.kind = 'clitic';
-      const reasons = signalsOf(cv, tag, words, m, bg, cache, article);
-      if (reasons === undefined) {
-        m.confidence = 1;
-        kept.push(m);
-        continue;
-      }
+      if (matches.kinds[k] === KIND_RANK.inflected && matches.tokenEnds[k]! - start === 1 && (tag.type === 'topic' || tag.type === 'event') && isTopicNounForm(keys[start]!, tag.key)) matches.kinds[k] = KIND_RANK.clitic;
+      const reasons = signalsOf(cv, tag, words, matches, k, bg, cache, article);
       let confidence = 1;
-      for (const r of reasons) confidence *= SIGNAL_CONFIDENCE[r];
-      m.confidence = Math.round(confidence * 1000) / 1000;
-      m.reasons = reasons;
-      if (confidence >= KEEP_CONFIDENCE) kept.push(m);
+      if (reasons !== undefined) {
+        for (const r of reasons) confidence *= SIGNAL_CONFIDENCE[r];
+        matches.setReasons(k, reasons);
+      }
+      matches.confidences[k] = Math.round(confidence * 1000) / 1000;
+      if (confidence >= KEEP_CONFIDENCE) kept.push(k);
     }
-    return withoutNamesakes(cv, kept, article, bg, cache);
+    return withoutNamesakes(cv, matches, kept, article, bg, cache);
+  });
+  return fields.map((field, f) => {
+    field.matches.keepRows(keptRows[f]!);
+    return field.matches;
   });
 }
 
@@ -484,8 +486,9 @@ const W_JOINED = 1 << 20;
 /**
  * The words of one field as the signals read them. What a word is comes from the cache's memo
  * of it by word id when there is one for this very key (an array access: words recur), else
- * from the cache's maps; each token's answer is kept in a column for the rest of the field,
- * since a token is the neighbour of several matches.
+ * from its key; each token's answer is kept in a column for the rest of the field, since a
+ * token is the neighbour of several matches. What the background says of it comes from the
+ * WordFacts the same way.
  */
 class FieldWords {
   readonly tokenized: TokenizedText;
@@ -495,9 +498,13 @@ class FieldWords {
   /** The word ids of the tokens, when the memo holds for them. */
   private readonly words: Int32Array | undefined;
   private readonly column: Int32Array;
+  /** The background's facts of the tokens; undefined without a background. */
+  private readonly facts: TextFacts | undefined;
 
-  constructor(field: TokenizedText, private readonly bg: BackgroundModel | undefined, private readonly cache: DisambiguationCache) {
+  /** `slot` is the field's index in the article: fields are judged one at a time, but the score stage reads the same facts. */
+  constructor(field: TokenizedText, bg: BackgroundModel | undefined, cache: DisambiguationCache, slot: number) {
     this.tokenized = field;
+    this.facts = bg === undefined ? undefined : cache.wordFacts.of(field, bg, slot);
     this.keys = field.keys;
     this.length = field.length;
     this.memo = cache.words;
@@ -539,22 +546,14 @@ class FieldWords {
     return yes;
   }
 
-  /** isGivenName of token i. */
+  /** Token i is a word news uses as a given name (false without a background). */
   givenName(i: number): boolean {
-    const r = this.row(i);
-    if (r < 0) return isGivenName(this.bg, this.keys[i]!, this.cache.givenNames);
-    const rows = this.memo.rows;
-    if ((rows[r + 2]! & MEMO_GIVEN_ASKED) === 0) rows[r + 2]! |= MEMO_GIVEN_ASKED | (isGivenName(this.bg, this.keys[i]!, this.cache.givenNames) ? MEMO_GIVEN : 0);
-    return (rows[r + 2]! & MEMO_GIVEN) !== 0;
+    return this.facts !== undefined && this.facts.givenName(i);
   }
 
   /** The background's document frequency of token i (the background must be there). */
   df(i: number): number {
-    const r = this.row(i);
-    if (r < 0) return this.bg!.df(this.keys[i]!);
-    const rows = this.memo.rows;
-    if (rows[r + 1] === 0) rows[r + 1] = this.bg!.df(this.keys[i]!) + 1;
-    return rows[r + 1]! - 1;
+    return this.facts!.df(i);
   }
 
   /**
@@ -564,15 +563,15 @@ class FieldWords {
   governs(i: number): boolean {
     const r = this.row(i);
     if (r < 0) return this.governsNext(i);
-    const asked = 1 << (MEMO_GOVERNS_SHIFT + 2 * ((this.bits(i + 1) >>> W_PREPOSITION_SHIFT) & 3));
+    const asked = 1 << (2 * ((this.bits(i + 1) >>> W_PREPOSITION_SHIFT) & 3));
     const rows = this.memo.rows;
-    if ((rows[r + 2]! & asked) === 0) rows[r + 2]! |= asked | (this.governsNext(i) ? asked << 1 : 0);
-    return (rows[r + 2]! & (asked << 1)) !== 0;
+    if ((rows[r + 1]! & asked) === 0) rows[r + 1]! |= asked | (this.governsNext(i) ? asked << 1 : 0);
+    return (rows[r + 1]! & (asked << 1)) !== 0;
   }
 
   private governsNext(i: number): boolean {
     const df = this.df(i);
-    return df >= 50 && this.bg!.bigramDf(this.keys[i]!, this.keys[i + 1]!) >= GOVERNED_SHARE * df;
+    return df >= 50 && this.facts!.pairBefore(i + 1) >= GOVERNED_SHARE * df;
   }
 }
 
@@ -614,37 +613,40 @@ function formOf(cv: CompiledVocabulary, pattern: number, cache: DisambiguationCa
   return form;
 }
 
-function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, m: Match, bg: BackgroundModel | undefined, cache: DisambiguationCache, article: ArticleContext): Signal[] | undefined {
+function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, matches: MatchList, row: number, bg: BackgroundModel | undefined, cache: DisambiguationCache, article: ArticleContext): Signal[] | undefined {
+  const start = matches.tokenStarts[row]!;
+  const end = matches.tokenEnds[row]!;
+  const kind = matches.kind(row);
   const tokens = words.tokenized;
   const keys = words.keys;
-  const single = m.tokenEnd - m.tokenStart === 1;
-  const firstKey = keys[m.tokenStart]!;
-  const hasPrev = m.tokenStart > 0;
-  const hasNext = m.tokenEnd < words.length;
-  const wf = words.bits(m.tokenStart);
-  const wp = hasPrev ? words.bits(m.tokenStart - 1) : 0;
-  const wn = hasNext ? words.bits(m.tokenEnd) : 0;
+  const single = end - start === 1;
+  const firstKey = keys[start]!;
+  const hasPrev = start > 0;
+  const hasNext = end < words.length;
+  const wf = words.bits(start);
+  const wp = hasPrev ? words.bits(start - 1) : 0;
+  const wn = hasNext ? words.bits(end) : 0;
   // Punctuation between tokens ends a phrase: a head or completer across it binds nothing.
-  const joinedBefore = hasPrev && words.joinedBefore(m.tokenStart);
-  const joinedAfter = hasNext && words.joinedBefore(m.tokenEnd);
+  const joinedBefore = hasPrev && words.joinedBefore(start);
+  const joinedAfter = hasNext && words.joinedBefore(end);
   let out: Signal[] | undefined;
-  const facts = factsOf(cv, m.tag, bg, cache);
+  const facts = factsOf(cv, matches.tags[row]!, bg, cache);
   const media = (facts & FACT_MEDIA) !== 0;
   const person = (facts & FACT_PERSON) !== 0;
   const ambiguous = (facts & FACT_AMBIGUOUS) !== 0;
 
   // A head noun before the name, looking back over titles and name links (مستشفى الملك فهد).
-  if (joinedBefore && m.kind !== 'nisba' && (wp & (W_LINK | W_TITLE | W_FACILITY_HEAD | W_MEDIA_HEAD)) !== 0) {
-    let k = m.tokenStart - 1;
+  if (joinedBefore && kind !== 'nisba' && (wp & (W_LINK | W_TITLE | W_FACILITY_HEAD | W_MEDIA_HEAD)) !== 0) {
+    let k = start - 1;
     let wk = wp;
-    while (k > m.tokenStart - 4 && (wk & (W_LINK | W_TITLE)) !== 0 && --k >= 0) wk = words.bits(k);
+    while (k > start - 4 && (wk & (W_LINK | W_TITLE)) !== 0 && --k >= 0) wk = words.bits(k);
     // A preposition clitic ends a name: مستشفى الملك خالد بتبوك does mention Tabuk.
-    const prepositionOn = m.kind === 'clitic' && /^[وف]?[بلك]/.test(firstKey);
+    const prepositionOn = kind === 'clitic' && /^[وف]?[بلك]/.test(firstKey);
     if (k >= 0 && (wk & W_FACILITY_HEAD) !== 0 && !prepositionOn) (out ??= []).push('headNoun');
-    else if (k >= 0 && !media && (wk & W_MEDIA_HEAD) !== 0 && k === m.tokenStart - 1) (out ??= []).push('citation');
+    else if (k >= 0 && !media && (wk & W_MEDIA_HEAD) !== 0 && k === start - 1) (out ??= []).push('citation');
   }
   // A word completing a longer name after it: الهلال الأحمر, كوريا الشمالية.
-  if (single && joinedAfter && (facts & FACT_TOPIC) === 0 && (wn & W_COMPLETER) !== 0 && m.kind !== 'nisba') (out ??= []).push('completer');
+  if (single && joinedAfter && (facts & FACT_TOPIC) === 0 && (wn & W_COMPLETER) !== 0 && kind !== 'nisba') (out ??= []).push('completer');
 
   if (single && !person) {
     // A name inside a personal name: after بن, الملك, أبو … (an untyped tag may be that person).
@@ -652,12 +654,12 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, 
       if ((facts & FACT_TYPED) !== 0) (out ??= []).push('nameLink');
     }
     // After a title an indefinite word is a name (الأمير تركي); a definite nisba is its adjective (الرئيس السوري).
-    else if (joinedBefore && (wp & W_TITLE) !== 0 && (facts & FACT_NAME_TYPE) !== 0 && !media && m.kind === 'exact' && (wf & W_ARTICLE) === 0) (out ??= []).push('personName');
-    else if ((wf & W_ARTICLE) === 0 && joinedAfter && (wn & (W_PATRONYM | W_ARTICLE)) !== 0 && words.givenName(m.tokenStart)) {
+    else if (joinedBefore && (wp & W_TITLE) !== 0 && (facts & FACT_NAME_TYPE) !== 0 && !media && kind === 'exact' && (wf & W_ARTICLE) === 0) (out ??= []).push('personName');
+    else if ((wf & W_ARTICLE) === 0 && joinedAfter && (wn & (W_PATRONYM | W_ARTICLE)) !== 0 && words.givenName(start)) {
       // تركي اليوسف، بدر السحيباني: a given name, then بن or a family name — the place it spells,
       // or a bare given name of the vocabulary, is a fragment of that person's name.
-      if ((wn & W_PATRONYM) !== 0 || (bg !== undefined && (wn & W_ARTICLE) !== 0 && words.df(m.tokenEnd) < FAMILY_NAME_DF)) (out ??= []).push('personName');
-    } else if (joinedBefore && (wp & W_ARTICLE) === 0 && (m.kind === 'nisba' || (wf & W_ARTICLE) !== 0) && (words.givenName(m.tokenStart - 1) || (m.tokenStart > 1 && (words.bits(m.tokenStart - 2) & W_KUNYA) !== 0))) {
+      if ((wn & W_PATRONYM) !== 0 || (bg !== undefined && (wn & W_ARTICLE) !== 0 && words.df(end) < FAMILY_NAME_DF)) (out ??= []).push('personName');
+    } else if (joinedBefore && (wp & W_ARTICLE) === 0 && (kind === 'nisba' || (wf & W_ARTICLE) !== 0) && (words.givenName(start - 1) || (start > 1 && (words.bits(start - 2) & W_KUNYA) !== 0))) {
       // سعد السويدي، محمد المصري، أبو بكر البغدادي: a place's nisba or name after a given name (or
       // a kunya) is a family name.
       (out ??= []).push('personName');
@@ -666,18 +668,18 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, 
 
   // A media outlet named in the first or last words of an article is its byline or its «read the
   // story in» footer, not what the article is about.
-  if (media && words.length > 2 * BYLINE_WORDS && (m.tokenStart < BYLINE_WORDS || m.tokenEnd > words.length - BYLINE_WORDS)) (out ??= []).push('byline');
+  if (media && words.length > 2 * BYLINE_WORDS && (start < BYLINE_WORDS || end > words.length - BYLINE_WORDS)) (out ??= []).push('byline');
 
   // A quoted source: لـ«الشرق الأوسط», وفقا لـ«الحياة».
-  if (!media && hasPrev && ((wp & W_SOURCE) !== 0 || (keys[m.tokenStart - 1] === 'ل' && tokens.joiner(m.tokenStart - 1))) && !person && QUOTE.test(gapBefore(tokens, m.tokenStart))) {
+  if (!media && hasPrev && ((wp & W_SOURCE) !== 0 || (keys[start - 1] === 'ل' && tokens.joiner(start - 1))) && !person && QUOTE.test(gapBefore(tokens, start))) {
     if (!out?.includes('citation')) (out ??= []).push('citation');
   }
 
-  if (single && m.kind === 'exact' && joinedBefore && (wf & W_ARTICLE) !== 0 && (wp & W_DEFINITE) !== 0 && (wp & (W_TITLE | W_PLACE_HEAD)) === 0) {
+  if (single && kind === 'exact' && joinedBefore && (wf & W_ARTICLE) !== 0 && (wp & W_DEFINITE) !== 0 && (wp & (W_TITLE | W_PLACE_HEAD)) === 0) {
     // المرحلة الجديدة: both definite, the same gender: the word is an adjective of the noun.
     const sameGender = (wp & W_FEMININE) === (wf & W_FEMININE) && (wp & W_PLURAL_ENDING) === 0;
     const introduced = (facts & FACT_ORGANISATION) !== 0 && (wp & W_MEDIA_HEAD_EXACT) !== 0;
-    if (sameGender && !introduced && (ambiguous || (facts & FACT_TYPED) === 0 || (facts & (FACT_PLACE | FACT_ORGANISATION)) !== 0) && !(bg !== undefined && words.df(m.tokenStart) < RARE_DF)) (out ??= []).push('agreement');
+    if (sameGender && !introduced && (ambiguous || (facts & FACT_TYPED) === 0 || (facts & (FACT_PLACE | FACT_ORGANISATION)) !== 0) && !(bg !== undefined && words.df(start) < RARE_DF)) (out ??= []).push('agreement');
   }
 
   // A title before it or a patronym after it makes the word a name (الإمام علي، علي بن أبي طالب).
@@ -687,11 +689,11 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, 
   }
 
   // A plural or adjective of another word: مجريات is not a plural of المجر's nisba, nor المظاهرات of المظاهر.
-  if (single && bg !== undefined && (m.kind === 'nisba' || m.kind === 'inflected')) {
-    const form = formOf(cv, m.pattern, cache);
+  if (single && bg !== undefined && (kind === 'nisba' || kind === 'inflected')) {
+    const form = formOf(cv, matches.patterns[row]!, cache);
     if (!firstKey.endsWith(form)) {
-      const whole = words.df(m.tokenStart);
-      if (whole >= 30 && whole > 2 * bg.df(tag.key)) (out ??= []).push('derivedForm');
+      const whole = words.df(start);
+      if (whole >= 30 && whole > 2 * tagKeyDf(bg, tag, matches.tags[row]!, cache)) (out ??= []).push('derivedForm');
     }
   }
 
@@ -699,8 +701,8 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, 
   // is another place of that name when the article is set elsewhere: other countries, not its own.
   if ((facts & FACT_PLACE) !== 0 && ambiguous) {
     const ctx = article;
-    const country = countryOfIndex(cv, m.tag, cache);
-    const own = placedHere(cv, m.tag, ctx, cache);
+    const country = countryOfIndex(cv, matches.tags[row]!, cache);
+    const own = placedHere(cv, matches.tags[row]!, ctx, cache);
     let elsewhere = false;
     for (const c of ctx.countries) elsewhere ||= c !== country;
     if (!own && elsewhere && (country !== undefined || tag.parent !== undefined)) (out ??= []).push('foreignPlace');
@@ -709,17 +711,17 @@ function signalsOf(cv: CompiledVocabulary, tag: CompiledTag, words: FieldWords, 
   // An ambiguous name is confirmed by a word of its sense nearby (نادي الهلال، صحيفة «الحياة»).
   if (ambiguous && single && out === undefined) {
     const cues = confirmingCuesFor(tag);
-    let confirmed = media && QUOTE.test(gapBefore(tokens, m.tokenStart));
+    let confirmed = media && QUOTE.test(gapBefore(tokens, start));
     if (!confirmed && cues !== undefined && cues.size > 0) {
-      const to = Math.min(words.length, m.tokenEnd + CUE_WINDOW);
-      for (let i = Math.max(0, m.tokenStart - CUE_WINDOW); i < to && !confirmed; i++) confirmed = (i < m.tokenStart || i >= m.tokenEnd) && cues.has(keys[i]!);
+      const to = Math.min(words.length, end + CUE_WINDOW);
+      for (let i = Math.max(0, start - CUE_WINDOW); i < to && !confirmed; i++) confirmed = (i < start || i >= end) && cues.has(keys[i]!);
     }
     if (!confirmed) (out ??= []).push('ambiguousName');
   }
 
   // العديد من: the word governs the preposition after it in most of its uses.
   if (single && hasNext && joinedAfter && (wn & W_GOVERNED_PREPOSITION) !== 0 && !person && bg !== undefined) {
-    if (words.governs(m.tokenStart)) (out ??= []).push('governed');
+    if (words.governs(start)) (out ??= []).push('governed');
   }
   return out;
 }

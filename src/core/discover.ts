@@ -23,7 +23,7 @@ import { COMMON_SHARE } from './discover-frames.js';
 import { DETACHABLE_ORG_HEADS, GIVEN_NAMES, headOf, PATRONYM_LINKS, looksTransliterated, NAME_JOINERS, PLACE_HEADS, KEPT_PLACE_HEADS } from './discover-lexicon.js';
 import { foldKey } from './fold.js';
 import { withoutArticle } from './morph.js';
-import { createMatcher, type Match, type Matcher } from './match.js';
+import { createMatcher, type Matcher, type MatchList } from './match.js';
 import { oneVowelApart } from './names.js';
 import { createTokenizer, type TokenizedText } from './tokenize.js';
 import type { Field, TagType, VocabEntry } from './types.js';
@@ -484,18 +484,21 @@ export class Discovery {
     const covered = new Array<boolean>(tokens.length).fill(false);
     let personLast = false;
     const orgPlace = new Array<boolean>(tokens.length).fill(false);
-    for (const m of matches) {
-      const type = this.vocabulary.tags.get(m.tag).type;
+    for (let i = 0; i < matches.length; i++) {
+      const type = this.vocabulary.tags.get(matches.tags[i]!).type;
+      const kind = matches.kind(i);
+      const tokenStart = matches.tokenStarts[i]!;
+      const tokenEnd = matches.tokenEnds[i]!;
       // A topic (جامعة ~ التعليم الجامعي) or a nisba (الخارجية ~ الخارجة) names no entity.
-      if (type === 'topic' || m.kind === 'nisba' || m.kind === 'inflected') continue;
-      for (let k = m.tokenStart; k < m.tokenEnd; k++) {
+      if (type === 'topic' || kind === 'nisba' || kind === 'inflected') continue;
+      for (let k = tokenStart; k < tokenEnd; k++) {
         covered[k] = true;
         if (headKind === 'org' ? type === 'organisation' : type === 'place') orgPlace[k] = true;
       }
       // هاموند covers فيليب هاموند; محمد بن نايف covers محمد بن نايف بن عبدالعزيز آل سعود.
       // Not a patronym's tail: سلمان بن عبدالعزيز does not cover سلطان بن سلمان بن عبدالعزيز.
-      const afterLink = m.tokenStart > 0 && PATRONYM_LINKS.has(tokens.keys[m.tokenStart - 1]!);
-      if (type === 'person' && ((m.tokenEnd === tokens.length && !afterLink) || (m.tokenStart === 0 && m.tokenEnd - m.tokenStart >= 2))) personLast = true;
+      const afterLink = tokenStart > 0 && PATRONYM_LINKS.has(tokens.keys[tokenStart - 1]!);
+      if (type === 'person' && ((tokenEnd === tokens.length && !afterLink) || (tokenStart === 0 && tokenEnd - tokenStart >= 2))) personLast = true;
     }
     if (covered.every(Boolean)) return true;
     const votedPerson = s.votes[0] >= Math.max(s.votes[1], s.votes[2]);
@@ -520,17 +523,20 @@ export class Discovery {
       // Where a vocabulary name stands, the candidates inside it are fragments of that name
       // (جامعة الملك in جامعة الملك سعود): the vocabulary's matches, topics and nisbas aside.
       const taken = this.vocabularySpans(tokens);
-      for (const m of matcher.match(tokens).matches) {
-        if (taken !== undefined && this.insideVocabularyName(taken, m.tokenStart, m.tokenEnd)) continue;
-        const ci = this.tagToCandidate[m.tag]!;
+      const matches = matcher.match(tokens).matches;
+      for (let i = 0; i < matches.length; i++) {
+        const tokenStart = matches.tokenStarts[i]!;
+        const tokenEnd = matches.tokenEnds[i]!;
+        if (taken !== undefined && this.insideVocabularyName(taken, tokenStart, tokenEnd)) continue;
+        const ci = this.tagToCandidate[matches.tags[i]!]!;
         const c = this.counted[ci]!;
-        if (c.seen.words === 1 && m.tokenEnd - m.tokenStart === 1 && !this.singleWordReading(c.seen.key, tokens.keys[m.tokenStart]!)) continue;
-        const start = tokens.starts[m.tokenStart]!;
-        const end = tokens.ends[m.tokenEnd - 1]!;
+        if (c.seen.words === 1 && tokenEnd - tokenStart === 1 && !this.singleWordReading(c.seen.key, tokens.keys[tokenStart]!)) continue;
+        const start = tokens.starts[tokenStart]!;
+        const end = tokens.ends[tokenEnd - 1]!;
         const surface = text.slice(start, end);
         c.mentions++;
         bump(c.surfaces, surface);
-        if (m.kind === 'exact' || m.kind === 'variant') bump(c.exactSurfaces, surface);
+        if (matches.kind(i) === 'exact' || matches.kind(i) === 'variant') bump(c.exactSurfaces, surface);
         if (c.lastArticle !== ordinal) {
           c.lastArticle = ordinal;
           c.articles++;
@@ -558,21 +564,25 @@ export class Discovery {
   }
 
   /** The vocabulary's matches in the tokens. */
-  private matchVocabulary(tokens: TokenizedText): readonly Match[] {
+  private matchVocabulary(tokens: TokenizedText): MatchList {
     this.vocabularyMatcher ??= createMatcher(this.vocabulary);
     return this.vocabularyMatcher.match(tokens).matches;
   }
 
   private vocabularySpans(tokens: TokenizedText): Int32Array | undefined {
     let spans: Int32Array | undefined;
-    for (const m of this.matchVocabulary(tokens)) {
-      if (m.kind === 'nisba' || m.kind === 'inflected' || this.vocabulary.tags.get(m.tag).type === 'topic') continue;
+    const matches = this.matchVocabulary(tokens);
+    for (let i = 0; i < matches.length; i++) {
+      const kind = matches.kind(i);
+      if (kind === 'nisba' || kind === 'inflected' || this.vocabulary.tags.get(matches.tags[i]!).type === 'topic') continue;
+      const tokenStart = matches.tokenStarts[i]!;
+      const tokenEnd = matches.tokenEnds[i]!;
       // Per token: the end of the longest vocabulary match covering it, and where that match starts.
       spans ??= new Int32Array(tokens.length * 2).fill(-1);
-      for (let k = m.tokenStart; k < m.tokenEnd; k++) {
-        if (m.tokenEnd - m.tokenStart > spans[2 * k + 1]! - spans[2 * k]!) {
-          spans[2 * k] = m.tokenStart;
-          spans[2 * k + 1] = m.tokenEnd;
+      for (let k = tokenStart; k < tokenEnd; k++) {
+        if (tokenEnd - tokenStart > spans[2 * k + 1]! - spans[2 * k]!) {
+          spans[2 * k] = tokenStart;
+          spans[2 * k + 1] = tokenEnd;
         }
       }
     }
@@ -788,9 +798,10 @@ export class Discovery {
 
   /** The vocabulary's label for a parent place written in the text, or the text itself. */
   private parentLabel(text: string): string {
-    for (const m of this.matchVocabulary(this.tokenizer.tokenize(text))) {
-      const tag = this.vocabulary.tags.get(m.tag);
-      if (tag.type === 'place' && m.tokenStart === 0) return tag.label;
+    const matches = this.matchVocabulary(this.tokenizer.tokenize(text));
+    for (let i = 0; i < matches.length; i++) {
+      const tag = this.vocabulary.tags.get(matches.tags[i]!);
+      if (tag.type === 'place' && matches.tokenStarts[i] === 0) return tag.label;
     }
     return text;
   }

@@ -11,7 +11,7 @@ export { parseVocabulary, type VocabFormat, type ParsedVocabulary, type VocabWar
 export { compileVocabulary, type CompiledVocabulary, type CompiledTag, type CompileOptions, type Pattern, type TagTable } from './vocabulary/compile.js';
 export { serializeCompiled, deserializeCompiled, isCompiledBinary } from './vocabulary/codec.js';
 export { Rows } from './vocabulary/rows.js';
-export { createMatcher, matchText, Matcher, type Match, type MatchedText } from './match.js';
+export { createMatcher, matchText, Matcher, MatchList, type Match, type MatchedText } from './match.js';
 export { createTagger, DEFAULT_CUT, type Tagger, type TaggerOptions, type CandidateView } from './pipeline.js';
 export {
   ADAPTATION_FORMAT,

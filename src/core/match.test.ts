@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compileVocabulary, type CompileOptions } from './vocabulary/compile.js';
-import { matchText } from './match.js';
-import { tokenize } from './tokenize.js';
+import { compatible, keyOfLight } from './fold.js';
+import { createMatcher, lightsSurelyAgree, MatchList, matchText } from './match.js';
+import { tokenize, Tokenizer } from './tokenize.js';
 import type { MatchKind, VocabEntry } from './types.js';
 
 type V = string | VocabEntry;
@@ -136,4 +137,77 @@ test('a slot the tokeniser gave to another word does not bring back the analysis
   for (let from = 0; from < words.length; from += 50_000) assert.deepEqual(labels(tokenize(words.slice(from, from + 50_000).join(' '))), []);
   assert.deepEqual(labels(tokenize('لبنان ومصر وقطر')), ['لبنان', 'مصر', 'قطر']);
   assert.deepEqual(labels(before), ['مصر', 'قطر']);
+});
+
+test('a matcher that renews its memory of words still matches the words it knew', () => {
+  const cv = compileVocabulary([{ label: 'مصر' }, { label: 'لبنان' }, { label: 'الأمم المتحدة' }, { label: 'إيران' }]);
+  const matcher = createMatcher(cv);
+  const tokenizer = new Tokenizer();
+  const labels = (text: string): string[] => matcher.match(tokenizer.tokenize(text)).matches.toMatches().map((m) => cv.tags.get(m.tag).label);
+  assert.deepEqual(labels('لبنان والأمم المتحدة وأيران'), ['لبنان', 'الأمم المتحدة']);
+  // More distinct words than the matcher keeps in one generation: it renews before some text,
+  // and what it knew is then in the old generation, or forgotten.
+  const letters = 'ثجحخدذزسشضظعغفكهي';
+  for (let chunk = 0; chunk < 6; chunk++) {
+    const words: string[] = [];
+    for (let i = chunk * 50_000; i < (chunk + 1) * 50_000; i++) {
+      let w = '';
+      for (let k = i; w.length < 5; k = Math.floor(k / letters.length)) w += letters[k % letters.length];
+      words.push(w);
+    }
+    // The next text then has words of this one, which the tokeniser gives the same ids.
+    assert.deepEqual(labels(words.join(' ') + ' لبنان ومصر'), ['لبنان', 'مصر']);
+    assert.deepEqual(labels('لبنان والأمم المتحدة وأيران ومصر'), ['لبنان', 'الأمم المتحدة', 'مصر'], `after ${chunk + 1} chunks`);
+  }
+});
+
+test('light forms the flags call compatible are compatible', () => {
+  // Every pair of light forms of up to three letters with one key, over the letters the key erases and their bare forms.
+  const letters = ['ا', 'أ', 'إ', 'آ', 'ي', 'ى', 'ئ', 'و', 'ؤ', 'ب'];
+  const forms: string[] = [''];
+  for (let length = 1; length <= 3; length++) {
+    for (const f of forms.filter((x) => x.length === length - 1)) for (const c of letters) forms.push(f + c);
+  }
+  const byKey = new Map<string, string[]>();
+  for (const f of forms) byKey.set(keyOfLight(f), [...(byKey.get(keyOfLight(f)) ?? []), f]);
+  let sure = 0;
+  for (const group of byKey.values()) {
+    for (const tag of group) {
+      for (const text of group) {
+        if (!lightsSurelyAgree(tag, text)) continue;
+        sure++;
+        assert.ok(compatible(tag, text), `tag ${tag}, text ${text}`);
+      }
+    }
+  }
+  assert.ok(sure > 1000, `${sure} pairs decided by the flags`);
+});
+
+test('a text with more matches than a list first holds keeps every one, in text order', () => {
+  const sentence = 'زار مصر وقطر ولبنان';
+  const text = Array.from({ length: 12 }, () => sentence).join('، ');
+  const expected: Found[] = [];
+  for (let i = 0; i < 12; i++) expected.push(['مصر', 'مصر', 'exact'], ['قطر', 'وقطر', 'clitic'], ['لبنان', 'ولبنان', 'clitic']);
+  assert.deepEqual(found(['مصر', 'قطر', 'لبنان'], text), expected);
+});
+
+test('a match list copies or keeps a row with its verdict, and a row without reasons has none', () => {
+  const cv = compileVocabulary([{ label: 'مصر' }, { label: 'الأمم المتحدة' }]);
+  const tokens = tokenize(Array.from({ length: 20 }, () => 'مصر والأمم المتحدة').join(' '));
+  const list = MatchList.of(matchText(cv, tokens));
+  assert.equal(list.length, 40);
+  list.confidences[33] = 0.3;
+  list.setReasons(33, ['citation']);
+  const copy = new MatchList(2);
+  for (const k of [0, 33, 35]) copy.addRow(list, k);
+  const rows = copy.toMatches().map((m) => [cv.tags.get(m.tag).label, m.tokenStart, m.tokenEnd, m.kind, m.confidence, m.reasons]);
+  assert.deepEqual(rows, [
+    ['مصر', 0, 1, 'exact', 1, undefined],
+    ['الأمم المتحدة', 49, 51, 'clitic', 0.3, ['citation']],
+    ['الأمم المتحدة', 52, 54, 'clitic', 1, undefined],
+  ]);
+  assert.equal(list.reasons(32), undefined, 'a row before the one given reasons has none');
+  // Kept in place, the rows move up with their verdicts: the same matches as the copy.
+  list.keepRows([0, 33, 35]);
+  assert.deepEqual(list.toMatches(), copy.toMatches());
 });

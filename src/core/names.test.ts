@@ -66,6 +66,8 @@ const ROWS: [string, VocabEntry[], string, Found[]][] = [
   ['the word spelled otherwise may come first or last', [{ label: 'كلنتون هيلاري', type: 'person' }], 'زارت كلينتون هيلاري', [['كلنتون هيلاري', 'كلينتون هيلاري', 'variant']]],
   ['each mention of the name', FORD, 'هاريسون فورد ممثل، ثم صار هاريسون فورد طيارا', [['هارسون فورد', 'هاريسون فورد', 'variant'], ['هارسون فورد', 'هاريسون فورد', 'variant']]],
   ['the other words must be written as in the vocabulary', FORD, 'هاريسون فرود', []],
+  ['…and in its order: a neighbour on the other side is no part of the name', FORD, 'فورد هاريسون', [['فورد', 'فورد', 'exact']]],
+  ['a text word of three letters is never a variant', [{ label: 'عالم الدين', type: 'person' }], 'كرم علم الدين', []],
   ['a one-word tag is never matched by a vowel apart', [{ label: 'هارسون', type: 'person' }], 'غادر هاريسون المستشفى', []],
   ['two spellings both common in news are two names', [{ label: 'محمود عباس', type: 'person' }], 'وكان محمد عباس قد شهد الحادث', []],
   ['…and so are سلمان and سليمان', [{ label: 'الملك سليمان', type: 'person' }], 'استقبل الملك سلمان الوفد', []],
@@ -91,4 +93,16 @@ test('the tagger reports the variant mention with its offsets in the caller\'s t
   assert.equal(actor?.tag, 'هارسون فورد');
   assert.deepEqual(actor.mentions.map((m) => [m.field, m.start, m.end, m.text, m.kind]), [['title', 0, 12, 'هاريسون فورد', 'variant']]);
   assert.ok(!rest.some((r) => r.tag === 'فورد'), 'فورد inside the name is not a mention of its own');
+});
+
+test('the tagger\'s memory per word gives each text what a fresh tagger gives it', () => {
+  const cv = compileVocabulary([...FORD, { label: 'بيل كلينتون', type: 'person' }]);
+  const seen = createTagger(cv, { background: NEWS });
+  const mentions = (tagger: ReturnType<typeof createTagger>, title: string): string[] =>
+    tagger.tag({ title, body: '' }, { allMentions: true }).flatMap((r) => r.mentions.map((m) => `${r.tag}: ${m.text} ${m.kind}`));
+  // Near words without a neighbour of their name, with one on the wrong side, then in the name; each text twice.
+  const titles = ['هاريسون يغادر', 'فورد هاريسون', 'هاريسون فورد يغادر', 'قال كلنتون', 'قال بيل كلنتون', 'هاريسون يغادر'];
+  for (const title of [...titles, ...titles]) assert.deepEqual(mentions(seen, title), mentions(createTagger(cv, { background: NEWS }), title), title);
+  assert.deepEqual(mentions(seen, 'هاريسون فورد يغادر'), ['هارسون فورد: هاريسون فورد variant']);
+  assert.deepEqual(mentions(seen, 'قال بيل كلنتون'), ['بيل كلينتون: بيل كلنتون variant']);
 });

@@ -13,7 +13,7 @@
 import type { BackgroundModel } from './background.js';
 import type { CompiledVocabulary } from './vocabulary/compile.js';
 import { trieChild } from './vocabulary/trie.js';
-import type { Match, MatchedText } from './match.js';
+import { KIND_RANK, MatchList, type Match, type MatchedText } from './match.js';
 import { TokenizedText, type Token, type WordSpace } from './tokenize.js';
 import { canonicalKey } from './variants.js';
 
@@ -51,62 +51,182 @@ export function oneVowelApart(a: string, b: string): boolean {
   return LONG_VOWELS.has(long.charCodeAt(i)) && long.slice(i + 1) === short.slice(i);
 }
 
-/** Skeleton → words of the vocabulary (of four letters or more) with that skeleton. */
-type NameIndex = Map<string, string[]>;
-
 /** Longest name tried, in words, around a word spelled another way. */
 const MAX_NAME_WORDS = 6;
+
+/**
+ * Which token ids are written one after the other in some pattern of the trie, by token: the
+ * tokens after it and the tokens before it, each row sorted (compressed rows, built by counting
+ * and without hashing or sorting, cheap for a million tags). A variant span holds the near
+ * word and a neighbour written as in the vocabulary, so a near word whose neighbours never
+ * stand beside it in a pattern (most near words: common words a vowel from a word of some
+ * long name) is tried no further.
+ */
+class AdjacentTokens {
+  private readonly afterStart: Int32Array;
+  private readonly after: Int32Array;
+  private readonly beforeStart: Int32Array;
+  private readonly before: Int32Array;
+  /** By token id: 1 for a token of some pattern of two words or more, the only tokens a variant span can hold. */
+  readonly inPairs: Uint8Array;
+
+  constructor(cv: CompiledVocabulary) {
+    const { childStart, childToken, childNode } = cv.trie;
+    const tokens = cv.tokenIds.size;
+    const nodes = childStart.length - 1;
+    // The token of the edge into each node.
+    const tokenInto = new Int32Array(nodes);
+    for (let e = 0; e < childToken.length; e++) tokenInto[childNode[e]!] = childToken[e]!;
+    // Pairs are the edges below the root: (token into the node, token of the edge).
+    const pairs = childToken.length - childStart[1]!;
+    const firsts = new Int32Array(pairs);
+    const seconds = childToken.subarray(childStart[1]!);
+    this.inPairs = new Uint8Array(tokens);
+    for (let v = 1, k = 0; v < nodes; v++) {
+      for (let e = childStart[v]!; e < childStart[v + 1]!; e++, k++) {
+        firsts[k] = tokenInto[v]!;
+        this.inPairs[tokenInto[v]!] = 1;
+        this.inPairs[childToken[e]!] = 1;
+      }
+    }
+    // Counting sorts, each visiting the pairs in the order the one before left them: by second
+    // token, then by first (rows after, in order of second token), then by second again (rows
+    // before, in order of first token).
+    const after = groupRows(firsts, seconds, tokens, groupRows(seconds, firsts, tokens, undefined).order);
+    this.afterStart = after.start;
+    this.after = after.values;
+    const before = groupRows(seconds, firsts, tokens, after.order);
+    this.beforeStart = before.start;
+    this.before = before.values;
+  }
+
+  /** Is `first second` written in some pattern? */
+  hasAfter(first: number, second: number): boolean {
+    return contains(this.after, this.afterStart[first]!, this.afterStart[first + 1]!, second);
+  }
+
+  /** Is `first second` written in some pattern? */
+  hasBefore(second: number, first: number): boolean {
+    return contains(this.before, this.beforeStart[second]!, this.beforeStart[second + 1]!, first);
+  }
+}
+
+/**
+ * Pairs (key[k], value[k]) grouped by key, in rows start[key] .. start[key + 1): the values,
+ * and the pair index of each (`order`). The pairs are visited in the order given (all of them
+ * in index order when undefined), and a row keeps that order.
+ */
+function groupRows(keys: Int32Array, values: Int32Array, size: number, visit: Int32Array | undefined): { start: Int32Array; values: Int32Array; order: Int32Array } {
+  const start = new Int32Array(size + 1);
+  for (let k = 0; k < keys.length; k++) start[keys[k]! + 1]!++;
+  for (let t = 0; t < size; t++) start[t + 1]! += start[t]!;
+  const next = start.slice(0, size);
+  const out = new Int32Array(keys.length);
+  const order = new Int32Array(keys.length);
+  for (let j = 0; j < keys.length; j++) {
+    const k = visit === undefined ? j : visit[j]!;
+    const at = next[keys[k]!]!++;
+    out[at] = values[k]!;
+    order[at] = k;
+  }
+  return { start, values: out, order };
+}
+
+/** Is `value` in the sorted `list[lo .. end)`? */
+function contains(list: Int32Array, lo: number, end: number, value: number): boolean {
+  let hi = end - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = list[mid]!;
+    if (v === value) return true;
+    if (v < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
+/** What the stage derives from a vocabulary. */
+interface NameIndex {
+  /** Skeleton → words of the vocabulary (of four letters or more, in a pattern of two words or more) with that skeleton. */
+  readonly bySkeleton: Map<string, string[]>;
+  readonly adjacent: AdjacentTokens;
+}
 
 // Only the vocabulary's distinct words are indexed, not its patterns: the trie finds the
 // patterns once a near word turns up, which is rare, and a million-tag vocabulary stays cheap.
 function indexOf(cv: CompiledVocabulary): NameIndex {
-  const index: NameIndex = new Map();
-  for (const key of cv.tokenIds.keys()) {
-    if (key.length < MIN_VARIANT_LENGTH) continue;
+  const bySkeleton = new Map<string, string[]>();
+  const adjacent = new AdjacentTokens(cv);
+  for (const [key, id] of cv.tokenIds) {
+    if (key.length < MIN_VARIANT_LENGTH || adjacent.inPairs[id] === 0) continue;
     const sk = skeleton(key);
-    const words = index.get(sk);
-    if (words === undefined) index.set(sk, [key]);
+    const words = bySkeleton.get(sk);
+    if (words === undefined) bySkeleton.set(sk, [key]);
     else words.push(key);
   }
-  return index;
+  return { bySkeleton, adjacent };
 }
 
-/** The vocabulary words one long vowel from a text word, with their token ids; null for none. */
-type NearWords = readonly (readonly [word: string, id: number])[] | null;
+/** The vocabulary words one long vowel from a text word, with their token ids. */
+type NearWords = readonly (readonly [word: string, id: number])[];
+
+/** The token ids of a text word's near words: all the walk needs. */
+type NearIds = Int32Array;
+
+/** What the cache knows of a word id: not looked at yet, no near word, near words (in `near`). */
+const UNSEEN = 0;
+const NO_NEAR = 1;
+const HAS_NEAR = 2;
 
 /**
  * What the stage keeps between texts for one vocabulary and one set of word statistics: the
  * vocabulary's words by skeleton (made when first needed), and per interned word (by its
- * tokeniser's word id) the vocabulary words near it, since words recur and most have none.
- * Owned by the tagger that made it.
+ * tokeniser's word id) whether it has near words, in one byte, since words recur and most
+ * have none: the common token then costs one load from a small array. Owned by the tagger
+ * that made it.
  */
 export class NameVariantCache {
   private vocabulary: CompiledVocabulary | undefined = undefined;
   private background: BackgroundModel | undefined = undefined;
   private index: NameIndex | undefined = undefined;
   private space: WordSpace | undefined = undefined;
-  /** NearWords by word id of `space`, undefined until asked. */
-  private byWord: (NearWords | undefined)[] = [];
+  /** UNSEEN, NO_NEAR or HAS_NEAR by word id of `space`. */
+  private states: Uint8Array = new Uint8Array(0);
+  /** The near words of the word ids marked HAS_NEAR. */
+  private near = new Map<number, NearIds>();
 
-  /** The skeleton index of the vocabulary, the memory cleared when the vocabulary or the statistics change. */
-  indexFor(cv: CompiledVocabulary, background: BackgroundModel): NameIndex {
-    if (this.vocabulary !== cv || this.background !== background || this.index === undefined) {
-      if (this.vocabulary !== cv || this.index === undefined) this.index = indexOf(cv);
+  /**
+   * The memory by word id for a text of `space` under this vocabulary and these statistics,
+   * cleared when any of them changes; undefined for a text whose words are not interned.
+   */
+  statesFor(cv: CompiledVocabulary, background: BackgroundModel, space: WordSpace | undefined): Uint8Array | undefined {
+    if (this.vocabulary !== cv || this.background !== background) {
+      if (this.vocabulary !== cv) this.index = undefined;
       this.vocabulary = cv;
       this.background = background;
       this.space = undefined;
     }
-    return this.index;
-  }
-
-  /** The memory by word id for texts of this word space (after indexFor); undefined for a text whose words are not interned. */
-  byWordOf(space: WordSpace | undefined): (NearWords | undefined)[] | undefined {
     if (space === undefined) return undefined;
     if (space !== this.space) {
       this.space = space;
-      this.byWord = new Array<NearWords | undefined>(space.size).fill(undefined);
+      this.states = new Uint8Array(space.size);
+      this.near.clear();
     }
-    return this.byWord;
+    return this.states;
+  }
+
+  /** What the stage derives from the vocabulary of the last statesFor (made at the first call). */
+  indexFor(cv: CompiledVocabulary): NameIndex {
+    return (this.index ??= indexOf(cv));
+  }
+
+  nearOf(word: number): NearIds {
+    return this.near.get(word)!;
+  }
+
+  remember(word: number, near: NearIds | null): void {
+    this.states[word] = near === null ? NO_NEAR : HAS_NEAR;
+    if (near !== null) this.near.set(word, near);
   }
 }
 
@@ -114,9 +234,9 @@ export function createNameVariantCache(): NameVariantCache {
   return new NameVariantCache();
 }
 
-/** The vocabulary words one vowel from a text word (none for a word of the vocabulary: a name of its own). */
+/** The vocabulary words one vowel from a text word (none for a short word, nor for a word of the vocabulary: a name of its own). */
 function nearWords(cv: CompiledVocabulary, index: NameIndex, key: string): [word: string, id: number][] | null {
-  const words = cv.tokenIds.has(key) ? undefined : index.get(skeleton(key));
+  const words = key.length < MIN_VARIANT_LENGTH || cv.tokenIds.has(key) ? undefined : index.bySkeleton.get(skeleton(key));
   let near: [word: string, id: number][] | null = null;
   if (words !== undefined) {
     for (const word of words) if (oneVowelApart(word, key)) (near ??= []).push([word, cv.tokenIds.get(word)!]);
@@ -130,42 +250,53 @@ function nearWords(cv: CompiledVocabulary, index: NameIndex, key: string): [word
  * فورد), and gives way to a match that already covers it. Without word statistics (or with
  * empty ones) the matches are returned as they are.
  */
-export function nameVariants(cv: CompiledVocabulary, text: TokenizedText, matched: MatchedText, background: BackgroundModel | undefined, cache: NameVariantCache): Match[] {
+export function nameVariants(cv: CompiledVocabulary, text: TokenizedText, matched: MatchedText, background: BackgroundModel | undefined, cache: NameVariantCache): MatchList {
   const matches = matched.matches;
   if (background === undefined || background.documents === 0) return matches;
-  const found: Match[] = [];
+  // Made at the first variant: most fields have none.
+  let found: MatchList | undefined;
   let index: NameIndex | undefined;
   const trie = cv.trie;
   const { keys, words } = text;
   const ids = matched.tokenIds;
   const n = text.length;
-  let memo: (NearWords | undefined)[] | undefined;
+  const states = cache.statesFor(cv, background, text.space);
   const add = (node: number, start: number, end: number): void => {
     if (end - start < 2) return;
     for (let e = trie.terminalStart[node]!; e < trie.terminalStart[node + 1]!; e++) {
       const pattern = trie.terminalPattern[e]!;
       const p = cv.patterns.get(pattern);
-      if (!p.nisba && !found.some((m) => m.pattern === pattern && m.tokenStart === start)) found.push({ pattern, tag: p.tag, tokenStart: start, tokenEnd: end, kind: 'variant', confidence: 1, reasons: undefined });
+      if (p.nisba) continue;
+      const list = (found ??= new MatchList(4));
+      let seen = false;
+      for (let k = 0; k < list.length && !seen; k++) seen = list.patterns[k] === pattern && list.tokenStarts[k] === start;
+      if (!seen) list.add(pattern, p.tag, start, end, KIND_RANK.variant);
     }
   };
   for (let i = 0; i < n; i++) {
-    const key = keys[i]!;
-    if (key.length < MIN_VARIANT_LENGTH || !text.isArabic(i)) continue;
-    if (index === undefined) {
-      index = cache.indexFor(cv, background);
-      memo = cache.byWordOf(text.space);
-    }
     // Remembered per word: words recur, and most have no near word.
     const word = words[i]!;
-    let near = word >= 0 && memo !== undefined ? memo[word] : undefined;
-    if (near === undefined) {
+    const state = word >= 0 && states !== undefined ? states[word]! : UNSEEN;
+    if (state === NO_NEAR || !text.isArabic(i)) continue;
+    let nearIds: NearIds | null;
+    if (state === HAS_NEAR) nearIds = cache.nearOf(word);
+    else {
+      const key = keys[i]!;
+      index ??= cache.indexFor(cv);
+      let near: NearWords | null;
       // Two spellings both common in news are two names: only pairs with a rare one are kept.
       near = nearWords(cv, index, key)?.filter(([w]) => background.df(w) < RARE_SPELLING_DF || background.df(key) < RARE_SPELLING_DF) ?? null;
       if (near !== null && near.length === 0) near = null;
-      if (word >= 0 && memo !== undefined) memo[word] = near;
+      nearIds = near === null ? null : Int32Array.from(near, ([, id]) => id);
+      if (word >= 0 && states !== undefined) cache.remember(word, nearIds);
     }
-    if (near === null) continue;
-    for (const [, id] of near) {
+    if (nearIds === null) continue;
+    const adjacent = (index ??= cache.indexFor(cv)).adjacent;
+    const before = i > 0 ? ids[i - 1]! : -1;
+    const after = i + 1 < n ? ids[i + 1]! : -1;
+    for (let x = 0; x < nearIds.length; x++) {
+      const id = nearIds[x]!;
+      if (!(before >= 0 && adjacent.hasBefore(id, before)) && !(after >= 0 && adjacent.hasAfter(id, after))) continue;
       // The other words of the name are written as in the vocabulary: walk the trie over them.
       for (let start = Math.max(0, i - MAX_NAME_WORDS + 1); start <= i; start++) {
         let node = 0;
@@ -183,18 +314,45 @@ export function nameVariants(cv: CompiledVocabulary, text: TokenizedText, matche
       }
     }
   }
-  if (found.length === 0) return matches;
-  const within = (m: Match, o: Match): boolean => o.tokenStart <= m.tokenStart && o.tokenEnd >= m.tokenEnd;
-  const longer = (m: Match, o: Match): boolean => within(m, o) && o.tokenEnd - o.tokenStart > m.tokenEnd - m.tokenStart;
+  if (found === undefined) return matches;
+  // Spans as rows: [tokenStart, tokenEnd) of row k of a list.
+  const within = (s: number, e: number, os: number, oe: number): boolean => os <= s && oe >= e;
+  const longer = (s: number, e: number, os: number, oe: number): boolean => within(s, e, os, oe) && oe - os > e - s;
+  const fs = found.tokenStarts;
+  const fe = found.tokenEnds;
+  const ms = matches.tokenStarts;
+  const me = matches.tokenEnds;
   // A spelling the vocabulary has beats a variant of the same words.
-  const variants = found.filter((m) => !matches.some((o) => within(m, o)) && !found.some((o) => longer(m, o)));
+  const variants: number[] = [];
+  for (let v = 0; v < found.length; v++) {
+    let beaten = false;
+    for (let k = 0; k < matches.length && !beaten; k++) beaten = within(fs[v]!, fe[v]!, ms[k]!, me[k]!);
+    for (let o = 0; o < found.length && !beaten; o++) beaten = longer(fs[v]!, fe[v]!, fs[o]!, fe[o]!);
+    if (!beaten) variants.push(v);
+  }
   if (variants.length === 0) return matches;
-  return [...matches.filter((m) => !variants.some((v) => longer(m, v))), ...variants].sort((a, b) => a.tokenStart - b.tokenStart || b.tokenEnd - a.tokenEnd);
+  // The rows kept, a match's as its row and a variant's as ~row, then in order of span (a stable sort).
+  const order: number[] = [];
+  for (let k = 0; k < matches.length; k++) {
+    let replaced = false;
+    for (let x = 0; x < variants.length && !replaced; x++) replaced = longer(ms[k]!, me[k]!, fs[variants[x]!]!, fe[variants[x]!]!);
+    if (!replaced) order.push(k);
+  }
+  for (const v of variants) order.push(~v);
+  const startOf = (r: number): number => (r >= 0 ? ms[r]! : fs[~r]!);
+  const endOf = (r: number): number => (r >= 0 ? me[r]! : fe[~r]!);
+  order.sort((a, b) => startOf(a) - startOf(b) || endOf(b) - endOf(a));
+  const out = new MatchList(order.length);
+  for (const r of order) {
+    if (r >= 0) out.addRow(matches, r);
+    else out.addRow(found, ~r);
+  }
+  return out;
 }
 
 /** nameVariants for a caller with token objects and the matches of one text (tools, tests): the memory lasts the call. */
 export function withNameVariants(cv: CompiledVocabulary, tokens: readonly Token[], matches: Match[], background: BackgroundModel | undefined): Match[] {
   const text = TokenizedText.fromTokens('', tokens);
   const tokenIds = Int32Array.from(tokens, (t) => cv.tokenIds.get(canonicalKey(t.key)) ?? -1);
-  return nameVariants(cv, text, { matches, tokenIds }, background, createNameVariantCache());
+  return nameVariants(cv, text, { matches: MatchList.of(matches), tokenIds }, background, createNameVariantCache()).toMatches();
 }

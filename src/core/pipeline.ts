@@ -8,7 +8,7 @@
  *   match            match(fields, matcher)                         → MatchedField[]
  *   name variants    addNameVariants(fields, cv, background, cache) → FoundField[]
  *   disambiguate     disambiguateFields(fields, cv, background, cache) → FieldText[]
- *   group            group(fields, cv, background, plan, adaptation, ranking) → Candidate[]
+ *   group            group(fields, cv, background, plan, adaptation, ranking) → CandidateList
  *   score            score(candidates, fields, cv, background, plan, adaptation, ranking) → ScoredGroups
  *   cut              cut(groups, fields, cv, plan)                  → TagResult[]
  *
@@ -16,17 +16,18 @@
  */
 import { adaptGroup, formOf, prepareAdaptation, logit, logistic, type AdaptationEffect, type AdaptationModel, type PreparedAdaptation } from './adapt.js';
 import type { BackgroundModel } from './background.js';
-import { ArticleField, collectCandidates, mentionOf, type Candidate, type FieldText } from './candidates.js';
+import { ArticleField, collectCandidates, mentionOf, type CandidateList, type FieldText } from './candidates.js';
 import type { CompiledVocabulary } from './vocabulary/compile.js';
 import { createDisambiguationCache, disambiguate, type DisambiguationCache } from './disambiguate.js';
 import { foldKey } from './fold.js';
-import { createMatcher, type Match, type MatchedText, type Matcher } from './match.js';
+import { createMatcher, type MatchedText, type Matcher, type MatchList } from './match.js';
 import { createNameVariantCache, nameVariants, type NameVariantCache } from './names.js';
 import { DEFAULT_LIMITS, normaliseArticle, type NormalisedArticle, type NormaliseLimits } from './normalise.js';
 import { featuresOf, type Features } from './features.js';
 import { createRankCaches, evidenceOf, scoreCandidates, viableCandidates, type RankCaches, type Scored } from './rank.js';
 import { createTokenizer, type TokenizedText, type Tokenizer } from './tokenize.js';
 import type { Field, TagOptions, TagResult } from './types.js';
+import { WordFacts } from './word-facts.js';
 
 export interface TaggerOptions {
   limits?: NormaliseLimits;
@@ -82,7 +83,7 @@ export interface MatchedField extends TokenizedField {
 
 /** A field after the name-variant stage: the matches the next stage judges. */
 export interface FoundField extends TokenizedField {
-  readonly matches: Match[];
+  readonly matches: MatchList;
 }
 
 /** tokenise: each field's tokens, in columns. */
@@ -148,12 +149,12 @@ function cutOf(callOptions: TagOptions, defaults: Required<Pick<TagOptions, 'top
 const NO_CUT: Cut = { allMentions: false, explain: false, top: Infinity, minScore: 0, baseCut: 0, viable: 0, reach: 0, scoreTop: Infinity };
 
 /** group: the tags the fields' matches name, each with its matches, in order of first mention; those that cannot reach the cut are left out. */
-export function group(fields: readonly FieldText[], cv: CompiledVocabulary, background: BackgroundModel | undefined, plan: Cut, adaptation: PreparedAdaptation | undefined, ranking: RankCaches): Candidate[] {
+export function group(fields: readonly FieldText[], cv: CompiledVocabulary, background: BackgroundModel | undefined, plan: Cut, adaptation: PreparedAdaptation | undefined, ranking: RankCaches): CandidateList {
   const candidates = viableCandidates(ranking, cv, fields, background, plan.viable);
   if (adaptation === undefined || !(plan.reach < Math.min(plan.minScore, plan.baseCut)) || adaptation.lifted.size === 0) return candidates;
   // The entities decisions lift are kept whatever their bound, in the order collectCandidates gives.
   const entityOf = cv.tagTable.entityOf;
-  const have = new Set(candidates.map((c) => c.tag));
+  const have = new Set(candidates.tagList());
   return collectCandidates(fields, (tag) => have.has(tag) || adaptation.lifted.has(entityOf[tag]!));
 }
 
@@ -164,7 +165,7 @@ export interface ScoredGroups {
 }
 
 /** score: each group's score by the shipped model, then shifted by the adaptation. */
-export function score(candidates: readonly Candidate[], fields: readonly FieldText[], cv: CompiledVocabulary, background: BackgroundModel | undefined, plan: Cut, adaptation: PreparedAdaptation | undefined, ranking: RankCaches): ScoredGroups {
+export function score(candidates: CandidateList, fields: readonly FieldText[], cv: CompiledVocabulary, background: BackgroundModel | undefined, plan: Cut, adaptation: PreparedAdaptation | undefined, ranking: RankCaches): ScoredGroups {
   const scored = scoreCandidates(ranking, cv, candidates, fields, background, plan.reach, plan.scoreTop);
   if (adaptation === undefined) return { scored, effects: undefined };
   const effects = new Map<Scored, AdaptationEffect>();
@@ -216,8 +217,10 @@ export function createTagger(vocabulary: CompiledVocabulary, options: TaggerOpti
   const tokenizer = createTokenizer();
   const matcher = createMatcher(vocabulary);
   const names = createNameVariantCache();
-  const disambiguation = createDisambiguationCache();
-  const ranking = createRankCaches();
+  // The background's facts of each word, asked by disambiguate and score alike.
+  const wordFacts = new WordFacts();
+  const disambiguation = createDisambiguationCache(wordFacts);
+  const ranking = createRankCaches(wordFacts);
 
   /** normalise → tokenise → match → name variants → disambiguate. */
   const fieldsOf = (input: unknown): FieldText[] => {

@@ -11,7 +11,7 @@ import { collectCandidates, type FieldText } from './candidates.js';
 import { deserializeCompiled, serializeCompiled } from './vocabulary/codec.js';
 import { compileVocabulary } from './vocabulary/compile.js';
 import { foldKey, keyOfLight } from './fold.js';
-import { matchText } from './match.js';
+import { createMatcher } from './match.js';
 import { createRankCaches, kindNamePatterns, scoreCandidates, viableCandidates, type Scored } from './rank.js';
 import { tokenize, TokenizedText } from './tokenize.js';
 import { TAG_TYPES, type TagType, type VocabEntry } from './types.js';
@@ -42,7 +42,8 @@ function fieldsOf(cv: ReturnType<typeof compileVocabulary>, title: string, body:
   return (['title', 'body'] as const).map((field) => {
     const text = field === 'title' ? title : body;
     const tokens = tokenize(text);
-    return { field, text, tokens, tokenized: TokenizedText.fromTokens(text, tokens), matches: matchText(cv, tokens) };
+    const tokenized = TokenizedText.fromTokens(text, tokens);
+    return { field, text, tokens, tokenized, matches: createMatcher(cv).match(tokenized).matches };
   });
 }
 
@@ -98,7 +99,7 @@ test('the pre-bound drops candidates on a long article and keeps the ones that s
   const all = collectCandidates(fields);
   const viable = viableCandidates(caches, cv, fields, background, CUT);
   assert.ok(viable.length < all.length, `kept ${viable.length} of ${all.length}`);
-  const kept = new Set(viable.map((c) => cv.tags.get(c.tag).label));
+  const kept = new Set(viable.tagList().map((t) => cv.tags.get(t).label));
   for (const s of scoreCandidates(caches, cv, all, fields, background)) if (s.score >= CUT) assert.ok(kept.has(cv.tags.get(s.tag).label), `${cv.tags.get(s.tag).label} scores ${s.score} but was dropped`);
   assert.ok(!kept.has('الخميس'), 'a common word said once, outside the title, cannot reach the cut');
 });

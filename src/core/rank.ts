@@ -5,15 +5,16 @@
  * weighted sum of those features — so every score can be explained feature by feature.
  */
 import type { BackgroundModel } from './background.js';
-import { collectCandidates, type Candidate, type FieldText, type MatchRef } from './candidates.js';
+import { CandidateList, collectCandidates, type FieldText, type MatchRef } from './candidates.js';
 import type { CompiledTag, CompiledVocabulary, Pattern } from './vocabulary/compile.js';
 import { trieChild } from './vocabulary/trie.js';
-import type { Match } from './match.js';
+import { KIND_RANK } from './match.js';
 import { CUE_WINDOW, cuesFor } from './cues.js';
-import { isGivenName, SIGNAL_CONFIDENCE } from './disambiguate.js';
+import { SIGNAL_CONFIDENCE } from './disambiguate.js';
 import { createReach, FEATURE_NAMES, R, reachOf, thirdsShare, weighFeatures, type FeatureValues, type Reach, type Tally } from './features.js';
 import { foldKey, keyOfLight } from './fold.js';
 import type { Evidence, MatchKind, TagType } from './types.js';
+import { WordFacts, type TextFacts } from './word-facts.js';
 
 export type { Features } from './features.js';
 
@@ -36,6 +37,15 @@ function isStrong(kind: MatchKind): boolean {
   return kind === 'exact' || kind === 'clitic' || kind === 'variant';
 }
 
+/** isStrong of a kind by its KIND_RANK: the strong kinds rank first. */
+function isStrongRank(rank: number): boolean {
+  return rank <= KIND_RANK.clitic;
+}
+
+function kindOf(ref: MatchRef): MatchKind {
+  return ref.matches.kind(ref.index);
+}
+
 /** Words that bind a name into a longer personal name (عبد الله بن سعود، الملك فهد، أبو محمد). */
 const NAME_LINKS: ReadonlySet<string> = new Set(['بن', 'ابن', 'بنت', 'أبو', 'أبي', 'أم', 'آل', 'الملك', 'الأمير', 'الأميرة', 'الشيخ', 'عبد', 'ولد'].map(foldKey));
 
@@ -48,21 +58,6 @@ const KIND_NAMES: ReadonlySet<string> = new Set(['المملكة', 'السلطن
 
 function namesByKind(p: Pattern): boolean {
   return p.alias === true && p.lights.length === 1 && KIND_NAMES.has(keyOfLight(p.lights[0]!));
-}
-
-/**
- * A word news uses as a given name (disambiguate.ts), or one in a list after و (وعبدالله
- * السويدي): a place or its nisba right after one is a family name (سعد السويدي، محمد المصري).
- */
-function isGivenNameInList(bg: BackgroundModel, key: string | undefined, c: RankCaches): boolean {
-  if (key === undefined) return false;
-  // Asked for the word before almost every one-word mention: remembered per word.
-  let known = c.givenNamesInList.get(key);
-  if (known === undefined) {
-    known = isGivenName(bg, key, c.givenNames) || (key.startsWith('و') && key.length > 3 && isGivenNameInList(bg, key.slice(1), c));
-    c.givenNamesInList.set(key, known);
-  }
-  return known;
 }
 
 /** Words after which a personal name is a father's or ancestor's, part of another person's name. */
@@ -87,7 +82,8 @@ export function evidenceOf(s: Scored): Evidence {
   for (let i = 0; i < FEATURE_NAMES.length; i++) if (FEATURE_NAMES[i] !== 'bias') evidence[FEATURE_NAMES[i]!] = s.values[i]!;
   evidence.twins = s.twins;
   evidence.doubtfulClitics = s.doubtfulClitics;
-  evidence.bestKind = s.refs.find((r) => isStrong(r.match.kind))?.match.kind ?? s.refs[0]!.match.kind;
+  const best = s.refs.find((r) => isStrong(kindOf(r))) ?? s.refs[0]!;
+  evidence.bestKind = kindOf(best);
   return evidence;
 }
 
@@ -121,25 +117,39 @@ export interface RankCaches {
   // Filled up front: arrays written at scattered ids would fall back to dictionaries.
   tagInfos: (TagInfo | undefined)[];
   patternStats: (FormStats | undefined)[];
+  /** Per tag, the background's document frequency of its key + 1, 0 until asked (readingDoubt). */
+  tagKeyDf: Int32Array;
   kindNames: ReadonlySet<number> | undefined;
   /** Scratch, all 0 between calls: 1 + the index of an entity's group in the article being scored. */
   groupOf: Int32Array;
   /** Scratch, all 0 between calls: twice an entity's mentions, + 1 when a word like «المملكة» may name it. */
   weight: Int32Array;
-  /** The pre-bound's per-pattern facts (patternBound), empty until the pre-bound runs. */
-  patternBounds: Float64Array;
+  /** Per tag, TAG_RECORD numbers (tagRecord), and per pattern PATTERN_RECORD (patternRecord): empty until ranking runs. */
+  tagRecords: Float64Array;
+  patternRecords: Float64Array;
+  /** A number per word by which a later mention may refer back to a tag (TagInfo's anaphors and bareKey). */
+  anaphorIds: Map<string, number>;
+  /** Scratch: per anaphor id, the stamp of the last call to find it a head; headStamp, the current call's. */
+  heads: Int32Array;
+  headStamp: number;
+  /** The key of a pattern's first light, by pattern, kept once asked for. */
+  firstKeys: (string | undefined)[];
+  /** Scratch: the refs of the groups being scored, as ids of the candidates' refs, and the chains of a group's members. */
+  groupRefs: Int32Array;
+  nextMember: Int32Array;
+  /** The pre-bound's candidates (viableCandidates), filled again for each article. */
+  candidates: CandidateList;
   /** The pre-bound's per-entity records (viableCandidates), empty until it runs. */
   boundRecords: Float64Array;
   touched: number[];
-  /** isGivenName's answers, and isGivenNameInList's, by word. */
-  givenNames: Map<string, boolean>;
-  givenNamesInList: Map<string, boolean>;
+  /** The background's facts of the words, shared with the other stages that ask them. */
+  readonly wordFacts: WordFacts;
   /** Scratch: the group being scored, and the group or entity being bounded. */
   tally: Tally;
   reach: Reach;
 }
 
-export function createRankCaches(): RankCaches {
+export function createRankCaches(wordFacts: WordFacts = new WordFacts()): RankCaches {
   const tally: Tally = {
     mentions: 0,
     usable: 0,
@@ -168,40 +178,116 @@ export function createRankCaches(): RankCaches {
   };
   const reach = createReach();
   const none = new Int32Array(0);
-  return { vocabulary: undefined, background: undefined, tagInfos: [], patternStats: [], kindNames: undefined, groupOf: none, weight: none, patternBounds: new Float64Array(0), boundRecords: new Float64Array(0), touched: [], givenNames: new Map(), givenNamesInList: new Map(), tally, reach };
+  return { vocabulary: undefined, background: undefined, tagInfos: [], patternStats: [], tagKeyDf: none, kindNames: undefined, groupOf: none, weight: none, tagRecords: new Float64Array(0), patternRecords: new Float64Array(0), anaphorIds: new Map(), heads: none, headStamp: 0, firstKeys: [], groupRefs: none, nextMember: none, candidates: new CandidateList(), boundRecords: new Float64Array(0), touched: [], wordFacts, tally, reach };
 }
 
 /** The caches, serving `cv` and `background`. */
 function serving(c: RankCaches, cv: CompiledVocabulary, background: BackgroundModel | undefined): RankCaches {
   if (c.vocabulary !== cv || c.background !== background) {
-    if (c.background !== background) {
-      c.givenNames.clear();
-      c.givenNamesInList.clear();
-    }
     c.vocabulary = cv;
     c.background = background;
     c.tagInfos = new Array<TagInfo | undefined>(cv.tags.length).fill(undefined);
     c.patternStats = new Array<FormStats | undefined>(cv.patterns.length).fill(undefined);
+    c.tagKeyDf = new Int32Array(cv.tags.length);
     c.kindNames = undefined;
     const entities = cv.tagTable.firstOfEntity.length;
     c.groupOf = new Int32Array(entities);
     c.weight = new Int32Array(entities);
-    c.patternBounds = new Float64Array(0);
+    c.tagRecords = new Float64Array(0);
+    c.patternRecords = new Float64Array(0);
+    c.anaphorIds.clear();
+    c.heads = new Int32Array(0);
+    c.headStamp = 0;
+    c.firstKeys = new Array<string | undefined>(cv.patterns.length).fill(undefined);
     c.boundRecords = new Float64Array(0);
     c.touched.length = 0;
   }
-  // A long-running tagger meets new words every day.
-  if (c.givenNames.size >= 100_000) c.givenNames.clear();
-  if (c.givenNamesInList.size >= 100_000) c.givenNamesInList.clear();
+  if (c.tagRecords.length === 0) {
+    c.tagRecords = new Float64Array(cv.tags.length * TAG_RECORD);
+    c.patternRecords = new Float64Array(cv.patterns.length * PATTERN_RECORD);
+  }
   return c;
 }
 
-/**
- * How specific and how headline-worthy the form a mention used is: قاعدة العديد is a rare name,
- * its alias العديد ("many") is not. A nisba speaks for its entity, so it takes the tag's label.
+/*
+ * Ranking reads a few facts of a group's tag and of each mention's pattern, hundreds of times an
+ * article with a big vocabulary: kept in one flat record per tag and per pattern (one memory line
+ * each), not read from the vocabulary's row objects and the TagInfo objects scattered on the heap.
  */
-function formStatistics(c: RankCaches, ref: MatchRef, info: TagInfo): FormStats {
-  return ref.match.kind === 'nisba' ? info : patternStatistics(c, ref.match.pattern);
+
+/** Per tag, stride TAG_RECORD: specificity, title rate (in that order, as a pattern's form statistics), flags (0 until filled), the ids of its bare key and of two anaphors (-1: none), coordination. */
+const TAG_RECORD = 8;
+const TAG_SPECIFICITY = 0;
+const TAG_TITLE_RATE = 1;
+const TAG_FLAGS = 2;
+const TAG_BARE_KEY = 3;
+const TAG_ANAPHORS = 4;
+const TAG_COORDINATION = 6;
+const TAG_FILLED = 1;
+const TAG_TYPED = 2;
+const TAG_CUES = 4;
+const TAG_NISBA_LABEL = 8;
+
+/** The offset of a tag's record in c.tagRecords, filled on first use. */
+function tagRecord(c: RankCaches, index: number): number {
+  const at = index * TAG_RECORD;
+  const v = c.tagRecords;
+  if (v[at + TAG_FLAGS] !== 0) return at;
+  const tag = c.vocabulary!.tags.get(index);
+  const info = tagInfo(c, index);
+  let flags = TAG_FILLED;
+  if (tag.type) flags |= TAG_TYPED;
+  if (info.cues !== undefined && info.cues.size > 0) flags |= TAG_CUES;
+  if (tag.nisbaLabel) flags |= TAG_NISBA_LABEL;
+  v[at + TAG_SPECIFICITY] = info.specificity;
+  v[at + TAG_TITLE_RATE] = info.titleRate;
+  v[at + TAG_BARE_KEY] = info.bareKey === undefined ? -1 : anaphorId(c, info.bareKey);
+  v[at + TAG_ANAPHORS] = info.anaphors.length > 0 ? anaphorId(c, info.anaphors[0]!) : -1;
+  v[at + TAG_ANAPHORS + 1] = info.anaphors.length > 1 ? anaphorId(c, info.anaphors[1]!) : -1;
+  v[at + TAG_COORDINATION] = info.coordination;
+  v[at + TAG_FLAGS] = flags;
+  return at;
+}
+
+function nisbaLabelled(c: RankCaches, index: number): boolean {
+  return (c.tagRecords[tagRecord(c, index) + TAG_FLAGS]! & TAG_NISBA_LABEL) !== 0;
+}
+
+function anaphorId(c: RankCaches, key: string): number {
+  let id = c.anaphorIds.get(key);
+  if (id === undefined) {
+    id = c.anaphorIds.size;
+    c.anaphorIds.set(key, id);
+    if (id >= c.heads.length) {
+      const grown = new Int32Array(Math.max(1024, 2 * c.heads.length));
+      grown.set(c.heads);
+      c.heads = grown;
+    }
+  }
+  return id;
+}
+
+/**
+ * Per pattern, stride PATTERN_RECORD: what a match of it could bring to any group it joins
+ * (the pre-bound's: least coordination, specificity, title rate), its flags (0 until filled), and
+ * its own form's specificity and title rate (in that order, as a tag's).
+ */
+const PATTERN_RECORD = 6;
+const BOUND_COORDINATION = 0;
+const BOUND_SPECIFICITY = 1;
+const BOUND_TITLE_RATE = 2;
+const PATTERN_FLAGS = 3;
+const FORM_SPECIFICITY = 4;
+const FORM_TITLE_RATE = 5;
+
+/** The key of a pattern's first light. */
+function firstKeyOf(c: RankCaches, pid: number): string {
+  let key = c.firstKeys[pid];
+  if (key === undefined) {
+    key = keyOfLight(c.vocabulary!.patterns.get(pid).lights[0]!);
+    c.firstKeys[pid] = key;
+  }
+  return key;
 }
 
 function patternStatistics(c: RankCaches, pid: number): FormStats {
@@ -254,28 +340,32 @@ const FRAGMENT_LIMIT = 0.3;
  * neighbour. Only adjective agreement counts — both words definite, as in الأمم المتحدة,
  * الضفة الغربية, الشعب الفلسطيني — where the word is a modifier or a head cut from its name.
  * A name after a head noun (قطاع غزة, حالة الطقس, الملك سلمان) is the meaningful word itself.
+ * For the one-word mention at `token`.
  */
-function fragmentShare(bg: BackgroundModel, toks: readonly { key: string }[], m: Match): number {
-  const key = toks[m.tokenStart]!.key;
+function fragmentShare(facts: TextFacts, keys: readonly string[], length: number, token: number): number {
+  const key = keys[token]!;
   if (!key.startsWith('ال')) return 0;
-  const prev = m.tokenStart > 0 ? toks[m.tokenStart - 1]!.key : null;
-  const next = m.tokenEnd < toks.length ? toks[m.tokenEnd]!.key : null;
-  const left = prev !== null && prev.startsWith('ال') ? prev : null;
-  const right = next !== null && next.startsWith('ال') ? next : null;
-  if (left === null && right === null) return 0;
+  const left = token > 0 && keys[token - 1]!.startsWith('ال');
+  const right = token + 1 < length && keys[token + 1]!.startsWith('ال');
+  if (!left && !right) return 0;
+  // BackgroundModel.fragmentShare and neighbourBond, from the pairs this text has asked already.
+  const df = facts.df(token);
+  const leftPair = left ? facts.pairBefore(token) : 0;
+  const share = df === 0 ? 0 : Math.min(1, Math.max(leftPair, right ? facts.pairBefore(token + 1) : 0) / df);
+  if (!left) return share;
   // After its head, a modifier is bound when the head rarely goes without it (الأمم → المتحدة),
   // however many other heads the modifier serves.
-  return Math.max(bg.fragmentShare(left, key, right), left === null ? 0 : bg.neighbourBond(left, key, null));
+  const headDf = leftPair === 0 ? 0 : facts.df(token - 1);
+  return Math.max(share, leftPair === 0 || headDf === 0 ? 0 : Math.min(1, leftPair / headDf));
 }
 
 /**
  * A neighbour the background has rarely seen, and never beside this word, is most likely
  * the other half of a foreign or compound name (هاريسون فورد for the tag فورد).
  */
-function rareNeighbour(bg: BackgroundModel, toks: readonly { key: string; script?: string }[], m: Match): boolean {
-  const key = toks[m.tokenStart]!.key;
-  const check = (k: string | undefined, pair: () => number): boolean => k !== undefined && k.length > 2 && bg.df(k) < RARE_DF && pair() === 0;
-  return check(toks[m.tokenStart - 1]?.key, () => bg.bigramDf(toks[m.tokenStart - 1]!.key, key)) || check(toks[m.tokenEnd]?.key, () => bg.bigramDf(toks[m.tokenEnd - 1]!.key, toks[m.tokenEnd]!.key));
+function rareNeighbour(facts: TextFacts, keys: readonly string[], length: number, tokenStart: number, tokenEnd: number): boolean {
+  if (tokenStart > 0 && keys[tokenStart - 1]!.length > 2 && facts.df(tokenStart - 1) < RARE_DF && facts.pairBefore(tokenStart) === 0) return true;
+  return tokenEnd < length && keys[tokenEnd]!.length > 2 && facts.df(tokenEnd) < RARE_DF && facts.pairBefore(tokenEnd) === 0;
 }
 
 const RARE_DF = 20;
@@ -311,7 +401,7 @@ function withoutArticle(key: string): string {
  */
 function ambiguityOf(usable: readonly MatchRef[]): number {
   let best = 0;
-  for (const r of usable) best = Math.max(best, r.match.confidence);
+  for (const r of usable) best = Math.max(best, r.matches.confidences[r.index]!);
   if (usable.length === 0) return 1;
   return Math.min(1, Math.max(0, (1 - best) / (1 - SIGNAL_CONFIDENCE.ambiguousName)));
 }
@@ -330,9 +420,12 @@ function isCoordination(keys: readonly string[]): boolean {
  * word far more frequent than the tag: وكيل is "agent", not و + كيل; الخميس is Thursday, not
  * ال + خميس; الداخلي is "internal", not the nisba of الداخلة.
  */
-function readingDoubt(bg: BackgroundModel, tokenKey: string, tagKey: string): boolean {
-  const whole = bg.df(tokenKey);
-  return whole >= 30 && whole > 2 * bg.df(tagKey);
+function readingDoubt(c: RankCaches, bg: BackgroundModel, facts: TextFacts, token: number, tag: number): boolean {
+  const whole = facts.df(token);
+  if (whole < 30) return false;
+  let tagDf = c.tagKeyDf[tag]!;
+  if (tagDf === 0) c.tagKeyDf[tag] = tagDf = bg.df(c.vocabulary!.tags.get(tag).key) + 1;
+  return whole > 2 * (tagDf - 1);
 }
 
 function fieldOf(fields: readonly FieldText[], name: 'title' | 'body'): FieldText | undefined {
@@ -348,6 +441,10 @@ const STRONG_IN_LEAD = 16;
 const STRONG_MULTIWORD = 32;
 const NOT_ALL_NISBA = 64;
 const CUES = 128;
+/** A pattern's own flags, beside LISTED_NISBA, TYPED and CUES: its record is filled, it is an alias, it names a country by its kind. */
+const PATTERN_FILLED = 256;
+const ALIAS = 512;
+const BY_KIND = 1024;
 
 /** Which third of the body an offset is in. */
 function thirdOf(offset: number, bodyLength: number): number {
@@ -361,13 +458,16 @@ const BOUND_SLACK = 1e-9;
  * The highest z a group could reach: features that need the background or the text around a
  * mention (doubtful readings, fragments, name links, context) taken at their most favourable.
  */
-function upperBound(c: RankCaches, tag: CompiledTag, info: TagInfo, ms: readonly MatchRef[], heads: ReadonlySet<string>, leadEnd: number, bodyLength: number): number {
-  const cv = c.vocabulary!;
+function upperBound(c: RankCaches, tagAt: number, candidates: CandidateList, refs: Int32Array, from: number, to: number, leadEnd: number, bodyLength: number): number {
+  const tv = c.tagRecords;
+  const pv = c.patternRecords;
   const r = c.reach;
   let strong = 0;
   // With no usable mention the label's own statistics stand in: they bound the score too.
-  let specificity = info.specificity;
-  let titleRate = info.titleRate;
+  const labelSpecificity = tv[tagAt + TAG_SPECIFICITY]!;
+  const labelTitleRate = tv[tagAt + TAG_TITLE_RATE]!;
+  let specificity = labelSpecificity;
+  let titleRate = labelTitleRate;
   let title = false;
   let strongTitle = false;
   let lead = false;
@@ -375,23 +475,34 @@ function upperBound(c: RankCaches, tag: CompiledTag, info: TagInfo, ms: readonly
   let allNisba = true;
   let listed = 0;
   let thirds = 0;
-  for (const m of ms) {
-    const kind = m.match.kind;
-    const form = formStatistics(c, m, info);
-    specificity = Math.max(specificity, form.specificity);
-    titleRate = Math.max(titleRate, form.titleRate);
-    if (kind !== 'nisba') allNisba = false;
-    if (cv.patterns.get(m.match.pattern).nisba) listed++;
-    if (m.field === 'title') title = true;
-    else if (bodyLength > 0) thirds |= 1 << thirdOf(m.start, bodyLength);
-    if (isStrong(kind)) {
+  const { fields, refFields, refRows, refOffsets } = candidates;
+  for (let j = from; j < to; j++) {
+    const ref = refs[j]!;
+    const f = fields[refFields[ref]!]!;
+    const matches = f.matches;
+    const row = refRows[ref]!;
+    const start = refOffsets[ref]!;
+    const rank = matches.kinds[row]!;
+    const at = patternRecord(c, matches.patterns[row]!);
+    // A nisba speaks for its entity, so it takes the tag's label's statistics.
+    const nisba = rank === KIND_RANK.nisba;
+    specificity = Math.max(specificity, nisba ? labelSpecificity : pv[at + FORM_SPECIFICITY]!);
+    titleRate = Math.max(titleRate, nisba ? labelTitleRate : pv[at + FORM_TITLE_RATE]!);
+    if (!nisba) allNisba = false;
+    if (pv[at + PATTERN_FLAGS]! & LISTED_NISBA) listed++;
+    const inTitle = f.field === 'title';
+    if (inTitle) title = true;
+    else if (bodyLength > 0) thirds |= 1 << thirdOf(start, bodyLength);
+    if (isStrongRank(rank)) {
       strong++;
-      if (m.field === 'title') strongTitle = true;
-      else if (m.start < leadEnd) lead = true;
-      if (m.match.tokenEnd - m.match.tokenStart > 1) multiword = true;
+      if (inTitle) strongTitle = true;
+      else if (start < leadEnd) lead = true;
+      if (matches.tokenEnds[row]! - matches.tokenStarts[row]! > 1) multiword = true;
     }
   }
-  r[R.mentions] = ms.length;
+  const flags = tv[tagAt + TAG_FLAGS]!;
+  const bare = tv[tagAt + TAG_BARE_KEY]!;
+  r[R.mentions] = to - from;
   r[R.strong] = strong;
   r[R.noStrong] = strong === 0 ? 1 : 0;
   r[R.listed] = listed;
@@ -403,10 +514,10 @@ function upperBound(c: RankCaches, tag: CompiledTag, info: TagInfo, ms: readonly
   r[R.spread] = thirdsShare(thirds);
   r[R.specificity] = specificity;
   r[R.titleRate] = titleRate;
-  r[R.typed] = tag.type ? 1 : 0;
-  r[R.cues] = info.cues !== undefined && info.cues.size > 0 ? 1 : 0;
-  r[R.coordination] = info.coordination;
-  r[R.headAnaphor] = info.bareKey !== undefined && heads.has(info.bareKey) ? 1 : 0;
+  r[R.typed] = flags & TAG_TYPED ? 1 : 0;
+  r[R.cues] = flags & TAG_CUES ? 1 : 0;
+  r[R.coordination] = tv[tagAt + TAG_COORDINATION]!;
+  r[R.headAnaphor] = bare >= 0 && c.heads[bare] === c.headStamp ? 1 : 0;
   return reachOf(r) + BOUND_SLACK;
 }
 
@@ -461,25 +572,22 @@ export function kindNamePatterns(cv: CompiledVocabulary): ReadonlySet<number> {
  * every candidate.
  */
 
-/** Per pattern, stride PATTERN_BOUND_STRIDE: least coordination (NaN until computed), specificity, title rate, flags. */
-const PATTERN_BOUND_STRIDE = 4;
-
 /**
- * What a match of the pattern could bring to any group it joins. The group may be reported as
- * the pattern's tag or, for a nisba-labelled tag, as the tag naming its entity (namedTwin): the
- * facts of both are taken at their most favourable.
+ * The offset of a pattern's record in c.patternRecords, filled on first use. The group a match
+ * joins may be reported as the pattern's tag or, for a nisba-labelled tag, as the tag naming its
+ * entity (namedTwin): the bound takes the facts of both at their most favourable.
  */
-function patternBound(c: RankCaches, pid: number): number {
-  const at = pid * PATTERN_BOUND_STRIDE;
-  const v = c.patternBounds;
-  if (!Number.isNaN(v[at]!)) return at;
+function patternRecord(c: RankCaches, pid: number): number {
+  const at = pid * PATTERN_RECORD;
+  const v = c.patternRecords;
+  if (v[at + PATTERN_FLAGS] !== 0) return at;
   const cv = c.vocabulary!;
   const p = cv.patterns.get(pid);
   const form = patternStatistics(c, pid);
   let coordination = Infinity;
   let specificity = form.specificity;
   let titleRate = form.titleRate;
-  let flags = p.nisba ? LISTED_NISBA : 0;
+  let flags = PATTERN_FILLED | (p.nisba ? LISTED_NISBA : 0) | (p.alias === true ? ALIAS : 0) | (namesByKind(p) ? BY_KIND : 0);
   const own = p.tag;
   const reported = cv.tags.get(own).nisbaLabel ? namedTwin(cv, own) : own;
   for (const t of reported === own ? [own] : [own, reported]) {
@@ -492,10 +600,12 @@ function patternBound(c: RankCaches, pid: number): number {
     if (info.cues && info.cues.size > 0) flags |= CUES;
     coordination = Math.min(coordination, info.coordination);
   }
-  v[at + 1] = specificity;
-  v[at + 2] = titleRate;
-  v[at + 3] = flags;
-  v[at] = coordination;
+  v[at + BOUND_COORDINATION] = coordination;
+  v[at + BOUND_SPECIFICITY] = specificity;
+  v[at + BOUND_TITLE_RATE] = titleRate;
+  v[at + FORM_SPECIFICITY] = form.specificity;
+  v[at + FORM_TITLE_RATE] = form.titleRate;
+  v[at + PATTERN_FLAGS] = flags;
   return at;
 }
 
@@ -516,26 +626,27 @@ const COORDINATION = 6;
 
 /**
  * The candidates of the matches (as collectCandidates), leaving out those whose entity cannot
- * reach `minScore`: the same scores for every group that can.
+ * reach `minScore`: the same scores for every group that can. The list is the caches' own
+ * (RankCaches.candidates), filled again by their next call.
  */
-export function viableCandidates(caches: RankCaches, cv: CompiledVocabulary, fields: readonly FieldText[], background: BackgroundModel | undefined, minScore: number): Candidate[] {
+export function viableCandidates(caches: RankCaches, cv: CompiledVocabulary, fields: readonly FieldText[], background: BackgroundModel | undefined, minScore: number): CandidateList {
   if (!(minScore > 0)) return collectCandidates(fields);
   const c = serving(caches, cv, background);
-  if (c.patternBounds.length === 0) {
-    c.patternBounds = new Float64Array(cv.patterns.length * PATTERN_BOUND_STRIDE).fill(NaN);
-    c.boundRecords = new Float64Array(c.groupOf.length * BOUND_RECORD);
-  }
+  if (c.boundRecords.length === 0) c.boundRecords = new Float64Array(c.groupOf.length * BOUND_RECORD);
   const entityOf = cv.tagTable.entityOf;
-  const v = c.patternBounds;
+  const v = c.patternRecords;
   const r = c.boundRecords;
   const touched = c.touched;
   const bodyLength = fieldOf(fields, 'body')?.text.length ?? 0;
   const leadEnd = Math.max(400, bodyLength * 0.25);
   for (const f of fields) {
     const inTitle = f.field === 'title';
-    for (const m of f.matches) {
-      const e = entityOf[m.tag]! * BOUND_RECORD;
-      const at = patternBound(c, m.pattern);
+    const matches = f.matches;
+    const { tags, patterns, kinds, tokenStarts, tokenEnds } = matches;
+    const starts = f.tokenized.starts;
+    for (let k = 0; k < matches.length; k++) {
+      const e = entityOf[tags[k]!]! * BOUND_RECORD;
+      const at = patternRecord(c, patterns[k]!);
       if (r[e + MENTIONS] === 0) {
         touched.push(e);
         r[e + SPECIFICITY] = -Infinity;
@@ -543,21 +654,22 @@ export function viableCandidates(caches: RankCaches, cv: CompiledVocabulary, fie
         r[e + COORDINATION] = Infinity;
       }
       r[e + MENTIONS]!++;
-      const patternFlags = v[at + 3]!;
+      const patternFlags = v[at + PATTERN_FLAGS]!;
       let flags = r[e + FLAGS]! | (patternFlags & (TYPED | CUES));
       if (patternFlags & LISTED_NISBA) r[e + LISTED]!++;
-      if (m.kind !== 'nisba') flags |= NOT_ALL_NISBA;
+      const rank = kinds[k]!;
+      if (rank !== KIND_RANK.nisba) flags |= NOT_ALL_NISBA;
       if (inTitle) flags |= IN_TITLE;
-      if (isStrong(m.kind)) {
+      if (isStrongRank(rank)) {
         r[e + STRONG]!++;
         if (inTitle) flags |= STRONG_IN_TITLE;
-        else if (f.tokens[m.tokenStart]!.start < leadEnd) flags |= STRONG_IN_LEAD;
-        if (m.tokenEnd - m.tokenStart > 1) flags |= STRONG_MULTIWORD;
+        else if (starts[tokenStarts[k]!]! < leadEnd) flags |= STRONG_IN_LEAD;
+        if (tokenEnds[k]! - tokenStarts[k]! > 1) flags |= STRONG_MULTIWORD;
       }
       r[e + FLAGS] = flags;
-      if (v[at]! < r[e + COORDINATION]!) r[e + COORDINATION] = v[at]!;
-      if (v[at + 1]! > r[e + SPECIFICITY]!) r[e + SPECIFICITY] = v[at + 1]!;
-      if (v[at + 2]! > r[e + TITLE_RATE]!) r[e + TITLE_RATE] = v[at + 2]!;
+      if (v[at + BOUND_COORDINATION]! < r[e + COORDINATION]!) r[e + COORDINATION] = v[at + BOUND_COORDINATION]!;
+      if (v[at + BOUND_SPECIFICITY]! > r[e + SPECIFICITY]!) r[e + SPECIFICITY] = v[at + BOUND_SPECIFICITY]!;
+      if (v[at + BOUND_TITLE_RATE]! > r[e + TITLE_RATE]!) r[e + TITLE_RATE] = v[at + BOUND_TITLE_RATE]!;
     }
   }
   // Reused as the mark of the entities kept: 1 kept, 0 dropped (and the reset state).
@@ -587,7 +699,7 @@ export function viableCandidates(caches: RankCaches, cv: CompiledVocabulary, fie
     keep[e / BOUND_RECORD] = rounded(logistic(reachOf(reach) + BOUND_SLACK)) >= minScore ? 1 : 0;
     r.fill(0, e, e + BOUND_RECORD);
   }
-  const candidates = collectCandidates(fields, (tag) => keep[entityOf[tag]!] === 1);
+  const candidates = collectCandidates(fields, (tag) => keep[entityOf[tag]!] === 1, c.candidates);
   for (const e of touched) keep[e / BOUND_RECORD] = 0;
   touched.length = 0;
   return candidates;
@@ -596,7 +708,9 @@ export function viableCandidates(caches: RankCaches, cv: CompiledVocabulary, fie
 /** A group of twin candidates waiting to be scored, with the best score it could reach. */
 interface Pending {
   bestTag: number;
-  ms: MatchRef[];
+  /** Its refs, as ids of the candidates' refs at `from` … `to` - 1 of the call's groupRefs. */
+  from: number;
+  to: number;
   twins: number;
   bound: number;
 }
@@ -607,77 +721,120 @@ interface Pending {
  * the same output as scoring everything, at a fraction of the cost when a big vocabulary finds
  * hundreds of candidates in an article.
  */
-export function scoreCandidates(caches: RankCaches, cv: CompiledVocabulary, candidates: readonly Candidate[], fields: readonly FieldText[], background?: BackgroundModel, minScore = 0, top = Infinity): Scored[] {
+export function scoreCandidates(caches: RankCaches, cv: CompiledVocabulary, candidates: CandidateList, fields: readonly FieldText[], background?: BackgroundModel, minScore = 0, top = Infinity): Scored[] {
   const cache = serving(caches, cv, background);
   const title = fieldOf(fields, 'title');
   const body = fieldOf(fields, 'body');
   const bodyLength = body?.text.length ?? 0;
   const leadEnd = Math.max(400, bodyLength * 0.25);
   const bg = background && background.documents > 0 ? background : undefined;
-  const groups: Candidate[][] = [];
+  // Slots as the disambiguation stage reads the fields (title, then body), which keeps what it asked.
+  const titleFacts = bg !== undefined && title !== undefined ? cache.wordFacts.of(title.tokenized, bg, 0) : undefined;
+  const bodyFacts = bg !== undefined && body !== undefined ? cache.wordFacts.of(body.tokenized, bg, 1) : undefined;
   // Words that refer back to a longer name found here: the head noun of a multi-word tag
   // («القطاع» after «قطاع غزة») and the family name of a personal name («فورد» after «هاريسون فورد»).
-  const heads = new Set<string>();
+  // Marked by stamping their ids (cache.heads) with this call's number.
+  if (cache.headStamp >= 0x7fffffff) {
+    cache.heads.fill(0);
+    cache.headStamp = 0;
+  }
+  const stamp = ++cache.headStamp;
   // Grouped by entity number through a per-vocabulary array, reset below: hundreds of candidates
   // an article with a big vocabulary, where a hash of entity names cost a probe each.
+  // A group's members are a chain through nextMember, in the candidates' order.
   const entityOf = cv.tagTable.entityOf;
   const groupOf = cache.groupOf;
-  for (const c of candidates) {
-    const e = entityOf[c.tag]!;
+  const { tags: candidateTags, refStarts, refFields, refRows, refOffsets } = candidates;
+  const refFieldOf = candidates.fields;
+  const groupFirst: number[] = [];
+  const groupLast: number[] = [];
+  if (cache.nextMember.length < candidates.length) cache.nextMember = new Int32Array(Math.max(candidates.length, 2 * cache.nextMember.length));
+  const nextMember = cache.nextMember;
+  for (let k = 0; k < candidates.length; k++) {
+    const e = entityOf[candidateTags[k]!]!;
     const at = groupOf[e]! - 1;
-    if (at < 0) groupOf[e] = groups.push([c]);
-    else groups[at]!.push(c);
+    nextMember[k] = -1;
+    if (at < 0) {
+      groupOf[e] = groupFirst.push(k);
+      groupLast.push(k);
+    } else {
+      nextMember[groupLast[at]!] = k;
+      groupLast[at] = k;
+    }
   }
+  const refCount = refStarts[candidates.length]!;
+  if (cache.groupRefs.length < refCount) cache.groupRefs = new Int32Array(Math.max(refCount, 2 * cache.groupRefs.length));
+  const groupRefs = cache.groupRefs;
+  let groupRefsUsed = 0;
   // From every match, not only the candidates given: a name the pre-bound dropped still refers back.
   const multiWord = cv.tagTable.multiWord;
-  for (const f of fields) for (const m of f.matches) if (multiWord[m.tag] === 1) for (const a of tagInfo(cache, m.tag).anaphors) heads.add(a);
-  for (const c of candidates) groupOf[entityOf[c.tag]!] = 0;
+  for (const f of fields) {
+    const tags = f.matches.tags;
+    for (let k = 0; k < f.matches.length; k++) {
+      if (multiWord[tags[k]!] !== 1) continue;
+      const at = tagRecord(cache, tags[k]!) + TAG_ANAPHORS;
+      const tv = cache.tagRecords;
+      // Read after tagRecord, which may grow the marks.
+      if (tv[at]! >= 0) cache.heads[tv[at]!] = stamp;
+      if (tv[at + 1]! >= 0) cache.heads[tv[at + 1]!] = stamp;
+    }
+  }
+  for (let k = 0; k < candidates.length; k++) groupOf[entityOf[candidateTags[k]!]!] = 0;
   let kingdoms: Map<string, string> | undefined;
   const pending: Pending[] = [];
-  for (const members of groups) {
-    let bestTag = members[0]!.tag;
-    const twins = members.length;
-    // A lone candidate's matches are already in text order, title first.
-    let ms: MatchRef[] = members[0]!.refs;
-    if (twins > 1) {
+  for (const first of groupFirst) {
+    let bestTag = candidateTags[first]!;
+    let twins = 0;
+    for (let k = first; k >= 0; k = nextMember[k]!) twins++;
+    const from = groupRefsUsed;
+    if (twins === 1) {
+      // A lone candidate's matches are already in text order, title first.
+      for (let i = refStarts[first]!; i < refStarts[first + 1]!; i++) groupRefs[groupRefsUsed++] = i;
+    } else {
       // The reported twin: a name before a nisba-named tag, then most strong mentions in the
       // title, then overall, then the longer name.
       let best = { title: -1, strong: -1, all: -1 };
-      for (const c of members) {
-        const s = { title: 0, strong: 0, all: c.refs.length };
-        for (const r of c.refs) {
-          if (!isStrong(r.match.kind)) continue;
+      for (let k = first; k >= 0; k = nextMember[k]!) {
+        const s = { title: 0, strong: 0, all: refStarts[k + 1]! - refStarts[k]! };
+        for (let i = refStarts[k]!; i < refStarts[k + 1]!; i++) {
+          const f = refFieldOf[refFields[i]!]!;
+          if (!isStrongRank(f.matches.kinds[refRows[i]!]!)) continue;
           s.strong++;
-          if (r.field === 'title') s.title++;
+          if (f.field === 'title') s.title++;
         }
-        const t = c.tag;
-        const better = best.all < 0 ? 1 : Number(!cv.tags.get(t).nisbaLabel) - Number(!cv.tags.get(bestTag).nisbaLabel) || s.title - best.title || s.strong - best.strong || s.all - best.all || cv.tags.get(t).labelTokens - cv.tags.get(bestTag).labelTokens || bestTag - t;
+        const t = candidateTags[k]!;
+        const better = best.all < 0 ? 1 : Number(!nisbaLabelled(cache, t)) - Number(!nisbaLabelled(cache, bestTag)) || s.title - best.title || s.strong - best.strong || s.all - best.all || cv.tags.get(t).labelTokens - cv.tags.get(bestTag).labelTokens || bestTag - t;
         if (better > 0) {
           bestTag = t;
           best = s;
         }
       }
-      // One mention per span: twins can both match the same words (مفاوضات and المفاوضات).
+      // One mention per span: twins can both match the same words (مفاوضات and المفاوضات),
+      // in text order, title first: a key of both, unique once spans are.
+      const spanKey = (i: number): number => (refFieldOf[refFields[i]!]!.field === 'title' ? 0 : 1) + 2 * refOffsets[i]!;
       const seen = new Set<number>();
-      ms = [];
-      for (const c of members) {
-        for (const r of c.refs) {
-          const k = (r.field === 'title' ? 0 : 1) + 2 * r.start;
-          if (!seen.has(k)) {
-            seen.add(k);
-            ms.push(r);
+      const ids: number[] = [];
+      for (let k = first; k >= 0; k = nextMember[k]!) {
+        for (let i = refStarts[k]!; i < refStarts[k + 1]!; i++) {
+          const key = spanKey(i);
+          if (!seen.has(key)) {
+            seen.add(key);
+            ids.push(i);
           }
         }
       }
-      ms.sort((a, b) => (a.field === b.field ? a.start - b.start : a.field === 'title' ? -1 : 1));
+      ids.sort((a, b) => spanKey(a) % 2 - spanKey(b) % 2 || refOffsets[a]! - refOffsets[b]!);
+      for (const i of ids) groupRefs[groupRefsUsed++] = i;
     }
+    const to = groupRefsUsed;
     // A country seen only through its nisba is still reported by its name when the vocabulary has it (الإيراني → إيران).
-    if (cv.tags.get(bestTag).nisbaLabel) bestTag = namedTwin(cv, bestTag);
-    const tag = cv.tags.get(bestTag);
-    const info = tagInfo(cache, bestTag);
-    const bound = minScore > 0 || Number.isFinite(top) ? logistic(upperBound(cache, tag, info, ms, heads, leadEnd, bodyLength)) : 1;
-    if (rounded(bound) < minScore) continue;
-    pending.push({ bestTag, ms, twins, bound });
+    if (nisbaLabelled(cache, bestTag)) bestTag = namedTwin(cv, bestTag);
+    const bound = minScore > 0 || Number.isFinite(top) ? logistic(upperBound(cache, tagRecord(cache, bestTag), candidates, groupRefs, from, to, leadEnd, bodyLength)) : 1;
+    if (rounded(bound) < minScore) {
+      groupRefsUsed = from;
+      continue;
+    }
+    pending.push({ bestTag, from, to, twins, bound });
   }
   if (!Number.isFinite(top) || pending.length <= top) return dropHomonyms(pending.map(scoreGroup));
   // Only the best `top` are wanted: score the most promising first and stop once `top` distinct
@@ -711,16 +868,17 @@ export function scoreCandidates(caches: RankCaches, cv: CompiledVocabulary, cand
       const seen: number[] = [];
       const claims = new Map<string, number[]>();
       for (const f of fields) {
-        for (const m of f.matches) {
-          const e = entityOf[m.tag]!;
+        const { tags, patterns, tokenStarts } = f.matches;
+        for (let k = 0; k < f.matches.length; k++) {
+          const e = entityOf[tags[k]!]!;
           if (weight[e] === 0) seen.push(e);
-          if (!kindPatterns.has(m.pattern)) {
+          if (!kindPatterns.has(patterns[k]!)) {
             weight[e]! += 2;
             continue;
           }
           // Odd until the entity has a mention of its own: seen in order, and never counted for its claims.
           weight[e]! |= 1;
-          const at = `${f.field}${f.tokens[m.tokenStart]!.start}`;
+          const at = `${f.field}${f.tokenized.starts[tokenStarts[k]!]!}`;
           const list = claims.get(at);
           if (list === undefined) claims.set(at, [e]);
           else if (!list.includes(e)) list.push(e);
@@ -751,10 +909,15 @@ export function scoreCandidates(caches: RankCaches, cv: CompiledVocabulary, cand
     return kingdoms.get(`${ref.field}${ref.start}`);
   }
 
-  function scoreGroup({ bestTag, ms, twins }: Pending): Scored {
+  function scoreGroup({ bestTag, from, to, twins }: Pending): Scored {
+    const ms: MatchRef[] = [];
+    for (let j = from; j < to; j++) ms.push(candidates.ref(groupRefs[j]!));
     const tag = cv.tags.get(bestTag);
-    const info = tagInfo(cache, bestTag);
-    const cues = info.cues;
+    const tagAt = tagRecord(cache, bestTag);
+    const tv = cache.tagRecords;
+    const pv = cache.patternRecords;
+    // The TagInfo object only when there are cues to read: most tags of a big vocabulary have none.
+    const cues = tv[tagAt + TAG_FLAGS]! & TAG_CUES ? tagInfo(cache, bestTag).cues : undefined;
     let fragment = 0;
     let context = 0;
     let doubtful = 0;
@@ -779,26 +942,36 @@ export function scoreCandidates(caches: RankCaches, cv: CompiledVocabulary, cand
     for (const m of ms) {
       const f = m.field === 'title' ? title : body;
       if (!f) continue;
-      const toks = f.tokens;
-      const match = m.match;
-      const kind = match.kind;
-      const single = match.tokenEnd - match.tokenStart === 1;
-      const pattern = cv.patterns.get(match.pattern);
+      const facts = m.field === 'title' ? titleFacts : bodyFacts;
+      const { keys, length } = f.tokenized;
+      const matches = m.matches;
+      const tokenStart = matches.tokenStarts[m.index]!;
+      const tokenEnd = matches.tokenEnds[m.index]!;
+      const kind = matches.kind(m.index);
+      const single = tokenEnd - tokenStart === 1;
+      const pid = matches.patterns[m.index]!;
+      const patternAt = patternRecord(cache, pid);
+      const patternFlags = pv[patternAt + PATTERN_FLAGS]!;
+      // The form's specificity, then its title rate: a nisba speaks for its entity, so it takes the tag's label's.
+      const forms = kind === 'nisba' ? tv : pv;
+      const formAt = kind === 'nisba' ? tagAt + TAG_SPECIFICITY : patternAt + FORM_SPECIFICITY;
+      const before = tokenStart > 0 ? keys[tokenStart - 1] : undefined;
+      const after = tokenEnd < length ? keys[tokenEnd] : undefined;
       let share = 0;
       let doubt = false;
-      if (bg && single) {
+      if (bg && facts && single) {
         // A nisba is an adjective by nature: following its noun is how it is used, not a fragment.
-        share = kind === 'nisba' ? 0 : fragmentShare(bg, toks, match);
-        if (tag.type !== 'person' && rareNeighbour(bg, toks, match)) rare++;
+        share = kind === 'nisba' ? 0 : fragmentShare(facts, keys, length, tokenStart);
+        if (tag.type !== 'person' && rareNeighbour(facts, keys, length, tokenStart, tokenEnd)) rare++;
         // Listed nisba forms are known to name the place; derived ones and stripped readings are checked.
-        const listed = kind === 'nisba' && pattern.nisba;
-        doubt = kind !== 'exact' && kind !== 'variant' && !listed && readingDoubt(bg, toks[match.tokenStart]!.key, tag.key);
+        const listed = kind === 'nisba' && (patternFlags & LISTED_NISBA) !== 0;
+        doubt = kind !== 'exact' && kind !== 'variant' && !listed && readingDoubt(cache, bg, facts, tokenStart, bestTag);
       }
       // The article added to a bare word (وحدة → الوحدة, شباب → الشباب) reads a name into a common
       // word: only topic nouns keep their meaning without the article.
-      if (kind === 'inflected' && tag.type && tag.type !== 'topic' && articleAdded(toks[match.tokenStart]!.key, tag.key)) doubt = true;
-      if (single && kind === 'clitic' && NAME_TYPES.has(tag.type) && articleGained(toks[match.tokenStart]!.key, keyOfLight(pattern.lights[0]!))) doubt = true;
-      if (namesByKind(pattern) && kingdomOf(m) !== tag.entity) doubt = true;
+      if (kind === 'inflected' && tag.type && tag.type !== 'topic' && articleAdded(keys[tokenStart]!, tag.key)) doubt = true;
+      if (single && kind === 'clitic' && NAME_TYPES.has(tag.type) && articleGained(keys[tokenStart]!, firstKeyOf(cache, pid))) doubt = true;
+      if (patternFlags & BY_KIND && kingdomOf(m) !== tag.entity) doubt = true;
       fragment += share;
       if (kind !== 'nisba') allNisba = false;
       if (m.field === 'body' && bodyLength > 0) thirds |= 1 << thirdOf(m.start, bodyLength);
@@ -807,31 +980,29 @@ export function scoreCandidates(caches: RankCaches, cv: CompiledVocabulary, cand
         usable++;
         usableRefs.push(m);
         if (m.field === 'title') usableInTitle = true;
-        if (pattern.nisba) listedNisba++;
-        const form = formStatistics(cache, m, info);
-        usableSpecificity = Math.max(usableSpecificity, form.specificity);
-        usableTitleRate = Math.max(usableTitleRate, form.titleRate);
+        if (patternFlags & LISTED_NISBA) listedNisba++;
+        usableSpecificity = Math.max(usableSpecificity, forms[formAt]!);
+        usableTitleRate = Math.max(usableTitleRate, forms[formAt + 1]!);
       }
       // A bare name inside a longer personal name (الملك فهد، عبد الله بن سعود) is not that tag —
       // unless the tag is known to be a person, whose titles and patronyms are normal context.
-      if (tag.type !== 'person' && (NAME_LINKS.has(toks[match.tokenStart - 1]?.key ?? '') || NAME_LINKS.has(toks[match.tokenEnd]?.key ?? '') || (bg !== undefined && single && isGivenNameInList(bg, toks[match.tokenStart - 1]?.key, cache)))) nameFragments++;
+      if (tag.type !== 'person' && (NAME_LINKS.has(before ?? '') || NAME_LINKS.has(after ?? '') || (facts !== undefined && single && tokenStart > 0 && facts.givenNameInList(tokenStart - 1)))) nameFragments++;
       // A person's name after بن is someone's father: مشاري بن سعود بن عبد العزيز is not King Saud.
-      else if (tag.type === 'person' && PATRONYM_LINKS.has(toks[match.tokenStart - 1]?.key ?? '')) nameFragments++;
+      else if (tag.type === 'person' && PATRONYM_LINKS.has(before ?? '')) nameFragments++;
       // A topic named by one of the words that signal it (صحيفة for الصحافة) is weaker than by its name.
-      const signalWord = tag.type === 'topic' && pattern.alias === true;
+      const signalWord = tag.type === 'topic' && (patternFlags & ALIAS) !== 0;
       if (isStrong(kind) && !doubt && !signalWord && share < FRAGMENT_LIMIT) {
         strong++;
-        const form = formStatistics(cache, m, info);
-        strongSpecificity = Math.max(strongSpecificity, form.specificity);
-        strongTitleRate = Math.max(strongTitleRate, form.titleRate);
+        strongSpecificity = Math.max(strongSpecificity, forms[formAt]!);
+        strongTitleRate = Math.max(strongTitleRate, forms[formAt + 1]!);
         if (m.field === 'title') strongInTitle = true;
         else if (m.start < leadEnd) strongInLead = true;
         if (!single) strongMultiword = true;
       }
       if (cues && cues.size > 0 && !context) {
-        const to = Math.min(toks.length, match.tokenEnd + CUE_WINDOW);
-        for (let i = Math.max(0, match.tokenStart - CUE_WINDOW); i < to; i++) {
-          if ((i < match.tokenStart || i >= match.tokenEnd) && cues.has(toks[i]!.key)) {
+        const to = Math.min(length, tokenEnd + CUE_WINDOW);
+        for (let i = Math.max(0, tokenStart - CUE_WINDOW); i < to; i++) {
+          if ((i < tokenStart || i >= tokenEnd) && cues.has(keys[i]!)) {
             context = 1;
             break;
           }
@@ -851,8 +1022,8 @@ export function scoreCandidates(caches: RankCaches, cv: CompiledVocabulary, cand
     t.strongTitleRate = strongTitleRate;
     t.usableSpecificity = usableSpecificity;
     t.usableTitleRate = usableTitleRate;
-    t.labelSpecificity = info.specificity;
-    t.labelTitleRate = info.titleRate;
+    t.labelSpecificity = tv[tagAt + TAG_SPECIFICITY]!;
+    t.labelTitleRate = tv[tagAt + TAG_TITLE_RATE]!;
     t.fragmentShare = fragment;
     t.nameFragments = nameFragments;
     t.rareNeighbours = rare;
@@ -862,8 +1033,9 @@ export function scoreCandidates(caches: RankCaches, cv: CompiledVocabulary, cand
     t.typed = !!tag.type;
     t.allNisba = allNisba;
     t.listedNisba = listedNisba;
-    t.coordination = info.coordination;
-    t.headAnaphor = info.bareKey !== undefined && heads.has(info.bareKey);
+    t.coordination = tv[tagAt + TAG_COORDINATION]!;
+    const bare = tv[tagAt + TAG_BARE_KEY]!;
+    t.headAnaphor = bare >= 0 && cache.heads[bare] === stamp;
     const values = new Array<number>(FEATURE_NAMES.length);
     const z = weighFeatures(t, values);
     // Every mention a doubtful reading (وكيل read as و + كيل, another country's «المملكة»): no evidence at all.

@@ -65,6 +65,12 @@ export function charClass(c: number): number {
   return CLASSES.get(c);
 }
 
+/**
+ * What the scan asks of every code unit, in one table read: its class in the low 3 bits, and
+ * above them its light code + 1 (0 when its light form is not one code unit).
+ */
+const UNIT_FACTS = new UnitMemo((c) => CLASSES.get(c) | ((lightCodeOfUnit(c) + 1) << 3));
+
 /** A token's kind (the `kinds` column): its script, and KIND_JOINER when a tatweel joins it to what follows. */
 export const KIND_ARABIC = 0;
 export const KIND_LATIN = 1;
@@ -204,10 +210,14 @@ export class WordSpace {
  * a lookup by light form needs), and it has a small dense id, which later stages index their
  * per-word memories by. The key is a function of the light form, so it is stored beside it.
  * The table is cleared, and a new WordSpace begun, before a text that could fill it: which
- * bounds its memory, and keeps a text's ids in one space.
+ * bounds its memory, and keeps a text's ids in one space. A clear is dear: every stage's memory
+ * by word id starts again, so the table holds more words than a year of a news site uses (all
+ * of SaudiNewsNet, 31k articles, has 270k distinct light forms); at 131k words the corpus was
+ * tagged in five word spaces, and a third slower with the default vocabulary.
  */
-/** Slots of a tokeniser's intern hash. */
-const INTERN_SLOTS = 1 << 18;
+/** Slots of a tokeniser's intern hash at most (8 MB), and at first. */
+const INTERN_SLOTS = 1 << 20;
+const MIN_INTERN_SLOTS = 1 << 14;
 /** Word ids are below this. */
 export const WORD_IDS = INTERN_SLOTS >>> 1;
 /** Longer tokens (few, and rarely repeated) get fresh strings. */
@@ -215,9 +225,20 @@ const MAX_INTERNED = 40;
 
 /** The intern table of a Tokenizer. */
 class InternTable {
-  /** Per slot: word id + 1, 0 when empty. */
-  private readonly slotWord = new Int32Array(INTERN_SLOTS);
-  private readonly slotHash = new Int32Array(INTERN_SLOTS);
+  /**
+   * Per slot, side by side (one memory line per probe): word id + 1 (0 when empty), then the
+   * light form's hash. The table grows with the words (at most half its slots used), so that
+   * the few hundred thousand words of a corpus do not spread a short run's probes over 8 MB.
+   */
+  private slots = new Int32Array(2 * MIN_INTERN_SLOTS);
+  private mask = MIN_INTERN_SLOTS - 1;
+  /**
+   * The light forms' code units end to end, word w's at units[unitStart[w] .. unitStart[w + 1]):
+   * a probe compares the open token with one run of flat memory, not with a string object
+   * somewhere in the heap.
+   */
+  private units = new Uint16Array(1 << 16);
+  private readonly unitStart = new Int32Array(WORD_IDS + 1);
   private readonly light: string[] = [];
   private readonly key: string[] = [];
   private count = 0;
@@ -226,7 +247,8 @@ class InternTable {
   /** Makes room for the words of a text of `units` code units (a token takes one at least). */
   reserve(units: number): void {
     if (this.count > 0 && this.count + units > WORD_IDS) {
-      this.slotWord.fill(0);
+      this.slots = new Int32Array(2 * MIN_INTERN_SLOTS);
+      this.mask = MIN_INTERN_SLOTS - 1;
       this.count = 0;
       this.space = new WordSpace(WORD_IDS);
     }
@@ -234,16 +256,18 @@ class InternTable {
 
   /** Id of the light form buf[0 .. n) of hash `hash`, interned now if new; -1 when the table is full. */
   idOf(buf: Uint16Array, n: number, hash: number): number {
-    const mask = INTERN_SLOTS - 1;
+    const mask = this.mask;
+    const slots = this.slots;
     let slot = (hash ^ (hash >>> 15)) & mask;
     for (;;) {
-      const w = this.slotWord[slot]! - 1;
+      const w = slots[2 * slot]! - 1;
       if (w < 0) break;
-      if (this.slotHash[slot] === hash) {
-        const light = this.light[w]!;
-        if (light.length === n) {
+      if (slots[2 * slot + 1] === hash) {
+        const from = this.unitStart[w]!;
+        if (this.unitStart[w + 1]! - from === n) {
+          const units = this.units;
           let u = 0;
-          while (u < n && light.charCodeAt(u) === buf[u]) u++;
+          while (u < n && units[from + u] === buf[u]) u++;
           if (u === n) return w;
         }
       }
@@ -251,13 +275,41 @@ class InternTable {
     }
     // Only a text longer than the table holds words can fill it.
     if (this.count >= WORD_IDS) return -1;
+    if (2 * (this.count + 1) > mask + 1) return this.grow(buf, n, hash);
     const id = this.count++;
+    const from = this.unitStart[id]!;
+    if (from + n > this.units.length) {
+      const bigger = new Uint16Array(Math.max(2 * this.units.length, from + n));
+      bigger.set(this.units.subarray(0, from));
+      this.units = bigger;
+    }
+    this.units.set(buf.subarray(0, n), from);
+    this.unitStart[id + 1] = from + n;
     const light = unitsString(buf, n);
-    this.slotWord[slot] = id + 1;
-    this.slotHash[slot] = hash;
+    slots[2 * slot] = id + 1;
+    slots[2 * slot + 1] = hash;
     this.light[id] = light;
     this.key[id] = keyOfLight(light);
     return id;
+  }
+
+  /** Doubles the slots (ids stay), then interns buf[0 .. n). */
+  private grow(buf: Uint16Array, n: number, hash: number): number {
+    const old = this.slots;
+    const size = 2 * (this.mask + 1);
+    const slots = new Int32Array(2 * size);
+    const mask = size - 1;
+    for (let s = 0; s < old.length; s += 2) {
+      if (old[s] === 0) continue;
+      const h = old[s + 1]!;
+      let slot = (h ^ (h >>> 15)) & mask;
+      while (slots[2 * slot] !== 0) slot = (slot + 1) & mask;
+      slots[2 * slot] = old[s]!;
+      slots[2 * slot + 1] = h;
+    }
+    this.slots = slots;
+    this.mask = mask;
+    return this.idOf(buf, n, hash);
   }
 
   lightOf(id: number): string {
@@ -371,7 +423,8 @@ export class Tokenizer {
     let buf = this.buf;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      const k = charClass(c);
+      const facts = UNIT_FACTS.get(c);
+      const k = facts & 7;
       if (k === C_MARK) {
         if (cls !== 0) {
           end = i + 1;
@@ -398,7 +451,7 @@ export class Tokenizer {
         hash = FNV_OFFSET;
       }
       if (k === C_LATIN) sawLatin = true;
-      const lc = lightCodeOfUnit(c);
+      const lc = (facts >>> 3) - 1;
       if (lc >= 0) {
         if (lc !== c) lightIsText = false;
         if (n === buf.length) buf = this.growBuf();

@@ -124,12 +124,13 @@ test('missing statistics: the empty model and one warning, no error', (t) => {
 test('damaged statistics: a WasimError naming the file, not a stack trace from zlib', (t) => {
   const root = mkdtempSync(join(tmpdir(), 'wasim-bg-damaged-'));
   t.after(() => rmSync(root, { recursive: true, force: true }));
-  const cases: [string, Record<string, Buffer | string>, RegExp][] = [
-    ['not gzip', { 'unigrams.tsv.gz': 'مصر\t1\t1\t1\n' }, /unigrams\.tsv\.gz/],
-    ['bad line', { 'bigrams.tsv.gz': gzipSync('مصر\t1\n') }, /bigrams\.tsv\.gz.*line 1/],
-    ['bad meta', { 'meta.json': '{"documents": -3}' }, /meta\.json/],
+  // The English and the Arabic message, both from the catalogue's templates.
+  const cases: [string, Record<string, Buffer | string>, RegExp, RegExp][] = [
+    ['not gzip', { 'unigrams.tsv.gz': 'مصر\t1\t1\t1\n' }, /unigrams\.tsv\.gz/, /إحصاءات الخلفية تالفة: .*unigrams\.tsv\.gz/],
+    ['bad line', { 'bigrams.tsv.gz': gzipSync('مصر\t1\n') }, /bigrams\.tsv\.gz: bigrams line 1: the key is not a pair/, /bigrams\.tsv\.gz: bigrams السطر 1: المفتاح ليس زوجًا/],
+    ['bad meta', { 'meta.json': '{"documents": -3}' }, /meta\.json/, /إحصاءات الخلفية تالفة: .*meta\.json/],
   ];
-  for (const [what, files, error] of cases) {
+  for (const [what, files, error, errorAr] of cases) {
     const dir = join(root, what.replace(/ /g, '-'));
     mkdirSync(dir);
     const all: Record<string, Buffer | string> = {
@@ -141,7 +142,7 @@ test('damaged statistics: a WasimError naming the file, not a stack trace from z
     for (const [name, content] of Object.entries(all)) writeFileSync(join(dir, name), content);
     assert.throws(
       () => loadBackground({ dir }),
-      (e: unknown) => e instanceof WasimError && error.test(e.message),
+      (e: unknown) => e instanceof WasimError && e.template === 'backgroundDamaged' && error.test(e.message) && errorAr.test(e.messageAr),
       what,
     );
   }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { createBackgroundModelFromTsv, emptyBackgroundModel, type BackgroundModel } from '../core/background.js';
-import { WasimError } from '../core/errors.js';
+import { isWasimError, WasimError, type Localized } from '../core/errors.js';
 
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BACKGROUND_DIR = join(PACKAGE_ROOT, 'data', 'background');
@@ -58,7 +58,7 @@ function readBackground(dir: string, warn: (message: string) => void): Backgroun
     warn(`background statistics missing in ${dir} (${missing.join(', ')}): ranking without word statistics; run npm run build:background`);
     return emptyBackgroundModel();
   }
-  const damaged = (name: string, why: string): WasimError =>
+  const damaged = (name: string, why: string | Localized): WasimError =>
     WasimError.of('INTERNAL', 'backgroundDamaged', { path: join(dir, name), reason: why });
 
   let documents: unknown;
@@ -82,7 +82,7 @@ function readBackground(dir: string, warn: (message: string) => void): Backgroun
   try {
     return createBackgroundModelFromTsv({ documents, unigrams, bigrams });
   } catch (e) {
-    const message = (e as Error).message;
-    throw damaged(message.startsWith('bigrams') ? BACKGROUND_FILES.bigrams : BACKGROUND_FILES.unigrams, message);
+    if (!isWasimError(e)) throw e;
+    throw damaged(e.details?.table === 'bigrams' ? BACKGROUND_FILES.bigrams : BACKGROUND_FILES.unigrams, e.text);
   }
 }

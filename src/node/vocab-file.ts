@@ -10,6 +10,7 @@ import {
   deserializeCompiled,
   foldKey,
   isCompiledBinary,
+  isWasimError,
   parseVocabulary,
   WasimError,
   type CompiledVocabulary,
@@ -88,6 +89,17 @@ export function readTextFile(path: string, maxBytes = MAX_VOCAB_BYTES): string {
 export function readCompiledFile(path: string, maxBytes = MAX_VOCAB_BYTES): Uint8Array {
   checkReadable(path, maxBytes);
   return readFileSync(path);
+}
+
+/** The compiled vocabulary of a file; a damaged one is refused with its path and what is wrong in it. */
+export function readCompiledVocabulary(path: string): CompiledVocabulary {
+  const bytes = readCompiledFile(path);
+  try {
+    return deserializeCompiled(bytes);
+  } catch (e) {
+    if (isWasimError(e) && e.code === 'BAD_COMPILED_VOCAB') throw e.at(path);
+    throw e;
+  }
 }
 
 export interface LoadedVocabulary {
@@ -173,7 +185,7 @@ export interface VocabularyChoice {
 export function loadVocabulary(choice: VocabularyChoice = {}): { compiled: CompiledVocabulary; warnings: VocabWarning[]; source: string } {
   if (!choice.path) return { compiled: loadDefaultVocabulary(), warnings: [], source: 'default' };
   const fmt = choice.format ?? formatFromPath(choice.path);
-  if (fmt === 'compiled') return { compiled: deserializeCompiled(readCompiledFile(choice.path)), warnings: [], source: choice.path };
+  if (fmt === 'compiled') return { compiled: readCompiledVocabulary(choice.path), warnings: [], source: choice.path };
   const { entries, warnings } = readVocabularyFile(choice.path, fmt);
   if (entries.length === 0) throw WasimError.of('EMPTY_VOCAB', 'noEntries', { path: choice.path });
   const all = choice.withDefault ? [...entries, ...readDefaultEntries()] : entries;

@@ -6,7 +6,7 @@
  * it to a commander program.
  */
 import type { Command } from 'commander';
-import { compileVocabulary, deserializeCompiled, exitCodeOf, isWasimError, WasimError, type CompiledVocabulary, type TagOptions, type VocabEntry } from '../../core/index.js';
+import { compileVocabulary, exitCodeOf, isWasimError, WasimError, type CompiledVocabulary, type TagOptions, type VocabEntry } from '../../core/index.js';
 import { ALL_TAGGERS, evaluate, type TaggerName } from '../../eval/evaluate.js';
 import { loadArticlesFile, loadGoldFile } from '../../eval/files.js';
 import { evaluateMentions, parseMentionGold } from '../../eval/mentions.js';
@@ -18,7 +18,7 @@ import {
   formatFromPath,
   loadDefaultVocabulary,
   readDefaultEntries,
-  readCompiledFile,
+  readCompiledVocabulary,
   readTextFile,
   readVocabularyFile,
 } from '../../node/vocab-file.js';
@@ -81,7 +81,7 @@ function loadEvalVocabulary(options: EvalCommandOptions): EvalVocabulary {
   const path = options.vocab;
   const format = parseVocabFormat(options.vocabFormat) ?? formatFromPath(path);
   if (format === 'compiled') {
-    const compiled = deserializeCompiled(readCompiledFile(path));
+    const compiled = readCompiledVocabulary(path);
     return { source: path, compiled: () => compiled, warnings: [], size: compiled.tags.length };
   }
   const { entries, warnings } = readVocabularyFile(path, format);

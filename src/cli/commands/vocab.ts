@@ -114,7 +114,7 @@ function readAnyCompiled(path: string): CompiledVocabulary {
   try {
     return deserializeCompiled(readCompiledFile(path));
   } catch (e) {
-    if (isWasimError(e) && e.code === 'BAD_COMPILED_VOCAB') throw WasimError.of('BAD_COMPILED_VOCAB', 'notCompiled', { path });
+    if (isWasimError(e) && e.code === 'BAD_COMPILED_VOCAB') throw WasimError.of('BAD_COMPILED_VOCAB', 'notCompiled', { path, reason: e.text });
     throw e;
   }
 }

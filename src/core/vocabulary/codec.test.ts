@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { isWasimError } from '../errors.js';
+import { ERRORS, isWasimError, PLACEHOLDER, type WasimError } from '../errors.js';
 import { createTagger } from '../pipeline.js';
 import { ENTRIES, RICH, V2, V3, V4_WITH_KEY_ORDERS } from '../testing/legacy-vocabularies.js';
 import type { VocabEntry } from '../types.js';
@@ -10,7 +10,18 @@ import { sealContainer } from './codec/pack.js';
 import { compileVocabulary, type CompiledVocabulary } from './compile.js';
 import { Rows } from './rows.js';
 
-const badFile = (e: unknown): boolean => isWasimError(e) && e.code === 'BAD_COMPILED_VOCAB';
+const TEMPLATES: Readonly<Record<string, { en: string; ar: string }>> = ERRORS.BAD_COMPILED_VOCAB.templates;
+
+/**
+ * Refused with BAD_COMPILED_VOCAB from one of its catalogue templates, both languages filled in:
+ * never a TypeError or RangeError, and never the code's bare default (a damage no check named).
+ */
+function badFile(e: unknown): boolean {
+  if (!isWasimError(e) || e.code !== 'BAD_COMPILED_VOCAB') return false;
+  if (e.template === undefined || !Object.hasOwn(TEMPLATES, e.template)) return false;
+  const filled = (s: string): boolean => s.match(PLACEHOLDER) === null;
+  return filled(e.message) && filled(e.messageAr) && /[\u0621-\u064A]{3}/.test(e.messageAr) && e.messageAr !== e.message;
+}
 
 const SENTENCES = [
   'اجتمع مجلس الأمن في الأمم المتحدة لبحث المفاوضات بين حماس وإسرائيل بشأن قطاع غزة',
@@ -234,14 +245,24 @@ test('a tag without an id is its label’s entity, kept apart from an id that is
   assert.equal(labels.filter((l) => l === 'المفاوضات' || l === 'مفاوضات').length, 1, labels.join('، '));
 });
 
-/** The container with one section left out of its header (its bytes stay, unreferenced), as an older writer would have made it. */
-function withoutSection(bytes: Uint8Array, name: string): Uint8Array {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  const jsonLength = view.getUint32(8, true);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + jsonLength))) as { sections: Record<string, unknown> };
-  assert.ok(header.sections[name], `the writer writes ${name}`);
-  delete header.sections[name];
-  const body = bytes.subarray((12 + jsonLength + 3) & ~3);
+interface Header {
+  sections: Record<string, { at: number; bytes: number; width?: number }>;
+  escapes: Record<string, unknown>;
+  length: number;
+  meta: Record<string, unknown>;
+  checksum: string;
+}
+
+const headerLength = (bytes: Uint8Array): number => new DataView(bytes.buffer, bytes.byteOffset, bytes.length).getUint32(8, true);
+const headerOf = (bytes: Uint8Array): Header => JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + headerLength(bytes)))) as Header;
+/** Where the sections start: after the header, at a multiple of 4. */
+const sectionsStart = (bytes: Uint8Array): number => (12 + headerLength(bytes) + 3) & ~3;
+
+/** The container with its header changed (and its checksum written anew), its sections as they were. */
+function withHeader(bytes: Uint8Array, change: (header: Header) => void): Uint8Array {
+  const header = headerOf(bytes);
+  change(header);
+  const body = bytes.subarray(sectionsStart(bytes));
   const json = new TextEncoder().encode(JSON.stringify(header));
   const start = (12 + json.length + 3) & ~3;
   const out = new Uint8Array(start + body.length);
@@ -250,6 +271,14 @@ function withoutSection(bytes: Uint8Array, name: string): Uint8Array {
   out.set(json, 12);
   out.set(body, start);
   return sealContainer(out);
+}
+
+/** The container with one section left out of its header (its bytes stay, unreferenced), as an older writer would have made it. */
+function withoutSection(bytes: Uint8Array, name: string): Uint8Array {
+  return withHeader(bytes, (header) => {
+    assert.ok(header.sections[name], `the writer writes ${name}`);
+    delete header.sections[name];
+  });
 }
 
 test('a version-4 file written before entity numbers were stored loads alike, its entities numbered from their names', () => {
@@ -282,4 +311,75 @@ test('a vocabulary read from its serialised form makes only the tags and pattern
   assert.equal(place.width, 2, 'entity numbers of some 300 tags take two bytes');
   new DataView(damaged.buffer).setInt16(last, cv.tags.length + 5, true);
   assert.throws(() => deserializeCompiled(sealContainer(damaged)), badFile);
+});
+
+/** A copy of the bytes changed by `change`. */
+function changed(bytes: Uint8Array, change: (b: Uint8Array, view: DataView) => void): Uint8Array {
+  const out = bytes.slice();
+  change(out, new DataView(out.buffer));
+  return out;
+}
+
+test('each kind of damage to a compiled file is refused with a catalogue message that says what is wrong, in English and Arabic', () => {
+  const bytes = serializeCompiled(compileVocabulary(RICH));
+  const header = headerOf(bytes);
+  const start = sectionsStart(bytes);
+  const at = (section: string): number => start + header.sections[section]!.at;
+  const v3 = JSON.parse(V3);
+  const v2 = JSON.parse(V2);
+  const json = (data: unknown): string => JSON.stringify(data);
+  /** What is damaged, the file, the template it is refused with, and words both messages must show (the parameters). */
+  const cases: [string, string | Uint8Array, string, string[]][] = [
+    ['cut to 10 bytes', bytes.subarray(0, 10), 'tooShort', ['10', '16']],
+    ['cut in the header', bytes.subarray(0, 40), 'checksum', []],
+    ['cut in the sections', bytes.subarray(0, start + 20), 'checksum', []],
+    ['cut by its last byte', bytes.subarray(0, bytes.length - 1), 'checksum', []],
+    ['cut in the sections, checksum written anew', sealContainer(Uint8Array.of(...bytes.subarray(0, bytes.length - 12), 0, 0, 0, 0)), 'sectionsLength', [String(header.length - 8), String(header.length)]],
+    ['a byte flipped in the checksum', changed(bytes, (b) => (b[b.length - 1]! ^= 0x10)), 'checksum', []],
+    ['a byte flipped in the header', changed(bytes, (b) => (b[20]! ^= 0x01)), 'checksum', []],
+    ...Object.keys(header.sections)
+      .filter((name) => header.sections[name]!.bytes > 0)
+      .map((name): [string, Uint8Array, string, string[]] => [`a byte flipped in section ${name}`, changed(bytes, (b) => (b[at(name)]! ^= 0x40)), 'checksum', []]),
+    ['the wrong magic', changed(bytes, (b) => (b[0] = 0x58)), 'unknownForm', ['WASIM-CV']],
+    ['the wrong version', withHeader(bytes, (h) => (h.meta.version = FORMAT_VERSION + 1)), 'binaryVersion', [String(FORMAT_VERSION + 1), String(FORMAT_VERSION)]],
+    ['the wrong version, checksum not written anew', changed(withHeader(bytes, (h) => (h.meta.version = FORMAT_VERSION + 1)), (b) => (b[b.length - 1]! ^= 0xff)), 'checksum', []],
+    ['no version', withHeader(bytes, (h) => delete h.meta.version), 'headerField', ['meta.version']],
+    ['a count in the header that is no count', withHeader(bytes, (h) => (h.meta.tokens = -1)), 'headerField', ['meta.tokens']],
+    ['the header runs past the end', sealContainer(changed(bytes, (_, view) => view.setUint32(8, bytes.length, true))), 'headerCutOff', [String(bytes.length)]],
+    ['the header is not JSON', sealContainer(changed(bytes, (b) => (b[12] = 0x7b + 1))), 'headerNotJson', []],
+    ['a section missing', withoutSection(bytes, 'patterns.lights'), 'sectionMissing', ['patterns.lights']],
+    ['a section outside the file', withHeader(bytes, (h) => (h.sections['tags.key']!.at = h.length + 4)), 'sectionPlace', ['tags.key', String(header.length + 4)]],
+    ['a section of another width', withHeader(bytes, (h) => (h.sections['tags.key']!.width = 3)), 'sectionWidth', ['tags.key', '3']],
+    ['string lengths that do not fit', sealContainer(changed(bytes, (b) => (b[at('strings.lengths')]! += 1))), 'stringLengths', ['strings']],
+    ['a string reference out of range', sealContainer(changed(bytes, (b) => (b[at('tags.label')] = 0x7f))), 'outOfRange', ['tags.label', '127']],
+    ['a pattern of a tag that does not exist', sealContainer(changed(bytes, (b) => (b[at('patterns.tag')] = 0x7f))), 'outOfRange', ['patterns.tag', '127']],
+    ['entity numbers not in order', sealContainer(changed(bytes, (b) => (b[at('tags.entityNumber')] = 3))), 'entityNumbers', ['tags.entityNumber', '3']],
+    ['a trie edge to a token that does not exist', sealContainer(changed(bytes, (b) => (b[at('trie.childToken')] = 0x7f))), 'trie', ['trie.childToken']],
+    ['more patterns in an index than the patterns section holds', sealContainer(changed(bytes, (b) => (b[at('nisbaBases.counts')] = 0))), 'countsTotal', ['nisbaBases.counts', 'nisbaBases.patterns']],
+    ['not a compiled vocabulary at all', 'مصر\nغزة\n', 'unknownForm', []],
+    ['JSON that is not a compiled vocabulary', json({ label: 'مصر' }), 'jsonNotCompiled', ['wasim-compiled']],
+    ['JSON of an unknown version', json({ ...v3, version: 9 }), 'jsonVersion', ['9', String(FORMAT_VERSION)]],
+    ['JSON of version 3 with a damaged column', json({ ...v3, tags: { ...v3.tags, columns: { ...v3.tags.columns, label: { ...v3.tags.columns.label, refs: '!' } } } }), 'legacyDamaged', ['3', 'tags.columns.label']],
+    ['JSON of version 3 without its tokens', json({ ...v3, tokens: undefined }), 'legacyMalformed', ['3']],
+    ['JSON of version 2 without its trie', json({ ...v2, trie: undefined }), 'legacyMalformed', ['2']],
+  ];
+  const seen = new Set<string>();
+  for (const [what, file, template, words] of cases) {
+    let error: WasimError | undefined;
+    assert.throws(
+      () => deserializeCompiled(file),
+      (e: unknown) => {
+        error = e as WasimError;
+        return badFile(e);
+      },
+      `${what}: a catalogue error, not ${String(error)}`,
+    );
+    assert.equal(error!.template, template, `${what}: ${error!.message}`);
+    for (const w of words) {
+      assert.ok(error!.message.includes(w), `${what}: "${w}" in ${error!.message}`);
+      assert.ok(error!.messageAr.includes(w), `${what}: "${w}" in ${error!.messageAr}`);
+    }
+    seen.add(template);
+  }
+  assert.ok(seen.size >= 20, `${seen.size} templates met`);
 });

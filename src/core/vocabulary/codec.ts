@@ -6,9 +6,10 @@ import { WasimError } from '../errors.js';
 import type { TagType } from '../types.js';
 import { ContainerReader, ContainerWriter, isBinaryContainer, jsonObject, type Ints, type StringList } from './codec/pack.js';
 import { readLegacy } from './codec/legacy.js';
-import { emptyCompiled, entityNumbers, entityOfKey, isEntityNumbering, makePattern, makeTag, noneRewritten, tagTableOf, type CompiledTag, type CompiledVocabulary, type Pattern, type TagTable } from './compile.js';
+import { emptyCompiled, entityNumbers, entityOfKey, firstNotEntityNumber, makePattern, makeTag, noneRewritten, tagTableOf, type CompiledTag, type CompiledVocabulary, type Pattern, type TagTable } from './compile.js';
+import { damaged } from './codec/damaged.js';
 import { Rows } from './rows.js';
-import { allIn, ascending, checkedTrie, type Trie } from './trie.js';
+import { checkedTrie, firstDescent, firstOutside, type Trie } from './trie.js';
 
 /** Version 4 since the binary container; versions 1 to 3 (JSON) are still read. */
 export const FORMAT_VERSION = 4;
@@ -190,21 +191,26 @@ export function serializeCompiled(cv: CompiledVocabulary): Uint8Array {
 /** An integer section of `rows` values; a view into the file's bytes, not to be kept. */
 function column(r: ContainerReader, name: string, rows: number): Ints {
   const c = r.ints(name);
-  if (c.length !== rows) throw new WasimError('BAD_COMPILED_VOCAB');
+  if (c.length !== rows) throw damaged('columnLength', { section: name, actual: c.length, expected: rows });
   return c;
+}
+
+/** Every value of section `name` in [lo, hi). */
+function checkIn(a: Ints, name: string, lo: number, hi: number): void {
+  const i = firstOutside(a, lo, hi);
+  if (i >= 0) throw damaged('outOfRange', { section: name, value: a[i]!, index: i, min: lo, max: hi - 1 });
 }
 
 function isOrders(x: unknown): x is string[][] {
   return Array.isArray(x) && x.every((o) => Array.isArray(o) && o.every((f) => typeof f === 'string'));
 }
 
-/** Every value is `marker` or a string index: the row loops then read strings without checks. */
-function refsIn(a: Ints, marker: number, stringCount: number): boolean {
+/** Every value of section `name` is `marker` or a string index: the row loops then read strings without checks. */
+function checkRefs(a: Ints, name: string, marker: number, stringCount: number): void {
   for (let i = 0; i < a.length; i++) {
     const v = a[i]!;
-    if (!(v === marker || (v >= 0 && v < stringCount))) return false;
+    if (!(v === marker || (v >= 0 && v < stringCount))) throw damaged('outOfRange', { section: name, value: v, index: i, min: 0, max: stringCount - 1 });
   }
-  return true;
 }
 
 /** A column kept beyond the load: a copy, since a view would keep the whole file in memory. */
@@ -217,7 +223,7 @@ function kept(r: ContainerReader, name: string, rows: number): Ints {
  * only to refuse a damaged file; the rows are made in the one order of makeTag.
  */
 function checkOrders(r: ContainerReader, name: string, rows: number, orders: number): void {
-  if (!allIn(column(r, name, rows), 0, orders + 1)) throw new WasimError('BAD_COMPILED_VOCAB');
+  checkIn(column(r, name, rows), name, 0, orders + 1);
 }
 
 /*
@@ -236,8 +242,13 @@ function readTags(r: ContainerReader, meta: MetaV4, strings: StringList): { tags
   const entity = kept(r, 'tags.entity', n);
   checkOrders(r, 'tags.order', n, meta.tagOrders.length);
   const S = strings.length;
-  const checked = refsIn(key, 0, S) && refsIn(id, SAME_AS_KEY, S) && refsIn(label, SAME_AS_KEY, S) && refsIn(type, ABSENT, S) && refsIn(parent, ABSENT, S) && refsIn(entity, KEY_ENTITY, S);
-  if (!checked) throw new WasimError('BAD_COMPILED_VOCAB');
+  // A key is always a string (0 is no marker: the check is of the range alone).
+  checkRefs(key, 'tags.key', 0, S);
+  checkRefs(id, 'tags.id', SAME_AS_KEY, S);
+  checkRefs(label, 'tags.label', SAME_AS_KEY, S);
+  checkRefs(type, 'tags.type', ABSENT, S);
+  checkRefs(parent, 'tags.parent', ABSENT, S);
+  checkRefs(entity, 'tags.entity', KEY_ENTITY, S);
   const make = (i: number): CompiledTag => {
     const tagKey = strings.get(key[i]!);
     const tagId = id[i] === SAME_AS_KEY ? tagKey : strings.get(id[i]!);
@@ -253,7 +264,8 @@ function readTags(r: ContainerReader, meta: MetaV4, strings: StringList): { tags
   const entityOf = r.has('tags.entityNumber')
     ? new Int32Array(column(r, 'tags.entityNumber', n))
     : entityNumbers(n, (i) => (entity[i] === KEY_ENTITY ? entityOfKey(strings.get(key[i]!)) : strings.get(entity[i]!)));
-  if (!isEntityNumbering(entityOf)) throw new WasimError('BAD_COMPILED_VOCAB');
+  const notNumbered = firstNotEntityNumber(entityOf);
+  if (notNumbered >= 0) throw damaged('entityNumbers', { section: 'tags.entityNumber', value: entityOf[notNumbered]!, index: notNumbered });
   const table = tagTableOf(
     entityOf,
     (i) => (flags[i]! & (HAS_NISBA_LABEL | NISBA_LABEL)) === (HAS_NISBA_LABEL | NISBA_LABEL),
@@ -307,17 +319,22 @@ function readPatterns(r: ContainerReader, meta: MetaV4, strings: StringList): Ro
   // Positions among all the lights of the rewritten ones (few), ascending.
   const rewritten = r.ints('patterns.rewritten').slice();
   const S = strings.length;
-  const checked =
-    refsIn(lights, 0, S) && refsIn(inflection, ABSENT, S) && refsIn(nisbaBase, ABSENT, S) && allIn(tag, 0, meta.tags) && allIn(lightCount, 0, lights.length + 1) && ascending(rewritten) && allIn(rewritten, 0, lights.length);
-  if (!checked) throw new WasimError('BAD_COMPILED_VOCAB');
+  checkRefs(lights, 'patterns.lights', 0, S);
+  checkRefs(inflection, 'patterns.inflection', ABSENT, S);
+  checkRefs(nisbaBase, 'patterns.nisbaBase', ABSENT, S);
+  checkIn(tag, 'patterns.tag', 0, meta.tags);
+  checkIn(lightCount, 'patterns.lightCount', 0, lights.length + 1);
+  const descent = firstDescent(rewritten);
+  if (descent >= 0) throw damaged('notAscending', { section: 'patterns.rewritten', value: rewritten[descent]!, index: descent });
+  checkIn(rewritten, 'patterns.rewritten', 0, lights.length);
   const lightStart = new Int32Array(n + 1);
   let at = 0;
+  // Each count is at most lights.length (checked above): the sum is exact, and checked once.
   for (let i = 0; i < n; i++) {
     at += lightCount[i]!;
-    if (at > lights.length) throw new WasimError('BAD_COMPILED_VOCAB');
     lightStart[i + 1] = at;
   }
-  if (at !== lights.length) throw new WasimError('BAD_COMPILED_VOCAB');
+  if (at !== lights.length) throw damaged('countsTotal', { section: 'patterns.lightCount', total: at, other: 'patterns.lights', actual: lights.length });
   const make = (i: number): Pattern => {
     const start = lightStart[i]!;
     const count = lightCount[i]!;
@@ -336,45 +353,63 @@ function readPatterns(r: ContainerReader, meta: MetaV4, strings: StringList): Ro
   return Rows.lazy(n, make);
 }
 
-function readIndex(r: ContainerReader, name: string, strings: StringList, bases: Ints, into: Map<string, number[]>): void {
+/** `bases`: the patterns' column of this index's key (section `basesName`), ABSENT for a pattern not in it. */
+function readIndex(r: ContainerReader, name: string, strings: StringList, bases: Ints, basesName: string, into: Map<string, number[]>): void {
   const keys = r.ints(`${name}.keys`);
   const counts = column(r, `${name}.counts`, keys.length);
   const ids = r.ints(`${name}.patterns`);
-  if (!allIn(ids, 0, bases.length)) throw new WasimError('BAD_COMPILED_VOCAB');
+  checkIn(ids, `${name}.patterns`, 0, bases.length);
   // From the columns, not the pattern objects: a million objects are a million cache misses.
-  for (let i = 0; i < ids.length; i++) if (bases[ids[i]!] === ABSENT) throw new WasimError('BAD_COMPILED_VOCAB');
+  for (let i = 0; i < ids.length; i++) if (bases[ids[i]!] === ABSENT) throw damaged('unlistedPattern', { section: `${name}.patterns`, pattern: ids[i]!, column: basesName });
+  checkIn(keys, `${name}.keys`, 0, strings.length);
+  checkIn(counts, `${name}.counts`, 0, ids.length + 1);
   let at = 0;
   for (let k = 0; k < keys.length; k++) {
     const ref = keys[k]!;
     const count = counts[k]!;
-    if (!(ref >= 0 && ref < strings.length) || !(count >= 0 && at + count <= ids.length)) throw new WasimError('BAD_COMPILED_VOCAB');
+    if (at + count > ids.length) throw damaged('countsTotal', { section: `${name}.counts`, total: sum(counts), other: `${name}.patterns`, actual: ids.length });
     const key = strings.get(ref);
     // A literal for the usual single pattern, as in lightsOf.
     into.set(key, count === 1 ? [ids[at]!] : Array.from(ids.subarray(at, at + count)));
     at += count;
   }
-  if (at !== ids.length) throw new WasimError('BAD_COMPILED_VOCAB');
+  if (at !== ids.length) throw damaged('countsTotal', { section: `${name}.counts`, total: at, other: `${name}.patterns`, actual: ids.length });
 }
 
-function isMetaV4(m: unknown): m is MetaV4 {
+function sum(a: Ints): number {
+  let total = 0;
+  for (let i = 0; i < a.length; i++) total += a[i]!;
+  return total;
+}
+
+/** The header's meta as MetaV4, or the error that names what is wrong with it. */
+function metaV4(m: unknown): MetaV4 {
+  if (!m || typeof m !== 'object') throw damaged('headerField', { field: 'meta' });
   const x = m as MetaV4;
+  if (x.format !== 'wasim-compiled') throw damaged('headerField', { field: 'meta.format' });
+  if (x.version !== FORMAT_VERSION) {
+    if (typeof x.version !== 'number') throw damaged('headerField', { field: 'meta.version' });
+    throw damaged('binaryVersion', { version: x.version, current: FORMAT_VERSION });
+  }
   const count = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 0;
-  return (
-    !!x && x.format === 'wasim-compiled' && x.version === 4 && count(x.tags) && count(x.patterns) && count(x.tokens) && count(x.nodeCount) && x.nodeCount >= 1 && isOrders(x.tagOrders) && isOrders(x.patternOrders)
-  );
+  for (const field of ['tags', 'patterns', 'tokens', 'nodeCount'] as const) if (!count(x[field])) throw damaged('headerField', { field: `meta.${field}` });
+  // The root.
+  if (x.nodeCount < 1) throw damaged('headerField', { field: 'meta.nodeCount' });
+  if (!isOrders(x.tagOrders)) throw damaged('headerField', { field: 'meta.tagOrders' });
+  if (!isOrders(x.patternOrders)) throw damaged('headerField', { field: 'meta.patternOrders' });
+  return x;
 }
 
 function fromV4(bytes: Uint8Array): CompiledVocabulary {
   const r = new ContainerReader(bytes);
-  const meta = r.meta;
-  if (!isMetaV4(meta)) throw new WasimError('BAD_COMPILED_VOCAB');
+  const meta = metaV4(r.meta);
   const strings = r.strings('strings');
-  if (meta.tokens > strings.length) throw new WasimError('BAD_COMPILED_VOCAB');
+  if (meta.tokens > strings.length) throw damaged('tokenCount', { tokens: meta.tokens, strings: strings.length });
   const cv = emptyCompiled();
   const { tags, table } = readTags(r, meta, strings);
   const patterns = readPatterns(r, meta, strings);
   for (let id = 0; id < meta.tokens; id++) cv.tokenIds.set(strings.get(id), id);
-  if (cv.tokenIds.size !== meta.tokens) throw new WasimError('BAD_COMPILED_VOCAB');
+  if (cv.tokenIds.size !== meta.tokens) throw repeatedToken(strings, meta.tokens);
   // Copies: a view would keep the whole file in memory.
   const trie: Trie = {
     childStart: new Int32Array(r.ints('trie.childStart')),
@@ -383,9 +418,22 @@ function fromV4(bytes: Uint8Array): CompiledVocabulary {
     terminalStart: new Int32Array(r.ints('trie.terminalStart')),
     terminalPattern: new Int32Array(r.ints('trie.terminalPattern')),
   };
-  readIndex(r, 'inflection', strings, column(r, 'patterns.inflection', meta.patterns), cv.inflection);
-  readIndex(r, 'nisbaBases', strings, column(r, 'patterns.nisbaBase', meta.patterns), cv.nisbaBases);
+  readIndex(r, 'inflection', strings, column(r, 'patterns.inflection', meta.patterns), 'patterns.inflection', cv.inflection);
+  readIndex(r, 'nisbaBases', strings, column(r, 'patterns.nisbaBase', meta.patterns), 'patterns.nisbaBase', cv.nisbaBases);
   return { ...cv, tags, patterns, tagTable: table, trie: checkedTrie(trie, meta.nodeCount, meta.tokens, column(r, 'patterns.lightCount', meta.patterns)), nodeCount: meta.nodeCount };
+}
+
+/** The error for tokens that are not distinct: found again only once the count says so, off the load's path. */
+function repeatedToken(strings: StringList, tokens: number): WasimError {
+  const first = new Map<string, number>();
+  for (let id = 0; id < tokens; id++) {
+    const s = strings.get(id);
+    const earlier = first.get(s);
+    if (earlier !== undefined) return damaged('tokenRepeats', { index: id, first: earlier });
+    first.set(s, id);
+  }
+  // Not reached: fewer distinct tokens than ids means one repeats.
+  return damaged('tokenCount', { tokens, strings: strings.length });
 }
 
 /** Do the bytes start as a serialised compiled vocabulary of the binary form (version 4 on)? */
@@ -402,10 +450,11 @@ export function deserializeCompiled(input: string | Uint8Array): CompiledVocabul
     try {
       return fromV4(input);
     } catch (e) {
-      // A damaged file: a section cut off, a reference out of range.
       if (e instanceof WasimError) throw e;
+      // The checks above name every damage they see (the tests hold them to it); a damage they
+      // miss is still the file's, refused, not a stack trace.
       throw new WasimError('BAD_COMPILED_VOCAB');
     }
   }
-  return readLegacy(input);
+  return readLegacy(input, FORMAT_VERSION);
 }

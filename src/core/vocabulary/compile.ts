@@ -146,15 +146,18 @@ export function tagTableOfRows(tags: Rows<CompiledTag>): TagTable {
   return { entityOf, firstOfEntity: new Int32Array(firstOfEntity), namedOfEntity: new Int32Array(namedOfEntity), multiWord };
 }
 
-/** Are these entity numbers dense and in the order of first tags (each at most one more than any before)? */
-export function isEntityNumbering(a: ArrayLike<number>): boolean {
+/**
+ * Entity numbers are dense and in the order of first tags (each at most one more than any
+ * before): the index of the first number that is not, or -1.
+ */
+export function firstNotEntityNumber(a: ArrayLike<number>): number {
   let next = 0;
   for (let i = 0; i < a.length; i++) {
     const v = a[i]!;
-    if (v < 0 || v > next) return false;
+    if (v < 0 || v > next) return i;
     if (v === next) next++;
   }
-  return true;
+  return -1;
 }
 
 /** Token ids beyond this many would not fit the serialised form's expectations (and no vocabulary needs them). */

@@ -4,7 +4,7 @@
  * per-edge objects, fast to serialise and load), built through an open-addressing hash while
  * patterns are added.
  */
-import { WasimError } from '../errors.js';
+import { damaged } from './codec/damaged.js';
 import type { Ints } from './codec/pack.js';
 
 /**
@@ -142,20 +142,25 @@ export function buildTrie(nodeCount: number, tokenCount: number, edges: Int32Arr
 /**
  * The trie if its rows and references are in range and it is a tree whose patterns end at the
  * depth of their number of tokens: the matcher reads a pattern's lights by the depth it walked,
- * and a damaged file must not send it astray. `patternLengths`: the number of tokens of each pattern.
+ * and a damaged file must not send it astray. `patternLengths`: the number of tokens of each
+ * pattern. Throws BAD_COMPILED_VOCAB naming the section and where in it the damage is.
  */
 export function checkedTrie(trie: Trie, nodeCount: number, tokenCount: number, patternLengths: ArrayLike<number>): Trie {
   const edges = trie.childToken.length;
-  const ok =
-    trie.childStart.length === nodeCount + 1 &&
-    trie.terminalStart.length === nodeCount + 1 &&
-    trie.childStart[0] === 0 &&
-    trie.terminalStart[0] === 0 &&
-    trie.childStart[nodeCount] === edges &&
-    trie.childNode.length === edges &&
-    trie.terminalStart[nodeCount] === trie.terminalPattern.length &&
-    isTree(trie, nodeCount, tokenCount, patternLengths);
-  if (!ok) throw new WasimError('BAD_COMPILED_VOCAB');
+  const length = (section: string, actual: number, expected: number): void => {
+    if (actual !== expected) throw damaged('columnLength', { section, actual, expected });
+  };
+  length('trie.childStart', trie.childStart.length, nodeCount + 1);
+  length('trie.terminalStart', trie.terminalStart.length, nodeCount + 1);
+  length('trie.childNode', trie.childNode.length, edges);
+  if (trie.childStart[0] !== 0) throw damaged('trie', { section: 'trie.childStart', index: 0 });
+  if (trie.terminalStart[0] !== 0) throw damaged('trie', { section: 'trie.terminalStart', index: 0 });
+  if (trie.childStart[nodeCount] !== edges) throw damaged('countsTotal', { section: 'trie.childStart', total: trie.childStart[nodeCount]!, other: 'trie.childToken', actual: edges });
+  if (trie.terminalStart[nodeCount] !== trie.terminalPattern.length) {
+    throw damaged('countsTotal', { section: 'trie.terminalStart', total: trie.terminalStart[nodeCount]!, other: 'trie.terminalPattern', actual: trie.terminalPattern.length });
+  }
+  const bad = treeDamage(trie, nodeCount, tokenCount, patternLengths);
+  if (bad !== undefined) throw damaged('trie', bad);
   return trie;
 }
 
@@ -163,8 +168,9 @@ export function checkedTrie(trie: Trie, nodeCount: number, tokenCount: number, p
  * Rows ascending, tokens, nodes and patterns in range, every node but the root with one parent
  * numbered before it (so no cycle), patterns ending at their length: in one pass over the rows,
  * which a million-tag trie reads once instead of six times. The row ends are checked by the caller.
+ * Where the first damage is, or undefined for a sound tree.
  */
-function isTree(trie: Trie, nodeCount: number, tokenCount: number, patternLengths: ArrayLike<number>): boolean {
+function treeDamage(trie: Trie, nodeCount: number, tokenCount: number, patternLengths: ArrayLike<number>): { section: string; index: number } | undefined {
   const { childStart, childToken, childNode, terminalStart, terminalPattern } = trie;
   const patterns = patternLengths.length;
   const depth = new Int32Array(nodeCount).fill(-1);
@@ -174,31 +180,32 @@ function isTree(trie: Trie, nodeCount: number, tokenCount: number, patternLength
   for (let v = 0; v < nodeCount; v++) {
     const d = depth[v]!;
     const edgesEnd = childStart[v + 1]!;
-    if (edgesEnd < e) return false;
+    if (edgesEnd < e) return { section: 'trie.childStart', index: v + 1 };
     for (; e < edgesEnd; e++) {
       const token = childToken[e]!;
+      if (!(token >= 0 && token < tokenCount)) return { section: 'trie.childToken', index: e };
       const child = childNode[e]!;
-      if (!(token >= 0 && token < tokenCount && child > v && child < nodeCount) || depth[child] !== -1) return false;
+      if (!(child > v && child < nodeCount) || depth[child] !== -1) return { section: 'trie.childNode', index: e };
       depth[child] = d + 1;
     }
     const terminalsEnd = terminalStart[v + 1]!;
-    if (terminalsEnd < t) return false;
+    if (terminalsEnd < t) return { section: 'trie.terminalStart', index: v + 1 };
     for (; t < terminalsEnd; t++) {
       const p = terminalPattern[t]!;
-      if (!(p >= 0 && p < patterns) || patternLengths[p] !== d) return false;
+      if (!(p >= 0 && p < patterns) || patternLengths[p] !== d) return { section: 'trie.terminalPattern', index: t };
     }
   }
-  return true;
+  return undefined;
 }
 
-export function ascending(a: Ints): boolean {
-  for (let i = 1; i < a.length; i++) if (a[i]! < a[i - 1]!) return false;
-  return true;
+/** The index of the first value smaller than the one before it; -1 when `a` is ascending. */
+export function firstDescent(a: Ints): number {
+  for (let i = 1; i < a.length; i++) if (a[i]! < a[i - 1]!) return i;
+  return -1;
 }
 
-/** Every value in [lo, hi). */
-export function allIn(a: Ints, lo: number, hi: number): boolean {
-  for (let i = 0; i < a.length; i++) if (!(a[i]! >= lo && a[i]! < hi)) return false;
-  return true;
+/** The index of the first value outside [lo, hi); -1 when every value is in it. */
+export function firstOutside(a: Ints, lo: number, hi: number): number {
+  for (let i = 0; i < a.length; i++) if (!(a[i]! >= lo && a[i]! < hi)) return i;
+  return -1;
 }
-

@@ -7,7 +7,20 @@ import { WasimError } from '../../errors.js';
 import { emptyCompiled, entityOfKey, INFLECTABLE_TYPES, inPatternOrder, inTagOrder, LABEL_ENTITY_PREFIX, noneRewritten, separateEntities, tagTableOfRows, type CompiledTag, type CompiledVocabulary, type Pattern } from '../compile.js';
 import { Rows } from '../rows.js';
 import { buildTrie, checkedTrie, type Trie } from '../trie.js';
+import { damaged } from './damaged.js';
 import { unpackInts } from './pack.js';
+
+/** Version 3's error for a damaged part of the file, named by its path in the JSON. */
+const damagedV3 = (part: string): WasimError => damaged('legacyDamaged', { version: 3, part });
+
+/** A packed list of version 3 (`part` names it), refused as the file's damage when it is not one. */
+function unpacked(text: string, part: string, delta = false): Int32Array {
+  try {
+    return unpackInts(text, delta);
+  } catch {
+    throw damagedV3(part);
+  }
+}
 
 /**
  * Version 2 (read only). Rows of objects as columns, for a smaller and faster-to-load serialised form: each field's
@@ -104,41 +117,42 @@ const TAG_DERIVATIONS: Derivations = { entity: { from: 'key', derive: (key) => L
 /** A column decoded: the value of a row, given the row's fields so far. */
 type Reader = (r: number, row: Record<string, unknown>, fields: readonly string[]) => unknown;
 
-function readerOf(name: string, c: PackedColumn, rows: number, strings: readonly string[], derivations: Derivations): Reader {
+/** `part`: the column's path in the file, for the error of a damaged one. */
+function readerOf(name: string, part: string, c: PackedColumn, rows: number, strings: readonly string[], derivations: Derivations): Reader {
   const stringAt = (ref: number): string => {
     const s = strings[ref];
-    if (s === undefined) throw new WasimError('BAD_COMPILED_VOCAB');
+    if (s === undefined) throw damagedV3(part);
     return s;
   };
   const text = (ref: number, row: Record<string, unknown>, fields: readonly string[]): string => {
     if (ref >= 0) return stringAt(ref);
     const value = ref === DERIVED ? derivations[name]?.derive(row[derivations[name].from] as string) : row[fields[-1 - ref]!];
-    if (typeof value !== 'string') throw new WasimError('BAD_COMPILED_VOCAB');
+    if (typeof value !== 'string') throw damagedV3(part);
     return value;
   };
   const counted = (a: Int32Array): Int32Array => {
-    if (a.length !== rows) throw new WasimError('BAD_COMPILED_VOCAB');
+    if (a.length !== rows) throw damagedV3(part);
     return a;
   };
   switch (c.kind) {
     case 'text': {
-      const refs = counted(unpackInts(c.refs));
+      const refs = counted(unpacked(c.refs, part));
       return (r, row, fields) => text(refs[r]!, row, fields);
     }
     case 'int': {
-      const values = counted(unpackInts(c.values));
+      const values = counted(unpacked(c.values, part));
       return (r) => values[r];
     }
     case 'flag': {
-      const values = counted(unpackInts(c.values));
+      const values = counted(unpacked(c.values, part));
       return (r) => values[r] === 1;
     }
     case 'texts': {
-      const lengths = counted(unpackInts(c.lengths));
-      const items = unpackInts(c.refs);
+      const lengths = counted(unpacked(c.lengths, part));
+      const items = unpacked(c.refs, part);
       const starts = new Int32Array(rows + 1);
       for (let r = 0; r < rows; r++) starts[r + 1] = starts[r]! + lengths[r]!;
-      if (starts[rows] !== items.length) throw new WasimError('BAD_COMPILED_VOCAB');
+      if (starts[rows] !== items.length) throw damagedV3(part);
       return (r) => {
         const out = new Array<string>(lengths[r]!);
         for (let k = 0; k < out.length; k++) out[k] = stringAt(items[starts[r]! + k]!);
@@ -146,15 +160,15 @@ function readerOf(name: string, c: PackedColumn, rows: number, strings: readonly
       };
     }
     case 'flags': {
-      const lengths = counted(unpackInts(c.lengths));
-      const set = unpackInts(c.set, true);
+      const lengths = counted(unpacked(c.lengths, part));
+      const set = unpacked(c.set, part, true);
       const starts = new Int32Array(rows + 1);
       for (let r = 0; r < rows; r++) starts[r + 1] = starts[r]! + lengths[r]!;
       const on = new Uint8Array(starts[rows]!);
       const rowHasTrue = new Uint8Array(rows);
       let row = 0;
       for (const p of set) {
-        if (p < starts[row]! || p >= on.length) throw new WasimError('BAD_COMPILED_VOCAB');
+        if (p < starts[row]! || p >= on.length) throw damagedV3(part);
         on[p] = 1;
         while (starts[row + 1]! <= p) row++;
         rowHasTrue[row] = 1;
@@ -167,41 +181,42 @@ function readerOf(name: string, c: PackedColumn, rows: number, strings: readonly
     case 'json':
       return (r) => c.values[r];
     default:
-      throw new WasimError('BAD_COMPILED_VOCAB');
+      throw damagedV3(part);
   }
 }
 
 /** A row of the shape (there is one: shapes are taken from rows). */
-function firstOfShape(shape: Int32Array, s: number): number {
+function firstOfShape(shape: Int32Array, s: number, part: string): number {
   const r = shape.indexOf(s);
-  if (r < 0) throw new WasimError('BAD_COMPILED_VOCAB');
+  if (r < 0) throw damagedV3(part);
   return r;
 }
 
-function fromPacked<T>(c: PackedColumns, strings: readonly string[], derivations: Derivations = {}): T[] {
+/** `table`: tags or patterns, the rows' place in the file. */
+function fromPacked<T>(table: string, c: PackedColumns, strings: readonly string[], derivations: Derivations = {}): T[] {
   const readers = new Map<string, Reader>();
-  for (const [name, column] of Object.entries(c.columns)) readers.set(name, readerOf(name, column, c.rows, strings, derivations));
+  for (const [name, column] of Object.entries(c.columns)) readers.set(name, readerOf(name, `${table}.columns.${name}`, column, c.rows, strings, derivations));
   const plans = c.shapes.map((fields) =>
     fields.map((f) => {
       const read = readers.get(f);
-      if (read === undefined) throw new WasimError('BAD_COMPILED_VOCAB');
+      if (read === undefined) throw damagedV3(`${table}.columns.${f}`);
       return read;
     }),
   );
-  const shape = unpackInts(c.shape);
-  if (shape.length !== c.rows) throw new WasimError('BAD_COMPILED_VOCAB');
+  const shape = unpacked(c.shape, `${table}.shape`);
+  if (shape.length !== c.rows) throw damagedV3(`${table}.shape`);
   // Each row is a copy of its shape's template, then filled: one allocation of the final size
   // per row, where adding fields to an empty object one by one reallocates as it grows.
   const templates = c.shapes.map((fields, s) => {
     const template: Record<string, unknown> = {};
-    fields.forEach((f, k) => (template[f] = plans[s]![k]!(firstOfShape(shape, s), template, fields)));
+    fields.forEach((f, k) => (template[f] = plans[s]![k]!(firstOfShape(shape, s, `${table}.shape`), template, fields)));
     return template;
   });
   const out = new Array<T>(c.rows);
   for (let r = 0; r < c.rows; r++) {
     const s = shape[r]!;
     const fields = c.shapes[s];
-    if (fields === undefined) throw new WasimError('BAD_COMPILED_VOCAB');
+    if (fields === undefined) throw damagedV3(`${table}.shape`);
     const plan = plans[s]!;
     const row: Record<string, unknown> = { ...templates[s] };
     for (let k = 0; k < plan.length; k++) row[fields[k]!] = plan[k]!(r, row, fields);
@@ -224,15 +239,16 @@ interface SerializedV3 {
   nisbaBases: { keys: string; counts: string; patterns: string };
 }
 
-function unpackIndex(p: SerializedV3['inflection'], strings: readonly string[], into: Map<string, number[]>): void {
-  const keys = unpackInts(p.keys);
-  const counts = unpackInts(p.counts);
-  const patterns = unpackInts(p.patterns);
-  if (counts.length !== keys.length) throw new WasimError('BAD_COMPILED_VOCAB');
+function unpackIndex(name: string, p: SerializedV3['inflection'], strings: readonly string[], into: Map<string, number[]>): void {
+  const keys = unpacked(p.keys, `${name}.keys`);
+  const counts = unpacked(p.counts, `${name}.counts`);
+  const patterns = unpacked(p.patterns, `${name}.patterns`);
+  if (counts.length !== keys.length) throw damagedV3(`${name}.counts`);
   let at = 0;
   for (let k = 0; k < keys.length; k++) {
     const key = strings[keys[k]!];
-    if (key === undefined || at + counts[k]! > patterns.length) throw new WasimError('BAD_COMPILED_VOCAB');
+    if (key === undefined) throw damagedV3(`${name}.keys`);
+    if (at + counts[k]! > patterns.length) throw damagedV3(`${name}.counts`);
     const ids = new Array<number>(counts[k]!);
     for (let i = 0; i < ids.length; i++) ids[i] = patterns[at++]!;
     into.set(key, ids);
@@ -241,11 +257,11 @@ function unpackIndex(p: SerializedV3['inflection'], strings: readonly string[], 
 
 function trieFromV3(t: SerializedV3['trie'], nodeCount: number, tokenCount: number, patterns: readonly Pattern[]): Trie {
   const trie: Trie = {
-    childStart: unpackInts(t.childStart, true),
-    childToken: unpackInts(t.childToken),
-    childNode: unpackInts(t.childNode),
-    terminalStart: unpackInts(t.terminalStart, true),
-    terminalPattern: unpackInts(t.terminalPattern),
+    childStart: unpacked(t.childStart, 'trie.childStart', true),
+    childToken: unpacked(t.childToken, 'trie.childToken'),
+    childNode: unpacked(t.childNode, 'trie.childNode'),
+    terminalStart: unpacked(t.terminalStart, 'trie.terminalStart', true),
+    terminalPattern: unpacked(t.terminalPattern, 'trie.terminalPattern'),
   };
   return checkedTrie(trie, nodeCount, tokenCount, Int32Array.from(patterns, (p) => p.lights.length));
 }
@@ -275,25 +291,32 @@ function renameLabelEntities(tags: readonly CompiledTag[]): void {
   separateEntities(tags, labelNamed);
 }
 
-/** The compiled vocabulary of the JSON text of version 1, 2 or 3 (as a string or as UTF-8 bytes). */
-export function readLegacy(input: string | Uint8Array): CompiledVocabulary {
+/**
+ * The compiled vocabulary of the JSON text of version 1, 2 or 3 (as a string or as UTF-8 bytes).
+ * `current`: the version of the binary form, for the error of a file of another version.
+ */
+export function readLegacy(input: string | Uint8Array, current: number): CompiledVocabulary {
   const text = typeof input === 'string' ? input : new TextDecoder().decode(input);
   let data: SerializedV1 | SerializedV2 | SerializedV3;
   try {
     data = JSON.parse(text) as SerializedV1 | SerializedV2 | SerializedV3;
   } catch {
-    throw new WasimError('BAD_COMPILED_VOCAB');
+    throw damaged('unknownForm', {});
   }
-  if (!data || data.format !== 'wasim-compiled' || (data.version !== 1 && data.version !== 2 && data.version !== 3)) throw new WasimError('BAD_COMPILED_VOCAB');
-  if (data.version === 3) {
-    try {
-      return fromV3(data);
-    } catch (e) {
-      // A damaged file: a packed list that does not decode, a reference out of range.
-      if (e instanceof WasimError) throw e;
-      throw new WasimError('BAD_COMPILED_VOCAB');
-    }
+  if (!data || data.format !== 'wasim-compiled') throw damaged('jsonNotCompiled', {});
+  const version: unknown = data.version;
+  if (version !== 1 && version !== 2 && version !== 3) throw damaged('jsonVersion', { version: JSON.stringify(version ?? null), current });
+  try {
+    return data.version === 3 ? fromV3(data) : fromV1OrV2(data);
+  } catch (e) {
+    if (e instanceof WasimError) throw e;
+    // A field missing or of another kind, met as a TypeError: these frozen readers check the
+    // references and counts they read, not the shape of the JSON around them.
+    throw damaged('legacyMalformed', { version });
   }
+}
+
+function fromV1OrV2(data: SerializedV1 | SerializedV2): CompiledVocabulary {
   const cv = emptyCompiled();
   const tags = data.version === 1 ? data.tags : fromColumns<CompiledTag>(data.tags);
   const patterns = data.version === 1 ? data.patterns : fromColumns<Pattern>(data.patterns);
@@ -341,19 +364,19 @@ function withoutNameInflection(cv: CompiledVocabulary): CompiledVocabulary {
 
 function fromV3(data: SerializedV3): CompiledVocabulary {
   const strings = data.strings;
-  if (!Array.isArray(strings)) throw new WasimError('BAD_COMPILED_VOCAB');
+  if (!Array.isArray(strings)) throw damagedV3('strings');
   const cv: CompiledVocabulary = {
     ...emptyCompiled(),
-    tags: Rows.of(fromPacked<CompiledTag>(data.tags, strings, TAG_DERIVATIONS).map(inTagOrder)),
-    patterns: Rows.of(fromPacked<Pattern>(data.patterns, strings).map(inPatternOrder)),
+    tags: Rows.of(fromPacked<CompiledTag>('tags', data.tags, strings, TAG_DERIVATIONS).map(inTagOrder)),
+    patterns: Rows.of(fromPacked<Pattern>('patterns', data.patterns, strings).map(inPatternOrder)),
   };
   renameLabelEntities(cv.tags.toArray());
   const tokens = data.tokens.split('\n');
   for (let id = 0; id < tokens.length; id++) cv.tokenIds.set(tokens[id]!, id);
   cv.nodeCount = data.nodeCount;
   cv.trie = trieFromV3(data.trie, data.nodeCount, tokens.length, cv.patterns.toArray());
-  unpackIndex(data.inflection, strings, cv.inflection);
-  unpackIndex(data.nisbaBases, strings, cv.nisbaBases);
+  unpackIndex('inflection', data.inflection, strings, cv.inflection);
+  unpackIndex('nisbaBases', data.nisbaBases, strings, cv.nisbaBases);
   cv.tagTable = tagTableOfRows(cv.tags);
   return withoutNameInflection(cv);
 }

@@ -8,6 +8,7 @@
  * Pure JS: the core runs outside Node too.
  */
 import CRC32C from 'crc-32/crc32c.js';
+import { damaged } from './damaged.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 // -1 for every code unit outside the alphabet.
@@ -277,30 +278,40 @@ export class ContainerWriter {
   }
 }
 
-/** The sections of a container; every method throws a RangeError on a damaged container. */
+const hex = (n: number): string => '0x' + n.toString(16).padStart(8, '0');
+
+/** The sections of a container; every method throws BAD_COMPILED_VOCAB, naming the damage, on a damaged container. */
 export class ContainerReader {
   readonly meta: unknown;
   private readonly header: ContainerHeader;
   private readonly start: number;
 
   constructor(private readonly bytes: Uint8Array) {
-    if (!isBinaryContainer(bytes) || bytes.length < MAGIC.length + 4 + CHECKSUM_BYTES) throw new RangeError('not a wasim container');
+    if (!isBinaryContainer(bytes)) throw damaged('unknownForm', {});
+    const min = MAGIC.length + 4 + CHECKSUM_BYTES;
+    if (bytes.length < min) throw damaged('tooShort', { size: bytes.length, min });
     // Before anything is read from it: a damaged byte anywhere is refused, not interpreted.
     const end = bytes.length - CHECKSUM_BYTES;
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-    if (view.getUint32(end, true) !== crc32c(bytes.subarray(0, end))) throw new RangeError('container checksum mismatch');
+    const stored = view.getUint32(end, true);
+    const computed = crc32c(bytes.subarray(0, end));
+    if (stored !== computed) throw damaged('checksum', { stored: hex(stored), computed: hex(computed) });
     bytes = this.bytes = bytes.subarray(0, end);
     const jsonLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.length).getUint32(MAGIC.length, true);
-    if (jsonLength > bytes.length - MAGIC.length - 4) throw new RangeError('container header cut off');
+    if (jsonLength > bytes.length - MAGIC.length - 4) throw damaged('headerCutOff', { length: jsonLength, size: bytes.length + CHECKSUM_BYTES });
     let header: ContainerHeader;
     try {
       header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(MAGIC.length + 4, MAGIC.length + 4 + jsonLength))) as ContainerHeader;
     } catch {
-      throw new RangeError('container header is not JSON');
+      throw damaged('headerNotJson', {});
     }
     this.start = align4(MAGIC.length + 4 + jsonLength);
-    if (!header || typeof header !== 'object' || header.checksum !== CHECKSUM || !header.sections || typeof header.sections !== 'object' || header.length !== bytes.length - this.start) {
-      throw new RangeError('container cut off or damaged');
+    if (!header || typeof header !== 'object' || Array.isArray(header)) throw damaged('headerNotJson', {});
+    if (header.checksum !== CHECKSUM) throw damaged('headerField', { field: 'checksum' });
+    if (!header.sections || typeof header.sections !== 'object') throw damaged('headerField', { field: 'sections' });
+    if (header.length !== bytes.length - this.start) {
+      if (!Number.isInteger(header.length)) throw damaged('headerField', { field: 'length' });
+      throw damaged('sectionsLength', { actual: bytes.length - this.start, expected: header.length });
     }
     this.header = header;
     this.meta = header.meta;
@@ -313,8 +324,9 @@ export class ContainerReader {
 
   private place(name: string): SectionPlace {
     const place = Object.hasOwn(this.header.sections, name) ? this.header.sections[name] : undefined;
-    const ok = place && Number.isInteger(place.at) && Number.isInteger(place.bytes) && place.at >= 0 && place.at % 4 === 0 && place.bytes >= 0 && place.at + place.bytes <= this.header.length;
-    if (!ok) throw new RangeError(`container section ${name} missing or damaged`);
+    if (!place || typeof place !== 'object') throw damaged('sectionMissing', { section: name });
+    const ok = Number.isInteger(place.at) && Number.isInteger(place.bytes) && place.at >= 0 && place.at % 4 === 0 && place.bytes >= 0 && place.at + place.bytes <= this.header.length;
+    if (!ok) throw damaged('sectionPlace', { section: name, offset: String(place.at), bytes: String(place.bytes), length: this.header.length });
     return place;
   }
 
@@ -330,7 +342,7 @@ export class ContainerReader {
   ints(name: string): Ints {
     const place = this.place(name);
     const width = place.width;
-    if ((width !== 1 && width !== 2 && width !== 4) || place.bytes % width !== 0) throw new RangeError(`container section ${name} damaged`);
+    if ((width !== 1 && width !== 2 && width !== 4) || place.bytes % width !== 0) throw damaged('sectionWidth', { section: name, bytes: place.bytes, width: String(width) });
     const b = this.section(place);
     const n = b.length / width;
     if (width === 1) return new Int8Array(b.buffer, b.byteOffset, n);
@@ -345,24 +357,27 @@ export class ContainerReader {
   /** A strings section, each string decoded when first asked for (see StringList). */
   strings(name: string): StringList {
     const place = this.place(name);
-    if (place.bytes % 2 !== 0) throw new RangeError(`container section ${name} damaged`);
+    // UTF-16 code units are two bytes.
+    if (place.bytes % 2 !== 0) throw damaged('sectionWidth', { section: name, bytes: place.bytes, width: 2 });
     const lengths = this.ints(`${name}.lengths`);
     const units = place.bytes / 2;
     const starts = new Int32Array(lengths.length + 1);
     let at = 0;
     for (let i = 0; i < lengths.length; i++) {
       const n = lengths[i]!;
-      if (n < 0 || at + n > units) throw new RangeError(`container section ${name}: lengths do not fit`);
+      if (n < 0) throw damaged('outOfRange', { section: `${name}.lengths`, value: n, index: i, min: 0, max: units });
       at += n;
       starts[i + 1] = at;
     }
-    if (at !== units) throw new RangeError(`container section ${name}: lengths do not fit`);
+    // `at` is a sum of int32 values, exact in a double; starts may have wrapped only if it is wrong.
+    if (at !== units) throw damaged('stringLengths', { section: name, total: at, units });
     const escapes = this.header.escapes?.[name] ?? [];
-    if (!Array.isArray(escapes)) throw new RangeError(`container section ${name}: damaged escapes`);
+    if (!Array.isArray(escapes)) throw damaged('headerField', { field: `escapes.${name}` });
     // A copy: a view would keep the whole file in memory.
     const list = new StringList(this.section(place).slice(), starts);
-    for (const e of escapes) {
-      if (!Array.isArray(e) || typeof e[1] !== 'string' || !(e[0] >= 0 && e[0] < lengths.length) || lengths[e[0]] !== e[1].length) throw new RangeError(`container section ${name}: damaged escapes`);
+    for (let k = 0; k < escapes.length; k++) {
+      const e = escapes[k];
+      if (!Array.isArray(e) || typeof e[1] !== 'string' || !(e[0] >= 0 && e[0] < lengths.length) || lengths[e[0]] !== e[1].length) throw damaged('stringEscapes', { section: name, index: k });
       list.replace(e[0], e[1]);
     }
     return list;
