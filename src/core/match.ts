@@ -438,8 +438,8 @@ const NISBA_MIN_BASE = 2;
 
 /**
  * A Bloom filter of key hashes with both bits of a key in one 32-bit word: 16 bits a key keep
- * it small enough to stay in cache (a probe of a bigger exact table was a cache miss), and a
- * false "maybe" comes about once in fifty.
+ * it small enough to stay in cache (an exact table of four slots a key misses the cache on most
+ * probes), and a false "maybe" comes about once in fifty.
  */
 class KeyFilter {
   private readonly words: Int32Array;
@@ -806,7 +806,7 @@ export interface MatchedText {
  * by word id, which names young records, starts empty. (Texts of two tokenisers in turn are
  * matched right, but each change of word space forgets the memory by word id.) A word the
  * tokeniser has not met costs a lookup by canonical key before it is analysed: no other memory
- * (a map by light form was one) is worth its lookup and insertion for every new word.
+ * (a map by light form, say) is worth its lookup and insertion for every new word.
  */
 export class Matcher {
   private young = new Analyses();
