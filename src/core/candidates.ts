@@ -51,7 +51,7 @@ export interface MatchRef {
  * The candidates of an article's matches as columns: candidate k < length is the tag `tags[k]`,
  * with the refs `refStarts[k]` … `refStarts[k + 1]` - 1, in text order, title first. Ref i is
  * row `refRows[i]` of the matches of field `fields[refFields[i]]`, starting at UTF-16 offset
- * `refOffsets[i]`. MatchRef objects are made (ref, refsOf) only for what is output. A list can
+ * `refOffsets[i]`. MatchRef objects are made (ref) only for what is scored. A list can
  * be filled again for the next article (collectCandidates' `into`): its arrays only grow.
  */
 export class CandidateList {
@@ -78,13 +78,6 @@ export class CandidateList {
     const matches = f.matches;
     const index = this.refRows[i]!;
     return { field: f.field, matches, index, start: this.refOffsets[i]!, end: f.tokenized.ends[matches.tokenEnds[index]! - 1]! };
-  }
-
-  /** Candidate k's refs as objects. */
-  refsOf(k: number): MatchRef[] {
-    const out: MatchRef[] = [];
-    for (let i = this.refStarts[k]!; i < this.refStarts[k + 1]!; i++) out.push(this.ref(i));
-    return out;
   }
 
   /** Fills the list from the fields' matches (collectCandidates). */

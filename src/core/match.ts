@@ -219,10 +219,14 @@ function lightFlags(light: string, rewritten: boolean): number {
   return flags;
 }
 
+/** The rule the scan applies: do the text's flags and the tag's PLAIN bit alone say the light forms agree? */
+function flagsAgree(textFlags: number, tagFlags: number): boolean {
+  return (textFlags & PLAIN) !== 0 || ((textFlags & NO_HARD) !== 0 && (tagFlags & PLAIN) !== 0);
+}
+
 /** Do the flags alone say that these light forms of one key are compatible (see lightFlags)? False means: compare the letters. */
 export function lightsSurelyAgree(tagLight: string, textLight: string): boolean {
-  const text = lightFlags(textLight, false);
-  return (text & PLAIN) !== 0 || ((text & NO_HARD) !== 0 && (lightFlags(tagLight, false) & PLAIN) !== 0);
+  return flagsAgree(lightFlags(textLight, false), lightFlags(tagLight, false));
 }
 
 /** Pattern facts: found (0 while not yet). */
@@ -716,7 +720,7 @@ function scan(cv: CompiledVocabulary, facts: PatternFacts, an: Analyses, ids: In
           const pid = terminalPattern[e]!;
           let pf = patternFlags[pid]!;
           if (pf === 0) pf = facts.describe(pid);
-          if ((pf & P_SURE) !== 0 && ((agree & PLAIN) !== 0 || ((agree & NO_HARD) !== 0 && (pf & PLAIN) !== 0))) {
+          if ((pf & P_SURE) !== 0 && flagsAgree(agree, pf)) {
             const rank = (pf & P_NISBA) !== 0 ? RANK_NISBA : rewritten !== 0 ? Math.max(word & RANK_MASK, RANK_VARIANT) : word & RANK_MASK;
             sink.add(pid, patternTags[pid]!, i, j + 1, rank);
           } else {
