@@ -139,10 +139,8 @@ function main(): void {
   const articleCount = all.length;
   const corpusBytes = all.reduce((s, a) => s + Buffer.byteLength(a.title) + Buffer.byteLength(a.body), 0);
   const sizes: SizeResult[] = [];
-  for (const size of o.sizes) {
-    say(`\n${size.toLocaleString('en')} tags`);
-    const vocabPath = vocabPathFor(dir, size);
-    const compiledPath = compiledPathFor(dir, size);
+  // Every vocabulary gets the same four child runs, each in a fresh process.
+  const measure = (vocabPath: string, compiledPath: string): Omit<SizeResult, 'size'> => {
     const args = { vocabPath, compiledPath, articles: o.articles === Infinity ? 1e9 : o.articles, warmup: o.quick ? 100 : 300, budgetSeconds: o.budgetSeconds, tagBudgetSeconds: o.tagBudgetSeconds };
     say('  compile');
     const compile = runChild('compile', args, 600);
@@ -152,22 +150,17 @@ function main(): void {
     const substring = runChild('substring', args, o.budgetSeconds + 300);
     say('  regex');
     const regex = runChild('regex', args, o.budgetSeconds + 180);
-    sizes.push(derive({ size, compile, tag, substring, regex }));
+    return { compile, tag, substring, regex };
+  };
+  for (const size of o.sizes) {
+    say(`\n${size.toLocaleString('en')} tags`);
+    sizes.push(derive({ size, ...measure(vocabPathFor(dir, size), compiledPathFor(dir, size)) }));
   }
   if (o.defaultVocabulary) {
     // The vocabulary wasim ships, a real one (names, places, topics): what a newsroom starts with.
     say('\ndefault vocabulary');
-    const args = { vocabPath: DEFAULT_VOCAB_JSONL, compiledPath: join(cacheDir(), `default.v${FORMAT_VERSION}.wasim`), articles: o.articles === Infinity ? 1e9 : o.articles, warmup: o.quick ? 100 : 300, budgetSeconds: o.budgetSeconds, tagBudgetSeconds: o.tagBudgetSeconds };
-    say('  compile');
-    const compile = runChild('compile', args, 600);
-    say('  load + tag');
-    const tag = compile.ok ? runChild('tag', args, 1800) : { ok: false, error: 'not compiled' };
-    say('  substring');
-    const substring = runChild('substring', args, o.budgetSeconds + 300);
-    say('  regex');
-    const regex = runChild('regex', args, o.budgetSeconds + 180);
-    const entries = Number(compile.data?.entries ?? 0);
-    sizes.push(derive({ size: entries, name: 'default', compile, tag, substring, regex }));
+    const runs = measure(DEFAULT_VOCAB_JSONL, join(cacheDir(), `default.v${FORMAT_VERSION}.wasim`));
+    sizes.push(derive({ size: Number(runs.compile.data?.entries ?? 0), name: 'default', ...runs }));
   }
   let jobs: BenchResult['jobs'];
   if (o.jobs) {
