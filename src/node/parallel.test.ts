@@ -203,3 +203,32 @@ test('tagJsonlParallel splits and numbers lines as readline does: CRLF, lone CR,
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('tagJsonlParallel returns only after the last chunk is written, however slow the output and late the workers', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wasim-parallel-'));
+  try {
+    const vocabPath = join(dir, 'vocab.txt');
+    writeFileSync(vocabPath, [...PLACES, ...COUNTRIES].join('\n'));
+    const text = generatedArticles(6, 5).map((a) => JSON.stringify(a)).join('\n') + '\n';
+    const cv = compileVocabulary(parseVocabulary(readFileSync(vocabPath, 'utf8'), 'txt', vocabPath).entries);
+    const expected = collector();
+    const s1 = await tagJsonlStream(createNodeTagger(cv), Readable.from([text]), expected.stream, {});
+    // Each write waits for 'drain', long enough for the workers still loading to report ready meanwhile.
+    let written = '';
+    const slow = new Writable({
+      highWaterMark: 1,
+      write(chunk: Buffer, _encoding, done) {
+        setTimeout(() => {
+          written += chunk.toString('utf8');
+          done();
+        }, 150);
+      },
+    });
+    const s2 = await tagJsonlParallel(Readable.from([text]), slow, { jobs: 4, vocabulary: { path: vocabPath, hints: false }, chunkLines: 2 });
+    assert.deepEqual(s2, s1, 'every line counted before the call returned');
+    await new Promise<void>((resolve) => slow.end(resolve));
+    assert.equal(written, expected.text());
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -91,9 +91,12 @@ export async function tagJsonlParallel(input: Readable, output: Writable, option
     try {
       while (failure === undefined && results.has(nextToWrite)) {
         const r = results.get(nextToWrite)!;
+        // A chunk counts as written only once it is: the end of the batch waits for nextToWrite
+        // to reach the chunks read, and any wake-up (a worker that became ready late) during the
+        // write would otherwise let it return without the last chunk's lines and stats.
+        if (r.out.length > 0) await write(output, r.out);
         results.delete(nextToWrite);
         nextToWrite++;
-        if (r.out.length > 0) await write(output, r.out);
         stats.lines += r.lines;
         stats.tagged += r.tagged;
         stats.failed += r.failed;
